@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "mailmig",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mailmig", targets: ["mailmig"]),
+        .library(name: "MailMigCore", targets: ["MailMigCore"]),
+        .library(name: "MailMigIMAP", targets: ["MailMigIMAP"]),
+        .library(name: "MailMigDNS", targets: ["MailMigDNS"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "mailmig",
+            dependencies: [
+                "MailMigCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "MailMigCore",
+            dependencies: [
+                "MailMigIMAP",
+                "MailMigDNS",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "MailMigIMAP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "MailMigDNS",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore"]),
+        .testTarget(
+            name: "MailMigIMAPTests",
+            dependencies: [
+                "MailMigIMAP",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["MailMigCore", "MailMigIMAP", "MailMigDNS"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+import MailMigCore
+
+print("mailmig \(MailMigCore.version)")
