@@ -1,0 +1,49 @@
+/// A group of mailboxes that move through the stages together (a pilot, a wave).
+public struct Batch: Sendable, Hashable, Codable {
+    /// The batch's name, unique in the plan.
+    public var name: String
+    /// Which mailboxes belong to it.
+    public var selection: Selection
+    /// How far this batch should go.
+    public var stage: Stage
+    /// How many mailboxes may fail before the batch stops starting new ones.
+    public var errorBudget: Int?
+    /// Where the batch was declared.
+    public var location: SourceLocation
+
+    /// How a batch names its mailboxes.
+    public enum Selection: Sendable, Hashable, Codable {
+        /// Source addresses listed one by one.
+        case mailboxes([EmailAddress])
+        /// Every mailbox carrying at least one of these tags.
+        case tags([String])
+        /// Every mailbox no other batch takes.
+        case rest
+    }
+}
+
+/// The stages of a batch, in the order they are reached.
+public enum Stage: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    /// Target mailboxes and folders exist; nothing copied.
+    case prepare
+    /// Mail older than `stages.presync.older_than` is copied.
+    case presync
+    /// Everything is copied; every apply is an incremental pass.
+    case sync
+    /// The last delta pass after the domain's cutover; then the batch is done.
+    case final
+
+    /// Stages compare by their position in the sequence.
+    public static func < (lhs: Stage, rhs: Stage) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Settings of the stages.
+public struct StageSettings: Sendable, Hashable, Codable {
+    /// `presync` copies messages whose internal date is older than this.
+    public var presyncOlderThan: PlanDuration
+
+    /// Thirty days, the usual split between history and recent mail.
+    public static let standard = StageSettings(presyncOlderThan: PlanDuration(seconds: 30 * 86_400, text: "30d"))
+}

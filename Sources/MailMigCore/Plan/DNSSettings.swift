@@ -1,0 +1,48 @@
+/// The DNS systems a plan may change, by name.
+public struct DNSSettings: Sendable, Hashable, Codable {
+    /// Providers by the name domains refer to.
+    public var providers: [String: DNSProvider]
+}
+
+/// One DNS system mailmig can update.
+public struct DNSProvider: Sendable, Hashable, Codable {
+    /// The provider's name in the plan.
+    public var name: String
+    /// How to talk to it.
+    public var kind: Kind
+    /// Where it was declared.
+    public var location: SourceLocation
+
+    /// The protocols mailmig speaks.
+    public enum Kind: Sendable, Hashable, Codable {
+        /// RFC 2136 dynamic updates signed with TSIG.
+        case rfc2136(RFC2136Settings)
+    }
+}
+
+/// Settings of an RFC 2136 (dynamic update) server.
+public struct RFC2136Settings: Sendable, Hashable, Codable {
+    /// The primary server's address.
+    public var host: String
+    /// The primary server's port (53 by default).
+    public var port: Int
+    /// The TSIG key.
+    public var key: TSIGKeySettings
+    /// Servers asked to confirm propagation; the zone's NS records are used when empty.
+    public var checkServers: [String]
+    /// Seconds to wait for an answer.
+    public var timeoutSeconds: Int
+}
+
+/// A TSIG key by reference.
+public struct TSIGKeySettings: Sendable, Hashable, Codable {
+    /// The key's name as the server knows it.
+    public var name: String
+    /// `hmac-sha256` or `hmac-sha512`.
+    public var algorithm: String
+    /// The base64 secret, by reference.
+    public var secret: SecretReference
+
+    /// Algorithms mailmig signs with.
+    public static let algorithms = ["hmac-sha256", "hmac-sha512"]
+}

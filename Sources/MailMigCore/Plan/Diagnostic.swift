@@ -1,0 +1,45 @@
+/// One finding about a plan file: an error that stops the plan from being used, or a warning.
+public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// How serious a finding is.
+    public enum Severity: String, Sendable, Hashable, Codable {
+        case error
+        case warning
+    }
+
+    /// Error or warning.
+    public var severity: Severity
+    /// Where in the file the finding is.
+    public var location: SourceLocation
+    /// One sentence: what is wrong and, where it helps, what was expected.
+    public var message: String
+
+    /// Creates a diagnostic.
+    public init(_ severity: Severity, at location: SourceLocation, _ message: String) {
+        self.severity = severity
+        self.location = location
+        self.message = message
+    }
+
+    /// `file:line:col: error: message`, as compilers print it.
+    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+}
+
+/// Collects diagnostics while a plan is read, so that every mistake is reported in one run.
+struct DiagnosticBag: Sendable {
+    private(set) var items: [Diagnostic] = []
+
+    /// Whether at least one error was collected.
+    var hasErrors: Bool { items.contains { $0.severity == .error } }
+
+    mutating func error(_ location: SourceLocation, _ message: String) {
+        items.append(Diagnostic(.error, at: location, message))
+    }
+
+    mutating func warning(_ location: SourceLocation, _ message: String) {
+        items.append(Diagnostic(.warning, at: location, message))
+    }
+
+    mutating func append(contentsOf other: [Diagnostic]) {
+        items.append(contentsOf: other)
+    }
+}

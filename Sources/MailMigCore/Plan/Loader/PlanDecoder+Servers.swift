@@ -1,0 +1,149 @@
+extension PlanDecoder {
+    /// Reads `source:` or `target:`.
+    mutating func decodeServer(_ node: YAMLNode, path: String) -> MailServer? {
+        guard let fields = fields(node, path: path, allowed: ["imap", "login", "connections", "provision"]) else {
+            return nil
+        }
+        let imap = required(fields, "imap").flatMap { decodeEndpoint($0, path: fields.path("imap")) }
+        let login = required(fields, "login").flatMap { decodeLogin($0, path: fields.path("login")) }
+        var connections = MailServer.defaultConnections
+        if let node = fields["connections"] {
+            connections = int(node, path: fields.path("connections"), range: 1...256) ?? connections
+        }
+        var provision: Provisioning?
+        if let node = fields["provision"] {
+            if path == "source" {
+                diagnostics.error(fields.keyLocation("provision"), "provision belongs to the target: mailmig never creates mailboxes on the source")
+            } else {
+                provision = decodeProvisioning(node, path: fields.path("provision"))
+            }
+        }
+        guard let imap, let login else { return nil }
+        return MailServer(imap: imap, login: login, connections: connections, provision: provision, location: node.location)
+    }
+
+    private mutating func decodeEndpoint(_ node: YAMLNode, path: String) -> IMAPEndpoint? {
+        guard let fields = fields(node, path: path, allowed: ["host", "port", "tls", "ca_file", "verify_certificates"]) else {
+            return nil
+        }
+        let host = required(fields, "host").flatMap { nonEmptyString($0, path: fields.path("host")) }
+        var tls = TLSMode.implicit
+        if let node = fields["tls"] {
+            tls = choice(node, path: fields.path("tls"), as: TLSMode.self) ?? tls
+        }
+        var port = tls == .implicit ? 993 : 143
+        if let node = fields["port"] {
+            port = int(node, path: fields.path("port"), range: 1...65_535) ?? port
+        }
+        let caFile = fields["ca_file"].flatMap { nonEmptyString($0, path: fields.path("ca_file")) }
+        var verify = true
+        if let node = fields["verify_certificates"] {
+            verify = bool(node, path: fields.path("verify_certificates")) ?? true
+        }
+        guard let host else { return nil }
+        if tls == .none, !Self.isLoopback(host) {
+            diagnostics.warning(fields.keyLocation("tls"), "\(path) uses no TLS with \(host): passwords and mail cross the network in clear text")
+        }
+        if !verify {
+            diagnostics.warning(fields.keyLocation("verify_certificates"), "certificate verification is off for \(path): anyone on the network path could impersonate \(host)")
+        }
+        if caFile != nil, tls == .none {
+            diagnostics.warning(fields.keyLocation("ca_file"), "\(path).ca_file has no effect with tls: none")
+        }
+        return IMAPEndpoint(host: host, port: port, tls: tls, caFile: caFile, verifyCertificates: verify)
+    }
+
+    private mutating func decodeLogin(_ node: YAMLNode, path: String) -> LoginSettings? {
+        guard let fields = fields(node, path: path, allowed: ["admin", "style", "user_format", "password", "master_separator"]) else {
+            return nil
+        }
+        var style = LoginSettings.Style.masterUser
+        if let node = fields["style"] {
+            guard let value = choice(node, path: fields.path("style"), as: LoginSettings.Style.self) else { return nil }
+            style = value
+        }
+        let admin = fields["admin"].flatMap { decodeCredential($0, path: fields.path("admin")) }
+        var userFormat = "{address}"
+        if let node = fields["user_format"], let format = nonEmptyString(node, path: fields.path("user_format")) {
+            checkPlaceholders(format, at: node.location, path: fields.path("user_format"))
+            userFormat = format
+        }
+        var password: SecretReference?
+        if let node = fields["password"] {
+            password = secret(node, path: fields.path("password"))
+        }
+        var separator = "*"
+        if let node = fields["master_separator"] {
+            separator = nonEmptyString(node, path: fields.path("master_separator")) ?? separator
+        }
+        switch style {
+        case .masterUser, .authzid:
+            if !fields.has("admin") {
+                diagnostics.error(fields.node.location, "\(path) uses style \(style.rawValue), which needs an admin login: add admin: { user: …, password: env:… }")
+            }
+            if fields.has("password") {
+                diagnostics.error(fields.keyLocation("password"), "\(path).password is for style per-mailbox; style \(style.rawValue) logs in with the admin's password")
+            }
+        case .perMailbox:
+            if fields.has("admin") {
+                diagnostics.warning(fields.keyLocation("admin"), "\(path).admin is not used with style per-mailbox")
+            }
+        }
+        return LoginSettings(admin: admin, style: style, userFormat: userFormat, password: password, masterSeparator: separator)
+    }
+
+    private mutating func decodeCredential(_ node: YAMLNode, path: String) -> Credential? {
+        guard let fields = fields(node, path: path, allowed: ["user", "password", "oauth2_token"]) else { return nil }
+        let user = required(fields, "user").flatMap { nonEmptyString($0, path: fields.path("user")) }
+        let password = fields["password"].flatMap { secret($0, path: fields.path("password")) }
+        let token = fields["oauth2_token"].flatMap { secret($0, path: fields.path("oauth2_token")) }
+        if !fields.has("password"), !fields.has("oauth2_token") {
+            diagnostics.error(fields.node.location, "\(path) needs password or oauth2_token (as env:NAME or file:PATH)")
+        }
+        if fields.has("password"), fields.has("oauth2_token") {
+            diagnostics.error(fields.keyLocation("oauth2_token"), "\(path) takes password or oauth2_token, not both")
+        }
+        guard let user else { return nil }
+        return Credential(user: user, password: password, oauth2Token: token)
+    }
+
+    private mutating func decodeProvisioning(_ node: YAMLNode, path: String) -> Provisioning? {
+        guard let fields = fields(node, path: path, allowed: ["check", "create"]) else { return nil }
+        let check = fields["check"].flatMap { command($0, path: fields.path("check")) }
+        let create = required(fields, "create").flatMap { command($0, path: fields.path("create")) }
+        guard let create else { return nil }
+        return Provisioning(check: check, create: create)
+    }
+
+    /// A command as a list of words, never a shell string, so addresses cannot inject shell syntax.
+    private mutating func command(_ node: YAMLNode, path: String) -> [String]? {
+        guard let items = list(node, path: path) else { return nil }
+        guard !items.isEmpty else {
+            diagnostics.error(node.location, "\(path) must name a program and its arguments, e.g. [./create-user.sh, \"{target}\"]")
+            return nil
+        }
+        var words: [String] = []
+        for (index, item) in items.enumerated() {
+            guard let word = nonEmptyString(item, path: "\(path)[\(index)]") else { return nil }
+            checkPlaceholders(word, at: item.location, path: path)
+            words.append(word)
+        }
+        return words
+    }
+
+    mutating func checkPlaceholders(_ template: String, at location: SourceLocation, path: String) {
+        for key in Template.placeholders(in: template) where !Template.mailboxKeys.contains(key) {
+            var message = "unknown placeholder '{\(key)}' in \(path)"
+            if let suggestion = closestMatch(to: key, in: Template.mailboxKeys.sorted()) {
+                message += " (did you mean '{\(suggestion)}'?)"
+            } else {
+                message += "; available: " + Template.mailboxKeys.sorted().map { "{\($0)}" }.joined(separator: ", ")
+            }
+            diagnostics.error(location, message)
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+    }
+}

@@ -1,0 +1,82 @@
+/// One side of a migration: the source or the target mail system.
+public struct MailServer: Sendable, Hashable, Codable {
+    /// How to reach the server over IMAP.
+    public var imap: IMAPEndpoint
+    /// How mailmig logs in to each mailbox.
+    public var login: LoginSettings
+    /// Upper bound of concurrent connections mailmig opens to this server.
+    public var connections: Int
+    /// How to create a missing mailbox (target only).
+    public var provision: Provisioning?
+    /// Where `source:` or `target:` was written.
+    public var location: SourceLocation
+
+    /// Default for `connections`.
+    public static let defaultConnections = 8
+}
+
+/// Transport security of an IMAP connection.
+public enum TLSMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// TLS from the first byte (port 993).
+    case implicit
+    /// Plain connection upgraded with STARTTLS (port 143); refused if the server does not offer it.
+    case starttls
+    /// No encryption: only sensible on a loopback or otherwise trusted network.
+    case none
+}
+
+/// Host, port and TLS settings of an IMAP server.
+public struct IMAPEndpoint: Sendable, Hashable, Codable {
+    /// Host name or address.
+    public var host: String
+    /// TCP port; defaults to 993 for implicit TLS and 143 otherwise.
+    public var port: Int
+    /// Transport security.
+    public var tls: TLSMode
+    /// A CA certificate file (PEM) to trust instead of the system roots, relative to the plan's folder.
+    public var caFile: String?
+    /// `false` only when the plan explicitly turns certificate verification off; the plan output warns.
+    public var verifyCertificates: Bool
+}
+
+/// How mailmig authenticates for each mailbox on one server.
+public struct LoginSettings: Sendable, Hashable, Codable {
+    /// How the admin credential is used to act as a mailbox.
+    public enum Style: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Dovecot-style master user: log in as `{mailbox}{separator}{admin}` with the admin's password.
+        case masterUser = "master-user"
+        /// `AUTHENTICATE PLAIN` with the mailbox as authorization identity and the admin's credentials.
+        case authzid
+        /// Every mailbox logs in with its own credentials.
+        case perMailbox = "per-mailbox"
+    }
+
+    /// The shared admin credential (required for `master-user` and `authzid`).
+    public var admin: Credential?
+    /// The login style.
+    public var style: Style
+    /// The login name of a mailbox on this server, e.g. `{address}`, `{localpart}`, `ACME\{localpart}`.
+    public var userFormat: String
+    /// For `per-mailbox`: the password reference, usually with placeholders (`file:secrets/{localpart}`).
+    public var password: SecretReference?
+    /// Separator between mailbox and admin for `master-user` (Dovecot's default is `*`).
+    public var masterSeparator: String
+}
+
+/// A user name with a secret: a password, or an OAuth 2 access token for XOAUTH2.
+public struct Credential: Sendable, Hashable, Codable {
+    /// The login name.
+    public var user: String
+    /// The password reference.
+    public var password: SecretReference?
+    /// An OAuth 2 bearer token reference (XOAUTH2), instead of a password.
+    public var oauth2Token: SecretReference?
+}
+
+/// Commands that check for and create a mailbox on the target.
+public struct Provisioning: Sendable, Hashable, Codable {
+    /// Exits 0 when the mailbox exists; without it, mailmig tries to log in to find out.
+    public var check: [String]?
+    /// Creates the mailbox; placeholders `{source}`, `{target}`, `{domain}`, `{localpart}`.
+    public var create: [String]
+}

@@ -1,0 +1,23 @@
+/// One mailbox to migrate: where it is on the source and where it goes on the target.
+public struct MailboxMapping: Sendable, Hashable, Codable {
+    /// The source address.
+    public var source: EmailAddress
+    /// The target address (the source address when not given).
+    public var target: EmailAddress
+    /// Free labels that batches select by.
+    public var tags: [String]
+    /// Overrides the source's login for this mailbox.
+    public var sourceLogin: MailboxLogin?
+    /// Overrides the target's login for this mailbox.
+    public var targetLogin: MailboxLogin?
+    /// Where it was declared (the plan or a line of an imported CSV).
+    public var location: SourceLocation
+}
+
+/// Credentials of one mailbox on one side, overriding the server's login settings.
+public struct MailboxLogin: Sendable, Hashable, Codable {
+    /// The login name; when absent the server's `user_format` applies.
+    public var user: String?
+    /// The password reference; when absent the server's login style applies.
+    public var password: SecretReference?
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// A whole migration as described by a plan file (format version 1), checked and typed.
+public struct Plan: Sendable, Hashable, Codable {
+    /// The format version (`mailmig: 1`).
+    public var formatVersion: Int
+    /// The migration's name, used in reports and state.
+    public var name: String
+    /// The system mail comes from. Nothing is ever deleted there.
+    public var source: MailServer
+    /// The system mail goes to.
+    public var target: MailServer
+    /// DNS systems the plan may update.
+    public var dns: DNSSettings
+    /// Domains whose DNS is managed through the cutover.
+    public var domains: [Domain]
+    /// Mailboxes to migrate, in the order written (imports expanded in place).
+    public var mailboxes: [MailboxMapping]
+    /// Folder mapping rules.
+    public var folders: FolderRules
+    /// Message filters.
+    public var filters: Filters
+    /// Batches, each with its mailboxes resolved.
+    public var batches: [Batch]
+    /// Stage settings.
+    public var stages: StageSettings
+    /// The plan file as given by the user.
+    public var file: String
+    /// The folder relative paths in the plan resolve against.
+    public var baseDirectory: String
+
+    /// The source addresses of a batch's mailboxes, resolved from its selection.
+    public var batchMembers: [String: [EmailAddress]]
+
+    /// The batch a mailbox belongs to, if any.
+    public func batch(of mailbox: EmailAddress) -> Batch? {
+        batches.first { batchMembers[$0.name]?.contains(mailbox) ?? false }
+    }
+
+    /// Resolves a path written in the plan against the plan's folder.
+    public func resolvePath(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path)
+    }
+}
