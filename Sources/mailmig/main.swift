@@ -1,3 +1,0 @@
-import MailMigCore
-
-print("mailmig \(MailMigCore.version)")
