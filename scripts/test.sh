@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test of mailmig on a fresh Debian machine: installs what is missing, starts the
+# local Dovecot and BIND9 test servers, builds, runs the unit and integration tests and the
+# schema/loader agreement check, then stops the servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+scripts/testenv.sh start
+trap 'scripts/testenv.sh stop' EXIT
+
+set -a
+for file in .testenv/*.env; do
+    [ -f "$file" ] && . "$file"
+done
+set +a
+
+swift build --build-tests
+MAILMIG_BINARY="$(swift build --show-bin-path)/mailmig"
+export MAILMIG_BINARY MAILMIG_INTEGRATION=1
+
+swift test --skip-build
+python3 scripts/check-schema.py "$MAILMIG_BINARY"
