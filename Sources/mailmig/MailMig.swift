@@ -11,7 +11,7 @@ struct MailMig: ParsableCommand {
             A migration is a YAML plan file (default: mailmig.yaml) kept in git and reviewed like code.
             Start with `mailmig init`, check the file with `mailmig validate`.
             """,
-        version: "mailmig \(MailMigCore.version)",
+        version: "mailmig \(MailMigVersion.current)",
         subcommands: [Validate.self, Init.self, Schema.self]
     )
 }

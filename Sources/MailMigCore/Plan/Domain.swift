@@ -31,7 +31,7 @@ public struct Cutover: Sendable, Hashable, Codable {
 }
 
 /// DNS record types a plan may manage.
-public enum RecordType: String, Sendable, Hashable, Codable, CaseIterable {
+public enum DNSRecordType: String, Sendable, Hashable, Codable, CaseIterable {
     case A, AAAA, CNAME, MX, TXT, SRV, CAA, NS
 }
 
@@ -40,7 +40,7 @@ public struct DomainRecord: Sendable, Hashable, Codable {
     /// Name relative to the domain; `@` is the domain itself.
     public var name: String
     /// The record type.
-    public var type: RecordType
+    public var type: DNSRecordType
     /// Values in presentation format (`10 mx.example.com.`, `v=spf1 -all`).
     public var values: [String]
     /// For TXT: replace only the records starting with this text, keep the others of the RRset.

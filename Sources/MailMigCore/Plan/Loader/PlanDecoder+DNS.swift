@@ -160,9 +160,9 @@ extension PlanDecoder {
 
     private mutating func decodeVerification(_ node: YAMLNode, path: String) -> DomainRecord? {
         guard let fields = fields(node, path: path, allowed: ["name", "type", "value", "ttl"]) else { return nil }
-        var type = RecordType.TXT
+        var type = DNSRecordType.TXT
         if let node = fields["type"] {
-            type = choice(node, path: fields.path("type"), as: RecordType.self) ?? type
+            type = choice(node, path: fields.path("type"), as: DNSRecordType.self) ?? type
         }
         let name = fields["name"].flatMap { nonEmptyString($0, path: fields.path("name")) } ?? "@"
         let value = required(fields, "value").flatMap { nonEmptyString($0, path: fields.path("value")) }
@@ -203,7 +203,7 @@ extension PlanDecoder {
     private mutating func decodeRecord(_ node: YAMLNode, path: String) -> DomainRecord? {
         guard let fields = fields(node, path: path, allowed: ["name", "type", "values", "match", "ttl"]) else { return nil }
         let name = fields["name"].flatMap { nonEmptyString($0, path: fields.path("name")) } ?? "@"
-        let type = required(fields, "type").flatMap { choice($0, path: fields.path("type"), as: RecordType.self) }
+        let type = required(fields, "type").flatMap { choice($0, path: fields.path("type"), as: DNSRecordType.self) }
         let values = required(fields, "values").flatMap { strings($0, path: fields.path("values")) }
         let match = fields["match"].flatMap { nonEmptyString($0, path: fields.path("match")) }
         let ttl = fields["ttl"].flatMap { int($0, path: fields.path("ttl"), range: 0...2_147_483_647) }
@@ -230,7 +230,7 @@ extension PlanDecoder {
     }
 
     /// Checks the shape of a value in presentation format for its type.
-    mutating func checkRecordValue(_ value: String, type: RecordType, at location: SourceLocation, path: String) {
+    mutating func checkRecordValue(_ value: String, type: DNSRecordType, at location: SourceLocation, path: String) {
         let words = value.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         let problem: String?
         switch type {

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Something is wrong with the state database or its lock; one sentence each.
+public enum StateError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// Another process holds the lock.
+    case locked(LockInfo)
+    /// The lock was not released within `--lock-timeout`.
+    case lockTimeout(LockInfo, seconds: Int)
+    /// The database was written by a newer mailmig.
+    case newerSchema(found: Int, supported: Int)
+    /// The database cannot be opened or read.
+    case unreadable(path: String, reason: String)
+    /// `force-unlock` was given an id that is not the current lock's.
+    case lockMismatch(given: String, current: String?)
+    /// `force-unlock` was asked to break a lock a live process still holds.
+    case lockHeld(LockInfo)
+    /// A saved plan does not fit the state.
+    case stalePlan(String)
+    /// A resource address is not in the state.
+    case noSuchResource(String)
+
+    public var description: String {
+        switch self {
+        case .locked(let info):
+            return "state is locked by \(info.summary); wait for it to finish, or if that process is gone run `mailmig force-unlock \(info.id)`"
+        case .lockTimeout(let info, let seconds):
+            return "state is still locked by \(info.summary) after waiting \(seconds)s"
+        case .newerSchema(let found, let supported):
+            return "the state database has schema version \(found), but this mailmig supports up to \(supported); upgrade mailmig before using this state"
+        case .unreadable(let path, let reason):
+            return "cannot open the state database \(path): \(reason)"
+        case .lockMismatch(let given, let current):
+            if let current { return "lock id \(given) does not match the current lock \(current); nothing was unlocked" }
+            return "the state is not locked; nothing to unlock"
+        case .lockHeld(let info):
+            return "the lock \(info.id) is held by a running process (\(info.summary)); stop that process first, the lock is released when it exits"
+        case .stalePlan(let reason):
+            return "the saved plan cannot be applied: \(reason); run `mailmig plan` again"
+        case .noSuchResource(let address):
+            return "no resource \(address) in the state; `mailmig state list` shows what there is"
+        }
+    }
+}
+
+/// Who holds the state lock, as every "state is locked" error prints it.
+public struct LockInfo: Sendable, Codable, Equatable {
+    /// A random id, for `force-unlock`.
+    public var id: String
+    /// The command holding it (`apply`, `rollback`, …).
+    public var operation: String
+    /// `user@host`.
+    public var who: String
+    /// The holder's process id.
+    public var pid: Int32
+    /// When it was taken.
+    public var since: Date
+
+    /// `apply (id …, user@host, pid N, since …)`.
+    public var summary: String {
+        "\(operation) (id \(id), \(who), pid \(pid), since \(Self.format(since)))"
+    }
+
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}

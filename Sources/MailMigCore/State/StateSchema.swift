@@ -1,0 +1,56 @@
+import GRDB
+
+/// The versioned schema of the state database. Migrations are only ever appended.
+enum StateSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE TABLE resources (
+                    address TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    attributes BLOB NOT NULL,
+                    serial INTEGER NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE TABLE history (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    serial INTEGER NOT NULL,
+                    address TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    before BLOB,
+                    after BLOB,
+                    apply_id TEXT,
+                    at TEXT NOT NULL
+                );
+                CREATE INDEX history_by_address ON history (address, serial);
+                CREATE TABLE applies (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    operation TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    serial_before INTEGER NOT NULL,
+                    serial_after INTEGER,
+                    summary TEXT
+                );
+                CREATE TABLE journal (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    apply_id TEXT NOT NULL REFERENCES applies(id),
+                    step_id TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    step BLOB NOT NULL,
+                    error TEXT,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    UNIQUE (apply_id, step_id)
+                );
+                CREATE INDEX journal_by_status ON journal (status);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+
+extension StateStore {
+    /// Every resource, ordered by address; only those under `prefix` when given.
+    public func resources(prefix: String? = nil) throws(StateError) -> [ResourceRecord] {
+        try read { db in
+            let rows: [Row]
+            if let prefix {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM resources WHERE substr(address, 1, ?) = ? ORDER BY address",
+                                        arguments: [prefix.count, prefix])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM resources ORDER BY address")
+            }
+            return rows.map(Self.resource(from:))
+        }
+    }
+
+    /// One resource by address.
+    public func resource(_ address: String) throws(StateError) -> ResourceRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM resources WHERE address = ?", arguments: [address]).map(Self.resource(from:))
+        }
+    }
+
+    /// Commits changes in one transaction; returns the new serial (unchanged when `changes` is empty).
+    @discardableResult
+    public func commit(_ changes: [ResourceChange], applyID: String? = nil) throws(StateError) -> Int {
+        try write { db in try Self.commit(changes, applyID: applyID, in: db) }
+    }
+
+    /// Commits inside an open transaction (so journal and resources change together).
+    static func commit(_ changes: [ResourceChange], applyID: String?, in db: Database) throws -> Int {
+        let current = try Int(String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'serial'") ?? "0") ?? 0
+        guard !changes.isEmpty else { return current }
+        let serial = current + 1
+        let now = Date()
+        for change in changes {
+            let before = try Row.fetchOne(db, sql: "SELECT kind, attributes FROM resources WHERE address = ?", arguments: [change.address])
+            let beforeData: Data? = before?["attributes"]
+            switch change {
+            case .put(let address, let kind, let attributes):
+                if beforeData == attributes { continue }
+                try db.execute(sql: """
+                    INSERT INTO resources (address, kind, attributes, serial, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(address) DO UPDATE SET kind = excluded.kind, attributes = excluded.attributes,
+                        serial = excluded.serial, updated_at = excluded.updated_at
+                    """, arguments: [address, kind, attributes, serial, now])
+                try db.execute(sql: "INSERT INTO history (serial, address, kind, action, before, after, apply_id, at) VALUES (?, ?, ?, 'put', ?, ?, ?, ?)",
+                               arguments: [serial, address, kind, beforeData, attributes, applyID, now])
+            case .remove(let address):
+                guard let before else { continue }
+                try db.execute(sql: "DELETE FROM resources WHERE address = ?", arguments: [address])
+                try db.execute(sql: "INSERT INTO history (serial, address, kind, action, before, after, apply_id, at) VALUES (?, ?, ?, 'remove', ?, NULL, ?, ?)",
+                               arguments: [serial, address, before["kind"] as String, beforeData, applyID, now])
+            }
+        }
+        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: ["\(serial)"])
+        return serial
+    }
+
+    /// The history, newest first; of one resource when `address` is given.
+    public func history(address: String? = nil, limit: Int = 1_000) throws(StateError) -> [HistoryEntry] {
+        try read { db in
+            let rows: [Row]
+            if let address {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM history WHERE address = ? ORDER BY id DESC LIMIT ?", arguments: [address, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM history ORDER BY id DESC LIMIT ?", arguments: [limit])
+            }
+            return rows.map { row in
+                HistoryEntry(serial: row["serial"], address: row["address"], action: row["action"], before: row["before"],
+                             after: row["after"], kind: row["kind"], applyID: row["apply_id"], at: row["at"])
+            }
+        }
+    }
+
+    /// Each resource changed after `serial`, with its attributes as they were at `serial` (`nil`: it did not exist).
+    public func resources(asOf serial: Int) throws(StateError) -> [String: (kind: String, attributes: Data?)] {
+        try read { db in
+            // The first change after `serial` holds, in `before`, the value the resource had at `serial`.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT h.address, h.kind, h.before FROM history h
+                WHERE h.id = (SELECT MIN(id) FROM history WHERE address = h.address AND serial > ?)
+                """, arguments: [serial])
+            var result: [String: (kind: String, attributes: Data?)] = [:]
+            for row in rows { result[row["address"]] = (row["kind"], row["before"]) }
+            return result
+        }
+    }
+
+    private static func resource(from row: Row) -> ResourceRecord {
+        ResourceRecord(address: row["address"], kind: row["kind"], attributes: row["attributes"], serial: row["serial"], updatedAt: row["updated_at"])
+    }
+}
