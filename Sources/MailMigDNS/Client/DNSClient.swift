@@ -56,17 +56,24 @@ public struct DNSClient: Sendable {
     /// zone's NS RRset, their addresses from glue or from A/AAAA queries to the same server.
     public func findAuthority(for name: DNSName, server: DNSServer) async throws -> ZoneAuthority {
         let operation = "lookup of the zone of \(name)"
-        let soaResult = try await query(name, type: .soa, server: server)
-        guard soaResult.rcode == .noError || soaResult.rcode == .nameError else {
-            throw DNSError(.serverError(soaResult.rcode), server: server, operation: operation)
+        var candidate: DNSName? = name
+        var found: (zone: DNSName, soa: SOAData)?
+        // A CNAME at the name (autodiscover, for example) hides the SOA, so walk towards the root.
+        while found == nil, let current = candidate {
+            let result = try await query(current, type: .soa, server: server)
+            guard result.rcode == .noError || result.rcode == .nameError else {
+                throw DNSError(.serverError(result.rcode), server: server, operation: operation)
+            }
+            if let soaSet = result.answers.first(where: { $0.type == .soa && $0.name == current })
+                ?? result.authorities.first(where: { $0.type == .soa && current.isSubdomain(of: $0.name) }),
+               case .soa(let soa) = soaSet.records.first {
+                found = (soaSet.name, soa)
+            }
+            candidate = current.parent
         }
-        guard let soaSet = soaResult.answers.first(where: { $0.type == .soa && $0.name == name })
-                ?? soaResult.authorities.first(where: { $0.type == .soa && name.isSubdomain(of: $0.name) }),
-              case .soa(let soa) = soaSet.records.first
-        else {
+        guard let (zone, soa) = found else {
             throw DNSError(.notAuthoritative, server: server, operation: operation)
         }
-        let zone = soaSet.name
         let nsResult = try await query(zone, type: .ns, server: server)
         var nameServers: [NameServer] = []
         for case .ns(let host) in nsResult.rrset?.records ?? [] {

@@ -12,6 +12,16 @@ public struct DNSQueryResult: Sendable, Equatable {
     public let authorities: [RRset]
     /// Records from the additional section, such as name server addresses.
     public let additionals: [RRset]
+
+    public init(rcode: ResponseCode, rrset: RRset?, isAuthoritative: Bool,
+                answers: [RRset] = [], authorities: [RRset] = [], additionals: [RRset] = []) {
+        self.rcode = rcode
+        self.rrset = rrset
+        self.isAuthoritative = isAuthoritative
+        self.answers = answers
+        self.authorities = authorities
+        self.additionals = additionals
+    }
 }
 
 /// A zone's authoritative name servers, as its own servers describe them.
@@ -21,6 +31,12 @@ public struct ZoneAuthority: Sendable, Equatable {
     public let soa: SOAData
     /// The servers named by the zone's NS RRset, with the addresses found for them.
     public let nameServers: [NameServer]
+
+    public init(zone: DNSName, soa: SOAData, nameServers: [NameServer]) {
+        self.zone = zone
+        self.soa = soa
+        self.nameServers = nameServers
+    }
 
     /// One `DNSServer` per address of every name server, on `port`.
     public func servers(port: Int = 53) -> [DNSServer] {
@@ -32,4 +48,9 @@ public struct ZoneAuthority: Sendable, Equatable {
 public struct NameServer: Sendable, Hashable {
     public let name: DNSName
     public let addresses: [String]
+
+    public init(name: DNSName, addresses: [String]) {
+        self.name = name
+        self.addresses = addresses
+    }
 }
