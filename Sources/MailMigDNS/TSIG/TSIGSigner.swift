@@ -41,9 +41,7 @@ struct TSIGSigner: Sendable {
 
     /// Checks a response's TSIG record against the request MAC; throws what is wrong.
     func verify(response bytes: [UInt8], message: DNSMessage, requestMAC: [UInt8], now: UInt64) throws(TSIGFailure) {
-        guard let tsig = message.tsig, let tsigOffset = message.tsigOffset, tsigOffset >= 12, tsigOffset <= bytes.count else {
-            throw .responseUnsigned(rcode: message.rcode)
-        }
+        guard let tsig = message.tsig else { throw .responseUnsigned(rcode: message.rcode) }
         switch tsig.error {
         case .noError: break
         case .badSig: throw .badSignature
@@ -54,7 +52,9 @@ struct TSIGSigner: Sendable {
             throw .badTime(skew: Int64(bitPattern: serverTime) - Int64(bitPattern: now))
         default: throw .otherError(tsig.error)
         }
-        guard tsig.keyName == key.name, tsig.algorithm == key.algorithm.domainName else { throw .responseSignatureInvalid }
+        guard tsig.keyName == key.name, tsig.algorithm == key.algorithm.domainName,
+              let tsigOffset = message.tsigOffset, tsigOffset >= 12, tsigOffset <= bytes.count
+        else { throw .responseSignatureInvalid }
         var digest: [UInt8] = []
         digest.append(UInt8(requestMAC.count >> 8))
         digest.append(UInt8(requestMAC.count & 0xFF))
