@@ -25,7 +25,7 @@ public enum PlanSchema {
     "name": {
       "type": "string",
       "maxLength": 100,
-      "pattern": "^[^\\n]*\\S[^\\n]*$",
+      "pattern": "^(?![^\\n]*\\n)[^\\n]*\\S",
       "description": "The migration's name, used in reports and state: one line of at most 100 characters.",
       "examples": [
         "acme-to-newmail"
@@ -1388,7 +1388,7 @@ public enum PlanSchema {
                   "type": "array",
                   "minItems": 1,
                   "items": {
-                    "$ref": "#/$defs/tag"
+                    "$ref": "#/$defs/nonEmptyString"
                   },
                   "description": "Mailboxes carrying at least one of these tags belong to the batch."
                 }
