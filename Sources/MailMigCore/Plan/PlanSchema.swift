@@ -831,7 +831,7 @@ public enum PlanSchema {
             "source",
             "target"
           ],
-          "description": "Which system receives the domain's mail. Changing `source` to `target` is the cutover; changing it back is the rollback. The cutover is refused while the lowered TTL has not outlived the old one, while a batch of the domain is before `sync`, or while the last verification failed (unless --force).",
+          "description": "Which system receives the domain's mail. Changing `source` to `target` is the cutover; changing it back is the rollback. The cutover is refused while the lowered TTL has not outlived the old one, while a batch of the domain is before `sync`, or while the last verification failed (unless --force). Default: `source`.",
           "default": "source"
         },
         "cutover": {
@@ -861,7 +861,7 @@ public enum PlanSchema {
             "hmac-sha256",
             "hmac-sha512"
           ],
-          "description": "The TSIG algorithm.",
+          "description": "The TSIG algorithm. Default: `hmac-sha256`.",
           "default": "hmac-sha256"
         },
         "secret": {
@@ -976,7 +976,7 @@ public enum PlanSchema {
             "starttls",
             "none"
           ],
-          "description": "Transport security: `implicit` (TLS from the first byte, port 993), `starttls` (plain connection upgraded with STARTTLS, refused if the server does not offer it) or `none` (no encryption; only sensible on a loopback or trusted network).",
+          "description": "Transport security: `implicit` (TLS from the first byte, port 993), `starttls` (plain connection upgraded with STARTTLS, refused if the server does not offer it) or `none` (no encryption; only sensible on a loopback or trusted network). Default: `implicit`.",
           "default": "implicit"
         },
         "ca_file": {
@@ -988,7 +988,7 @@ public enum PlanSchema {
         },
         "verify_certificates": {
           "type": "boolean",
-          "description": "Set to false only to turn certificate verification off (a warning is shown).",
+          "description": "Set to false only to turn certificate verification off (a warning is shown). Default: true.",
           "default": true
         }
       }
@@ -1055,12 +1055,12 @@ public enum PlanSchema {
             "authzid",
             "per-mailbox"
           ],
-          "description": "How mailmig logs in to each mailbox: `master-user` logs in as `{mailbox}{separator}{admin}` with the admin's password (Dovecot master users); `authzid` uses the admin's credentials with the mailbox as authorization identity (AUTHENTICATE PLAIN, or XOAUTH2 with a token); `per-mailbox` logs in with each mailbox's own credentials.",
+          "description": "How mailmig logs in to each mailbox: `master-user` logs in as `{mailbox}{separator}{admin}` with the admin's password (Dovecot master users); `authzid` uses the admin's credentials with the mailbox as authorization identity (AUTHENTICATE PLAIN, or XOAUTH2 with a token); `per-mailbox` logs in with each mailbox's own credentials. Default: `master-user`.",
           "default": "master-user"
         },
         "user_format": {
           "$ref": "#/$defs/template",
-          "description": "The login name of a mailbox on this server, with placeholders.",
+          "description": "The login name of a mailbox on this server, with placeholders. Default: `{address}`.",
           "default": "{address}",
           "examples": [
             "{address}",
@@ -1074,7 +1074,7 @@ public enum PlanSchema {
         },
         "master_separator": {
           "$ref": "#/$defs/nonEmptyString",
-          "description": "Style master-user: the text between mailbox and admin in the login name.",
+          "description": "Style master-user: the text between mailbox and admin in the login name. Default: `*`.",
           "default": "*"
         }
       },
@@ -1147,7 +1147,7 @@ public enum PlanSchema {
           "type": "integer",
           "minimum": 1,
           "maximum": 256,
-          "description": "Upper bound of concurrent connections to this server.",
+          "description": "Upper bound of concurrent connections to this server. Default: `8`.",
           "default": 8
         }
       }
@@ -1171,7 +1171,7 @@ public enum PlanSchema {
           "type": "integer",
           "minimum": 1,
           "maximum": 256,
-          "description": "Upper bound of concurrent connections to this server.",
+          "description": "Upper bound of concurrent connections to this server. Default: `8`.",
           "default": 8
         },
         "provision": {
@@ -1284,7 +1284,7 @@ public enum PlanSchema {
       "properties": {
         "automap": {
           "type": "boolean",
-          "description": "Match special folders by their SPECIAL-USE role (\\Sent, \\Trash, \\Drafts, \\Junk, \\Archive) whatever their names.",
+          "description": "Match special folders by their SPECIAL-USE role (\\Sent, \\Trash, \\Drafts, \\Junk, \\Archive) whatever their names. Default: true.",
           "default": true
         },
         "map": {
@@ -1340,7 +1340,7 @@ public enum PlanSchema {
               }
             }
           ],
-          "description": "Messages larger than this are skipped and reported, never silently dropped. At least 1KiB.",
+          "description": "Messages larger than this are skipped and reported, never silently dropped. At least 1 KiB; no limit when absent.",
           "examples": [
             "35MB",
             "150MB"
@@ -1470,7 +1470,7 @@ public enum PlanSchema {
           "properties": {
             "older_than": {
               "$ref": "#/$defs/duration",
-              "description": "presync copies messages whose internal date is older than this.",
+              "description": "presync copies messages whose internal date is older than this. Default: `30d`.",
               "default": "30d",
               "examples": [
                 "30d",
