@@ -32,10 +32,12 @@ public enum PlanSchema {
       ]
     },
     "source": {
-      "$ref": "#/$defs/source"
+      "$ref": "#/$defs/source",
+      "description": "The system mail comes from. Nothing is ever deleted there."
     },
     "target": {
-      "$ref": "#/$defs/target"
+      "$ref": "#/$defs/target",
+      "description": "The system mail goes to."
     },
     "dns": {
       "description": "The DNS systems the plan may update.",
@@ -72,10 +74,12 @@ public enum PlanSchema {
       "description": "The mailboxes to migrate, in order; import: entries are expanded in place. Every source and every target address appears once."
     },
     "folders": {
-      "$ref": "#/$defs/folders"
+      "$ref": "#/$defs/folders",
+      "description": "How source folders map to target folders. Folder names use `/` between levels; mailmig converts to each server's own separator."
     },
     "filters": {
-      "$ref": "#/$defs/filters"
+      "$ref": "#/$defs/filters",
+      "description": "Limits on which messages are copied."
     },
     "batches": {
       "type": "array",
@@ -85,7 +89,8 @@ public enum PlanSchema {
       "description": "Batches in order. Every mailbox belongs to at most one batch; a mailbox in no batch is not migrated. Without batches:, every mailbox is synced as one batch named all."
     },
     "stages": {
-      "$ref": "#/$defs/stages"
+      "$ref": "#/$defs/stages",
+      "description": "Settings of the stages."
     }
   },
   "$defs": {
@@ -824,7 +829,8 @@ public enum PlanSchema {
           ]
         },
         "verify": {
-          "$ref": "#/$defs/verification"
+          "$ref": "#/$defs/verification",
+          "description": "A record that proves ownership of the domain to the target, added while preparing."
         },
         "route": {
           "enum": [
@@ -835,7 +841,8 @@ public enum PlanSchema {
           "default": "source"
         },
         "cutover": {
-          "$ref": "#/$defs/cutover"
+          "$ref": "#/$defs/cutover",
+          "description": "What changes in DNS at the cutover, and the TTL lowered ahead of it."
         }
       }
     },
@@ -891,7 +898,8 @@ public enum PlanSchema {
           ]
         },
         "key": {
-          "$ref": "#/$defs/tsigKey"
+          "$ref": "#/$defs/tsigKey",
+          "description": "The TSIG key that signs updates."
         },
         "check_servers": {
           "type": "array",
@@ -940,7 +948,8 @@ public enum PlanSchema {
       ],
       "properties": {
         "rfc2136": {
-          "$ref": "#/$defs/rfc2136"
+          "$ref": "#/$defs/rfc2136",
+          "description": "RFC 2136 dynamic updates signed with TSIG, as BIND, Knot, PowerDNS and Windows DNS accept them."
         }
       }
     },
@@ -1138,10 +1147,12 @@ public enum PlanSchema {
       ],
       "properties": {
         "imap": {
-          "$ref": "#/$defs/imap"
+          "$ref": "#/$defs/imap",
+          "description": "How to reach the server over IMAP."
         },
         "login": {
-          "$ref": "#/$defs/login"
+          "$ref": "#/$defs/login",
+          "description": "How mailmig authenticates for each mailbox on this server."
         },
         "connections": {
           "type": "integer",
@@ -1162,10 +1173,12 @@ public enum PlanSchema {
       ],
       "properties": {
         "imap": {
-          "$ref": "#/$defs/imap"
+          "$ref": "#/$defs/imap",
+          "description": "How to reach the server over IMAP."
         },
         "login": {
-          "$ref": "#/$defs/login"
+          "$ref": "#/$defs/login",
+          "description": "How mailmig authenticates for each mailbox on this server."
         },
         "connections": {
           "type": "integer",
@@ -1175,7 +1188,8 @@ public enum PlanSchema {
           "default": 8
         },
         "provision": {
-          "$ref": "#/$defs/provision"
+          "$ref": "#/$defs/provision",
+          "description": "How to create a missing mailbox on the target."
         }
       }
     },
@@ -1212,13 +1226,16 @@ public enum PlanSchema {
           "description": "The target address; the source address when absent."
         },
         "tags": {
-          "$ref": "#/$defs/tags"
+          "$ref": "#/$defs/tags",
+          "description": "Free labels that batches select mailboxes by."
         },
         "source_login": {
-          "$ref": "#/$defs/mailboxLogin"
+          "$ref": "#/$defs/mailboxLogin",
+          "description": "Credentials of this mailbox on one side, overriding the server's login settings (user, password or both)."
         },
         "target_login": {
-          "$ref": "#/$defs/mailboxLogin"
+          "$ref": "#/$defs/mailboxLogin",
+          "description": "Credentials of this mailbox on one side, overriding the server's login settings (user, password or both)."
         }
       },
       "examples": [
