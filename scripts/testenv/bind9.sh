@@ -56,7 +56,8 @@ make_key() {
     if [[ ! -s "$key_file" ]]; then
         tsig-keygen -a "$algorithm" "$name" >"$key_file"
     fi
-    sed -n 's/^[[:space:]]*secret "\(.*\)";/\1/p' "$key_file" >"$secret_file"
+    # Only the base64 text, no newline: plans reference this file with `file:`.
+    printf '%s' "$(sed -n 's/^[[:space:]]*secret "\(.*\)";/\1/p' "$key_file")" >"$secret_file"
     chmod 600 "$key_file" "$secret_file"
 }
 

@@ -9,7 +9,10 @@ public struct DNSClient: Sendable {
     public var attempts: Int
     /// Whether queries ask the server to recurse; authoritative servers ignore it.
     public var recursionDesired = false
+    /// Seconds since 1970 for TSIG; replaceable so tests can simulate clock skew.
+    var clock: @Sendable () -> UInt64 = { TSIGSigner.currentTime() }
 
+    /// A client waiting `timeout` for each attempt and sending a UDP query at most `attempts` times.
     public init(timeout: Duration = .seconds(2), attempts: Int = 3) {
         self.timeout = timeout
         self.attempts = max(1, attempts)
@@ -104,14 +107,14 @@ public struct DNSClient: Sendable {
         var requestMAC: [UInt8] = []
         let signer = key.map { TSIGSigner(key: $0) }
         if let signer {
-            (request, requestMAC) = signer.sign(request, at: TSIGSigner.currentTime())
+            (request, requestMAC) = signer.sign(request, at: clock())
         }
         let bytes = try await transport.exchangeTCP(request, server: server, operation: operation,
                                                     isReply: Self.replyMatcher(id: message.id))
         let response = try decodeResponse(bytes, server: server, operation: operation)
         if let signer, let key {
             do {
-                try signer.verify(response: bytes, message: response, requestMAC: requestMAC, now: TSIGSigner.currentTime())
+                try signer.verify(response: bytes, message: response, requestMAC: requestMAC, now: clock())
             } catch {
                 if case .responseUnsigned = error, response.rcode != .noError {
                     // An unsigned error answer still tells what failed; it cannot have applied anything.

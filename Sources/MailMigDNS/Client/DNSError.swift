@@ -41,6 +41,7 @@ public struct DNSError: Error, Sendable, CustomStringConvertible, LocalizedError
     /// What was being done, e.g. `update of zone acme.test.` or `query for acme.test. MX`.
     public let operation: String
 
+    /// An error of `kind` while doing `operation` at `server`.
     public init(_ kind: Kind, server: DNSServer, operation: String) {
         self.kind = kind
         self.server = server

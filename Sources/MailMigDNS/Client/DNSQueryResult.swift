@@ -13,6 +13,7 @@ public struct DNSQueryResult: Sendable, Equatable {
     /// Records from the additional section, such as name server addresses.
     public let additionals: [RRset]
 
+    /// A result as a query returns it (public so callers can build fakes).
     public init(rcode: ResponseCode, rrset: RRset?, isAuthoritative: Bool,
                 answers: [RRset] = [], authorities: [RRset] = [], additionals: [RRset] = []) {
         self.rcode = rcode
@@ -32,6 +33,7 @@ public struct ZoneAuthority: Sendable, Equatable {
     /// The servers named by the zone's NS RRset, with the addresses found for them.
     public let nameServers: [NameServer]
 
+    /// A zone authority from its parts.
     public init(zone: DNSName, soa: SOAData, nameServers: [NameServer]) {
         self.zone = zone
         self.soa = soa
@@ -49,6 +51,7 @@ public struct NameServer: Sendable, Hashable {
     public let name: DNSName
     public let addresses: [String]
 
+    /// A name server and the addresses known for it.
     public init(name: DNSName, addresses: [String]) {
         self.name = name
         self.addresses = addresses

@@ -4,6 +4,7 @@ public struct DNSServer: Hashable, Sendable, CustomStringConvertible {
     public var host: String
     public var port: Int
 
+    /// A server at `host` (an IP address or a name) and `port`.
     public init(host: String, port: Int = 53) {
         self.host = host
         self.port = port

@@ -9,6 +9,7 @@ public struct DNSUpdate: Sendable, Equatable, CustomStringConvertible {
     private(set) var prerequisites: [ResourceRecord] = []
     private(set) var updates: [ResourceRecord] = []
 
+    /// An empty update of `zone`.
     public init(zone: DNSName) {
         self.zone = zone
     }

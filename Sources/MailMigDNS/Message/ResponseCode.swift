@@ -2,6 +2,7 @@
 public struct ResponseCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: UInt16
 
+    /// A code by its number.
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
     public static let noError = ResponseCode(rawValue: 0)

@@ -98,10 +98,12 @@ public struct DNSName: Hashable, Sendable, CustomStringConvertible {
         try DNSName(labels: [Array(label.utf8)] + labels)
     }
 
+    /// Case-insensitive comparison (ASCII letters only, as DNS defines it).
     public static func == (lhs: DNSName, rhs: DNSName) -> Bool {
         lhs.labels.count == rhs.labels.count && lhs.lowercasedLabels == rhs.lowercasedLabels
     }
 
+    /// Hashes the lowercased labels, consistent with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(lowercasedLabels)
     }

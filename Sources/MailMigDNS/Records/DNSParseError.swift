@@ -9,6 +9,7 @@ public struct DNSParseError: Error, Sendable, Equatable, CustomStringConvertible
     /// What was being parsed, e.g. `MX value` or `domain name`.
     public let subject: String
 
+    /// An error about `input`, a `subject` such as `MX value`, and what was `expected`.
     public init(input: String, subject: String, expected: String) {
         self.input = input
         self.subject = subject

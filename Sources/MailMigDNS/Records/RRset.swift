@@ -27,10 +27,12 @@ public struct RRset: Hashable, Sendable, CustomStringConvertible {
         Set(records) == Set(other.records)
     }
 
+    /// Same name, type and TTL, and the same set of values.
     public static func == (lhs: RRset, rhs: RRset) -> Bool {
         lhs.name == rhs.name && lhs.type == rhs.type && lhs.ttl == rhs.ttl && lhs.hasSameRecords(as: rhs)
     }
 
+    /// Hashes the set of values, consistent with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(type)

@@ -54,6 +54,7 @@ public struct SOAData: Hashable, Sendable {
     public var expire: UInt32
     public var minimum: UInt32
 
+    /// SOA fields in zone-file order.
     public init(primaryServer: DNSName, responsibleMailbox: DNSName, serial: UInt32,
                 refresh: UInt32, retry: UInt32, expire: UInt32, minimum: UInt32) {
         self.primaryServer = primaryServer

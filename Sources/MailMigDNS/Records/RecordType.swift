@@ -2,6 +2,7 @@
 public struct RecordType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: UInt16
 
+    /// A type by its number.
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
     public static let a = RecordType(rawValue: 1)
