@@ -3,7 +3,7 @@ import MailMigCore
 
 /// The `mailmig` command: plans and applies email migrations described in YAML.
 @main
-struct MailMig: ParsableCommand {
+struct MailMig: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailmig",
         abstract: "Plan and apply email migrations described as code.",
@@ -12,6 +12,9 @@ struct MailMig: ParsableCommand {
             Start with `mailmig init`, check the file with `mailmig validate`.
             """,
         version: "mailmig \(MailMigVersion.current)",
-        subcommands: [Validate.self, Init.self, Schema.self]
+        subcommands: [
+            Init.self, Validate.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self,
+            StateCommand.self, ForceUnlock.self, Schema.self,
+        ]
     )
 }

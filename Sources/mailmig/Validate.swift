@@ -23,15 +23,13 @@ extension MailMig {
 
         func run() throws {
             let files = plans.isEmpty ? [PlanLoader.defaultFileName] : plans
-            let printer = DiagnosticPrinter(style: style.resolve())
+            let printer = DiagnosticPrinter(palette: style.resolve())
             var failed = false
             for file in files {
                 let result = PlanLoader.load(path: file)
                 failed = failed || result.plan == nil
                 if json {
-                    for diagnostic in result.diagnostics { JSONLines.print(DiagnosticEvent(diagnostic)) }
-                    JSONLines.print(ValidationEvent(file: file, valid: result.plan != nil,
-                                                    errors: result.errors.count, warnings: result.warnings.count))
+                    DiagnosticPrinter.jsonLines(result, file: file).forEach { print($0) }
                 } else {
                     printer.print(result, file: file)
                 }

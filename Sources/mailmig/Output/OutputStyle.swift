@@ -1,14 +1,6 @@
 import ArgumentParser
 import Foundation
-
-/// Whether output may use colour.
-struct OutputStyle {
-    var color: Bool
-
-    func paint(_ text: String, _ code: String) -> String {
-        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
-    }
-}
+import MailMigCore
 
 /// `--no-color`, shared by every command that prints for people.
 struct OutputStyleOptions: ParsableArguments {
@@ -16,9 +8,14 @@ struct OutputStyleOptions: ParsableArguments {
     var noColor = false
 
     /// Colour only on a terminal, never with --no-color or NO_COLOR set.
-    func resolve() -> OutputStyle {
+    func resolve() -> Palette {
         let environment = ProcessInfo.processInfo.environment
         let wanted = !noColor && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
-        return OutputStyle(color: wanted && isatty(STDOUT_FILENO) == 1)
+        return Palette(enabled: wanted && isatty(STDOUT_FILENO) == 1)
     }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A loaded plan file with its state folder and providers: what every engine command starts from.
+public struct Workspace: Sendable {
+    /// The checked plan.
+    public let plan: Plan
+    /// The plan file as the user named it.
+    public let planPath: String
+    /// SHA-256 of the plan file, for saved plans.
+    public let planSHA256: String
+    /// `.mailmig/` next to the plan.
+    public let stateFolder: URL
+    /// DNS providers by name.
+    public let dnsProviders: [String: any DNSZoneProvider]
+
+    /// Creates a workspace; providers default to the ones the plan declares.
+    public init(plan: Plan, planPath: String, planBytes: [UInt8], stateFolder: URL? = nil,
+                dnsProviders: [String: any DNSZoneProvider]? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.plan = plan
+        self.planPath = planPath
+        self.planSHA256 = SavedPlan.digest(planBytes)
+        self.stateFolder = stateFolder ?? StateStore.folder(forPlanAt: planPath)
+        self.dnsProviders = dnsProviders ?? Self.providers(for: plan, environment: environment)
+    }
+
+    /// The providers a plan declares.
+    static func providers(for plan: Plan, environment: [String: String]) -> [String: any DNSZoneProvider] {
+        var providers: [String: any DNSZoneProvider] = [:]
+        for (name, provider) in plan.dns.providers {
+            switch provider.kind {
+            case .rfc2136(let settings):
+                providers[name] = RFC2136ZoneProvider(name: name, settings: settings, baseDirectory: URL(fileURLWithPath: plan.baseDirectory),
+                                                      environment: environment)
+            }
+        }
+        return providers
+    }
+
+    /// The lock file of the state.
+    public var lockPath: String { stateFolder.appendingPathComponent("state.lock").path }
+
+    /// Opens the state, creating it on first use.
+    public func openState() throws(StateError) -> StateStore { try StateStore.open(folder: stateFolder) }
+
+    /// Takes the state lock.
+    public func lock(operation: String, timeout: Int) throws(StateError) -> StateLock {
+        do {
+            try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .unreadable(path: stateFolder.path, reason: "\(error)")
+        }
+        return try StateLock.acquire(at: lockPath, operation: operation, timeout: timeout)
+    }
+}
+
+/// Which changes an operator limits a run to (`--target`, `--exclude`).
+public struct ResourceFilter: Sendable {
+    /// Addresses (or prefixes: `domain.acme.test`) to keep; empty keeps all.
+    public var targets: [String]
+    /// Addresses (or prefixes) to drop.
+    public var excludes: [String]
+
+    /// Creates a filter.
+    public init(targets: [String] = [], excludes: [String] = []) {
+        self.targets = targets
+        self.excludes = excludes
+    }
+
+    /// Whether the filter does anything.
+    public var isActive: Bool { !targets.isEmpty || !excludes.isEmpty }
+
+    /// Whether `address` is kept. A prefix matches at a `/` boundary or whole.
+    public func keeps(_ address: String) -> Bool {
+        func matches(_ pattern: String) -> Bool {
+            address == pattern || address.hasPrefix(pattern + "/") || address.hasPrefix(pattern + ".") && pattern.hasPrefix("mailbox")
+        }
+        if !targets.isEmpty, !targets.contains(where: matches) { return false }
+        return !excludes.contains(where: matches)
+    }
+
+    /// The plan without the filtered-out steps, and without dependencies on them.
+    public func apply(to plan: ExecutionPlan) -> ExecutionPlan {
+        guard isActive else { return plan }
+        var result = plan
+        result.steps = plan.steps.filter { keeps($0.address) }
+        let kept = Set(result.steps.map(\.id))
+        for index in result.steps.indices { result.steps[index].dependsOn.removeAll { !kept.contains($0) } }
+        result.drift = plan.drift.filter { keeps($0.address) }
+        result.blocked = plan.blocked.filter { keeps($0.address) }
+        return result
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+
+/// Plans the DNS side of a migration: verification records, TTL lowering, cutover and restore.
+///
+/// Pure: it compares the plan with the recorded state and the live records read just before, and
+/// returns compare-and-swap steps. Each RRset's desired value is built from what was there before
+/// mailmig touched it, so restoring is exact and other records of a shared RRset are kept.
+public struct DNSPlanner: Sendable {
+    /// The plan file.
+    public var plan: Plan
+    /// Recorded RRset states by address.
+    public var recorded: [String: DNSRecordState]
+    /// Live RRsets as read now (`nil` value: the server has none).
+    public var live: [RRsetKey: RRsetSnapshot?]
+    /// Gate facts from the mail side.
+    public var facts: CutoverGateFacts
+    /// The time of planning.
+    public var now: Date
+    /// `--force`: gates only warn.
+    public var force: Bool
+
+    /// Creates a planner.
+    public init(plan: Plan, recorded: [String: DNSRecordState], live: [RRsetKey: RRsetSnapshot?],
+                facts: CutoverGateFacts, now: Date, force: Bool) {
+        self.plan = plan
+        self.recorded = recorded
+        self.live = live
+        self.facts = facts
+        self.now = now
+        self.force = force
+    }
+
+    /// Every RRset a plan manages, in the order changes are made: verification first, then cutover records.
+    public static func managedKeys(of domain: Domain) -> [RRsetKey] {
+        var keys: [RRsetKey] = []
+        func add(_ key: RRsetKey) { if !keys.contains(key) { keys.append(key) } }
+        if let verify = domain.verify { add(RRsetKey(domain: domain.name, owner: verify.name, type: verify.type)) }
+        for record in domain.cutover?.records ?? [] { add(RRsetKey(domain: domain.name, owner: record.name, type: record.type)) }
+        return keys
+    }
+
+    /// Plans every domain; throws when a value in the plan cannot be normalised.
+    public func makePlan() throws(ProviderError) -> ExecutionPlan {
+        var result = ExecutionPlan.empty
+        var planned = Set<String>()
+        for domain in plan.domains {
+            let keys = Self.managedKeys(of: domain)
+            planned.formUnion(keys.map(\.address))
+            try planDomain(domain, keys: keys, into: &result)
+        }
+        // RRsets recorded but no longer in the plan go back to what they were, and are forgotten.
+        for state in recorded.values.sorted(by: { $0.key < $1.key }) where !planned.contains(state.key.address) {
+            release(state, into: &result)
+        }
+        var previous: String?
+        for index in result.steps.indices {
+            if let previous { result.steps[index].dependsOn = [previous] }
+            previous = result.steps[index].id
+        }
+        return result
+    }
+
+    private func liveValue(_ key: RRsetKey) -> RRsetSnapshot? { live[key] ?? nil }
+
+    private func planDomain(_ domain: Domain, keys: [RRsetKey], into result: inout ExecutionPlan) throws(ProviderError) {
+        let cutoverKeys = keys.filter { key in domain.cutover?.records.contains { RRsetKey(domain: domain.name, owner: $0.name, type: $0.type) == key } ?? false }
+        var originals: [RRsetKey: RRsetSnapshot?] = [:]
+        for key in keys {
+            let state = recorded[key.address]
+            let current = liveValue(key)
+            var original = state.map(\.original) ?? current
+            if let state, state.applied != current {
+                let adopt = state.phase == .source
+                if adopt, let current {
+                    // Before the cutover the source's records are the operator's to change: follow them.
+                    original = RRsetSnapshot(ttl: state.original?.ttl ?? current.ttl, values: current.values)
+                } else if adopt {
+                    original = nil
+                }
+                result.drift.append(DriftItem(
+                    address: key.address, recorded: state.applied?.description ?? "no records", live: current?.description ?? "no records",
+                    resolution: adopt ? "kept: before the cutover the live records are taken as the source's" : "the plan sets it back"))
+            }
+            originals[key] = original
+        }
+
+        var cutOver = domain.route == .target
+        if cutOver, cutoverKeys.contains(where: { recorded[$0.address]?.phase != .cutover }) {
+            let blocked = CutoverGate.check(domain: domain, plan: plan, cutoverKeys: cutoverKeys, base: { originals[$0] ?? nil },
+                                            recorded: { recorded[$0.address] }, facts: facts, now: now)
+            if !blocked.isEmpty {
+                if force {
+                    result.warnings += blocked.map { "--force: cutting over although \($0.reason)" }
+                } else {
+                    result.blocked += blocked
+                    cutOver = false
+                }
+            }
+        }
+
+        for key in keys {
+            let original = originals[key] ?? nil
+            let desired = try desiredSnapshot(key, domain: domain, original: original, cutOver: cutOver, isCutoverKey: cutoverKeys.contains(key))
+            let phase: DNSPhase = cutOver && cutoverKeys.contains(key) ? .cutover : .source
+            let state = recorded[key.address]
+            let current = liveValue(key)
+            let stateNeedsUpdate = state == nil ? desired != current : (state?.original != original || state?.phase != phase || state?.applied != current)
+            guard desired != current || stateNeedsUpdate else { continue }
+            let change = DNSChange(key: key, provider: domain.dnsProvider, expected: current, desired: desired, original: original, phase: phase, forget: false)
+            result.steps.append(PlannedStep(
+                id: "dns:\(key.address)", address: key.address, action: action(from: current, to: desired),
+                reason: reason(change, previous: state, domain: domain), work: .dns(change), dependsOn: []))
+        }
+    }
+
+    private func desiredSnapshot(_ key: RRsetKey, domain: Domain, original: RRsetSnapshot?, cutOver: Bool, isCutoverKey: Bool) throws(ProviderError) -> RRsetSnapshot? {
+        var values = Set(original?.values ?? [])
+        var explicitTTL: Int?
+        if cutOver {
+            for record in domain.cutover?.records ?? [] where RRsetKey(domain: domain.name, owner: record.name, type: record.type) == key {
+                let normalized = try normalize(record.values, type: record.type, key: key)
+                if let match = record.match, record.type == .TXT {
+                    values = values.filter { !DNSPresentation.text(ofTXT: $0).hasPrefix(match) }
+                    values.formUnion(normalized)
+                } else {
+                    values = Set(normalized)
+                }
+                explicitTTL = record.ttl ?? explicitTTL
+            }
+        }
+        var verifyTTL: Int?
+        if let verify = domain.verify, RRsetKey(domain: domain.name, owner: verify.name, type: verify.type) == key {
+            values.formUnion(try normalize(verify.values, type: verify.type, key: key))
+            verifyTTL = verify.ttl
+        }
+        guard !values.isEmpty else { return nil }
+        var ttl = original?.ttl ?? explicitTTL ?? verifyTTL ?? 3_600
+        if let explicitTTL { ttl = explicitTTL }
+        if isCutoverKey, let lowered = domain.cutover?.lowerTTLTo { ttl = min(ttl, lowered) }
+        return RRsetSnapshot(ttl: ttl, values: Array(values))
+    }
+
+    private func normalize(_ values: [String], type: DNSRecordType, key: RRsetKey) throws(ProviderError) -> [String] {
+        var result: [String] = []
+        for value in values {
+            do {
+                result.append(try DNSPresentation.normalize(value, type: type))
+            } catch {
+                throw ProviderError(error.kind, provider: "plan", key: key)
+            }
+        }
+        return result
+    }
+
+    private func release(_ state: DNSRecordState, into result: inout ExecutionPlan) {
+        let current = liveValue(state.key)
+        let change = DNSChange(key: state.key, provider: state.provider, expected: current, desired: state.original,
+                               original: state.original, phase: .source, forget: true)
+        let reason = current == state.original
+            ? "no longer in the plan: forget it (the records are as before mailmig)"
+            : "no longer in the plan: restore the records from before mailmig, then forget it"
+        result.steps.append(PlannedStep(id: "dns:\(state.key.address)", address: state.key.address, action: .delete,
+                                        reason: reason, work: .dns(change), dependsOn: []))
+    }
+
+    private func action(from current: RRsetSnapshot?, to desired: RRsetSnapshot?) -> ChangeAction {
+        switch (current, desired) {
+        case (nil, .some): return .create
+        case (.some, nil): return .delete
+        default: return .update
+        }
+    }
+
+    private func reason(_ change: DNSChange, previous: DNSRecordState?, domain: Domain) -> String {
+        let current = change.expected
+        let desired = change.desired
+        if change.phase == .cutover, previous?.phase != .cutover { return "cut over to the target" }
+        if change.phase == .source, previous?.phase == .cutover { return "restore the records recorded before the cutover (route: source)" }
+        if current == desired { return "record the change made outside mailmig in the state" }
+        var reasons: [String] = []
+        if let current, let desired, current.ttl != desired.ttl {
+            reasons.append(desired.ttl < current.ttl
+                ? "lower the TTL from \(current.ttl)s to \(desired.ttl)s ahead of the cutover"
+                : "set the TTL from \(current.ttl)s to \(desired.ttl)s")
+        }
+        let removed = Set(current?.values ?? []).subtracting(desired?.values ?? [])
+        let added = Set(desired?.values ?? []).subtracting(current?.values ?? [])
+        if !added.isEmpty || !removed.isEmpty {
+            let isVerifyKey = domain.verify.map { RRsetKey(domain: domain.name, owner: $0.name, type: $0.type) == change.key } ?? false
+            if isVerifyKey, removed.isEmpty {
+                reasons.append("add the domain verification record")
+            } else {
+                reasons.append(previous == nil ? "set the records the plan declares" : "set the records back to what the plan says")
+            }
+        }
+        return reasons.isEmpty ? "update" : reasons.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,62 @@
+/// A DNS system the engine reads and changes RRsets in, whatever protocol it speaks.
+///
+/// The planner and executor know only this interface; RFC 2136 is one implementation, and a cloud
+/// DNS API or an in-memory fake for tests are others.
+public protocol DNSZoneProvider: Sendable {
+    /// The provider's name in the plan.
+    var name: String { get }
+
+    /// The RRset as the zone's primary server holds it now, or `nil` when there is none.
+    func read(_ key: RRsetKey) async throws -> RRsetSnapshot?
+
+    /// Replaces the RRset only if it still holds `change.expected`; fails with
+    /// `ProviderError.changedSincePlanned` otherwise, so a change made in between is never overwritten.
+    func write(_ change: DNSChange) async throws
+
+    /// Waits until the zone's servers answer `snapshot` (`nil`: no records); `false` if they did not in time.
+    func waitUntilVisible(_ key: RRsetKey, _ snapshot: RRsetSnapshot?) async throws -> Bool
+}
+
+/// A provider operation failed; names the provider and the RRset.
+public struct ProviderError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public enum Kind: Sendable {
+        /// The compare-and-swap found other values than planned.
+        case changedSincePlanned(now: RRsetSnapshot?)
+        /// A value could not be parsed for its type.
+        case invalidValue(String)
+        /// The secret (e.g. TSIG key) could not be read.
+        case secret(String)
+        /// The server failed or refused; the text is its error.
+        case server(String)
+    }
+
+    /// What went wrong.
+    public var kind: Kind
+    /// The provider's name.
+    public var provider: String
+    /// The RRset concerned.
+    public var key: RRsetKey?
+
+    /// Creates an error.
+    public init(_ kind: Kind, provider: String, key: RRsetKey?) {
+        self.kind = kind
+        self.provider = provider
+        self.key = key
+    }
+
+    /// One sentence for the user.
+    public var description: String {
+        let subject = key.map { " for \($0)" } ?? ""
+        switch kind {
+        case .changedSincePlanned(let now):
+            return "DNS provider \(provider)\(subject): the record changed since it was planned: now \(now?.description ?? "no records"); run `mailmig plan` again"
+        case .invalidValue(let text):
+            return "DNS provider \(provider)\(subject): \(text)"
+        case .secret(let text):
+            return "DNS provider \(provider): \(text)"
+        case .server(let text):
+            return "DNS provider \(provider)\(subject): \(text)"
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import MailMigDNS
+
+/// A DNS system reached by RFC 2136 dynamic updates signed with TSIG (BIND, Knot, PowerDNS, Windows DNS).
+public struct RFC2136ZoneProvider: DNSZoneProvider {
+    /// The provider's name in the plan.
+    public let name: String
+    let settings: RFC2136Settings
+    let baseDirectory: URL
+    let environment: [String: String]
+    let client: DNSClient
+    let zones = ZoneCache()
+
+    /// Creates a provider; the TSIG secret is read only when an update is sent.
+    public init(name: String, settings: RFC2136Settings, baseDirectory: URL,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.name = name
+        self.settings = settings
+        self.baseDirectory = baseDirectory
+        self.environment = environment
+        self.client = DNSClient(timeout: .seconds(max(1, settings.timeoutSeconds) / 3 + 1), attempts: 3)
+    }
+
+    var primary: DNSServer { DNSServer(host: settings.host, port: settings.port) }
+
+    public func read(_ key: RRsetKey) async throws -> RRsetSnapshot? {
+        let owner = try dnsName(key)
+        let result = try await wrap(key) { try await client.query(owner, type: DNSPresentation.wireType(key.type), server: primary) }
+        guard result.rcode == .noError || result.rcode == .nameError else {
+            throw ProviderError(.server("the server \(primary) answered \(result.rcode) to a query for \(key)"), provider: name, key: key)
+        }
+        return DNSPresentation.snapshot(result.rrset)
+    }
+
+    public func write(_ change: DNSChange) async throws {
+        let key = change.key
+        let owner = try dnsName(key)
+        let zone = try await zone(of: key, owner: owner)
+        var update = DNSUpdate(zone: zone)
+        do {
+            let old = try change.expected.map { try DNSPresentation.rrset($0, name: owner, type: key.type) }
+            if let desired = change.desired {
+                update.replace(old, with: try DNSPresentation.rrset(desired, name: owner, type: key.type))
+            } else if let old {
+                update.requireExactly(old)
+                update.deleteRRset(owner, type: old.type)
+            } else {
+                return
+            }
+        } catch let error as ProviderError {
+            throw error
+        } catch {
+            throw ProviderError(.invalidValue("\(error)"), provider: name, key: key)
+        }
+        let tsig = try tsigKey()
+        do {
+            try await client.send(update, to: primary, key: tsig)
+        } catch let error as DNSError {
+            if case .prerequisiteFailed(_, let current) = error.kind {
+                let now = current.first { $0.name == owner && $0.type == DNSPresentation.wireType(key.type) }
+                throw ProviderError(.changedSincePlanned(now: DNSPresentation.snapshot(now)), provider: name, key: key)
+            }
+            throw ProviderError(.server(error.description), provider: name, key: key)
+        }
+    }
+
+    public func waitUntilVisible(_ key: RRsetKey, _ snapshot: RRsetSnapshot?) async throws -> Bool {
+        let owner = try dnsName(key)
+        let servers = try await checkServers(for: key, owner: owner)
+        let deadline = ContinuousClock.now + .seconds(max(5, settings.timeoutSeconds * 3))
+        var pending = Set(servers)
+        while !pending.isEmpty {
+            for server in pending {
+                let answer = try? await client.query(owner, type: DNSPresentation.wireType(key.type), server: server)
+                if let answer, answer.rcode == .noError || answer.rcode == .nameError,
+                   DNSPresentation.snapshot(answer.rrset) == snapshot {
+                    pending.remove(server)
+                }
+            }
+            if pending.isEmpty { break }
+            if ContinuousClock.now >= deadline { return false }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return true
+    }
+
+    private func checkServers(for key: RRsetKey, owner: DNSName) async throws -> [DNSServer] {
+        var servers = [primary]
+        for entry in settings.checkServers {
+            let parts = entry.split(separator: ":")
+            if parts.count == 2, let port = Int(parts[1]) {
+                servers.append(DNSServer(host: String(parts[0]), port: port))
+            } else {
+                servers.append(DNSServer(host: entry, port: 53))
+            }
+        }
+        return Array(Set(servers))
+    }
+
+    private func zone(of key: RRsetKey, owner: DNSName) async throws -> DNSName {
+        if let cached = await zones.zone(for: key.domain) { return cached }
+        let domain = try dnsName(RRsetKey(domain: key.domain, owner: "@", type: key.type))
+        let authority = try await wrap(key) { try await client.findAuthority(for: domain, server: primary) }
+        await zones.store(authority.zone, for: key.domain)
+        return authority.zone
+    }
+
+    private func tsigKey() throws -> TSIGKey {
+        let secret: String
+        do {
+            secret = try settings.key.secret.resolve(baseDirectory: baseDirectory, environment: environment)
+        } catch {
+            throw ProviderError(.secret("the TSIG key \(settings.key.name): \(error)"), provider: name, key: nil)
+        }
+        do {
+            return try TSIGKey(name: settings.key.name, algorithm: TSIGAlgorithm(name: settings.key.algorithm), base64Secret: secret)
+        } catch {
+            throw ProviderError(.secret("the TSIG key \(settings.key.name) from \(settings.key.secret) is not valid base64"), provider: name, key: nil)
+        }
+    }
+
+    private func dnsName(_ key: RRsetKey) throws -> DNSName {
+        do {
+            return try DNSName(key.fqdn)
+        } catch {
+            throw ProviderError(.invalidValue("'\(key.fqdn)' is not a valid DNS name"), provider: name, key: key)
+        }
+    }
+
+    private func wrap<T: Sendable>(_ key: RRsetKey, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DNSError {
+            throw ProviderError(.server(error.description), provider: name, key: key)
+        }
+    }
+}
+
+/// Zones found per domain, so each apply looks a zone up once.
+actor ZoneCache {
+    private var zones: [String: DNSName] = [:]
+
+    func zone(for domain: String) -> DNSName? { zones[domain] }
+
+    func store(_ zone: DNSName, for domain: String) { zones[domain] = zone }
+}

@@ -1,0 +1,45 @@
+/// Text for the end of an apply (also when it stops half-way).
+public enum ApplyRenderer {
+    /// The summary line, then one line per failed or not-started step, and warnings.
+    public static func human(_ report: ApplyReport, palette: Palette = Palette(enabled: false)) -> String {
+        var out = ""
+        if report.interrupted { out += palette.yellow("Interrupted:") + " finished the steps in flight, started nothing new.\n" }
+        for entry in report.entries {
+            switch entry.outcome {
+            case .done(let warnings):
+                for warning in warnings { out += "  \(palette.yellow("!")) \(entry.step.address): \(warning)\n" }
+            case .failed(let message):
+                out += "  \(palette.red("✗")) \(entry.step.address): \(message)\n"
+            case .notStarted:
+                out += "  \(palette.dim("○")) \(entry.step.address): not started\n"
+            }
+        }
+        let line = report.summaryLine
+        out += (report.succeeded ? palette.green(line) : palette.red(line)) + "\n"
+        if !report.succeeded { out += "Run `mailmig apply` again to resume: done steps are not repeated.\n" }
+        return out
+    }
+
+    /// JSON lines: one `step` object per step and a final `apply` object.
+    public static func jsonLines(_ report: ApplyReport) -> String {
+        var lines: [String] = []
+        for entry in report.entries {
+            var object: [String: any Sendable] = ["type": "step", "id": entry.step.id, "address": entry.step.address]
+            switch entry.outcome {
+            case .done(let warnings):
+                object["status"] = "done"
+                object["warnings"] = warnings
+            case .failed(let message):
+                object["status"] = "failed"
+                object["error"] = message
+            case .notStarted:
+                object["status"] = "not_started"
+            }
+            lines.append(JSONLine.encode(object))
+        }
+        lines.append(JSONLine.encode(["type": "apply", "id": report.applyID, "done": report.done.count, "failed": report.failed.count,
+                                      "not_started": report.notStarted.count, "total": report.entries.count,
+                                      "interrupted": report.interrupted, "succeeded": report.succeeded]))
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

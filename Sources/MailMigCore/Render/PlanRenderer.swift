@@ -1,0 +1,160 @@
+import Foundation
+
+/// Turns an execution plan into the text operators read: human, Markdown (for pull requests) or JSON lines.
+///
+/// Pure functions returning strings, so each format has golden tests; the CLI only prints them.
+public enum PlanRenderer {
+    /// Terraform-style text: drift first, then one block per change, what is held back, and the summary line.
+    public static func human(_ plan: ExecutionPlan, palette: Palette = Palette(enabled: false)) -> String {
+        var out = ""
+        if !plan.drift.isEmpty {
+            out += palette.bold("Changed outside mailmig since the last apply:") + "\n"
+            for item in plan.drift {
+                out += "  \(palette.yellow("~")) \(item.address)\n"
+                out += "      recorded: \(item.recorded)\n      now:      \(item.live)\n      \(item.resolution)\n"
+            }
+            out += "\n"
+        }
+        if plan.steps.isEmpty {
+            out += palette.green("No changes.") + " The live systems match the plan.\n"
+        } else {
+            let used = ChangeAction.allCases.filter { action in plan.steps.contains { $0.action == action } }
+            out += "Symbols: " + used.map { "\(palette.symbol($0)) \($0.legend)" }.joined(separator: ", ") + "\n\n"
+            for step in plan.steps {
+                out += "  \(palette.symbol(step.action)) \(palette.bold(step.address))\n"
+                out += "      \(palette.dim(step.reason))\n"
+                for line in detail(step) { out += "      \(line)\n" }
+            }
+            out += "\n"
+        }
+        if !plan.blocked.isEmpty {
+            out += palette.bold("Held back:") + "\n"
+            for item in plan.blocked {
+                out += "  \(palette.red("!")) \(item.address): \(item.reason)"
+                if let earliest = item.earliest { out += " (earliest: \(timestamp(earliest)))" }
+                out += "\n"
+            }
+            out += "\n"
+        }
+        for warning in plan.warnings { out += palette.yellow("Warning:") + " \(warning)\n" }
+        if !plan.steps.isEmpty { out += summary(plan) + "\n" }
+        return out
+    }
+
+    /// A Markdown comment for a pull request.
+    public static func markdown(_ plan: ExecutionPlan, planName: String) -> String {
+        var out = "### mailmig plan: \(planName)\n\n"
+        if !plan.drift.isEmpty {
+            out += "**Changed outside mailmig**\n\n| resource | recorded | now | resolution |\n|---|---|---|---|\n"
+            for item in plan.drift {
+                out += "| `\(item.address)` | \(cell(item.recorded)) | \(cell(item.live)) | \(cell(item.resolution)) |\n"
+            }
+            out += "\n"
+        }
+        if plan.steps.isEmpty {
+            out += "No changes.\n"
+        } else {
+            out += "| | resource | change | before | after |\n|---|---|---|---|---|\n"
+            for step in plan.steps {
+                let (before, after) = beforeAfter(step)
+                out += "| `\(step.action.symbol)` | `\(step.address)` | \(cell(step.reason)) | \(cell(before)) | \(cell(after)) |\n"
+            }
+            out += "\n**\(summary(plan))**\n"
+        }
+        if !plan.blocked.isEmpty {
+            out += "\n**Held back**\n\n"
+            for item in plan.blocked {
+                out += "- `\(item.address)`: \(item.reason)" + (item.earliest.map { " (earliest: \(timestamp($0)))" } ?? "") + "\n"
+            }
+        }
+        if !plan.warnings.isEmpty {
+            out += "\n" + plan.warnings.map { "> **Warning:** \($0)\n" }.joined()
+        }
+        return out
+    }
+
+    /// One JSON object per line, each with `type` and `version`: `drift`, `change`, `blocked`, `warning`, `summary`.
+    public static func jsonLines(_ plan: ExecutionPlan) -> String {
+        var lines: [String] = []
+        for item in plan.drift {
+            lines.append(JSONLine.encode(["type": "drift", "address": item.address, "recorded": item.recorded, "live": item.live, "resolution": item.resolution]))
+        }
+        for step in plan.steps {
+            var object: [String: any Sendable] = ["type": "change", "id": step.id, "address": step.address, "action": step.action.rawValue, "reason": step.reason]
+            if case .dns(let change) = step.work {
+                object["before"] = change.expected.map(snapshotObject) ?? NSNull()
+                object["after"] = change.desired.map(snapshotObject) ?? NSNull()
+            }
+            lines.append(JSONLine.encode(object))
+        }
+        for item in plan.blocked {
+            lines.append(JSONLine.encode(["type": "blocked", "address": item.address, "reason": item.reason,
+                                          "earliest": item.earliest.map(timestamp) ?? NSNull()]))
+        }
+        for warning in plan.warnings { lines.append(JSONLine.encode(["type": "warning", "message": warning])) }
+        lines.append(JSONLine.encode(["type": "summary", "add": plan.count(.create), "change": plan.count(.update),
+                                      "destroy": plan.count(.delete), "changes": plan.hasChanges]))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `Plan: 2 to add, 1 to change, 0 to destroy.`
+    public static func summary(_ plan: ExecutionPlan) -> String {
+        "Plan: \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.delete)) to destroy."
+    }
+
+    static func detail(_ step: PlannedStep) -> [String] {
+        switch step.work {
+        case .dns(let change):
+            var lines: [String] = []
+            let before = change.expected
+            let after = change.desired
+            if let before, let after, before.ttl != after.ttl { lines.append("ttl: \(before.ttl) → \(after.ttl)") }
+            if before == nil, let after { lines.append("ttl: \(after.ttl)") }
+            let old = Set(before?.values ?? [])
+            let new = Set(after?.values ?? [])
+            for value in (before?.values ?? []) where !new.contains(value) { lines.append("- \(value)") }
+            for value in (after?.values ?? []) where !old.contains(value) { lines.append("+ \(value)") }
+            for value in (after?.values ?? []) where old.contains(value) && before != after { lines.append("  \(value)") }
+            if change.forget { lines.append("(forgotten by the state afterwards)") }
+            return lines
+        }
+    }
+
+    static func beforeAfter(_ step: PlannedStep) -> (String, String) {
+        switch step.work {
+        case .dns(let change):
+            return (change.expected?.description ?? "none", change.desired?.description ?? "none")
+        }
+    }
+
+    static func snapshotObject(_ snapshot: RRsetSnapshot) -> [String: any Sendable] {
+        ["ttl": snapshot.ttl, "values": snapshot.values]
+    }
+
+    static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// ISO 8601 in UTC, as every machine-readable time mailmig prints.
+    public static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}
+
+/// Encodes one JSON object per line with sorted keys and the output format version.
+public enum JSONLine {
+    /// The version of every JSON line mailmig prints.
+    public static let version = 1
+
+    /// One line of JSON; `version` is added.
+    public static func encode(_ object: [String: any Sendable]) -> String {
+        var object = object
+        object["version"] = version
+        guard JSONSerialization.isValidJSONObject(object),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return "{\"type\":\"error\",\"version\":\(version)}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import MailMigCore
+
+extension MailMig {
+    /// `mailmig apply`: make it so.
+    struct ApplyCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "apply",
+            abstract: "Apply a plan file (after showing it and asking), or a saved plan (as it is).",
+            discussion: """
+                Every step is journaled and the state is committed after each one. If a step fails, the steps in
+                flight finish and nothing new starts; run apply again to resume. Ctrl-C stops the same way.
+                Prints at the end: Applied N/M: ✓ done, ✗ failed, ○ not started.
+                """
+        )
+
+        @Argument(help: "A plan file (default: mailmig.yaml) or a plan saved with `mailmig plan -out FILE`.")
+        var file: String = PlanLoader.defaultFileName
+
+        @OptionGroup var style: OutputStyleOptions
+        @OptionGroup var lock: LockOptions
+        @OptionGroup var filter: FilterOptions
+
+        @Flag(name: .customLong("auto-approve"), help: "Do not ask for confirmation.")
+        var autoApprove = false
+
+        @Flag(help: "Let a cutover go ahead although a safety gate holds it back.")
+        var force = false
+
+        @Option(help: "Steps run at the same time, at most (DNS changes always run one at a time).")
+        var parallelism: Int = 4
+
+        @Flag(help: "Print one JSON object per line.")
+        var json = false
+
+        func run() async throws {
+            let palette = style.resolve()
+            let interrupt = InterruptHandler()
+            let succeeded: Bool = try await failing {
+                let saved = try Self.savedPlan(at: file)
+                let planPath = saved?.planFile ?? file
+                let workspace = try MailMigCLI.loadWorkspace(path: planPath, palette: palette, printWarnings: !json)
+                let held = try workspace.lock(operation: saved?.operation ?? "apply", timeout: lock.lockTimeout)
+                defer { held.release() }
+                let store = try workspace.openState()
+                let engine = Engine(workspace: workspace, store: store)
+                for note in try await engine.recover() { printError(note) }
+                let plan: ExecutionPlan
+                if let saved {
+                    try saved.check(against: store.meta(), planSHA256: workspace.planSHA256)
+                    plan = saved.plan
+                    if !json { print(PlanRenderer.human(plan, palette: palette), terminator: "") }
+                } else {
+                    plan = try await engine.plan(force: force, filter: filter.filter)
+                    if !json { print(PlanRenderer.human(plan, palette: palette), terminator: "") }
+                    if plan.hasChanges, !autoApprove, !json {
+                        guard try Confirmation.ask("Do you want to perform these actions?") else {
+                            print("Apply cancelled; nothing was changed.")
+                            return true
+                        }
+                    }
+                }
+                guard plan.hasChanges else { return plan.blocked.isEmpty }
+                interrupt.install()
+                let report = await engine.apply(plan, operation: saved?.operation ?? "apply", parallelism: parallelism,
+                                                cancellation: interrupt.flag, observer: ApplyProgress(palette: palette, json: json))
+                if json {
+                    print(ApplyRenderer.jsonLines(report), terminator: "")
+                } else {
+                    print(ApplyRenderer.human(report, palette: palette), terminator: "")
+                    if report.succeeded, !plan.blocked.isEmpty {
+                        print("Not done yet: \(plan.blocked.count) held back (see above); apply again when the gate allows it.")
+                    }
+                }
+                return report.succeeded && plan.blocked.isEmpty
+            }
+            if !succeeded { throw ExitCode(1) }
+        }
+
+        /// The saved plan in `path` when the file is one (a JSON object with a checksum), else `nil`.
+        static func savedPlan(at path: String) throws -> SavedPlan? {
+            guard let data = FileManager.default.contents(atPath: path), data.first == UInt8(ascii: "{"),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["checksum"] != nil
+            else { return nil }
+            return try SavedPlan.read(data)
+        }
+    }
+}

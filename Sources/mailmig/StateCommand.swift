@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import MailMigCore
+
+extension MailMig {
+    /// `mailmig state …`: inspect and repair the recorded state.
+    struct StateCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "state",
+            abstract: "Inspect or repair the recorded state (.mailmig/state.sqlite next to the plan).",
+            subcommands: [List.self, Show.self, Remove.self, History.self]
+        )
+
+        /// Where the state is: next to the plan file.
+        struct Location: ParsableArguments {
+            @Option(name: .customLong("plan"), help: "The plan file whose state to use (default: mailmig.yaml).")
+            var plan: String = PlanLoader.defaultFileName
+
+            func open() throws -> StateStore {
+                let folder = StateStore.folder(forPlanAt: plan)
+                guard let store = try StateStore.openIfPresent(folder: folder) else {
+                    throw ValidationError("there is no state at \(folder.path) yet; it is created by the first plan or apply")
+                }
+                return store
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List every resource with its kind and the serial that last changed it.")
+            @OptionGroup var location: Location
+
+            func run() async throws {
+                try await failing {
+                    let store = try location.open()
+                    let meta = try store.meta()
+                    print("lineage \(meta.lineage), serial \(meta.serial)")
+                    for record in try store.resources() { print("\(record.address)\t\(record.kind)\tserial \(record.serial)") }
+                }
+            }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Print one resource's recorded attributes as JSON.")
+            @OptionGroup var location: Location
+            @Argument(help: "The resource address, e.g. domain.acme.test/dns/@/MX.") var address: String
+
+            func run() async throws {
+                try await failing {
+                    guard let record = try location.open().resource(address) else { throw StateError.noSuchResource(address) }
+                    let object = try JSONSerialization.jsonObject(with: record.attributes)
+                    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                    print("\(record.address) (\(record.kind), serial \(record.serial))")
+                    print(String(decoding: data, as: UTF8.self))
+                }
+            }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "rm",
+                abstract: "Forget resources without touching the systems (mailmig stops managing them).")
+            @OptionGroup var location: Location
+            @OptionGroup var lock: LockOptions
+            @Argument(help: "Resource addresses.") var addresses: [String]
+
+            func run() async throws {
+                try await failing {
+                    let folder = StateStore.folder(forPlanAt: location.plan)
+                    let held = try StateLock.acquire(at: folder.appendingPathComponent("state.lock").path, operation: "state rm", timeout: lock.lockTimeout)
+                    defer { held.release() }
+                    let store = try location.open()
+                    for address in addresses where try store.resource(address) == nil { throw StateError.noSuchResource(address) }
+                    let serial = try store.commit(addresses.map { .remove(address: $0) })
+                    print("Removed \(addresses.count) resource\(addresses.count == 1 ? "" : "s") from the state (serial \(serial)).")
+                }
+            }
+        }
+
+        struct History: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Show the audit trail of changes, newest first, with their serials.")
+            @OptionGroup var location: Location
+            @Argument(help: "Only this resource.") var address: String?
+
+            func run() async throws {
+                try await failing {
+                    for entry in try location.open().history(address: address) {
+                        print("serial \(entry.serial)\t\(PlanRenderer.timestamp(entry.at))\t\(entry.action)\t\(entry.address)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// `mailmig force-unlock ID`.
+    struct ForceUnlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "force-unlock",
+            abstract: "Clear a leftover state lock record; refused while a running process still holds the lock.")
+        @Argument(help: "The lock id printed by the 'state is locked' error.") var id: String
+        @Option(name: .customLong("plan"), help: "The plan file whose state to unlock (default: mailmig.yaml).")
+        var plan: String = PlanLoader.defaultFileName
+
+        func run() async throws {
+            try await failing {
+                let folder = StateStore.folder(forPlanAt: plan)
+                try StateLock.forceUnlock(at: folder.appendingPathComponent("state.lock").path, id: id)
+                print("Unlocked: the lock record \(id) was cleared.")
+            }
+        }
+    }
+}
