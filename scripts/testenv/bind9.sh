@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A private BIND 9 for the DNS integration tests: authoritative for acme.test and example.test on
-# 127.0.0.1, dynamic updates allowed only with TSIG keys.
+# A private BIND 9 for the DNS integration tests: authoritative for acme.test, example.test and
+# cutover.test (used only by the engine's end-to-end tests) on 127.0.0.1, dynamic updates allowed only
+# with TSIG keys.
 #
 # Usage: scripts/testenv/bind9.sh install|start|stop|reset|status
 # Environment: MAILMIG_TESTENV_DIR (default <repo>/.testenv), MAILMIG_TEST_DNS_PORT (default 15353).
@@ -13,7 +14,7 @@ port="${MAILMIG_TEST_DNS_PORT:-15353}"
 host="127.0.0.1"
 env_file="$testenv_dir/bind9.env"
 pid_file="$base/named.pid"
-zones=(acme.test example.test)
+zones=(acme.test example.test cutover.test)
 # name:algorithm:granted
 keys=(mailmig-sha256:hmac-sha256:yes mailmig-sha512:hmac-sha512:yes mailmig-ungranted:hmac-sha256:no)
 
@@ -121,6 +122,7 @@ write_env() {
         printf 'export MAILMIG_TEST_DNS_PORT=%q\n' "$port"
         printf 'export MAILMIG_TEST_DNS_ZONE=%q\n' "${zones[0]}"
         printf 'export MAILMIG_TEST_DNS_OTHER_ZONE=%q\n' "${zones[1]}"
+        printf 'export MAILMIG_TEST_DNS_CUTOVER_ZONE=%q\n' "${zones[2]}"
         printf 'export MAILMIG_TEST_DNS_RESET_COMMAND=%q\n' "$repo_root/scripts/testenv/bind9.sh reset"
         for spec in "${keys[@]}"; do
             IFS=: read -r name algorithm granted <<<"$spec"
@@ -157,9 +159,30 @@ wait_until_answering() {
     return 1
 }
 
+# A server started before a zone was added to `zones` does not serve it yet: rewrite the
+# configuration and let named reload it (SIGHUP), which keeps the other zones' contents.
+serve_new_zones() {
+    local pid="$1" zone missing=0 attempt
+    for zone in "${zones[@]}"; do
+        dig +short +time=1 +tries=1 -p "$port" "@$host" "$zone" SOA 2>/dev/null | grep -q . || missing=1
+    done
+    ((missing)) || return 0
+    log "reloading named (pid $pid) to serve every zone"
+    write_config
+    kill -HUP "$pid"
+    for attempt in $(seq 1 100); do
+        if dig +short +time=1 +tries=1 -p "$port" "@$host" "${zones[-1]}" SOA 2>/dev/null | grep -q .; then return 0; fi
+        sleep 0.1
+    done
+    log "named did not serve ${zones[-1]} after the reload; see $base/named.log"
+    return 1
+}
+
 start() {
     install
-    if running_pid >/dev/null; then
+    local pid
+    if pid="$(running_pid)"; then
+        serve_new_zones "$pid"
         write_env
         return 0
     fi
