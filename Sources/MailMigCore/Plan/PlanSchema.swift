@@ -1405,7 +1405,7 @@ public enum PlanSchema {
                   "type": "array",
                   "minItems": 1,
                   "items": {
-                    "$ref": "#/$defs/nonEmptyString"
+                    "$ref": "#/$defs/tag"
                   },
                   "description": "Mailboxes carrying at least one of these tags belong to the batch."
                 }

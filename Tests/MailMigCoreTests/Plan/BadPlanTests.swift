@@ -87,6 +87,16 @@ import Testing
              expected: "6:51: mailboxes[0].source_login.password must be a secret reference, not the secret itself: write env:NAME or file:PATH"),
         Case(name: "per-mailbox style without password", yaml: header.replacingOccurrences(of: "login: { admin: { user: a, password: env:A } } }\ntarget", with: "login: { style: per-mailbox } }\ntarget") + "mailboxes: [a@x.test]\n",
              expected: "5:13: mailbox a@x.test has no source password: source.login uses style per-mailbox, so give source.login.password (e.g. file:secrets/{localpart}) or a source_login.password for the mailbox"),
+        Case(name: "text after a bracketed address", yaml: header + "dns: { providers: { p: { rfc2136: { server: \"[::1]x\", key: { name: k, secret: env:K } } } } }\n",
+             expected: "5:45: dns.providers.p.rfc2136.server must be host or host:port, found '[::1]x'"),
+        Case(name: "signed port", yaml: header + "dns: { providers: { p: { rfc2136: { server: \"ns:+53\", key: { name: k, secret: env:K } } } } }\n",
+             expected: "5:45: dns.providers.p.rfc2136.server has an invalid port in 'ns:+53'; expected a number from 1 to 65535"),
+        Case(name: "signed A octet", yaml: header + "dns: { providers: { p: { rfc2136: { server: 127.0.0.1, key: { name: k, secret: env:K } } } } }\ndomains:\n  - name: x.test\n    dns: p\n    cutover: { records: [ { name: www, type: A, values: [\"+1.2.3.4\"] } ] }\n",
+             expected: "9:57: domains[0].cutover.records[0].values[0] is not a valid A value: expected an IPv4 address like 192.0.2.10, found '+1.2.3.4'"),
+        Case(name: "bad tag in select", yaml: header + "batches:\n  - { name: one, select: { tags: [\"a b\"] }, stage: sync }\n",
+             expected: "6:34: tag 'a b' in batches[0].select.tags may only hold ASCII letters, digits, '-', '_' and '.'"),
+        Case(name: "unknown placeholder in a secret reference", yaml: header + "mailboxes:\n  - { source: a@x.test, source_login: { password: \"file:secrets/{localpat}\" } }\n",
+             expected: "6:51: unknown placeholder '{localpat}' in mailboxes[0].source_login.password (did you mean '{localpart}'?)"),
     ]
 
     @Test(arguments: cases)
@@ -95,6 +105,12 @@ import Testing
         #expect(result.plan == nil, "\(testCase.name) should not load")
         let errors = PlanFixtures.errors(result)
         #expect(errors.contains(testCase.expected), "\(testCase.name): got \(errors)")
+    }
+
+    @Test func emptyBatchIsAWarning() {
+        let result = PlanFixtures.load(Self.header + "mailboxes: [a@x.test]\nbatches:\n  - { name: one, mailboxes: [], stage: sync }\n  - { name: two, select: rest, stage: sync }\n")
+        #expect(result.plan != nil)
+        #expect(result.warnings.map(\.message) == ["batches[0] lists no mailboxes, so it migrates nothing"])
     }
 
     @Test func literalSecretIsNeverEchoed() {

@@ -47,6 +47,9 @@ extension PlanDecoder {
                 for (index, item) in items.enumerated() {
                     if let address = address(item, path: fields.path("mailboxes") + "[\(index)]") { addresses.append(address) }
                 }
+                if items.isEmpty {
+                    diagnostics.warning(list.location, "\(path) lists no mailboxes, so it migrates nothing")
+                }
                 selection = .mailboxes(addresses)
             }
         case (nil, let select?):
@@ -69,6 +72,9 @@ extension PlanDecoder {
         if tags.isEmpty {
             diagnostics.error(tagsNode.location, "\(fields.path("tags")) needs at least one tag")
             return nil
+        }
+        for tag in tags where !Self.isTag(tag) {
+            diagnostics.error(tagsNode.location, "tag '\(tag)' in \(fields.path("tags")) may only hold ASCII letters, digits, '-', '_' and '.'")
         }
         return .tags(tags)
     }

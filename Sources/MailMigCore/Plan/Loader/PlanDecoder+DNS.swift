@@ -70,11 +70,11 @@ extension PlanDecoder {
         return TSIGKeySettings(name: name, algorithm: algorithm, secret: secret)
     }
 
-    /// `host`, `host:port` or `[v6]:port`.
+    /// `host`, `host:port` or `[v6]:port`; the port is plain digits.
     mutating func hostPort(_ node: YAMLNode, path: String, defaultPort: Int) -> (host: String, port: Int)? {
         guard let text = nonEmptyString(node, path: path) else { return nil }
         var host = text
-        var port = defaultPort
+        var portText: Substring?
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else {
                 diagnostics.error(node.location, "\(path) must be host or host:port, found '\(text)'")
@@ -82,16 +82,20 @@ extension PlanDecoder {
             }
             host = String(text[text.index(after: text.startIndex)..<close])
             let rest = text[text.index(after: close)...]
-            if rest.hasPrefix(":") {
-                guard let value = Int(rest.dropFirst()), (1...65_535).contains(value) else {
-                    diagnostics.error(node.location, "\(path) has an invalid port in '\(text)'")
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":") else {
+                    diagnostics.error(node.location, "\(path) must be host or host:port, found '\(text)'")
                     return nil
                 }
-                port = value
+                portText = rest.dropFirst()
             }
         } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
             host = String(text[..<colon])
-            guard let value = Int(text[text.index(after: colon)...]), (1...65_535).contains(value) else {
+            portText = text[text.index(after: colon)...]
+        }
+        var port = defaultPort
+        if let portText {
+            guard let value = Self.plainNumber(portText, as: Int.self), (1...65_535).contains(value) else {
                 diagnostics.error(node.location, "\(path) has an invalid port in '\(text)'; expected a number from 1 to 65535")
                 return nil
             }
@@ -102,6 +106,12 @@ extension PlanDecoder {
             return nil
         }
         return (host, port)
+    }
+
+    /// A number written with ASCII digits only (no sign, no spaces), as DNS presentation format has them.
+    static func plainNumber<T: FixedWidthInteger>(_ text: some StringProtocol, as: T.Type) -> T? {
+        guard !text.isEmpty, text.count <= 20, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return T(text)
     }
 
     /// Reads `domains:`.
@@ -236,19 +246,19 @@ extension PlanDecoder {
         switch type {
         case .A:
             let octets = value.split(separator: ".", omittingEmptySubsequences: false)
-            problem = octets.count == 4 && octets.allSatisfy({ UInt8($0) != nil }) ? nil : "an IPv4 address like 192.0.2.10"
+            problem = octets.count == 4 && octets.allSatisfy({ Self.plainNumber($0, as: UInt8.self) != nil }) ? nil : "an IPv4 address like 192.0.2.10"
         case .AAAA:
             problem = value.contains(":") && value.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) ? nil : "an IPv6 address like 2001:db8::10"
         case .CNAME, .NS:
             problem = words.count == 1 && Self.isDomainName(Self.trimDot(value)) ? nil : "a host name like host.example.com."
         case .MX:
-            problem = words.count == 2 && UInt16(words[0]) != nil && (Self.isDomainName(Self.trimDot(words[1])) || words[1] == ".")
+            problem = words.count == 2 && Self.plainNumber(words[0], as: UInt16.self) != nil && (Self.isDomainName(Self.trimDot(words[1])) || words[1] == ".")
                 ? nil : "a preference and a host like \"10 mx.example.com.\""
         case .SRV:
-            problem = words.count == 4 && words[0..<3].allSatisfy({ UInt16($0) != nil }) && Self.isDomainName(Self.trimDot(words[3]))
+            problem = words.count == 4 && words[0..<3].allSatisfy({ Self.plainNumber($0, as: UInt16.self) != nil }) && Self.isDomainName(Self.trimDot(words[3]))
                 ? nil : "priority, weight, port and target like \"0 5 443 host.example.com.\""
         case .CAA:
-            problem = words.count >= 3 && UInt8(words[0]) != nil ? nil : "flags, tag and value like \"0 issue \\\"ca.example\\\"\""
+            problem = words.count >= 3 && Self.plainNumber(words[0], as: UInt8.self) != nil ? nil : "flags, tag and value like \"0 issue \\\"ca.example\\\"\""
         case .TXT:
             problem = value.utf8.count <= 4_000 ? nil : "text of at most 4000 bytes"
         }

@@ -183,6 +183,7 @@ struct MailboxCSVReader {
                 decoder.diagnostics.error(location(field), "\(name) must be a secret reference, not the secret itself: write env:NAME or file:PATH")
                 return nil
             }
+            decoder.checkPlaceholders(field.text, at: location(field), path: name)
             return .some(reference)
         }
         guard let sourceField = field("source") else {

@@ -135,7 +135,10 @@ struct PlanDecoder {
             typeMismatch(node, path: path, expected: "a secret reference (env:NAME or file:PATH)")
             return nil
         }
-        if let reference = SecretReference(parsing: text) { return reference }
+        if let reference = SecretReference(parsing: text) {
+            checkPlaceholders(text, at: node.location, path: path)
+            return reference
+        }
         if text.hasPrefix("env:") {
             diagnostics.error(node.location, "\(displayPath(path)) names an invalid environment variable; write env:NAME with letters, digits and _")
         } else {
