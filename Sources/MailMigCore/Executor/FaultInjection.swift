@@ -5,7 +5,7 @@ import Foundation
 /// `MAILMIG_FAULT=kill-after:dns-write:2` sends SIGKILL to the process the second time it passes the
 /// point `dns-write`, the most dangerous window (the server changed, the state not yet);
 /// `MAILMIG_FAULT=pause-after:dns-write:1:5` sleeps 5 seconds there instead, holding the lock, so a
-/// test can start a second process meanwhile. Unset in normal use; documented in docs/testing.md.
+/// test can start a second process meanwhile. Unset in normal use; documented in docs/engine.md.
 public final class FaultInjection: @unchecked Sendable {
     private enum Action {
         case kill
