@@ -1,0 +1,61 @@
+import Foundation
+@testable import MailMigCore
+
+/// An in-memory zone with real compare-and-swap semantics, standing in for a DNS server.
+actor FakeZone {
+    /// The RRsets it holds now.
+    private(set) var records: [RRsetKey: RRsetSnapshot] = [:]
+    /// Writes accepted so far (successful compare-and-swaps that changed something).
+    private(set) var acceptedWrites = 0
+    /// Write attempts so far, failed ones included.
+    private(set) var attempts = 0
+    /// Attempt numbers (1-based) that fail with a server error instead of writing.
+    private var failingAttempts: Set<Int> = []
+
+    /// Creates a zone holding `records`.
+    init(_ records: [RRsetKey: RRsetSnapshot] = [:]) { self.records = records }
+
+    /// The RRset at `key`, or `nil`.
+    func get(_ key: RRsetKey) -> RRsetSnapshot? { records[key] }
+
+    /// Changes an RRset behind the engine's back, like an operator with `nsupdate`.
+    func set(_ key: RRsetKey, _ snapshot: RRsetSnapshot?) { records[key] = snapshot }
+
+    /// Makes the `attempt`-th write attempt (1-based, counted from the zone's creation) fail.
+    func failAttempt(_ attempt: Int) { failingAttempts.insert(attempt) }
+
+    /// The compare-and-swap itself.
+    func write(_ change: DNSChange, provider: String) throws {
+        attempts += 1
+        if failingAttempts.contains(attempts) {
+            throw ProviderError(.server("injected failure of write \(attempts)"), provider: provider, key: change.key)
+        }
+        guard records[change.key] == change.expected else {
+            throw ProviderError(.changedSincePlanned(now: records[change.key]), provider: provider, key: change.key)
+        }
+        records[change.key] = change.desired
+        acceptedWrites += 1
+    }
+}
+
+/// A `DNSZoneProvider` over a `FakeZone`; every change is visible at once.
+struct FakeDNSProvider: DNSZoneProvider {
+    /// The provider's name in the plan.
+    let name: String
+    /// The zone behind it.
+    let zone: FakeZone
+
+    /// Creates a provider named `name` over `zone`.
+    init(name: String = "primary", zone: FakeZone) {
+        self.name = name
+        self.zone = zone
+    }
+
+    func read(_ key: RRsetKey) async throws -> RRsetSnapshot? { await zone.get(key) }
+
+    func write(_ change: DNSChange) async throws { try await zone.write(change, provider: name) }
+
+    func waitUntilVisible(_ key: RRsetKey, _ snapshot: RRsetSnapshot?) async throws -> Bool {
+        await zone.get(key) == snapshot
+    }
+}
