@@ -51,6 +51,53 @@ enum StateSchema {
                 CREATE INDEX journal_by_status ON journal (status);
                 """)
         }
+        migrator.registerMigration("v2-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger (
+                    mailbox TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    uidvalidity INTEGER NOT NULL,
+                    uid INTEGER NOT NULL,
+                    message_id TEXT,
+                    size INTEGER NOT NULL,
+                    internal_date TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    flags TEXT NOT NULL,
+                    target_folder TEXT NOT NULL,
+                    target_uidvalidity INTEGER,
+                    target_uid INTEGER,
+                    copied_at TEXT NOT NULL,
+                    PRIMARY KEY (mailbox, folder, uidvalidity, uid)
+                ) WITHOUT ROWID;
+                CREATE INDEX ledger_by_message ON ledger (mailbox, folder, message_id);
+                CREATE TABLE copy_pending (
+                    mailbox TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    uidvalidity INTEGER NOT NULL,
+                    uid INTEGER NOT NULL,
+                    message_id TEXT,
+                    size INTEGER NOT NULL,
+                    internal_date TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    flags TEXT NOT NULL,
+                    target_folder TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    PRIMARY KEY (mailbox, folder, uidvalidity, uid)
+                ) WITHOUT ROWID;
+                CREATE TABLE skipped (
+                    mailbox TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    uidvalidity INTEGER NOT NULL,
+                    uid INTEGER NOT NULL,
+                    size INTEGER NOT NULL,
+                    internal_date TEXT,
+                    message_id TEXT,
+                    reason TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    PRIMARY KEY (mailbox, folder, uidvalidity, uid)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,90 @@
+/// A folder as a server lists it, reduced to what mapping needs.
+public struct FolderListing: Sendable, Equatable, Codable {
+    /// The folder's levels, namespace prefix removed (`["Projekte", "Überweisungen"]`).
+    public var levels: [String]
+    /// Its SPECIAL-USE role (`\Sent`, `\Trash`, …), if the server reports one.
+    public var specialUse: String?
+    /// Whether the folder can hold messages (`\Noselect` and `\NonExistent` cannot).
+    public var selectable: Bool
+
+    /// Creates a listing.
+    public init(levels: [String], specialUse: String?, selectable: Bool = true) {
+        self.levels = levels
+        self.specialUse = specialUse
+        self.selectable = selectable
+    }
+
+    /// The folder in plan form: levels joined with `/`.
+    public var path: String { levels.joined(separator: "/") }
+}
+
+/// Where one source folder goes, and why.
+public struct FolderMapping: Sendable, Equatable, Codable {
+    /// Why the target was chosen.
+    public enum Rule: String, Sendable, Codable {
+        /// Same name on both sides.
+        case sameName = "same name"
+        /// Matched by SPECIAL-USE role.
+        case specialUse = "special use"
+        /// From `folders.map`.
+        case mapped = "folders.map"
+    }
+
+    /// The source folder in plan form.
+    public var source: String
+    /// The target folder in plan form.
+    public var target: String
+    /// The rule that chose it.
+    public var rule: Rule
+    /// A change made so the target can hold the name (e.g. a level containing the target's delimiter).
+    public var note: String?
+}
+
+/// The outcome of mapping a mailbox's folders.
+public struct FolderPlan: Sendable, Equatable, Codable {
+    /// Folders to copy, in source order.
+    public var mappings: [FolderMapping]
+    /// Source folders left out by `folders.exclude`.
+    public var excluded: [String]
+}
+
+/// Maps source folders to target folders: `folders.map` first, then SPECIAL-USE roles, then the same name.
+///
+/// Works on plan-form paths only; the delimiters and namespace prefixes of the servers are applied
+/// by the IMAP side. A level that contains the target's delimiter cannot exist there as one level, so it
+/// is renamed with `_` and the mapping says so rather than silently nesting it deeper.
+public enum FolderMapper {
+    /// Maps `source` folders onto a target that has `target` folders and uses `targetDelimiter`.
+    public static func map(source: [FolderListing], target: [FolderListing], rules: FolderRules,
+                           targetDelimiter: Character?) -> FolderPlan {
+        var plan = FolderPlan(mappings: [], excluded: [])
+        var targetByRole: [String: String] = [:]
+        for folder in target {
+            if let role = folder.specialUse?.lowercased(), targetByRole[role] == nil { targetByRole[role] = folder.path }
+        }
+        for folder in source where folder.selectable {
+            let path = folder.path
+            if rules.isExcluded(path) {
+                plan.excluded.append(path)
+                continue
+            }
+            if let mapped = rules.map[path] {
+                plan.mappings.append(FolderMapping(source: path, target: mapped, rule: .mapped, note: nil))
+                continue
+            }
+            if rules.automap, let role = folder.specialUse?.lowercased(), let match = targetByRole[role] {
+                plan.mappings.append(FolderMapping(source: path, target: match, rule: .specialUse, note: nil))
+                continue
+            }
+            var note: String?
+            var levels = folder.levels
+            if let delimiter = targetDelimiter, levels.contains(where: { $0.contains(delimiter) }) {
+                levels = levels.map { $0.replacingOccurrences(of: String(delimiter), with: "_") }
+                note = "'\(delimiter)' is the target's hierarchy delimiter, so it became '_' in the folder name"
+            }
+            if path.uppercased() == "INBOX" { levels = ["INBOX"] }
+            plan.mappings.append(FolderMapping(source: path, target: levels.joined(separator: "/"), rule: .sameName, note: note))
+        }
+        return plan
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import GRDB
+
+/// One message copied by mailmig: where it came from, what it was, and where it went.
+///
+/// The ledger is the truth of exactly-once copying: a source message (mailbox, folder, UIDVALIDITY,
+/// UID) with a ledger row is never appended again, and only messages in the ledger may ever be removed
+/// from a target by mailmig.
+public struct LedgerEntry: Sendable, Equatable, Codable {
+    /// The source address of the mailbox.
+    public var mailbox: String
+    /// The source folder, in plan form (`/` between levels).
+    public var folder: String
+    /// The source folder's UIDVALIDITY when it was copied.
+    public var uidValidity: UInt32
+    /// The source UID.
+    public var uid: UInt32
+    /// The Message-ID header, when the message has one.
+    public var messageID: String?
+    /// Size in bytes.
+    public var size: Int
+    /// The INTERNALDATE exactly as the source server sent it.
+    public var internalDate: String
+    /// SHA-256 of the message bytes, hex.
+    public var sha256: String
+    /// Flags and keywords as last carried to the target.
+    public var flags: [String]
+    /// The target folder, in plan form.
+    public var targetFolder: String
+    /// The target folder's UIDVALIDITY (from APPENDUID), when the target reports it.
+    public var targetUIDValidity: UInt32?
+    /// The target UID (from APPENDUID), when the target reports it.
+    public var targetUID: UInt32?
+
+    /// Creates an entry.
+    public init(mailbox: String, folder: String, uidValidity: UInt32, uid: UInt32, messageID: String?, size: Int,
+                internalDate: String, sha256: String, flags: [String], targetFolder: String,
+                targetUIDValidity: UInt32?, targetUID: UInt32?) {
+        self.mailbox = mailbox
+        self.folder = folder
+        self.uidValidity = uidValidity
+        self.uid = uid
+        self.messageID = messageID
+        self.size = size
+        self.internalDate = internalDate
+        self.sha256 = sha256
+        self.flags = flags
+        self.targetFolder = targetFolder
+        self.targetUIDValidity = targetUIDValidity
+        self.targetUID = targetUID
+    }
+}
+
+/// A message that was not copied on purpose, with the reason reported in plan, status and report.
+public struct SkippedMessage: Sendable, Equatable, Codable {
+    /// The source address of the mailbox.
+    public var mailbox: String
+    /// The source folder.
+    public var folder: String
+    /// UIDVALIDITY of the folder.
+    public var uidValidity: UInt32
+    /// The source UID.
+    public var uid: UInt32
+    /// Size in bytes.
+    public var size: Int
+    /// INTERNALDATE as sent.
+    public var internalDate: String?
+    /// Message-ID, if known.
+    public var messageID: String?
+    /// Why: "larger than filters.max_message_size (35MB)", "contains NUL bytes and the target does not offer BINARY".
+    public var reason: String
+
+    /// Creates a record.
+    public init(mailbox: String, folder: String, uidValidity: UInt32, uid: UInt32, size: Int, internalDate: String?,
+                messageID: String?, reason: String) {
+        self.mailbox = mailbox
+        self.folder = folder
+        self.uidValidity = uidValidity
+        self.uid = uid
+        self.size = size
+        self.internalDate = internalDate
+        self.messageID = messageID
+        self.reason = reason
+    }
+}
+
+extension StateStore {
+    /// The source UIDs of a folder already in the ledger.
+    public func ledgerUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<UInt32> {
+        try read { db in
+            let uids = try Int64.fetchAll(db, sql: "SELECT uid FROM ledger WHERE mailbox = ? AND folder = ? AND uidvalidity = ?",
+                                          arguments: [mailbox, folder, Int64(uidValidity)])
+            return Set(uids.map { UInt32(truncatingIfNeeded: $0) })
+        }
+    }
+
+    /// Every ledger row of a mailbox (of one folder when given).
+    public func ledger(mailbox: String, folder: String? = nil) throws(StateError) -> [LedgerEntry] {
+        try read { db in
+            let rows: [Row]
+            if let folder {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE mailbox = ? AND folder = ? ORDER BY uidvalidity, uid",
+                                        arguments: [mailbox, folder])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE mailbox = ? ORDER BY folder, uidvalidity, uid", arguments: [mailbox])
+            }
+            return rows.map(Self.ledgerEntry(from:))
+        }
+    }
+
+    /// Messages and bytes in the ledger, per mailbox.
+    public func ledgerTotals() throws(StateError) -> [String: (messages: Int, bytes: Int64)] {
+        try read { db in
+            var totals: [String: (messages: Int, bytes: Int64)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT mailbox, COUNT(*) AS n, SUM(size) AS bytes FROM ledger GROUP BY mailbox") {
+                totals[row["mailbox"]] = (row["n"], row["bytes"] ?? 0)
+            }
+            return totals
+        }
+    }
+
+    /// Records a chunk about to be appended, before the first byte goes to the target.
+    public func recordPendingCopies(_ entries: [LedgerEntry]) throws(StateError) {
+        guard !entries.isEmpty else { return }
+        try write { db in
+            let now = Date()
+            for entry in entries {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO copy_pending (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256,
+                        flags, target_folder, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), Int64(entry.uid), entry.messageID, entry.size,
+                                     entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder, now])
+            }
+        }
+    }
+
+    /// Commits appended messages to the ledger and clears them from the pending chunk, in one transaction.
+    public func commitCopies(_ entries: [LedgerEntry]) throws(StateError) {
+        guard !entries.isEmpty else { return }
+        try write { db in
+            let now = Date()
+            for entry in entries {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO ledger (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags,
+                        target_folder, target_uidvalidity, target_uid, copied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), Int64(entry.uid), entry.messageID, entry.size,
+                                     entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder,
+                                     entry.targetUIDValidity.map { Int64($0) }, entry.targetUID.map { Int64($0) }, now])
+                try db.execute(sql: "DELETE FROM copy_pending WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
+                               arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), Int64(entry.uid)])
+            }
+        }
+    }
+
+    /// Chunks left pending by an interrupted pass (of one mailbox).
+    public func pendingCopies(mailbox: String) throws(StateError) -> [LedgerEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM copy_pending WHERE mailbox = ? ORDER BY folder, uidvalidity, uid", arguments: [mailbox])
+                .map(Self.ledgerEntry(from:))
+        }
+    }
+
+    /// Forgets pending entries that reconciliation found were never appended.
+    public func dropPendingCopies(_ entries: [LedgerEntry]) throws(StateError) {
+        try write { db in
+            for entry in entries {
+                try db.execute(sql: "DELETE FROM copy_pending WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
+                               arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), Int64(entry.uid)])
+            }
+        }
+    }
+
+    /// Moves ledger rows to a folder's new UIDVALIDITY, one old UID to one new UID, instead of copying again.
+    public func rekey(mailbox: String, folder: String, from oldValidity: UInt32, to newValidity: UInt32,
+                      uids: [(old: UInt32, new: UInt32)]) throws(StateError) {
+        try write { db in
+            for pair in uids {
+                try db.execute(sql: "UPDATE ledger SET uidvalidity = ?, uid = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
+                               arguments: [Int64(newValidity), Int64(pair.new), mailbox, folder, Int64(oldValidity), Int64(pair.old)])
+            }
+        }
+    }
+
+    /// Records the flags now carried to the target.
+    public func updateLedgerFlags(mailbox: String, folder: String, uidValidity: UInt32, flags: [UInt32: [String]]) throws(StateError) {
+        try write { db in
+            for (uid, value) in flags {
+                try db.execute(sql: "UPDATE ledger SET flags = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
+                               arguments: [Self.encodeFlags(value), mailbox, folder, Int64(uidValidity), Int64(uid)])
+            }
+        }
+    }
+
+    /// Records messages skipped on purpose (idempotent per message).
+    public func recordSkipped(_ messages: [SkippedMessage]) throws(StateError) {
+        guard !messages.isEmpty else { return }
+        try write { db in
+            let now = Date()
+            for message in messages {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO skipped (mailbox, folder, uidvalidity, uid, size, internal_date, message_id, reason, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [message.mailbox, message.folder, Int64(message.uidValidity), Int64(message.uid), message.size,
+                                     message.internalDate, message.messageID, message.reason, now])
+            }
+        }
+    }
+
+    /// Skipped messages, of one mailbox when given.
+    public func skipped(mailbox: String? = nil) throws(StateError) -> [SkippedMessage] {
+        try read { db in
+            let rows = try mailbox.map { try Row.fetchAll(db, sql: "SELECT * FROM skipped WHERE mailbox = ? ORDER BY folder, uid", arguments: [$0]) }
+                ?? Row.fetchAll(db, sql: "SELECT * FROM skipped ORDER BY mailbox, folder, uid")
+            return rows.map { row in
+                SkippedMessage(mailbox: row["mailbox"], folder: row["folder"], uidValidity: UInt32(truncatingIfNeeded: row["uidvalidity"] as Int64),
+                               uid: UInt32(truncatingIfNeeded: row["uid"] as Int64), size: row["size"], internalDate: row["internal_date"],
+                               messageID: row["message_id"], reason: row["reason"])
+            }
+        }
+    }
+
+    static func encodeFlags(_ flags: [String]) -> String {
+        (try? String(decoding: JSONEncoder().encode(flags.sorted()), as: UTF8.self)) ?? "[]"
+    }
+
+    static func ledgerEntry(from row: Row) -> LedgerEntry {
+        let flagsText: String = row["flags"]
+        let flags = (try? JSONDecoder().decode([String].self, from: Data(flagsText.utf8))) ?? []
+        let targetValidity: Int64? = row["target_uidvalidity"]
+        let targetUID: Int64? = row["target_uid"]
+        return LedgerEntry(
+            mailbox: row["mailbox"], folder: row["folder"], uidValidity: UInt32(truncatingIfNeeded: row["uidvalidity"] as Int64),
+            uid: UInt32(truncatingIfNeeded: row["uid"] as Int64), messageID: row["message_id"], size: row["size"],
+            internalDate: row["internal_date"], sha256: row["sha256"], flags: flags, targetFolder: row["target_folder"],
+            targetUIDValidity: targetValidity.map { UInt32(truncatingIfNeeded: $0) }, targetUID: targetUID.map { UInt32(truncatingIfNeeded: $0) })
+    }
+}
