@@ -134,7 +134,8 @@ extension ByteCursor {
 
     mutating func astring() throws -> String {
         switch peek() {
-        case UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "~"): return try string()
+        case UInt8(ascii: "\""), UInt8(ascii: "{"): return try string()
+        case UInt8(ascii: "~") where peek(offset: 1) == UInt8(ascii: "{"): return try string()
         default: return try astringAtom()
         }
     }
