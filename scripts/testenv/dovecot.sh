@@ -101,6 +101,8 @@ first_valid_gid = 8
 last_valid_gid = 8
 mail_privileged_group =
 mail_max_userip_connections = 100
+# Test data is disposable: skipping fsync makes bulk APPEND tests fast.
+mail_fsync = never
 imap_max_line_length = 1M
 namespace inbox {
   inbox = yes

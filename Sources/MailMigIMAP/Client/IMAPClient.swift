@@ -47,6 +47,13 @@ public actor IMAPClient {
 
     var server: String { configuration.label }
 
+    /// Bytes read from the server so far (after TLS decryption).
+    public var bytesReceived: Int {
+        get async {
+            (try? await channel.pipeline.handler(type: ByteCounter.self).get().total) ?? 0
+        }
+    }
+
     // MARK: Connecting
 
     /// Connects, reads the greeting and, for `starttls`, upgrades the connection; no login yet.

@@ -29,6 +29,7 @@ enum ChannelSetup {
     /// Adds the framer and wraps the channel for async use; must run on the channel's event loop.
     static func wrapSynchronously(_ channel: Channel, configuration: IMAPConfiguration) throws -> AsyncChannel {
         let framer = ResponseFramer(maximumLiteralSize: configuration.maximumLiteralSize)
+        try channel.pipeline.syncOperations.addHandler(ByteCounter())
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(framer))
         let depth = max(1, configuration.fetchBufferDepth)
         return try AsyncChannel(
