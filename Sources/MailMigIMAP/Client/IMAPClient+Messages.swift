@@ -1,0 +1,179 @@
+extension IMAPClient {
+    /// UID SEARCH in the selected mailbox; returns matching UIDs in ascending order.
+    public func search(_ criteria: SearchCriteria) async throws -> [UInt32] {
+        guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID SEARCH") }
+        var command = Command("UID SEARCH ", name: "UID SEARCH", kind: .search)
+        let useESearch = capabilities.contains("ESEARCH")
+        if useESearch { command.add("RETURN (ALL) ") }
+        if criteria.needsUTF8, !utf8Enabled { command.add("CHARSET UTF-8 ") }
+        criteria.encode(into: &command, utf8: true)
+        let result = try await execute(command)
+        var uids: [UInt32] = []
+        for data in result.untagged {
+            switch data {
+            case .search(let numbers, _): uids.append(contentsOf: numbers)
+            case .esearch(let response):
+                if let all = response.all {
+                    guard let expanded = all.uids else {
+                        throw IMAPError.protocolViolation(server: server, detail: "ESEARCH result \(all) is too large")
+                    }
+                    uids.append(contentsOf: expanded)
+                }
+            default: break
+            }
+        }
+        return uids.sorted()
+    }
+
+    /// Streams `UID FETCH uids (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[] [MODSEQ])`, one message at a time.
+    ///
+    /// Reading from the server pauses while the consumer is behind, so memory stays bounded by a few
+    /// messages whatever the folder size. With `changedSince` (CONDSTORE) only messages whose MODSEQ is
+    /// higher are returned. The stream throws the server's NO/BAD or a connection failure at the end.
+    ///
+    /// Exact bytes: some servers (Dovecot) replace NUL with 0x80 in BODY[]. Where BINARY is offered, a
+    /// body containing 0x80 is fetched again at the end of the stream with BINARY.PEEK[] as well, and
+    /// the binary form is used when it differs only by NUL bytes in those places. Such messages
+    /// therefore arrive after the others; order is by UID only within each pass.
+    public func fetch(_ uids: UIDSet, body: Bool = true, changedSince: UInt64? = nil) async throws -> FetchStream {
+        let queue = try await startFetch(uids, body: body, binary: false, changedSince: changedSince)
+        let recheck = body && capabilities.contains("BINARY")
+        return FetchStream(queue: queue, client: recheck ? self : nil)
+    }
+
+    func startFetch(_ uids: UIDSet, body: Bool, binary: Bool, changedSince: UInt64?) async throws -> FetchQueue<FetchResponse> {
+        guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID FETCH") }
+        let condstore = capabilities.contains("CONDSTORE")
+        if changedSince != nil, !condstore {
+            throw IMAPError.unsupported(server: server, capability: "CONDSTORE", operation: "UID FETCH CHANGEDSINCE")
+        }
+        var items = ["UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE"]
+        if body { items.append("BODY.PEEK[]") }
+        if binary { items.append("BINARY.PEEK[]") }
+        if condstore { items.append("MODSEQ") }
+        var text = "UID FETCH \(uids) (\(items.joined(separator: " ")))"
+        if let changedSince { text += " (CHANGEDSINCE \(changedSince))" }
+        let queue = FetchQueue<FetchResponse>(capacity: configuration.fetchBufferDepth)
+        _ = try await send(Command(text, name: "UID FETCH \(uids)", kind: .fetch(requiresBody: body)), fetchQueue: queue)
+        return queue
+    }
+
+    /// Collects a metadata-only fetch (no bodies) into an array; fine for large folders since bodies are absent.
+    public func fetchMetadata(_ uids: UIDSet, changedSince: UInt64? = nil) async throws -> [FetchedMessage] {
+        var messages: [FetchedMessage] = []
+        for try await message in try await fetch(uids, body: false, changedSince: changedSince) {
+            messages.append(message)
+        }
+        return messages
+    }
+
+    /// How UID STORE changes flags.
+    public enum StoreMode: String, Sendable {
+        case add = "+FLAGS"
+        case remove = "-FLAGS"
+        case replace = "FLAGS"
+    }
+
+    /// UID STORE with `.SILENT`; with `unchangedSince` (CONDSTORE) messages modified since are left alone
+    /// and their UIDs returned.
+    @discardableResult
+    public func store(_ uids: UIDSet, _ mode: StoreMode, flags: [String], unchangedSince: UInt64? = nil) async throws -> UIDSet? {
+        guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID STORE") }
+        var command = Command("UID STORE \(uids) ", name: "UID STORE \(uids)")
+        if let unchangedSince { command.add("(UNCHANGEDSINCE \(unchangedSince)) ") }
+        command.add("\(mode.rawValue).SILENT ")
+        command.flagList(flags)
+        let result = try await execute(command)
+        if case .other(name: "MODIFIED", let arguments)? = result.line.code, let arguments {
+            var cursor = ByteCursor(.init(string: arguments + "\r\n"))
+            return try? cursor.sequenceSet()
+        }
+        return nil
+    }
+
+    /// UID EXPUNGE where UIDPLUS is offered, plain EXPUNGE otherwise.
+    public func expunge(_ uids: UIDSet? = nil) async throws {
+        if let uids, capabilities.contains("UIDPLUS") {
+            _ = try await execute(Command("UID EXPUNGE \(uids)"))
+        } else {
+            _ = try await execute(Command("EXPUNGE"))
+        }
+    }
+}
+
+/// The messages of a streaming UID FETCH.
+public struct FetchStream: AsyncSequence, Sendable {
+    public typealias Element = FetchedMessage
+
+    let handle: Handle
+    let client: IMAPClient?
+
+    init(queue: FetchQueue<FetchResponse>, client: IMAPClient?) {
+        handle = Handle(queue: queue)
+        self.client = client
+    }
+
+    /// Keeps a queue and tells it when nobody listens any more, so the connection never stalls.
+    final class Handle: Sendable {
+        let queue: FetchQueue<FetchResponse>
+        init(queue: FetchQueue<FetchResponse>) { self.queue = queue }
+        deinit {
+            let queue = self.queue
+            Task { await queue.abandon() }
+        }
+    }
+
+    /// Iterates the stream.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let first: Handle
+        /// Set when bodies with 0x80 bytes are to be checked against BINARY[].
+        let client: IMAPClient?
+        var deferred: [UInt32] = []
+        var second: Handle?
+
+        /// The next message, nil at the end.
+        public mutating func next() async throws -> FetchedMessage? {
+            if second == nil {
+                while let response = try await first.queue.next() {
+                    guard let uid = response.uid else { continue }
+                    if client != nil, let body = response.sections[""], body.contains(0x80) {
+                        deferred.append(uid)
+                        continue
+                    }
+                    return FetchStream.message(response, uid: uid, body: response.body)
+                }
+                guard let client, !deferred.isEmpty else { return nil }
+                let queue = try await client.startFetch(UIDSet(deferred), body: true, binary: true, changedSince: nil)
+                deferred = []
+                second = Handle(queue: queue)
+            }
+            guard let second else { return nil }
+            while let response = try await second.queue.next() {
+                guard let uid = response.uid else { continue }
+                return FetchStream.message(response, uid: uid, body: FetchStream.exactBody(response))
+            }
+            return nil
+        }
+    }
+
+    /// An iterator over the messages.
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(first: handle, client: client) }
+
+    static func message(_ response: FetchResponse, uid: UInt32, body: [UInt8]?) -> FetchedMessage {
+        FetchedMessage(uid: uid, flags: Set(response.flags ?? []), internalDate: response.internalDate,
+                       size: response.size, modSeq: response.modSeq, body: body)
+    }
+
+    /// BINARY[] when it is BODY[] with NULs where BODY[] shows 0x80; BODY[] otherwise (BINARY[] may
+    /// also have undone a transfer encoding, which must not leak into the copy).
+    static func exactBody(_ response: FetchResponse) -> [UInt8]? {
+        guard let body = response.sections[""] else { return response.sections["BINARY:"] }
+        guard let binary = response.sections["BINARY:"], binary.count == body.count else { return body }
+        var sawNul = false
+        for index in body.indices where body[index] != binary[index] {
+            guard body[index] == 0x80, binary[index] == 0 else { return body }
+            sawNul = true
+        }
+        return sawNul ? binary : body
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+extension IMAPClient {
+    /// Logs in with the given credentials and refreshes the capabilities.
+    ///
+    /// `LOGIN` is refused by the client when the server announces `LOGINDISABLED`.
+    public func login(_ credentials: IMAPCredentials) async throws {
+        switch credentials {
+        case .login(let user, let password):
+            if capabilities.contains("LOGINDISABLED") {
+                throw IMAPError.unsupported(server: server, capability: "LOGIN (LOGINDISABLED is announced)", operation: "logging in as \(user)")
+            }
+            var command = Command("LOGIN ", name: "LOGIN as \(user)")
+            command.string(user, utf8Allowed: true)
+            command.space()
+            command.string(password, utf8Allowed: true)
+            let result = try await execute(command)
+            try await afterLogin(result)
+        case .plain(let user, let password, let authzid):
+            var message: [UInt8] = Array((authzid ?? "").utf8)
+            message.append(0)
+            message.append(contentsOf: Array(user.utf8))
+            message.append(0)
+            message.append(contentsOf: Array(password.utf8))
+            let who = authzid.map { "\(user) for \($0)" } ?? user
+            try await authenticate(mechanism: "PLAIN", initialResponse: Data(message).base64EncodedString(), name: "AUTHENTICATE PLAIN as \(who)")
+        case .xoauth2(let user, let token):
+            let message = "user=\(user)\u{1}auth=Bearer \(token)\u{1}\u{1}"
+            try await authenticate(mechanism: "XOAUTH2", initialResponse: Data(message.utf8).base64EncodedString(), name: "AUTHENTICATE XOAUTH2 as \(user)")
+        }
+    }
+
+    private func authenticate(mechanism: String, initialResponse: String, name: String) async throws {
+        if !capabilities.isEmpty, !capabilities.contains("AUTH=\(mechanism)") {
+            throw IMAPError.unsupported(server: server, capability: "AUTH=\(mechanism)", operation: name)
+        }
+        let entry: PendingCommand
+        if capabilities.contains("SASL-IR") {
+            entry = try await send(Command("AUTHENTICATE \(mechanism) \(initialResponse)", name: name))
+        } else {
+            entry = try await send(Command("AUTHENTICATE \(mechanism)", name: name))
+            let challenge = try await waitForContinuationOrCompletion(entry)
+            if challenge != nil { try await sendContinuationData(initialResponse) }
+        }
+        // XOAUTH2 failures arrive as a base64 JSON challenge that must be answered with an empty line.
+        while entry.outcome == nil {
+            guard let challenge = try await waitForContinuationOrCompletion(entry) else { break }
+            logger.debug("authentication challenge", metadata: ["server": "\(server)", "challenge": "\(challenge)"])
+            try await sendContinuationData("")
+        }
+        let result = try await wait(entry)
+        try await afterLogin(result)
+    }
+
+    /// The next continuation text, or nil once the command has completed.
+    private func waitForContinuationOrCompletion(_ entry: PendingCommand) async throws -> String? {
+        if entry.outcome != nil { return nil }
+        do {
+            return try await waitForContinuation(for: entry)
+        } catch is CommandCompletedEarly {
+            return nil
+        }
+    }
+
+    private func afterLogin(_ result: CommandResult) async throws {
+        isAuthenticated = true
+        if case .capability(let caps)? = result.line.code {
+            setCapabilities(caps)
+        } else {
+            _ = try await refreshCapabilities()
+        }
+    }
+
+    /// Asks for CAPABILITY and returns the upper-cased set.
+    @discardableResult
+    public func refreshCapabilities() async throws -> Set<String> {
+        let result = try await execute(Command("CAPABILITY", kind: .capability))
+        for case .capability(let caps) in result.untagged { setCapabilities(caps) }
+        return capabilities
+    }
+
+    /// Whether the server offers a capability (case-insensitive).
+    public func supports(_ capability: String) -> Bool {
+        capabilities.contains(capability.uppercased())
+    }
+
+    /// ENABLE (RFC 5161) for the listed extensions that the server offers; returns what got enabled.
+    @discardableResult
+    public func enable(_ extensions: [String]) async throws -> Set<String> {
+        let wanted = extensions.map { $0.uppercased() }.filter { capabilities.contains($0) || $0 == "UTF8=ACCEPT" && capabilities.contains("UTF8=ACCEPT") }
+        guard capabilities.contains("ENABLE"), !wanted.isEmpty else { return enabled }
+        _ = try await execute(Command("ENABLE " + wanted.joined(separator: " "), kind: .enable))
+        return enabled
+    }
+
+    /// NAMESPACE (RFC 2342).
+    public func namespaces() async throws -> NamespaceResponse {
+        guard capabilities.contains("NAMESPACE") else {
+            throw IMAPError.unsupported(server: server, capability: "NAMESPACE", operation: "listing namespaces")
+        }
+        let result = try await execute(Command("NAMESPACE", kind: .namespace))
+        for case .namespace(let namespaces) in result.untagged { return namespaces }
+        throw IMAPError.protocolViolation(server: server, detail: "NAMESPACE completed without data")
+    }
+
+    /// NOOP: keeps the connection alive and collects pending updates.
+    public func noop() async throws {
+        _ = try await execute(Command("NOOP"))
+    }
+
+    /// LOGOUT, then closes the connection.
+    public func logout() async throws {
+        do {
+            _ = try await execute(Command("LOGOUT"))
+        } catch IMAPError.bye {
+            // Some servers close before the tagged OK; that is a completed logout.
+        } catch IMAPError.connectionLost {
+        }
+        await close()
+    }
+}

@@ -1,0 +1,56 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Opens TCP (and TLS) connections and installs the response framer.
+enum ChannelSetup {
+    typealias AsyncChannel = NIOAsyncChannel<IMAPResponse, ByteBuffer>
+
+    /// The TLS context for a configuration; fails early on an unreadable CA file.
+    static func makeTLSContext(_ configuration: IMAPConfiguration) throws -> NIOSSLContext {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch configuration.trust {
+        case .systemRoots:
+            tls.trustRoots = .default
+        case .caFile(let path):
+            tls.trustRoots = .file(path)
+        case .doNotVerify:
+            tls.certificateVerification = .none
+        }
+        return try NIOSSLContext(configuration: tls)
+    }
+
+    static func makeTLSHandler(_ context: NIOSSLContext, host: String) throws -> NIOSSLClientHandler {
+        // SNI may not carry an IP address; NIOSSL then checks the certificate against the IP itself.
+        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+        return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host)
+    }
+
+    /// Adds the framer and wraps the channel for async use; must run on the channel's event loop.
+    static func wrapSynchronously(_ channel: Channel, configuration: IMAPConfiguration) throws -> AsyncChannel {
+        let framer = ResponseFramer(maximumLiteralSize: configuration.maximumLiteralSize)
+        try channel.pipeline.syncOperations.addHandler(ByteCounter())
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(framer))
+        let depth = max(1, configuration.fetchBufferDepth)
+        return try AsyncChannel(
+            wrappingChannelSynchronously: channel,
+            configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: depth))
+        )
+    }
+
+    /// Connects over TCP, with TLS from the start when the mode is implicit.
+    static func connect(_ configuration: IMAPConfiguration) async throws -> AsyncChannel {
+        let tlsContext = configuration.tls == .implicit ? try makeTLSContext(configuration) : nil
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.milliseconds(Int64(configuration.connectTimeout * 1000)))
+            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+        return try await bootstrap.connect(host: configuration.host, port: configuration.port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                if let tlsContext {
+                    try channel.pipeline.syncOperations.addHandler(makeTLSHandler(tlsContext, host: configuration.host))
+                }
+                return try wrapSynchronously(channel, configuration: configuration)
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// The data items of one untagged `FETCH` response.
+public struct FetchResponse: Sendable, Equatable {
+    /// The message sequence number the response is about.
+    public var sequenceNumber: UInt32
+    /// `UID`.
+    public var uid: UInt32?
+    /// `FLAGS`, exactly as sent (system flags with their backslash, keywords as they are).
+    public var flags: [String]?
+    /// `INTERNALDATE`.
+    public var internalDate: InternalDate?
+    /// `RFC822.SIZE`.
+    public var size: Int?
+    /// `MODSEQ` (RFC 7162).
+    public var modSeq: UInt64?
+    /// Body sections keyed by section text: `""` for `BODY[]`, `"HEADER"` for `BODY[HEADER]`, ...
+    /// `BINARY[...]` sections are keyed with a `BINARY:` prefix.
+    public var sections: [String: [UInt8]]
+    /// Items this client does not interpret, by name, with their raw text.
+    public var otherItems: [String: String]
+
+    /// An empty response for a sequence number.
+    public init(sequenceNumber: UInt32) {
+        self.sequenceNumber = sequenceNumber
+        self.sections = [:]
+        self.otherItems = [:]
+    }
+
+    /// The whole message, `BODY[]` (or `BINARY[]`), if present.
+    public var body: [UInt8]? { sections[""] ?? sections["BINARY:"] }
+}

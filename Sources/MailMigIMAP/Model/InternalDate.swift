@@ -1,0 +1,85 @@
+import Foundation
+
+/// An IMAP INTERNALDATE such as `17-Jul-1996 02:44:25 -0700`, keeping its time-zone offset exactly.
+///
+/// Two dates are equal only when every field, including the offset, is equal: the same instant in
+/// another zone is a different INTERNALDATE for a byte-faithful copy.
+public struct InternalDate: Sendable, Hashable, CustomStringConvertible {
+    /// Day of the month, 1...31.
+    public var day: Int
+    /// Month, 1...12.
+    public var month: Int
+    /// Four-digit year.
+    public var year: Int
+    /// Hour, 0...23.
+    public var hour: Int
+    /// Minute, 0...59.
+    public var minute: Int
+    /// Second, 0...60.
+    public var second: Int
+    /// Offset from UTC in minutes, e.g. -420 for `-0700`.
+    public var zoneMinutes: Int
+
+    static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// A date from its fields; nil if a field is out of range.
+    public init?(day: Int, month: Int, year: Int, hour: Int, minute: Int, second: Int, zoneMinutes: Int) {
+        guard (1...31).contains(day), (1...12).contains(month), (1...9999).contains(year),
+              (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
+              (-1439...1439).contains(zoneMinutes)
+        else { return nil }
+        self.day = day
+        self.month = month
+        self.year = year
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+        self.zoneMinutes = zoneMinutes
+    }
+
+    /// Parses the wire form `dd-Mon-yyyy hh:mm:ss +zzzz` (day may be space-padded or one digit).
+    public init?(_ text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let halves = trimmed.split(separator: " ", omittingEmptySubsequences: true)
+        guard halves.count == 3 else { return nil }
+        let dateParts = halves[0].split(separator: "-")
+        let timeParts = halves[1].split(separator: ":")
+        let zone = Array(halves[2].utf8)
+        guard dateParts.count == 3, timeParts.count == 3, zone.count == 5,
+              let day = Int(dateParts[0]), dateParts[0].count <= 2,
+              let monthIndex = Self.monthNames.firstIndex(where: { $0.caseInsensitiveCompare(dateParts[1]) == .orderedSame }),
+              dateParts[2].count == 4, let year = Int(dateParts[2]),
+              timeParts.allSatisfy({ $0.count == 2 }),
+              let hour = Int(timeParts[0]), let minute = Int(timeParts[1]), let second = Int(timeParts[2]),
+              zone[0] == UInt8(ascii: "+") || zone[0] == UInt8(ascii: "-"),
+              let zoneValue = Int(String(decoding: zone[1...], as: UTF8.self))
+        else { return nil }
+        let magnitude = (zoneValue / 100) * 60 + zoneValue % 100
+        guard zoneValue % 100 < 60 else { return nil }
+        self.init(day: day, month: monthIndex + 1, year: year, hour: hour, minute: minute, second: second,
+                  zoneMinutes: zone[0] == UInt8(ascii: "-") ? -magnitude : magnitude)
+    }
+
+    /// The instant this date names.
+    public var date: Date {
+        var components = DateComponents()
+        components.year = year
+        components.month = month
+        components.day = day
+        components.hour = hour
+        components.minute = minute
+        components.second = second
+        components.timeZone = TimeZone(secondsFromGMT: zoneMinutes * 60)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = components.timeZone ?? TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        return calendar.date(from: components) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// The wire form with a two-digit day, e.g. `07-Jul-1996 02:44:25 -0700`.
+    public var description: String {
+        let sign = zoneMinutes < 0 ? "-" : "+"
+        let zone = abs(zoneMinutes)
+        return String(format: "%02d-%@-%04d %02d:%02d:%02d %@%02d%02d",
+                      day, Self.monthNames[month - 1], year, hour, minute, second, sign, zone / 60, zone % 60)
+    }
+}

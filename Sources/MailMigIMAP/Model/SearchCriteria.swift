@@ -1,0 +1,113 @@
+/// A search key for UID SEARCH (RFC 3501 §6.4.4, RFC 7162 MODSEQ).
+public indirect enum SearchCriteria: Sendable, Equatable {
+    /// A calendar day as used by SEARCH date keys (no time, no zone).
+    public struct Day: Sendable, Equatable {
+        public var year: Int
+        public var month: Int
+        public var day: Int
+
+        /// A day; months are 1...12.
+        public init(year: Int, month: Int, day: Int) {
+            self.year = year
+            self.month = month
+            self.day = day
+        }
+
+        var wire: String {
+            let months = InternalDate.monthNames
+            let name = months.indices.contains(month - 1) ? months[month - 1] : "Jan"
+            return "\(day)-\(name)-\(year)"
+        }
+    }
+
+    case all
+    case uids(UIDSet)
+    /// Internal date on or after the day.
+    case since(Day)
+    /// Internal date before the day.
+    case before(Day)
+    /// Internal date on the day.
+    case on(Day)
+    /// Date: header on or after the day.
+    case sentSince(Day)
+    /// Date: header before the day.
+    case sentBefore(Day)
+    /// RFC822.SIZE larger than n.
+    case larger(Int)
+    /// RFC822.SIZE smaller than n.
+    case smaller(Int)
+    /// A header field containing a string (an empty string matches every message with the field).
+    case header(String, String)
+    case seen
+    case unseen
+    case deleted
+    case undeleted
+    case flagged
+    case keyword(String)
+    /// MODSEQ at least n (CONDSTORE).
+    case modSeq(UInt64)
+    case not(SearchCriteria)
+    case or(SearchCriteria, SearchCriteria)
+    case and([SearchCriteria])
+
+    func encode(into command: inout Command, utf8: Bool) {
+        switch self {
+        case .all: command.add("ALL")
+        case .uids(let set): command.add("UID \(set)")
+        case .since(let day): command.add("SINCE \(day.wire)")
+        case .before(let day): command.add("BEFORE \(day.wire)")
+        case .on(let day): command.add("ON \(day.wire)")
+        case .sentSince(let day): command.add("SENTSINCE \(day.wire)")
+        case .sentBefore(let day): command.add("SENTBEFORE \(day.wire)")
+        case .larger(let size): command.add("LARGER \(max(0, size))")
+        case .smaller(let size): command.add("SMALLER \(max(0, size))")
+        case .header(let field, let value):
+            command.add("HEADER ")
+            command.string(field, utf8Allowed: utf8)
+            command.space()
+            command.string(value, utf8Allowed: utf8)
+        case .seen: command.add("SEEN")
+        case .unseen: command.add("UNSEEN")
+        case .deleted: command.add("DELETED")
+        case .undeleted: command.add("UNDELETED")
+        case .flagged: command.add("FLAGGED")
+        case .keyword(let keyword): command.add("KEYWORD \(keyword)")
+        case .modSeq(let value): command.add("MODSEQ \(value)")
+        case .not(let inner):
+            command.add("NOT ")
+            inner.encode(into: &command, utf8: utf8)
+        case .or(let left, let right):
+            command.add("OR ")
+            left.encodeGrouped(into: &command, utf8: utf8)
+            command.space()
+            right.encodeGrouped(into: &command, utf8: utf8)
+        case .and(let items):
+            if items.isEmpty { command.add("ALL"); return }
+            for (index, item) in items.enumerated() {
+                if index > 0 { command.space() }
+                item.encodeGrouped(into: &command, utf8: utf8)
+            }
+        }
+    }
+
+    private func encodeGrouped(into command: inout Command, utf8: Bool) {
+        if case .and(let items) = self, items.count > 1 {
+            command.add("(")
+            encode(into: &command, utf8: utf8)
+            command.add(")")
+        } else {
+            encode(into: &command, utf8: utf8)
+        }
+    }
+
+    /// Whether the criteria contain non-ASCII text and need `CHARSET UTF-8`.
+    var needsUTF8: Bool {
+        switch self {
+        case .header(let field, let value): return !(field + value).allSatisfy(\.isASCII)
+        case .not(let inner): return inner.needsUTF8
+        case .or(let left, let right): return left.needsUTF8 || right.needsUTF8
+        case .and(let items): return items.contains { $0.needsUTF8 }
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// The state of the selected mailbox, from SELECT / EXAMINE and later untagged updates.
+public struct SelectedMailbox: Sendable, Equatable {
+    /// The mailbox name (decoded).
+    public var name: String
+    /// Whether it was opened read-only (EXAMINE or `[READ-ONLY]`).
+    public var isReadOnly: Bool
+    /// `UIDVALIDITY`.
+    public var uidValidity: UInt32
+    /// `UIDNEXT`, if the server sent it.
+    public var uidNext: UInt32?
+    /// `HIGHESTMODSEQ`, if CONDSTORE is in use and the mailbox supports it.
+    public var highestModSeq: UInt64?
+    /// Number of messages (`EXISTS`).
+    public var exists: Int
+    /// `FLAGS`: flags defined in the mailbox.
+    public var flags: [String]
+    /// `PERMANENTFLAGS`: flags that can be stored; `\*` allows new keywords.
+    public var permanentFlags: [String]
+}
+
+/// A mailbox from LIST, with its decoded name.
+public struct MailboxInfo: Sendable, Equatable {
+    /// The decoded name, e.g. `Entwürfe`.
+    public var name: String
+    /// The name as sent on the wire.
+    public var rawName: String
+    /// The hierarchy delimiter, nil for a flat namespace.
+    public var delimiter: Character?
+    /// Attributes as sent (`\HasChildren`, `\Noselect`, `\Sent`, ...).
+    public var attributes: [String]
+    /// STATUS values, when requested with `LIST ... RETURN (STATUS ...)`.
+    public var status: MailboxStatus?
+
+    /// The SPECIAL-USE role, if any.
+    public var specialUse: SpecialUse? { attributes.lazy.compactMap { SpecialUse(attribute: $0) }.first }
+
+    /// Whether the mailbox cannot be selected (`\Noselect` or `\NonExistent`).
+    public var isSelectable: Bool {
+        !attributes.contains { ["\\noselect", "\\nonexistent"].contains($0.lowercased()) }
+    }
+
+    /// The name split at the delimiter.
+    public var path: [String] {
+        guard let delimiter else { return [name] }
+        return name.split(separator: delimiter, omittingEmptySubsequences: false).map(String.init)
+    }
+}
+
+/// One message from a UID FETCH.
+public struct FetchedMessage: Sendable, Equatable {
+    /// UID.
+    public var uid: UInt32
+    /// Flags exactly as sent (system flags with backslash, keywords as they are).
+    public var flags: Set<String>
+    /// INTERNALDATE, with its original offset.
+    public var internalDate: InternalDate?
+    /// RFC822.SIZE.
+    public var size: Int?
+    /// MODSEQ, when CONDSTORE is in use.
+    public var modSeq: UInt64?
+    /// The exact bytes of BODY[], when the body was requested.
+    public var body: [UInt8]?
+}
+
+/// The outcome of an APPEND.
+public struct AppendResult: Sendable, Equatable {
+    /// UIDVALIDITY of the target mailbox, when the server offers UIDPLUS.
+    public var uidValidity: UInt32?
+    /// The UID the message received, when the server offers UIDPLUS.
+    public var uid: UInt32?
+}
+
+/// A message to APPEND: exact bytes plus optional flags and internal date.
+public struct AppendMessage: Sendable {
+    /// The message, sent byte for byte.
+    public var bytes: [UInt8]
+    /// Flags to set, e.g. `\Seen` or keywords.
+    public var flags: [String]
+    /// INTERNALDATE to set, with its offset.
+    public var internalDate: InternalDate?
+
+    /// A message to append.
+    public init(bytes: [UInt8], flags: [String] = [], internalDate: InternalDate? = nil) {
+        self.bytes = bytes
+        self.flags = flags
+        self.internalDate = internalDate
+    }
+}

@@ -1,0 +1,79 @@
+/// Reads the parenthesised item list of a `FETCH` response.
+enum FetchParser {
+    static func parse(_ cursor: inout ByteCursor, sequenceNumber: UInt32) throws -> FetchResponse {
+        var response = FetchResponse(sequenceNumber: sequenceNumber)
+        try cursor.expect(UInt8(ascii: "("))
+        cursor.skipSpaces()
+        while cursor.peek() != UInt8(ascii: ")") {
+            guard !cursor.isAtEnd else { throw ParseError("unterminated FETCH item list") }
+            try parseItem(&cursor, into: &response)
+            cursor.skipSpaces()
+        }
+        cursor.advance()
+        return response
+    }
+
+    private static func parseItem(_ cursor: inout ByteCursor, into response: inout FetchResponse) throws {
+        let name = String(decoding: cursor.take { ByteCursor.isAtomByte($0) && $0 != UInt8(ascii: "[") }, as: UTF8.self)
+            .uppercased()
+        guard !name.isEmpty else { throw ParseError("expected a FETCH item name") }
+        switch name {
+        case "BODY", "BINARY", "BODY.PEEK", "BINARY.PEEK":
+            if cursor.peek() == UInt8(ascii: "[") {
+                let section = try cursor.skipBracketed().uppercased()
+                if cursor.accept(UInt8(ascii: "<")) {
+                    _ = try cursor.number()
+                    try cursor.expect(UInt8(ascii: ">"))
+                }
+                try cursor.space()
+                let key = name.hasPrefix("BINARY") ? "BINARY:" + section : section
+                response.sections[key] = try cursor.nstringBytes() ?? []
+            } else {
+                // BODY without a section is the body structure: not interpreted, kept raw.
+                try skipRaw(&cursor, name: name, into: &response)
+            }
+            return
+        case "BINARY.SIZE":
+            let section = try cursor.peek() == UInt8(ascii: "[") ? cursor.skipBracketed() : ""
+            try cursor.space()
+            response.otherItems["BINARY.SIZE[\(section)]"] = String(try cursor.number())
+            return
+        default:
+            break
+        }
+        try cursor.space()
+        switch name {
+        case "UID":
+            response.uid = try cursor.number32()
+        case "FLAGS":
+            response.flags = try cursor.list { try $0.flag() }
+        case "INTERNALDATE":
+            let text = try cursor.string()
+            guard let date = InternalDate(text) else { throw ParseError("bad INTERNALDATE \"\(text)\"") }
+            response.internalDate = date
+        case "RFC822.SIZE":
+            response.size = try cursor.int()
+        case "MODSEQ":
+            let values = try cursor.list { try $0.number() }
+            guard let value = values.first else { throw ParseError("empty MODSEQ") }
+            response.modSeq = value
+        case "RFC822":
+            response.sections[""] = try cursor.nstringBytes() ?? []
+        case "RFC822.HEADER":
+            response.sections["HEADER"] = try cursor.nstringBytes() ?? []
+        case "RFC822.TEXT":
+            response.sections["TEXT"] = try cursor.nstringBytes() ?? []
+        default:
+            let start = cursor.position
+            try cursor.skipValue()
+            response.otherItems[name] = cursor.text(from: start, to: cursor.position)
+        }
+    }
+
+    private static func skipRaw(_ cursor: inout ByteCursor, name: String, into response: inout FetchResponse) throws {
+        try cursor.space()
+        let start = cursor.position
+        try cursor.skipValue()
+        response.otherItems[name] = cursor.text(from: start, to: cursor.position)
+    }
+}

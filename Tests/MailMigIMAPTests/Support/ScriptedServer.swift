@@ -1,0 +1,76 @@
+import NIOCore
+import NIOEmbedded
+@testable import MailMigIMAP
+
+/// An `IMAPClient` on an in-memory channel: the test plays the server, line by line.
+struct ScriptedServer {
+    let channel: NIOAsyncTestingChannel
+    let client: IMAPClient
+
+    static let defaultGreeting = "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN AUTH=XOAUTH2 ENABLE] ready"
+
+    static func start(
+        greeting: String = defaultGreeting,
+        readTimeout: Double = 30,
+        fetchBufferDepth: Int = 2
+    ) async throws -> ScriptedServer {
+        let channel = NIOAsyncTestingChannel()
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 143))
+        let configuration = IMAPConfiguration(host: "127.0.0.1", port: 143, tls: .none, readTimeout: readTimeout,
+                                              label: "scripted", fetchBufferDepth: fetchBufferDepth)
+        let asyncChannel = try await channel.testingEventLoop.executeInContext {
+            try ChannelSetup.wrapSynchronously(channel, configuration: configuration)
+        }
+        try await channel.writeInbound(ByteBuffer(string: greeting + "\r\n"))
+        let client = try await IMAPClient.attach(asyncChannel, configuration: configuration)
+        return ScriptedServer(channel: channel, client: client)
+    }
+
+    /// Sends server lines (CRLF appended to each).
+    func send(_ lines: String...) async throws {
+        for line in lines { try await channel.writeInbound(ByteBuffer(string: line + "\r\n")) }
+    }
+
+    /// Sends raw bytes.
+    func send(bytes: [UInt8]) async throws {
+        try await channel.writeInbound(ByteBuffer(bytes: bytes))
+    }
+
+    /// Collects what the client wrote until the text ends with `terminator`.
+    func received(until terminator: String = "\r\n") async throws -> String {
+        var bytes: [UInt8] = []
+        while true {
+            var buffer = try await channel.waitForOutboundWrite(as: ByteBuffer.self)
+            bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
+            if String(decoding: bytes, as: UTF8.self).hasSuffix(terminator) { break }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Raw bytes the client wrote until they end with CRLF.
+    func receivedBytes() async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        repeat {
+            var buffer = try await channel.waitForOutboundWrite(as: ByteBuffer.self)
+            bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
+        } while !(bytes.suffix(2) == [0x0D, 0x0A])
+        return bytes
+    }
+
+    /// Logs in with LOGIN, the server granting `capabilities`.
+    func login(capabilities: String) async throws {
+        async let done: Void = client.login(.login(user: "alice", password: "pw"))
+        _ = try await received()
+        try await send("M1 OK [CAPABILITY \(capabilities)] Logged in")
+        try await done
+    }
+
+    /// Selects INBOX with the given UIDVALIDITY.
+    func selectInbox(tag: String, exists: Int = 2) async throws {
+        async let selected = client.select("INBOX")
+        _ = try await received()
+        try await send("* \(exists) EXISTS", "* OK [UIDVALIDITY 77] ok", "* OK [UIDNEXT 10] ok", "* OK [HIGHESTMODSEQ 5] ok",
+                       "\(tag) OK [READ-WRITE] done")
+        _ = try await selected
+    }
+}
