@@ -20,8 +20,10 @@ public struct Engine: Sendable {
         try await Recovery(store: store, dnsProviders: workspace.dnsProviders, now: now).run()
     }
 
-    /// Reads the live records and compares them with the plan and the state.
-    public func plan(force: Bool = false, filter: ResourceFilter = ResourceFilter()) async throws -> ExecutionPlan {
+    /// Reads the live systems and compares them with the plan and the state.
+    ///
+    /// With `refresh` false, mail is planned from the state alone (no server is asked about mailboxes).
+    public func plan(force: Bool = false, filter: ResourceFilter = ResourceFilter(), refresh: Bool = true) async throws -> ExecutionPlan {
         let recorded = try recordedDNS()
         var keys: [RRsetKey: String] = [:]
         for domain in workspace.plan.domains {
@@ -36,7 +38,12 @@ public struct Engine: Sendable {
             live[key] = .some(try await provider.read(key))
         }
         let planner = DNSPlanner(plan: workspace.plan, recorded: recorded, live: live, facts: try gateFacts(), now: now(), force: force)
-        var result = filter.apply(to: try planner.makePlan())
+        var result = try planner.makePlan()
+        let mail = try await MailPlanner(context: workspace.mail, store: store, dnsStates: recorded, refresh: refresh, now: now())
+            .makeSteps(filter: filter)
+        result.steps += mail.steps
+        result.blocked += mail.blocked
+        result = filter.apply(to: result)
         if filter.isActive {
             result.warnings.append("only part of the plan is considered (--target/--exclude); the state may not match the plan afterwards")
         }
@@ -45,9 +52,10 @@ public struct Engine: Sendable {
 
     /// Runs a plan's steps.
     public func apply(_ plan: ExecutionPlan, operation: String = "apply", parallelism: Int = 4,
-                      cancellation: CancellationFlag = CancellationFlag(), observer: (any ExecutionObserver)? = nil) async -> ApplyReport {
-        let executor = Executor(store: store, dnsProviders: workspace.dnsProviders, cancellation: cancellation,
-                                parallelism: parallelism, now: now)
+                      cancellation: CancellationFlag = CancellationFlag(), observer: (any ExecutionObserver)? = nil,
+                      mailProgress: (any MailProgress)? = nil) async -> ApplyReport {
+        let executor = Executor(store: store, dnsProviders: workspace.dnsProviders, mail: workspace.mail, mailProgress: mailProgress,
+                                cancellation: cancellation, parallelism: parallelism, now: now)
         return await executor.run(plan, applyID: UUID().uuidString.lowercased(), operation: operation, observer: observer)
     }
 
@@ -60,32 +68,23 @@ public struct Engine: Sendable {
         return result
     }
 
-    /// What the mail side has recorded about batches and verification.
+    /// What the mail side has recorded: the stage every member of each batch has reached, and verification.
     func gateFacts() throws -> CutoverGateFacts {
         var facts = CutoverGateFacts()
-        for record in try store.resources(prefix: "batch.") {
-            if let progress = try? record.decode(BatchProgress.self) { facts.batchStages[progress.name] = progress.reached }
+        var reached: [String: Stage] = [:]
+        for record in try store.resources(prefix: "mailbox.") where record.kind == MailboxRecord.kind {
+            if let mailbox = try? record.decode(MailboxRecord.self), let stage = mailbox.reached { reached[mailbox.source] = stage }
+        }
+        for batch in workspace.plan.batches {
+            let stages = (workspace.plan.batchMembers[batch.name] ?? []).map { reached[$0.description] }
+            guard !stages.isEmpty, !stages.contains(where: { $0 == nil }) else { continue }
+            facts.batchStages[batch.name] = stages.compactMap { $0 }.min()
         }
         if let record = try store.resource("verification"), let result = try? record.decode(VerificationSummary.self) {
             facts.failedVerification = Set(result.failedDomains)
         }
         return facts
     }
-}
-
-/// How far a batch has got (resource `batch.NAME`), written by mail passes.
-public struct BatchProgress: Sendable, Codable, Equatable {
-    /// The batch.
-    public var name: String
-    /// The last stage completed for every mailbox of the batch.
-    public var reached: Stage
-    /// When it was reached.
-    public var at: Date
-
-    /// The state address of a batch.
-    public static func address(_ name: String) -> String { "batch.\(name)" }
-    /// The kind name in the state.
-    public static let kind = "batch"
 }
 
 /// The outcome of the last `mailmig verify` (resource `verification`).

@@ -12,6 +12,8 @@ public struct Workspace: Sendable {
     public let stateFolder: URL
     /// DNS providers by name.
     public let dnsProviders: [String: any DNSZoneProvider]
+    /// Mail connections to both sides.
+    public let mail: MailContext
 
     /// Creates a workspace; providers default to the ones the plan declares.
     public init(plan: Plan, planPath: String, planBytes: [UInt8], stateFolder: URL? = nil,
@@ -22,6 +24,7 @@ public struct Workspace: Sendable {
         self.planSHA256 = SavedPlan.digest(planBytes)
         self.stateFolder = stateFolder ?? StateStore.folder(forPlanAt: planPath)
         self.dnsProviders = dnsProviders ?? Self.providers(for: plan, environment: environment)
+        self.mail = MailContext(plan: plan, environment: environment)
     }
 
     /// The providers a plan declares.

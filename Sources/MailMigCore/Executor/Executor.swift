@@ -17,16 +17,21 @@ public protocol ExecutionObserver: Sendable {
 public struct Executor: Sendable {
     let store: StateStore
     let dnsProviders: [String: any DNSZoneProvider]
+    let mail: MailContext?
+    let mailProgress: (any MailProgress)?
     let faults: FaultInjection
     let cancellation: CancellationFlag
     let parallelism: Int
     let now: @Sendable () -> Date
 
     /// Creates an executor.
-    public init(store: StateStore, dnsProviders: [String: any DNSZoneProvider], faults: FaultInjection = FaultInjection(),
+    public init(store: StateStore, dnsProviders: [String: any DNSZoneProvider], mail: MailContext? = nil,
+                mailProgress: (any MailProgress)? = nil, faults: FaultInjection = FaultInjection(),
                 cancellation: CancellationFlag = CancellationFlag(), parallelism: Int = 4, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.dnsProviders = dnsProviders
+        self.mail = mail
+        self.mailProgress = mailProgress
         self.faults = faults
         self.cancellation = cancellation
         self.parallelism = max(1, parallelism)
@@ -106,7 +111,18 @@ public struct Executor: Sendable {
             }
             let previous = try store.resource(change.key.address).map { try $0.decode(DNSRecordState.self) }
             return ([try DNSRecordState.recording(change, previous: previous, at: now())], warnings)
+        case .provision(let work):
+            return (try await MailSteps(context: try mailContext(), store: store, faults: faults, progress: mailProgress).provision(work), [])
+        case .mailbox(let work):
+            return (try await MailSteps(context: try mailContext(), store: store, faults: faults, progress: mailProgress).pass(work), [])
         }
+    }
+
+    private func mailContext() throws -> MailContext {
+        guard let mail else {
+            throw MailError(side: .source, server: "", mailbox: "", reason: "this run has no mail connections configured")
+        }
+        return mail
     }
 }
 

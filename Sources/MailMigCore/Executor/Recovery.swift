@@ -46,6 +46,11 @@ public struct Recovery: Sendable {
                                             error: "interrupted; the records changed since")
                     notes.append("recovered \(step.address): interrupted, and the records changed since; see the drift section")
                 }
+            case .provision, .mailbox:
+                // Mail passes settle their own interrupted chunks against the target before copying again.
+                try store.journalFinish(applyID: entry.applyID, stepID: entry.stepID, status: .failed,
+                                        error: "interrupted; the next pass checks the target for what was appended")
+                notes.append("recovered \(step.address): the interrupted pass is planned again and resumes from the ledger")
             }
         }
         try store.markInterruptedApplies()

@@ -51,6 +51,57 @@ public struct PlannedStep: Sendable, Equatable, Codable {
     public enum Work: Sendable, Equatable, Codable {
         /// A compare-and-swap of one RRset.
         case dns(DNSChange)
+        /// Create a missing target mailbox with the plan's provisioning command.
+        case provision(ProvisionWork)
+        /// One pass over a mailbox: folders, new mail, flags.
+        case mailbox(MailboxWork)
+    }
+}
+
+/// Creating a target mailbox by running `target.provision.create`.
+public struct ProvisionWork: Sendable, Equatable, Codable {
+    /// The source address of the mailbox.
+    public var source: String
+    /// The target address to create.
+    public var target: String
+    /// The command with its placeholders filled in, as a list of words (never through a shell).
+    public var command: [String]
+}
+
+/// One pass over one mailbox.
+public struct MailboxWork: Sendable, Equatable, Codable {
+    /// The source address.
+    public var source: String
+    /// The target address.
+    public var target: String
+    /// The batch it belongs to.
+    public var batch: String
+    /// What the pass does.
+    public var settings: MailPassSettings
+    /// What planning found to copy, when it looked.
+    public var estimate: MailEstimate?
+}
+
+/// What planning found a pass will copy.
+public struct MailEstimate: Sendable, Equatable, Codable {
+    /// Messages to copy.
+    public var messages: Int
+    /// Their bytes.
+    public var bytes: Int64
+    /// Folders with something to copy.
+    public var folders: Int
+    /// Messages over `filters.max_message_size`, which will be skipped and reported.
+    public var overLimit: Int
+    /// Folders whose STATUS changed since the last pass (new mail or changed flags).
+    public var changedFolders: Int
+
+    /// Creates an estimate.
+    public init(messages: Int = 0, bytes: Int64 = 0, folders: Int = 0, overLimit: Int = 0, changedFolders: Int = 0) {
+        self.messages = messages
+        self.bytes = bytes
+        self.folders = folders
+        self.overLimit = overLimit
+        self.changedFolders = changedFolders
     }
 }
 

@@ -81,9 +81,20 @@ public enum PlanRenderer {
         }
         for step in plan.steps {
             var object: [String: any Sendable] = ["type": "change", "id": step.id, "address": step.address, "action": step.action.rawValue, "reason": step.reason]
-            if case .dns(let change) = step.work {
+            switch step.work {
+            case .dns(let change):
                 object["before"] = change.expected.map(snapshotObject) ?? NSNull()
                 object["after"] = change.desired.map(snapshotObject) ?? NSNull()
+            case .provision(let work):
+                object["mailbox"] = work.target
+            case .mailbox(let work):
+                object["mailbox"] = work.source
+                object["stage"] = work.settings.stage.rawValue
+                if let estimate = work.estimate {
+                    object["messages"] = estimate.messages
+                    object["bytes"] = estimate.bytes
+                    object["over_limit"] = estimate.overLimit
+                }
             }
             lines.append(JSONLine.encode(object))
         }
@@ -97,9 +108,23 @@ public enum PlanRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `Plan: 2 to add, 1 to change, 0 to destroy.`
+    /// `Plan: 2 to add, 1 to change, 0 to destroy; 41 mailboxes to sync (12,304 messages, 3.1 GiB).`
     public static func summary(_ plan: ExecutionPlan) -> String {
-        "Plan: \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.delete)) to destroy."
+        var line = "Plan: \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.delete)) to destroy"
+        let passes = plan.steps.compactMap { step -> MailboxWork? in
+            if case .mailbox(let work) = step.work { return work }
+            return nil
+        }
+        if !passes.isEmpty {
+            line += "; \(Formatting.count(passes.count)) mailbox\(passes.count == 1 ? "" : "es") to sync"
+            let estimates = passes.compactMap(\.estimate)
+            if estimates.count == passes.count {
+                let messages = estimates.reduce(0) { $0 + $1.messages }
+                let bytes = estimates.reduce(Int64(0)) { $0 + $1.bytes }
+                line += " (\(Formatting.count(messages)) messages, \(Formatting.bytes(bytes)))"
+            }
+        }
+        return line + "."
     }
 
     static func detail(_ step: PlannedStep) -> [String] {
@@ -117,6 +142,12 @@ public enum PlanRenderer {
             for value in (after?.values ?? []) where old.contains(value) && before != after { lines.append("  \(value)") }
             if change.forget { lines.append("(forgotten by the state afterwards)") }
             return lines
+        case .provision(let work):
+            return ["run: " + work.command.joined(separator: " ")]
+        case .mailbox(let work):
+            var lines = ["\(work.source) → \(work.target), batch \(work.batch)"]
+            if let cutoff = work.settings.cutoff { lines.append("only mail older than \(timestamp(cutoff).prefix(10))") }
+            return lines
         }
     }
 
@@ -124,6 +155,10 @@ public enum PlanRenderer {
         switch step.work {
         case .dns(let change):
             return (change.expected?.description ?? "none", change.desired?.description ?? "none")
+        case .provision(let work):
+            return ("no mailbox", work.target)
+        case .mailbox(let work):
+            return (work.source, work.target)
         }
     }
 

@@ -206,6 +206,25 @@ extension StateStore {
         }
     }
 
+    /// The UIDs of a folder skipped on purpose, so later passes do not try them again.
+    public func skippedUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<UInt32> {
+        try read { db in
+            let uids = try Int64.fetchAll(db, sql: "SELECT uid FROM skipped WHERE mailbox = ? AND folder = ? AND uidvalidity = ?",
+                                          arguments: [mailbox, folder, Int64(uidValidity)])
+            return Set(uids.map { UInt32(truncatingIfNeeded: $0) })
+        }
+    }
+
+    /// Target UIDs of a target folder that the ledger already accounts for.
+    public func targetUIDs(mailbox: String, targetFolder: String, targetUIDValidity: UInt32) throws(StateError) -> Set<UInt32> {
+        try read { db in
+            let uids = try Int64.fetchAll(db, sql: """
+                SELECT target_uid FROM ledger WHERE mailbox = ? AND target_folder = ? AND target_uidvalidity = ? AND target_uid IS NOT NULL
+                """, arguments: [mailbox, targetFolder, Int64(targetUIDValidity)])
+            return Set(uids.map { UInt32(truncatingIfNeeded: $0) })
+        }
+    }
+
     /// Skipped messages, of one mailbox when given.
     public func skipped(mailbox: String? = nil) throws(StateError) -> [SkippedMessage] {
         try read { db in

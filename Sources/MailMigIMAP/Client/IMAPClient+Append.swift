@@ -50,13 +50,13 @@ extension IMAPClient {
         return uids.map { AppendResult(uidValidity: validity, uid: $0) }
     }
 
-    private func checkAppendable(_ message: AppendMessage, mailbox: String) throws {
+    func checkAppendable(_ message: AppendMessage, mailbox: String) throws {
         if message.bytes.contains(0), !capabilities.contains("BINARY") {
             throw IMAPError.appendRequiresBinary(server: server, mailbox: mailbox, size: message.bytes.count)
         }
     }
 
-    private func addMessage(_ message: AppendMessage, to command: inout Command) {
+    func addMessage(_ message: AppendMessage, to command: inout Command) {
         if !message.flags.isEmpty {
             command.space()
             command.flagList(message.flags)
@@ -66,7 +66,7 @@ extension IMAPClient {
         command.literal(message.bytes, binary: message.bytes.contains(0))
     }
 
-    private static func appendResult(_ result: CommandResult) -> AppendResult {
+    static func appendResult(_ result: CommandResult) -> AppendResult {
         guard case .appendUID(let validity, let set)? = result.line.code, let uid = set.ranges.first?.lower else {
             return AppendResult()
         }

@@ -1,0 +1,216 @@
+import Foundation
+import MailMigIMAP
+
+/// Plans the mail side: which mailboxes need creating on the target, and which need a pass to which stage.
+///
+/// With `refresh`, it looks at the servers: whether the target mailbox exists, and per source folder
+/// what STATUS says changed since the last pass and what is not yet in the ledger (exact counts and
+/// bytes of the messages to copy, and how many are over the size limit). Without it, it plans from the
+/// state alone (fast, for very large plans) and estimates nothing.
+struct MailPlanner: Sendable {
+    let context: MailContext
+    let store: StateStore
+    let dnsStates: [String: DNSRecordState]
+    let refresh: Bool
+    let now: Date
+
+    var plan: Plan { context.plan }
+
+    /// Steps in batch order (provisioning before the pass of the same mailbox) and held-back passes.
+    func makeSteps(filter: ResourceFilter) async throws -> (steps: [PlannedStep], blocked: [BlockedItem]) {
+        var work: [(MailboxMapping, Batch, MailboxRecord?)] = []
+        for batch in plan.batches {
+            for source in plan.batchMembers[batch.name] ?? [] {
+                guard let mailbox = context.mailbox(source.description),
+                      filter.keeps(MailboxRecord.address(mailbox.source.description)) else { continue }
+                let record = try store.resource(MailboxRecord.address(mailbox.source.description)).flatMap { try? $0.decode(MailboxRecord.self) }
+                work.append((mailbox, batch, record))
+            }
+        }
+        let limit = max(1, min(plan.source.connections, 8))
+        var results: [Int: ([PlannedStep], [BlockedItem])] = [:]
+        try await withThrowingTaskGroup(of: (Int, [PlannedStep], [BlockedItem]).self) { group in
+            var next = 0
+            func launch() {
+                guard next < work.count else { return }
+                let index = next
+                let (mailbox, batch, record) = work[index]
+                group.addTask { let planned = try await planMailbox(mailbox, batch: batch, record: record); return (index, planned.0, planned.1) }
+                next += 1
+            }
+            for _ in 0..<limit { launch() }
+            while let (index, steps, blocked) = try await group.next() {
+                results[index] = (steps, blocked)
+                launch()
+            }
+        }
+        var steps: [PlannedStep] = []
+        var blocked: [BlockedItem] = []
+        for index in work.indices {
+            steps += results[index]?.0 ?? []
+            blocked += results[index]?.1 ?? []
+        }
+        return (steps, blocked)
+    }
+
+    private func planMailbox(_ mailbox: MailboxMapping, batch: Batch, record: MailboxRecord?) async throws -> ([PlannedStep], [BlockedItem]) {
+        let source = mailbox.source.description
+        let address = MailboxRecord.address(source)
+        var steps: [PlannedStep] = []
+        var blocked: [BlockedItem] = []
+        if record?.reached == .final { return ([], []) }
+        if batch.stage == .final, !isCutOver(mailbox) {
+            blocked.append(BlockedItem(address: address, reason: "the final pass of \(source) (batch '\(batch.name)') waits for the cutover of \(mailbox.source.domain)", earliest: nil))
+            return ([], blocked)
+        }
+        var provisionID: String?
+        if refresh, record?.reached == nil, record?.provisioned != true, try await !targetExists(mailbox) {
+            if let create = plan.target.provision?.create {
+                let command = ProvisionCommand.fill(create, mailbox: mailbox)
+                let id = "provision:\(address)"
+                steps.append(PlannedStep(id: id, address: "\(address)/provision", action: .create,
+                                         reason: "create the target mailbox \(mailbox.target) (\(command.joined(separator: " ")))",
+                                         work: .provision(ProvisionWork(source: source, target: mailbox.target.description, command: command)),
+                                         dependsOn: []))
+                provisionID = id
+            } else {
+                blocked.append(BlockedItem(address: address, reason: "the target mailbox \(mailbox.target) does not exist, and the plan has no target.provision.create to create it", earliest: nil))
+                return ([], blocked)
+            }
+        }
+        let settings = context.settings(for: batch.stage, now: now)
+        let reached = record?.reached
+        var estimate: MailEstimate?
+        if refresh, provisionID == nil {
+            estimate = try await self.estimate(mailbox, settings: settings)
+        }
+        let needed: Bool
+        if let reached, reached >= batch.stage, batch.stage != .final {
+            // Later passes of the same stage are incremental: only when something changed.
+            needed = batch.stage >= .presync && (estimate.map { $0.messages > 0 || $0.changedFolders > 0 } ?? false)
+        } else {
+            needed = true
+        }
+        guard needed else { return (steps, blocked) }
+        steps.append(PlannedStep(id: "mail:\(address)", address: address, action: .copy,
+                                 reason: Self.describe(stage: batch.stage, estimate: estimate, reached: reached),
+                                 work: .mailbox(MailboxWork(source: source, target: mailbox.target.description, batch: batch.name,
+                                                            settings: settings, estimate: estimate)),
+                                 dependsOn: provisionID.map { [$0] } ?? []))
+        return (steps, blocked)
+    }
+
+    /// `sync: 1,234 messages (310 MiB) to copy in 12 folders; 3 over the size limit`.
+    static func describe(stage: Stage, estimate: MailEstimate?, reached: Stage?) -> String {
+        var text = reached == nil || reached.map({ $0 < stage }) == true ? "\(stage.rawValue)" : "\(stage.rawValue) (incremental)"
+        guard let estimate else { return text + ": messages counted when the pass runs" }
+        if stage == .prepare { return text + ": create the target's folders" }
+        text += ": \(Formatting.count(estimate.messages)) message\(estimate.messages == 1 ? "" : "s") (\(Formatting.bytes(estimate.bytes))) to copy"
+        text += " in \(estimate.folders) folder\(estimate.folders == 1 ? "" : "s")"
+        if estimate.overLimit > 0 { text += "; \(estimate.overLimit) over the size limit" }
+        if estimate.messages == 0, estimate.changedFolders > 0 {
+            let folders = "\(estimate.changedFolders) folder\(estimate.changedFolders == 1 ? "" : "s")"
+            text += reached == nil ? "; creates or checks \(folders) on the target" : "; flags may have changed in \(folders)"
+        }
+        return text
+    }
+
+    /// Whether every cutover record of the mailbox's domain has been switched (or the plan does not manage it).
+    private func isCutOver(_ mailbox: MailboxMapping) -> Bool {
+        guard let domain = plan.domains.first(where: { $0.name == mailbox.source.domain || $0.name == mailbox.target.domain }) else { return true }
+        let keys = DNSPlanner.managedKeys(of: domain).filter { key in domain.cutover?.records.contains { RRsetKey(domain: domain.name, owner: $0.name, type: $0.type) == key } ?? false }
+        return domain.route == .target && keys.allSatisfy { dnsStates[$0.address]?.phase == .cutover }
+    }
+
+    /// Whether the target mailbox exists: the plan's check command, or else a login attempt.
+    private func targetExists(_ mailbox: MailboxMapping) async throws -> Bool {
+        if let check = plan.target.provision?.check {
+            let outcome = try await ProvisionCommand.run(ProvisionCommand.fill(check, mailbox: mailbox), in: URL(fileURLWithPath: plan.baseDirectory),
+                                                         environment: context.environment)
+            return outcome.status == 0
+        }
+        do {
+            try await context.target.withSession(for: mailbox) { _ in }
+            return true
+        } catch let error as MailError where !error.isTransient && error.reason.contains("AUTHENTICATIONFAILED") {
+            return false
+        }
+    }
+
+    /// Counts what a pass would copy, folder by folder, skipping folders whose STATUS did not change.
+    private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings) async throws -> MailEstimate {
+        let id = mailbox.source.description
+        return try await context.source.withSession(for: mailbox) { src in
+            var estimate = MailEstimate()
+            let folders = try await src.folders(status: true)
+            let mapping = FolderMapper.map(source: folders.map(\.listing), target: [], rules: settings.folders, targetDelimiter: nil)
+            let statuses = Dictionary(folders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
+            for folder in mapping.mappings {
+                let status = statuses[folder.source] ?? nil
+                let recorded = try store.resource(FolderRecord.address(mailbox: id, folder: folder.source)).flatMap { try? $0.decode(FolderRecord.self) }
+                if let recorded, let status, recorded.uidValidity == status.uidValidity, recorded.uidNext == status.uidNext,
+                   recorded.messages == status.messages, recorded.highestModSeq == status.highestModSeq, recorded.stage >= settings.stage,
+                   settings.stage != .presync || recorded.cutoff == MailPlanner.day(settings.cutoff) {
+                    continue
+                }
+                estimate.changedFolders += 1
+                guard settings.stage > .prepare else { continue }
+                let selected = try await src.client.examine(src.serverName(folder.source))
+                let copied = try store.ledgerUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
+                let skipped = try store.skippedUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
+                let criteria: SearchCriteria = settings.cutoff.flatMap { MailPlanner.searchDay($0) }.map { .before($0) } ?? .all
+                let candidates = try await src.client.search(criteria).filter { !copied.contains($0) && !skipped.contains($0) }
+                guard !candidates.isEmpty else { continue }
+                estimate.folders += 1
+                for message in try await src.client.fetchMetadata(UIDSet(candidates)) {
+                    let size = Int64(message.size ?? 0)
+                    if let limit = settings.maxMessageSize, size > limit {
+                        estimate.overLimit += 1
+                    } else {
+                        estimate.messages += 1
+                        estimate.bytes += size
+                    }
+                }
+            }
+            return estimate
+        }
+    }
+
+    static func searchDay(_ date: Date) -> SearchCriteria.Day? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
+        return SearchCriteria.Day(year: year, month: month, day: day)
+    }
+
+    static func day(_ date: Date?) -> String? {
+        guard let date, let day = searchDay(date) else { return nil }
+        return String(format: "%04d-%02d-%02d", day.year, day.month, day.day)
+    }
+}
+
+/// Numbers as reports print them.
+public enum Formatting {
+    /// `12,304`.
+    public static func count(_ value: Int) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.groupingSeparator = ","
+        formatter.usesGroupingSeparator = true
+        return formatter.string(from: NSNumber(value: value)) ?? "\(value)"
+    }
+
+    /// `310 MiB`, `3.1 GiB`.
+    public static func bytes(_ value: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var amount = Double(value)
+        var unit = 0
+        while amount >= 1024, unit < units.count - 1 {
+            amount /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(value) B" }
+        return amount >= 100 ? String(format: "%.0f %@", amount, units[unit]) : String(format: "%.1f %@", amount, units[unit])
+    }
+}

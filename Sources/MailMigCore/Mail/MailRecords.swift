@@ -1,0 +1,109 @@
+import Foundation
+
+/// What the state records about one mailbox (resource `mailbox.ADDRESS`, kind `mailbox`).
+public struct MailboxRecord: Sendable, Equatable, Codable {
+    /// The source address.
+    public var source: String
+    /// The target address.
+    public var target: String
+    /// The batch it belongs to.
+    public var batch: String
+    /// The last stage whose pass completed.
+    public var reached: Stage?
+    /// Whether the target mailbox was created by mailmig.
+    public var provisioned: Bool
+    /// When the last pass ended.
+    public var lastPass: Date?
+    /// How long it took, in seconds.
+    public var lastDuration: Double?
+    /// The outcome of the last pass.
+    public var lastResult: MailPassResult?
+    /// The error of the last failed pass, with the server's answer.
+    public var lastError: String?
+
+    /// The kind name in the state.
+    public static let kind = "mailbox"
+    /// The state address of a mailbox.
+    public static func address(_ source: String) -> String { "mailbox.\(source)" }
+}
+
+/// What the state records about one folder of a mailbox (resource `mailbox.ADDRESS/folder/PATH`).
+public struct FolderRecord: Sendable, Equatable, Codable {
+    /// The source folder, plan form.
+    public var source: String
+    /// The target folder, plan form.
+    public var target: String
+    /// UIDVALIDITY of the source folder at the last pass.
+    public var uidValidity: UInt32
+    /// UIDNEXT at the last pass.
+    public var uidNext: UInt32?
+    /// HIGHESTMODSEQ at the last pass (CONDSTORE).
+    public var highestModSeq: UInt64?
+    /// Messages in the source folder at the last pass.
+    public var messages: Int?
+    /// The stage of the last complete pass.
+    public var stage: Stage
+    /// The presync cutoff day of that pass, when it was a presync.
+    public var cutoff: String?
+    /// When.
+    public var at: Date
+
+    /// The kind name in the state.
+    public static let kind = "folder"
+    /// The state address of a folder.
+    public static func address(mailbox: String, folder: String) -> String { "mailbox.\(mailbox)/folder/\(folder)" }
+}
+
+/// Counts of one pass over a mailbox.
+public struct MailPassResult: Sendable, Equatable, Codable {
+    /// Messages appended to the target.
+    public var copied = 0
+    /// Bytes appended.
+    public var bytes: Int64 = 0
+    /// Messages skipped on purpose in this pass (size limit, NUL bytes without BINARY, refused by the target).
+    public var skipped = 0
+    /// Messages whose flags were carried to the target again.
+    public var flagUpdates = 0
+    /// Folders examined.
+    public var folders = 0
+    /// Folders skipped because STATUS showed no change.
+    public var unchangedFolders = 0
+    /// Folders created on the target.
+    public var createdFolders = 0
+    /// Pending messages of an interrupted pass found on the target and recorded instead of copied again.
+    public var reconciled = 0
+    /// Messages matched to a source folder's new UIDVALIDITY instead of copied again.
+    public var rekeyed = 0
+
+    /// Creates empty counts.
+    public init() {}
+}
+
+/// The settings of one pass, fixed when the plan is made.
+public struct MailPassSettings: Sendable, Equatable, Codable {
+    /// The stage the pass brings the mailbox to.
+    public var stage: Stage
+    /// For presync: only messages with an internal date before this day are copied.
+    public var cutoff: Date?
+    /// Messages larger than this are skipped and reported.
+    public var maxMessageSize: Int64?
+    /// The limit as the plan wrote it (`35MB`), for the skip reason.
+    public var maxMessageSizeText: String?
+    /// Folder rules.
+    public var folders: FolderRules
+
+    /// Creates settings.
+    public init(stage: Stage, cutoff: Date?, maxMessageSize: ByteSize?, folders: FolderRules) {
+        self.stage = stage
+        self.cutoff = cutoff
+        self.maxMessageSize = maxMessageSize?.bytes
+        self.maxMessageSizeText = maxMessageSize?.text
+        self.folders = folders
+    }
+}
+
+/// Progress reported while mail is copied.
+public protocol MailProgress: Sendable {
+    /// `count` messages of `bytes` bytes were appended for `mailbox`.
+    func copied(mailbox: String, count: Int, bytes: Int64)
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Runs the mail steps of an execution plan and says what the state should record.
+struct MailSteps: Sendable {
+    let context: MailContext
+    let store: StateStore
+    let faults: FaultInjection
+    let progress: (any MailProgress)?
+
+    /// Attempts of a pass that fails on a dropped connection or a timeout; each resumes from the ledger.
+    static let attempts = 3
+
+    /// Creates a target mailbox with the plan's command.
+    func provision(_ work: ProvisionWork) async throws -> [ResourceChange] {
+        let outcome = try await ProvisionCommand.run(work.command, in: URL(fileURLWithPath: context.plan.baseDirectory),
+                                                     environment: context.environment)
+        guard outcome.status == 0 else {
+            throw MailError(side: .target, server: context.plan.target.imap.host, mailbox: work.source,
+                            reason: "creating the mailbox \(work.target) failed: `\(work.command.joined(separator: " "))` exited with \(outcome.status): \(outcome.output)")
+        }
+        var record = try existingRecord(work.source) ?? MailboxRecord(source: work.source, target: work.target, batch: batchName(work.source),
+                                                                        reached: nil, provisioned: false)
+        record.provisioned = true
+        return [try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)]
+    }
+
+    /// One pass over a mailbox, retried on transient failures; records the outcome and the batch's progress.
+    func pass(_ work: MailboxWork) async throws -> [ResourceChange] {
+        guard let mailbox = context.mailbox(work.source) else {
+            throw MailError(side: .source, server: context.plan.source.imap.host, mailbox: work.source, reason: "the plan no longer lists this mailbox")
+        }
+        let started = Date()
+        var record = try existingRecord(work.source) ?? MailboxRecord(source: work.source, target: work.target, batch: work.batch,
+                                                                        reached: nil, provisioned: false)
+        let copier = MailboxCopier(mailbox: mailbox, batch: work.batch, settings: work.settings, store: store, source: context.source,
+                                   target: context.target, faults: faults, progress: progress)
+        var result: MailPassResult?
+        var attempt = 1
+        while result == nil {
+            do {
+                result = try await copier.run()
+            } catch let error as MailError where error.isTransient && attempt < Self.attempts {
+                try await Task.sleep(nanoseconds: UInt64(attempt * attempt) * 2_000_000_000)
+                attempt += 1
+            } catch {
+                record.lastError = "\(error)"
+                try? store.commit([try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)])
+                throw error
+            }
+        }
+        record.reached = max(record.reached ?? work.settings.stage, work.settings.stage)
+        record.batch = work.batch
+        record.lastPass = Date()
+        record.lastDuration = Date().timeIntervalSince(started)
+        record.lastResult = result
+        record.lastError = nil
+        return [try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)]
+    }
+
+    private func existingRecord(_ source: String) throws -> MailboxRecord? {
+        try store.resource(MailboxRecord.address(source)).flatMap { try? $0.decode(MailboxRecord.self) }
+    }
+
+    private func batchName(_ source: String) -> String {
+        context.plan.batches.first { context.plan.batchMembers[$0.name]?.contains { $0.description == source } ?? false }?.name ?? ""
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import MailMigIMAP
+
+extension MailboxCopier {
+    /// Copies what one folder holds and the ledger does not, then carries changed flags.
+    func copyFolder(_ mapping: FolderMapping, status: MailboxStatus?, src: MailSession, dst: MailSession,
+                    result: inout MailPassResult) async throws {
+        let address = FolderRecord.address(mailbox: mailboxID, folder: mapping.source)
+        let recorded = try store.resource(address).flatMap { try? $0.decode(FolderRecord.self) }
+        if let recorded, let status, recorded.uidValidity == status.uidValidity, recorded.uidNext == status.uidNext,
+           recorded.messages == status.messages, recorded.highestModSeq == status.highestModSeq, recorded.target == mapping.target,
+           recorded.stage >= settings.stage, settings.stage != .presync || recorded.cutoff == cutoffText {
+            result.unchangedFolders += 1
+            return
+        }
+        let selected = try await wrap(folder: mapping.source, side: .source) { try await src.client.examine(src.serverName(mapping.source)) }
+        let uidValidity = selected.uidValidity
+        if let recorded, recorded.uidValidity != uidValidity {
+            result.rekeyed += try await rekey(folder: mapping.source, from: recorded.uidValidity, to: uidValidity, src: src)
+        }
+        let copied = try store.ledgerUIDs(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity)
+        let skipped = try store.skippedUIDs(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity)
+        let criteria: SearchCriteria = cutoffDay.map { .before($0) } ?? .all
+        let found = try await wrap(folder: mapping.source, side: .source) { try await src.client.search(criteria) }
+        let candidates = found.filter { !copied.contains($0) && !skipped.contains($0) }.sorted()
+        if !candidates.isEmpty {
+            try await copyMessages(candidates, mapping: mapping, uidValidity: uidValidity, src: src, dst: dst, result: &result)
+        }
+        if settings.stage >= .sync, !copied.isEmpty {
+            result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: recorded, src: src, dst: dst)
+        }
+        let record = FolderRecord(source: mapping.source, target: mapping.target, uidValidity: uidValidity,
+                                  uidNext: selected.uidNext ?? status?.uidNext, highestModSeq: selected.highestModSeq ?? status?.highestModSeq,
+                                  messages: selected.exists,
+                                  stage: max(settings.stage, recorded?.stage ?? settings.stage),
+                                  cutoff: settings.stage == .presync ? cutoffText : recorded?.cutoff, at: Date())
+        try store.commit([try .put(address, kind: FolderRecord.kind, record)])
+    }
+
+    /// Streams the candidates from the source and appends them to the target in recorded chunks.
+    private func copyMessages(_ candidates: [UInt32], mapping: FolderMapping, uidValidity: UInt32, src: MailSession, dst: MailSession,
+                              result: inout MailPassResult) async throws {
+        let metadata = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetchMetadata(UIDSet(candidates)) }
+        var oversize: [SkippedMessage] = []
+        var wanted: [UInt32] = []
+        for message in metadata {
+            if let limit = settings.maxMessageSize, let size = message.size, Int64(size) > limit {
+                oversize.append(SkippedMessage(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
+                                               size: size, internalDate: message.internalDate?.description, messageID: nil,
+                                               reason: "larger than filters.max_message_size (\(settings.maxMessageSizeText ?? "\(limit) bytes"))"))
+            } else {
+                wanted.append(message.uid)
+            }
+        }
+        try store.recordSkipped(oversize)
+        result.skipped += oversize.count
+        guard !wanted.isEmpty else { return }
+        let targetName = dst.serverName(mapping.target)
+        let binary = await dst.client.supports("BINARY")
+        var chunk: [FetchedMessage] = []
+        var chunkBytes = 0
+        let stream = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetch(UIDSet(wanted), body: true) }
+        do {
+            for try await message in stream {
+                guard let body = message.body else {
+                    throw MailError(side: .source, server: source.server.imap.host, mailbox: mailboxID, folder: mapping.source,
+                                    reason: "the server sent no body for UID \(message.uid)")
+                }
+                if !binary, body.contains(0) {
+                    let skip = SkippedMessage(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
+                                              size: body.count, internalDate: message.internalDate?.description,
+                                              messageID: MessageHeaders.messageID(in: body),
+                                              reason: "contains NUL bytes and the target does not offer BINARY, so it cannot be appended unaltered")
+                    try store.recordSkipped([skip])
+                    result.skipped += 1
+                    continue
+                }
+                chunk.append(message)
+                chunkBytes += body.count
+                if chunk.count >= Self.chunkMessages || chunkBytes >= Self.chunkBytes {
+                    try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, targetName: targetName, dst: dst, result: &result)
+                    chunk.removeAll(keepingCapacity: true)
+                    chunkBytes = 0
+                }
+            }
+        } catch let error as MailError {
+            throw error
+        } catch {
+            throw MailError(error, side: .source, server: source.server.imap.host, mailbox: mailboxID, folder: mapping.source)
+        }
+        if !chunk.isEmpty {
+            try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, targetName: targetName, dst: dst, result: &result)
+        }
+    }
+
+    /// Records a chunk as pending, appends it, and commits what the target confirmed to the ledger.
+    private func appendChunk(_ chunk: [FetchedMessage], mapping: FolderMapping, uidValidity: UInt32, targetName: String,
+                             dst: MailSession, result: inout MailPassResult) async throws {
+        var entries: [LedgerEntry] = []
+        var messages: [AppendMessage] = []
+        for message in chunk {
+            let body = message.body ?? []
+            let flags = Self.storable(message.flags)
+            entries.append(LedgerEntry(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
+                                       messageID: MessageHeaders.messageID(in: body), size: body.count,
+                                       internalDate: message.internalDate?.description ?? "", sha256: MessageHeaders.sha256(body),
+                                       flags: flags, targetFolder: mapping.target, targetUIDValidity: nil, targetUID: nil))
+            messages.append(AppendMessage(bytes: body, flags: flags, internalDate: message.internalDate))
+        }
+        try store.recordPendingCopies(entries)
+        faults.pass("mail-pending")
+        let outcomes = await dst.client.appendEach(messages, to: targetName)
+        var confirmed: [LedgerEntry] = []
+        var refused: [SkippedMessage] = []
+        var fatal: MailError?
+        for (index, outcome) in outcomes.enumerated() where index < entries.count {
+            switch outcome {
+            case .success(let appended):
+                var entry = entries[index]
+                entry.targetUIDValidity = appended.uidValidity
+                entry.targetUID = appended.uid
+                confirmed.append(entry)
+            case .failure(let error):
+                let wrapped = MailError(error, side: .target, server: target.server.imap.host, mailbox: mailboxID, folder: mapping.source)
+                if case .no(_, _, _, let code) = error, code != .overQuota, code != .tryCreate {
+                    // The server refused this one message (size, content policy): report it, keep going.
+                    let entry = entries[index]
+                    refused.append(SkippedMessage(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: entry.uid,
+                                                  size: entry.size, internalDate: entry.internalDate, messageID: entry.messageID,
+                                                  reason: "refused by the target: \(error)"))
+                } else if fatal == nil {
+                    fatal = wrapped
+                }
+            }
+        }
+        faults.pass("mail-append")
+        try store.commitCopies(confirmed)
+        try store.recordSkipped(refused)
+        try store.dropPendingCopies(refused.compactMap { skip in entries.first { $0.uid == skip.uid } })
+        result.copied += confirmed.count
+        let bytes = confirmed.reduce(Int64(0)) { $0 + Int64($1.size) }
+        result.bytes += bytes
+        result.skipped += refused.count
+        progress?.copied(mailbox: mailboxID, count: confirmed.count, bytes: bytes)
+        if let fatal { throw fatal }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import MailMigIMAP
+
+extension MailboxCopier {
+    /// Settles messages an interrupted pass left pending: found on the target → ledger; not found → copied again later.
+    ///
+    /// A candidate on the target must have the same size and internal date (and Message-ID when the
+    /// message has one), and must not already stand in the ledger for another source message, so two
+    /// identical source messages never claim one target copy.
+    func reconcilePending(_ dst: MailSession) async throws -> Int {
+        let pending = try store.pendingCopies(mailbox: mailboxID)
+        guard !pending.isEmpty else { return 0 }
+        var reconciled = 0
+        for (folder, entries) in Dictionary(grouping: pending, by: \.targetFolder).sorted(by: { $0.key < $1.key }) {
+            let selected: SelectedMailbox
+            do {
+                selected = try await dst.client.examine(dst.serverName(folder))
+            } catch IMAPError.no {
+                try store.dropPendingCopies(entries)
+                continue
+            } catch {
+                throw MailError(error, side: .target, server: target.server.imap.host, mailbox: mailboxID, folder: folder)
+            }
+            var claimed = try store.targetUIDs(mailbox: mailboxID, targetFolder: folder, targetUIDValidity: selected.uidValidity)
+            var found: [LedgerEntry] = []
+            var missing: [LedgerEntry] = []
+            for entry in entries {
+                let criteria: SearchCriteria = entry.messageID.map { .header("Message-ID", $0) }
+                    ?? .and([.larger(max(0, entry.size - 1)), .smaller(entry.size + 1)])
+                let uids = try await wrap(folder: folder, side: .target) { try await dst.client.search(criteria) }.filter { !claimed.contains($0) }
+                var match: UInt32?
+                if !uids.isEmpty {
+                    let metadata = try await wrap(folder: folder, side: .target) { try await dst.client.fetchMetadata(UIDSet(uids)) }
+                    match = metadata.filter { $0.size == entry.size && $0.internalDate?.description == entry.internalDate }.map(\.uid).min()
+                }
+                if let match {
+                    var confirmed = entry
+                    confirmed.targetUID = match
+                    confirmed.targetUIDValidity = selected.uidValidity
+                    claimed.insert(match)
+                    found.append(confirmed)
+                } else {
+                    missing.append(entry)
+                }
+            }
+            try store.commitCopies(found)
+            try store.dropPendingCopies(missing)
+            reconciled += found.count
+        }
+        return reconciled
+    }
+
+    /// Moves ledger rows of a folder whose UIDVALIDITY changed to the new UIDs of the same messages.
+    ///
+    /// Messages are matched by size and internal date; where that is ambiguous, by the SHA-256 of their
+    /// bytes. Matched messages are not copied again; unmatched ledger rows stay under the old UIDVALIDITY.
+    func rekey(folder: String, from oldValidity: UInt32, to newValidity: UInt32, src: MailSession) async throws -> Int {
+        let old = try store.ledger(mailbox: mailboxID, folder: folder).filter { $0.uidValidity == oldValidity }
+        guard !old.isEmpty else { return 0 }
+        let metadata = try await wrap(folder: folder, side: .source) { try await src.client.fetchMetadata(.all) }
+        let known = try store.ledgerUIDs(mailbox: mailboxID, folder: folder, uidValidity: newValidity)
+        func key(size: Int?, date: String?) -> String { "\(size ?? -1)|\(date ?? "")" }
+        var newByKey: [String: [UInt32]] = [:]
+        for message in metadata where !known.contains(message.uid) {
+            newByKey[key(size: message.size, date: message.internalDate?.description), default: []].append(message.uid)
+        }
+        var oldByKey: [String: [LedgerEntry]] = [:]
+        for entry in old { oldByKey[key(size: entry.size, date: entry.internalDate), default: []].append(entry) }
+        var pairs: [(old: UInt32, new: UInt32)] = []
+        for (candidateKey, entries) in oldByKey {
+            guard let uids = newByKey[candidateKey] else { continue }
+            if entries.count == 1, uids.count == 1, let entry = entries.first, let uid = uids.first {
+                pairs.append((entry.uid, uid))
+                continue
+            }
+            var byHash: [String: [UInt32]] = [:]
+            for try await message in try await src.client.fetch(UIDSet(uids), body: true) {
+                byHash[MessageHeaders.sha256(message.body ?? []), default: []].append(message.uid)
+            }
+            for entry in entries {
+                guard var matches = byHash[entry.sha256], !matches.isEmpty else { continue }
+                pairs.append((entry.uid, matches.removeFirst()))
+                byHash[entry.sha256] = matches
+            }
+        }
+        try store.rekey(mailbox: mailboxID, folder: folder, from: oldValidity, to: newValidity, uids: pairs)
+        return pairs.count
+    }
+
+    /// Carries flags changed on the source since the last pass to the target copies (source wins).
+    func syncFlags(mapping: FolderMapping, uidValidity: UInt32, since recorded: FolderRecord?, src: MailSession, dst: MailSession) async throws -> Int {
+        let ledger = try store.ledger(mailbox: mailboxID, folder: mapping.source).filter { $0.uidValidity == uidValidity && $0.targetUID != nil }
+        guard !ledger.isEmpty else { return 0 }
+        let byUID = Dictionary(ledger.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
+        let changedSince = src.condstore && recorded?.uidValidity == uidValidity ? recorded?.highestModSeq : nil
+        let metadata = try await wrap(folder: mapping.source, side: .source) {
+            try await src.client.fetchMetadata(changedSince == nil ? UIDSet(byUID.keys.sorted()) : .all, changedSince: changedSince)
+        }
+        var groups: [[String]: [LedgerEntry]] = [:]
+        for message in metadata {
+            guard let entry = byUID[message.uid] else { continue }
+            let flags = Self.storable(message.flags)
+            if flags != entry.flags { groups[flags, default: []].append(entry) }
+        }
+        guard !groups.isEmpty else { return 0 }
+        let selected = try await wrap(folder: mapping.target, side: .target) { try await dst.client.select(dst.serverName(mapping.target)) }
+        var updated: [UInt32: [String]] = [:]
+        for (flags, entries) in groups {
+            let targets = entries.filter { $0.targetUIDValidity == nil || $0.targetUIDValidity == selected.uidValidity }
+            guard !targets.isEmpty else { continue }
+            _ = try await wrap(folder: mapping.target, side: .target) {
+                try await dst.client.store(UIDSet(targets.compactMap(\.targetUID)), .replace, flags: flags)
+            }
+            for entry in targets { updated[entry.uid] = flags }
+        }
+        try await wrap(folder: mapping.target, side: .target) { try await dst.client.unselect() }
+        try store.updateLedgerFlags(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, flags: updated)
+        return updated.count
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import MailMigIMAP
+
+/// One pass over one mailbox: folders mapped and created, new mail copied exactly once, flags carried.
+///
+/// Exactly-once rests on the ledger: a source message (folder, UIDVALIDITY, UID) with a ledger row is
+/// never appended again. Before a chunk is appended its messages are recorded as pending; after the
+/// server confirms them they move to the ledger in one transaction. A pass that died in between leaves
+/// pending rows, which the next pass first looks for on the target (`reconcilePending`).
+struct MailboxCopier: Sendable {
+    let mailbox: MailboxMapping
+    let batch: String
+    let settings: MailPassSettings
+    let store: StateStore
+    let source: MailConnector
+    let target: MailConnector
+    let faults: FaultInjection
+    let progress: (any MailProgress)?
+
+    /// Messages per APPEND chunk, and the bytes after which a chunk is sent early.
+    static let chunkMessages = 64
+    static let chunkBytes = 8 << 20
+
+    var mailboxID: String { mailbox.source.description }
+
+    /// Runs the pass; throws a `MailError` naming server, mailbox and folder.
+    func run() async throws -> MailPassResult {
+        try await source.withSession(for: mailbox) { src in
+            try await target.withSession(for: mailbox) { dst in
+                var result = MailPassResult()
+                result.reconciled = try await reconcilePending(dst)
+                let sourceFolders = try await src.folders(status: true)
+                let targetFolders = try await dst.folders()
+                let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
+                                                  rules: settings.folders, targetDelimiter: dst.delimiter)
+                let subscribed = try await src.subscribedFolders()
+                let targetSubscribed = try await dst.subscribedFolders()
+                var existing = Set(targetFolders.map(\.listing.path))
+                for mapping in folderPlan.mappings {
+                    if !existing.contains(mapping.target) {
+                        try await wrap(folder: mapping.source, side: .target) { try await dst.client.create(dst.serverName(mapping.target)) }
+                        existing.insert(mapping.target)
+                        result.createdFolders += 1
+                    }
+                    if subscribed.contains(mapping.source), !targetSubscribed.contains(mapping.target) {
+                        try await wrap(folder: mapping.source, side: .target) { try await dst.client.subscribe(dst.serverName(mapping.target)) }
+                    }
+                }
+                guard settings.stage > .prepare else { return result }
+                let statuses = Dictionary(sourceFolders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
+                for mapping in folderPlan.mappings {
+                    result.folders += 1
+                    try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, src: src, dst: dst, result: &result)
+                }
+                return result
+            }
+        }
+    }
+
+    /// Runs `body`, naming the folder and side in any error.
+    func wrap<T: Sendable>(folder: String, side: MailSide, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            let server = side == .source ? source.server.imap.host : target.server.imap.host
+            throw MailError(error, side: side, server: server, mailbox: mailboxID, folder: folder)
+        }
+    }
+
+    /// The presync cutoff as an IMAP day (SEARCH BEFORE is by day, in UTC here).
+    var cutoffDay: SearchCriteria.Day? { settings.cutoff.flatMap(MailPlanner.searchDay) }
+
+    /// The cutoff day as text, recorded with a presync pass.
+    var cutoffText: String? { MailPlanner.day(settings.cutoff) }
+
+    /// Flags a target can store: everything but the session flag `\Recent`.
+    static func storable(_ flags: Set<String>) -> [String] {
+        flags.filter { $0.lowercased() != "\\recent" }.sorted()
+    }
+}

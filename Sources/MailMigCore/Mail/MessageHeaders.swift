@@ -1,0 +1,50 @@
+import Foundation
+import Crypto
+
+/// Reads what the ledger keeps from raw message bytes, without altering or fully parsing them.
+enum MessageHeaders {
+    /// The Message-ID header's value (unfolded, trimmed), if the header section has one.
+    static func messageID(in bytes: [UInt8]) -> String? {
+        let limit = min(bytes.count, 256 * 1024)
+        var lineStart = 0
+        var index = 0
+        while index < limit {
+            if bytes[index] == UInt8(ascii: "\n") {
+                let line = bytes[lineStart..<index]
+                let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
+                if trimmed.isEmpty { return nil }  // end of the header section
+                if let value = value(ofHeader: "message-id", in: trimmed) {
+                    var text = value
+                    // Unfold continuation lines.
+                    var next = index + 1
+                    while next < limit, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") {
+                        var end = next
+                        while end < limit, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                        text += String(decoding: bytes[next..<end], as: UTF8.self)
+                        next = end + 1
+                    }
+                    let result = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    return result.isEmpty ? nil : result
+                }
+                lineStart = index + 1
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func value(ofHeader name: String, in line: ArraySlice<UInt8>) -> String? {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let field = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
+        guard field.lowercased() == name else { return nil }
+        return String(decoding: line[(colon + 1)...], as: UTF8.self)
+    }
+
+    /// SHA-256 of the bytes, lower-case hex.
+    static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined()
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import MailMigIMAP
+
+/// Opens logged-in IMAP sessions to one side of a migration, for one mailbox at a time.
+///
+/// Knows the plan's login styles (master user, authorization identity, per-mailbox), resolves the
+/// secrets at the moment of connecting, honours the server's connection limit, and retries a failed
+/// connection with backoff before giving up with an error that names server and mailbox.
+public struct MailConnector: Sendable {
+    /// Which side this connects to.
+    public let side: MailSide
+    /// The plan's settings for that side.
+    public let server: MailServer
+    let baseDirectory: URL
+    let environment: [String: String]
+    let limiter: ConnectionLimiter
+
+    /// Creates a connector.
+    public init(side: MailSide, server: MailServer, baseDirectory: URL,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.side = side
+        self.server = server
+        self.baseDirectory = baseDirectory
+        self.environment = environment
+        self.limiter = ConnectionLimiter(limit: server.connections)
+    }
+
+    /// The IMAP client settings for this server.
+    public var configuration: IMAPConfiguration {
+        let endpoint = server.imap
+        let tls: IMAPConfiguration.TLSMode = switch endpoint.tls {
+        case .implicit: .implicit
+        case .starttls: .startTLS
+        case .none: .none
+        }
+        let trust: IMAPConfiguration.Trust
+        if !endpoint.verifyCertificates {
+            trust = .doNotVerify
+        } else if let caFile = endpoint.caFile {
+            trust = .caFile(caFile.hasPrefix("/") ? caFile : baseDirectory.appendingPathComponent(caFile).path)
+        } else {
+            trust = .systemRoots
+        }
+        return IMAPConfiguration(host: endpoint.host, port: endpoint.port, tls: tls, trust: trust, label: "\(side.rawValue) \(endpoint.host)")
+    }
+
+    /// The address this side uses for a mailbox.
+    public func address(of mailbox: MailboxMapping) -> EmailAddress { side == .source ? mailbox.source : mailbox.target }
+
+    /// The login name of a mailbox on this side: the per-mailbox `user:` or the server's `user_format`.
+    public func loginName(for mailbox: MailboxMapping) -> String {
+        let override = side == .source ? mailbox.sourceLogin?.user : mailbox.targetLogin?.user
+        return override ?? Template.fill(server.login.userFormat, with: placeholders(for: mailbox))
+    }
+
+    func placeholders(for mailbox: MailboxMapping) -> [String: String] {
+        var values = Template.mailboxValues(source: mailbox.source, target: mailbox.target)
+        let own = address(of: mailbox)
+        values["address"] = own.description
+        values["localpart"] = own.localPart
+        values["domain"] = own.domain
+        return values
+    }
+
+    /// The credentials of a mailbox; reads the secrets now.
+    public func credentials(for mailbox: MailboxMapping) throws -> IMAPCredentials {
+        let login = loginName(for: mailbox)
+        let settings = server.login
+        func secret(_ reference: SecretReference) throws -> String {
+            do {
+                return try reference.substituting(placeholders(for: mailbox)).resolve(baseDirectory: baseDirectory, environment: environment)
+            } catch {
+                throw MailError(side: side, server: server.imap.host, mailbox: mailbox.source.description, reason: "\(error)")
+            }
+        }
+        switch settings.style {
+        case .masterUser, .authzid:
+            guard let admin = settings.admin else {
+                throw MailError(side: side, server: server.imap.host, mailbox: mailbox.source.description, reason: "the plan gives no admin login")
+            }
+            if let token = admin.oauth2Token {
+                return .xoauth2(user: login, accessToken: try secret(token))
+            }
+            guard let reference = admin.password else {
+                throw MailError(side: side, server: server.imap.host, mailbox: mailbox.source.description, reason: "the admin login has no password")
+            }
+            let password = try secret(reference)
+            if settings.style == .masterUser {
+                return .login(user: "\(login)\(settings.masterSeparator)\(admin.user)", password: password)
+            }
+            return .plain(user: admin.user, password: password, authorizationIdentity: login)
+        case .perMailbox:
+            let own = side == .source ? mailbox.sourceLogin?.password : mailbox.targetLogin?.password
+            guard let reference = own ?? settings.password else {
+                throw MailError(side: side, server: server.imap.host, mailbox: mailbox.source.description, reason: "no password for this mailbox")
+            }
+            return .login(user: login, password: try secret(reference))
+        }
+    }
+
+    /// Connects and logs in as `mailbox`, runs `body`, and logs out; retries connecting up to 3 times.
+    public func withSession<T: Sendable>(for mailbox: MailboxMapping, _ body: (MailSession) async throws -> T) async throws -> T {
+        await limiter.acquire()
+        let session: MailSession
+        do {
+            session = try await open(mailbox)
+        } catch {
+            await limiter.release()
+            throw error
+        }
+        do {
+            let result = try await body(session)
+            await session.close()
+            await limiter.release()
+            return result
+        } catch {
+            await session.close()
+            await limiter.release()
+            throw MailError(error, side: side, server: server.imap.host, mailbox: mailbox.source.description, folder: nil)
+        }
+    }
+
+    /// Opens a session without the limiter (the caller holds a slot).
+    func open(_ mailbox: MailboxMapping) async throws -> MailSession {
+        let credentials = try credentials(for: mailbox)
+        var delay: UInt64 = 500_000_000
+        var lastError: MailError?
+        for attempt in 1...3 {
+            do {
+                let client = try await IMAPClient.connect(configuration)
+                do {
+                    try await client.login(credentials)
+                    return try await MailSession.start(client: client, side: side, mailbox: mailbox.source.description)
+                } catch {
+                    await client.close()
+                    throw error
+                }
+            } catch {
+                let wrapped = MailError(error, side: side, server: server.imap.host, mailbox: mailbox.source.description, folder: nil)
+                guard wrapped.isTransient, attempt < 3 else { throw wrapped }
+                lastError = wrapped
+                try await Task.sleep(nanoseconds: delay)
+                delay *= 4
+            }
+        }
+        throw lastError ?? MailError(side: side, server: server.imap.host, mailbox: mailbox.source.description, reason: "could not connect")
+    }
+}
