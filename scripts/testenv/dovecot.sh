@@ -3,6 +3,9 @@
 #
 # Usage: dovecot.sh install | start | stop | status | reset | reset-user NAME
 #        dovecot.sh doveadm source|target ARGS...
+#        dovecot.sh add-user source|target NAME PASSWORD     (idempotent; survives restarts)
+#        dovecot.sh remove-user source|target NAME           (the user and all its mail)
+#        dovecot.sh load source|target NAME DIR [FOLDER-PREFIX] (a generated or real corpus, by APPEND)
 #
 # Each instance runs `dovecot -c FILE` with its own base_dir, mail root, pid and log under
 # $MAILMIG_TESTENV_DIR/dovecot/NAME, listens on 127.0.0.1 only (plain+STARTTLS and implicit TLS)
@@ -62,6 +65,14 @@ make_certificates() {
     chmod 0644 "$dir"/*.crt
 }
 
+# The source also knows Apple-style names of special folders (not created automatically), so a
+# mailbox can hold a \Sent folder that is not named "Sent" and folder automapping is exercised.
+extra_special_folders() {
+    [[ $1 == source ]] || return 0
+    printf '  mailbox "Sent Messages" {\n    special_use = \\Sent\n  }\n'
+    printf '  mailbox "Deleted Messages" {\n    special_use = \\Trash\n  }\n'
+}
+
 write_config() {
     local name=$1 dir="$ROOT/$1"
     local sep layout=""
@@ -74,6 +85,8 @@ write_config() {
     for user in "${USERS[@]}"; do
         printf '%s:{PLAIN}secret-%s::::::\n' "$user" "$user" >>"$dir/users"
     done
+    # Users added with add-user stay across restarts.
+    [[ -f $dir/users.added ]] && cat "$dir/users.added" >>"$dir/users"
     printf '%s:{PLAIN}%s::::::\n' "$ADMIN_USER" "$ADMIN_PASSWORD" >"$dir/masters"
     chmod 0644 "$dir/users" "$dir/masters"
     cat >"$(config_of "$name")" <<EOF
@@ -128,6 +141,7 @@ namespace inbox {
     special_use = \\Archive
     auto = subscribe
   }
+$(extra_special_folders "$name")
 }
 passdb {
   driver = passwd-file
@@ -185,8 +199,19 @@ wait_for_greeting() {
 }
 
 start_instance() {
-    local name=$1
-    if is_running "$name"; then return 0; fi
+    local name=$1 config
+    config="$(config_of "$name")"
+    if is_running "$name"; then
+        # A running instance started from an older version of this script picks up the new settings.
+        cp "$config" "$config.previous"
+        write_config "$name"
+        if ! cmp -s "$config" "$config.previous"; then
+            log "$name: configuration changed; reloading"
+            doveadm -c "$config" reload
+        fi
+        rm -f "$config.previous"
+        return 0
+    fi
     write_config "$name"
     dovecot -c "$(config_of "$name")" </dev/null >>"$ROOT/$name/startup.log" 2>&1 ||
         die "$name did not start; see $ROOT/$name/startup.log and $ROOT/$name/dovecot.log"
@@ -290,6 +315,60 @@ cmd_reset_user() {
     done
 }
 
+valid_instance() { [[ ${1:-} == source || ${1:-} == target ]]; }
+
+# Adds a login to an instance's passwd file (Dovecot rereads it when it changes). Adding a user
+# that exists with the same password does nothing; with another password it is an error.
+cmd_add_user() {
+    local name=${1:-} user=${2:-} password=${3:-} dir line
+    valid_instance "$name" && [[ -n $user && -n $password ]] || die "usage: $0 add-user source|target NAME PASSWORD"
+    [[ $user =~ ^[A-Za-z0-9._@+-]+$ ]] || die "add-user: '$user' is not a valid user name (letters, digits, . _ @ + -)"
+    [[ $password != *:* && $password != *$'\n'* ]] || die "add-user: the password may not contain ':' or a newline"
+    dir="$ROOT/$name"
+    [[ -f $dir/users ]] || die "$name has never been started; run: $0 start"
+    line="$user:{PLAIN}$password::::::"
+    if grep -q "^$user:" "$dir/users"; then
+        grep -qxF "$line" "$dir/users" && return 0
+        die "add-user: $user already exists on $name with another password"
+    fi
+    (
+        flock 9
+        printf '%s\n' "$line" >>"$dir/users.added"
+        printf '%s\n' "$line" >>"$dir/users"
+    ) 9>"$dir/users.lock"
+}
+
+# Removes a user added with add-user, and its mail. The built-in users cannot be removed.
+cmd_remove_user() {
+    local name=${1:-} user=${2:-} dir file builtin
+    valid_instance "$name" && [[ -n $user ]] || die "usage: $0 remove-user source|target NAME"
+    for builtin in "${USERS[@]}" "$ADMIN_USER"; do
+        [[ $user == "$builtin" ]] && die "remove-user: $user is a built-in test user"
+    done
+    [[ $user =~ ^[A-Za-z0-9._@+-]+$ ]] || die "remove-user: '$user' is not a valid user name"
+    dir="$ROOT/$name"
+    (
+        flock 9
+        for file in "$dir/users.added" "$dir/users"; do
+            [[ -f $file ]] || continue
+            grep -v "^$user:" "$file" >"$file.tmp" || true
+            cat "$file.tmp" >"$file"
+            rm -f "$file.tmp"
+        done
+    ) 9>"$dir/users.lock"
+    rm -rf "${dir:?}/mail/$user"
+}
+
+# Loads a corpus into a user by APPEND (flags and internal dates kept, bytes unaltered).
+cmd_load() {
+    local name=${1:-}
+    valid_instance "$name" && [[ -n ${2:-} && -n ${3:-} ]] || die "usage: $0 load source|target NAME DIR [FOLDER-PREFIX]"
+    is_running "$name" || die "$name is not running"
+    python3 "$REPO_ROOT/scripts/corpus/load.py" --port "$(tls_port_of "$name")" --ca-file "$ROOT/certs/ca.crt" \
+        --separator "$(separator_of "$name")" --admin "$ADMIN_USER" --admin-password "$ADMIN_PASSWORD" \
+        --user "$2" ${4:+--prefix "$4"} "$3"
+}
+
 main() {
     local command=${1:-}
     shift || true
@@ -301,7 +380,10 @@ main() {
         reset) cmd_reset ;;
         reset-user) cmd_reset_user "$@" ;;
         doveadm) cmd_doveadm "$@" ;;
-        *) die "usage: $0 install|start|stop|status|reset|reset-user NAME|doveadm source|target ARGS..." ;;
+        add-user) cmd_add_user "$@" ;;
+        remove-user) cmd_remove_user "$@" ;;
+        load) cmd_load "$@" ;;
+        *) die "usage: $0 install|start|stop|status|reset|reset-user NAME|doveadm source|target ARGS...|add-user source|target NAME PASSWORD|remove-user source|target NAME|load source|target NAME DIR [PREFIX]" ;;
     esac
 }
 
