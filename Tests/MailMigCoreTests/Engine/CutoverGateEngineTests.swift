@@ -16,11 +16,26 @@ struct CutoverGateEngineTests {
         """)
 
     /// A harness whose TTLs were lowered at `F.start`, an hour ago (so only other gates can hold back).
-    static func lowered(_ text: String = F.plan()) async throws -> EngineHarness {
+    static func lowered() async throws -> EngineHarness {
         let harness = try EngineHarness()
-        #expect(try await harness.apply(text.replacingOccurrences(of: "route: target", with: "route: source")).report.succeeded)
+        #expect(try await harness.apply().report.succeeded)
         harness.clock.advance(3600)
         return harness
+    }
+
+    /// Records that alice's mailbox (batch `pilot`) has completed `stage`.
+    static func alice(_ harness: EngineHarness, reached stage: Stage) throws {
+        let record = MailboxRecord(source: "alice@acme.test", target: "alice@acme.test", batch: "pilot", reached: stage, provisioned: false,
+                                   lastPass: F.start, lastDuration: 1, lastResult: nil, lastError: nil)
+        try Self.record(harness, MailboxRecord.address("alice@acme.test"), kind: MailboxRecord.kind, record)
+    }
+
+    /// The plan with mailboxes, from the state alone (no mail server is asked), DNS steps only.
+    static func planWithBatch(_ harness: EngineHarness, force: Bool = false) async throws -> ExecutionPlan {
+        var plan = try await harness.engine(withBatch).plan(force: force, refresh: false)
+        plan.steps.removeAll { !$0.address.hasPrefix("domain.") }
+        plan.blocked.removeAll { !$0.address.hasPrefix("domain.") }
+        return plan
     }
 
     /// Puts a resource straight into the state.
@@ -58,12 +73,11 @@ struct CutoverGateEngineTests {
         #expect(plan.change(for: F.mx)?.phase == .source)
     }
 
-    @Test("a batch of the domain below sync holds the cutover back", arguments: [Stage.prepare, .presync])
+    @Test("a batch whose mailboxes are below sync holds the cutover back", arguments: [Stage.prepare, .presync])
     func batchBelowSync(stage: Stage) async throws {
-        let harness = try await Self.lowered(Self.withBatch)
-        try Self.record(harness, BatchProgress.address("pilot"), kind: BatchProgress.kind,
-                        BatchProgress(name: "pilot", reached: stage, at: F.start))
-        let plan = try await harness.engine(Self.withBatch).plan()
+        let harness = try await Self.lowered()
+        try Self.alice(harness, reached: stage)
+        let plan = try await Self.planWithBatch(harness)
         #expect(plan.steps.isEmpty)
         #expect(plan.blocked == [BlockedItem(
             address: "domain.acme.test",
@@ -73,12 +87,11 @@ struct CutoverGateEngineTests {
 
     @Test("a batch that has not started holds the cutover back; one at sync lets it go")
     func batchProgress() async throws {
-        let harness = try await Self.lowered(Self.withBatch)
-        let waiting = try await harness.engine(Self.withBatch).plan()
+        let harness = try await Self.lowered()
+        let waiting = try await Self.planWithBatch(harness)
         #expect(waiting.blocked.map(\.reason) == ["batch 'pilot' holds mailboxes of acme.test and has not synced yet; the cutover needs every such batch at sync"])
-        try Self.record(harness, BatchProgress.address("pilot"), kind: BatchProgress.kind,
-                        BatchProgress(name: "pilot", reached: .sync, at: F.start))
-        let allowed = try await harness.engine(Self.withBatch).plan()
+        try Self.alice(harness, reached: .sync)
+        let allowed = try await Self.planWithBatch(harness)
         #expect(allowed.blocked.isEmpty)
         #expect(allowed.steps.count == 3)
     }
@@ -98,9 +111,9 @@ struct CutoverGateEngineTests {
     @Test("--force turns every gate into a warning and cuts over")
     func force() async throws {
         let harness = try EngineHarness()
-        try await harness.apply(Self.withBatch.replacingOccurrences(of: "route: target", with: "route: source"))
+        try await harness.apply()
         try Self.record(harness, "verification", kind: "verification", VerificationSummary(at: F.start, failedDomains: ["acme.test"]))
-        let plan = try await harness.engine(Self.withBatch).plan(force: true)
+        let plan = try await Self.planWithBatch(harness, force: true)
         #expect(plan.blocked.isEmpty)
         #expect(plan.warnings.count == 3)
         #expect(plan.warnings.allSatisfy { $0.hasPrefix("--force: cutting over although ") })
