@@ -25,6 +25,9 @@ extension MailMig {
         @Flag(name: .customLong("auto-approve"), help: "Do not ask for confirmation.")
         var autoApprove = false
 
+        @Flag(inversion: .prefixedNo, help: "Ask the mail servers what changed (--no-refresh plans mail from the recorded state alone, fast for very large plans).")
+        var refresh = true
+
         @Flag(help: "Let a cutover go ahead although a safety gate holds it back.")
         var force = false
 
@@ -33,6 +36,9 @@ extension MailMig {
 
         @Flag(help: "Print one JSON object per line.")
         var json = false
+
+        @Flag(help: "Print no progress lines, only the plan and the final summary.")
+        var quiet = false
 
         func run() async throws {
             let palette = style.resolve()
@@ -52,7 +58,7 @@ extension MailMig {
                     plan = saved.plan
                     if !json { print(PlanRenderer.human(plan, palette: palette), terminator: "") }
                 } else {
-                    plan = try await engine.plan(force: force, filter: filter.filter)
+                    plan = try await engine.plan(force: force, filter: filter.filter, refresh: refresh)
                     if !json { print(PlanRenderer.human(plan, palette: palette), terminator: "") }
                     if plan.hasChanges, !autoApprove, !json {
                         guard try Confirmation.ask("Do you want to perform these actions?") else {
@@ -63,11 +69,13 @@ extension MailMig {
                 }
                 guard plan.hasChanges else { return plan.blocked.isEmpty }
                 interrupt.install()
+                let progress = ApplyProgress(palette: palette, quiet: quiet || json)
                 let report = await engine.apply(plan, operation: saved?.operation ?? "apply", parallelism: parallelism,
-                                                cancellation: interrupt.flag, observer: ApplyProgress(palette: palette, json: json))
+                                                cancellation: interrupt.flag, observer: progress, mailProgress: progress)
                 if json {
                     print(ApplyRenderer.jsonLines(report), terminator: "")
                 } else {
+                    if let summary = progress.summary { print(summary) }
                     print(ApplyRenderer.human(report, palette: palette), terminator: "")
                     if report.succeeded, !plan.blocked.isEmpty {
                         print("Not done yet: \(plan.blocked.count) held back (see above); apply again when the gate allows it.")

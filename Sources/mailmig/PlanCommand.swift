@@ -33,6 +33,9 @@ extension MailMig {
         @Flag(name: .customLong("detailed-exitcode"), help: "Exit 0 when there are no changes, 1 on error, 2 when there are changes.")
         var detailedExitcode = false
 
+        @Flag(inversion: .prefixedNo, help: "Ask the mail servers what changed (--no-refresh plans mail from the recorded state alone, fast for very large plans).")
+        var refresh = true
+
         @Flag(help: "Let a cutover go ahead although a safety gate holds it back (the plan warns).")
         var force = false
 
@@ -45,7 +48,7 @@ extension MailMig {
                 let store = try workspace.openState()
                 let engine = Engine(workspace: workspace, store: store)
                 for note in try await engine.recover() { printError(note) }
-                let plan = try await engine.plan(force: force, filter: filter.filter)
+                let plan = try await engine.plan(force: force, filter: filter.filter, refresh: refresh)
                 if json {
                     print(PlanRenderer.jsonLines(plan), terminator: "")
                 } else if markdown {

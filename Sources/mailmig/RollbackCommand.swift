@@ -68,7 +68,7 @@ extension MailMig {
                 }
                 interrupt.install()
                 let report = await engine.apply(plan, operation: "rollback", parallelism: 1, cancellation: interrupt.flag,
-                                                observer: ApplyProgress(palette: palette, json: json))
+                                                observer: ApplyProgress(palette: palette, quiet: json))
                 print(json ? ApplyRenderer.jsonLines(report) : ApplyRenderer.human(report, palette: palette), terminator: "")
                 return report.succeeded
             }

@@ -28,6 +28,7 @@ public struct MailContext: Sendable {
     /// The settings of a pass to `stage` at time `now`.
     public func settings(for stage: Stage, now: Date) -> MailPassSettings {
         let cutoff = stage == .presync ? now.addingTimeInterval(-TimeInterval(plan.stages.presyncOlderThan.seconds)) : nil
-        return MailPassSettings(stage: stage, cutoff: cutoff, maxMessageSize: plan.filters.maxMessageSize, folders: plan.folders)
+        return MailPassSettings(stage: stage, cutoff: cutoff, maxMessageSize: plan.filters.maxMessageSize, folders: plan.folders,
+                                dedupeTarget: plan.dedupe == .target)
     }
 }

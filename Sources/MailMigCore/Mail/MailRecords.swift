@@ -74,6 +74,8 @@ public struct MailPassResult: Sendable, Equatable, Codable {
     public var reconciled = 0
     /// Messages matched to a source folder's new UIDVALIDITY instead of copied again.
     public var rekeyed = 0
+    /// Messages found already on the target (`dedupe: target`) and recorded instead of copied.
+    public var deduplicated = 0
 
     /// Creates empty counts.
     public init() {}
@@ -91,14 +93,17 @@ public struct MailPassSettings: Sendable, Equatable, Codable {
     public var maxMessageSizeText: String?
     /// Folder rules.
     public var folders: FolderRules
+    /// Whether copies already on the target are looked for before copying (`dedupe: target`).
+    public var dedupeTarget: Bool
 
     /// Creates settings.
-    public init(stage: Stage, cutoff: Date?, maxMessageSize: ByteSize?, folders: FolderRules) {
+    public init(stage: Stage, cutoff: Date?, maxMessageSize: ByteSize?, folders: FolderRules, dedupeTarget: Bool = false) {
         self.stage = stage
         self.cutoff = cutoff
         self.maxMessageSize = maxMessageSize?.bytes
         self.maxMessageSizeText = maxMessageSize?.text
         self.folders = folders
+        self.dedupeTarget = dedupeTarget
     }
 }
 

@@ -22,7 +22,12 @@ extension MailboxCopier {
         let skipped = try store.skippedUIDs(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity)
         let criteria: SearchCriteria = cutoffDay.map { .before($0) } ?? .all
         let found = try await wrap(folder: mapping.source, side: .source) { try await src.client.search(criteria) }
-        let candidates = found.filter { !copied.contains($0) && !skipped.contains($0) }.sorted()
+        var candidates = found.filter { !copied.contains($0) && !skipped.contains($0) }.sorted()
+        if settings.dedupeTarget, !candidates.isEmpty {
+            let matched = try await deduplicate(candidates, mapping: mapping, uidValidity: uidValidity, src: src, dst: dst)
+            result.deduplicated += matched.count
+            candidates.removeAll { matched.contains($0) }
+        }
         if !candidates.isEmpty {
             try await copyMessages(candidates, mapping: mapping, uidValidity: uidValidity, src: src, dst: dst, result: &result)
         }

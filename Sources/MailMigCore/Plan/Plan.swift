@@ -24,10 +24,20 @@ public struct Plan: Sendable, Hashable, Codable {
     public var batches: [Batch]
     /// Stage settings.
     public var stages: StageSettings
+    /// Whether to look for copies another tool already made on the target.
+    public var dedupe: Dedupe
     /// The plan file as given by the user.
     public var file: String
     /// The folder relative paths in the plan resolve against.
     public var baseDirectory: String
+
+    /// How copies already on the target are treated.
+    public enum Dedupe: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The ledger alone decides what was copied.
+        case none
+        /// Messages already on the target (same Message-ID, size and internal date) are recorded, not copied.
+        case target
+    }
 
     /// The source addresses of a batch's mailboxes, resolved from its selection.
     public var batchMembers: [String: [EmailAddress]]

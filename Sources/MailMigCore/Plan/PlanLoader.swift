@@ -52,7 +52,7 @@ public enum PlanLoader {
 }
 
 extension PlanDecoder {
-    static let topLevelKeys = ["mailmig", "name", "source", "target", "dns", "domains", "mailboxes", "folders", "filters", "batches", "stages"]
+    static let topLevelKeys = ["mailmig", "name", "source", "target", "dns", "domains", "mailboxes", "folders", "filters", "batches", "stages", "dedupe"]
 
     /// Reads the whole document.
     mutating func decodePlan(_ root: YAMLNode) -> Plan? {
@@ -83,13 +83,14 @@ extension PlanDecoder {
         let folders = fields["folders"].map { decodeFolders($0) } ?? .standard
         let filters = fields["filters"].map { decodeFilters($0) } ?? Filters()
         let stages = fields["stages"].map { decodeStages($0) } ?? .standard
+        let dedupe = fields["dedupe"].flatMap { choice($0, path: "dedupe", as: Plan.Dedupe.self) } ?? .none
         let (batches, members) = decodeBatches(fields["batches"], mailboxes: mailboxes)
         if let source, let target {
             checkLogins(source: source, target: target, mailboxes: mailboxes)
         }
         guard let version, let name, let source, let target else { return nil }
         return Plan(formatVersion: version, name: name, source: source, target: target, dns: dns, domains: domains,
-                    mailboxes: mailboxes, folders: folders, filters: filters, batches: batches, stages: stages,
+                    mailboxes: mailboxes, folders: folders, filters: filters, batches: batches, stages: stages, dedupe: dedupe,
                     file: file, baseDirectory: baseDirectory.path, batchMembers: members)
     }
 

@@ -1,0 +1,33 @@
+import Foundation
+
+extension IMAPClient {
+    /// The Message-ID header of each message in `uids` (`nil` for a message without one), by UID.
+    ///
+    /// Fetches only that header field, so finding copies another tool already made costs a few bytes
+    /// per message instead of the whole message.
+    public func fetchMessageIDs(_ uids: UIDSet) async throws -> [UInt32: String?] {
+        guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID FETCH") }
+        let queue = FetchQueue<FetchResponse>(capacity: max(64, configuration.fetchBufferDepth))
+        // INTERNALDATE and RFC822.SIZE make the responses recognisable as results (not flag updates).
+        let text = "UID FETCH \(uids) (UID INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+        _ = try await send(Command(text, name: "UID FETCH \(uids) Message-ID", kind: .fetch(requiresBody: false)), fetchQueue: queue)
+        var result: [UInt32: String?] = [:]
+        while let response = try await queue.next() {
+            guard let uid = response.uid else { continue }
+            let header = response.sections.first { $0.key.hasPrefix("HEADER.FIELDS") }?.value ?? []
+            result[uid] = Self.headerValue(header)
+        }
+        return result
+    }
+
+    /// The unfolded, trimmed value of the single header field in `bytes` (`Message-ID: <…>`).
+    static func headerValue(_ bytes: [UInt8]) -> String? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let value = text[text.index(after: colon)...]
+            .replacingOccurrences(of: "\r\n", with: "")
+            .replacingOccurrences(of: "\n", with: "")
+            .trimmingCharacters(in: .whitespaces)
+        return value.isEmpty ? nil : value
+    }
+}
