@@ -43,6 +43,17 @@ struct SavedPlanEngineTests {
         #expect(await engine.apply(read.plan).succeeded)
     }
 
+    @Test("a plan with a held-back cutover at a fractional time still passes its checksum")
+    func fractionalEarliest() async throws {
+        let harness = try EngineHarness()
+        harness.clock.advance(0.375)
+        let (saved, _) = try await Self.saved(harness, text: F.plan(route: "target"))
+        #expect(saved.plan.blocked.first?.earliest == F.start.addingTimeInterval(3600.375))
+        let read = try SavedPlan.read(try saved.encoded())
+        #expect(read.plan.steps == saved.plan.steps)
+        #expect(read.plan.blocked.first?.earliest == F.start.addingTimeInterval(3600))
+    }
+
     @Test("an edited file fails the checksum")
     func edited() async throws {
         let harness = try EngineHarness()
