@@ -124,6 +124,7 @@ def main():
     parser.add_argument("--admin-password", required=True)
     parser.add_argument("--user", required=True)
     parser.add_argument("--prefix", default="", help="a folder (plan form) to put every folder under")
+    parser.add_argument("--only", help="load only this folder (plan form, before --prefix)")
     parser.add_argument("directory")
     args = parser.parse_args()
     if os.path.exists(os.path.join(args.directory, "manifest.json")):
@@ -137,6 +138,8 @@ def main():
     by_folder = {}
     order = []
     for folder, data, flags, moment in messages:
+        if args.only is not None and folder != args.only:
+            continue
         if folder not in by_folder:
             by_folder[folder] = []
             order.append(folder)

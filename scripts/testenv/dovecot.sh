@@ -5,6 +5,7 @@
 #        dovecot.sh doveadm source|target ARGS...
 #        dovecot.sh add-user source|target NAME PASSWORD     (idempotent; survives restarts)
 #        dovecot.sh remove-user source|target NAME           (the user and all its mail)
+#        dovecot.sh has-user source|target NAME              (exit 0 when the login exists)
 #        dovecot.sh load source|target NAME DIR [FOLDER-PREFIX] (a generated or real corpus, by APPEND)
 #
 # Each instance runs `dovecot -c FILE` with its own base_dir, mail root, pid and log under
@@ -327,7 +328,7 @@ cmd_add_user() {
     dir="$ROOT/$name"
     [[ -f $dir/users ]] || die "$name has never been started; run: $0 start"
     line="$user:{PLAIN}$password::::::"
-    if grep -q "^$user:" "$dir/users"; then
+    if cmd_has_user "$name" "$user"; then
         grep -qxF "$line" "$dir/users" && return 0
         die "add-user: $user already exists on $name with another password"
     fi
@@ -351,12 +352,19 @@ cmd_remove_user() {
         flock 9
         for file in "$dir/users.added" "$dir/users"; do
             [[ -f $file ]] || continue
-            grep -v "^$user:" "$file" >"$file.tmp" || true
+            awk -F: -v user="$user" '$1 != user' "$file" >"$file.tmp"
             cat "$file.tmp" >"$file"
             rm -f "$file.tmp"
         done
     ) 9>"$dir/users.lock"
     rm -rf "${dir:?}/mail/$user"
+}
+
+# Exits 0 when NAME is a login of the instance, 1 otherwise (a `provision.check` command).
+cmd_has_user() {
+    local name=${1:-} user=${2:-}
+    valid_instance "$name" && [[ -n $user ]] || die "usage: $0 has-user source|target NAME"
+    awk -F: -v user="$user" '$1 == user { found = 1 } END { exit found ? 0 : 1 }' "$ROOT/$name/users"
 }
 
 # Loads a corpus into a user by APPEND (flags and internal dates kept, bytes unaltered).
@@ -382,8 +390,9 @@ main() {
         doveadm) cmd_doveadm "$@" ;;
         add-user) cmd_add_user "$@" ;;
         remove-user) cmd_remove_user "$@" ;;
+        has-user) cmd_has_user "$@" ;;
         load) cmd_load "$@" ;;
-        *) die "usage: $0 install|start|stop|status|reset|reset-user NAME|doveadm source|target ARGS...|add-user source|target NAME PASSWORD|remove-user source|target NAME|load source|target NAME DIR [PREFIX]" ;;
+        *) die "usage: $0 install|start|stop|status|reset|reset-user NAME|doveadm source|target ARGS...|add-user source|target NAME PASSWORD|remove-user source|target NAME|has-user source|target NAME|load source|target NAME DIR [PREFIX]" ;;
     esac
 }
 

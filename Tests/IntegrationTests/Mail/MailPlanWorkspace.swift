@@ -1,0 +1,128 @@
+import Foundation
+import MailMigCore
+
+/// A temporary folder holding a mail-migration plan against the test Dovecot instances, and its state.
+struct MailPlanWorkspace {
+    /// One mailbox of the plan: source and target login names (bare, `user_format: "{localpart}"`).
+    struct Mailbox {
+        var source: String
+        var target: String
+        var batch: String?
+    }
+
+    let folder: URL
+    var mailboxes: [Mailbox]
+    /// Extra top-level YAML (folders, filters, batches, stages), written after the mailboxes.
+    var extra: String = ""
+    /// `target.provision` YAML (indented by the caller's two spaces), or nil.
+    var provision: String?
+    var connections = 4
+
+    init(mailboxes: [Mailbox], extra: String = "", provision: String? = nil) throws {
+        folder = try MailMigBinary.temporaryFolder()
+        self.mailboxes = mailboxes
+        self.extra = extra
+        self.provision = provision
+        try write()
+    }
+
+    var planPath: URL { folder.appendingPathComponent("mailmig.yaml") }
+
+    /// Writes mailmig.yaml (again, after a change).
+    func write() throws {
+        let ca = try MailTestServers.caFile()
+        func side(_ instance: MailTestServers.Instance, format: String) throws -> String {
+            """
+              imap: { host: \(try MailTestServers.host(instance)), port: \(try MailTestServers.port(instance)), tls: starttls, ca_file: "\(ca)" }
+              login:
+                style: master-user
+                admin: { user: \(try MailTestServers.adminUser()), password: "env:MAILTESTS_ADMIN_PASSWORD" }
+                user_format: "\(format)"
+              connections: \(connections)
+
+            """
+        }
+        var text = "mailmig: 1\nname: mail-integration-tests\nsource:\n"
+        text += try side(.source, format: "{localpart}")
+        text += "target:\n" + (try side(.target, format: "{target_localpart}"))
+        if let provision { text += "  provision:\n\(provision)\n" }
+        text += "mailboxes:\n"
+        for mailbox in mailboxes {
+            text += "  - { source: \(mailbox.source)@acme.test, target: \(mailbox.target)@newmail.test }\n"
+        }
+        text += extra
+        try text.write(to: planPath, atomically: true, encoding: .utf8)
+    }
+
+    /// The environment mailmig runs with: the admin password, and what dovecot.sh needs for provisioning.
+    func environment() throws -> [String: String] {
+        var environment = try MailTestServers.scriptEnvironment()
+        environment["MAILTESTS_ADMIN_PASSWORD"] = try MailTestServers.adminPassword()
+        return environment
+    }
+
+    /// `mailmig ARGS` in the plan's folder.
+    func mailmig(_ arguments: [String]) throws -> MailMigBinary.Output {
+        try MailMigBinary.run(arguments, in: folder, environment: try environment())
+    }
+
+    /// `mailmig apply --auto-approve`, which must succeed.
+    func apply() throws -> MailMigBinary.Output {
+        let output = try mailmig(["apply", "--auto-approve"])
+        guard output.status == 0 else {
+            throw ScriptRunner.Failure(description: "mailmig apply exited with \(output.status):\n\(output.stdout)\n\(output.stderr)")
+        }
+        return output
+    }
+
+    /// `mailmig plan`, which must succeed; its standard output.
+    func plan(_ arguments: [String] = []) throws -> String {
+        let output = try mailmig(["plan"] + arguments)
+        guard output.status == 0 else {
+            throw ScriptRunner.Failure(description: "mailmig plan exited with \(output.status):\n\(output.stdout)\n\(output.stderr)")
+        }
+        return output.stdout
+    }
+
+    /// The plan's state (`.mailmig/state.sqlite`), opened read-write as mailmig does.
+    func state() throws -> StateStore {
+        guard let store = try StateStore.openIfPresent(folder: folder.appendingPathComponent(".mailmig")) else {
+            throw ScriptRunner.Failure(description: "no state in \(folder.path)/.mailmig")
+        }
+        return store
+    }
+
+    /// Starts `mailmig apply --auto-approve` and kills it with SIGKILL after `delay` seconds, unless it ended
+    /// before; returns whether it was killed (by this or by a `MAILMIG_FAULT` crash point).
+    func applyKilled(after delay: Double?, fault: String?) throws -> (killed: Bool, output: String) {
+        let process = Process()
+        process.executableURL = MailMigBinary.url
+        process.arguments = ["apply", "--auto-approve"]
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment.merging(try self.environment()) { $1 }
+        environment["NO_COLOR"] = "1"
+        if let fault { environment["MAILMIG_FAULT"] = fault }
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let errors = ErrorCollector(err)
+        let output = ErrorCollector(out)
+        if let delay {
+            let deadline = Date().addingTimeInterval(delay)
+            while process.isRunning, Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+        let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+        return (killed, output.text() + errors.text())
+    }
+
+    /// Removes the folder.
+    func remove() {
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
