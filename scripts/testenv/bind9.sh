@@ -4,13 +4,15 @@
 # with TSIG keys.
 #
 # Usage: scripts/testenv/bind9.sh install|start|stop|reset|status
-# Environment: MAILMIG_TESTENV_DIR (default <repo>/.testenv), MAILMIG_TEST_DNS_PORT (default 15353).
+# Environment: MAILMIG_TESTENV_DIR (default <repo>/.testenv), MAILMIG_TEST_DNS_PORT (default 15353),
+# MAILMIG_TEST_DNS_TTL (the zones' default TTL in seconds, default 3600; the demo uses a short one).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 testenv_dir="${MAILMIG_TESTENV_DIR:-$repo_root/.testenv}"
 base="$testenv_dir/bind9"
 port="${MAILMIG_TEST_DNS_PORT:-15353}"
+zone_ttl="${MAILMIG_TEST_DNS_TTL:-3600}"
 host="127.0.0.1"
 env_file="$testenv_dir/bind9.env"
 pid_file="$base/named.pid"
@@ -40,7 +42,7 @@ running_pid() {
 write_zone() {
     local zone="$1" file="$2" label="${1%%.*}"
     cat >"$file" <<ZONE
-\$TTL 3600
+\$TTL $zone_ttl
 @               IN SOA  ns1.$zone. hostmaster.$zone. 2026010101 3600 600 604800 300
 @               IN NS   ns1.$zone.
 ns1             IN A    127.0.0.1

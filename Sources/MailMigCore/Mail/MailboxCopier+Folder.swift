@@ -3,7 +3,7 @@ import MailMigIMAP
 
 extension MailboxCopier {
     /// Copies what one folder holds and the ledger does not, then carries changed flags.
-    func copyFolder(_ mapping: FolderMapping, status: MailboxStatus?, src: MailSession, dst: MailSession,
+    func copyFolder(_ mapping: FolderMapping, status: MailMigIMAP.MailboxStatus?, src: MailSession, dst: MailSession,
                     result: inout MailPassResult) async throws {
         let address = FolderRecord.address(mailbox: mailboxID, folder: mapping.source)
         let recorded = try store.resource(address).flatMap { try? $0.decode(FolderRecord.self) }

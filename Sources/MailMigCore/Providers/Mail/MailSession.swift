@@ -53,7 +53,7 @@ public struct MailSession: Sendable {
     }
 
     /// Every folder with its role, and its STATUS when asked.
-    public func folders(status: Bool = false) async throws -> [(listing: FolderListing, status: MailboxStatus?)] {
+    public func folders(status: Bool = false) async throws -> [(listing: FolderListing, status: MailMigIMAP.MailboxStatus?)] {
         try await client.list(status: status).compactMap { info in
             // The namespace prefix itself (e.g. `INBOX.` listed as a parent) is not a folder of its own.
             let levels = levels(of: info.name)
