@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""The memory check and the planning check.
+
+Memory: one mailbox of 20,000 messages plus one 40 MB message, copied by `mailmig apply` with
+default settings; the peak RSS (from /usr/bin/time) against the target 64 MB + 2x the largest message.
+Planning: `mailmig plan --no-refresh` of a 10,000-mailbox plan against an empty state folder,
+5 runs (hyperfine when installed), the median against the target of 1 s.
+
+Usage: checks.py --binary PATH [--quick] [--only memory|planning]
+Writes .bench/checks-<profile>-<time>.json and prints a summary.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpus  # noqa: E402
+import servers  # noqa: E402
+import tools  # noqa: E402
+
+MEMORY_USER = "benchmem"
+LARGE = 40 << 20
+
+
+def log(text):
+    print("checks: %s" % text, file=sys.stderr, flush=True)
+
+
+def memory_check(binary, quick):
+    messages = 2_000 if quick else 20_000
+    directory = os.path.join(servers.BENCH_DIR, "corpus-memory-%d" % messages)
+    totals = corpus.generate(directory, 1, messages, 3, 0.0, 1 << 20, large=1, large_min=LARGE, large_max=LARGE)
+    largest = 0
+    with open(os.path.join(directory, "mbox01", "manifest.json"), encoding="utf-8") as handle:
+        largest = max(entry["size"] for entry in json.load(handle)["messages"])
+    if not servers.dovecot_quiet_has_user("source", MEMORY_USER) or \
+            servers.message_count("source", MEMORY_USER) != totals["messages"]:
+        log("loading %d messages (%.0f MB) into %s" % (totals["messages"], totals["bytes"] / 1e6, MEMORY_USER))
+        servers.empty_user("source", MEMORY_USER)
+        servers.load("source", MEMORY_USER, os.path.join(directory, "mbox01"))
+    servers.empty_user("target", MEMORY_USER)
+    work = os.path.join(servers.BENCH_DIR, "work", "memory")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    plan = os.path.join(work, "mailmig.yaml")
+    with open(plan, "w", encoding="utf-8") as handle:
+        handle.write(tools.plan_text([MEMORY_USER]))
+    env = dict(os.environ, BENCH_ADMIN_PASSWORD=servers.ADMIN_PASSWORD)
+    log("memory: mailmig apply of %d messages" % totals["messages"])
+    seconds, rss, status, error = tools.timed([binary, "apply", "--auto-approve", "--quiet", plan], env=env, cwd=work)
+    copied = servers.message_count("target", MEMORY_USER)
+    servers.remove_user("target", MEMORY_USER)
+    limit_kib = (64 << 10) + 2 * largest // 1024
+    return {
+        "messages": totals["messages"], "bytes": totals["bytes"], "largest_message": largest,
+        "seconds": seconds, "peak_rss_kib": rss, "limit_kib": limit_kib, "copied": copied,
+        "exit_status": status, "error": error if status else "",
+        "holds": status == 0 and copied == totals["messages"] and rss <= limit_kib,
+    }
+
+
+def planning_plan(count):
+    """A plan of COUNT mailboxes in the benchmark's server settings."""
+    return tools.plan_text(["u%05d" % number for number in range(1, count + 1)])
+
+
+def planning_check(binary, count=10_000, runs=5):
+    work = os.path.join(servers.BENCH_DIR, "work", "planning")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    plan = os.path.join(work, "mailmig.yaml")
+    with open(plan, "w", encoding="utf-8") as handle:
+        handle.write(planning_plan(count))
+    env = dict(os.environ, BENCH_ADMIN_PASSWORD=servers.ADMIN_PASSWORD)
+    command = [binary, "plan", "--no-refresh", plan]
+    first = subprocess.run(command, env=env, cwd=work, capture_output=True)
+    shutil.rmtree(os.path.join(work, ".mailmig"), ignore_errors=True)
+    result = {"mailboxes": count, "runs": runs, "exit_status": first.returncode,
+              "error": first.stderr.decode("utf-8", "replace")[-500:] if first.returncode not in (0, 2) else ""}
+    if shutil.which("hyperfine"):
+        export = os.path.join(work, "hyperfine.json")
+        subprocess.run(["hyperfine", "--style", "none", "--runs", str(runs), "-i",
+                        "--prepare", "rm -rf %s" % os.path.join(work, ".mailmig"),
+                        "--export-json", export, " ".join(command)], env=env, cwd=work, check=True,
+                       capture_output=True)
+        with open(export, encoding="utf-8") as handle:
+            times = json.load(handle)["results"][0]["times"]
+        result["tool"] = "hyperfine"
+    else:
+        times = []
+        for _ in range(runs):
+            shutil.rmtree(os.path.join(work, ".mailmig"), ignore_errors=True)
+            start = time.monotonic()
+            subprocess.run(command, env=env, cwd=work, capture_output=True)
+            times.append(time.monotonic() - start)
+        result["tool"] = "time"
+    seconds, rss, _, _ = tools.timed(command, env=env, cwd=work)
+    result.update({"times": times, "median_seconds": statistics.median(times), "peak_rss_kib": rss})
+    result["holds"] = result["median_seconds"] < 1.0 and not result["error"]
+    return result
+
+
+def render(results):
+    lines = []
+    memory = results.get("memory")
+    if memory:
+        lines.append("Memory check: %d messages (%.0f MB, largest %.1f MB) copied in %.1f s; peak RSS %.1f MB, "
+                     "limit %.1f MB -> %s%s" % (memory["messages"], memory["bytes"] / 1e6, memory["largest_message"] / 1e6,
+                                                memory["seconds"], memory["peak_rss_kib"] / 1024, memory["limit_kib"] / 1024,
+                                                "holds" if memory["holds"] else "MISSED",
+                                                "" if not memory["error"] else " (%s)" % memory["error"][-300:]))
+    planning = results.get("planning")
+    if planning:
+        lines.append("Planning check: plan --no-refresh of %d mailboxes: median %.3f s over %d runs (%s), peak RSS %.1f MB"
+                     " -> %s%s" % (planning["mailboxes"], planning["median_seconds"], planning["runs"], planning["tool"],
+                                   planning["peak_rss_kib"] / 1024, "holds" if planning["holds"] else "MISSED",
+                                   "" if not planning["error"] else " (%s)" % planning["error"]))
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description="mailmig's memory and planning checks.")
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--quick", action="store_true", help="2,000 messages in the memory check")
+    parser.add_argument("--only", choices=["memory", "planning"])
+    args = parser.parse_args()
+    results = {}
+    if args.only in (None, "planning"):
+        results["planning"] = planning_check(args.binary)
+    if args.only in (None, "memory"):
+        results["memory"] = memory_check(args.binary, args.quick)
+    out = os.path.join(servers.BENCH_DIR, "checks-%s-%s.json" % ("quick" if args.quick else "full",
+                                                                 time.strftime("%Y%m%d-%H%M%S")))
+    with open(out, "w", encoding="utf-8") as handle:
+        json.dump(results, handle, indent=1)
+    print(render(results))
+    log("raw results: %s" % out)
+    return 0 if all(result["holds"] for result in results.values()) else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except servers.BenchFailure as failure:
+        log(str(failure))
+        sys.exit(1)

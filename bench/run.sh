@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The performance benchmark: mailmig against mbsync and doveadm backup, plus the memory and
+# planning checks. See docs/performance.md for what it measures and the latest figures.
+#
+# Usage: bench/run.sh [--quick] [--runs N] [--tools mailmig,mbsync,doveadm] [--skip-checks] [--skip-copy]
+#
+# Installs what is missing (isync, hyperfine, dovecot-imapd, time) with apt-get, builds mailmig in
+# release mode, starts a private pair of Dovecot instances under .bench/servers (ports 16401/16402
+# and 16411/16412, never the test instances), generates the corpus under .bench/ (kept between
+# runs) and writes the raw results as JSON under .bench/. The servers keep running afterwards so a
+# second run skips loading the corpus; stop them with `bench/run.sh --stop`.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_DIR="$REPO_ROOT/.bench"
+export MAILMIG_TESTENV_DIR="$BENCH_DIR/servers"
+export MAILMIG_DOVECOT_SOURCE_PORT=16401 MAILMIG_DOVECOT_SOURCE_TLS_PORT=16402
+export MAILMIG_DOVECOT_TARGET_PORT=16411 MAILMIG_DOVECOT_TARGET_TLS_PORT=16412
+
+log() { printf 'bench/run.sh: %s\n' "$*" >&2; }
+
+quick=() runs=3 tools="mailmig,mbsync,doveadm" checks=1 copy=1
+while (($# > 0)); do
+    case "$1" in
+        --quick) quick=(--quick) ;;
+        --runs) runs=${2:?--runs needs a number}; shift ;;
+        --tools) tools=${2:?--tools needs a list}; shift ;;
+        --skip-checks) checks=0 ;;
+        --skip-copy) copy=0 ;;
+        --stop) "$REPO_ROOT/scripts/testenv/dovecot.sh" stop; exit 0 ;;
+        *) log "unknown argument $1"; exit 2 ;;
+    esac
+    shift
+done
+
+missing=()
+command -v mbsync >/dev/null 2>&1 || missing+=(isync)
+command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
+command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
+[[ -x /usr/bin/time ]] || missing+=(time)
+if ((${#missing[@]} > 0)); then
+    log "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+log "building mailmig (release)"
+(cd "$REPO_ROOT" && swift build -c release --product mailmig 2>&1 | tail -3)
+binary="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/mailmig"
+[[ -x $binary ]] || { log "no mailmig binary at $binary"; exit 1; }
+
+mkdir -p "$BENCH_DIR"
+[[ -f $BENCH_DIR/.gitignore ]] || echo '*' >"$BENCH_DIR/.gitignore"
+"$REPO_ROOT/scripts/testenv/dovecot.sh" start
+
+status=0
+if ((copy)); then
+    python3 "$REPO_ROOT/bench/bench.py" --binary "$binary" --runs "$runs" --tools "$tools" "${quick[@]}" || status=1
+fi
+if ((checks)); then
+    python3 "$REPO_ROOT/bench/checks.py" --binary "$binary" "${quick[@]}" || status=1
+fi
+exit "$status"
