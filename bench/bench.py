@@ -132,6 +132,7 @@ def main():
     parser.add_argument("--tools", default="mailmig,mbsync,doveadm")
     parser.add_argument("--no-fidelity", action="store_true", help="skip the comparison after full copies")
     args = parser.parse_args()
+    args.binary = os.path.abspath(args.binary)
     profile = "quick" if args.quick else "full"
     work = os.path.join(servers.BENCH_DIR, "work")
     os.makedirs(work, exist_ok=True)

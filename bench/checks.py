@@ -129,6 +129,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="2,000 messages in the memory check")
     parser.add_argument("--only", choices=["memory", "planning"])
     args = parser.parse_args()
+    args.binary = os.path.abspath(args.binary)
     results = {}
     if args.only in (None, "planning"):
         results["planning"] = planning_check(args.binary)

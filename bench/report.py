@@ -11,12 +11,14 @@ PASSES = [("full", "full copy"), ("no_change", "no-change re-run"), ("incrementa
 
 
 def medians(document):
-    """{tool: {pass: median seconds}} and {tool: largest peak RSS in KiB}."""
+    """{tool: {pass: median seconds}} and {tool: largest peak RSS in KiB}; failed passes are left out."""
     seconds, rss = {}, {}
     for run in document["runs"]:
         for result in run["results"]:
             tool = result["tool"]
             for name, entry in result["passes"].items():
+                if entry["failures"]:
+                    continue
                 seconds.setdefault(tool, {}).setdefault(name, []).append(entry["seconds"])
                 rss[tool] = max(rss.get(tool, 0), entry["peak_rss_kib"])
     return {tool: {name: statistics.median(values) for name, values in passes.items()}
