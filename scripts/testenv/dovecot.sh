@@ -316,12 +316,27 @@ cmd_reset_user() {
     done
 }
 
+# Dovecot rereads a passwd file when its mtime (seconds) or size changes: removing one user and adding
+# another of the same name length within a second would go unnoticed, so every change moves the mtime on.
+# Usage: bump_mtime FILE MTIME-BEFORE-THE-CHANGE
+bump_mtime() {
+    local file=$1 previous=$2 now
+    now="$(date +%s)"
+    if ((now <= previous)); then now=$((previous + 1)); fi
+    touch -d "@$now" "$file"
+    # Dovecot looks at the file at most once per second: a login in the second of the change may
+    # still see the old users, so return only when that second has passed.
+    local changed
+    changed="$(date +%s)"
+    while (($(date +%s) <= changed)); do sleep 0.05; done
+}
+
 valid_instance() { [[ ${1:-} == source || ${1:-} == target ]]; }
 
 # Adds a login to an instance's passwd file (Dovecot rereads it when it changes). Adding a user
 # that exists with the same password does nothing; with another password it is an error.
 cmd_add_user() {
-    local name=${1:-} user=${2:-} password=${3:-} dir line
+    local name=${1:-} user=${2:-} password=${3:-} dir line before
     valid_instance "$name" && [[ -n $user && -n $password ]] || die "usage: $0 add-user source|target NAME PASSWORD"
     [[ $user =~ ^[A-Za-z0-9._@+-]+$ ]] || die "add-user: '$user' is not a valid user name (letters, digits, . _ @ + -)"
     [[ $password != *:* && $password != *$'\n'* ]] || die "add-user: the password may not contain ':' or a newline"
@@ -334,14 +349,16 @@ cmd_add_user() {
     fi
     (
         flock 9
+        before="$(stat -c %Y "$dir/users")"
         printf '%s\n' "$line" >>"$dir/users.added"
         printf '%s\n' "$line" >>"$dir/users"
+        bump_mtime "$dir/users" "$before"
     ) 9>"$dir/users.lock"
 }
 
 # Removes a user added with add-user, and its mail. The built-in users cannot be removed.
 cmd_remove_user() {
-    local name=${1:-} user=${2:-} dir file builtin
+    local name=${1:-} user=${2:-} dir file builtin before
     valid_instance "$name" && [[ -n $user ]] || die "usage: $0 remove-user source|target NAME"
     for builtin in "${USERS[@]}" "$ADMIN_USER"; do
         [[ $user == "$builtin" ]] && die "remove-user: $user is a built-in test user"
@@ -350,12 +367,14 @@ cmd_remove_user() {
     dir="$ROOT/$name"
     (
         flock 9
+        before="$(stat -c %Y "$dir/users" 2>/dev/null || echo 0)"
         for file in "$dir/users.added" "$dir/users"; do
             [[ -f $file ]] || continue
             awk -F: -v user="$user" '$1 != user' "$file" >"$file.tmp"
             cat "$file.tmp" >"$file"
             rm -f "$file.tmp"
         done
+        if [[ -f $dir/users ]]; then bump_mtime "$dir/users" "$before"; fi
     ) 9>"$dir/users.lock"
     rm -rf "${dir:?}/mail/$user"
 }

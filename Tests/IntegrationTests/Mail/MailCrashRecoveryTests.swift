@@ -24,7 +24,7 @@ struct MailCrashRecoveryTests {
         var generator = SystemRandomNumberGenerator()
         var kills: [Kill] = [1, 2, 4, 7].map { .fault("kill-after:mail-pending:\($0)") }
         kills += [1, 3, 5, 8].map { .fault("kill-after:mail-append:\($0)") }
-        kills += (0..<4).map { _ in .after(Double.random(in: 0.2...2.5, using: &generator)) }
+        kills += (0..<4).map { _ in .after(Double.random(in: 0.3...1.5, using: &generator)) }
         return kills
     }
 
