@@ -53,19 +53,15 @@ struct StateLockEngineTests {
     }
 
     @Test("with a timeout, acquire waits for the holder to finish")
-    func waitsForRelease() async throws {
+    func waitsForRelease() throws {
         let path = try Self.lockPath()
         let held = try StateLock.acquire(at: path, operation: "apply")
-        let releaser = Task.detached {
-            try await Task.sleep(for: .milliseconds(600))
-            held.release()
-        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(600)) { held.release() }
         let started = Date()
         let second = try StateLock.acquire(at: path, operation: "plan", timeout: 5)
         #expect(Date().timeIntervalSince(started) >= 0.5)
         #expect(StateLock.holder(at: path)?.operation == "plan")
         second.release()
-        try await releaser.value
     }
 
     @Test("with a timeout, acquire gives up after it with .lockTimeout")
