@@ -65,7 +65,8 @@ chmod 600 "$demo/admin-password"
 echo "source IMAP 127.0.0.1:14401, target IMAP 127.0.0.1:14411, DNS 127.0.0.1:15354 (zone acme.test)"
 
 say "Filling the source with sample mailboxes (generated, deterministic)"
-python3 "$repo/scripts/corpus/generate.py" --mailboxes 5 --messages 150 --seed 7 --end "$(date -u +%Y-%m-%d)" --out "$demo/corpus" >/dev/null
+python3 "$repo/scripts/corpus/generate.py" --mailboxes 5 --messages 150 --seed 7 --attachments 0.05 --attachment-max 1000000 \
+    --end "$(date -u +%Y-%m-%d)" --out "$demo/corpus" >/dev/null
 users=(alice bob carol frank grace)
 for user in frank grace; do
     "$repo/scripts/testenv/dovecot.sh" add-user source "$user" "demo-$user-$RANDOM" >/dev/null
@@ -79,8 +80,8 @@ for dir in "$demo/corpus"/*/; do
 done
 python3 - "$demo/corpus" <<'EOF'
 import json, sys, pathlib
-total = json.loads((pathlib.Path(sys.argv[1]) / "corpus.json").read_text()).get("totals", {})
-print(f"{total.get('messages', '?')} messages, {total.get('bytes', 0) / 1e6:.1f} MB in 5 mailboxes with nested and non-ASCII folders")
+corpus = json.loads((pathlib.Path(sys.argv[1]) / "corpus.json").read_text())
+print(f"{corpus['messages']} messages, {corpus['bytes'] / 1e6:.1f} MB in 5 mailboxes with nested and non-ASCII folders")
 EOF
 echo "frank and grace exist only on the source: the plan will create them on the target."
 

@@ -105,13 +105,18 @@ struct MailPlanner: Sendable {
         var text = reached == nil || reached.map({ $0 < stage }) == true ? "\(stage.rawValue)" : "\(stage.rawValue) (incremental)"
         guard let estimate else { return text + ": messages counted when the pass runs" }
         if stage == .prepare { return text + ": create the target's folders" }
-        text += ": \(Formatting.count(estimate.messages)) message\(estimate.messages == 1 ? "" : "s") (\(Formatting.bytes(estimate.bytes))) to copy"
-        text += " in \(estimate.folders) folder\(estimate.folders == 1 ? "" : "s")"
-        if estimate.overLimit > 0 { text += "; \(estimate.overLimit) over the size limit" }
-        if estimate.messages == 0, estimate.changedFolders > 0 {
-            let folders = "\(estimate.changedFolders) folder\(estimate.changedFolders == 1 ? "" : "s")"
-            text += reached == nil ? "; creates or checks \(folders) on the target" : "; flags may have changed in \(folders)"
+        let folders = { (count: Int) in "\(count) folder\(count == 1 ? "" : "s")" }
+        if estimate.messages > 0 {
+            text += ": \(Formatting.count(estimate.messages)) message\(estimate.messages == 1 ? "" : "s") (\(Formatting.bytes(estimate.bytes))) to copy"
+            text += " in \(folders(estimate.folders))"
+        } else if reached == nil {
+            text += ": nothing to copy yet; creates or checks \(folders(estimate.changedFolders)) on the target"
+        } else if reached.map({ $0 < stage }) == true {
+            text += ": nothing new to copy; \(folders(estimate.changedFolders)) checked again"
+        } else {
+            text += ": nothing new to copy; flags may have changed in \(folders(estimate.changedFolders))"
         }
+        if estimate.overLimit > 0 { text += "; \(estimate.overLimit) over the size limit" }
         return text
     }
 
@@ -132,9 +137,15 @@ struct MailPlanner: Sendable {
         do {
             try await context.target.withSession(for: mailbox) { _ in }
             return true
-        } catch let error as MailError where !error.isTransient && error.reason.contains("AUTHENTICATIONFAILED") {
+        } catch let error as MailError where !error.isTransient && Self.meansNoSuchUser(error.reason) {
             return false
         }
+    }
+
+    /// Whether a refused login means the account does not exist (RFC 5530 codes; a master user acting for
+    /// a missing account gets AUTHORIZATIONFAILED from Dovecot).
+    static func meansNoSuchUser(_ reason: String) -> Bool {
+        reason.contains("AUTHENTICATIONFAILED") || reason.contains("AUTHORIZATIONFAILED")
     }
 
     /// Counts what a pass would copy, folder by folder, skipping folders whose STATUS did not change.

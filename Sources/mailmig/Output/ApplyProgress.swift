@@ -35,7 +35,7 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
         defer { lock.unlock() }
         var detail = ""
         if case .mailbox(let work) = step.work, let copied = perMailbox[work.source] {
-            detail = ": \(Formatting.count(copied.count)) messages (\(Formatting.bytes(copied.bytes))) copied"
+            detail = ": \(Formatting.count(copied.count)) message\(copied.count == 1 ? "" : "s") (\(Formatting.bytes(copied.bytes))) copied"
         }
         switch outcome {
         case .done: print("  \(palette.green("✓")) \(step.address)\(detail)")
