@@ -28,15 +28,16 @@ import report  # noqa: E402
 import servers  # noqa: E402
 import tools  # noqa: E402
 
-USER_PREFIX = "bench"
+USER_PREFIXES = {"full": "bench", "quick": "benchq"}
 
 
 def log(text):
     print("bench: %s" % text, file=sys.stderr, flush=True)
 
 
-def users_for(totals):
-    return ["%s%02d" % (USER_PREFIX, number + 1) for number in range(len(totals["mailboxes"]))]
+def users_for(profile, totals):
+    """The users of a profile (bench01..., benchq01...): the quick run never touches the full corpus."""
+    return ["%s%02d" % (USER_PREFIXES[profile], number + 1) for number in range(len(totals["mailboxes"]))]
 
 
 def each(function, items, workers=4):
@@ -99,9 +100,13 @@ def run_tool(tool, users, profile, totals, extra_totals, work, check):
 
     def timed_pass(name, expected_messages):
         log("%s: %s" % (tool.name, name))
-        seconds, rss, failures = tool.run_pass()
+        before = {instance: servers.server_cpu_seconds(instance) for instance in ("source", "target")}
+        seconds, rss, cpu, failures = tool.run_pass()
+        time.sleep(0.5)   # the servers' imap processes end after the tool logs out
+        server_cpu = {instance: servers.server_cpu_seconds(instance) - before[instance] for instance in before}
         found = count_target(users)
-        entry = {"seconds": seconds, "peak_rss_kib": rss, "target_messages": found,
+        entry = {"seconds": seconds, "peak_rss_kib": rss, "cpu_seconds": cpu, "server_cpu_seconds": server_cpu,
+                 "target_messages": found,
                  "expected_messages": expected_messages, "failures": failures}
         if found != expected_messages:
             failures.append("%s: the target holds %d messages after the pass, not %d"
@@ -139,7 +144,7 @@ def main():
 
     totals = corpus.main_corpus(profile)
     extra_totals = corpus.new_mail(profile)
-    users = users_for(totals)
+    users = users_for(profile, totals)
     log("corpus: %d messages, %.0f MB in %d mailboxes; new mail: %d messages, %.1f MB"
         % (totals["messages"], totals["bytes"] / 1e6, len(users), extra_totals["messages"], extra_totals["bytes"] / 1e6))
     prepare_source(profile, totals, users)

@@ -52,13 +52,13 @@ def memory_check(binary, quick):
         handle.write(tools.plan_text([MEMORY_USER]))
     env = dict(os.environ, BENCH_ADMIN_PASSWORD=servers.ADMIN_PASSWORD)
     log("memory: mailmig apply of %d messages" % totals["messages"])
-    seconds, rss, status, error = tools.timed([binary, "apply", "--auto-approve", "--quiet", plan], env=env, cwd=work)
+    seconds, rss, cpu, status, error = tools.timed([binary, "apply", "--auto-approve", "--quiet", plan], env=env, cwd=work)
     copied = servers.message_count("target", MEMORY_USER)
     servers.remove_user("target", MEMORY_USER)
     limit_kib = (64 << 10) + 2 * largest // 1024
     return {
         "messages": totals["messages"], "bytes": totals["bytes"], "largest_message": largest,
-        "seconds": seconds, "peak_rss_kib": rss, "limit_kib": limit_kib, "copied": copied,
+        "seconds": seconds, "cpu_seconds": cpu, "peak_rss_kib": rss, "limit_kib": limit_kib, "copied": copied,
         "exit_status": status, "error": error if status else "",
         "holds": status == 0 and copied == totals["messages"] and rss <= limit_kib,
     }
@@ -99,7 +99,7 @@ def planning_check(binary, count=10_000, runs=5):
             subprocess.run(command, env=env, cwd=work, capture_output=True)
             times.append(time.monotonic() - start)
         result["tool"] = "time"
-    seconds, rss, _, _ = tools.timed(command, env=env, cwd=work)
+    _, rss, _, _, _ = tools.timed(command, env=env, cwd=work)
     result.update({"times": times, "median_seconds": statistics.median(times), "peak_rss_kib": rss})
     result["holds"] = result["median_seconds"] < 1.0 and not result["error"]
     return result

@@ -11,8 +11,9 @@ PASSES = [("full", "full copy"), ("no_change", "no-change re-run"), ("incrementa
 
 
 def medians(document):
-    """{tool: {pass: median seconds}} and {tool: largest peak RSS in KiB}; failed passes are left out."""
-    seconds, rss = {}, {}
+    """{tool: {pass: median seconds}}, the same of the tool's and the servers' CPU seconds, and
+    {tool: largest peak RSS in KiB}; failed passes are left out."""
+    seconds, cpu, server_cpu, rss = {}, {}, {}, {}
     for run in document["runs"]:
         for result in run["results"]:
             tool = result["tool"]
@@ -20,9 +21,14 @@ def medians(document):
                 if entry["failures"]:
                     continue
                 seconds.setdefault(tool, {}).setdefault(name, []).append(entry["seconds"])
+                if "cpu_seconds" in entry:
+                    cpu.setdefault(tool, {}).setdefault(name, []).append(entry["cpu_seconds"])
+                if "server_cpu_seconds" in entry:
+                    server_cpu.setdefault(tool, {}).setdefault(name, []).append(sum(entry["server_cpu_seconds"].values()))
                 rss[tool] = max(rss.get(tool, 0), entry["peak_rss_kib"])
-    return {tool: {name: statistics.median(values) for name, values in passes.items()}
-            for tool, passes in seconds.items()}, rss
+    def median_of(table):
+        return {tool: {name: statistics.median(values) for name, values in passes.items()} for tool, passes in table.items()}
+    return median_of(seconds), median_of(cpu), median_of(server_cpu), rss
 
 
 def fidelity_of(document):
@@ -51,13 +57,13 @@ def volume(document, name):
 
 
 def render(document):
-    times, rss = medians(document)
+    times, cpu, server_cpu, rss = medians(document)
     tools = list(times)
     lines = ["Corpus: %d messages, %.0f MB in %d mailboxes; new mail %d messages (%.1f MB); %d run(s), medians."
              % (document["corpus"]["messages"], document["corpus"]["bytes"] / 1e6, len(document["users"]),
                 document["new_mail"]["messages"], document["new_mail"]["bytes"] / 1e6, len(document["runs"])), ""]
-    lines.append("| tool | pass | wall s | msg/s | MB/s | mailmig/tool time |")
-    lines.append("|---|---|---:|---:|---:|---:|")
+    lines.append("| tool | pass | wall s | tool CPU s | servers CPU s | msg/s | MB/s | mailmig/tool time |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|")
     for tool in tools:
         for name, label in PASSES:
             if name not in times[tool]:
@@ -68,7 +74,11 @@ def render(document):
             speed = "%.1f" % (size / 1e6 / seconds) if size and seconds else "-"
             mine = times.get("mailmig", {}).get(name)
             ratio = "%.2f" % (mine / seconds) if mine and seconds and tool != "mailmig" else "-"
-            lines.append("| %s | %s | %.2f | %s | %s | %s |" % (tool, label, seconds, rate, speed, ratio))
+            used = cpu.get(tool, {}).get(name)
+            served = server_cpu.get(tool, {}).get(name)
+            lines.append("| %s | %s | %.2f | %s | %s | %s | %s | %s |"
+                         % (tool, label, seconds, "%.2f" % used if used is not None else "-",
+                            "%.2f" % served if served is not None else "-", rate, speed, ratio))
     lines.append("")
     lines.append("Peak RSS of mailmig over all passes: %.1f MB" % (rss.get("mailmig", 0) / 1024))
     lines.append("")

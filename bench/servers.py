@@ -122,3 +122,18 @@ def dovecot_quiet_has_user(instance, user):
     """True when the login exists on the instance."""
     result = subprocess.run([DOVECOT_SH, "has-user", instance, user], env=environment(), capture_output=True)
     return result.returncode == 0
+
+
+def server_cpu_seconds(instance):
+    """CPU seconds used so far by an instance's master and its finished children (imap, auth, ...).
+
+    Dovecot's master reaps its imap processes, so their time lands in the master's cutime and
+    cstime once they exit; the difference over a pass is what the server spent on it.
+    """
+    with open(os.path.join(SERVERS_DIR, "dovecot", instance, "run", "master.pid"), encoding="utf-8") as handle:
+        pid = handle.read().strip()
+    with open("/proc/%s/stat" % pid, encoding="utf-8") as handle:
+        fields = handle.read().rpartition(")")[2].split()
+    # After the command name: state is field 3, utime 14, stime 15, cutime 16, cstime 17 (1-based).
+    ticks = sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")

@@ -7,7 +7,8 @@
 - doveadm backup: Dovecot's imapc migration run on the target instance (`backup -R -u USER imapc:`,
   imapc_features as Dovecot's migration guide recommends); 4 users in parallel.
 
-A pass returns its wall time, the peak RSS of the largest process and any failure; a failing
+A pass returns its wall time, the peak RSS of the largest process, the CPU time of the tool's
+processes (not the servers') and any failure; a failing
 command is reported with its error output, never hidden.
 """
 import os
@@ -23,27 +24,29 @@ PARALLEL = 4
 
 
 def timed(arguments, env=None, cwd=None):
-    """(seconds, peak RSS in KiB, exit status, error output) of one command under /usr/bin/time."""
+    """(seconds, peak RSS in KiB, CPU seconds (user + system), exit status, error output) of one command."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         start = time.monotonic()
-        result = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *arguments],
+        result = subprocess.run(["/usr/bin/time", "-f", "rusage %M %U %S", "-o", report.name, *arguments],
                                 env=env, cwd=cwd, capture_output=True)
         seconds = time.monotonic() - start
-        lines = [line for line in report.read().splitlines() if line.strip().isdigit()]
-    rss = int(lines[-1]) if lines else 0
+        lines = [line.split() for line in report.read().splitlines() if line.startswith("rusage ")]
+    rss = int(lines[-1][1]) if lines else 0
+    cpu = float(lines[-1][2]) + float(lines[-1][3]) if lines else 0.0
     error = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
-    return seconds, rss, result.returncode, error
+    return seconds, rss, cpu, result.returncode, error
 
 
 def parallel(commands, env=None):
-    """Runs commands PARALLEL at a time; (wall seconds, largest RSS, failures)."""
+    """Runs commands PARALLEL at a time; (wall seconds, largest RSS, summed CPU seconds, failures)."""
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         results = list(pool.map(lambda command: (command, timed(command, env=env)), commands))
     seconds = time.monotonic() - start
     failures = ["%s: exit %d: %s" % (command[0], status, " | ".join(error.splitlines()[-3:]))
-                for command, (_, _, status, error) in results if status != 0]
-    return seconds, max((rss for _, (_, rss, _, _) in results), default=0), failures
+                for command, (_, _, _, status, error) in results if status != 0]
+    return (seconds, max((result[1] for _, result in results), default=0),
+            sum(result[2] for _, result in results), failures)
 
 
 class Mailmig:
@@ -62,10 +65,10 @@ class Mailmig:
 
     def run_pass(self):
         env = dict(os.environ, BENCH_ADMIN_PASSWORD=servers.ADMIN_PASSWORD)
-        seconds, rss, status, error = timed([self.binary, "apply", "--auto-approve", "--quiet", self.plan],
-                                            env=env, cwd=self.folder)
+        seconds, rss, cpu, status, error = timed([self.binary, "apply", "--auto-approve", "--quiet", self.plan],
+                                                 env=env, cwd=self.folder)
         failures = [] if status == 0 else ["mailmig apply: exit %d: %s" % (status, " | ".join(error.splitlines()[-5:]))]
-        return seconds, rss, failures
+        return seconds, rss, cpu, failures
 
 
 def plan_text(users, source_port=None, target_port=None):
