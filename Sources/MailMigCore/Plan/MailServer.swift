@@ -8,6 +8,8 @@ public struct MailServer: Sendable, Hashable, Codable {
     public var connections: Int
     /// How to create a missing mailbox (target only).
     public var provision: Provisioning?
+    /// A command that prints every mailbox address of the server, one per line (source only; `mailmig discover`).
+    public var enumerate: [String]? = nil
     /// Where `source:` or `target:` was written.
     public var location: SourceLocation
 

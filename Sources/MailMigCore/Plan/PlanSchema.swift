@@ -91,6 +91,14 @@ public enum PlanSchema {
     "stages": {
       "$ref": "#/$defs/stages",
       "description": "Settings of the stages."
+    },
+    "dedupe": {
+      "enum": [
+        "none",
+        "target"
+      ],
+      "default": "none",
+      "description": "`target`: before copying a folder for the first time, look for copies already on the target (made by another tool) by Message-ID, size and internal date, and record them instead of copying them again. `none` (default): the ledger alone decides."
     }
   },
   "$defs": {
@@ -1160,6 +1168,17 @@ public enum PlanSchema {
           "maximum": 256,
           "description": "Upper bound of concurrent connections to this server. Default: `8`.",
           "default": 8
+        },
+        "enumerate": {
+          "$ref": "#/$defs/command",
+          "description": "A command that prints every mailbox address of the source, one per line (a bare name gets the plan's first domain), for `mailmig discover`. Run once, without placeholders. Default: none (discover looks at the plan's mailboxes only).",
+          "examples": [
+            [
+              "doveadm",
+              "user",
+              "*"
+            ]
+          ]
         }
       }
     },

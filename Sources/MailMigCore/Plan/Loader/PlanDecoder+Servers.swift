@@ -1,7 +1,7 @@
 extension PlanDecoder {
     /// Reads `source:` or `target:`.
     mutating func decodeServer(_ node: YAMLNode, path: String) -> MailServer? {
-        guard let fields = fields(node, path: path, allowed: ["imap", "login", "connections", "provision"]) else {
+        guard let fields = fields(node, path: path, allowed: ["imap", "login", "connections", "provision", "enumerate"]) else {
             return nil
         }
         let imap = required(fields, "imap").flatMap { decodeEndpoint($0, path: fields.path("imap")) }
@@ -18,8 +18,16 @@ extension PlanDecoder {
                 provision = decodeProvisioning(node, path: fields.path("provision"))
             }
         }
+        var enumerate: [String]?
+        if let node = fields["enumerate"] {
+            if path == "source" {
+                enumerate = decodeEnumerate(node, path: fields.path("enumerate"))
+            } else {
+                diagnostics.error(fields.keyLocation("enumerate"), "enumerate belongs to the source: it lists the mailboxes `mailmig discover` looks at")
+            }
+        }
         guard let imap, let login else { return nil }
-        return MailServer(imap: imap, login: login, connections: connections, provision: provision, location: node.location)
+        return MailServer(imap: imap, login: login, connections: connections, provision: provision, enumerate: enumerate, location: node.location)
     }
 
     private mutating func decodeEndpoint(_ node: YAMLNode, path: String) -> IMAPEndpoint? {
@@ -113,6 +121,21 @@ extension PlanDecoder {
         let create = required(fields, "create").flatMap { command($0, path: fields.path("create")) }
         guard let create else { return nil }
         return Provisioning(check: check, create: create)
+    }
+
+    /// `source.enumerate`: a program and its arguments, as words; no placeholders (it runs once, not per mailbox).
+    private mutating func decodeEnumerate(_ node: YAMLNode, path: String) -> [String]? {
+        guard let items = list(node, path: path) else { return nil }
+        guard !items.isEmpty else {
+            diagnostics.error(node.location, "\(path) must name a program and its arguments, e.g. [doveadm, user, \"*\"]")
+            return nil
+        }
+        var words: [String] = []
+        for (index, item) in items.enumerated() {
+            guard let word = nonEmptyString(item, path: "\(path)[\(index)]") else { return nil }
+            words.append(word)
+        }
+        return words
     }
 
     /// A command as a list of words, never a shell string, so addresses cannot inject shell syntax.

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The outcome of one mailbox's last verification, kept in the state.
+public struct MailboxVerdict: Sendable, Equatable, Codable {
+    /// When it was verified.
+    public var at: Date
+    /// Whether it passed.
+    public var passed: Bool
+    /// Whether bodies were compared.
+    public var deep: Bool
+    /// Differences found.
+    public var differences: Int
+}
+
+/// What the state keeps as resource `verification`: a `VerificationSummary` (which the cutover gate
+/// reads) extended with each mailbox's last verdict, so that verifying some mailboxes (`--target`)
+/// keeps the verdicts of the others.
+public struct VerificationRecord: Sendable, Equatable, Codable {
+    /// When the last verification ran.
+    public var at: Date
+    /// Domains with at least one mailbox whose last verification failed.
+    public var failedDomains: [String]
+    /// The last verdict per source address.
+    public var mailboxes: [String: MailboxVerdict]
+
+    /// The state address.
+    public static let address = "verification"
+    /// The resource kind.
+    public static let kind = "verification"
+
+    /// The record after `report`: its verdicts replace earlier ones of the same mailboxes.
+    public static func merging(_ report: VerificationReport, into previous: VerificationRecord?) -> VerificationRecord {
+        var verdicts = previous?.mailboxes ?? [:]
+        for mailbox in report.mailboxes {
+            switch mailbox.outcome {
+            case .passed, .failed:
+                verdicts[mailbox.source] = MailboxVerdict(at: report.at, passed: mailbox.outcome == .passed, deep: report.deep,
+                                                          differences: mailbox.differences)
+            case .notMigrated:
+                verdicts[mailbox.source] = nil
+            }
+        }
+        let failed = Set(verdicts.filter { !$0.value.passed }.compactMap { EmailAddress($0.key)?.domain }).sorted()
+        return VerificationRecord(at: report.at, failedDomains: failed, mailboxes: verdicts)
+    }
+}
+
+extension Verifier {
+    /// Stores the report as resource `verification`, merged with the verdicts of mailboxes not verified now.
+    @discardableResult
+    public func record(_ report: VerificationReport) throws -> VerificationRecord {
+        let previous = try store.resource(VerificationRecord.address).flatMap { try? $0.decode(VerificationRecord.self) }
+        let record = VerificationRecord.merging(report, into: previous)
+        try store.commit([try .put(VerificationRecord.address, kind: VerificationRecord.kind, record)])
+        return record
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+
+/// Prints a verification for people (one line per mailbox, then the differences per folder) or as JSON lines.
+public enum VerificationRenderer {
+    /// The human form.
+    public static func human(_ report: VerificationReport, palette: Palette) -> String {
+        var out = ""
+        for mailbox in report.mailboxes {
+            let stage = mailbox.stage.map { " (\($0.rawValue))" } ?? ""
+            let head = "\(mailbox.source) → \(mailbox.target)\(stage)"
+            switch mailbox.outcome {
+            case .notMigrated:
+                out += palette.dim("○ \(mailbox.source): not migrated yet, nothing to compare") + "\n"
+                continue
+            case .passed:
+                out += "\(palette.green("✓")) \(head): \(counts(mailbox))\n"
+            case .failed:
+                if let error = mailbox.error {
+                    out += "\(palette.red("✗")) \(head): could not be compared: \(error)\n"
+                    continue
+                }
+                let differences = mailbox.differences
+                out += "\(palette.red("✗")) \(head): \(counts(mailbox)), \(differences) difference\(differences == 1 ? "" : "s")\n"
+            }
+            out += details(mailbox, palette: palette)
+        }
+        out += "\n" + verdict(report, palette: palette) + "\n"
+        return out
+    }
+
+    /// `12/12 messages, 45.1 KiB in 6 folders`.
+    static func counts(_ mailbox: MailboxVerification) -> String {
+        let count = mailbox.folders.count
+        return "\(Formatting.count(mailbox.found))/\(Formatting.count(mailbox.expected)) messages, \(Formatting.bytes(mailbox.expectedBytes)) in \(count) folder\(count == 1 ? "" : "s")"
+    }
+
+    /// The lines under a mailbox: differences, then warnings, skipped messages and notes.
+    static func details(_ mailbox: MailboxVerification, palette: Palette) -> String {
+        var out = ""
+        for folder in mailbox.folders {
+            let name = folder.source == folder.target ? folder.source : "\(folder.source) → \(folder.target)"
+            var lines: [String] = []
+            if !folder.targetExists, folder.expected > 0 {
+                lines.append("the target folder \(folder.target) does not exist")
+            }
+            if folder.found != folder.expected || folder.foundBytes != folder.expectedBytes {
+                lines.append("counts: \(folder.expected) expected (\(folder.expectedBytes) bytes), \(folder.found) found (\(folder.foundBytes) bytes)")
+            }
+            if !folder.messageIDsMatch, folder.missing.isEmpty { lines.append("the Message-IDs on the target are not those of the source") }
+            lines += folder.missing.map { "missing on the target: \(describe($0))" }
+            lines += folder.flagMismatches.map { "flags differ: \(describe($0.message)): source \($0.source), target \($0.target)" }
+            lines += folder.dateMismatches.map { "internal date differs: \(describe($0.message)): source \($0.source), target \($0.target)" }
+            lines += folder.sizeMismatches.map { "size differs: \(describe($0.message)): source \($0.source) bytes, target \($0.target) bytes" }
+            lines += folder.bodyMismatches.map { "body differs (SHA-256): \(describe($0.message)): source \($0.source.prefix(16))…, target \($0.target.prefix(16))…" }
+            for line in lines { out += "    \(palette.red(name)): \(line)\n" }
+            for extra in folder.extra {
+                out += "    \(palette.yellow(name)): warning: on the target but not copied by mailmig: \(describe(extra))\n"
+            }
+            for skip in folder.skipped {
+                out += "    \(name): skipped on purpose: \(describe(skip.message)): \(skip.reason)\n"
+            }
+            if folder.notCopiedYet > 0 {
+                out += palette.dim("    \(name): \(folder.notCopiedYet) message\(folder.notCopiedYet == 1 ? "" : "s") arrived after the last pass; the next pass copies them") + "\n"
+            }
+            if folder.flagsNotCarriedYet > 0 {
+                out += palette.dim("    \(name): \(folder.flagsNotCarriedYet) flag change\(folder.flagsNotCarriedYet == 1 ? "" : "s") on the source after the last pass; the next pass carries them") + "\n"
+            }
+            if folder.deletedOnSource > 0 {
+                out += palette.dim("    \(name): \(folder.deletedOnSource) message\(folder.deletedOnSource == 1 ? " was" : "s were") deleted on the source after copying (still on the target)") + "\n"
+            }
+        }
+        return out
+    }
+
+    /// `source UID 3, target UID 7, <id@host>, 1,234 bytes, 01-Jan-2024 10:00:00 +0000`.
+    static func describe(_ message: MessageReference) -> String {
+        var parts: [String] = []
+        if let uid = message.sourceUID { parts.append("source UID \(uid)") }
+        if let uid = message.targetUID { parts.append("target UID \(uid)") }
+        parts.append(message.messageID.map { "Message-ID \($0)" } ?? "no Message-ID")
+        parts.append("\(Formatting.count(message.size)) bytes")
+        if let date = message.internalDate { parts.append(date) }
+        return parts.joined(separator: ", ")
+    }
+
+    /// The last line.
+    static func verdict(_ report: VerificationReport, palette: Palette) -> String {
+        let verified = report.mailboxes.filter { $0.outcome != .notMigrated }
+        let failed = verified.filter { $0.outcome == .failed }
+        let kind = report.deep ? "Deep verification (SHA-256 of every body)" : "Verification"
+        if verified.isEmpty { return "Nothing to verify: no mailbox has been migrated yet." }
+        if failed.isEmpty {
+            return palette.green("\(kind) passed: \(verified.count) mailbox\(verified.count == 1 ? "" : "es") consistent.")
+        }
+        let domains = report.failedDomains.joined(separator: ", ")
+        return palette.red("\(kind) failed: \(failed.count) of \(verified.count) mailbox\(verified.count == 1 ? "" : "es") differ; the cutover of \(domains) is held back until verify passes.")
+    }
+
+    /// One JSON object per line: a `verify-mailbox` line per mailbox, then a `verify-summary` line.
+    public static func jsonLines(_ report: VerificationReport) -> String {
+        var out = ""
+        for mailbox in report.mailboxes {
+            out += JSONOutput.line(type: "verify-mailbox", VerifyMailboxLine(mailbox)) + "\n"
+        }
+        let summary = VerifySummaryLine(at: report.at, deep: report.deep, passed: report.passed, failedDomains: report.failedDomains,
+                                        verified: report.mailboxes.filter { $0.outcome != .notMigrated }.count,
+                                        failed: report.mailboxes.filter { $0.outcome == .failed }.count)
+        out += JSONOutput.line(type: "verify-summary", summary) + "\n"
+        return out
+    }
+}
+
+/// A mailbox as a JSON line, with its totals.
+struct VerifyMailboxLine: Encodable {
+    var source: String
+    var target: String
+    var stage: Stage?
+    var outcome: MailboxVerification.Outcome
+    var error: String?
+    var expected: Int
+    var expectedBytes: Int64
+    var found: Int
+    var differences: Int
+    var folders: [FolderVerification]
+
+    init(_ mailbox: MailboxVerification) {
+        source = mailbox.source
+        target = mailbox.target
+        stage = mailbox.stage
+        outcome = mailbox.outcome
+        error = mailbox.error
+        expected = mailbox.expected
+        expectedBytes = mailbox.expectedBytes
+        found = mailbox.found
+        differences = mailbox.differences
+        folders = mailbox.folders
+    }
+}
+
+/// The last JSON line of a verification.
+struct VerifySummaryLine: Encodable {
+    var at: Date
+    var deep: Bool
+    var passed: Bool
+    var failedDomains: [String]
+    var verified: Int
+    var failed: Int
+}
+
+/// Encodes a value as one JSON line with `type` and `version` next to its own keys.
+enum JSONOutput {
+    private struct Line<Value: Encodable>: Encodable {
+        var type: String
+        var value: Value
+
+        enum Keys: String, CodingKey { case type, version }
+
+        func encode(to encoder: any Encoder) throws {
+            try value.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(type, forKey: .type)
+            try container.encode(JSONLine.version, forKey: .version)
+        }
+    }
+
+    /// `{"type":…,"version":1,…}` with snake_case keys and ISO 8601 dates.
+    static func line<Value: Encodable>(type: String, _ value: Value) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        guard let data = try? encoder.encode(Line(type: type, value: value)) else {
+            return "{\"type\":\"error\",\"version\":\(JSONLine.version)}"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// What `mailmig verify` found: one result per mailbox of the plan.
+public struct VerificationReport: Sendable, Equatable, Codable {
+    /// When the verification ran.
+    public var at: Date
+    /// Whether bodies were compared by SHA-256 (`--deep`).
+    public var deep: Bool
+    /// The mailboxes, in plan order.
+    public var mailboxes: [MailboxVerification]
+
+    /// Creates a report.
+    public init(at: Date, deep: Bool, mailboxes: [MailboxVerification]) {
+        self.at = at
+        self.deep = deep
+        self.mailboxes = mailboxes
+    }
+
+    /// Whether every verified mailbox is consistent (mailboxes not migrated yet do not count).
+    public var passed: Bool { mailboxes.allSatisfy { $0.outcome != .failed } }
+
+    /// Source domains with at least one mailbox that did not verify.
+    public var failedDomains: [String] {
+        Set(mailboxes.filter { $0.outcome == .failed }.compactMap { EmailAddress($0.source)?.domain }).sorted()
+    }
+}
+
+/// The result for one mailbox.
+public struct MailboxVerification: Sendable, Equatable, Codable {
+    /// How the mailbox came out.
+    public enum Outcome: String, Sendable, Codable {
+        /// Everything that must match matches.
+        case passed
+        /// At least one difference, or the servers could not be read.
+        case failed
+        /// No pass has copied mail yet, so there is nothing to compare.
+        case notMigrated = "not-migrated"
+    }
+
+    /// The source address.
+    public var source: String
+    /// The target address.
+    public var target: String
+    /// The last stage whose pass completed, if any.
+    public var stage: Stage?
+    /// The outcome.
+    public var outcome: Outcome
+    /// Why the mailbox could not be compared (a failed login, a server error), with server and folder.
+    public var error: String?
+    /// The folders compared, in source order.
+    public var folders: [FolderVerification]
+
+    /// Creates a result.
+    public init(source: String, target: String, stage: Stage?, outcome: Outcome, error: String? = nil, folders: [FolderVerification] = []) {
+        self.source = source
+        self.target = target
+        self.stage = stage
+        self.outcome = outcome
+        self.error = error
+        self.folders = folders
+    }
+
+    /// Messages that must be on the target, over all folders.
+    public var expected: Int { folders.reduce(0) { $0 + $1.expected } }
+    /// Of those, messages found on the target.
+    public var found: Int { folders.reduce(0) { $0 + $1.found } }
+    /// Bytes that must be on the target.
+    public var expectedBytes: Int64 { folders.reduce(0) { $0 + $1.expectedBytes } }
+    /// Differences that fail the verification, over all folders.
+    public var differences: Int { folders.reduce(0) { $0 + $1.differences } }
+}
+
+/// One message as a verification names it: by UID on each side, Message-ID, size and date.
+public struct MessageReference: Sendable, Equatable, Codable {
+    /// The source UID, when the message is on the source.
+    public var sourceUID: UInt32?
+    /// The target UID, when the message is on the target.
+    public var targetUID: UInt32?
+    /// The Message-ID, when known.
+    public var messageID: String?
+    /// Size in bytes.
+    public var size: Int
+    /// INTERNALDATE as the server sent it.
+    public var internalDate: String?
+
+    /// Creates a reference.
+    public init(sourceUID: UInt32?, targetUID: UInt32?, messageID: String?, size: Int, internalDate: String?) {
+        self.sourceUID = sourceUID
+        self.targetUID = targetUID
+        self.messageID = messageID
+        self.size = size
+        self.internalDate = internalDate
+    }
+}
+
+/// A value that differs between the two copies of one message.
+public struct ValueMismatch: Sendable, Equatable, Codable {
+    /// The message.
+    public var message: MessageReference
+    /// The source's value (flags space-separated, a date, a size or a SHA-256).
+    public var source: String
+    /// The target's value.
+    public var target: String
+
+    /// Creates a mismatch.
+    public init(message: MessageReference, source: String, target: String) {
+        self.message = message
+        self.source = source
+        self.target = target
+    }
+}
+
+/// A message not copied on purpose, with the reason recorded when it was skipped.
+public struct SkippedReference: Sendable, Equatable, Codable {
+    /// The message.
+    public var message: MessageReference
+    /// Why it was skipped.
+    public var reason: String
+}
+
+/// The comparison of one source folder with the target folder it maps to.
+public struct FolderVerification: Sendable, Equatable, Codable {
+    /// The source folder, plan form.
+    public var source: String
+    /// The target folder, plan form.
+    public var target: String
+    /// Whether the target folder exists.
+    public var targetExists: Bool
+    /// Messages that must be on the target.
+    public var expected: Int
+    /// Their bytes (sum of source sizes).
+    public var expectedBytes: Int64
+    /// Of those, messages found on the target.
+    public var found: Int
+    /// Bytes of the messages found (sum of target sizes).
+    public var foundBytes: Int64
+    /// Whether the Message-IDs of the expected messages and of those found are the same multiset.
+    public var messageIDsMatch: Bool
+    /// Expected messages not on the target.
+    public var missing: [MessageReference]
+    /// Messages on the target that mailmig did not copy there (a warning, not a failure).
+    public var extra: [MessageReference]
+    /// Flags (without `\Recent`) that differ.
+    public var flagMismatches: [ValueMismatch]
+    /// Internal dates that differ.
+    public var dateMismatches: [ValueMismatch]
+    /// Sizes that differ.
+    public var sizeMismatches: [ValueMismatch]
+    /// Bodies whose SHA-256 differs (`--deep` only).
+    public var bodyMismatches: [ValueMismatch]
+    /// Messages skipped on purpose (listed, not failures).
+    public var skipped: [SkippedReference]
+    /// Source messages that arrived after the last pass of this folder; the next pass copies them.
+    public var notCopiedYet: Int
+    /// Messages whose flags changed on the source after the last pass; the next pass carries them.
+    public var flagsNotCarriedYet: Int
+    /// Messages copied by mailmig and since deleted on the source (still on the target).
+    public var deletedOnSource: Int
+
+    /// Creates an empty comparison.
+    public init(source: String, target: String, targetExists: Bool) {
+        self.source = source
+        self.target = target
+        self.targetExists = targetExists
+        expected = 0
+        expectedBytes = 0
+        found = 0
+        foundBytes = 0
+        messageIDsMatch = true
+        missing = []
+        extra = []
+        flagMismatches = []
+        dateMismatches = []
+        sizeMismatches = []
+        bodyMismatches = []
+        skipped = []
+        notCopiedYet = 0
+        flagsNotCarriedYet = 0
+        deletedOnSource = 0
+    }
+
+    /// Differences that fail the verification.
+    public var differences: Int {
+        missing.count + flagMismatches.count + dateMismatches.count + sizeMismatches.count + bodyMismatches.count
+    }
+
+    /// Whether nothing differs.
+    public var passed: Bool { differences == 0 }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import MailMigIMAP
+
+/// Compares every migrated mailbox of a plan on both servers, folder by folder (`mailmig verify`).
+///
+/// Folders are mapped with `FolderMapper` exactly as the copier maps them. Per folder the counts,
+/// the Message-ID multiset, the size sums, the flags and the internal dates are compared; with
+/// `deep` also the SHA-256 of every body, streamed one message at a time. A mailbox still at presync
+/// is compared only on what presync copied.
+public struct Verifier: Sendable {
+    /// The plan and the connections to both sides.
+    public let context: MailContext
+    /// The state with the ledger.
+    public let store: StateStore
+    /// Whether to compare bodies too.
+    public var deep: Bool
+    /// Which mailboxes to verify (`--target`); empty verifies all.
+    public var filter: ResourceFilter
+
+    /// Creates a verifier.
+    public init(context: MailContext, store: StateStore, deep: Bool = false, filter: ResourceFilter = ResourceFilter()) {
+        self.context = context
+        self.store = store
+        self.deep = deep
+        self.filter = filter
+    }
+
+    /// Verifies the plan's mailboxes; a mailbox whose servers cannot be read is reported failed, not thrown.
+    public func run(now: Date = Date()) async throws -> VerificationReport {
+        var results: [MailboxVerification] = []
+        for mailbox in context.plan.mailboxes where filter.keeps(MailboxRecord.address(mailbox.source.description)) {
+            let source = mailbox.source.description
+            let record = try store.resource(MailboxRecord.address(source)).flatMap { try? $0.decode(MailboxRecord.self) }
+            guard let record, let stage = record.reached, stage > .prepare else {
+                results.append(MailboxVerification(source: source, target: mailbox.target.description, stage: record?.reached, outcome: .notMigrated))
+                continue
+            }
+            results.append(await verify(mailbox, stage: stage))
+        }
+        return VerificationReport(at: now, deep: deep, mailboxes: results)
+    }
+
+    /// Verifies one mailbox.
+    func verify(_ mailbox: MailboxMapping, stage: Stage) async -> MailboxVerification {
+        let source = mailbox.source.description
+        do {
+            let folders = try await context.source.withSession(for: mailbox) { src in
+                try await context.target.withSession(for: mailbox) { dst in
+                    try await compareFolders(mailbox, onlyLedger: stage < .sync, src: src, dst: dst)
+                }
+            }
+            return MailboxVerification(source: source, target: mailbox.target.description, stage: stage,
+                                       outcome: folders.allSatisfy(\.passed) ? .passed : .failed, folders: folders)
+        } catch {
+            return MailboxVerification(source: source, target: mailbox.target.description, stage: stage, outcome: .failed, error: "\(error)")
+        }
+    }
+
+    /// Maps the folders and compares each target folder with the source folders that go there.
+    func compareFolders(_ mailbox: MailboxMapping, onlyLedger: Bool, src: MailSession, dst: MailSession) async throws -> [FolderVerification] {
+        let id = mailbox.source.description
+        let sourceFolders = try await src.folders()
+        let targetFolders = try await dst.folders()
+        let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
+                                          rules: context.plan.folders, targetDelimiter: dst.delimiter)
+        let existing = Set(targetFolders.filter(\.listing.selectable).map(\.listing.path))
+        let ledger = try store.ledger(mailbox: id)
+        let skipped = try store.skipped(mailbox: id)
+        var order: [String] = []
+        var groups: [String: [FolderMapping]] = [:]
+        for mapping in folderPlan.mappings {
+            if groups[mapping.target] == nil { order.append(mapping.target) }
+            groups[mapping.target, default: []].append(mapping)
+        }
+        var byTarget: [String: [FolderVerification]] = [:]
+        for target in order {
+            var inputs: [SourceFolderInput] = []
+            for mapping in groups[target] ?? [] {
+                inputs.append(try await readSource(mapping, mailbox: id, ledger: ledger, skipped: skipped, onlyLedger: onlyLedger, src: src))
+            }
+            let folder = groups[target]?.first?.source ?? target
+            var targetInput = TargetFolderInput(path: target, exists: existing.contains(target), uidValidity: nil, messages: [])
+            if targetInput.exists {
+                targetInput = try await readTarget(target, folder: folder, mailbox: id, sources: inputs, dst: dst)
+            }
+            var (folders, pairs) = FolderComparison.compare(sources: inputs, target: targetInput)
+            if deep, !pairs.isEmpty {
+                let mismatches = try await compareBodies(pairs, target: target, mailbox: id, src: src, dst: dst)
+                for index in folders.indices { folders[index].bodyMismatches = mismatches[folders[index].source] ?? [] }
+            }
+            byTarget[target] = folders
+        }
+        // INBOX first, then by name.
+        var result: [FolderVerification] = []
+        for mapping in folderPlan.mappings {
+            if let found = byTarget[mapping.target]?.first(where: { $0.source == mapping.source }) { result.append(found) }
+        }
+        return result.sorted { left, right in
+            let (a, b) = (left.source.uppercased() == "INBOX", right.source.uppercased() == "INBOX")
+            return a != b ? a : left.source < right.source
+        }
+    }
+
+    /// Lists a source folder and what the state knows about it; reads the Message-IDs the ledger lacks.
+    func readSource(_ mapping: FolderMapping, mailbox: String, ledger: [LedgerEntry], skipped: [SkippedMessage], onlyLedger: Bool,
+                    src: MailSession) async throws -> SourceFolderInput {
+        try await wrap(src, mailbox: mailbox, folder: mapping.source) {
+            let selected = try await src.client.examine(src.serverName(mapping.source))
+            let validity = selected.uidValidity
+            let listed = selected.exists > 0 ? try await src.client.fetchMetadata(.all) : []
+            var messages = listed.map(Self.facts)
+            let record = try store.resource(FolderRecord.address(mailbox: mailbox, folder: mapping.source)).flatMap { try? $0.decode(FolderRecord.self) }
+            var syncedBelow: UInt32?
+            if let record, record.uidValidity == validity, record.stage >= .sync { syncedBelow = record.uidNext }
+            var input = SourceFolderInput(mapping: mapping, messages: messages,
+                                          ledger: ledger.filter { $0.folder == mapping.source && $0.uidValidity == validity },
+                                          skipped: skipped.filter { $0.folder == mapping.source && $0.uidValidity == validity },
+                                          syncedBelow: syncedBelow, onlyLedger: onlyLedger)
+            let unrecorded = FolderComparison.unrecordedExpected(input)
+            if !unrecorded.isEmpty {
+                let ids = try await Self.messageIDs(of: unrecorded, client: src.client)
+                for index in messages.indices { if let found = ids[messages[index].uid] { messages[index].messageID = found } }
+                input.messages = messages
+            }
+            return input
+        }
+    }
+
+    /// Lists a target folder; reads the Message-IDs of messages the ledger does not account for.
+    func readTarget(_ path: String, folder: String, mailbox: String, sources: [SourceFolderInput], dst: MailSession) async throws -> TargetFolderInput {
+        try await wrap(dst, mailbox: mailbox, folder: folder) {
+            let selected = try await dst.client.examine(dst.serverName(path))
+            let listed = selected.exists > 0 ? try await dst.client.fetchMetadata(.all) : []
+            var input = TargetFolderInput(path: path, exists: true, uidValidity: selected.uidValidity, messages: listed.map(Self.facts))
+            let claimed = FolderComparison.ledgerClaims(sources: sources, target: input)
+            let others = input.messages.map(\.uid).filter { !claimed.contains($0) }
+            if !others.isEmpty {
+                let ids = try await Self.messageIDs(of: others, client: dst.client)
+                for index in input.messages.indices { if let found = ids[input.messages[index].uid] { input.messages[index].messageID = found } }
+            }
+            return input
+        }
+    }
+
+    /// The Message-IDs of messages of the selected folder, read from their bodies one at a time.
+    static func messageIDs(of uids: [UInt32], client: IMAPClient) async throws -> [UInt32: String] {
+        var result: [UInt32: String] = [:]
+        for try await message in try await client.fetch(UIDSet(uids), body: true) {
+            if let body = message.body, let id = MessageHeaders.messageID(in: body) { result[message.uid] = id }
+        }
+        return result
+    }
+
+    /// The facts of a fetched message (no Message-ID yet).
+    static func facts(_ message: FetchedMessage) -> MessageFacts {
+        MessageFacts(uid: message.uid, messageID: nil, size: message.size ?? message.body?.count ?? 0,
+                     internalDate: message.internalDate?.description, flags: Array(message.flags))
+    }
+
+    /// Runs `body`, naming side, server, mailbox and folder in any error.
+    func wrap<T: Sendable>(_ session: MailSession, mailbox: String, folder: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            let server = session.side == .source ? context.source.server.imap.host : context.target.server.imap.host
+            throw MailError(error, side: session.side, server: server, mailbox: mailbox, folder: folder)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import MailMigCore
+
+extension MailMig {
+    /// `mailmig verify`: are the migrated mailboxes the same on both sides?
+    struct VerifyCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Compare every migrated mailbox on source and target, folder by folder; exit 1 on any difference.",
+            discussion: """
+                Per folder: counts, Message-IDs, size sums, flags (without \\Recent) and internal dates; with --deep
+                also the SHA-256 of every body. Messages skipped on purpose are listed, messages on the target that
+                mailmig did not copy are warnings, mail that arrived after the last pass is noted. The result is
+                recorded: the cutover of a domain waits while its last verification failed.
+                """
+        )
+
+        @OptionGroup var planFile: PlanFileOptions
+        @OptionGroup var style: OutputStyleOptions
+        @OptionGroup var lock: LockOptions
+
+        @Flag(help: "Also fetch every body on both sides and compare SHA-256 (slow: reads all mail once more).")
+        var deep = false
+
+        @Flag(help: "Print one JSON object per line (versioned, stable).")
+        var json = false
+
+        @Option(name: .customLong("target"), help: "Only verify this mailbox (mailbox.ADDRESS or the address; repeatable).")
+        var targets: [String] = []
+
+        func run() async throws {
+            let palette = style.resolve()
+            let passed: Bool = try await failing {
+                let workspace = try planFile.loadWorkspace(palette: palette, printWarnings: !json)
+                let held = try workspace.lock(operation: "verify", timeout: lock.lockTimeout)
+                defer { held.release() }
+                let store = try workspace.openState()
+                let filter = ResourceFilter(targets: targets.map { $0.hasPrefix("mailbox.") ? $0 : MailboxRecord.address($0) })
+                let verifier = Verifier(context: workspace.mail, store: store, deep: deep, filter: filter)
+                let report = try await verifier.run()
+                try verifier.record(report)
+                print(json ? VerificationRenderer.jsonLines(report) : VerificationRenderer.human(report, palette: palette), terminator: "")
+                return report.passed
+            }
+            if !passed { throw ExitCode(1) }
+        }
+    }
+}
