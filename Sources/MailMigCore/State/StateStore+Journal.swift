@@ -127,7 +127,10 @@ extension StateStore {
     /// Marks applies still `running` as interrupted: their process is gone, since we hold the lock.
     public func markInterruptedApplies() throws(StateError) {
         try write { db in
-            try db.execute(sql: "UPDATE applies SET status = 'interrupted', finished_at = ? WHERE status = 'running'", arguments: [Date()])
+            // Its steps may have committed changes: record the serial it reached, so rollback can undo them.
+            let serial = try Int(String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'serial'") ?? "0") ?? 0
+            try db.execute(sql: "UPDATE applies SET status = 'interrupted', finished_at = ?, serial_after = ? WHERE status = 'running'",
+                           arguments: [Date(), serial])
         }
     }
 }

@@ -35,12 +35,14 @@ extension StateStore {
         guard !changes.isEmpty else { return current }
         let serial = current + 1
         let now = Date()
+        var changed = false
         for change in changes {
             let before = try Row.fetchOne(db, sql: "SELECT kind, attributes FROM resources WHERE address = ?", arguments: [change.address])
             let beforeData: Data? = before?["attributes"]
             switch change {
             case .put(let address, let kind, let attributes):
                 if beforeData == attributes { continue }
+                changed = true
                 try db.execute(sql: """
                     INSERT INTO resources (address, kind, attributes, serial, updated_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(address) DO UPDATE SET kind = excluded.kind, attributes = excluded.attributes,
@@ -50,11 +52,14 @@ extension StateStore {
                                arguments: [serial, address, kind, beforeData, attributes, applyID, now])
             case .remove(let address):
                 guard let before else { continue }
+                changed = true
                 try db.execute(sql: "DELETE FROM resources WHERE address = ?", arguments: [address])
                 try db.execute(sql: "INSERT INTO history (serial, address, kind, action, before, after, apply_id, at) VALUES (?, ?, ?, 'remove', ?, NULL, ?, ?)",
                                arguments: [serial, address, before["kind"] as String, beforeData, applyID, now])
             }
         }
+        // A write that changes nothing is not a change: the serial (and saved plans made from it) stay valid.
+        guard changed else { return current }
         try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: ["\(serial)"])
         return serial
     }

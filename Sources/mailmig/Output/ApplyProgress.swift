@@ -26,7 +26,7 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
         lock.lock()
         defer { lock.unlock() }
         if total.count == 0 { started = Date() }
-        print("  \(palette.symbol(step.action)) \(step.address): \(step.reason)…")
+        emit("  \(palette.symbol(step.action)) \(step.address): \(step.reason)…")
     }
 
     func stepFinished(_ step: PlannedStep, _ outcome: ApplyReport.Outcome) {
@@ -38,8 +38,8 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
             detail = ": \(Formatting.count(copied.count)) message\(copied.count == 1 ? "" : "s") (\(Formatting.bytes(copied.bytes))) copied"
         }
         switch outcome {
-        case .done: print("  \(palette.green("✓")) \(step.address)\(detail)")
-        case .failed(let message): print("  \(palette.red("✗")) \(step.address): \(message)")
+        case .done: emit("  \(palette.green("✓")) \(step.address)\(detail)")
+        case .failed(let message): emit("  \(palette.red("✗")) \(step.address): \(message)")
         case .notStarted: break
         }
     }
@@ -54,8 +54,14 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
         lastPrint = Date()
         let seconds = max(0.001, Date().timeIntervalSince(started))
         let rate = Double(total.bytes) / seconds
-        print("    … \(Formatting.count(total.count)) messages, \(Formatting.bytes(total.bytes)) copied "
+        emit("    … \(Formatting.count(total.count)) messages, \(Formatting.bytes(total.bytes)) copied "
               + "(\(String(format: "%.0f", Double(total.count) / seconds)) msg/s, \(Formatting.bytes(Int64(rate)))/s)")
+    }
+
+    /// Prints a line and flushes it, so progress reaches a pipe or a log file as it happens.
+    private func emit(_ line: String) {
+        print(line)
+        fflush(nil)
     }
 
     /// `72 messages (2.9 MiB) copied in 1.2 s (60 msg/s, 2.4 MiB/s)`, or nil when no mail moved.
