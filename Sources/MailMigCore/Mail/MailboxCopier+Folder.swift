@@ -62,40 +62,60 @@ extension MailboxCopier {
         guard !wanted.isEmpty else { return }
         let targetName = dst.serverName(mapping.target)
         let binary = await dst.client.supports("BINARY")
+        let stream = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetch(UIDSet(wanted), body: true) }
+        // Reading the next chunk from the source overlaps with appending the current one to the target.
+        let queue = ChunkQueue<[FetchedMessage]>(capacity: 2)
+        let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
+        do {
+            while let chunk = try await queue.next() {
+                try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, targetName: targetName, dst: dst, result: &result)
+            }
+        } catch {
+            await queue.close()
+            _ = try? await reader.value
+            if let mail = error as? MailError { throw mail }
+            throw MailError(error, side: .source, server: source.server.imap.host, mailbox: mailboxID, folder: mapping.source)
+        }
+        result.skipped += try await reader.value
+    }
+
+    /// Reads the fetch stream into chunks; skips (and records) messages the target cannot take unaltered.
+    /// Returns how many it skipped.
+    private func readChunks(_ stream: FetchStream, into queue: ChunkQueue<[FetchedMessage]>, folder: String, uidValidity: UInt32,
+                            binary: Bool) async throws -> Int {
+        var skipped = 0
         var chunk: [FetchedMessage] = []
         var chunkBytes = 0
-        let stream = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetch(UIDSet(wanted), body: true) }
         do {
             for try await message in stream {
                 guard let body = message.body else {
-                    throw MailError(side: .source, server: source.server.imap.host, mailbox: mailboxID, folder: mapping.source,
+                    throw MailError(side: .source, server: source.server.imap.host, mailbox: mailboxID, folder: folder,
                                     reason: "the server sent no body for UID \(message.uid)")
                 }
                 if !binary, body.contains(0) {
-                    let skip = SkippedMessage(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
-                                              size: body.count, internalDate: message.internalDate?.description,
-                                              messageID: MessageHeaders.messageID(in: body),
-                                              reason: "contains NUL bytes and the target does not offer BINARY, so it cannot be appended unaltered")
-                    try store.recordSkipped([skip])
-                    result.skipped += 1
+                    try store.recordSkipped([SkippedMessage(
+                        mailbox: mailboxID, folder: folder, uidValidity: uidValidity, uid: message.uid, size: body.count,
+                        internalDate: message.internalDate?.description, messageID: MessageHeaders.messageID(in: body),
+                        reason: "contains NUL bytes and the target does not offer BINARY, so it cannot be appended unaltered")])
+                    skipped += 1
                     continue
                 }
                 chunk.append(message)
                 chunkBytes += body.count
                 if chunk.count >= Self.chunkMessages || chunkBytes >= Self.chunkBytes {
-                    try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, targetName: targetName, dst: dst, result: &result)
+                    guard await queue.send(chunk) else { return skipped }
                     chunk.removeAll(keepingCapacity: true)
                     chunkBytes = 0
                 }
             }
-        } catch let error as MailError {
-            throw error
+            if !chunk.isEmpty { _ = await queue.send(chunk) }
+            await queue.finish()
         } catch {
-            throw MailError(error, side: .source, server: source.server.imap.host, mailbox: mailboxID, folder: mapping.source)
+            let wrapped = (error as? MailError) ?? MailError(error, side: .source, server: source.server.imap.host, mailbox: mailboxID, folder: folder)
+            await queue.finish(throwing: wrapped)
+            throw wrapped
         }
-        if !chunk.isEmpty {
-            try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, targetName: targetName, dst: dst, result: &result)
-        }
+        return skipped
     }
 
     /// Records a chunk as pending, appends it, and commits what the target confirmed to the ledger.
@@ -114,7 +134,7 @@ extension MailboxCopier {
         }
         try store.recordPendingCopies(entries)
         faults.pass("mail-pending")
-        let outcomes = await dst.client.appendEach(messages, to: targetName)
+        let outcomes = try await append(messages, to: targetName, dst: dst, folder: mapping.source)
         var confirmed: [LedgerEntry] = []
         var refused: [SkippedMessage] = []
         var fatal: MailError?
@@ -148,5 +168,21 @@ extension MailboxCopier {
         result.skipped += refused.count
         progress?.copied(mailbox: mailboxID, count: confirmed.count, bytes: bytes)
         if let fatal { throw fatal }
+    }
+
+    /// Appends a chunk: one MULTIAPPEND where the target offers it (one transaction on the server), or
+    /// pipelined APPENDs. MULTIAPPEND is all or nothing, so when the server refuses it, nothing was stored
+    /// and the chunk is sent again message by message to find out which one it refuses.
+    private func append(_ messages: [AppendMessage], to targetName: String, dst: MailSession, folder: String) async throws -> [Result<AppendResult, IMAPError>] {
+        guard messages.count > 1, await dst.client.supports("MULTIAPPEND") else {
+            return await dst.client.appendEach(messages, to: targetName)
+        }
+        do {
+            return try await dst.client.multiAppend(messages, to: targetName).map { .success($0) }
+        } catch IMAPError.no {
+            return await dst.client.appendEach(messages, to: targetName)
+        } catch {
+            throw MailError(error, side: .target, server: target.server.imap.host, mailbox: mailboxID, folder: folder)
+        }
     }
 }
