@@ -45,6 +45,11 @@ public actor IMAPClient {
         self.logger = logger
     }
 
+    deinit {
+        // A client dropped without LOGOUT must not keep its socket open.
+        channel.close(promise: nil)
+    }
+
     var server: String { configuration.label }
 
     /// Bytes read from the server so far (after TLS decryption).
@@ -208,9 +213,18 @@ public actor IMAPClient {
             throw error
         } catch {
             remove(entry)
-            throw IMAPError.connectionLost(server: server, detail: "\(error)")
+            throw await causeOfWriteFailure(error)
         }
         return entry
+    }
+
+    /// A failed write usually means the connection is gone; the reader then reports why (e.g. a
+    /// failed TLS handshake after STARTTLS), which says more than "I/O on closed channel".
+    private func causeOfWriteFailure(_ error: any Error) async -> IMAPError {
+        for _ in 0..<20 where failure == nil {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        return failure ?? .connectionLost(server: server, detail: "\(error)")
     }
 
     /// Sends raw bytes outside a command (AUTHENTICATE responses); the send lock must be held by the caller's command.
@@ -222,7 +236,7 @@ public actor IMAPClient {
         do {
             try await writer.write(buffer)
         } catch {
-            throw IMAPError.connectionLost(server: server, detail: "\(error)")
+            throw await causeOfWriteFailure(error)
         }
     }
 
