@@ -32,8 +32,9 @@ func report(_ label: String, count: Int, bytes: Int, duration: Duration) {
     let time = seconds(duration)
     let rate = Double(count) / time
     let megabytes = Double(bytes) / 1_048_576 / time
-    print(String(format: "%-34@ %6d msgs %9.1f MB %8.2f s %9.0f msg/s %8.1f MB/s",
-                 label as NSString, count, Double(bytes) / 1_048_576, time, rate, megabytes))
+    let padded = label.padding(toLength: 32, withPad: " ", startingAt: 0)
+    print(padded + String(format: "%6d msgs %8.1f MB %7.2f s %8.0f msg/s %7.1f MB/s",
+                          count, Double(bytes) / 1_048_576, time, rate, megabytes))
 }
 
 func run() async throws {
@@ -69,6 +70,20 @@ func run() async throws {
             offset += slice.count
         }
         report("APPEND pipelined, \(size) B", count: messages, bytes: totalBytes, duration: clock.now - appendStart)
+
+        if await client.supports("MULTIAPPEND") {
+            let multiFolder = folder + "-multi"
+            try await client.create(multiFolder)
+            let multiStart = clock.now
+            var position = 0
+            while position < payloads.count {
+                let slice = Array(payloads[position..<min(payloads.count, position + batch)])
+                _ = try await client.multiAppend(slice, to: multiFolder)
+                position += slice.count
+            }
+            report("MULTIAPPEND, \(size) B", count: messages, bytes: totalBytes, duration: clock.now - multiStart)
+            try await client.delete(multiFolder)
+        }
 
         try await client.examine(folder)
         let received = await client.bytesReceived

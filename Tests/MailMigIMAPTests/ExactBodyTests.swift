@@ -82,3 +82,28 @@ struct FetchQueueTests {
         #expect(await producer.value)
     }
 }
+
+@Suite("FETCH results split over several responses")
+struct SplitFetchTests {
+    @Test func itemsOfOneMessageAreAssembled() async throws {
+        let server = try await ScriptedServer.start()
+        try await server.login(capabilities: "IMAP4rev1 LITERAL+")
+        try await server.selectInbox(tag: "M2")
+        let stream = try await server.client.fetch(.range(5, 6))
+        _ = try await server.received()
+        try await server.send(
+            "* 1 FETCH (UID 5 FLAGS (\\Draft))",                       // an older flag update first
+            "* 1 FETCH (UID 5 FLAGS (\\Seen) RFC822.SIZE 2)",
+            "* 1 FETCH (UID 5 INTERNALDATE \"01-Feb-2020 10:00:00 +0100\" BODY[] {2}\r\nhi)",
+            "* 2 FETCH (UID 6 FLAGS () INTERNALDATE \"01-Feb-2020 10:00:00 +0100\" RFC822.SIZE 0 BODY[] \"\")",
+            "* 2 FETCH (UID 6 FLAGS (\\Deleted))",                     // update after delivery: not a result
+            "* 3 FETCH (UID 7 FLAGS () INTERNALDATE \"01-Feb-2020 10:00:00 +0100\" RFC822.SIZE 0 BODY[] \"\")",
+            "M3 OK done")
+        var messages: [FetchedMessage] = []
+        for try await message in stream { messages.append(message) }
+        #expect(messages.map(\.uid) == [5, 6])
+        #expect(messages[0].flags == ["\\Seen"])
+        #expect(messages[0].size == 2 && messages[0].body == Array("hi".utf8))
+        #expect(messages[1].flags.isEmpty)
+    }
+}

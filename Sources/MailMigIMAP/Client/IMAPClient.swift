@@ -343,14 +343,25 @@ public actor IMAPClient {
             owner.untagged.append(data)
             return
         }
-        guard let owner = pending.first(where: { $0.kind.accepts(data) }) else { return }
-        if case .fetch(let fetch) = data, let queue = owner.fetchQueue {
+        if case .fetch(let fetch) = data, let uid = fetch.uid,
+           let owner = pending.first(where: { $0.fetchQueue != nil && $0.kind.covers(uid) }),
+           let queue = owner.fetchQueue {
+            // Servers may split one message's items over several FETCH responses; results are
+            // assembled per UID (newer items win) and handed over once complete. Flag updates for a message already
+            // delivered (from STORE or other sessions) never complete and are dropped at the end.
+            var merged = fetch
+            if let earlier = owner.partialFetches.removeValue(forKey: uid) { merged.merge(earlier) }
+            guard owner.kind.accepts(.fetch(merged)) else {
+                owner.partialFetches[uid] = merged
+                return
+            }
             readerWaitsForConsumer = true
-            await queue.send(fetch)
+            await queue.send(merged)
             readerWaitsForConsumer = false
             lastActivity = .now()
             return
         }
+        guard let owner = pending.first(where: { $0.kind.accepts(data) }) else { return }
         owner.untagged.append(data)
     }
 
@@ -469,6 +480,8 @@ final class PendingCommand {
     let kind: CommandKind
     let fetchQueue: FetchQueue<FetchResponse>?
     var untagged: [UntaggedResponse] = []
+    /// FETCH items received so far for messages not yet complete, by UID.
+    var partialFetches: [UInt32: FetchResponse] = [:]
     var waiter: CheckedContinuation<CommandResult, any Error>?
     var outcome: Result<CommandResult, any Error>?
 

@@ -15,6 +15,12 @@ enum CommandKind: Sendable, Equatable {
     case enable
     case other
 
+    /// Whether this is a UID FETCH whose set includes `uid`.
+    func covers(_ uid: UInt32) -> Bool {
+        if case .fetch(let uids, _) = self { return uids.contains(uid) }
+        return false
+    }
+
     func accepts(_ data: UntaggedResponse) -> Bool {
         switch (self, data) {
         case (.select, .flags), (.select, .exists), (.select, .recent), (.select, .condition): return true
@@ -23,7 +29,9 @@ enum CommandKind: Sendable, Equatable {
         case (.capability, .capability), (.namespace, .namespace), (.enable, .enabled): return true
         case (.fetch(let uids, let requiresBody), .fetch(let response)):
             // Flag updates from STORE or other sessions lack these items and are not results.
-            guard let uid = response.uid, response.internalDate != nil, response.size != nil else { return false }
+            guard let uid = response.uid, response.flags != nil, response.internalDate != nil, response.size != nil else {
+                return false
+            }
             return uids.contains(uid) && (!requiresBody || response.body != nil)
         default: return false
         }

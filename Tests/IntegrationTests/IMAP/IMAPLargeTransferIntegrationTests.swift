@@ -39,6 +39,7 @@ extension IMAPIntegration {
             #expect(received == bytes)
             // Framing buffer, parsed literal and the delivered copy: a small multiple of the message.
             #expect(growth < 6 * bytes.count, "fetching \(bytes.count) bytes grew memory by \(growth)")
+            print("30 MiB message: peak memory growth during fetch \(growth) bytes")
             try await client.unselect()
             try await client.delete(folder)
             try await client.logout()
@@ -61,6 +62,7 @@ extension IMAPIntegration {
             let readWhilePaused = await client.bytesReceived - before
             // Queue, channel buffer and one partly read response: a handful of messages, not the folder.
             #expect(readWhilePaused < 10 * 1024 * 1024, "a paused stream still read \(readWhilePaused) bytes")
+            print("paused stream over 60 x 1 MiB: \(readWhilePaused) bytes read while paused")
             var count = 1
             while try await iterator.next() != nil { count += 1 }
             #expect(count == 60)
