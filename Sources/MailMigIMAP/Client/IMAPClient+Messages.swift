@@ -103,6 +103,7 @@ extension IMAPClient {
 
 /// The messages of a streaming UID FETCH.
 public struct FetchStream: AsyncSequence, Sendable {
+    /// One fetched message.
     public typealias Element = FetchedMessage
 
     let handle: Handle

@@ -15,6 +15,14 @@ extension IMAPIntegration {
             try await client.logout()
         }
 
+        @Test func hostNameIsVerifiedAgainstTheCertificate() async throws {
+            var configuration = try Dovecot.configuration(.source)
+            configuration.host = "localhost"
+            let client = try await IMAPClient.connect(configuration)
+            try await client.login(.login(user: "carol", password: try Dovecot.password("carol")))
+            try await client.logout()
+        }
+
         @Test func startTLSUpgradesThePlainPort() async throws {
             let client = try await IMAPClient.connect(try Dovecot.configuration(.target, tls: .startTLS))
             #expect(await !client.supports("STARTTLS"))
