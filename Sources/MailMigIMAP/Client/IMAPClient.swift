@@ -88,6 +88,9 @@ public actor IMAPClient {
         try await client.awaitGreeting()
         if configuration.tls == .startTLS {
             try await client.startTLS()
+        } else if await client.capabilities.isEmpty {
+            // Literal and login choices depend on capabilities; not every greeting lists them.
+            try await client.refreshCapabilities()
         }
         return client
     }
