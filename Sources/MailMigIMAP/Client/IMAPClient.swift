@@ -211,6 +211,8 @@ public actor IMAPClient {
             }
             buffer.writeString("\r\n")
             try await writer.write(buffer)
+            // A large literal can take long to send; the server's silence counts from here.
+            lastActivity = .now()
         } catch let error as IMAPError {
             remove(entry)
             throw error
