@@ -21,6 +21,7 @@ public actor IMAPClient {
 
     let logger: Logger
     let channel: Channel
+    let startTLSGuard: StartTLSGuard?
     var writer: NIOAsyncChannelOutboundWriter<ByteBuffer>?
     var writerWaiters: [CheckedContinuation<Void, Never>] = []
     var tagCounter = 0
@@ -39,10 +40,11 @@ public actor IMAPClient {
     /// Whether mailbox names travel as UTF-8 (UTF8=ACCEPT enabled) instead of modified UTF-7.
     public var utf8Enabled: Bool { enabled.contains("UTF8=ACCEPT") }
 
-    init(configuration: IMAPConfiguration, channel: Channel, logger: Logger) {
+    init(configuration: IMAPConfiguration, channel: Channel, logger: Logger, startTLSGuard: StartTLSGuard? = nil) {
         self.configuration = configuration
         self.channel = channel
         self.logger = logger
+        self.startTLSGuard = startTLSGuard
     }
 
     deinit {
@@ -76,14 +78,16 @@ public actor IMAPClient {
 
     static func connectOnce(_ configuration: IMAPConfiguration, logger: Logger) async throws -> IMAPClient {
         let asyncChannel: ChannelSetup.AsyncChannel
+        let startTLSGuard = configuration.tls == .startTLS ? StartTLSGuard() : nil
         do {
-            asyncChannel = try await ChannelSetup.connect(configuration)
+            asyncChannel = try await ChannelSetup.connect(configuration, startTLSGuard: startTLSGuard)
         } catch let error as NIOSSLError {
             throw IMAPError.tls(server: configuration.label, subject: nil, reason: TLSFailure.reason(error))
         } catch {
             throw IMAPError.connectFailed(server: configuration.label, detail: "\(error)")
         }
-        let client = IMAPClient(configuration: configuration, channel: asyncChannel.channel, logger: logger)
+        let client = IMAPClient(configuration: configuration, channel: asyncChannel.channel, logger: logger,
+                                startTLSGuard: startTLSGuard)
         await client.start(asyncChannel)
         try await client.awaitGreeting()
         if configuration.tls == .startTLS {
@@ -152,18 +156,29 @@ public actor IMAPClient {
     }
 
     func startTLS() async throws {
-        _ = try await execute(Command("STARTTLS"))
+        startTLSGuard?.arm()
         let context: NIOSSLContext
         do {
+            _ = try await execute(Command("STARTTLS"))
             context = try ChannelSetup.makeTLSContext(configuration)
         } catch {
-            throw IMAPError.tls(server: server, subject: nil, reason: "\(error)")
+            _ = startTLSGuard?.release()
+            throw Self.classify(error, server: server)
         }
         let host = configuration.host
-        try await channel.eventLoop.submit { [channel] in
+        let startTLSGuard = self.startTLSGuard
+        let plaintextFollowed = try await channel.eventLoop.submit { [channel] in
             let handler = try ChannelSetup.makeTLSHandler(context, host: host)
             try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+            return startTLSGuard?.release() ?? false
         }.get()
+        if plaintextFollowed {
+            let reason = IMAPError.protocolViolation(
+                server: server, detail: "data followed the STARTTLS answer before TLS began (possible injection); connection closed")
+            await fail(with: reason)
+            try? await channel.close()
+            throw reason
+        }
         // Capabilities may change once the connection is protected (RFC 3501 §6.2.1).
         capabilities = []
         _ = try await refreshCapabilities()
