@@ -47,6 +47,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "imap-throughput", dependencies: ["MailMigIMAP"]),
         .target(
             name: "MailMigDNS",
             dependencies: [

@@ -232,6 +232,21 @@ struct CommandTests {
         #expect(list[1].path == ["Entwürfe", "Größe"])
     }
 
+    @Test func listWithoutListStatusPipelinesStatusAndMatchesByName() async throws {
+        let server = try await ScriptedServer.start()
+        try await server.login(capabilities: "IMAP4rev1")
+        async let mailboxes = server.client.list(status: true)
+        #expect(try await server.received() == "M2 LIST \"\" \"*\"\r\n")
+        try await server.send("* LIST () \"/\" A", "* LIST (\\Noselect) \"/\" B", "* LIST () \"/\" C", "M2 OK done")
+        #expect(try await server.received() == "M3 STATUS \"A\" (MESSAGES UIDNEXT UIDVALIDITY UNSEEN)\r\n")
+        #expect(try await server.received() == "M4 STATUS \"C\" (MESSAGES UIDNEXT UIDVALIDITY UNSEEN)\r\n")
+        // Both answers arrive before the first completion, in the opposite order.
+        try await server.send("* STATUS C (MESSAGES 30)", "* STATUS A (MESSAGES 10)", "M3 OK done", "M4 OK done")
+        let list = try await mailboxes
+        #expect(list.map(\.name) == ["A", "B", "C"])
+        #expect(list.map { $0.status?.messages } == [10, nil, 30])
+    }
+
     @Test func connectionLossFailsWaitingCommands() async throws {
         let server = try await ScriptedServer.start()
         async let noop: Void = server.client.noop()

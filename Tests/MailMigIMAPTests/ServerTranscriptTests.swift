@@ -60,8 +60,9 @@ struct ServerTranscriptTests {
         // A STORE's flag update is a FETCH without INTERNALDATE or size: the client must not mistake it for a result.
         let update = try #require(responses.compactMap(fetchData).last)
         #expect(update.uid == 1 && update.internalDate == nil && update.body == nil)
-        #expect(!CommandKind.fetch(requiresBody: false).accepts(.fetch(update)))
-        #expect(CommandKind.fetch(requiresBody: true).accepts(.fetch(fetch)))
+        #expect(!CommandKind.fetch(.all, requiresBody: false).accepts(.fetch(update)))
+        #expect(CommandKind.fetch(.all, requiresBody: true).accepts(.fetch(fetch)))
+        #expect(!CommandKind.fetch(UIDSet([2]), requiresBody: true).accepts(.fetch(fetch)))
     }
 
     /// Gmail: XLIST-era names in brackets, X-GM items, XOAUTH2 error challenge, `(Success)` texts.

@@ -189,8 +189,8 @@ is_running() {
 }
 
 wait_for_greeting() {
-    local port=$1 attempt
-    for attempt in $(seq 1 50); do
+    local port=$1
+    for _ in $(seq 1 50); do
         if timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && head -c 4 <&3" 2>/dev/null | grep -q '^\* OK'; then
             return 0
         fi
@@ -257,13 +257,13 @@ cmd_start() {
 }
 
 stop_instance() {
-    local name=$1 pid_file pid attempt
+    local name=$1 pid_file pid
     pid_file="$(pid_file_of "$name")"
     [[ -f $pid_file ]] || return 0
     pid="$(cat "$pid_file")"
     if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
         kill "$pid"
-        for attempt in $(seq 1 50); do
+        for _ in $(seq 1 50); do
             kill -0 "$pid" 2>/dev/null || break
             sleep 0.1
         done

@@ -42,10 +42,12 @@ extension IMAPClient {
             for (index, mailbox) in mailboxes.enumerated() where mailbox.isSelectable {
                 entries.append((index, try await send(statusCommand(mailbox.name))))
             }
-            for (index, entry) in entries {
-                let statusResult = try await wait(entry)
-                for case .status(let response) in statusResult.untagged { mailboxes[index].status = response.status }
+            // Matched by name: pipelined STATUS answers need not be credited to their own command.
+            var byName: [String: MailboxStatus] = [:]
+            for (_, entry) in entries {
+                for case .status(let response) in try await wait(entry).untagged { byName[response.rawName] = response.status }
             }
+            for (index, _) in entries { mailboxes[index].status = byName[mailboxes[index].rawName] }
         }
         return mailboxes
     }

@@ -38,7 +38,7 @@ extension IMAPClient {
     public func fetch(_ uids: UIDSet, body: Bool = true, changedSince: UInt64? = nil) async throws -> FetchStream {
         let queue = try await startFetch(uids, body: body, binary: false, changedSince: changedSince)
         let recheck = body && capabilities.contains("BINARY")
-        return FetchStream(queue: queue, client: recheck ? self : nil)
+        return FetchStream(queue: queue, client: self, recheckNul: recheck)
     }
 
     func startFetch(_ uids: UIDSet, body: Bool, binary: Bool, changedSince: UInt64?) async throws -> FetchQueue<FetchResponse> {
@@ -54,7 +54,7 @@ extension IMAPClient {
         var text = "UID FETCH \(uids) (\(items.joined(separator: " ")))"
         if let changedSince { text += " (CHANGEDSINCE \(changedSince))" }
         let queue = FetchQueue<FetchResponse>(capacity: configuration.fetchBufferDepth)
-        _ = try await send(Command(text, name: "UID FETCH \(uids)", kind: .fetch(requiresBody: body)), fetchQueue: queue)
+        _ = try await send(Command(text, name: "UID FETCH \(uids)", kind: .fetch(uids, requiresBody: body)), fetchQueue: queue)
         return queue
     }
 
@@ -103,14 +103,18 @@ extension IMAPClient {
 
 /// The messages of a streaming UID FETCH.
 public struct FetchStream: AsyncSequence, Sendable {
+    /// One fetched message.
     public typealias Element = FetchedMessage
 
     let handle: Handle
-    let client: IMAPClient?
+    /// Held so the connection lives as long as the stream.
+    let client: IMAPClient
+    let recheckNul: Bool
 
-    init(queue: FetchQueue<FetchResponse>, client: IMAPClient?) {
+    init(queue: FetchQueue<FetchResponse>, client: IMAPClient, recheckNul: Bool) {
         handle = Handle(queue: queue)
         self.client = client
+        self.recheckNul = recheckNul
     }
 
     /// Keeps a queue and tells it when nobody listens any more, so the connection never stalls.
@@ -126,8 +130,9 @@ public struct FetchStream: AsyncSequence, Sendable {
     /// Iterates the stream.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let first: Handle
-        /// Set when bodies with 0x80 bytes are to be checked against BINARY[].
-        let client: IMAPClient?
+        let client: IMAPClient
+        /// Whether bodies with 0x80 bytes are checked against BINARY[].
+        let recheckNul: Bool
         var deferred: [UInt32] = []
         var second: Handle?
 
@@ -136,13 +141,13 @@ public struct FetchStream: AsyncSequence, Sendable {
             if second == nil {
                 while let response = try await first.queue.next() {
                     guard let uid = response.uid else { continue }
-                    if client != nil, let body = response.sections[""], body.contains(0x80) {
+                    if recheckNul, let body = response.sections[""], body.contains(0x80) {
                         deferred.append(uid)
                         continue
                     }
                     return FetchStream.message(response, uid: uid, body: response.body)
                 }
-                guard let client, !deferred.isEmpty else { return nil }
+                guard !deferred.isEmpty else { return nil }
                 let queue = try await client.startFetch(UIDSet(deferred), body: true, binary: true, changedSince: nil)
                 deferred = []
                 second = Handle(queue: queue)
@@ -157,7 +162,9 @@ public struct FetchStream: AsyncSequence, Sendable {
     }
 
     /// An iterator over the messages.
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(first: handle, client: client) }
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(first: handle, client: client, recheckNul: recheckNul)
+    }
 
     static func message(_ response: FetchResponse, uid: UInt32, body: [UInt8]?) -> FetchedMessage {
         FetchedMessage(uid: uid, flags: Set(response.flags ?? []), internalDate: response.internalDate,

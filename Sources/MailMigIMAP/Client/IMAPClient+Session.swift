@@ -87,7 +87,7 @@ extension IMAPClient {
     /// ENABLE (RFC 5161) for the listed extensions that the server offers; returns what got enabled.
     @discardableResult
     public func enable(_ extensions: [String]) async throws -> Set<String> {
-        let wanted = extensions.map { $0.uppercased() }.filter { capabilities.contains($0) || $0 == "UTF8=ACCEPT" && capabilities.contains("UTF8=ACCEPT") }
+        let wanted = extensions.map { $0.uppercased() }.filter { capabilities.contains($0) }
         guard capabilities.contains("ENABLE"), !wanted.isEmpty else { return enabled }
         _ = try await execute(Command("ENABLE " + wanted.joined(separator: " "), kind: .enable))
         return enabled

@@ -5,8 +5,8 @@ import NIOSSL
 /// One IMAP connection: send commands (several may be in flight), read responses, track session state.
 ///
 /// Create it with `connect(_:)`, log in, then use the command methods. Responses are read by a
-/// background task; untagged data is credited to the oldest command still waiting, which is how
-/// servers answer pipelined commands.
+/// background task; untagged data goes to the oldest waiting command that expects that kind of
+/// data (FETCH results by UID, ESEARCH by tag), since servers interleave pipelined answers.
 public actor IMAPClient {
     /// The configuration this client was created with.
     public nonisolated let configuration: IMAPConfiguration
@@ -21,28 +21,35 @@ public actor IMAPClient {
 
     let logger: Logger
     let channel: Channel
-    private var writer: NIOAsyncChannelOutboundWriter<ByteBuffer>?
-    private var writerWaiters: [CheckedContinuation<Void, Never>] = []
-    private var tagCounter = 0
-    private var pending: [PendingCommand] = []
-    private var greeting: CheckedContinuation<StatusResponseLine, any Error>?
-    private var receivedGreeting: StatusResponseLine?
-    private var continuationWaiter: CheckedContinuation<String, any Error>?
-    private var continuationOwner: PendingCommand?
-    private var sendLocked = false
-    private var sendLockWaiters: [CheckedContinuation<Void, Never>] = []
-    private var failure: IMAPError?
-    private var lastActivity = NIODeadline.now()
-    private var readerWaitsForConsumer = false
-    private var byeText: String?
+    let startTLSGuard: StartTLSGuard?
+    var writer: NIOAsyncChannelOutboundWriter<ByteBuffer>?
+    var writerWaiters: [CheckedContinuation<Void, Never>] = []
+    var tagCounter = 0
+    var pending: [PendingCommand] = []
+    var greeting: CheckedContinuation<StatusResponseLine, any Error>?
+    var receivedGreeting: StatusResponseLine?
+    var continuationWaiter: CheckedContinuation<String, any Error>?
+    var continuationOwner: PendingCommand?
+    var sendLocked = false
+    var sendLockWaiters: [CheckedContinuation<Void, Never>] = []
+    var failure: IMAPError?
+    var lastActivity = NIODeadline.now()
+    var readerWaitsForConsumer = false
+    var byeText: String?
 
     /// Whether mailbox names travel as UTF-8 (UTF8=ACCEPT enabled) instead of modified UTF-7.
     public var utf8Enabled: Bool { enabled.contains("UTF8=ACCEPT") }
 
-    init(configuration: IMAPConfiguration, channel: Channel, logger: Logger) {
+    init(configuration: IMAPConfiguration, channel: Channel, logger: Logger, startTLSGuard: StartTLSGuard? = nil) {
         self.configuration = configuration
         self.channel = channel
         self.logger = logger
+        self.startTLSGuard = startTLSGuard
+    }
+
+    deinit {
+        // A client dropped without LOGOUT must not keep its socket open.
+        channel.close(promise: nil)
     }
 
     var server: String { configuration.label }
@@ -71,18 +78,23 @@ public actor IMAPClient {
 
     static func connectOnce(_ configuration: IMAPConfiguration, logger: Logger) async throws -> IMAPClient {
         let asyncChannel: ChannelSetup.AsyncChannel
+        let startTLSGuard = configuration.tls == .startTLS ? StartTLSGuard() : nil
         do {
-            asyncChannel = try await ChannelSetup.connect(configuration)
+            asyncChannel = try await ChannelSetup.connect(configuration, startTLSGuard: startTLSGuard)
         } catch let error as NIOSSLError {
             throw IMAPError.tls(server: configuration.label, subject: nil, reason: TLSFailure.reason(error))
         } catch {
             throw IMAPError.connectFailed(server: configuration.label, detail: "\(error)")
         }
-        let client = IMAPClient(configuration: configuration, channel: asyncChannel.channel, logger: logger)
+        let client = IMAPClient(configuration: configuration, channel: asyncChannel.channel, logger: logger,
+                                startTLSGuard: startTLSGuard)
         await client.start(asyncChannel)
         try await client.awaitGreeting()
         if configuration.tls == .startTLS {
             try await client.startTLS()
+        } else if await client.capabilities.isEmpty {
+            // Literal and login choices depend on capabilities; not every greeting lists them.
+            try await client.refreshCapabilities()
         }
         return client
     }
@@ -99,7 +111,7 @@ public actor IMAPClient {
         return client
     }
 
-    private func start(_ asyncChannel: ChannelSetup.AsyncChannel) async {
+    func start(_ asyncChannel: ChannelSetup.AsyncChannel) async {
         Task { [weak self] in
             do {
                 try await asyncChannel.executeThenClose { inbound, outbound in
@@ -120,14 +132,14 @@ public actor IMAPClient {
         }
     }
 
-    private func attach(writer: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+    func attach(writer: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
         self.writer = writer
         let waiters = writerWaiters
         writerWaiters.removeAll()
         waiters.forEach { $0.resume() }
     }
 
-    private func awaitGreeting() async throws {
+    func awaitGreeting() async throws {
         let line: StatusResponseLine
         if let receivedGreeting {
             line = receivedGreeting
@@ -143,19 +155,30 @@ public actor IMAPClient {
         if case .capability(let caps)? = line.code { setCapabilities(caps) }
     }
 
-    private func startTLS() async throws {
-        _ = try await execute(Command("STARTTLS"))
+    func startTLS() async throws {
+        startTLSGuard?.arm()
         let context: NIOSSLContext
         do {
+            _ = try await execute(Command("STARTTLS"))
             context = try ChannelSetup.makeTLSContext(configuration)
         } catch {
-            throw IMAPError.tls(server: server, subject: nil, reason: "\(error)")
+            _ = startTLSGuard?.release()
+            throw Self.classify(error, server: server)
         }
         let host = configuration.host
-        try await channel.eventLoop.submit { [channel] in
+        let startTLSGuard = self.startTLSGuard
+        let plaintextFollowed = try await channel.eventLoop.submit { [channel] in
             let handler = try ChannelSetup.makeTLSHandler(context, host: host)
             try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+            return startTLSGuard?.release() ?? false
         }.get()
+        if plaintextFollowed {
+            let reason = IMAPError.protocolViolation(
+                server: server, detail: "data followed the STARTTLS answer before TLS began (possible injection); connection closed")
+            await fail(with: reason)
+            try? await channel.close()
+            throw reason
+        }
         // Capabilities may change once the connection is protected (RFC 3501 §6.2.1).
         capabilities = []
         _ = try await refreshCapabilities()
@@ -203,14 +226,25 @@ public actor IMAPClient {
             }
             buffer.writeString("\r\n")
             try await writer.write(buffer)
+            // A large literal can take long to send; the server's silence counts from here.
+            lastActivity = .now()
         } catch let error as IMAPError {
             remove(entry)
             throw error
         } catch {
             remove(entry)
-            throw IMAPError.connectionLost(server: server, detail: "\(error)")
+            throw await causeOfWriteFailure(error)
         }
         return entry
+    }
+
+    /// A failed write usually means the connection is gone; the reader then reports why (e.g. a
+    /// failed TLS handshake after STARTTLS), which says more than "I/O on closed channel".
+    func causeOfWriteFailure(_ error: any Error) async -> IMAPError {
+        for _ in 0..<20 where failure == nil {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        return failure ?? .connectionLost(server: server, detail: "\(error)")
     }
 
     /// Sends raw bytes outside a command (AUTHENTICATE responses); the send lock must be held by the caller's command.
@@ -222,7 +256,7 @@ public actor IMAPClient {
         do {
             try await writer.write(buffer)
         } catch {
-            throw IMAPError.connectionLost(server: server, detail: "\(error)")
+            throw await causeOfWriteFailure(error)
         }
     }
 
@@ -257,181 +291,20 @@ public actor IMAPClient {
         try await wait(send(command))
     }
 
-    private func acquireSendLock() async throws {
+    func acquireSendLock() async throws {
         while sendLocked {
             await withCheckedContinuation { sendLockWaiters.append($0) }
         }
         sendLocked = true
     }
 
-    private func releaseSendLock() {
+    func releaseSendLock() {
         sendLocked = false
         if !sendLockWaiters.isEmpty { sendLockWaiters.removeFirst().resume() }
     }
 
-    private func remove(_ entry: PendingCommand) {
+    func remove(_ entry: PendingCommand) {
         pending.removeAll { $0 === entry }
-    }
-
-    // MARK: Receiving
-
-    private func receive(_ response: IMAPResponse) async {
-        lastActivity = .now()
-        switch response {
-        case .continuation(let text):
-            if let waiter = continuationWaiter {
-                continuationWaiter = nil
-                waiter.resume(returning: text)
-            } else {
-                logger.debug("unexpected continuation request", metadata: ["server": "\(server)"])
-            }
-        case .tagged(let tag, let line):
-            if case .capability(let caps)? = line.code { setCapabilities(caps) }
-            guard let index = pending.firstIndex(where: { $0.tag == tag }) else {
-                logger.debug("response for unknown tag", metadata: ["server": "\(server)", "tag": "\(tag)"])
-                return
-            }
-            let entry = pending.remove(at: index)
-            if let queue = entry.fetchQueue {
-                switch line.status {
-                case .ok: await queue.finish()
-                case .bad:
-                    await queue.finish(throwing: IMAPError.bad(server: server, command: entry.name, text: line.text, code: line.code))
-                default:
-                    await queue.finish(throwing: IMAPError.no(server: server, command: entry.name, text: line.text, code: line.code))
-                }
-            }
-            entry.complete(.success(CommandResult(line: line, untagged: entry.untagged)))
-            if continuationOwner === entry, let waiter = continuationWaiter {
-                continuationWaiter = nil
-                waiter.resume(throwing: CommandCompletedEarly())
-            }
-        case .untagged(let data):
-            await receiveUntagged(data)
-        case .unparsable(let text, let reason):
-            logger.warning("unparsable response", metadata: ["server": "\(server)", "reason": "\(reason)", "line": "\(text)"])
-            if let head = pending.first, let queue = head.fetchQueue, text.uppercased().contains(" FETCH ") {
-                await queue.finish(throwing: IMAPError.protocolViolation(server: server, detail: "\(reason) in \"\(text)\""))
-            }
-        }
-    }
-
-    private func receiveUntagged(_ data: UntaggedResponse) async {
-        if receivedGreeting == nil, pending.isEmpty, case .condition(let line) = data {
-            receivedGreeting = line
-            greeting?.resume(returning: line)
-            greeting = nil
-            return
-        }
-        updateState(with: data)
-        if case .esearch(let response) = data, let tag = response.tag,
-           let owner = pending.first(where: { $0.tag == tag }) {
-            owner.untagged.append(data)
-            return
-        }
-        guard let owner = pending.first(where: { $0.kind.accepts(data) }) else { return }
-        if case .fetch(let fetch) = data, let queue = owner.fetchQueue {
-            readerWaitsForConsumer = true
-            await queue.send(fetch)
-            readerWaitsForConsumer = false
-            lastActivity = .now()
-            return
-        }
-        owner.untagged.append(data)
-    }
-
-    private func updateState(with data: UntaggedResponse) {
-        switch data {
-        case .capability(let caps):
-            setCapabilities(caps)
-        case .enabled(let names):
-            enabled.formUnion(names.map { $0.uppercased() })
-        case .exists(let count):
-            selected?.exists = count
-        case .expunge:
-            if let count = selected?.exists, count > 0 { selected?.exists = count - 1 }
-        case .condition(let line):
-            if line.status == .bye { byeText = line.text }
-            switch line.code {
-            case .uidNext(let value)?: selected?.uidNext = value
-            case .highestModSeq(let value)?: selected?.highestModSeq = value
-            case .capability(let caps)?: setCapabilities(caps)
-            default: break
-            }
-        case .fetch(let fetch):
-            if let modSeq = fetch.modSeq, let highest = selected?.highestModSeq, modSeq > highest {
-                selected?.highestModSeq = modSeq
-            }
-        default:
-            break
-        }
-    }
-
-    func setCapabilities(_ caps: [String]) {
-        capabilities = Set(caps.map { $0.uppercased() })
-    }
-
-    private func connectionEnded(error: (any Error)?) async {
-        let reason: IMAPError
-        if let error {
-            reason = Self.classify(error, server: server)
-        } else if let byeText {
-            reason = .bye(server: server, text: byeText)
-        } else {
-            reason = .connectionLost(server: server, detail: "the server closed the connection")
-        }
-        await fail(with: reason)
-    }
-
-    private func fail(with reason: IMAPError) async {
-        if failure == nil { failure = reason }
-        let waiting = pending
-        pending.removeAll()
-        for entry in waiting {
-            await entry.fetchQueue?.finish(throwing: reason)
-            entry.complete(.failure(reason))
-        }
-        greeting?.resume(throwing: reason)
-        greeting = nil
-        continuationWaiter?.resume(throwing: reason)
-        continuationWaiter = nil
-        let waiters = writerWaiters
-        writerWaiters.removeAll()
-        waiters.forEach { $0.resume() }
-    }
-
-    static func classify(_ error: any Error, server: String) -> IMAPError {
-        if let imap = error as? IMAPError { return imap }
-        if let ssl = error as? NIOSSLError { return .tls(server: server, subject: nil, reason: TLSFailure.reason(ssl)) }
-        if let ssl = error as? NIOSSLExtraError { return .tls(server: server, subject: nil, reason: "\(ssl)") }
-        if let ssl = error as? BoringSSLError { return .tls(server: server, subject: nil, reason: "\(ssl)") }
-        if let framing = error as? IMAPFramingError { return .protocolViolation(server: server, detail: framing.description) }
-        return .connectionLost(server: server, detail: "\(error)")
-    }
-
-    // MARK: Timeouts
-
-    private func startWatchdog() {
-        let interval = max(0.05, min(1.0, configuration.readTimeout / 4))
-        Task { [weak self] in
-            while true {
-                try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
-                guard let self, await self.checkTimeout() else { return }
-            }
-        }
-    }
-
-    /// Fails the connection when a command waits longer than the read timeout; false once closed.
-    private func checkTimeout() async -> Bool {
-        guard failure == nil else { return false }
-        let waiting = !pending.isEmpty || greeting != nil
-        guard waiting, !readerWaitsForConsumer else { return true }
-        let limit = TimeAmount.nanoseconds(Int64(configuration.readTimeout * 1_000_000_000))
-        guard NIODeadline.now() - lastActivity > limit else { return true }
-        let operation = pending.first?.name ?? "the greeting"
-        await fail(with: .timeout(server: server, operation: operation, seconds: configuration.readTimeout))
-        channel.close(promise: nil)
-        return false
     }
 
     // MARK: Closing
@@ -442,35 +315,5 @@ public actor IMAPClient {
             await fail(with: .connectionLost(server: server, detail: "closed by the client"))
         }
         try? await channel.close()
-    }
-}
-
-/// A command completed while the client waited for a continuation request.
-struct CommandCompletedEarly: Error {}
-
-/// A command on the wire, waiting for its tagged completion.
-final class PendingCommand {
-    let tag: String
-    let name: String
-    let kind: CommandKind
-    let fetchQueue: FetchQueue<FetchResponse>?
-    var untagged: [UntaggedResponse] = []
-    var waiter: CheckedContinuation<CommandResult, any Error>?
-    var outcome: Result<CommandResult, any Error>?
-
-    init(tag: String, name: String, kind: CommandKind, fetchQueue: FetchQueue<FetchResponse>?) {
-        self.tag = tag
-        self.name = name
-        self.kind = kind
-        self.fetchQueue = fetchQueue
-    }
-
-    func complete(_ result: Result<CommandResult, any Error>) {
-        if let waiter {
-            self.waiter = nil
-            waiter.resume(with: result)
-        } else {
-            outcome = result
-        }
     }
 }

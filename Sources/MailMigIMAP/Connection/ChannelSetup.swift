@@ -27,8 +27,10 @@ enum ChannelSetup {
     }
 
     /// Adds the framer and wraps the channel for async use; must run on the channel's event loop.
-    static func wrapSynchronously(_ channel: Channel, configuration: IMAPConfiguration) throws -> AsyncChannel {
-        let framer = ResponseFramer(maximumLiteralSize: configuration.maximumLiteralSize)
+    static func wrapSynchronously(
+        _ channel: Channel, configuration: IMAPConfiguration, startTLSGuard: StartTLSGuard? = nil
+    ) throws -> AsyncChannel {
+        let framer = ResponseFramer(maximumLiteralSize: configuration.maximumLiteralSize, startTLSGuard: startTLSGuard)
         try channel.pipeline.syncOperations.addHandler(ByteCounter())
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(framer))
         let depth = max(1, configuration.fetchBufferDepth)
@@ -39,7 +41,7 @@ enum ChannelSetup {
     }
 
     /// Connects over TCP, with TLS from the start when the mode is implicit.
-    static func connect(_ configuration: IMAPConfiguration) async throws -> AsyncChannel {
+    static func connect(_ configuration: IMAPConfiguration, startTLSGuard: StartTLSGuard?) async throws -> AsyncChannel {
         let tlsContext = configuration.tls == .implicit ? try makeTLSContext(configuration) : nil
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(Int64(configuration.connectTimeout * 1000)))
@@ -49,7 +51,7 @@ enum ChannelSetup {
                 if let tlsContext {
                     try channel.pipeline.syncOperations.addHandler(makeTLSHandler(tlsContext, host: configuration.host))
                 }
-                return try wrapSynchronously(channel, configuration: configuration)
+                return try wrapSynchronously(channel, configuration: configuration, startTLSGuard: startTLSGuard)
             }
         }
     }

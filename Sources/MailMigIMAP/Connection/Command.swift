@@ -8,11 +8,18 @@ enum CommandKind: Sendable, Equatable {
     case lsub
     case status
     case search
-    case fetch(requiresBody: Bool)
+    /// A UID FETCH of `uids`; results must carry the items every result has.
+    case fetch(UIDSet, requiresBody: Bool)
     case capability
     case namespace
     case enable
     case other
+
+    /// Whether this is a UID FETCH whose set includes `uid`.
+    func covers(_ uid: UInt32) -> Bool {
+        if case .fetch(let uids, _) = self { return uids.contains(uid) }
+        return false
+    }
 
     func accepts(_ data: UntaggedResponse) -> Bool {
         switch (self, data) {
@@ -20,10 +27,12 @@ enum CommandKind: Sendable, Equatable {
         case (.list, .list), (.list, .status), (.lsub, .lsub), (.status, .status): return true
         case (.search, .search), (.search, .esearch): return true
         case (.capability, .capability), (.namespace, .namespace), (.enable, .enabled): return true
-        case (.fetch(let requiresBody), .fetch(let response)):
+        case (.fetch(let uids, let requiresBody), .fetch(let response)):
             // Flag updates from STORE or other sessions lack these items and are not results.
-            guard response.uid != nil, response.internalDate != nil, response.size != nil else { return false }
-            return !requiresBody || response.body != nil
+            guard let uid = response.uid, response.flags != nil, response.internalDate != nil, response.size != nil else {
+                return false
+            }
+            return uids.contains(uid) && (!requiresBody || response.body != nil)
         default: return false
         }
     }

@@ -22,7 +22,7 @@ actor FetchQueue<Element: Sendable> {
             return
         }
         buffer.append(element)
-        while buffer.count >= capacity, !abandoned {
+        while buffer.count >= capacity, !abandoned, !finished {
             await withCheckedContinuation { producer = $0 }
         }
     }
@@ -32,6 +32,9 @@ actor FetchQueue<Element: Sendable> {
         guard !finished else { return }
         finished = true
         failure = error
+        // A producer still waiting for room (the connection failed meanwhile) must not hang.
+        producer?.resume()
+        producer = nil
         if let waiting = consumer {
             consumer = nil
             if buffer.isEmpty {

@@ -25,6 +25,17 @@ public struct FetchResponse: Sendable, Equatable {
         self.otherItems = [:]
     }
 
+    /// Adds the items of a later response about the same message; items already present are kept.
+    public mutating func merge(_ other: FetchResponse) {
+        uid = uid ?? other.uid
+        flags = flags ?? other.flags
+        internalDate = internalDate ?? other.internalDate
+        size = size ?? other.size
+        modSeq = modSeq ?? other.modSeq
+        sections.merge(other.sections) { current, _ in current }
+        otherItems.merge(other.otherItems) { current, _ in current }
+    }
+
     /// The whole message, `BODY[]` (or `BINARY[]`), if present.
     public var body: [UInt8]? { sections[""] ?? sections["BINARY:"] }
 }

@@ -6,19 +6,19 @@ import Foundation
 /// another zone is a different INTERNALDATE for a byte-faithful copy.
 public struct InternalDate: Sendable, Hashable, CustomStringConvertible {
     /// Day of the month, 1...31.
-    public var day: Int
+    public let day: Int
     /// Month, 1...12.
-    public var month: Int
+    public let month: Int
     /// Four-digit year.
-    public var year: Int
+    public let year: Int
     /// Hour, 0...23.
-    public var hour: Int
+    public let hour: Int
     /// Minute, 0...59.
-    public var minute: Int
+    public let minute: Int
     /// Second, 0...60.
-    public var second: Int
+    public let second: Int
     /// Offset from UTC in minutes, e.g. -420 for `-0700`.
-    public var zoneMinutes: Int
+    public let zoneMinutes: Int
 
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

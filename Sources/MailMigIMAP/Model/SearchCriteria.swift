@@ -2,8 +2,11 @@
 public indirect enum SearchCriteria: Sendable, Equatable {
     /// A calendar day as used by SEARCH date keys (no time, no zone).
     public struct Day: Sendable, Equatable {
+        /// Four-digit year.
         public var year: Int
+        /// Month, 1...12.
         public var month: Int
+        /// Day of the month.
         public var day: Int
 
         /// A day; months are 1...12.

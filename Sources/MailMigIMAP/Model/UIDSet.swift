@@ -48,6 +48,14 @@ public struct UIDSet: Sendable, Hashable, CustomStringConvertible {
     /// `1:*`: every message.
     public static let all = UIDSet.from(1)
 
+    /// Whether `uid` is in the set (`*` taken as the largest possible UID).
+    public func contains(_ uid: UInt32) -> Bool {
+        ranges.contains { range in
+            let upper = range.upper ?? UInt32.max
+            return min(range.lower, upper) <= uid && uid <= max(range.lower, upper)
+        }
+    }
+
     /// Whether the set names no UID.
     public var isEmpty: Bool { ranges.isEmpty }
 

@@ -10,19 +10,27 @@ struct ResponseFramer: ByteToMessageDecoder {
 
     let maximumLineLength: Int
     let maximumLiteralSize: Int
+    let startTLSGuard: StartTLSGuard?
     /// Offset (from the reader index) up to which the current frame is known to be complete.
     private var scanned = 0
     /// Offset where the current line (after the last literal) started.
     private var lineStart = 0
 
-    init(maximumLineLength: Int = 8 * 1024 * 1024, maximumLiteralSize: Int = 1 << 30) {
+    init(maximumLineLength: Int = 8 * 1024 * 1024, maximumLiteralSize: Int = 1 << 30, startTLSGuard: StartTLSGuard? = nil) {
         self.maximumLineLength = maximumLineLength
         self.maximumLiteralSize = maximumLiteralSize
+        self.startTLSGuard = startTLSGuard
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if let startTLSGuard, startTLSGuard.holdsBack(pendingBytes: buffer.readableBytes) { return .needMoreData }
         guard let frame = try nextFrame(&buffer) else { return .needMoreData }
+        let first = frame.readableBytesView.first
+        let isTagged = first != UInt8(ascii: "*") && first != UInt8(ascii: "+")
         context.fireChannelRead(wrapInboundOut(ResponseParser.parse(frame)))
+        if let startTLSGuard, !startTLSGuard.frameDelivered(isTagged: isTagged, pendingBytes: buffer.readableBytes) {
+            return .needMoreData
+        }
         return .continue
     }
 

@@ -1,0 +1,109 @@
+import NIOCore
+import Testing
+@testable import MailMigIMAP
+
+@Suite("Exact message bytes when a server masks NUL in BODY[]")
+struct ExactBodyTests {
+    static func response(body: [UInt8]?, binary: [UInt8]?) -> FetchResponse {
+        var response = FetchResponse(sequenceNumber: 1)
+        response.uid = 1
+        if let body { response.sections[""] = body }
+        if let binary { response.sections["BINARY:"] = binary }
+        return response
+    }
+
+    @Test func binaryWinsOnlyWhenItDiffersByNulInPlaceOf0x80() {
+        let masked: [UInt8] = [0x41, 0x80, 0x42, 0x80]
+        let real: [UInt8] = [0x41, 0x00, 0x42, 0x80]
+        #expect(FetchStream.exactBody(Self.response(body: masked, binary: real)) == real)
+        // Same bytes: genuine 0x80 (UTF-8 text), BODY[] is right.
+        #expect(FetchStream.exactBody(Self.response(body: masked, binary: masked)) == masked)
+        // BINARY[] undid a transfer encoding: lengths differ, BODY[] is right.
+        #expect(FetchStream.exactBody(Self.response(body: masked, binary: [0x41])) == masked)
+        // Any other difference: BODY[] is right.
+        #expect(FetchStream.exactBody(Self.response(body: masked, binary: [0x41, 0x80, 0x43, 0x80])) == masked)
+    }
+
+    @Test func suspectMessagesAreFetchedAgainWithBinary() async throws {
+        let server = try await ScriptedServer.start()
+        try await server.login(capabilities: "IMAP4rev1 LITERAL+ BINARY")
+        try await server.selectInbox(tag: "M2")
+        let stream = try await server.client.fetch(.range(1, 2))
+        #expect(try await server.received() == "M3 UID FETCH 1:2 (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])\r\n")
+        let date = "INTERNALDATE \"01-Feb-2020 10:00:00 +0100\""
+        try await server.send(bytes: Array("* 1 FETCH (UID 1 FLAGS () \(date) RFC822.SIZE 3 BODY[] {3}\r\nA".utf8) + [0x80] + Array("B)\r\n".utf8))
+        try await server.send("* 2 FETCH (UID 2 FLAGS () \(date) RFC822.SIZE 2 BODY[] {2}\r\nok)", "M3 OK done")
+        var iterator = stream.makeAsyncIterator()
+        #expect(try await iterator.next()?.uid == 2)
+        async let next = iterator.next()
+        #expect(try await server.received() == "M4 UID FETCH 1 (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[] BINARY.PEEK[])\r\n")
+        try await server.send(bytes: Array("* 1 FETCH (UID 1 FLAGS () \(date) RFC822.SIZE 3 BODY[] {3}\r\nA".utf8) + [0x80]
+            + Array("B BINARY[] ~{3}\r\nA".utf8) + [0x00] + Array("B)\r\n".utf8))
+        try await server.send("M4 OK done")
+        let message = try await next
+        #expect(message?.uid == 1)
+        #expect(message?.body == [0x41, 0x00, 0x42])
+    }
+}
+
+@Suite("Fetch queue hand-off")
+struct FetchQueueTests {
+    @Test func producerWaitsWhenFullAndEndsInOrder() async throws {
+        let queue = FetchQueue<Int>(capacity: 2)
+        let producer = Task {
+            for value in 0..<10 { await queue.send(value) }
+            await queue.finish()
+        }
+        var received: [Int] = []
+        while let value = try await queue.next() {
+            received.append(value)
+            await Task.yield()
+        }
+        await producer.value
+        #expect(received == Array(0..<10))
+    }
+
+    @Test func finishWithErrorIsThrownAfterBufferedElements() async throws {
+        struct Boom: Error {}
+        let queue = FetchQueue<Int>(capacity: 4)
+        await queue.send(1)
+        await queue.finish(throwing: Boom())
+        #expect(try await queue.next() == 1)
+        await #expect(throws: Boom.self) { try await queue.next() }
+    }
+
+    @Test func abandonedQueueReleasesTheProducer() async {
+        let queue = FetchQueue<Int>(capacity: 1)
+        let producer = Task {
+            for value in 0..<100 { await queue.send(value) }
+            return true
+        }
+        await queue.abandon()
+        #expect(await producer.value)
+    }
+}
+
+@Suite("FETCH results split over several responses")
+struct SplitFetchTests {
+    @Test func itemsOfOneMessageAreAssembled() async throws {
+        let server = try await ScriptedServer.start()
+        try await server.login(capabilities: "IMAP4rev1 LITERAL+")
+        try await server.selectInbox(tag: "M2")
+        let stream = try await server.client.fetch(.range(5, 6))
+        _ = try await server.received()
+        try await server.send(
+            "* 1 FETCH (UID 5 FLAGS (\\Draft))",                       // an older flag update first
+            "* 1 FETCH (UID 5 FLAGS (\\Seen) RFC822.SIZE 2)",
+            "* 1 FETCH (UID 5 INTERNALDATE \"01-Feb-2020 10:00:00 +0100\" BODY[] {2}\r\nhi)",
+            "* 2 FETCH (UID 6 FLAGS () INTERNALDATE \"01-Feb-2020 10:00:00 +0100\" RFC822.SIZE 0 BODY[] \"\")",
+            "* 2 FETCH (UID 6 FLAGS (\\Deleted))",                     // update after delivery: not a result
+            "* 3 FETCH (UID 7 FLAGS () INTERNALDATE \"01-Feb-2020 10:00:00 +0100\" RFC822.SIZE 0 BODY[] \"\")",
+            "M3 OK done")
+        var messages: [FetchedMessage] = []
+        for try await message in stream { messages.append(message) }
+        #expect(messages.map(\.uid) == [5, 6])
+        #expect(messages[0].flags == ["\\Seen"])
+        #expect(messages[0].size == 2 && messages[0].body == Array("hi".utf8))
+        #expect(messages[1].flags.isEmpty)
+    }
+}
