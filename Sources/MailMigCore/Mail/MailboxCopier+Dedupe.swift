@@ -35,7 +35,8 @@ extension MailboxCopier {
         return Set(entries.map(\.uid))
     }
 
+    /// Message-ID, size and the instant of the internal date (servers may not keep its zone offset).
     static func dedupeKey(_ id: String, _ size: Int?, _ date: InternalDate?) -> String {
-        "\(id)|\(size ?? -1)|\(date?.description ?? "")"
+        "\(id)|\(size ?? -1)|\(date?.date.timeIntervalSince1970 ?? -1)"
     }
 }

@@ -31,7 +31,8 @@ extension MailboxCopier {
                 var match: UInt32?
                 if !uids.isEmpty {
                     let metadata = try await wrap(folder: folder, side: .target) { try await dst.client.fetchMetadata(UIDSet(uids)) }
-                    match = metadata.filter { $0.size == entry.size && $0.internalDate?.description == entry.internalDate }.map(\.uid).min()
+                    let instant = InternalDate(entry.internalDate)?.date
+                    match = metadata.filter { $0.size == entry.size && $0.internalDate?.date == instant }.map(\.uid).min()
                 }
                 if let match {
                     var confirmed = entry
@@ -59,13 +60,14 @@ extension MailboxCopier {
         guard !old.isEmpty else { return 0 }
         let metadata = try await wrap(folder: folder, side: .source) { try await src.client.fetchMetadata(.all) }
         let known = try store.ledgerUIDs(mailbox: mailboxID, folder: folder, uidValidity: newValidity)
-        func key(size: Int?, date: String?) -> String { "\(size ?? -1)|\(date ?? "")" }
+        // Dates compare by instant: servers keep the moment of an INTERNALDATE, not always its zone offset.
+        func key(size: Int?, date: InternalDate?) -> String { "\(size ?? -1)|\(date?.date.timeIntervalSince1970 ?? -1)" }
         var newByKey: [String: [UInt32]] = [:]
         for message in metadata where !known.contains(message.uid) {
-            newByKey[key(size: message.size, date: message.internalDate?.description), default: []].append(message.uid)
+            newByKey[key(size: message.size, date: message.internalDate), default: []].append(message.uid)
         }
         var oldByKey: [String: [LedgerEntry]] = [:]
-        for entry in old { oldByKey[key(size: entry.size, date: entry.internalDate), default: []].append(entry) }
+        for entry in old { oldByKey[key(size: entry.size, date: InternalDate(entry.internalDate)), default: []].append(entry) }
         var pairs: [(old: UInt32, new: UInt32)] = []
         for (candidateKey, entries) in oldByKey {
             guard let uids = newByKey[candidateKey] else { continue }

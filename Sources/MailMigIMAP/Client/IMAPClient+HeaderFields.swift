@@ -10,7 +10,7 @@ extension IMAPClient {
         let queue = FetchQueue<FetchResponse>(capacity: max(64, configuration.fetchBufferDepth))
         // INTERNALDATE and RFC822.SIZE make the responses recognisable as results (not flag updates).
         let text = "UID FETCH \(uids) (UID INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
-        _ = try await send(Command(text, name: "UID FETCH \(uids) Message-ID", kind: .fetch(requiresBody: false)), fetchQueue: queue)
+        _ = try await send(Command(text, name: "UID FETCH \(uids) Message-ID", kind: .fetch(uids, requiresBody: false)), fetchQueue: queue)
         var result: [UInt32: String?] = [:]
         while let response = try await queue.next() {
             guard let uid = response.uid else { continue }
