@@ -337,7 +337,7 @@ valid_instance() { [[ ${1:-} == source || ${1:-} == target ]]; }
 # that exists with the same password does nothing; with another password it is an error.
 cmd_add_user() {
     local name=${1:-} user=${2:-} password=${3:-} dir line before
-    valid_instance "$name" && [[ -n $user && -n $password ]] || die "usage: $0 add-user source|target NAME PASSWORD"
+    if ! valid_instance "$name" || ! [[ -n $user && -n $password ]]; then die "usage: $0 add-user source|target NAME PASSWORD"; fi
     [[ $user =~ ^[A-Za-z0-9._@+-]+$ ]] || die "add-user: '$user' is not a valid user name (letters, digits, . _ @ + -)"
     [[ $password != *:* && $password != *$'\n'* ]] || die "add-user: the password may not contain ':' or a newline"
     dir="$ROOT/$name"
@@ -359,7 +359,7 @@ cmd_add_user() {
 # Removes a user added with add-user, and its mail. The built-in users cannot be removed.
 cmd_remove_user() {
     local name=${1:-} user=${2:-} dir file builtin before
-    valid_instance "$name" && [[ -n $user ]] || die "usage: $0 remove-user source|target NAME"
+    if ! valid_instance "$name" || [[ -z $user ]]; then die "usage: $0 remove-user source|target NAME"; fi
     for builtin in "${USERS[@]}" "$ADMIN_USER"; do
         [[ $user == "$builtin" ]] && die "remove-user: $user is a built-in test user"
     done
@@ -382,14 +382,14 @@ cmd_remove_user() {
 # Exits 0 when NAME is a login of the instance, 1 otherwise (a `provision.check` command).
 cmd_has_user() {
     local name=${1:-} user=${2:-}
-    valid_instance "$name" && [[ -n $user ]] || die "usage: $0 has-user source|target NAME"
+    if ! valid_instance "$name" || [[ -z $user ]]; then die "usage: $0 has-user source|target NAME"; fi
     awk -F: -v user="$user" '$1 == user { found = 1 } END { exit found ? 0 : 1 }' "$ROOT/$name/users"
 }
 
 # Loads a corpus into a user by APPEND (flags and internal dates kept, bytes unaltered).
 cmd_load() {
     local name=${1:-}
-    valid_instance "$name" && [[ -n ${2:-} && -n ${3:-} ]] || die "usage: $0 load source|target NAME DIR [FOLDER-PREFIX]"
+    if ! valid_instance "$name" || ! [[ -n ${2:-} && -n ${3:-} ]]; then die "usage: $0 load source|target NAME DIR [FOLDER-PREFIX]"; fi
     is_running "$name" || die "$name is not running"
     python3 "$REPO_ROOT/scripts/corpus/load.py" --port "$(tls_port_of "$name")" --ca-file "$ROOT/certs/ca.crt" \
         --separator "$(separator_of "$name")" --admin "$ADMIN_USER" --admin-password "$ADMIN_PASSWORD" \

@@ -7,22 +7,28 @@ import MailMigIMAP
 /// Every suite works on users whose names start with `mt-` and a random part, so suites that use the
 /// built-in users (alice…erin) on the same servers are never disturbed.
 enum MailTestServers {
+    /// One of the two instances.
     enum Instance: String, Sendable {
         case source
         case target
 
+        /// The prefix of its variables in dovecot.env.
         var variablePrefix: String { "MAILMIG_TEST_IMAP_\(rawValue.uppercased())" }
     }
 
     /// Admin (master user) password of both instances.
     static func adminPassword() throws -> String { try TestEnvironment.require("MAILMIG_TEST_IMAP_ADMIN_PASSWORD") }
+    /// The admin (master user) login name.
     static func adminUser() throws -> String { try TestEnvironment.require("MAILMIG_TEST_IMAP_ADMIN_USER") }
+    /// The CA certificate both instances' certificates chain to.
     static func caFile() throws -> String { try TestEnvironment.require("MAILMIG_TEST_IMAP_CA_FILE") }
+    /// The instance's address.
     static func host(_ instance: Instance) throws -> String { try TestEnvironment.require("\(instance.variablePrefix)_HOST") }
     /// The plain port (mailmig uses STARTTLS on it).
     static func port(_ instance: Instance) throws -> Int { try TestEnvironment.requireInt("\(instance.variablePrefix)_PORT") }
     /// The implicit-TLS port (the corpus scripts use it).
     static func tlsPort(_ instance: Instance) throws -> Int { try TestEnvironment.requireInt("\(instance.variablePrefix)_TLS_PORT") }
+    /// The instance's hierarchy separator.
     static func separator(_ instance: Instance) throws -> String { try TestEnvironment.require("\(instance.variablePrefix)_SEPARATOR") }
 
     /// scripts/testenv/dovecot.sh of the running instances.
@@ -107,6 +113,7 @@ enum MailTestServers {
         return folder
     }
 
+    /// The path of a script in scripts/corpus.
     static func corpusScript(_ name: String) -> String {
         TestEnvironment.repositoryRoot.appendingPathComponent("scripts/corpus/\(name)").path
     }

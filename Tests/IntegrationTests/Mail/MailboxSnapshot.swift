@@ -2,6 +2,7 @@ import Foundation
 
 /// What scripts/corpus/dump.py read from one user: folders with their messages' hashes, flags and dates.
 struct MailboxSnapshot: Decodable {
+    /// One message as dump.py reports it.
     struct Message: Decodable, Hashable {
         var uid: UInt32
         var sha256: String
@@ -29,6 +30,7 @@ struct MailboxSnapshot: Decodable {
         var description: String { "\(sha256.prefix(12)) \(flags.joined(separator: ",")) @\(internalDate ?? -1)" }
     }
 
+    /// One folder: its SPECIAL-USE role and its messages.
     struct Folder: Decodable {
         var specialUse: String?
         var messages: [Message]

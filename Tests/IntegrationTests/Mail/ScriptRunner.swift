@@ -2,10 +2,12 @@ import Foundation
 
 /// Runs helper programs (python scripts, dovecot.sh) for the mail suites and captures their output.
 enum ScriptRunner {
+    /// A helper program failed, or something a test needs is missing.
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
+    /// Exit status and output of a finished program.
     struct Output {
         var status: Int32
         var stdout: String
@@ -56,6 +58,7 @@ final class ErrorCollector: @unchecked Sendable {
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)
 
+    /// Starts reading `pipe`.
     init(_ pipe: Pipe) {
         let handle = pipe.fileHandleForReading
         Thread.detachNewThread { [self] in
