@@ -26,18 +26,37 @@ public struct Verifier: Sendable {
     }
 
     /// Verifies the plan's mailboxes; a mailbox whose servers cannot be read is reported failed, not thrown.
+    ///
+    /// Up to four mailboxes (fewer when a server allows fewer connections) are verified at a time.
     public func run(now: Date = Date()) async throws -> VerificationReport {
-        var results: [MailboxVerification] = []
+        var results: [MailboxVerification?] = []
+        var work: [(index: Int, mailbox: MailboxMapping, stage: Stage)] = []
         for mailbox in context.plan.mailboxes where filter.keeps(MailboxRecord.address(mailbox.source.description)) {
             let source = mailbox.source.description
             let record = try store.resource(MailboxRecord.address(source)).flatMap { try? $0.decode(MailboxRecord.self) }
-            guard let record, let stage = record.reached, stage > .prepare else {
+            if let record, let stage = record.reached, stage > .prepare {
+                work.append((results.count, mailbox, stage))
+                results.append(nil)
+            } else {
                 results.append(MailboxVerification(source: source, target: mailbox.target.description, stage: record?.reached, outcome: .notMigrated))
-                continue
             }
-            results.append(await verify(mailbox, stage: stage))
         }
-        return VerificationReport(at: now, deep: deep, mailboxes: results)
+        let limit = max(1, min(context.plan.source.connections, context.plan.target.connections, 4))
+        await withTaskGroup(of: (Int, MailboxVerification).self) { group in
+            var next = 0
+            func launch() {
+                guard next < work.count else { return }
+                let item = work[next]
+                group.addTask { (item.index, await verify(item.mailbox, stage: item.stage)) }
+                next += 1
+            }
+            for _ in 0..<limit { launch() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                launch()
+            }
+        }
+        return VerificationReport(at: now, deep: deep, mailboxes: results.compactMap { $0 })
     }
 
     /// Verifies one mailbox.
