@@ -73,7 +73,8 @@ public struct Engine: Sendable {
         var facts = CutoverGateFacts()
         var reached: [String: Stage] = [:]
         for record in try store.resources(prefix: "mailbox.") where record.kind == MailboxRecord.kind {
-            if let mailbox = try? record.decode(MailboxRecord.self), let stage = mailbox.reached { reached[mailbox.source] = stage }
+            let mailbox = try record.decode(MailboxRecord.self)
+            if let stage = mailbox.reached { reached[mailbox.source] = stage }
         }
         for batch in workspace.plan.batches {
             let stages = (workspace.plan.batchMembers[batch.name] ?? []).map { reached[$0.description] }

@@ -23,7 +23,7 @@ struct MailPlanner: Sendable {
             for source in plan.batchMembers[batch.name] ?? [] {
                 guard let mailbox = context.mailbox(source.description),
                       filter.keeps(MailboxRecord.address(mailbox.source.description)) else { continue }
-                let record = try store.resource(MailboxRecord.address(mailbox.source.description)).flatMap { try? $0.decode(MailboxRecord.self) }
+                let record = try store.resource(MailboxRecord.address(mailbox.source.description)).map { try $0.decode(MailboxRecord.self) }
                 work.append((mailbox, batch, record))
             }
         }
@@ -158,7 +158,7 @@ struct MailPlanner: Sendable {
             let statuses = Dictionary(folders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
             for folder in mapping.mappings {
                 let status = statuses[folder.source] ?? nil
-                let recorded = try store.resource(FolderRecord.address(mailbox: id, folder: folder.source)).flatMap { try? $0.decode(FolderRecord.self) }
+                let recorded = try store.resource(FolderRecord.address(mailbox: id, folder: folder.source)).map { try $0.decode(FolderRecord.self) }
                 if let recorded, let status, recorded.uidValidity == status.uidValidity, recorded.uidNext == status.uidNext,
                    recorded.messages == status.messages, recorded.highestModSeq == status.highestModSeq, recorded.stage >= settings.stage,
                    settings.stage != .presync || recorded.cutoff == MailPlanner.day(settings.cutoff) {

@@ -79,6 +79,22 @@ public struct MailPassResult: Sendable, Equatable, Codable {
 
     /// Creates empty counts.
     public init() {}
+
+    /// Reads counts written by any version: a count a version did not know yet reads as 0.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        func count(_ key: CodingKeys) throws -> Int { try values.decodeIfPresent(Int.self, forKey: key) ?? 0 }
+        copied = try count(.copied)
+        bytes = try values.decodeIfPresent(Int64.self, forKey: .bytes) ?? 0
+        skipped = try count(.skipped)
+        flagUpdates = try count(.flagUpdates)
+        folders = try count(.folders)
+        unchangedFolders = try count(.unchangedFolders)
+        createdFolders = try count(.createdFolders)
+        reconciled = try count(.reconciled)
+        rekeyed = try count(.rekeyed)
+        deduplicated = try count(.deduplicated)
+    }
 }
 
 /// The settings of one pass, fixed when the plan is made.

@@ -58,7 +58,7 @@ struct MailSteps: Sendable {
     }
 
     private func existingRecord(_ source: String) throws -> MailboxRecord? {
-        try store.resource(MailboxRecord.address(source)).flatMap { try? $0.decode(MailboxRecord.self) }
+        try store.resource(MailboxRecord.address(source)).map { try $0.decode(MailboxRecord.self) }
     }
 
     private func batchName(_ source: String) -> String {
