@@ -14,7 +14,7 @@ struct MailMig: AsyncParsableCommand {
         version: "mailmig \(MailMigVersion.current)",
         subcommands: [
             Init.self, Validate.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self,
-            StateCommand.self, ForceUnlock.self, Schema.self, VerifyCommand.self, DiscoverCommand.self,
+            StateCommand.self, ForceUnlock.self, Schema.self, VerifyCommand.self, DiscoverCommand.self, StatusCommand.self, ReportCommand.self,
         ]
     )
 }

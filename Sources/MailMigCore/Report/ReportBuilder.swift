@@ -1,0 +1,200 @@
+import Foundation
+
+/// Builds the status and the closeout report from a plan and its state, without contacting any server.
+public struct ReportBuilder: Sendable {
+    /// The plan.
+    public var plan: Plan
+    /// The state, only read.
+    public var store: StateStore
+    /// The time the report is made at (the cutover gate compares TTL expiries with it).
+    public var now: Date
+
+    /// Creates a builder.
+    public init(plan: Plan, store: StateStore, now: Date = Date()) {
+        self.plan = plan
+        self.store = store
+        self.now = now
+    }
+
+    /// Where the migration stands.
+    public func status() throws -> StatusReport {
+        let meta = try store.meta()
+        let resources = try store.resources()
+        var mailboxRecords: [String: MailboxRecord] = [:]
+        var folderRecords: [String: [FolderRecord]] = [:]
+        var dnsRecords: [String: DNSRecordState] = [:]
+        for resource in resources {
+            switch resource.kind {
+            case MailboxRecord.kind:
+                if let record = try? resource.decode(MailboxRecord.self) { mailboxRecords[record.source] = record }
+            case FolderRecord.kind:
+                if let record = try? resource.decode(FolderRecord.self), let mailbox = Self.mailbox(ofFolderAddress: resource.address) {
+                    folderRecords[mailbox, default: []].append(record)
+                }
+            case DNSRecordState.kind:
+                if let record = try? resource.decode(DNSRecordState.self) { dnsRecords[resource.address] = record }
+            default:
+                break
+            }
+        }
+        let verification = try verificationRecord()
+        let totals = try store.ledgerTotals()
+        let skippedByMailbox = Dictionary(grouping: try store.skipped(), by: \.mailbox)
+        let pending = try store.pendingCopyCounts()
+
+        func mailboxStatus(source: String, target: String, batch: String) -> MailboxStatus {
+            let record = mailboxRecords[source]
+            let skipped = skippedByMailbox[source] ?? []
+            let folders = folderRecords[source] ?? []
+            let counts = folders.compactMap(\.messages)
+            return MailboxStatus(
+                source: source, target: target, batch: batch, stage: record?.reached, provisioned: record?.provisioned ?? false,
+                copied: totals[source]?.messages ?? 0, copiedBytes: totals[source]?.bytes ?? 0,
+                skipped: skipped.count, skippedBytes: skipped.reduce(0) { $0 + Int64($1.size) }, skipReasons: Self.reasons(skipped),
+                sourceMessages: !folders.isEmpty && counts.count == folders.count ? counts.reduce(0, +) : nil,
+                folders: folders.count, pending: pending[source] ?? 0, lastPass: record?.lastPass, lastDuration: record?.lastDuration,
+                lastResult: record?.lastResult, error: record?.lastError, verification: verification?.mailboxes[source])
+        }
+
+        var batches: [BatchStatus] = []
+        var listed = Set<String>()
+        for batch in plan.batches {
+            let members = plan.batchMembers[batch.name] ?? []
+            let statuses = members.map { member -> MailboxStatus in
+                let source = member.description
+                listed.insert(source)
+                let target = plan.mailboxes.first { $0.source == member }?.target.description ?? mailboxRecords[source]?.target ?? ""
+                return mailboxStatus(source: source, target: target, batch: batch.name)
+            }
+            batches.append(BatchStatus(name: batch.name, goal: batch.stage, reached: Self.reached(statuses), mailboxes: statuses))
+        }
+        // Mailboxes the state knows that no batch of the plan holds any more.
+        let others = mailboxRecords.values.filter { !listed.contains($0.source) }.sorted { $0.source < $1.source }
+        for (name, records) in Dictionary(grouping: others, by: \.batch).sorted(by: { $0.key < $1.key }) {
+            let statuses = records.map { mailboxStatus(source: $0.source, target: $0.target, batch: name) }
+            batches.append(BatchStatus(name: name, goal: nil, reached: Self.reached(statuses), mailboxes: statuses))
+        }
+
+        let facts = gateFacts(batches: batches, verification: verification)
+        let domains = plan.domains.map { domainStatus($0, recorded: dnsRecords, facts: facts) }
+        return StatusReport(planName: plan.name, lineage: meta.lineage, serial: meta.serial, generatedAt: now,
+                            batches: batches, domains: domains, verification: verification)
+    }
+
+    /// The closeout report.
+    public func closeout() throws -> CloseoutReport {
+        let status = try status()
+        let mailboxes = status.mailboxes
+        let known = Set(mailboxes.map(\.source))
+        let skipped = try store.skipped().filter { known.contains($0.mailbox) }
+        var failures: [FailureItem] = []
+        for mailbox in mailboxes {
+            if let error = mailbox.error { failures.append(FailureItem(mailbox: mailbox.source, reason: error, at: mailbox.lastPass)) }
+            if let verdict = mailbox.verification, !verdict.passed {
+                failures.append(FailureItem(mailbox: mailbox.source, reason: "the last verification found \(ReportFormatting.plural(verdict.differences, "difference"))", at: verdict.at))
+            }
+        }
+        let applies = try store.allApplies()
+        var outcomes: [MailboxOutcome: Int] = [:]
+        for mailbox in mailboxes { outcomes[mailbox.outcome, default: 0] += 1 }
+        let active = applies.reduce(0.0) { sum, apply in sum + max(0, (apply.finishedAt ?? apply.startedAt).timeIntervalSince(apply.startedAt)) }
+        let summary = CloseoutSummary(
+            mailboxes: mailboxes.count, outcomes: outcomes,
+            messages: mailboxes.reduce(0) { $0 + $1.copied }, bytes: mailboxes.reduce(0) { $0 + $1.copiedBytes },
+            skippedMessages: mailboxes.reduce(0) { $0 + $1.skipped }, skippedBytes: mailboxes.reduce(0) { $0 + $1.skippedBytes },
+            firstStart: applies.first?.startedAt, lastEnd: applies.compactMap(\.finishedAt).max(), activeSeconds: active)
+        let dnsChanges = try store.history(kind: DNSRecordState.kind).map(Self.dnsChange)
+        return CloseoutReport(status: status, summary: summary, skipped: skipped, failures: failures, dnsChanges: dnsChanges, applies: applies)
+    }
+
+    // MARK: - Parts
+
+    private func verificationRecord() throws -> VerificationRecord? {
+        guard let resource = try store.resource(VerificationRecord.address) else { return nil }
+        if let record = try? resource.decode(VerificationRecord.self) { return record }
+        if let summary = try? resource.decode(VerificationSummary.self) {
+            return VerificationRecord(at: summary.at, failedDomains: summary.failedDomains, mailboxes: [:])
+        }
+        return nil
+    }
+
+    /// The gate facts as the engine derives them: the lowest stage of each batch whose members all passed once.
+    private func gateFacts(batches: [BatchStatus], verification: VerificationRecord?) -> CutoverGateFacts {
+        var facts = CutoverGateFacts(failedVerification: Set(verification?.failedDomains ?? []))
+        for batch in batches where batch.goal != nil {
+            if let reached = batch.reached { facts.batchStages[batch.name] = reached }
+        }
+        return facts
+    }
+
+    private func domainStatus(_ domain: Domain, recorded: [String: DNSRecordState], facts: CutoverGateFacts) -> DomainStatus {
+        let keys = DNSPlanner.managedKeys(of: domain)
+        let records = keys.compactMap { key -> RecordStatus? in
+            guard let state = recorded[key.address] else { return nil }
+            return RecordStatus(key: key, phase: state.phase, applied: state.applied, original: state.original,
+                                lowered: state.lowered, cutoverAt: state.cutoverAt)
+        }
+        let cutoverKeys = (domain.cutover?.records ?? []).map { RRsetKey(domain: domain.name, owner: $0.name, type: $0.type) }
+        let cutoverStates = cutoverKeys.compactMap { recorded[$0.address] }
+        let cutOver = !cutoverKeys.isEmpty && cutoverStates.count == cutoverKeys.count && cutoverStates.allSatisfy { $0.phase == .cutover }
+        if cutOver {
+            return DomainStatus(name: domain.name, route: domain.route, records: records, cutOver: true,
+                                cutoverAt: cutoverStates.compactMap(\.cutoverAt).max(), earliestCutover: nil, waitingFor: [])
+        }
+        let blocked = CutoverGate.check(domain: domain, plan: plan, cutoverKeys: cutoverKeys,
+                                        base: { recorded[$0.address]?.original ?? recorded[$0.address]?.applied },
+                                        recorded: { recorded[$0.address] }, facts: facts, now: now)
+        let earliest = blocked.compactMap(\.earliest).max() ?? now
+        return DomainStatus(name: domain.name, route: domain.route, records: records, cutOver: false, cutoverAt: nil,
+                            earliestCutover: earliest, waitingFor: blocked.map(\.reason))
+    }
+
+    static func reached(_ mailboxes: [MailboxStatus]) -> Stage? {
+        guard !mailboxes.isEmpty, !mailboxes.contains(where: { $0.stage == nil }) else { return nil }
+        return mailboxes.compactMap(\.stage).min()
+    }
+
+    static func reasons(_ skipped: [SkippedMessage]) -> [SkipReason] {
+        var order: [String] = []
+        var grouped: [String: SkipReason] = [:]
+        for message in skipped {
+            if grouped[message.reason] == nil { order.append(message.reason) }
+            grouped[message.reason, default: SkipReason(reason: message.reason, count: 0, bytes: 0)].count += 1
+            grouped[message.reason]?.bytes += Int64(message.size)
+        }
+        return order.compactMap { grouped[$0] }.sorted { $0.count > $1.count }
+    }
+
+    /// `mailbox.ADDRESS/folder/PATH` → `ADDRESS`.
+    static func mailbox(ofFolderAddress address: String) -> String? {
+        guard address.hasPrefix("mailbox."), let range = address.range(of: "/folder/") else { return nil }
+        return String(address[address.index(address.startIndex, offsetBy: 8)..<range.lowerBound])
+    }
+
+    static func dnsChange(_ entry: HistoryEntry) -> DNSHistoryItem {
+        let before = entry.before.flatMap { try? StateCoding.decoder.decode(DNSRecordState.self, from: $0) }
+        let after = entry.after.flatMap { try? StateCoding.decoder.decode(DNSRecordState.self, from: $0) }
+        let change: String
+        if after == nil {
+            change = "forgotten by the state"
+        } else if let after, before?.phase != .cutover, after.phase == .cutover {
+            change = "cut over to the target"
+        } else if let after, before?.phase == .cutover, after.phase == .source {
+            change = "restored to the source"
+        } else if let lowered = after?.lowered, before?.lowered != lowered {
+            change = "TTL lowered to \(lowered.ttl)s (from \(lowered.fromTTL)s)"
+        } else if before == nil {
+            change = after?.applied == nil ? "taken under management (removed)" : "taken under management"
+        } else if before?.applied != after?.applied {
+            change = "records changed"
+        } else {
+            change = "state updated"
+        }
+        func text(_ state: DNSRecordState?, exists: Bool) -> String {
+            guard exists, let state else { return "none" }
+            return state.applied?.description ?? "none"
+        }
+        return DNSHistoryItem(serial: entry.serial, at: entry.at, address: entry.address, change: change,
+                         before: text(before, exists: entry.before != nil), after: text(after, exists: entry.after != nil))
+    }
+}

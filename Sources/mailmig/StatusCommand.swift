@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import MailMigCore
+
+extension MailMig {
+    /// `mailmig status`: where the migration stands, from the state alone.
+    struct StatusCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract: "Show where the migration stands: per batch and mailbox, per domain (read from the state; no server is contacted).",
+            discussion: """
+                Per mailbox: stage, messages and bytes copied (from the ledger) of those known, skipped messages with
+                reasons, the last failure with the server's answer, the last pass and its duration, and the last
+                verification. Per domain: the route, the managed records and their TTLs as recorded, and the
+                earliest cutover time. The state is only read; none is created.
+                """
+        )
+
+        @OptionGroup var planFile: PlanFileOptions
+        @OptionGroup var style: OutputStyleOptions
+
+        @Flag(help: "Print one JSON object per line (versioned, stable).")
+        var json = false
+
+        func run() async throws {
+            let palette = style.resolve()
+            try await failing {
+                let workspace = try planFile.loadWorkspace(palette: palette, printWarnings: false)
+                let store = try ReportState.open(workspace)
+                let status = try ReportBuilder(plan: workspace.plan, store: store).status()
+                print(json ? StatusRenderer.jsonLines(status) : StatusRenderer.human(status, palette: palette), terminator: "")
+            }
+        }
+    }
+}
+
+/// Opening the state for reading only: never creates one.
+enum ReportState {
+    /// There is nothing to report on yet.
+    struct NoState: Error, CustomStringConvertible {
+        var folder: String
+        var plan: String
+        var description: String { "there is no state at \(folder) yet: nothing has been applied for \(plan); run `mailmig apply` first" }
+    }
+
+    /// The plan's state; an error naming the folder when none exists yet.
+    static func open(_ workspace: Workspace) throws -> StateStore {
+        guard let store = try StateStore.openIfPresent(folder: workspace.stateFolder) else {
+            throw NoState(folder: workspace.stateFolder.path, plan: workspace.planPath)
+        }
+        return store
+    }
+}
