@@ -68,6 +68,15 @@ public struct ReportBuilder: Sendable {
             }
             batches.append(BatchStatus(name: batch.name, goal: batch.stage, reached: Self.reached(statuses), mailboxes: statuses))
         }
+        // Mailboxes of the plan that no batch selects: never migrated, listed so nobody is forgotten.
+        let unbatched = plan.mailboxes.filter { !listed.contains($0.source.description) && mailboxRecords[$0.source.description] == nil }
+        if !unbatched.isEmpty {
+            let statuses = unbatched.map { mailbox -> MailboxStatus in
+                listed.insert(mailbox.source.description)
+                return mailboxStatus(source: mailbox.source.description, target: mailbox.target.description, batch: Self.noBatch)
+            }
+            batches.append(BatchStatus(name: Self.noBatch, goal: nil, reached: nil, mailboxes: statuses))
+        }
         // Mailboxes the state knows that no batch of the plan holds any more.
         let others = mailboxRecords.values.filter { !listed.contains($0.source) }.sorted { $0.source < $1.source }
         for (name, records) in Dictionary(grouping: others, by: \.batch).sorted(by: { $0.key < $1.key }) {
@@ -148,6 +157,9 @@ public struct ReportBuilder: Sendable {
         return DomainStatus(name: domain.name, route: domain.route, records: records, cutOver: false, cutoverAt: nil,
                             earliestCutover: earliest, waitingFor: blocked.map(\.reason))
     }
+
+    /// The batch name shown for mailboxes of the plan that no batch selects.
+    public static let noBatch = "(no batch)"
 
     static func reached(_ mailboxes: [MailboxStatus]) -> Stage? {
         guard !mailboxes.isEmpty, !mailboxes.contains(where: { $0.stage == nil }) else { return nil }

@@ -32,9 +32,9 @@ public enum ReportMarkdown {
         if report.skipped.isEmpty {
             out += "None.\n"
         } else {
-            out += "| Mailbox | Folder | UID | Size | Message-ID | Reason |\n|---|---|--:|--:|---|---|\n"
+            out += "| Mailbox | Folder | UID | Size | Internal date | Message-ID | Reason |\n|---|---|--:|--:|---|---|---|\n"
             for message in report.skipped {
-                out += "| \(cell(message.mailbox)) | \(cell(message.folder)) | \(message.uid) | \(ReportFormatting.bytes(Int64(message.size))) | "
+                out += "| \(cell(message.mailbox)) | \(cell(message.folder)) | \(message.uid) | \(ReportFormatting.bytes(Int64(message.size))) | \(cell(message.internalDate ?? "")) | "
                 out += "\(cell(message.messageID ?? "")) | \(cell(message.reason)) |\n"
             }
         }

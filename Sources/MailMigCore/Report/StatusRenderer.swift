@@ -8,6 +8,11 @@ public enum StatusRenderer {
         if status.batches.isEmpty { out += "\nThe plan has no batches, so no mailbox is migrated.\n" }
         for batch in status.batches {
             out += "\n" + palette.bold("Batch \(batch.name)")
+            if batch.name == ReportBuilder.noBatch {
+                out += ": mailboxes of the plan that no batch selects; they are not migrated\n"
+                for mailbox in batch.mailboxes { out += mailboxBlock(mailbox, palette: palette) }
+                continue
+            }
             out += " (goal: \(batch.goal?.rawValue ?? "not in the plan any more"), "
             out += batch.reached.map { "every mailbox has reached \($0.rawValue))\n" } ?? "not every mailbox has completed a pass)\n"
             for mailbox in batch.mailboxes { out += mailboxBlock(mailbox, palette: palette) }

@@ -73,6 +73,18 @@ struct ReportBuilderTests {
         #expect(report.dnsChanges.map(\.serial) == report.dnsChanges.map(\.serial).sorted())
     }
 
+    @Test("mailboxes no batch selects are listed as not migrated, recorded ones under their recorded batch")
+    func unbatched() throws {
+        let fixture = try ReportFixture()
+        let text = ReportFixture.planText.replacingOccurrences(of: "  - { name: everyone, select: rest, stage: presync }\n", with: "")
+        let plan = try #require(PlanLoader.load(text: text, file: "plan.yaml", baseDirectory: fixture.folder).plan)
+        let status = try ReportBuilder(plan: plan, store: fixture.store, now: fixture.now).status()
+        #expect(status.batches.map(\.name) == ["pilot", ReportBuilder.noBatch, "everyone"])
+        #expect(status.batches[1].mailboxes.map(\.source) == ["dave@acme.test"])
+        #expect(status.batches[2].goal == nil && status.batches[2].mailboxes.map(\.source) == ["carol@acme.test"])
+        #expect(StatusRenderer.human(status).contains("Batch (no batch): mailboxes of the plan that no batch selects; they are not migrated"))
+    }
+
     @Test("an empty state gives an empty but complete report")
     func emptyState() throws {
         let fixture = try ReportFixture()
