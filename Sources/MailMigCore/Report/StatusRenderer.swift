@@ -63,7 +63,11 @@ public enum StatusRenderer {
         } else {
             out += "      " + palette.dim("no pass completed yet") + "\n"
         }
-        out += "      verification: \(ReportFormatting.verdict(mailbox.verification))\n"
+        var verification = "      verification: \(ReportFormatting.verdict(mailbox.verification))"
+        if let verdict = mailbox.verification, let last = mailbox.lastPass, verdict.at < last {
+            verification += palette.yellow(" (before the last pass; run mailmig verify again)")
+        }
+        out += verification + "\n"
         return out
     }
 
