@@ -3,7 +3,8 @@
 #
 # Usage: dovecot.sh install | start | stop | status | reset | reset-user NAME
 #        dovecot.sh doveadm source|target ARGS...
-#        dovecot.sh add-user source|target NAME PASSWORD     (idempotent; survives restarts)
+#        dovecot.sh add-user source|target NAME PASSWORD [QUOTA] (idempotent; survives restarts;
+#                                                     QUOTA e.g. 100K needs MAILMIG_DOVECOT_QUOTA=1 at start)
 #        dovecot.sh remove-user source|target NAME           (the user and all its mail)
 #        dovecot.sh has-user source|target NAME              (exit 0 when the login exists)
 #        dovecot.sh load source|target NAME DIR [FOLDER-PREFIX] (a generated or real corpus, by APPEND)
@@ -28,6 +29,8 @@ USERS=(alice bob carol dave erin)
 ADMIN_USER="admin"
 ADMIN_PASSWORD="secret-admin"
 INSTANCES=(source target)
+# Opt-in: MAILMIG_DOVECOT_QUOTA=1 at start loads the quota plugins (per-user limits from add-user QUOTA).
+QUOTA="${MAILMIG_DOVECOT_QUOTA:-0}"
 
 log() { printf 'dovecot.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -72,6 +75,16 @@ extra_special_folders() {
     [[ $1 == source ]] || return 0
     printf '  mailbox "Sent Messages" {\n    special_use = \\Sent\n  }\n'
     printf '  mailbox "Deleted Messages" {\n    special_use = \\Trash\n  }\n'
+}
+
+# With MAILMIG_DOVECOT_QUOTA=1: the quota plugin, limits per user from the passwd file's extra fields.
+quota_settings() {
+    [[ $QUOTA == 1 ]] || return 0
+    printf 'mail_plugins = $mail_plugins quota\nplugin {\n  quota = count:User quota\n  quota_vsizes = yes\n}\n'
+}
+quota_imap_settings() {
+    [[ $QUOTA == 1 ]] || return 0
+    printf '  mail_plugins = $mail_plugins quota imap_quota\n'
 }
 
 write_config() {
@@ -159,8 +172,10 @@ userdb {
   args = username_format=%u $dir/users
   default_fields = uid=mail gid=mail home=$dir/mail/%u
 }
+$(quota_settings)
 protocol imap {
   mail_max_userip_connections = 100
+$(quota_imap_settings)
 }
 service imap-login {
   inet_listener imap {
@@ -336,13 +351,14 @@ valid_instance() { [[ ${1:-} == source || ${1:-} == target ]]; }
 # Adds a login to an instance's passwd file (Dovecot rereads it when it changes). Adding a user
 # that exists with the same password does nothing; with another password it is an error.
 cmd_add_user() {
-    local name=${1:-} user=${2:-} password=${3:-} dir line before
-    if ! valid_instance "$name" || ! [[ -n $user && -n $password ]]; then die "usage: $0 add-user source|target NAME PASSWORD"; fi
+    local name=${1:-} user=${2:-} password=${3:-} quota=${4:-} dir line before
+    if ! valid_instance "$name" || ! [[ -n $user && -n $password ]]; then die "usage: $0 add-user source|target NAME PASSWORD [QUOTA]"; fi
+    [[ -z $quota || $quota =~ ^[0-9]+[KMG]?$ ]] || die "add-user: quota '$quota' is not a size such as 100K"
     [[ $user =~ ^[A-Za-z0-9._@+-]+$ ]] || die "add-user: '$user' is not a valid user name (letters, digits, . _ @ + -)"
     [[ $password != *:* && $password != *$'\n'* ]] || die "add-user: the password may not contain ':' or a newline"
     dir="$ROOT/$name"
     [[ -f $dir/users ]] || die "$name has never been started; run: $0 start"
-    line="$user:{PLAIN}$password::::::"
+    line="$user:{PLAIN}$password::::::${quota:+userdb_quota_rule=*:storage=$quota}"
     if cmd_has_user "$name" "$user"; then
         grep -qxF "$line" "$dir/users" && return 0
         die "add-user: $user already exists on $name with another password"
@@ -411,7 +427,7 @@ main() {
         remove-user) cmd_remove_user "$@" ;;
         has-user) cmd_has_user "$@" ;;
         load) cmd_load "$@" ;;
-        *) die "usage: $0 install|start|stop|status|reset|reset-user NAME|doveadm source|target ARGS...|add-user source|target NAME PASSWORD|remove-user source|target NAME|has-user source|target NAME|load source|target NAME DIR [PREFIX]" ;;
+        *) die "usage: $0 install|start|stop|status|reset|reset-user NAME|doveadm source|target ARGS...|add-user source|target NAME PASSWORD [QUOTA]|remove-user source|target NAME|has-user source|target NAME|load source|target NAME DIR [PREFIX]" ;;
     esac
 }
 

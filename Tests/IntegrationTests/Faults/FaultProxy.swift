@@ -1,0 +1,50 @@
+import Foundation
+
+/// scripts/faults/proxy.py run as a child process on a free 127.0.0.1 port: it terminates implicit TLS with
+/// a given certificate, forwards plain bytes to a server and injects faults (drop, stall, delay, a response
+/// cut inside a literal) at random, seeded.
+final class FaultProxy: @unchecked Sendable {
+    /// The port mailmig connects to.
+    let port: Int
+    private let child: Spawn.Child
+    private var log: String?
+
+    /// Starts the proxy in front of `127.0.0.1:targetPort`.
+    init(targetPort: Int, mode: String, seed: Int, rate: Double = 0.03, maxFaults: Int = 6,
+         certificate: String, key: String) throws {
+        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("faultproxy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: portFile) }
+        child = try Spawn.start("python3", [TestEnvironment.repositoryRoot.appendingPathComponent("scripts/faults/proxy.py").path,
+                                            "--listen", "0", "--port-file", portFile.path, "--target", "127.0.0.1:\(targetPort)",
+                                            "--mode", mode, "--seed", String(seed), "--rate", String(rate), "--max-faults", String(maxFaults),
+                                            "--max-seconds", "900", "--tls-cert", certificate, "--tls-key", key])
+        var found: Int?
+        for _ in 0..<100 {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8), let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                found = value
+                break
+            }
+            usleep(50_000)
+        }
+        guard let found else {
+            child.signal(SIGKILL)
+            throw ScriptRunner.Failure(description: "the fault proxy did not start: \(child.wait().stderr)")
+        }
+        port = found
+    }
+
+    /// Stops the proxy and returns its log (one line per fault injected).
+    @discardableResult
+    func stop() -> String {
+        if let log { return log }
+        child.signal(SIGTERM)
+        let text = child.wait().stderr
+        log = text
+        return text
+    }
+
+    /// How many faults the proxy injected (read from its log; stops it).
+    var faultsInjected: Int {
+        stop().split(separator: "\n").filter { $0.hasPrefix("fault ") }.count
+    }
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""A TCP fault proxy for the reliability tests: forwards bytes between a client and a server and, at
+random (seeded, bounded), injects network faults.
+
+Usage:
+  proxy.py --listen PORT --target HOST:PORT [--seed S] [--mode random|drop|stall|delay|cut-literal|none]
+           [--rate R] [--max-faults N] [--max-seconds T] [--tls-cert CRT --tls-key KEY] [--port-file FILE]
+
+Modes (each decided per server->client chunk with probability --rate, at most --max-faults in all):
+  drop         close both sides of the connection at once;
+  stall        stop forwarding for 2-6 seconds (a server that hangs), then go on;
+  delay        hold a chunk back 50-400 ms before forwarding it;
+  cut-literal  when a chunk announces an IMAP literal `{n}`, forward the announcement and part of the
+               literal's bytes, then close the connection (a response cut inside a literal);
+  random       one of the above, chosen at random each time;
+  none         forward only (with --tls-cert: a TLS endpoint in front of a plain server).
+
+With --tls-cert/--tls-key the proxy accepts implicit TLS with that certificate and speaks plain TCP to
+the target. It prints one line per injected fault to stderr ("fault N: KIND conn C ..."), a line
+"listening on PORT" when ready (and writes the port to --port-file), and stops by itself after
+--max-seconds (default 600). --listen 0 picks a free port.
+"""
+
+import argparse
+import asyncio
+import random
+import re
+import signal
+import ssl
+import sys
+import time
+
+LITERAL = re.compile(rb"\{(\d+)\+?\}\r\n")
+KINDS = ("drop", "stall", "delay", "cut-literal")
+
+
+class Faults:
+    """The seeded decision source and the count of faults injected so far."""
+
+    def __init__(self, mode, rate, seed, max_faults):
+        self.mode = mode
+        self.rate = rate
+        self.random = random.Random(seed)
+        self.max_faults = max_faults
+        self.count = 0
+        self.connections = 0
+
+    def pick(self, chunk):
+        """The fault to inject on this server->client chunk, or None."""
+        if self.mode == "none" or self.count >= self.max_faults:
+            return None
+        if self.random.random() >= self.rate:
+            return None
+        kind = self.random.choice(KINDS) if self.mode == "random" else self.mode
+        if kind == "cut-literal" and not LITERAL.search(chunk):
+            # Only a chunk carrying a literal can be cut inside one; in random mode fall back to a drop.
+            return "drop" if self.mode == "random" else None
+        return kind
+
+    def report(self, kind, connection, detail=""):
+        self.count += 1
+        print(f"fault {self.count}: {kind} conn {connection}{' ' + detail if detail else ''}", file=sys.stderr, flush=True)
+
+
+async def pump_client_to_server(reader, writer, closed):
+    try:
+        while not closed.is_set():
+            data = await reader.read(65536)
+            if not data:
+                break
+            writer.write(data)
+            await writer.drain()
+    except (ConnectionError, OSError, asyncio.IncompleteReadError):
+        pass
+    finally:
+        closed.set()
+
+
+async def pump_server_to_client(reader, writer, closed, faults, connection):
+    try:
+        while not closed.is_set():
+            data = await reader.read(65536)
+            if not data:
+                break
+            kind = faults.pick(data)
+            if kind == "drop":
+                faults.report(kind, connection, f"after {len(data)} bytes held back")
+                break
+            if kind == "stall":
+                seconds = faults.random.uniform(2.0, 6.0)
+                faults.report(kind, connection, f"{seconds:.1f}s")
+                await asyncio.sleep(seconds)
+            elif kind == "delay":
+                seconds = faults.random.uniform(0.05, 0.4)
+                faults.report(kind, connection, f"{seconds * 1000:.0f}ms")
+                await asyncio.sleep(seconds)
+            elif kind == "cut-literal":
+                match = LITERAL.search(data)
+                size = int(match.group(1))
+                available = len(data) - match.end()
+                keep = faults.random.randint(0, max(0, min(size, available) - 1))
+                faults.report(kind, connection, f"literal of {size} cut after {keep} bytes")
+                writer.write(data[: match.end() + keep])
+                await writer.drain()
+                break
+            writer.write(data)
+            await writer.drain()
+    except (ConnectionError, OSError, asyncio.IncompleteReadError):
+        pass
+    finally:
+        closed.set()
+
+
+async def handle(client_reader, client_writer, args, faults):
+    faults.connections += 1
+    connection = faults.connections
+    host, port = args.target.rsplit(":", 1)
+    try:
+        server_reader, server_writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 10)
+    except (OSError, asyncio.TimeoutError):
+        client_writer.close()
+        return
+    closed = asyncio.Event()
+    tasks = [
+        asyncio.create_task(pump_client_to_server(client_reader, server_writer, closed)),
+        asyncio.create_task(pump_server_to_client(server_reader, client_writer, closed, faults, connection)),
+    ]
+    await closed.wait()
+    for task in tasks:
+        task.cancel()
+    for writer in (client_writer, server_writer):
+        try:
+            writer.close()
+        except (ConnectionError, OSError):
+            pass
+
+
+async def main():
+    parser = argparse.ArgumentParser(description="TCP fault proxy for the reliability tests")
+    parser.add_argument("--listen", type=int, required=True, help="port on 127.0.0.1 (0: any free port)")
+    parser.add_argument("--target", required=True, help="HOST:PORT to forward to")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--mode", choices=("random",) + KINDS + ("none",), default="random")
+    parser.add_argument("--rate", type=float, default=0.02, help="probability of a fault per server chunk")
+    parser.add_argument("--max-faults", type=int, default=20, help="faults injected at most")
+    parser.add_argument("--max-seconds", type=float, default=600, help="stop after this long")
+    parser.add_argument("--tls-cert", help="accept implicit TLS with this certificate (PEM)")
+    parser.add_argument("--tls-key", help="the certificate's private key (PEM)")
+    parser.add_argument("--port-file", help="write the listening port here once ready")
+    args = parser.parse_args()
+
+    context = None
+    if args.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+
+    faults = Faults(args.mode, args.rate, args.seed, args.max_faults)
+    server = await asyncio.start_server(lambda r, w: handle(r, w, args, faults), "127.0.0.1", args.listen, ssl=context)
+    port = server.sockets[0].getsockname()[1]
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as f:
+            f.write(f"{port}\n")
+        import os
+        os.replace(args.port_file + ".tmp", args.port_file)
+    print(f"listening on {port}", file=sys.stderr, flush=True)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    started = time.monotonic()
+    try:
+        await asyncio.wait_for(stop.wait(), args.max_seconds)
+    except asyncio.TimeoutError:
+        pass
+    server.close()
+    print(f"stopped after {time.monotonic() - started:.0f}s: {faults.count} faults injected, {faults.connections} connections",
+          file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
