@@ -57,6 +57,11 @@ extension MailboxCopier {
                 wanted.append(message.uid)
             }
         }
+        if !oversize.isEmpty {
+            // Only the header field is read, so reports can name a skipped message by its Message-ID.
+            let ids = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetchMessageIDs(UIDSet(oversize.map(\.uid))) }
+            for index in oversize.indices { oversize[index].messageID = ids[oversize[index].uid] ?? nil }
+        }
         try store.recordSkipped(oversize)
         result.skipped += oversize.count
         guard !wanted.isEmpty else { return }

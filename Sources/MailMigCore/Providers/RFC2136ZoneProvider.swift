@@ -54,13 +54,42 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
         }
         let tsig = try tsigKey()
         do {
+            try await send(update, key: tsig, change: change, owner: owner)
+        } catch let error as DNSError where Self.outcomeUnknown(error) {
+            // The server may or may not have applied the update before the connection failed: look.
+            let live = try await read(key)
+            if live == change.desired { return }
+            guard live == change.expected else {
+                throw ProviderError(.changedSincePlanned(now: live), provider: name, key: key)
+            }
+            do {
+                try await send(update, key: tsig, change: change, owner: owner)
+            } catch let error as DNSError {
+                throw ProviderError(.server(error.description), provider: name, key: key)
+            }
+        } catch let error as DNSError {
+            throw ProviderError(.server(error.description), provider: name, key: key)
+        }
+    }
+
+    /// Sends an update; a failed prerequisite becomes `changedSincePlanned` with what the server holds now.
+    private func send(_ update: DNSUpdate, key tsig: TSIGKey, change: DNSChange, owner: DNSName) async throws {
+        do {
             try await client.send(update, to: primary, key: tsig)
         } catch let error as DNSError {
             if case .prerequisiteFailed(_, let current) = error.kind {
-                let now = current.first { $0.name == owner && $0.type == DNSPresentation.wireType(key.type) }
-                throw ProviderError(.changedSincePlanned(now: DNSPresentation.snapshot(now)), provider: name, key: key)
+                let now = current.first { $0.name == owner && $0.type == DNSPresentation.wireType(change.key.type) }
+                throw ProviderError(.changedSincePlanned(now: DNSPresentation.snapshot(now)), provider: name, key: change.key)
             }
-            throw ProviderError(.server(error.description), provider: name, key: key)
+            throw error
+        }
+    }
+
+    /// Failures after which the update may or may not have reached the zone.
+    static func outcomeUnknown(_ error: DNSError) -> Bool {
+        switch error.kind {
+        case .connectionClosed, .timeout, .network: return true
+        default: return false
         }
     }
 
