@@ -141,6 +141,7 @@ def main():
     profile = "quick" if args.quick else "full"
     work = os.path.join(servers.BENCH_DIR, "work")
     os.makedirs(work, exist_ok=True)
+    servers.snapshot_scripts()
 
     totals = corpus.main_corpus(profile)
     extra_totals = corpus.new_mail(profile)
@@ -157,23 +158,22 @@ def main():
     }
     chosen = [available[name]() for name in args.tools.split(",")]
     runs = []
-    for number in range(args.runs):
-        order = chosen[number % len(chosen):] + chosen[:number % len(chosen)]
-        log("run %d of %d: %s" % (number + 1, args.runs, ", ".join(tool.name for tool in order)))
-        results = [run_tool(tool, users, profile, totals, extra_totals, work, not args.no_fidelity)
-                   for tool in order]
-        runs.append({"run": number + 1, "results": results})
-    for user in users:
-        servers.remove_user("target", user)
-
     document = {
         "profile": profile,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "corpus": totals, "new_mail": extra_totals, "users": users, "runs": runs,
     }
     out = os.path.join(servers.BENCH_DIR, "results-%s-%s.json" % (profile, time.strftime("%Y%m%d-%H%M%S")))
-    with open(out, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, indent=1)
+    for number in range(args.runs):
+        order = chosen[number % len(chosen):] + chosen[:number % len(chosen)]
+        log("run %d of %d: %s" % (number + 1, args.runs, ", ".join(tool.name for tool in order)))
+        runs.append({"run": number + 1, "results": []})
+        for tool in order:
+            runs[-1]["results"].append(run_tool(tool, users, profile, totals, extra_totals, work, not args.no_fidelity))
+            with open(out, "w", encoding="utf-8") as handle:   # after every tool, so a crash keeps what was measured
+                json.dump(document, handle, indent=1)
+    for user in users:
+        servers.remove_user("target", user)
     print(report.render(document))
     log("raw results: %s" % out)
     return 1 if any(result["failures"] for run in runs for result in run["results"]) else 0

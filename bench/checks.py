@@ -130,6 +130,7 @@ def main():
     parser.add_argument("--only", choices=["memory", "planning"])
     args = parser.parse_args()
     args.binary = os.path.abspath(args.binary)
+    servers.snapshot_scripts()
     results = {}
     if args.only in (None, "planning"):
         results["planning"] = planning_check(args.binary)

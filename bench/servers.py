@@ -6,17 +6,30 @@ test instances.
 """
 import json
 import os
+import shutil
 import subprocess
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_DIR = os.path.join(REPO, ".bench")
 SERVERS_DIR = os.path.join(BENCH_DIR, "servers")
-DOVECOT_SH = os.path.join(REPO, "scripts", "testenv", "dovecot.sh")
-CORPUS_SCRIPTS = os.path.join(REPO, "scripts", "corpus")
+# The scripts run from a copy taken when the benchmark starts (`snapshot_scripts`), so that an edit
+# of the working tree during a long run cannot break it halfway.
+SNAPSHOT = os.path.join(BENCH_DIR, "scripts")
+DOVECOT_SH = os.path.join(SNAPSHOT, "scripts", "testenv", "dovecot.sh")
+CORPUS_SCRIPTS = os.path.join(SNAPSHOT, "scripts", "corpus")
 
 PORTS = {"source": 16401, "source_tls": 16402, "target": 16411, "target_tls": 16412}
 ADMIN = "admin"
 ADMIN_PASSWORD = "secret-admin"
+
+
+def snapshot_scripts():
+    """Copies scripts/testenv and scripts/corpus to .bench/scripts (dovecot.sh finds load.py beside it)."""
+    for part in ("testenv", "corpus"):
+        destination = os.path.join(SNAPSHOT, "scripts", part)
+        shutil.rmtree(destination, ignore_errors=True)
+        shutil.copytree(os.path.join(REPO, "scripts", part), destination,
+                        ignore=shutil.ignore_patterns("__pycache__"))
 
 
 class BenchFailure(Exception):
