@@ -13,8 +13,8 @@ struct MailMig: AsyncParsableCommand {
             """,
         version: "mailmig \(MailMigVersion.current)",
         subcommands: [
-            Init.self, Validate.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self,
-            StateCommand.self, ForceUnlock.self, Schema.self, VerifyCommand.self, DiscoverCommand.self, StatusCommand.self, ReportCommand.self,
+            Init.self, Validate.self, DiscoverCommand.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self,
+            VerifyCommand.self, StatusCommand.self, ReportCommand.self, StateCommand.self, ForceUnlock.self, Schema.self,
         ]
     )
 }

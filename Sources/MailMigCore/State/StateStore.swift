@@ -63,6 +63,8 @@ public final class StateStore: Sendable {
         if let found, found > Self.schemaVersion {
             throw StateError.newerSchema(found: found, supported: Self.schemaVersion)
         }
+        // An up-to-date state is only read: status and report never write to it.
+        if found == Self.schemaVersion { return }
         try StateSchema.migrator.migrate(queue)
         try queue.write { db in
             if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lineage'") == nil {
