@@ -3,16 +3,19 @@
 random (seeded, bounded), injects network faults.
 
 Usage:
-  proxy.py --listen PORT --target HOST:PORT [--seed S] [--mode random|drop|stall|delay|cut-literal|none]
-           [--rate R] [--max-faults N] [--max-seconds T] [--tls-cert CRT --tls-key KEY] [--port-file FILE]
+  proxy.py --listen PORT --target HOST:PORT [--seed S] [--mode random|drop|stall|delay|cut-literal|unavailable|none]
+           [--rate R] [--both-directions] [--max-faults N] [--max-seconds T] [--tls-cert CRT --tls-key KEY] [--port-file FILE]
 
-Modes (each decided per server->client chunk with probability --rate, at most --max-faults in all):
+Modes (each decided per server->client chunk, with --both-directions per client->server chunk too, with probability --rate, at most --max-faults in all):
   drop         close both sides of the connection at once;
   stall        stop forwarding for 2-6 seconds (a server that hangs), then go on;
   delay        hold a chunk back 50-400 ms before forwarding it;
   cut-literal  when a chunk announces an IMAP literal `{n}`, forward the announcement and part of the
-               literal's bytes, then close the connection (a response cut inside a literal);
+               literal's bytes, then close the connection (a response, or with --both-directions an
+               APPEND, cut inside a literal);
   random       one of the above, chosen at random each time;
+  unavailable  answer a client's LOGIN/AUTHENTICATE/SELECT/EXAMINE/FETCH with
+               `TAG NO [UNAVAILABLE] ...` instead of forwarding it (a throttling server);
   none         forward only (with --tls-cert: a TLS endpoint in front of a plain server).
 
 With --tls-cert/--tls-key the proxy accepts implicit TLS with that certificate and speaks plain TCP to
@@ -32,6 +35,8 @@ import time
 
 LITERAL = re.compile(rb"\{(\d+)\+?\}\r\n")
 KINDS = ("drop", "stall", "delay", "cut-literal")
+# Commands a throttling server may refuse (never APPEND: its literal would follow), one line per chunk only.
+THROTTLED = re.compile(rb"^([A-Za-z0-9.]+) (LOGIN|AUTHENTICATE|SELECT|EXAMINE|UID FETCH|FETCH) ", re.IGNORECASE)
 
 
 class Faults:
@@ -47,7 +52,7 @@ class Faults:
 
     def pick(self, chunk):
         """The fault to inject on this server->client chunk, or None."""
-        if self.mode == "none" or self.count >= self.max_faults:
+        if self.mode in ("none", "unavailable") or self.count >= self.max_faults:
             return None
         if self.random.random() >= self.rate:
             return None
@@ -57,12 +62,22 @@ class Faults:
             return "drop" if self.mode == "random" else None
         return kind
 
+    def refuse(self, chunk):
+        """In mode unavailable: the tag of a client command to answer NO [UNAVAILABLE], or None."""
+        if self.mode != "unavailable" or self.count >= self.max_faults:
+            return None
+        match = THROTTLED.match(chunk)
+        if not match or self.random.random() >= self.rate:
+            return None
+        return match.group(1)
+
     def report(self, kind, connection, detail=""):
         self.count += 1
         print(f"fault {self.count}: {kind} conn {connection}{' ' + detail if detail else ''}", file=sys.stderr, flush=True)
 
 
-async def pump_client_to_server(reader, writer, closed):
+async def pump_plain(reader, writer, closed):
+    """Forwards one direction of a connection unchanged."""
     try:
         while not closed.is_set():
             data = await reader.read(65536)
@@ -76,7 +91,29 @@ async def pump_client_to_server(reader, writer, closed):
         closed.set()
 
 
-async def pump_server_to_client(reader, writer, closed, faults, connection):
+async def pump_refusing(reader, writer, client_writer, closed, faults, connection):
+    """Forwards client->server, answering some commands NO [UNAVAILABLE] itself (mode unavailable)."""
+    try:
+        while not closed.is_set():
+            data = await reader.read(65536)
+            if not data:
+                break
+            tag = faults.refuse(data)
+            if tag is not None and data.endswith(b"\r\n") and data.count(b"\r\n") == 1:
+                faults.report("unavailable", connection, data.split(b" ", 2)[1].decode("ascii", "replace"))
+                client_writer.write(tag + b" NO [UNAVAILABLE] Service temporarily unavailable (fault proxy)\r\n")
+                await client_writer.drain()
+                continue
+            writer.write(data)
+            await writer.drain()
+    except (ConnectionError, OSError, asyncio.IncompleteReadError):
+        pass
+    finally:
+        closed.set()
+
+
+async def pump(reader, writer, closed, faults, connection, direction):
+    """Forwards one direction of a connection, injecting faults into its chunks."""
     try:
         while not closed.is_set():
             data = await reader.read(65536)
@@ -84,22 +121,22 @@ async def pump_server_to_client(reader, writer, closed, faults, connection):
                 break
             kind = faults.pick(data)
             if kind == "drop":
-                faults.report(kind, connection, f"after {len(data)} bytes held back")
+                faults.report(kind, connection, f"{direction} after {len(data)} bytes held back")
                 break
             if kind == "stall":
                 seconds = faults.random.uniform(2.0, 6.0)
-                faults.report(kind, connection, f"{seconds:.1f}s")
+                faults.report(kind, connection, f"{direction} {seconds:.1f}s")
                 await asyncio.sleep(seconds)
             elif kind == "delay":
                 seconds = faults.random.uniform(0.05, 0.4)
-                faults.report(kind, connection, f"{seconds * 1000:.0f}ms")
+                faults.report(kind, connection, f"{direction} {seconds * 1000:.0f}ms")
                 await asyncio.sleep(seconds)
             elif kind == "cut-literal":
                 match = LITERAL.search(data)
                 size = int(match.group(1))
                 available = len(data) - match.end()
                 keep = faults.random.randint(0, max(0, min(size, available) - 1))
-                faults.report(kind, connection, f"literal of {size} cut after {keep} bytes")
+                faults.report(kind, connection, f"{direction} literal of {size} cut after {keep} bytes")
                 writer.write(data[: match.end() + keep])
                 await writer.drain()
                 break
@@ -122,8 +159,11 @@ async def handle(client_reader, client_writer, args, faults):
         return
     closed = asyncio.Event()
     tasks = [
-        asyncio.create_task(pump_client_to_server(client_reader, server_writer, closed)),
-        asyncio.create_task(pump_server_to_client(server_reader, client_writer, closed, faults, connection)),
+        asyncio.create_task(pump_refusing(client_reader, server_writer, client_writer, closed, faults, connection)
+                            if args.mode == "unavailable" else
+                            pump(client_reader, server_writer, closed, faults, connection, "client->server")
+                            if args.both_directions else pump_plain(client_reader, server_writer, closed)),
+        asyncio.create_task(pump(server_reader, client_writer, closed, faults, connection, "server->client")),
     ]
     await closed.wait()
     for task in tasks:
@@ -140,12 +180,14 @@ async def main():
     parser.add_argument("--listen", type=int, required=True, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--target", required=True, help="HOST:PORT to forward to")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--mode", choices=("random",) + KINDS + ("none",), default="random")
+    parser.add_argument("--mode", choices=("random",) + KINDS + ("unavailable", "none"), default="random")
     parser.add_argument("--rate", type=float, default=0.02, help="probability of a fault per server chunk")
     parser.add_argument("--max-faults", type=int, default=20, help="faults injected at most")
     parser.add_argument("--max-seconds", type=float, default=600, help="stop after this long")
     parser.add_argument("--tls-cert", help="accept implicit TLS with this certificate (PEM)")
     parser.add_argument("--tls-key", help="the certificate's private key (PEM)")
+    parser.add_argument("--both-directions", action="store_true",
+                        help="inject faults into client->server chunks too (an APPEND cut inside its literal)")
     parser.add_argument("--port-file", help="write the listening port here once ready")
     args = parser.parse_args()
 

@@ -9,15 +9,17 @@ final class FaultProxy: @unchecked Sendable {
     private let child: Spawn.Child
     private var log: String?
 
-    /// Starts the proxy in front of `127.0.0.1:targetPort`.
-    init(targetPort: Int, mode: String, seed: Int, rate: Double = 0.03, maxFaults: Int = 6,
+    /// Starts the proxy in front of `127.0.0.1:targetPort`; with `bothDirections`, what the client sends
+    /// (an APPEND and its literal) is faulted too.
+    init(targetPort: Int, mode: String, seed: Int, rate: Double = 0.03, maxFaults: Int = 6, bothDirections: Bool = false,
          certificate: String, key: String) throws {
         let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("faultproxy-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: portFile) }
         child = try Spawn.start("python3", [TestEnvironment.repositoryRoot.appendingPathComponent("scripts/faults/proxy.py").path,
                                             "--listen", "0", "--port-file", portFile.path, "--target", "127.0.0.1:\(targetPort)",
                                             "--mode", mode, "--seed", String(seed), "--rate", String(rate), "--max-faults", String(maxFaults),
-                                            "--max-seconds", "900", "--tls-cert", certificate, "--tls-key", key])
+                                            "--max-seconds", "900", "--tls-cert", certificate, "--tls-key", key]
+                                + (bothDirections ? ["--both-directions"] : []))
         var found: Int?
         for _ in 0..<100 {
             if let text = try? String(contentsOf: portFile, encoding: .utf8), let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
@@ -41,6 +43,13 @@ final class FaultProxy: @unchecked Sendable {
         let text = child.wait().stderr
         log = text
         return text
+    }
+
+    /// How many connections the proxy accepted (read from its last log line; stops it).
+    var connections: Int {
+        guard let last = stop().split(separator: "\n").last(where: { $0.hasPrefix("stopped after") }),
+              let field = last.split(separator: ",").last?.split(separator: " ").first else { return -1 }
+        return Int(field) ?? -1
     }
 
     /// How many faults the proxy injected (read from its log; stops it).

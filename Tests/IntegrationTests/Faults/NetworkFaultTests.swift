@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Mail copied through scripts/faults/proxy.py, which drops connections, stalls, delays and cuts responses
-/// inside literals at random (seeded): `mailmig apply` retries or stops cleanly, a re-run (at most 8 runs)
+/// inside literals at random (seeded; in front of the target also what mailmig sends, so APPENDs are cut
+/// inside their literals): `mailmig apply` retries or stops cleanly, a re-run (at most 8 runs)
 /// completes, and the target then holds exactly the source's messages — none lost, none duplicated.
 @Suite("Faults: network faults through a TCP proxy", .serialized, .enabled(if: TestEnvironment.isEnabled))
 struct NetworkFaultTests {
@@ -30,6 +31,7 @@ struct NetworkFaultTests {
             let proxied: PrivateDovecot.Instance = side == "source" ? .source : .target
             let proxy = try FaultProxy(targetPort: servers.port(proxied), mode: mode, seed: 100 + index,
                                        rate: mode == "cut-literal" ? 0.08 : 0.04, maxFaults: mode == "stall" ? 3 : 6,
+                                       bothDirections: side == "target",
                                        certificate: servers.certificate("server.crt"), key: servers.certificate("server.key"))
             let ca = servers.certificate("ca.crt")
             let direct = { (instance: PrivateDovecot.Instance) in FaultPlan.Endpoint(port: servers.port(instance), tls: "starttls", caFile: ca) }
