@@ -36,44 +36,17 @@ public enum SourceEnumerator {
 
     /// Runs the command in `directory` (the plan's folder), never through a shell; fails on a non-zero exit.
     public static func run(_ command: [String], in directory: URL, environment: [String: String], timeout: TimeInterval = 300) async throws -> String {
-        guard let program = command.first else { throw Failure(command: command, reason: "the command is empty") }
-        let process = Process()
-        if program.contains("/") {
-            process.executableURL = program.hasPrefix("/") ? URL(fileURLWithPath: program) : directory.appendingPathComponent(program)
-            process.arguments = Array(command.dropFirst())
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = command
-        }
-        process.currentDirectoryURL = directory
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        let outcome: CommandRunner.Outcome
         do {
-            try process.run()
+            outcome = try await CommandRunner.run(command, in: directory, environment: environment, timeout: timeout)
         } catch {
             throw Failure(command: command, reason: "\(error)")
         }
-        let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
-        let errorReader = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                break
-            }
-            try await Task.sleep(nanoseconds: 20_000_000)
+        guard outcome.succeeded else {
+            let how = outcome.exited ? "exit status \(outcome.status)" : "it was stopped after \(Int(timeout)) s or by a signal"
+            let text = outcome.errors.isEmpty ? "" : outcome.errorText
+            throw Failure(command: command, reason: text.isEmpty ? how : "\(how): \(text)")
         }
-        process.waitUntilExit()
-        let data = await reader.value
-        let errorText = String(decoding: (await errorReader.value).suffix(1_000), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let how = process.terminationReason == .exit ? "exit status \(process.terminationStatus)" : "it was stopped after \(Int(timeout)) s or by a signal"
-            throw Failure(command: command, reason: errorText.isEmpty ? how : "\(how): \(errorText)")
-        }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: outcome.output, as: UTF8.self)
     }
 }

@@ -132,7 +132,7 @@ struct MailPlanner: Sendable {
         if let check = plan.target.provision?.check {
             let outcome = try await ProvisionCommand.run(ProvisionCommand.fill(check, mailbox: mailbox), in: URL(fileURLWithPath: plan.baseDirectory),
                                                          environment: context.environment)
-            return outcome.status == 0
+            return outcome.succeeded
         }
         do {
             try await context.target.withSession(for: mailbox) { _ in }

@@ -14,9 +14,10 @@ struct MailSteps: Sendable {
     func provision(_ work: ProvisionWork) async throws -> [ResourceChange] {
         let outcome = try await ProvisionCommand.run(work.command, in: URL(fileURLWithPath: context.plan.baseDirectory),
                                                      environment: context.environment)
-        guard outcome.status == 0 else {
+        guard outcome.succeeded else {
+            let how = outcome.exited ? "exited with \(outcome.status)" : "was stopped after 120 s or by a signal"
             throw MailError(side: .target, server: context.plan.target.imap.host, mailbox: work.source,
-                            reason: "creating the mailbox \(work.target) failed: `\(work.command.joined(separator: " "))` exited with \(outcome.status): \(outcome.output)")
+                            reason: "creating the mailbox \(work.target) failed: `\(work.command.joined(separator: " "))` \(how): \(outcome.errorText)")
         }
         var record = try existingRecord(work.source) ?? MailboxRecord(source: work.source, target: work.target, batch: batchName(work.source),
                                                                         reached: nil, provisioned: false)
@@ -24,7 +25,7 @@ struct MailSteps: Sendable {
         return [try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)]
     }
 
-    /// One pass over a mailbox, retried on transient failures; records the outcome and the batch's progress.
+    /// One pass over a mailbox, retried on transient failures; records its outcome on the mailbox.
     func pass(_ work: MailboxWork) async throws -> [ResourceChange] {
         guard let mailbox = context.mailbox(work.source) else {
             throw MailError(side: .source, server: context.plan.source.imap.host, mailbox: work.source, reason: "the plan no longer lists this mailbox")

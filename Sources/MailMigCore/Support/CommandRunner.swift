@@ -1,0 +1,63 @@
+import Foundation
+
+/// Runs a command from a plan (provisioning, enumeration) as a list of words, never through a shell.
+///
+/// A relative program path resolves against the plan's folder; a bare name is looked up on the PATH.
+/// The command gets no standard input and is stopped after `timeout` seconds.
+enum CommandRunner {
+    /// What a finished command left behind.
+    struct Outcome: Sendable {
+        /// The exit status (meaningful when `exited`).
+        var status: Int32
+        /// Whether it exited by itself (not stopped by the time limit or a signal).
+        var exited: Bool
+        /// Standard output.
+        var output: Data
+        /// Standard error.
+        var errors: Data
+
+        /// Exited with status 0.
+        var succeeded: Bool { exited && status == 0 }
+
+        /// The end of standard error (or of the output when there is none), trimmed, for messages.
+        var errorText: String {
+            let tail = errors.isEmpty ? output.suffix(2_000) : errors.suffix(2_000)
+            return String(decoding: tail, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// Runs `command` in `directory`; throws only when it cannot be started.
+    static func run(_ command: [String], in directory: URL, environment: [String: String], timeout: TimeInterval) async throws -> Outcome {
+        guard let program = command.first else { return Outcome(status: 127, exited: true, output: Data(), errors: Data("empty command".utf8)) }
+        let process = Process()
+        if program.contains("/") {
+            process.executableURL = program.hasPrefix("/") ? URL(fileURLWithPath: program) : directory.appendingPathComponent(program)
+            process.arguments = Array(command.dropFirst())
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = command
+        }
+        process.currentDirectoryURL = directory
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read while it runs, so a chatty command cannot fill a pipe and block.
+        let outputReader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
+        let errorReader = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() > deadline {
+                process.terminate()
+                break
+            }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, exited: process.terminationReason == .exit,
+                       output: await outputReader.value, errors: await errorReader.value)
+    }
+}
