@@ -48,8 +48,9 @@ def each(function, items, workers=4):
 def prepare_source(profile, totals, users):
     """Loads the corpus into the source users unless they already hold exactly it."""
     stamp = os.path.join(servers.BENCH_DIR, "source-loaded-%s.txt" % profile)
-    expected = "%d %d" % (totals["messages"], totals["bytes"])
-    if os.path.exists(stamp) and open(stamp, encoding="utf-8").read() == expected:
+    expected = "%d %d %s" % (totals["messages"], totals["bytes"], " ".join(users))
+    if os.path.exists(stamp) and open(stamp, encoding="utf-8").read() == expected \
+            and all(servers.dovecot_quiet_has_user("source", user) for user in users):
         counts = each(lambda user: servers.message_count("source", user), users)
         if sum(counts) == totals["messages"]:
             return
