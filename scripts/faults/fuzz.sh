@@ -50,7 +50,7 @@ cd "$REPO_ROOT"
 swift build --build-tests >/dev/null
 if MAILMIG_FUZZ_SECONDS="$SECONDS_PER_TARGET" MAILMIG_FUZZ_DIR="$OUT" swift test --skip-build --filter 'Fuzz' \
     >"$OUT/drivers.log" 2>&1; then
-    grep -E '^Fuzz ' "$OUT/drivers.log"
+    grep -Eo 'Fuzz [A-Za-z ]+: [0-9]+ executions.*' "$OUT/drivers.log"
 else
     grep -E '^Fuzz |✘|Fatal error' "$OUT/drivers.log" >&2 || true
     for file in "$OUT"/current-*; do

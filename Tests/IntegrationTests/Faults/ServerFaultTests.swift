@@ -45,9 +45,14 @@ struct ServerFaultTests {
         #expect(fine.multisets == MailFolderRules().expected(from: source),
                 "\(MailboxSnapshot.difference(expected: MailFolderRules().expected(from: source), actual: fine.multisets))")
 
+        // `status` and the closeout report list the failure with the server's reason.
         let status = try plan.mailmig(["status"])
         #expect(status.status == 0, "mailmig status exited with \(status.status): \(status.stderr)")
         #expect(status.stdout.contains("OVERQUOTA"), "mailmig status does not list the failure:\n\(status.stdout)")
+        let report = try plan.mailmig(["report", "--format", "markdown", "--output", "report.md"])
+        #expect(report.status == 0, "mailmig report exited with \(report.status): \(report.text)")
+        let reportText = (try? String(contentsOf: plan.folder.appendingPathComponent("report.md"), encoding: .utf8)) ?? ""
+        #expect(reportText.contains("OVERQUOTA") && reportText.contains("flt-q-src1@acme.test"), "the report does not list the failure:\n\(reportText.prefix(3000))")
 
         // A second run fails the same way (the quota is still full), and never duplicates what the target holds.
         let before = try servers.snapshot("flt-q-full", on: .target)
