@@ -56,15 +56,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore"]),
+        // A seeded mutation driver shared by the fuzz suites of the unit-test targets.
+        .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
+        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "FuzzSupport"]),
         .testTarget(
             name: "MailMigIMAPTests",
             dependencies: [
                 "MailMigIMAP",
+                "FuzzSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS"]),
+        .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["MailMigCore", "MailMigIMAP", "MailMigDNS"]

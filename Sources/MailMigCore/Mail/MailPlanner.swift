@@ -82,7 +82,7 @@ struct MailPlanner: Sendable {
         let reached = record?.reached
         var estimate: MailEstimate?
         if refresh, provisionID == nil {
-            estimate = try await self.estimate(mailbox, settings: settings)
+            estimate = try await TransientRetry.run { try await self.estimate(mailbox, settings: settings) }
         }
         let needed: Bool
         if let reached, reached >= batch.stage, batch.stage != .final {

@@ -7,9 +7,6 @@ struct MailSteps: Sendable {
     let faults: FaultInjection
     let progress: (any MailProgress)?
 
-    /// Attempts of a pass that fails on a dropped connection or a timeout; each resumes from the ledger.
-    static let attempts = 3
-
     /// Creates a target mailbox with the plan's command.
     func provision(_ work: ProvisionWork) async throws -> [ResourceChange] {
         let outcome = try await ProvisionCommand.run(work.command, in: URL(fileURLWithPath: context.plan.baseDirectory),
@@ -35,19 +32,14 @@ struct MailSteps: Sendable {
                                                                         reached: nil, provisioned: false)
         let copier = MailboxCopier(mailbox: mailbox, batch: work.batch, settings: work.settings, store: store, source: context.source,
                                    target: context.target, faults: faults, progress: progress)
-        var result: MailPassResult?
-        var attempt = 1
-        while result == nil {
-            do {
-                result = try await copier.run()
-            } catch let error as MailError where error.isTransient && attempt < Self.attempts {
-                try await Task.sleep(nanoseconds: UInt64(attempt * attempt) * 2_000_000_000)
-                attempt += 1
-            } catch {
-                record.lastError = "\(error)"
-                try? store.commit([try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)])
-                throw error
-            }
+        let result: MailPassResult
+        do {
+            // Each retry resumes from the ledger, so nothing is copied twice.
+            result = try await TransientRetry.run { try await copier.run() }
+        } catch {
+            record.lastError = "\(error)"
+            _ = try? store.commit([try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)])
+            throw error
         }
         record.reached = max(record.reached ?? work.settings.stage, work.settings.stage)
         record.batch = work.batch

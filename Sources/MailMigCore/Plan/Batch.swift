@@ -33,10 +33,18 @@ public enum Stage: String, Sendable, Hashable, Codable, CaseIterable, Comparable
     /// The last delta pass after the domain's cutover; then the batch is done.
     case final
 
-    /// Stages compare by their position in the sequence.
-    public static func < (lhs: Stage, rhs: Stage) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// The position in the sequence.
+    private var order: Int {
+        switch self {
+        case .prepare: return 0
+        case .presync: return 1
+        case .sync: return 2
+        case .final: return 3
+        }
     }
+
+    /// Stages compare by their position in the sequence.
+    public static func < (lhs: Stage, rhs: Stage) -> Bool { lhs.order < rhs.order }
 }
 
 /// Settings of the stages.

@@ -35,7 +35,7 @@ struct PlannerDiffEngineTests {
         #expect(plan.step(for: F.mx)?.reason == "lower the TTL from 3600s to 300s ahead of the cutover")
         #expect(plan.change(for: F.cname)?.desired == RRsetSnapshot(ttl: 300, values: [F.oldCNAME]))
 
-        let report = await try harness.engine().apply(plan)
+        let report = try await harness.engine().apply(plan)
         #expect(report.succeeded)
         #expect(await harness.zone.get(F.txt) == RRsetSnapshot(ttl: 300, values: [F.oldSPF, F.otherTXT, F.verifyTXT]))
         let state = try #require(try harness.recorded(F.mx))
@@ -68,7 +68,7 @@ struct PlannerDiffEngineTests {
         #expect(plan.change(for: F.cname)?.desired == RRsetSnapshot(ttl: 300, values: [F.newCNAME]))
         #expect(plan.steps.allSatisfy { if case .dns(let change) = $0.work { change.phase == .cutover } else { false } })
 
-        #expect(await try harness.engine(F.plan(route: "target")).apply(plan).succeeded)
+        #expect(try await harness.engine(F.plan(route: "target")).apply(plan).succeeded)
         #expect(await harness.zone.get(F.mx) == RRsetSnapshot(ttl: 300, values: [F.newMX]))
         let state = try #require(try harness.recorded(F.txt))
         #expect(state.phase == .cutover)
@@ -86,7 +86,7 @@ struct PlannerDiffEngineTests {
         let plan = try await harness.engine(F.plan(route: "source")).plan()
         #expect(plan.steps.count == 3)
         #expect(plan.steps.allSatisfy { $0.reason == "restore the records recorded before the cutover (route: source)" })
-        #expect(await try harness.engine(F.plan(route: "source")).apply(plan).succeeded)
+        #expect(try await harness.engine(F.plan(route: "source")).apply(plan).succeeded)
         // The values are the original ones; the TTL stays lowered while the plan asks for lower_ttl_to.
         #expect(await harness.zone.get(F.mx) == RRsetSnapshot(ttl: 300, values: [F.oldMX]))
         #expect(await harness.zone.get(F.cname) == RRsetSnapshot(ttl: 300, values: [F.oldCNAME]))
@@ -111,7 +111,7 @@ struct PlannerDiffEngineTests {
         #expect(step.reason == "no longer in the plan: restore the records from before mailmig, then forget it")
         #expect(plan.change(for: F.cname)?.desired == RRsetSnapshot(ttl: 3600, values: [F.oldCNAME]))
         #expect(plan.change(for: F.cname)?.forget == true)
-        #expect(await try harness.engine(withoutCNAME).apply(plan).succeeded)
+        #expect(try await harness.engine(withoutCNAME).apply(plan).succeeded)
         #expect(await harness.zone.get(F.cname) == RRsetSnapshot(ttl: 3600, values: [F.oldCNAME]))
         #expect(try harness.recorded(F.cname) == nil)
         #expect(try harness.recorded(F.mx) != nil)
@@ -131,7 +131,7 @@ struct PlannerDiffEngineTests {
         #expect(change.writesDNS == false)
         #expect(change.original == RRsetSnapshot(ttl: 3600, values: ["20 mx2.oldmail.test."]))
         #expect(plan.step(for: F.mx)?.reason == "record the change made outside mailmig in the state")
-        #expect(await try harness.engine().apply(plan).succeeded)
+        #expect(try await harness.engine().apply(plan).succeeded)
         #expect(await harness.zone.get(F.mx) == RRsetSnapshot(ttl: 300, values: ["20 mx2.oldmail.test."]))
         #expect(try harness.recorded(F.mx)?.original == RRsetSnapshot(ttl: 3600, values: ["20 mx2.oldmail.test."]))
         #expect(try await harness.engine().plan() == .empty)
@@ -150,7 +150,7 @@ struct PlannerDiffEngineTests {
         #expect(plan.change(for: F.mx)?.expected == RRsetSnapshot(ttl: 300, values: [F.oldMX]))
         #expect(plan.change(for: F.mx)?.desired == RRsetSnapshot(ttl: 300, values: [F.newMX]))
         #expect(plan.steps.count == 1)
-        #expect(await try harness.engine(F.plan(route: "target")).apply(plan).succeeded)
+        #expect(try await harness.engine(F.plan(route: "target")).apply(plan).succeeded)
         #expect(await harness.zone.get(F.mx) == RRsetSnapshot(ttl: 300, values: [F.newMX]))
         #expect(try await harness.engine(F.plan(route: "target")).plan() == .empty)
     }

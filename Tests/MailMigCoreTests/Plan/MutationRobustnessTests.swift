@@ -1,20 +1,11 @@
 import Foundation
+import FuzzSupport
 import Testing
 @testable import MailMigCore
 
 /// Thousands of damaged variants of a good plan: each loads or fails with a positioned error, never crashes.
 @Suite struct MutationRobustnessTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed from its seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SeededGenerator = FuzzDriver.Generator
 
     static let alphabet = Array(" :-[]{},&*!|>'\"#%@`\t\n\r\u{0}aZ9.é🙂?".utf8)
 

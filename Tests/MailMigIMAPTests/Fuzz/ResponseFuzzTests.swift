@@ -1,4 +1,5 @@
 import NIOCore
+import FuzzSupport
 import Testing
 @testable import MailMigIMAP
 

@@ -7,11 +7,16 @@ import Foundation
 /// the seed `MAILMIG_FUZZ_SEED` (default 1); a run is reproducible from both. With `MAILMIG_FUZZ_DIR` set,
 /// the input under test is written to `DIR/current-NAME` before each execution, so after a crash it is
 /// the input that crashed (scripts/faults/fuzz.sh keeps it).
-struct FuzzDriver {
+public struct FuzzDriver {
     /// SplitMix64: small, fast and deterministic.
-    struct Generator: RandomNumberGenerator {
+    public struct Generator: RandomNumberGenerator {
         var state: UInt64
-        mutating func next() -> UInt64 {
+
+        /// A generator started from `state`.
+        public init(state: UInt64) { self.state = state }
+
+        /// The next 64 random bits.
+        public mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -21,33 +26,34 @@ struct FuzzDriver {
     }
 
     /// The time budget in seconds.
-    static var seconds: Double {
+    public static var seconds: Double {
         ProcessInfo.processInfo.environment["MAILMIG_FUZZ_SECONDS"].flatMap(Double.init) ?? 1
     }
 
     /// The seed.
-    static var seed: UInt64 {
+    public static var seed: UInt64 {
         ProcessInfo.processInfo.environment["MAILMIG_FUZZ_SEED"].flatMap(UInt64.init) ?? 1
     }
 
     /// Bytes a mutation inserts: structure characters of the formats under test, and edge values.
-    let alphabet: [UInt8]
+    public let alphabet: [UInt8]
     /// The corpus; grows with inputs `run` reports as accepted.
-    var corpus: [[UInt8]]
-    var generator = Generator(state: FuzzDriver.seed)
+    public var corpus: [[UInt8]]
+    /// The random source, seeded from `seed`.
+    public var generator = Generator(state: FuzzDriver.seed)
     /// Executions so far, and how many of them `run` accepted.
-    private(set) var executions = 0, accepted = 0
+    public private(set) var executions = 0, accepted = 0
     private let currentFile: URL?
 
     /// A driver named `name` (for the crash file) over `seeds`.
-    init(name: String, seeds: [[UInt8]], alphabet: [UInt8]) {
+    public init(name: String, seeds: [[UInt8]], alphabet: [UInt8]) {
         corpus = seeds
         self.alphabet = alphabet + [0, 0x7F, 0x80, 0xFF]
         currentFile = ProcessInfo.processInfo.environment["MAILMIG_FUZZ_DIR"].map { URL(fileURLWithPath: $0).appendingPathComponent("current-\(name)") }
     }
 
     /// One mutated input: 1–6 edits (replace, delete, insert, duplicate a run, truncate, splice another seed, big number).
-    mutating func mutant() -> [UInt8] {
+    public mutating func mutant() -> [UInt8] {
         var bytes = corpus[Int.random(in: 0..<corpus.count, using: &generator)]
         for _ in 0..<Int.random(in: 1...6, using: &generator) {
             guard !bytes.isEmpty else { bytes = [alphabet[0]]; continue }
@@ -62,7 +68,7 @@ struct FuzzDriver {
                 let other = corpus[Int.random(in: 0..<corpus.count, using: &generator)]
                 let start = Int.random(in: 0...other.count, using: &generator)
                 bytes = Array(bytes[..<index]) + other[start...]
-            case 6: bytes.insert(contentsOf: Array(["4294967296", "65535", "-1", "99999999999999999999", "0"].randomElement(using: &generator)!.utf8), at: index)
+            case 6: bytes.insert(contentsOf: Array(["4294967296", "65535", "-1", "99999999999999999999", "0"].randomElement(using: &generator)?.utf8 ?? "0".utf8), at: index)
             default: bytes[index] = UInt8.random(in: 0...255, using: &generator)
             }
         }
@@ -71,11 +77,11 @@ struct FuzzDriver {
 
     /// Runs `body` on mutants until the budget is spent; `body` returns whether the input was accepted
     /// (a value rather than an error), and accepted inputs join the corpus (up to 2,000).
-    mutating func run(_ body: ([UInt8]) -> Bool) {
+    public mutating func run(_ body: ([UInt8]) -> Bool) {
         let deadline = Date().addingTimeInterval(Self.seconds)
         var handle: FileHandle?
         if let currentFile {
-            FileManager.default.createFile(atPath: currentFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: currentFile.path, contents: nil)
             handle = try? FileHandle(forWritingTo: currentFile)
         }
         defer { try? handle?.close() }
