@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MailMigCore
 
 extension MailMig {
@@ -20,6 +21,7 @@ extension MailMig {
 
         @OptionGroup var style: OutputStyleOptions
         @OptionGroup var lock: LockOptions
+        @OptionGroup var log: LogOptions
         @OptionGroup var filter: FilterOptions
 
         @Flag(name: .customLong("auto-approve"), help: "Do not ask for confirmation.")
@@ -41,6 +43,7 @@ extension MailMig {
         var quiet = false
 
         func run() async throws {
+            try log.bootstrap()
             let palette = style.resolve()
             let interrupt = InterruptHandler()
             let succeeded: Bool = try await failing {
@@ -72,6 +75,7 @@ extension MailMig {
                 let progress = ApplyProgress(palette: palette, quiet: quiet || json)
                 let report = await engine.apply(plan, operation: saved?.operation ?? "apply", parallelism: parallelism,
                                                 cancellation: interrupt.flag, observer: progress, mailProgress: progress)
+                Logger(label: "mailmig").info("\(report.summaryLine)", metadata: ["apply": "\(report.applyID)"])
                 if json {
                     print(ApplyRenderer.jsonLines(report), terminator: "")
                 } else {

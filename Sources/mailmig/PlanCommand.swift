@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MailMigCore
 
 extension MailMig {
@@ -19,6 +20,7 @@ extension MailMig {
         @OptionGroup var planFile: PlanFileOptions
         @OptionGroup var style: OutputStyleOptions
         @OptionGroup var lock: LockOptions
+        @OptionGroup var log: LogOptions
         @OptionGroup var filter: FilterOptions
 
         @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")], help: "Save the plan to this file.")
@@ -40,6 +42,7 @@ extension MailMig {
         var force = false
 
         func run() async throws {
+            try log.bootstrap()
             let palette = style.resolve()
             let plan = try await failing {
                 let workspace = try planFile.loadWorkspace(palette: palette, printWarnings: !json && !markdown)
@@ -49,6 +52,7 @@ extension MailMig {
                 let engine = Engine(workspace: workspace, store: store)
                 for note in try await engine.recover() { printError(note) }
                 let plan = try await engine.plan(force: force, filter: filter.filter, refresh: refresh)
+                Logger(label: "mailmig").info("\(PlanRenderer.summary(plan))", metadata: ["held_back": "\(plan.blocked.count)", "drift": "\(plan.drift.count)"])
                 if json {
                     print(PlanRenderer.jsonLines(plan), terminator: "")
                 } else if markdown {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MailMigCore
 
 extension MailMig {
@@ -18,6 +19,7 @@ extension MailMig {
         @OptionGroup var planFile: PlanFileOptions
         @OptionGroup var style: OutputStyleOptions
         @OptionGroup var lock: LockOptions
+        @OptionGroup var log: LogOptions
 
         @Option(name: .customLong("to-serial"), help: "Return to the state as it was at this serial (see `mailmig state history`).")
         var toSerial: Int?
@@ -32,6 +34,7 @@ extension MailMig {
         var json = false
 
         func run() async throws {
+            try log.bootstrap()
             let palette = style.resolve()
             let interrupt = InterruptHandler()
             let succeeded: Bool = try await failing {

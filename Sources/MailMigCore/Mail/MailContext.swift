@@ -10,6 +10,7 @@ public struct MailContext: Sendable {
     public let target: MailConnector
     /// The environment secrets and commands are resolved in.
     public let environment: [String: String]
+    private let mailboxesBySource: [String: MailboxMapping]
 
     /// Creates the context of a plan.
     public init(plan: Plan, environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -18,11 +19,12 @@ public struct MailContext: Sendable {
         self.source = MailConnector(side: .source, server: plan.source, baseDirectory: base, environment: environment)
         self.target = MailConnector(side: .target, server: plan.target, baseDirectory: base, environment: environment)
         self.environment = environment
+        self.mailboxesBySource = Dictionary(plan.mailboxes.map { ($0.source.description, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The plan's mailbox with this source address.
     public func mailbox(_ source: String) -> MailboxMapping? {
-        plan.mailboxes.first { $0.source.description == source }
+        mailboxesBySource[source]
     }
 
     /// The settings of a pass to `stage` at time `now`.

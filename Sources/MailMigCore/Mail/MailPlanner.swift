@@ -18,13 +18,18 @@ struct MailPlanner: Sendable {
 
     /// Steps in batch order (provisioning before the pass of the same mailbox) and held-back passes.
     func makeSteps(filter: ResourceFilter) async throws -> (steps: [PlannedStep], blocked: [BlockedItem]) {
+        // One query for every mailbox record: plans of many thousands of mailboxes stay fast.
+        var records: [String: MailboxRecord] = [:]
+        for resource in try store.resources(prefix: "mailbox.") where resource.kind == MailboxRecord.kind {
+            let record = try resource.decode(MailboxRecord.self)
+            records[record.source] = record
+        }
         var work: [(MailboxMapping, Batch, MailboxRecord?)] = []
         for batch in plan.batches {
             for source in plan.batchMembers[batch.name] ?? [] {
                 guard let mailbox = context.mailbox(source.description),
                       filter.keeps(MailboxRecord.address(mailbox.source.description)) else { continue }
-                let record = try store.resource(MailboxRecord.address(mailbox.source.description)).map { try $0.decode(MailboxRecord.self) }
-                work.append((mailbox, batch, record))
+                work.append((mailbox, batch, records[mailbox.source.description]))
             }
         }
         let limit = max(1, min(plan.source.connections, 8))

@@ -90,14 +90,24 @@ extension MailboxCopier {
     }
 
     /// Carries flags changed on the source since the last pass to the target copies (source wins).
+    ///
+    /// With CONDSTORE only the messages changed since the recorded HIGHESTMODSEQ are fetched, and only
+    /// their ledger rows are read; without it, the flags of every copied message are compared.
     func syncFlags(mapping: FolderMapping, uidValidity: UInt32, since recorded: FolderRecord?, src: MailSession, dst: MailSession) async throws -> Int {
-        let ledger = try store.ledger(mailbox: mailboxID, folder: mapping.source).filter { $0.uidValidity == uidValidity && $0.targetUID != nil }
-        guard !ledger.isEmpty else { return 0 }
-        let byUID = Dictionary(ledger.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
         let changedSince = src.condstore && recorded?.uidValidity == uidValidity ? recorded?.highestModSeq : nil
-        let metadata = try await wrap(folder: mapping.source, side: .source) {
-            try await src.client.fetchMetadata(changedSince == nil ? UIDSet(byUID.keys.sorted()) : .all, changedSince: changedSince)
+        let metadata: [FetchedMessage]
+        let ledger: [LedgerEntry]
+        if let changedSince {
+            metadata = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetchMetadata(.all, changedSince: changedSince) }
+            guard !metadata.isEmpty else { return 0 }
+            ledger = try store.ledger(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uids: metadata.map(\.uid))
+        } else {
+            ledger = try store.ledger(mailbox: mailboxID, folder: mapping.source).filter { $0.uidValidity == uidValidity }
+            guard !ledger.isEmpty else { return 0 }
+            metadata = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetchMetadata(UIDSet(ledger.map(\.uid))) }
         }
+        let byUID = Dictionary(ledger.filter { $0.targetUID != nil }.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
+        guard !byUID.isEmpty else { return 0 }
         var groups: [[String]: [LedgerEntry]] = [:]
         for message in metadata {
             guard let entry = byUID[message.uid] else { continue }

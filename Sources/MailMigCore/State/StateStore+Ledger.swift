@@ -108,6 +108,23 @@ extension StateStore {
         }
     }
 
+    /// The ledger rows of some source UIDs of one folder (those that exist).
+    public func ledger(mailbox: String, folder: String, uidValidity: UInt32, uids: [UInt32]) throws(StateError) -> [LedgerEntry] {
+        try read { db in
+            var entries: [LedgerEntry] = []
+            // SQLite limits the parameters of one statement; ask in slices.
+            for start in stride(from: 0, to: uids.count, by: 500) {
+                let slice = uids[start..<min(uids.count, start + 500)]
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                var arguments: [any DatabaseValueConvertible] = [mailbox, folder, Int64(uidValidity)]
+                arguments += slice.map { Int64($0) }
+                entries += try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid IN (\(marks))",
+                                            arguments: StatementArguments(arguments)).map(Self.ledgerEntry(from:))
+            }
+            return entries
+        }
+    }
+
     /// Messages and bytes in the ledger, per mailbox.
     public func ledgerTotals() throws(StateError) -> [String: (messages: Int, bytes: Int64)] {
         try read { db in

@@ -186,6 +186,9 @@ public actor IMAPClient {
 
     // MARK: Sending
 
+    /// Literals larger than this are written in slices of this size.
+    static let literalSlice = 256 * 1024
+
     /// Sends a command and returns a handle to await; several may be sent before awaiting any.
     func send(_ command: Command, fetchQueue: FetchQueue<FetchResponse>? = nil) async throws -> PendingCommand {
         try await acquireSendLock()
@@ -221,7 +224,22 @@ public actor IMAPClient {
                             return entry
                         }
                     }
-                    buffer.writeBytes(bytes)
+                    if bytes.count > Self.literalSlice {
+                        // A large message goes out in slices, so neither this buffer nor TLS's encrypted
+                        // copy ever holds the whole of it; each write waits until the channel takes more.
+                        try await writer.write(buffer)
+                        buffer.clear()
+                        var offset = 0
+                        while offset < bytes.count {
+                            let end = min(bytes.count, offset + Self.literalSlice)
+                            var slice = channel.allocator.buffer(capacity: end - offset)
+                            slice.writeBytes(bytes[offset..<end])
+                            try await writer.write(slice)
+                            offset = end
+                        }
+                    } else {
+                        buffer.writeBytes(bytes)
+                    }
                 }
             }
             buffer.writeString("\r\n")

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MailMigCore
 
 /// Prints each step as it starts and ends, and while mail is copied, periodic totals with the rate.
@@ -14,6 +15,7 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
     private var started = Date()
     private var lastPrint = Date()
     private let interval: TimeInterval
+    private let logger = Logger(label: "mailmig")
 
     init(palette: Palette, quiet: Bool) {
         self.palette = palette
@@ -22,15 +24,15 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
     }
 
     func stepStarted(_ step: PlannedStep) {
-        guard !quiet else { return }
+        logger.info("step started", metadata: ["address": "\(step.address)", "action": "\(step.action.rawValue)", "reason": "\(step.reason)"])
         lock.lock()
         defer { lock.unlock() }
         if total.count == 0 { started = Date() }
+        guard !quiet else { return }
         emit("  \(palette.symbol(step.action)) \(step.address): \(step.reason)…")
     }
 
     func stepFinished(_ step: PlannedStep, _ outcome: ApplyReport.Outcome) {
-        guard !quiet else { return }
         lock.lock()
         defer { lock.unlock() }
         var detail = ""
@@ -38,15 +40,21 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
             detail = ": \(Formatting.count(copied.count)) message\(copied.count == 1 ? "" : "s") (\(Formatting.bytes(copied.bytes))) copied"
         }
         switch outcome {
-        case .done: emit("  \(palette.green("✓")) \(step.address)\(detail)")
-        case .failed(let message): emit("  \(palette.red("✗")) \(step.address): \(message)")
-        case .notStarted: break
+        case .done:
+            logger.info("step done", metadata: ["address": "\(step.address)", "copied": "\(detail)"])
+            if !quiet { emit("  \(palette.green("✓")) \(step.address)\(detail)") }
+        case .failed(let message):
+            logger.error("step failed", metadata: ["address": "\(step.address)", "error": "\(message)"])
+            if !quiet { emit("  \(palette.red("✗")) \(step.address): \(message)") }
+        case .notStarted:
+            break
         }
     }
 
     func copied(mailbox: String, count: Int, bytes: Int64) {
         lock.lock()
         defer { lock.unlock() }
+        logger.debug("copied", metadata: ["mailbox": "\(mailbox)", "messages": "\(count)", "bytes": "\(bytes)"])
         let previous = perMailbox[mailbox] ?? (0, 0)
         perMailbox[mailbox] = (previous.count + count, previous.bytes + bytes)
         total = (total.count + count, total.bytes + bytes)
