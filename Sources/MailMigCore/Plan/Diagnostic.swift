@@ -38,8 +38,4 @@ struct DiagnosticBag: Sendable {
     mutating func warning(_ location: SourceLocation, _ message: String) {
         items.append(Diagnostic(.warning, at: location, message))
     }
-
-    mutating func append(contentsOf other: [Diagnostic]) {
-        items.append(contentsOf: other)
-    }
 }

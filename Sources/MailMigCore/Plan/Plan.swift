@@ -42,13 +42,4 @@ public struct Plan: Sendable, Hashable, Codable {
     /// The source addresses of a batch's mailboxes, resolved from its selection.
     public var batchMembers: [String: [EmailAddress]]
 
-    /// The batch a mailbox belongs to, if any.
-    public func batch(of mailbox: EmailAddress) -> Batch? {
-        batches.first { batchMembers[$0.name]?.contains(mailbox) ?? false }
-    }
-
-    /// Resolves a path written in the plan against the plan's folder.
-    public func resolvePath(_ path: String) -> URL {
-        path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path)
-    }
 }

@@ -53,7 +53,7 @@ public enum SecretReference: Sendable, Hashable, Codable, CustomStringConvertibl
             }
             return value
         case .file(let path):
-            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
+            let url = baseDirectory.resolvingPlanPath(path)
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 throw SecretError(reference: self, reason: "the file \(url.path) cannot be read")
             }

@@ -124,12 +124,6 @@ public struct DNSChange: Sendable, Equatable, Codable {
 
     /// Whether the change writes to DNS at all (it may only record an outside change in the state).
     public var writesDNS: Bool { expected != desired }
-
-    /// The change that undoes this one.
-    public var inverse: DNSChange {
-        DNSChange(key: key, provider: provider, expected: desired, desired: expected, original: original,
-                  phase: phase == .cutover ? .source : phase, forget: false)
-    }
 }
 
 /// A managed object found changed outside mailmig.

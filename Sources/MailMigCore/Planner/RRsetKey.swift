@@ -44,9 +44,6 @@ public struct RRsetSnapshot: Sendable, Hashable, Codable, CustomStringConvertibl
         self.values = Array(Set(values)).sorted()
     }
 
-    /// Whether both hold the same values, whatever the TTL.
-    public func hasSameValues(as other: RRsetSnapshot?) -> Bool { values == (other?.values ?? []) }
-
     /// `ttl 300: 10 mx.example.com., 20 mx2.example.com.`.
     public var description: String { "ttl \(ttl): " + values.joined(separator: ", ") }
 }

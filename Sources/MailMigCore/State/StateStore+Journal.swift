@@ -23,7 +23,7 @@ public struct JournalEntry: Sendable, Equatable {
     public var address: String
     /// Where it stands.
     public var status: StepStatus
-    /// The step itself (JSON), including what it expected and its inverse.
+    /// The step itself (JSON), including what it expected to find and what it writes.
     public var step: Data
     /// The error, when it failed.
     public var error: String?

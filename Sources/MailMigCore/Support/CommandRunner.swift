@@ -31,7 +31,7 @@ enum CommandRunner {
         guard let program = command.first else { return Outcome(status: 127, exited: true, output: Data(), errors: Data("empty command".utf8)) }
         let process = Process()
         if program.contains("/") {
-            process.executableURL = program.hasPrefix("/") ? URL(fileURLWithPath: program) : directory.appendingPathComponent(program)
+            process.executableURL = directory.resolvingPlanPath(program)
             process.arguments = Array(command.dropFirst())
         } else {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

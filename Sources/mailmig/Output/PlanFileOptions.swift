@@ -11,9 +11,6 @@ struct PlanFileOptions: ParsableArguments {
     func loadWorkspace(palette: Palette, printWarnings: Bool = true) throws -> Workspace {
         try MailMigCLI.loadWorkspace(path: plan, palette: palette, printWarnings: printWarnings)
     }
-
-    /// The state folder, without needing a valid plan (for `state` and `force-unlock`).
-    var stateFolder: URL { StateStore.folder(forPlanAt: plan) }
 }
 
 /// Helpers shared by the commands.

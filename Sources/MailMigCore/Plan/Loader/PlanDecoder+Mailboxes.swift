@@ -64,7 +64,7 @@ extension PlanDecoder {
               let relative = nonEmptyString(fileNode, path: fields.path("import"))
         else { return [] }
         let extraTags = fields["tags"].flatMap { tagList($0, path: fields.path("tags")) } ?? []
-        let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : baseDirectory.appendingPathComponent(relative)
+        let url = baseDirectory.resolvingPlanPath(relative)
         let shownName = relative.hasPrefix("/") ? relative : Self.displayName(of: relative, nextTo: file)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             diagnostics.error(fileNode.location, "cannot read the mailbox list \(shownName): no such file or not readable")

@@ -37,7 +37,7 @@ public struct MailConnector: Sendable {
         if !endpoint.verifyCertificates {
             trust = .doNotVerify
         } else if let caFile = endpoint.caFile {
-            trust = .caFile(caFile.hasPrefix("/") ? caFile : baseDirectory.appendingPathComponent(caFile).path)
+            trust = .caFile(baseDirectory.resolvingPlanPath(caFile).path)
         } else {
             trust = .systemRoots
         }
