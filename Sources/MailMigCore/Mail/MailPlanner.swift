@@ -164,11 +164,7 @@ struct MailPlanner: Sendable {
             for folder in mapping.mappings {
                 let status = statuses[folder.source] ?? nil
                 let recorded = try store.resource(FolderRecord.address(mailbox: id, folder: folder.source)).map { try $0.decode(FolderRecord.self) }
-                if let recorded, let status, recorded.uidValidity == status.uidValidity, recorded.uidNext == status.uidNext,
-                   recorded.messages == status.messages, recorded.highestModSeq == status.highestModSeq, recorded.stage >= settings.stage,
-                   settings.stage != .presync || recorded.cutoff == MailPlanner.day(settings.cutoff) {
-                    continue
-                }
+                if recorded?.isCurrent(with: status, for: settings) == true { continue }
                 estimate.changedFolders += 1
                 guard settings.stage > .prepare else { continue }
                 let selected = try await src.client.examine(src.serverName(folder.source))

@@ -7,9 +7,7 @@ extension MailboxCopier {
                     result: inout MailPassResult) async throws {
         let address = FolderRecord.address(mailbox: mailboxID, folder: mapping.source)
         let recorded = try store.resource(address).map { try $0.decode(FolderRecord.self) }
-        if let recorded, let status, recorded.uidValidity == status.uidValidity, recorded.uidNext == status.uidNext,
-           recorded.messages == status.messages, recorded.highestModSeq == status.highestModSeq, recorded.target == mapping.target,
-           recorded.stage >= settings.stage, settings.stage != .presync || recorded.cutoff == cutoffText {
+        if let recorded, recorded.target == mapping.target, recorded.isCurrent(with: status, for: settings) {
             result.unchangedFolders += 1
             return
         }
