@@ -12,6 +12,7 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$REPO_ROOT/scripts/lib/apt.sh"
 BENCH_DIR="$REPO_ROOT/.bench"
 export MAILMIG_TESTENV_DIR="$BENCH_DIR/servers"
 export MAILMIG_DOVECOT_SOURCE_PORT=16401 MAILMIG_DOVECOT_SOURCE_TLS_PORT=16402
@@ -38,10 +39,7 @@ command -v mbsync >/dev/null 2>&1 || missing+=(isync)
 command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
 command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
 [[ -x /usr/bin/time ]] || missing+=(time)
-if ((${#missing[@]} > 0)); then
-    log "installing ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+((${#missing[@]} == 0)) || apt_install "${missing[@]}"
 
 log "building mailmig (release)"
 (cd "$REPO_ROOT" && swift build -c release --product mailmig 2>&1 | tail -3)

@@ -4,23 +4,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsqlite3-dev libyaml-dev openssl ca-certificates)
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]} > 0)); then
-    echo "installing: ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+. scripts/lib/apt.sh
+apt_install libsqlite3-dev libyaml-dev openssl ca-certificates
 
 for script in scripts/testenv/*.sh; do
     [ -x "$script" ] || continue
     "$script" install
 done
 
-if ! python3 -c 'import jsonschema, yaml' 2>/dev/null; then
-    echo "installing Python modules: jsonschema pyyaml"
-    python3 -m pip install --quiet jsonschema pyyaml
+# The schema check's modules: Debian's packages for Debian's own Python (which refuses pip as an
+# "externally managed environment"), pip for any other Python on the PATH (pyenv, a venv).
+if ! command -v python3 >/dev/null 2>&1; then
+    apt_install python3 python3-jsonschema python3-yaml
+elif ! python3 -c 'import jsonschema, yaml' 2>/dev/null; then
+    if [[ $(command -v python3) == /usr/bin/python3 ]]; then
+        apt_install python3-jsonschema python3-yaml
+    else
+        echo "installing Python modules: jsonschema pyyaml"
+        python3 -m pip install --quiet jsonschema pyyaml
+    fi
 fi

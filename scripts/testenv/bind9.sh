@@ -9,6 +9,7 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$repo_root/scripts/lib/apt.sh"
 testenv_dir="${MAILMIG_TESTENV_DIR:-$repo_root/.testenv}"
 base="$testenv_dir/bind9"
 port="${MAILMIG_TEST_DNS_PORT:-15353}"
@@ -26,10 +27,7 @@ install() {
     local missing=()
     command -v named >/dev/null 2>&1 || missing+=(bind9)
     { command -v dig >/dev/null 2>&1 && command -v nsupdate >/dev/null 2>&1; } || missing+=(bind9-dnsutils)
-    if ((${#missing[@]} > 0)); then
-        log "installing ${missing[*]}"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
+    ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
 }
 
 running_pid() {

@@ -16,6 +16,7 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$REPO_ROOT/scripts/lib/apt.sh"
 TESTENV_DIR="${MAILMIG_TESTENV_DIR:-$REPO_ROOT/.testenv}"
 ROOT="$TESTENV_DIR/dovecot"
 ENV_FILE="$TESTENV_DIR/dovecot.env"
@@ -45,9 +46,7 @@ cmd_install() {
     local missing=()
     command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-    if ((${#missing[@]} > 0)); then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    fi
+    ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
 }
 
 make_certificates() {
