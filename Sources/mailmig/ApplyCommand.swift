@@ -72,9 +72,10 @@ extension MailMig {
                 }
                 guard plan.hasChanges else { return plan.blocked.isEmpty }
                 interrupt.install()
-                let progress = ApplyProgress(palette: palette, quiet: quiet || json)
+                let progress = ApplyProgress(palette: palette, quiet: quiet || json, plan: plan, live: true)
                 let report = await engine.apply(plan, operation: saved?.operation ?? "apply", parallelism: parallelism,
                                                 cancellation: interrupt.flag, observer: progress, mailProgress: progress)
+                progress.finish()
                 Logger(label: "mailmig").info("\(report.summaryLine)", metadata: ["apply": "\(report.applyID)"])
                 if json {
                     print(ApplyRenderer.jsonLines(report), terminator: "")

@@ -1,8 +1,16 @@
 import ArgumentParser
 import MailMigCore
 
-/// The `mailmig` command: plans and applies email migrations described in YAML.
+/// The process's entry point: logging goes nowhere until asked, then the command runs.
 @main
+enum Entry {
+    static func main() async {
+        LogRouter.bootstrap()
+        await MailMig.main()
+    }
+}
+
+/// The `mailmig` command: plans and applies email migrations described in YAML.
 struct MailMig: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailmig",
@@ -12,9 +20,14 @@ struct MailMig: AsyncParsableCommand {
             Start with `mailmig init`, check the file with `mailmig validate`.
             """,
         version: "mailmig \(MailMigVersion.current)",
+        // In the order a migration uses them; then state repair, then tools.
         subcommands: [
-            Init.self, Validate.self, DiscoverCommand.self, PlanCommand.self, ApplyCommand.self, RollbackCommand.self,
-            VerifyCommand.self, StatusCommand.self, ReportCommand.self, StateCommand.self, ForceUnlock.self, Schema.self,
+            Init.self, Validate.self, DiscoverCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self,
+            StatusCommand.self, ReportCommand.self, RollbackCommand.self,
+        ],
+        groupedSubcommands: [
+            CommandGroup(name: "State", subcommands: [StateCommand.self, ForceUnlock.self]),
+            CommandGroup(name: "Tools", subcommands: [Schema.self, Completions.self]),
         ]
     )
 }

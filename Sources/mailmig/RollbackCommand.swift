@@ -71,7 +71,7 @@ extension MailMig {
                 }
                 interrupt.install()
                 let report = await engine.apply(plan, operation: "rollback", parallelism: 1, cancellation: interrupt.flag,
-                                                observer: ApplyProgress(palette: palette, quiet: json))
+                                                observer: ApplyProgress(palette: palette, quiet: json, plan: plan, live: false))
                 print(json ? ApplyRenderer.jsonLines(report) : ApplyRenderer.human(report, palette: palette), terminator: "")
                 return report.succeeded
             }

@@ -127,4 +127,11 @@ public struct MailPassSettings: Sendable, Equatable, Codable {
 public protocol MailProgress: Sendable {
     /// `count` messages of `bytes` bytes were appended for `mailbox`.
     func copied(mailbox: String, count: Int, bytes: Int64)
+    /// The pass over `mailbox` starts copying `messages` messages of the source folder `folder`.
+    func folderStarted(mailbox: String, folder: String, messages: Int)
+}
+
+extension MailProgress {
+    /// Observers that show only totals need not follow folders.
+    public func folderStarted(mailbox: String, folder: String, messages: Int) {}
 }

@@ -63,6 +63,7 @@ extension MailboxCopier {
         try store.recordSkipped(oversize)
         result.skipped += oversize.count
         guard !wanted.isEmpty else { return }
+        progress?.folderStarted(mailbox: mailboxID, folder: mapping.source, messages: wanted.count)
         let targetName = dst.serverName(mapping.target)
         let binary = await dst.client.supports("BINARY")
         let stream = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetch(UIDSet(wanted), body: true) }

@@ -206,7 +206,10 @@ public struct ReportBuilder: Sendable {
             guard exists, let state else { return "none" }
             return state.applied?.description ?? "none"
         }
+        // The first change of an RRset has no state before it; the live RRset it replaced is the
+        // recorded original (what mailmig found before touching it).
+        let beforeText = entry.before == nil ? (after?.original?.description ?? "none") : text(before, exists: true)
         return DNSHistoryItem(serial: entry.serial, at: entry.at, address: entry.address, change: change,
-                         before: text(before, exists: entry.before != nil), after: text(after, exists: entry.after != nil))
+                              before: beforeText, after: text(after, exists: entry.after != nil))
     }
 }

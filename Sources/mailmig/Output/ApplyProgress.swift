@@ -1,44 +1,80 @@
+import ArgumentParser
+import ConsoleKitTerminal
 import Foundation
 import Logging
 import MailMigCore
 
-/// Prints each step as it starts and ends, and while mail is copied, periodic totals with the rate.
+/// Shows an apply as it happens: each step as it starts and ends, and the mail copied so far.
 ///
-/// Plain lines, so they read the same in a terminal and in a log file; on a terminal the totals come
-/// every 2 seconds, otherwise every 10.
+/// On a terminal (without `--quiet` or `--json`) a live display at the bottom is redrawn in place:
+/// a bar of the planned bytes, messages and bytes done of the planned total, the rate, an estimate of
+/// the time left, and one line per mailbox in flight (stage, folder, messages done of planned). Step
+/// lines stay above it. Anywhere else (a pipe, a log file, CI) plain lines only: the totals with the
+/// rate every 10 seconds, and nothing that redraws.
 final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable {
+    /// A mailbox pass in flight.
+    struct InFlight {
+        var mailbox: String
+        var stage: Stage
+        var folder: String?
+        var done: Int
+        var planned: Int?
+    }
+
     private let palette: Palette
     private let quiet: Bool
     private let lock = NSLock()
     private var perMailbox: [String: (count: Int, bytes: Int64)] = [:]
     private var total: (count: Int, bytes: Int64) = (0, 0)
+    private var inFlight: [InFlight] = []
+    private let planned: (messages: Int, bytes: Int64)?
     private var started = Date()
+    private var startedCopying = false
     private var lastPrint = Date()
-    private let interval: TimeInterval
+    private let interval: TimeInterval = 10
+    private var live: LiveProgressView?
     private let logger = Logger(label: "mailmig")
 
-    init(palette: Palette, quiet: Bool) {
+    /// Progress for `plan`: the live display when `live` and standard output is a terminal.
+    init(palette: Palette, quiet: Bool, plan: ExecutionPlan, live: Bool) {
         self.palette = palette
         self.quiet = quiet
-        self.interval = isatty(STDOUT_FILENO) == 1 ? 2 : 10
+        let estimates = plan.steps.compactMap { step -> MailEstimate? in
+            if case .mailbox(let work) = step.work { return work.estimate }
+            return nil
+        }
+        let mailSteps = plan.steps.filter { if case .mailbox = $0.work { return true } else { return false } }
+        // Totals are known only when planning looked at every mailbox (not with --no-refresh).
+        planned = !mailSteps.isEmpty && estimates.count == mailSteps.count
+            ? (estimates.reduce(0) { $0 + $1.messages }, estimates.reduce(0) { $0 + $1.bytes }) : nil
+        if live, !quiet, LiveProgressView.isAvailable {
+            self.live = LiveProgressView { [weak self] width, height in self?.frame(width: width, height: height) ?? [] }
+        }
     }
 
     func stepStarted(_ step: PlannedStep) {
         logger.info("step started", metadata: ["address": "\(step.address)", "action": "\(step.action.rawValue)", "reason": "\(step.reason)"])
         lock.lock()
-        defer { lock.unlock() }
-        if total.count == 0 { started = Date() }
+        if case .mailbox(let work) = step.work {
+            if !startedCopying { started = Date(); startedCopying = true }
+            inFlight.append(InFlight(mailbox: work.source, stage: work.settings.stage, folder: nil, done: 0, planned: work.estimate?.messages))
+        }
+        lock.unlock()
         guard !quiet else { return }
         emit("  \(palette.symbol(step.action)) \(step.address): \(step.reason)…")
+        if case .mailbox = step.work { live?.start() }
     }
 
     func stepFinished(_ step: PlannedStep, _ outcome: ApplyReport.Outcome) {
         lock.lock()
-        defer { lock.unlock() }
         var detail = ""
-        if case .mailbox(let work) = step.work, let copied = perMailbox[work.source] {
-            detail = ": \(Formatting.count(copied.count)) message\(copied.count == 1 ? "" : "s") (\(Formatting.bytes(copied.bytes))) copied"
+        if case .mailbox(let work) = step.work {
+            inFlight.removeAll { $0.mailbox == work.source }
+            if let copied = perMailbox[work.source] {
+                detail = ": \(Formatting.count(copied.count)) message\(copied.count == 1 ? "" : "s") (\(Formatting.bytes(copied.bytes))) copied"
+            }
         }
+        lock.unlock()
         switch outcome {
         case .done:
             logger.info("step done", metadata: ["address": "\(step.address)", "copied": "\(detail)"])
@@ -51,25 +87,102 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
         }
     }
 
-    func copied(mailbox: String, count: Int, bytes: Int64) {
+    func folderStarted(mailbox: String, folder: String, messages: Int) {
         lock.lock()
         defer { lock.unlock() }
+        if let index = inFlight.firstIndex(where: { $0.mailbox == mailbox }) { inFlight[index].folder = folder }
+    }
+
+    func copied(mailbox: String, count: Int, bytes: Int64) {
+        lock.lock()
         logger.debug("copied", metadata: ["mailbox": "\(mailbox)", "messages": "\(count)", "bytes": "\(bytes)"])
         let previous = perMailbox[mailbox] ?? (0, 0)
         perMailbox[mailbox] = (previous.count + count, previous.bytes + bytes)
         total = (total.count + count, total.bytes + bytes)
-        guard !quiet, Date().timeIntervalSince(lastPrint) >= interval else { return }
-        lastPrint = Date()
-        let seconds = max(0.001, Date().timeIntervalSince(started))
-        let rate = Double(total.bytes) / seconds
-        emit("    … \(Formatting.count(total.count)) messages, \(Formatting.bytes(total.bytes)) copied "
-              + "(\(String(format: "%.0f", Double(total.count) / seconds)) msg/s, \(Formatting.bytes(Int64(rate)))/s)")
+        if let index = inFlight.firstIndex(where: { $0.mailbox == mailbox }) { inFlight[index].done += count }
+        let due = live == nil && !quiet && Date().timeIntervalSince(lastPrint) >= interval
+        if due { lastPrint = Date() }
+        let line = due ? totalsLine() : nil
+        lock.unlock()
+        if let line { emit("    … " + line) }
     }
 
-    /// Prints a line and flushes it, so progress reaches a pipe or a log file as it happens.
+    /// Ends the live display, before the summary is printed.
+    func finish() {
+        live?.stop()
+    }
+
+    /// Prints a line above the live display, or plainly, and flushes it, so progress reaches a pipe
+    /// or a log file as it happens.
     private func emit(_ line: String) {
-        print(line)
-        fflush(nil)
+        if let live {
+            live.printAbove(line)
+        } else {
+            print(line)
+            fflush(nil)
+        }
+    }
+
+    /// `1,234 messages, 45.2 MiB copied (312 msg/s, 8.1 MiB/s)`; the lock is held.
+    private func totalsLine() -> String {
+        let seconds = max(0.001, Date().timeIntervalSince(started))
+        return "\(Formatting.count(total.count)) messages, \(Formatting.bytes(total.bytes)) copied "
+            + "(\(String(format: "%.0f", Double(total.count) / seconds)) msg/s, \(Formatting.bytes(Int64(Double(total.bytes) / seconds)))/s)"
+    }
+
+    /// The live display's lines for a window of `width` × `height` characters.
+    private func frame(width: Int, height: Int) -> [ConsoleText] {
+        lock.lock()
+        defer { lock.unlock() }
+        let seconds = max(0.001, Date().timeIntervalSince(started))
+        let messageRate = Double(total.count) / seconds
+        let byteRate = Double(total.bytes) / seconds
+        let style: (ConsoleStyle) -> ConsoleStyle = { [palette] in palette.enabled ? $0 : .plain }
+        var lines: [ConsoleText] = []
+        if let planned, planned.messages > 0 {
+            let fraction = planned.bytes > 0 ? Double(total.bytes) / Double(planned.bytes) : Double(total.count) / Double(planned.messages)
+            let clamped = min(1, max(0, fraction))
+            let remaining = Double(max(0, planned.bytes - total.bytes))
+            let eta = byteRate > 0 && total.bytes > 0 ? Self.duration(remaining / byteRate) : "--"
+            // What matters most comes first, so a narrow window cuts the least useful part.
+            let figures = " \(Int(clamped * 100))%  ETA \(eta)  \(String(format: "%.0f", messageRate)) msg/s, \(Formatting.bytes(Int64(byteRate)))/s"
+            var progressBar = Self.barTemplate
+            progressBar.currentProgress = clamped
+            let bar = progressBar.renderActiveBar(tick: 0, width: max(10, min(40, width - 3 - figures.count)))
+            lines.append(ConsoleText(fragments: bar.fragments.map { ConsoleTextFragment(string: $0.string, style: style($0.style)) }
+                                     + [ConsoleTextFragment(string: figures)]))
+            lines.append(ConsoleText(fragments: [ConsoleTextFragment(string:
+                "  \(Formatting.count(total.count)) of \(Formatting.count(planned.messages)) messages, \(Formatting.bytes(total.bytes)) of \(Formatting.bytes(planned.bytes))")]))
+        } else {
+            lines.append(ConsoleText(fragments: [ConsoleTextFragment(string:
+                "\(Formatting.count(total.count)) messages, \(Formatting.bytes(total.bytes)) copied  "
+                + "\(String(format: "%.0f", messageRate)) msg/s, \(Formatting.bytes(Int64(byteRate)))/s  (no total: planned with --no-refresh)")]))
+        }
+        let room = max(1, height - 4)
+        for (index, mailbox) in inFlight.enumerated() {
+            if index == room - 1, inFlight.count > room {
+                lines.append(ConsoleText(fragments: [ConsoleTextFragment(string: "    … and \(inFlight.count - index) more mailboxes", style: style(.info))]))
+                break
+            }
+            let done = Formatting.count(mailbox.done) + (mailbox.planned.map { " of \(Formatting.count($0))" } ?? "")
+            lines.append(ConsoleText(fragments: [
+                ConsoleTextFragment(string: "    \(mailbox.mailbox)  "),
+                ConsoleTextFragment(string: mailbox.stage.rawValue, style: style(.info)),
+                ConsoleTextFragment(string: "  \(mailbox.folder ?? "planning")  \(done)"),
+            ]))
+        }
+        return lines
+    }
+
+    /// ConsoleKit's progress bar, whose value is set at each frame (ConsoleKit makes one only through a console).
+    private static let barTemplate: ProgressBar = Terminal().progressBar(title: "").activity
+
+    /// `42 s`, `3 min 05 s`, `2 h 07 min`.
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.up))
+        if whole < 60 { return "\(whole) s" }
+        if whole < 3600 { return String(format: "%d min %02d s", whole / 60, whole % 60) }
+        return String(format: "%d h %02d min", whole / 3600, (whole % 3600) / 60)
     }
 
     /// `72 messages (2.9 MiB) copied in 1.2 s (60 msg/s, 2.4 MiB/s)`, or nil when no mail moved.
@@ -88,17 +201,12 @@ enum Confirmation {
     static func ask(_ question: String) throws -> Bool {
         guard isatty(STDIN_FILENO) == 1 else {
             printError("Error: apply needs a confirmation, and standard input is not a terminal: review the plan and use --auto-approve, or apply a saved plan (plan -out FILE)")
-            throw ExitCodeError.failure
+            throw ExitCode(1)
         }
         print("\(question) Only 'yes' will be accepted: ", terminator: "")
         fflush(nil)
         return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
     }
-}
-
-/// Exit status 1 without another message (it was already printed).
-enum ExitCodeError: Error {
-    case failure
 }
 
 /// Ctrl-C during an apply: finish what runs, start nothing new; a second Ctrl-C leaves at once.

@@ -6,26 +6,26 @@ import Logging
 ///
 /// The file gets one line per event (step started, done, failed; mail totals; IMAP warnings) with a
 /// UTC timestamp. Secrets never reach it: logins are logged by user name and mechanism only.
+/// `MAILMIG_LOG=LEVEL` sends the same events to standard error (see ``LogRouter``).
 struct LogOptions: ParsableArguments {
-    @Option(name: .customLong("log-file"), help: "Append a log of this run to FILE (created with mode 0600).")
+    @Option(name: .customLong("log-file"), help: "Append a log of this run to FILE (created with mode 0600). MAILMIG_LOG=LEVEL logs to standard error instead.")
     var logFile: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error or critical.")
     var logLevel: String = "info"
 
-    /// Sends every logger of the process to the file, when one was given.
+    /// Sends the process's log events to the file, when one was given.
     func bootstrap() throws {
         guard let logFile else { return }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
-        let sink = try LogFile(path: logFile)
-        LoggingSystem.bootstrap { label in FileLogHandler(label: label, sink: sink, logLevel: level) }
+        LogRouter.shared.add(try LogFile(path: logFile), level: level)
     }
 }
 
-/// The open log file, shared by every handler; writes are serialised.
-final class LogFile: @unchecked Sendable {
+/// The open log file; writes are serialised.
+final class LogFile: LogSink, @unchecked Sendable {
     private let handle: FileHandle
     private let lock = NSLock()
 
@@ -45,31 +45,5 @@ final class LogFile: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         handle.write(Data((line + "\n").utf8))
-    }
-}
-
-/// One line per log event: `2026-11-21T19:13:30Z info mailmig: step done address=…`.
-struct FileLogHandler: LogHandler {
-    let label: String
-    let sink: LogFile
-    var logLevel: Logger.Level
-    var metadata: Logger.Metadata = [:]
-
-    init(label: String, sink: LogFile, logLevel: Logger.Level) {
-        self.label = label
-        self.sink = sink
-        self.logLevel = logLevel
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let time = ISO8601DateFormatter().string(from: Date())
-        sink.write("\(time) \(event.level) \(label): \(event.message)" + (fields.isEmpty ? "" : " " + fields))
     }
 }

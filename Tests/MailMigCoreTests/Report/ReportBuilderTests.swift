@@ -73,6 +73,20 @@ struct ReportBuilderTests {
         #expect(report.dnsChanges.map(\.serial) == report.dnsChanges.map(\.serial).sorted())
     }
 
+    @Test("the first change of an RRset shows the live RRset it replaced, with its TTL, as before")
+    func firstChangeBefore() throws {
+        let key = ReportFixture.mx
+        let state = DNSRecordState(key: key, provider: "primary", original: RRsetSnapshot(ttl: 60, values: ["10 mx.oldmail.test."]),
+                                   applied: RRsetSnapshot(ttl: 30, values: ["10 mx.oldmail.test."]), phase: .source,
+                                   lowered: TTLLowering(ttl: 30, fromTTL: 60, at: Date()), cutoverAt: nil)
+        let entry = HistoryEntry(serial: 1, address: "domain.acme.test/dns/@/MX", action: "put", before: nil,
+                                 after: try StateCoding.encoder.encode(state), kind: DNSRecordState.kind, applyID: "a", at: Date())
+        let item = ReportBuilder.dnsChange(entry)
+        #expect(item.change == "TTL lowered to 30s (from 60s)")
+        #expect(item.before == "ttl 60: 10 mx.oldmail.test.")
+        #expect(item.after == "ttl 30: 10 mx.oldmail.test.")
+    }
+
     @Test("mailboxes no batch selects are listed as not migrated, recorded ones under their recorded batch")
     func unbatched() throws {
         let fixture = try ReportFixture()
