@@ -7,15 +7,17 @@ extension IMAPClient {
     /// per message instead of the whole message.
     public func fetchMessageIDs(_ uids: UIDSet) async throws -> [UInt32: String?] {
         guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID FETCH") }
-        let queue = FetchQueue<FetchResponse>(capacity: max(64, configuration.fetchBufferDepth))
-        // INTERNALDATE and RFC822.SIZE make the responses recognisable as results (not flag updates).
-        let text = "UID FETCH \(uids) (UID INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
-        _ = try await send(Command(text, name: "UID FETCH \(uids) Message-ID", kind: .fetch(uids, requiresBody: false)), fetchQueue: queue)
         var result: [UInt32: String?] = [:]
-        while let response = try await queue.next() {
-            guard let uid = response.uid else { continue }
-            let header = response.sections.first { $0.key.hasPrefix("HEADER.FIELDS") }?.value ?? []
-            result[uid] = Self.headerValue(header)
+        for part in uids.parts() {
+            let queue = FetchQueue<FetchResponse>(capacity: max(64, configuration.fetchBufferDepth))
+            // INTERNALDATE and RFC822.SIZE make the responses recognisable as results (not flag updates).
+            let text = "UID FETCH \(part) (UID INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+            _ = try await send(Command(text, name: "UID FETCH \(part.abbreviated) Message-ID", kind: .fetch(part, requiresBody: false)), fetchQueue: queue)
+            while let response = try await queue.next() {
+                guard let uid = response.uid else { continue }
+                let header = response.sections.first { $0.key.hasPrefix("HEADER.FIELDS") }?.value ?? []
+                result[uid] = Self.headerValue(header)
+            }
         }
         return result
     }

@@ -1,6 +1,19 @@
 extension IMAPClient {
     /// UID SEARCH in the selected mailbox; returns matching UIDs in ascending order.
+    ///
+    /// Criteria that name a long UID set (alone or in a top-level AND) are searched in parts and the
+    /// results joined, so the command line never grows with the folder.
     public func search(_ criteria: SearchCriteria) async throws -> [UInt32] {
+        let parts = criteria.splittingUIDSets()
+        guard parts.count == 1 else {
+            var found = Set<UInt32>()
+            for part in parts { found.formUnion(try await searchOnce(part)) }
+            return found.sorted()
+        }
+        return try await searchOnce(criteria)
+    }
+
+    private func searchOnce(_ criteria: SearchCriteria) async throws -> [UInt32] {
         guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID SEARCH") }
         var command = Command("UID SEARCH ", name: "UID SEARCH", kind: .search)
         let useESearch = capabilities.contains("ESEARCH")
@@ -35,10 +48,16 @@ extension IMAPClient {
     /// body containing 0x80 is fetched again at the end of the stream with BINARY.PEEK[] as well, and
     /// the binary form is used when it differs only by NUL bytes in those places. Such messages
     /// therefore arrive after the others; order is by UID only within each pass.
+    ///
+    /// A set longer than ``UIDSet/maxWireLength`` is fetched in parts, one command after the other, as
+    /// one stream: the next part is asked for when the previous one has been read.
     public func fetch(_ uids: UIDSet, body: Bool = true, changedSince: UInt64? = nil) async throws -> FetchStream {
-        let queue = try await startFetch(uids, body: body, binary: false, changedSince: changedSince)
+        var parts = uids.parts()
+        let first = parts.isEmpty ? uids : parts.removeFirst()
+        let queue = try await startFetch(first, body: body, binary: false, changedSince: changedSince)
         let recheck = body && capabilities.contains("BINARY")
-        return FetchStream(queue: queue, client: self, recheckNul: recheck)
+        return FetchStream(queue: queue, client: self, recheckNul: recheck,
+                           rest: FetchStream.Rest(parts: parts, body: body, changedSince: changedSince))
     }
 
     func startFetch(_ uids: UIDSet, body: Bool, binary: Bool, changedSince: UInt64?) async throws -> FetchQueue<FetchResponse> {
@@ -54,7 +73,7 @@ extension IMAPClient {
         var text = "UID FETCH \(uids) (\(items.joined(separator: " ")))"
         if let changedSince { text += " (CHANGEDSINCE \(changedSince))" }
         let queue = FetchQueue<FetchResponse>(capacity: configuration.fetchBufferDepth)
-        _ = try await send(Command(text, name: "UID FETCH \(uids)", kind: .fetch(uids, requiresBody: body)), fetchQueue: queue)
+        _ = try await send(Command(text, name: "UID FETCH \(uids.abbreviated)", kind: .fetch(uids, requiresBody: body)), fetchQueue: queue)
         return queue
     }
 
@@ -75,26 +94,31 @@ extension IMAPClient {
     }
 
     /// UID STORE with `.SILENT`; with `unchangedSince` (CONDSTORE) messages modified since are left alone
-    /// and their UIDs returned.
+    /// and their UIDs returned. A long set is stored in parts (see ``UIDSet/maxWireLength``).
     @discardableResult
     public func store(_ uids: UIDSet, _ mode: StoreMode, flags: [String], unchangedSince: UInt64? = nil) async throws -> UIDSet? {
         guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID STORE") }
-        var command = Command("UID STORE \(uids) ", name: "UID STORE \(uids)")
-        if let unchangedSince { command.add("(UNCHANGEDSINCE \(unchangedSince)) ") }
-        command.add("\(mode.rawValue).SILENT ")
-        command.flagList(flags)
-        let result = try await execute(command)
-        if case .other(name: "MODIFIED", let arguments)? = result.line.code, let arguments {
-            var cursor = ByteCursor(.init(string: arguments + "\r\n"))
-            return try? cursor.sequenceSet()
+        var modified: [UIDSet.Range] = []
+        for part in uids.parts() {
+            var command = Command("UID STORE \(part) ", name: "UID STORE \(part.abbreviated)")
+            if let unchangedSince { command.add("(UNCHANGEDSINCE \(unchangedSince)) ") }
+            command.add("\(mode.rawValue).SILENT ")
+            command.flagList(flags)
+            let result = try await execute(command)
+            if case .other(name: "MODIFIED", let arguments)? = result.line.code, let arguments {
+                var cursor = ByteCursor(.init(string: arguments + "\r\n"))
+                if let set = try? cursor.sequenceSet() { modified += set.ranges }
+            }
         }
-        return nil
+        return modified.isEmpty ? nil : UIDSet(ranges: modified)
     }
 
-    /// UID EXPUNGE where UIDPLUS is offered, plain EXPUNGE otherwise.
+    /// UID EXPUNGE where UIDPLUS is offered (in parts for a long set), plain EXPUNGE otherwise.
     public func expunge(_ uids: UIDSet? = nil) async throws {
         if let uids, capabilities.contains("UIDPLUS") {
-            _ = try await execute(Command("UID EXPUNGE \(uids)"))
+            for part in uids.parts() {
+                _ = try await execute(Command("UID EXPUNGE \(part)", name: "UID EXPUNGE \(part.abbreviated)"))
+            }
         } else {
             _ = try await execute(Command("EXPUNGE"))
         }
@@ -110,11 +134,20 @@ public struct FetchStream: AsyncSequence, Sendable {
     /// Held so the connection lives as long as the stream.
     let client: IMAPClient
     let recheckNul: Bool
+    let rest: Rest
 
-    init(queue: FetchQueue<FetchResponse>, client: IMAPClient, recheckNul: Bool) {
+    /// The parts of a long UID set still to fetch after the first, and how.
+    struct Rest: Sendable {
+        var parts: [UIDSet]
+        var body: Bool
+        var changedSince: UInt64?
+    }
+
+    init(queue: FetchQueue<FetchResponse>, client: IMAPClient, recheckNul: Bool, rest: Rest) {
         handle = Handle(queue: queue)
         self.client = client
         self.recheckNul = recheckNul
+        self.rest = rest
     }
 
     /// Keeps a queue and tells it when nobody listens any more, so the connection never stalls.
@@ -129,15 +162,28 @@ public struct FetchStream: AsyncSequence, Sendable {
 
     /// Iterates the stream.
     public struct AsyncIterator: AsyncIteratorProtocol {
-        let first: Handle
+        var first: Handle
         let client: IMAPClient
         /// Whether bodies with 0x80 bytes are checked against BINARY[].
         let recheckNul: Bool
+        var rest: Rest
         var deferred: [UInt32] = []
         var second: Handle?
 
-        /// The next message, nil at the end.
+        /// The next message, nil at the end of the last part.
         public mutating func next() async throws -> FetchedMessage? {
+            while true {
+                if let message = try await nextInPart() { return message }
+                guard !rest.parts.isEmpty else { return nil }
+                let part = rest.parts.removeFirst()
+                first = Handle(queue: try await client.startFetch(part, body: rest.body, binary: false, changedSince: rest.changedSince))
+                second = nil
+                deferred = []
+            }
+        }
+
+        /// The next message of the current part's command (and its BINARY re-fetch), nil at its end.
+        private mutating func nextInPart() async throws -> FetchedMessage? {
             if second == nil {
                 while let response = try await first.queue.next() {
                     guard let uid = response.uid else { continue }
@@ -163,7 +209,7 @@ public struct FetchStream: AsyncSequence, Sendable {
 
     /// An iterator over the messages.
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(first: handle, client: client, recheckNul: recheckNul)
+        AsyncIterator(first: handle, client: client, recheckNul: recheckNul, rest: rest)
     }
 
     static func message(_ response: FetchResponse, uid: UInt32, body: [UInt8]?) -> FetchedMessage {

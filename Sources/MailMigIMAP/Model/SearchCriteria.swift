@@ -114,3 +114,26 @@ public indirect enum SearchCriteria: Sendable, Equatable {
         }
     }
 }
+
+extension SearchCriteria {
+    /// The criteria as several searches whose results together are this one's, each naming at most
+    /// ``UIDSet/maxWireLength`` octets of UIDs: a long UID set, alone or directly in an AND, is split
+    /// into parts (UID sets inside OR or NOT are left whole, as splitting them changes the meaning).
+    public func splittingUIDSets(maxLength: Int = UIDSet.maxWireLength) -> [SearchCriteria] {
+        switch self {
+        case .uids(let set):
+            let parts = set.parts(maxLength: maxLength)
+            return parts.count > 1 ? parts.map { .uids($0) } : [self]
+        case .and(let terms):
+            guard let index = terms.firstIndex(where: { if case .uids(let set) = $0 { return set.parts(maxLength: maxLength).count > 1 } else { return false } }),
+                  case .uids(let set) = terms[index] else { return [self] }
+            return set.parts(maxLength: maxLength).flatMap { part -> [SearchCriteria] in
+                var split = terms
+                split[index] = .uids(part)
+                return SearchCriteria.and(split).splittingUIDSets(maxLength: maxLength)
+            }
+        default:
+            return [self]
+        }
+    }
+}
