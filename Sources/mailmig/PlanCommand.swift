@@ -68,6 +68,7 @@ extension MailMig {
                 }
                 return plan
             }
+            if plan.blocked.contains(where: { $0.isError == true }) { throw ExitCode(1) }
             if detailedExitcode, plan.hasChanges { throw ExitCode(2) }
         }
     }

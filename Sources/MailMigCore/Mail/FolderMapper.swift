@@ -46,6 +46,45 @@ public struct FolderPlan: Sendable, Equatable, Codable {
     public var mappings: [FolderMapping]
     /// Source folders left out by `folders.exclude`.
     public var excluded: [String]
+
+    /// Target folders that more than one source folder maps to, with those source folders in order.
+    ///
+    /// Copying them would silently merge folders: `Clubs/chess.com` and `Clubs/chess_com` both land in
+    /// `Clubs/chess_com` on a `.`-delimited target, a `folders.map` entry may name a folder that exists
+    /// already, and INBOX is one folder whatever its case (RFC 3501 §5.1). A merge is deliberate, and allowed, when every source folder
+    /// of it has its own folders.map entry, or when every one goes there by the same SPECIAL-USE role.
+    public var collisions: [(target: String, sources: [String])] {
+        var order: [String] = []
+        var sources: [String: [String]] = [:]
+        for mapping in mappings {
+            let key = mapping.target.uppercased() == "INBOX" ? "INBOX" : mapping.target
+            if sources[key] == nil { order.append(key) }
+            sources[key, default: []].append(mapping.source)
+        }
+        // Two merges are deliberate: one whose every folder the plan names in folders.map, and one of
+        // folders that all carry the SPECIAL-USE role of the target folder (`Sent` and `Sent Messages`
+        // both marked \Sent: the role says they hold the same kind of mail; automap: false keeps them apart).
+        let rules = Dictionary(mappings.map { ($0.source, $0.rule) }, uniquingKeysWith: { first, _ in first })
+        return order.compactMap { key in
+            guard let names = sources[key], names.count > 1 else { return nil }
+            let kinds = Set(names.compactMap { rules[$0] })
+            if kinds == [.mapped] || kinds == [.specialUse] { return nil }
+            return (key, names)
+        }
+    }
+
+    /// One sentence naming every collision and the way out, or nil when there is none.
+    public var collisionError: String? {
+        let found = collisions
+        guard !found.isEmpty else { return nil }
+        let each = found.map { "\($0.sources.map { "'\($0)'" }.joined(separator: " and ")) would all go to the target folder '\($0.target)'" }
+        return "source folders " + each.joined(separator: "; ") + ", merging them: give all but one a folders.map entry (or exclude them)"
+    }
+
+    /// The renames the target forces (a delimiter inside a folder name), as `source → target`.
+    public var renames: [String] {
+        mappings.filter { $0.note != nil }.map { "\($0.source) → \($0.target)" }
+    }
 }
 
 /// Maps source folders to target folders: `folders.map` first, then SPECIAL-USE roles, then the same name.

@@ -32,6 +32,7 @@ struct MailPlanner: Sendable {
                 work.append((mailbox, batch, records[mailbox.source.description]))
             }
         }
+        let targetDelimiter = DelimiterCache()
         let limit = max(1, min(plan.source.connections, 8))
         var results: [Int: ([PlannedStep], [BlockedItem])] = [:]
         try await withThrowingTaskGroup(of: (Int, [PlannedStep], [BlockedItem]).self) { group in
@@ -40,7 +41,10 @@ struct MailPlanner: Sendable {
                 guard next < work.count else { return }
                 let index = next
                 let (mailbox, batch, record) = work[index]
-                group.addTask { let planned = try await planMailbox(mailbox, batch: batch, record: record); return (index, planned.0, planned.1) }
+                group.addTask {
+                    let planned = try await planMailbox(mailbox, batch: batch, record: record, targetDelimiter: targetDelimiter)
+                    return (index, planned.0, planned.1)
+                }
                 next += 1
             }
             for _ in 0..<limit { launch() }
@@ -58,7 +62,8 @@ struct MailPlanner: Sendable {
         return (steps, blocked)
     }
 
-    private func planMailbox(_ mailbox: MailboxMapping, batch: Batch, record: MailboxRecord?) async throws -> ([PlannedStep], [BlockedItem]) {
+    private func planMailbox(_ mailbox: MailboxMapping, batch: Batch, record: MailboxRecord?,
+                             targetDelimiter: DelimiterCache) async throws -> ([PlannedStep], [BlockedItem]) {
         let source = mailbox.source.description
         let address = MailboxRecord.address(source)
         var steps: [PlannedStep] = []
@@ -87,7 +92,19 @@ struct MailPlanner: Sendable {
         let reached = record?.reached
         var estimate: MailEstimate?
         if refresh, provisionID == nil {
-            estimate = try await TransientRetry.run { try await self.estimate(mailbox, settings: settings) }
+            do {
+                let delimiter = await targetDelimiter.value { try await context.target.withSession(for: mailbox) { $0.delimiter } }
+                let (found, collision) = try await TransientRetry.run { try await self.estimate(mailbox, settings: settings, targetDelimiter: delimiter) }
+                if let collision {
+                    blocked.append(BlockedItem(address: address, reason: "\(source) cannot be copied as planned: \(collision)", earliest: nil, isError: true))
+                    return (steps, blocked)
+                }
+                estimate = found
+            } catch let error as MailError {
+                // One mailbox that cannot be read holds back that mailbox only, never the whole plan.
+                blocked.append(BlockedItem(address: address, reason: "\(source) could not be planned: \(error)", earliest: nil, isError: true))
+                return (steps, blocked)
+            }
         }
         let needed: Bool
         if let reached, reached >= batch.stage, batch.stage != .final {
@@ -122,6 +139,10 @@ struct MailPlanner: Sendable {
             text += ": nothing new to copy; flags may have changed in \(folders(estimate.changedFolders))"
         }
         if estimate.overLimit > 0 { text += "; \(estimate.overLimit) over the size limit" }
+        if let renamed = estimate.renamedFolders, !renamed.isEmpty {
+            let shown = renamed.prefix(3).joined(separator: ", ")
+            text += "; renamed for the target: \(shown)" + (renamed.count > 3 ? " and \(renamed.count - 3) more" : "")
+        }
         return text
     }
 
@@ -153,13 +174,18 @@ struct MailPlanner: Sendable {
         reason.contains("AUTHENTICATIONFAILED") || reason.contains("AUTHORIZATIONFAILED")
     }
 
-    /// Counts what a pass would copy, folder by folder, skipping folders whose STATUS did not change.
-    private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings) async throws -> MailEstimate {
+    /// Counts what a pass would copy, folder by folder, skipping folders whose STATUS did not change;
+    /// or, when two source folders would merge into one target folder, the sentence that says so.
+    private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings,
+                          targetDelimiter: Character?) async throws -> (MailEstimate, collision: String?) {
         let id = mailbox.source.description
         return try await context.source.withSession(for: mailbox) { src in
             var estimate = MailEstimate()
             let folders = try await src.folders(status: true)
-            let mapping = FolderMapper.map(source: folders.map(\.listing), target: [], rules: settings.folders, targetDelimiter: nil)
+            let mapping = FolderMapper.map(source: folders.map(\.listing), target: [], rules: settings.folders, targetDelimiter: targetDelimiter)
+            if let collision = mapping.collisionError { return (estimate, collision) }
+            let renames = mapping.renames
+            estimate.renamedFolders = renames.isEmpty ? nil : renames
             let statuses = Dictionary(folders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
             for folder in mapping.mappings {
                 let status = statuses[folder.source] ?? nil
@@ -184,7 +210,7 @@ struct MailPlanner: Sendable {
                     }
                 }
             }
-            return estimate
+            return (estimate, nil)
         }
     }
 
@@ -224,5 +250,19 @@ public enum Formatting {
         }
         if unit == 0 { return "\(value) B" }
         return amount >= 100 ? String(format: "%.0f %@", amount, units[unit]) : String(format: "%.1f %@", amount, units[unit])
+    }
+}
+
+/// The target server's hierarchy delimiter, learned once per plan from the first mailbox whose target
+/// session opens (a delimiter belongs to the server, not to a mailbox); nil until one does.
+actor DelimiterCache {
+    private var known: Character??
+
+    /// The delimiter, asking `lookup` while none is known; a failed lookup is not remembered.
+    func value(_ lookup: @Sendable () async throws -> Character?) async -> Character? {
+        if let known { return known }
+        guard let found = try? await lookup() else { return nil }
+        known = .some(found)
+        return found
     }
 }

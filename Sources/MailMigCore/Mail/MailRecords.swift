@@ -129,9 +129,13 @@ public protocol MailProgress: Sendable {
     func copied(mailbox: String, count: Int, bytes: Int64)
     /// The pass over `mailbox` starts copying `messages` messages of the source folder `folder`.
     func folderStarted(mailbox: String, folder: String, messages: Int)
+    /// `count` messages of `mailbox` were skipped on purpose and recorded with the reason.
+    func skipped(mailbox: String, count: Int)
 }
 
 extension MailProgress {
     /// Observers that show only totals need not follow folders.
     public func folderStarted(mailbox: String, folder: String, messages: Int) {}
+    /// Observers that show only what was copied need not count skips.
+    public func skipped(mailbox: String, count: Int) {}
 }

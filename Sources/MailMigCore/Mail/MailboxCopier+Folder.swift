@@ -62,6 +62,7 @@ extension MailboxCopier {
         }
         try store.recordSkipped(oversize)
         result.skipped += oversize.count
+        if !oversize.isEmpty { progress?.skipped(mailbox: mailboxID, count: oversize.count) }
         guard !wanted.isEmpty else { return }
         progress?.folderStarted(mailbox: mailboxID, folder: mapping.source, messages: wanted.count)
         let targetName = dst.serverName(mapping.target)
@@ -70,17 +71,21 @@ extension MailboxCopier {
         // Reading the next chunk from the source overlaps with appending the current one to the target.
         let queue = ChunkQueue<[FetchedMessage]>(capacity: 2)
         let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
+        var appended: [LedgerEntry] = []
         do {
             while let chunk = try await queue.next() {
-                try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, targetName: targetName, dst: dst, result: &result)
+                appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, targetName: targetName, dst: dst, result: &result)
             }
+            try await recordRewrites(of: appended, in: targetName, folder: mapping.source, dst: dst)
         } catch {
             await queue.close()
             _ = try? await reader.value
             if let mail = error as? MailError { throw mail }
             throw MailError(error, side: .source, server: source.server.imap.host, mailbox: mailboxID, folder: mapping.source)
         }
-        result.skipped += try await reader.value
+        let unstorable = try await reader.value
+        result.skipped += unstorable
+        if unstorable > 0 { progress?.skipped(mailbox: mailboxID, count: unstorable) }
     }
 
     /// Reads the fetch stream into chunks; skips (and records) messages the target cannot take unaltered.
@@ -122,9 +127,38 @@ extension MailboxCopier {
         return skipped
     }
 
-    /// Records a chunk as pending, appends it, and commits what the target confirmed to the ledger.
+    /// Reads back what the target stored for the messages just appended and records every attribute
+    /// it changed (a date it cannot represent, keywords it drops): one EXAMINE and one FETCH per folder.
+    private func recordRewrites(of appended: [LedgerEntry], in targetName: String, folder: String, dst: MailSession) async throws {
+        let located = appended.filter { $0.targetUID != nil && $0.targetUIDValidity != nil }
+        guard !located.isEmpty else { return }
+        let selected = try await wrap(folder: folder, side: .target) { try await dst.client.examine(targetName) }
+        let byTargetUID = Dictionary(located.filter { $0.targetUIDValidity == selected.uidValidity }.compactMap { entry in entry.targetUID.map { ($0, entry) } },
+                                     uniquingKeysWith: { first, _ in first })
+        guard !byTargetUID.isEmpty else { return }
+        let stored = try await wrap(folder: folder, side: .target) { try await dst.client.fetchMetadata(UIDSet(byTargetUID.keys)) }
+        try await wrap(folder: folder, side: .target) { try await dst.client.unselect() }
+        var rewrites: [TargetRewrite] = []
+        for message in stored {
+            guard let entry = byTargetUID[message.uid] else { continue }
+            let storedDate = message.internalDate?.description ?? "none"
+            if !FolderComparison.sameDate(entry.internalDate, message.internalDate?.description) {
+                rewrites.append(TargetRewrite(mailbox: mailboxID, folder: entry.folder, uidValidity: entry.uidValidity, uid: entry.uid,
+                                              attribute: .internalDate, sent: entry.internalDate, stored: storedDate))
+            }
+            let storedFlags = Self.storable(message.flags)
+            if !MessageFlags.same(entry.flags, storedFlags) {
+                rewrites.append(TargetRewrite(mailbox: mailboxID, folder: entry.folder, uidValidity: entry.uidValidity, uid: entry.uid,
+                                              attribute: .flags, sent: entry.flags.joined(separator: " "), stored: storedFlags.joined(separator: " ")))
+            }
+        }
+        try store.recordTargetRewrites(rewrites)
+    }
+
+    /// Records a chunk as pending, appends it, and commits what the target confirmed to the ledger;
+    /// returns the ledger rows committed.
     private func appendChunk(_ chunk: [FetchedMessage], mapping: FolderMapping, uidValidity: UInt32, targetName: String,
-                             dst: MailSession, result: inout MailPassResult) async throws {
+                             dst: MailSession, result: inout MailPassResult) async throws -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
         var messages: [AppendMessage] = []
         for message in chunk {
@@ -170,8 +204,10 @@ extension MailboxCopier {
         let bytes = confirmed.reduce(Int64(0)) { $0 + Int64($1.size) }
         result.bytes += bytes
         result.skipped += refused.count
+        if !refused.isEmpty { progress?.skipped(mailbox: mailboxID, count: refused.count) }
         progress?.copied(mailbox: mailboxID, count: confirmed.count, bytes: bytes)
         if let fatal { throw fatal }
+        return confirmed
     }
 
     /// Appends a chunk: one MULTIAPPEND where the target offers it (one transaction on the server), or

@@ -4,9 +4,11 @@ import MailMigIMAP
 extension MailboxCopier {
     /// Settles messages an interrupted pass left pending: found on the target → ledger; not found → copied again later.
     ///
-    /// A candidate on the target must have the same size and internal date (and Message-ID when the
-    /// message has one), and must not already stand in the ledger for another source message, so two
-    /// identical source messages never claim one target copy.
+    /// A candidate on the target must have the same size, internal date and SHA-256 of its bytes, and
+    /// must not already stand in the ledger for another source message, so two identical source
+    /// messages never claim one target copy. The search never uses a header: a Message-ID with bytes
+    /// that are not UTF-8, or odd quoting, is decoded and matched differently by each server, and a
+    /// miss there would copy the message a second time.
     func reconcilePending(_ dst: MailSession) async throws -> Int {
         let pending = try store.pendingCopies(mailbox: mailboxID)
         guard !pending.isEmpty else { return 0 }
@@ -25,15 +27,7 @@ extension MailboxCopier {
             var found: [LedgerEntry] = []
             var missing: [LedgerEntry] = []
             for entry in entries {
-                let criteria: SearchCriteria = entry.messageID.map { .header("Message-ID", $0) }
-                    ?? .and([.larger(max(0, entry.size - 1)), .smaller(entry.size + 1)])
-                let uids = try await wrap(folder: folder, side: .target) { try await dst.client.search(criteria) }.filter { !claimed.contains($0) }
-                var match: UInt32?
-                if !uids.isEmpty {
-                    let metadata = try await wrap(folder: folder, side: .target) { try await dst.client.fetchMetadata(UIDSet(uids)) }
-                    let instant = InternalDate(entry.internalDate)?.date
-                    match = metadata.filter { $0.size == entry.size && $0.internalDate?.date == instant }.map(\.uid).min()
-                }
+                let match = try await wrap(folder: folder, side: .target) { try await Self.findCopy(of: entry, excluding: claimed, on: dst.client) }
                 if let match {
                     var confirmed = entry
                     confirmed.targetUID = match
@@ -49,6 +43,21 @@ extension MailboxCopier {
             reconciled += found.count
         }
         return reconciled
+    }
+
+    /// The lowest UID of the selected target folder holding exactly `entry`'s message (same size,
+    /// internal date instant and SHA-256), among those not in `excluding`; nil when there is none.
+    static func findCopy(of entry: LedgerEntry, excluding claimed: Set<UInt32>, on client: IMAPClient) async throws -> UInt32? {
+        let sized = try await client.search(.and([.larger(max(0, entry.size - 1)), .smaller(entry.size + 1)])).filter { !claimed.contains($0) }
+        guard !sized.isEmpty else { return nil }
+        let instant = InternalDate(entry.internalDate)?.date
+        let candidates = try await client.fetchMetadata(UIDSet(sized)).filter { $0.size == entry.size && $0.internalDate?.date == instant }.map(\.uid)
+        guard !candidates.isEmpty else { return nil }
+        var matches: [UInt32] = []
+        for try await message in try await client.fetch(UIDSet(candidates), body: true) {
+            if let body = message.body, MessageHeaders.sha256(body) == entry.sha256 { matches.append(message.uid) }
+        }
+        return matches.min()
     }
 
     /// Moves ledger rows of a folder whose UIDVALIDITY changed to the new UIDs of the same messages.
@@ -112,7 +121,7 @@ extension MailboxCopier {
         for message in metadata {
             guard let entry = byUID[message.uid] else { continue }
             let flags = Self.storable(message.flags)
-            if flags != entry.flags { groups[flags, default: []].append(entry) }
+            if !MessageFlags.same(flags, entry.flags) { groups[flags, default: []].append(entry) }
         }
         guard !groups.isEmpty else { return 0 }
         let selected = try await wrap(folder: mapping.target, side: .target) { try await dst.client.select(dst.serverName(mapping.target)) }

@@ -33,6 +33,9 @@ struct MailboxCopier: Sendable {
                 let targetFolders = try await dst.folders()
                 let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
                                                   rules: settings.folders, targetDelimiter: dst.delimiter)
+                if let collision = folderPlan.collisionError {
+                    throw MailError(side: .target, server: target.server.imap.host, mailbox: mailboxID, reason: collision)
+                }
                 let subscribed = try await src.subscribedFolders()
                 let targetSubscribed = try await dst.subscribedFolders()
                 var existing = Set(targetFolders.map(\.listing.path))
@@ -75,6 +78,6 @@ struct MailboxCopier: Sendable {
 
     /// Flags a target can store: everything but the session flag `\Recent`.
     static func storable(_ flags: Set<String>) -> [String] {
-        flags.filter { $0.lowercased() != "\\recent" }.sorted()
+        MessageFlags.storable(flags)
     }
 }

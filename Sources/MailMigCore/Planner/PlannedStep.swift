@@ -94,6 +94,8 @@ public struct MailEstimate: Sendable, Equatable, Codable {
     public var overLimit: Int
     /// Folders whose STATUS changed since the last pass (new mail or changed flags).
     public var changedFolders: Int
+    /// Folders whose name the target forces to change, as `source → target` (nil: none, or not known).
+    public var renamedFolders: [String]?
 
     /// Creates an estimate.
     public init(messages: Int = 0, bytes: Int64 = 0, folders: Int = 0, overLimit: Int = 0, changedFolders: Int = 0) {
@@ -146,6 +148,17 @@ public struct BlockedItem: Sendable, Equatable, Codable {
     public var reason: String
     /// The earliest time it can go ahead, when that is a matter of time.
     public var earliest: Date?
+    /// Held back by an error (a mailbox that could not be read, or whose folders would merge) rather
+    /// than by a gate; `plan` then exits 1. Nil in plans saved before it existed.
+    public var isError: Bool?
+
+    /// Creates an item.
+    public init(address: String, reason: String, earliest: Date?, isError: Bool? = nil) {
+        self.address = address
+        self.reason = reason
+        self.earliest = earliest
+        self.isError = isError
+    }
 }
 
 /// Everything `mailmig plan` found: ordered steps, drift, and what is held back.

@@ -98,6 +98,21 @@ enum StateSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3-target-rewrites") { db in
+            try db.execute(sql: """
+                CREATE TABLE target_rewrite (
+                    mailbox TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    uidvalidity INTEGER NOT NULL,
+                    uid INTEGER NOT NULL,
+                    attribute TEXT NOT NULL,
+                    sent TEXT NOT NULL,
+                    stored TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    PRIMARY KEY (mailbox, folder, uidvalidity, uid, attribute)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

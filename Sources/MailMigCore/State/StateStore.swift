@@ -7,7 +7,7 @@ import GRDB
 /// in the history with that serial.
 public final class StateStore: Sendable {
     /// The newest schema this build reads and writes.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     /// The database file.
     public let path: String

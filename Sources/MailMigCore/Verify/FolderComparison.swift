@@ -11,7 +11,7 @@ public struct MessageFacts: Sendable, Equatable {
     public var size: Int
     /// INTERNALDATE as the server sent it.
     public var internalDate: String?
-    /// Flags a target can store (without `\Recent`), sorted.
+    /// Flags a target can store (without `\Recent`, one spelling of each), sorted.
     public var flags: [String]
 
     /// Creates facts; `flags` are reduced to the storable ones and sorted.
@@ -20,7 +20,7 @@ public struct MessageFacts: Sendable, Equatable {
         self.messageID = messageID
         self.size = size
         self.internalDate = internalDate
-        self.flags = flags.filter { $0.lowercased() != "\\recent" }.sorted()
+        self.flags = MessageFlags.storable(flags)
     }
 }
 
@@ -39,16 +39,19 @@ public struct SourceFolderInput: Sendable {
     public var syncedBelow: UInt32?
     /// Only messages in the ledger are expected (a mailbox still at presync).
     public var onlyLedger: Bool
+    /// Attributes the target stored differently from what was sent (a limit of the server, reported only).
+    public var rewrites: [TargetRewrite]
 
     /// Creates an input.
     public init(mapping: FolderMapping, messages: [MessageFacts], ledger: [LedgerEntry], skipped: [SkippedMessage],
-                syncedBelow: UInt32?, onlyLedger: Bool) {
+                syncedBelow: UInt32?, onlyLedger: Bool, rewrites: [TargetRewrite] = []) {
         self.mapping = mapping
         self.messages = messages
         self.ledger = ledger
         self.skipped = skipped
         self.syncedBelow = syncedBelow
         self.onlyLedger = onlyLedger
+        self.rewrites = rewrites
     }
 }
 
@@ -202,13 +205,26 @@ public enum FolderComparison {
             if pair.source.size != pair.target.size {
                 results[index].sizeMismatches.append(ValueMismatch(message: ref, source: "\(pair.source.size)", target: "\(pair.target.size)"))
             }
-            if !sameDate(pair.source.internalDate, pair.target.internalDate) {
-                results[index].dateMismatches.append(ValueMismatch(message: ref, source: pair.source.internalDate ?? "none",
-                                                                  target: pair.target.internalDate ?? "none"))
+            let rewritten = { (attribute: TargetRewrite.Attribute) in
+                input.rewrites.first { $0.uid == pair.source.uid && $0.attribute == attribute }
             }
-            if pair.source.flags != pair.target.flags {
-                let recorded = input.ledger.first { $0.uid == pair.source.uid }?.flags.sorted()
-                if let recorded, recorded != pair.source.flags, recorded == pair.target.flags {
+            if !sameDate(pair.source.internalDate, pair.target.internalDate) {
+                let mismatch = ValueMismatch(message: ref, source: pair.source.internalDate ?? "none", target: pair.target.internalDate ?? "none")
+                // The target could not store the date sent, and holds what it stored then: a limit of the server.
+                if let rewrite = rewritten(.internalDate), sameDate(rewrite.sent, pair.source.internalDate),
+                   sameDate(rewrite.stored, pair.target.internalDate) {
+                    results[index].targetRewrites.append(mismatch)
+                } else {
+                    results[index].dateMismatches.append(mismatch)
+                }
+            }
+            if !MessageFlags.same(pair.source.flags, pair.target.flags),
+               let rewrite = rewritten(.flags), MessageFlags.same(rewrite.sent.split(separator: " ").map(String.init), pair.source.flags),
+               MessageFlags.same(rewrite.stored.split(separator: " ").map(String.init), pair.target.flags) {
+                results[index].targetRewrites.append(ValueMismatch(message: ref, source: flagText(pair.source.flags), target: flagText(pair.target.flags)))
+            } else if !MessageFlags.same(pair.source.flags, pair.target.flags) {
+                let recorded = input.ledger.first { $0.uid == pair.source.uid }?.flags
+                if let recorded, !MessageFlags.same(recorded, pair.source.flags), MessageFlags.same(recorded, pair.target.flags) {
                     results[index].flagsNotCarriedYet += 1
                 } else {
                     results[index].flagMismatches.append(ValueMismatch(message: ref, source: flagText(pair.source.flags),
@@ -226,12 +242,31 @@ public enum FolderComparison {
             results[index].missing.sort { ($0.sourceUID ?? 0) < ($1.sourceUID ?? 0) }
         }
 
-        // What nobody claimed is on the target without mailmig having copied it there.
+        // What nobody claimed is on the target without mailmig having copied it there: a warning,
+        // unless it is a second copy of a message that mailmig did copy (same Message-ID, size and
+        // internal date as a matched target message), which is a duplicate and a difference.
         if !results.isEmpty {
-            results[0].extra = target.messages.filter { !claimed.contains($0.uid) }.sorted { $0.uid < $1.uid }
-                .map { reference(source: nil, target: $0, messageID: $0.messageID) }
+            var copiedBy: [String: Int] = [:]
+            for pair in pairs {
+                guard let index = sources.firstIndex(where: { $0.mapping.source == pair.sourceFolder }) else { continue }
+                copiedBy[identity(pair.target)] = index
+            }
+            for message in target.messages.filter({ !claimed.contains($0.uid) }).sorted(by: { $0.uid < $1.uid }) {
+                let ref = reference(source: nil, target: message, messageID: message.messageID)
+                if let index = copiedBy[identity(message)] {
+                    results[index].duplicates.append(ref)
+                } else {
+                    results[0].extra.append(ref)
+                }
+            }
         }
         return (results, pairs)
+    }
+
+    /// Message-ID, size and the instant of the internal date: what makes two target messages copies of one.
+    static func identity(_ message: MessageFacts) -> String {
+        let instant = message.internalDate.flatMap { InternalDate($0)?.date.timeIntervalSince1970 }.map { "\($0)" } ?? message.internalDate ?? ""
+        return "\(message.size)|\(instant)|\(message.messageID ?? "")"
     }
 
     /// Whether two INTERNALDATE texts name the same instant (zones may differ); two absent dates are the same.

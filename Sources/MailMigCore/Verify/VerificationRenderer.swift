@@ -48,6 +48,7 @@ public enum VerificationRenderer {
             }
             if !folder.messageIDsMatch, folder.missing.isEmpty { lines.append("the Message-IDs on the target are not those of the source") }
             lines += folder.missing.map { "missing on the target: \(describe($0))" }
+            lines += folder.duplicates.map { "a second copy on the target of a message mailmig copied: \(describe($0))" }
             lines += folder.flagMismatches.map { "flags differ: \(describe($0.message)): source \($0.source), target \($0.target)" }
             lines += folder.dateMismatches.map { "internal date differs: \(describe($0.message)): source \($0.source), target \($0.target)" }
             lines += folder.sizeMismatches.map { "size differs: \(describe($0.message)): source \($0.source) bytes, target \($0.target) bytes" }
@@ -55,6 +56,10 @@ public enum VerificationRenderer {
             for line in lines { out += "    \(palette.red(name)): \(line)\n" }
             for extra in folder.extra {
                 out += "    \(palette.yellow(name)): warning: on the target but not copied by mailmig: \(describe(extra))\n"
+            }
+            for rewrite in folder.targetRewrites {
+                out += "    \(palette.yellow(name)): the target stores this differently (a limit of the server, recorded when it was copied): "
+                    + "\(describe(rewrite.message)): sent \(rewrite.source), stored \(rewrite.target)\n"
             }
             for skip in folder.skipped {
                 out += "    \(name): skipped on purpose: \(describe(skip.message)): \(skip.reason)\n"

@@ -140,6 +140,8 @@ public struct FolderVerification: Sendable, Equatable, Codable {
     public var missing: [MessageReference]
     /// Messages on the target that mailmig did not copy there (a warning, not a failure).
     public var extra: [MessageReference]
+    /// Second copies on the target of messages mailmig copied (a failure: the migration duplicated them).
+    public var duplicates: [MessageReference] = []
     /// Flags (without `\Recent`) that differ.
     public var flagMismatches: [ValueMismatch]
     /// Internal dates that differ.
@@ -148,6 +150,9 @@ public struct FolderVerification: Sendable, Equatable, Codable {
     public var sizeMismatches: [ValueMismatch]
     /// Bodies whose SHA-256 differs (`--deep` only).
     public var bodyMismatches: [ValueMismatch]
+    /// Values the target stored differently when the message was appended (a date it cannot represent,
+    /// keywords it drops), recorded then: a limit of the server, reported but not a failure.
+    public var targetRewrites: [ValueMismatch] = []
     /// Messages skipped on purpose (listed, not failures).
     public var skipped: [SkippedReference]
     /// Source messages that arrived after the last pass of this folder; the next pass copies them.
@@ -181,9 +186,41 @@ public struct FolderVerification: Sendable, Equatable, Codable {
 
     /// Differences that fail the verification.
     public var differences: Int {
-        missing.count + flagMismatches.count + dateMismatches.count + sizeMismatches.count + bodyMismatches.count
+        missing.count + duplicates.count + flagMismatches.count + dateMismatches.count + sizeMismatches.count + bodyMismatches.count
     }
 
     /// Whether nothing differs.
     public var passed: Bool { differences == 0 }
+}
+
+extension FolderVerification {
+    private enum CodingKeys: String, CodingKey {
+        case source, target, targetExists, expected, expectedBytes, found, foundBytes, messageIDsMatch, missing, extra, duplicates
+        case flagMismatches, dateMismatches, sizeMismatches, bodyMismatches, targetRewrites, skipped, notCopiedYet, flagsNotCarriedYet
+        case deletedOnSource
+    }
+
+    /// Decodes a recorded comparison; lists an older version did not record read as empty.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(source: try values.decode(String.self, forKey: .source), target: try values.decode(String.self, forKey: .target),
+                  targetExists: try values.decode(Bool.self, forKey: .targetExists))
+        expected = try values.decode(Int.self, forKey: .expected)
+        expectedBytes = try values.decode(Int64.self, forKey: .expectedBytes)
+        found = try values.decode(Int.self, forKey: .found)
+        foundBytes = try values.decode(Int64.self, forKey: .foundBytes)
+        messageIDsMatch = try values.decode(Bool.self, forKey: .messageIDsMatch)
+        missing = try values.decode([MessageReference].self, forKey: .missing)
+        extra = try values.decode([MessageReference].self, forKey: .extra)
+        duplicates = try values.decodeIfPresent([MessageReference].self, forKey: .duplicates) ?? []
+        flagMismatches = try values.decode([ValueMismatch].self, forKey: .flagMismatches)
+        dateMismatches = try values.decode([ValueMismatch].self, forKey: .dateMismatches)
+        sizeMismatches = try values.decode([ValueMismatch].self, forKey: .sizeMismatches)
+        bodyMismatches = try values.decode([ValueMismatch].self, forKey: .bodyMismatches)
+        targetRewrites = try values.decodeIfPresent([ValueMismatch].self, forKey: .targetRewrites) ?? []
+        skipped = try values.decode([SkippedReference].self, forKey: .skipped)
+        notCopiedYet = try values.decode(Int.self, forKey: .notCopiedYet)
+        flagsNotCarriedYet = try values.decode(Int.self, forKey: .flagsNotCarriedYet)
+        deletedOnSource = try values.decode(Int.self, forKey: .deletedOnSource)
+    }
 }

@@ -85,6 +85,7 @@ public struct Verifier: Sendable {
         let existing = Set(targetFolders.filter(\.listing.selectable).map(\.listing.path))
         let ledger = try store.ledger(mailbox: id)
         let skipped = try store.skipped(mailbox: id)
+        let rewrites = try store.targetRewrites(mailbox: id)
         var order: [String] = []
         var groups: [String: [FolderMapping]] = [:]
         for mapping in folderPlan.mappings {
@@ -95,7 +96,9 @@ public struct Verifier: Sendable {
         for target in order {
             var inputs: [SourceFolderInput] = []
             for mapping in groups[target] ?? [] {
-                inputs.append(try await readSource(mapping, mailbox: id, ledger: ledger, skipped: skipped, onlyLedger: onlyLedger, src: src))
+                var input = try await readSource(mapping, mailbox: id, ledger: ledger, skipped: skipped, onlyLedger: onlyLedger, src: src)
+                input.rewrites = rewrites.filter { $0.folder == mapping.source && $0.uidValidity == input.ledger.first?.uidValidity }
+                inputs.append(input)
             }
             let folder = groups[target]?.first?.source ?? target
             var targetInput = TargetFolderInput(path: target, exists: existing.contains(target), uidValidity: nil, messages: [])

@@ -25,6 +25,7 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
     private let quiet: Bool
     private let lock = NSLock()
     private var perMailbox: [String: (count: Int, bytes: Int64)] = [:]
+    private var skippedPerMailbox: [String: Int] = [:]
     private var total: (count: Int, bytes: Int64) = (0, 0)
     private var inFlight: [InFlight] = []
     private let planned: (messages: Int, bytes: Int64)?
@@ -73,6 +74,9 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
             if let copied = perMailbox[work.source] {
                 detail = ": \(Formatting.count(copied.count)) message\(copied.count == 1 ? "" : "s") (\(Formatting.bytes(copied.bytes))) copied"
             }
+            if let skipped = skippedPerMailbox[work.source], skipped > 0 {
+                detail += (detail.isEmpty ? ": " : "; ") + "\(Formatting.count(skipped)) skipped on purpose (mailmig status says why)"
+            }
         }
         lock.unlock()
         switch outcome {
@@ -85,6 +89,12 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
         case .notStarted:
             break
         }
+    }
+
+    func skipped(mailbox: String, count: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        skippedPerMailbox[mailbox, default: 0] += count
     }
 
     func folderStarted(mailbox: String, folder: String, messages: Int) {
@@ -185,14 +195,17 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
         return String(format: "%d h %02d min", whole / 3600, (whole % 3600) / 60)
     }
 
-    /// `72 messages (2.9 MiB) copied in 1.2 s (60 msg/s, 2.4 MiB/s)`, or nil when no mail moved.
+    /// `72 messages (2.9 MiB) copied in 1.2 s (60 msg/s, 2.4 MiB/s); 1 message skipped on purpose …`, or nil
+    /// when no mail moved and none was skipped.
     var summary: String? {
         lock.lock()
         defer { lock.unlock() }
-        guard total.count > 0 else { return nil }
+        let skipped = skippedPerMailbox.values.reduce(0, +)
+        let skippedText = skipped > 0 ? "; \(Formatting.count(skipped)) message\(skipped == 1 ? "" : "s") skipped on purpose (mailmig status says why)" : ""
+        guard total.count > 0 else { return skipped > 0 ? "0 messages copied" + skippedText : nil }
         let seconds = max(0.001, Date().timeIntervalSince(started))
         return "\(Formatting.count(total.count)) messages (\(Formatting.bytes(total.bytes))) copied in \(String(format: "%.1f", seconds)) s "
-            + "(\(String(format: "%.0f", Double(total.count) / seconds)) msg/s, \(Formatting.bytes(Int64(Double(total.bytes) / seconds)))/s)"
+            + "(\(String(format: "%.0f", Double(total.count) / seconds)) msg/s, \(Formatting.bytes(Int64(Double(total.bytes) / seconds)))/s)" + skippedText
     }
 }
 
