@@ -253,16 +253,20 @@ public enum Formatting {
     }
 }
 
-/// The target server's hierarchy delimiter, learned once per plan from the first mailbox whose target
-/// session opens (a delimiter belongs to the server, not to a mailbox); nil until one does.
+/// The target server's hierarchy delimiter, learned once per plan (a delimiter belongs to the server,
+/// not to a mailbox) from the first mailbox that asks.
+///
+/// One lookup per plan, whatever its outcome: a target that cannot be reached must not cost a login
+/// attempt per mailbox. Without the delimiter, planning finds the collisions it can see without it;
+/// the pass checks again with the target's listing before it copies anything.
 actor DelimiterCache {
-    private var known: Character??
+    private var lookup: Task<Character?, Never>?
 
-    /// The delimiter, asking `lookup` while none is known; a failed lookup is not remembered.
-    func value(_ lookup: @Sendable () async throws -> Character?) async -> Character? {
-        if let known { return known }
-        guard let found = try? await lookup() else { return nil }
-        known = .some(found)
-        return found
+    /// The delimiter, asking `find` on the first call only; nil when that lookup failed.
+    func value(_ find: @escaping @Sendable () async throws -> Character?) async -> Character? {
+        if let lookup { return await lookup.value }
+        let task = Task { try? await find() }
+        lookup = task
+        return await task.value
     }
 }
