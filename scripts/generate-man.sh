@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 log="$(mktemp)"
 marker="$(mktemp)"
 trap 'rm -f "$log" "$marker"' EXIT
-if ! swift package plugin generate-manual --configuration debug --authors "The mailmig authors" --date "$(date -u +%F)" >"$log" 2>&1; then
+if ! swift package plugin generate-manual --configuration debug --date "$(date -u +%F)" >"$log" 2>&1; then
     cat "$log" >&2
     exit 1
 fi

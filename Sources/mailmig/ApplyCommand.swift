@@ -10,13 +10,11 @@ extension MailMig {
             commandName: "apply",
             abstract: "Apply a plan file (after showing it and asking), or a saved plan (as it is).",
             discussion: """
-                Every step is journaled and the state is committed after each one. If a step fails, the steps in
-                flight finish and nothing new starts; run apply again to resume. Ctrl-C stops the same way.
-                Prints at the end: Applied N/M: ✓ done, ✗ failed, ○ not started.
-                """
+                    Every step is journaled and the state is committed after each one. If a step fails, the steps in flight finish and nothing new starts; run apply again to resume. Ctrl-C stops the same way. Prints at the end: Applied N/M: ✓ done, ✗ failed, ○ not started.
+                    """
         )
 
-        @Argument(help: "A plan file (default: mailmig.yaml) or a plan saved with `mailmig plan -out FILE`.")
+        @Argument(help: "A plan file or a plan saved with `mailmig plan -out FILE`.", completion: .file(extensions: ["yaml", "yml", "plan", "json"]))
         var file: String = PlanLoader.defaultFileName
 
         @OptionGroup var style: OutputStyleOptions
@@ -63,7 +61,9 @@ extension MailMig {
                 } else {
                     plan = try await engine.plan(force: force, filter: filter.filter, refresh: refresh)
                     if !json { print(PlanRenderer.human(plan, palette: palette), terminator: "") }
-                    if plan.hasChanges, !autoApprove, !json {
+                    if plan.hasChanges, !autoApprove {
+                        // JSON output shows no plan to confirm: like terraform apply -json, it needs an explicit approval.
+                        guard !json else { throw ConfirmationError.jsonNeedsApproval(command: "apply") }
                         guard try Confirmation.ask("Do you want to perform these actions?") else {
                             print("Apply cancelled; nothing was changed.")
                             return true
@@ -73,6 +73,7 @@ extension MailMig {
                 guard plan.hasChanges else { return plan.blocked.isEmpty }
                 interrupt.install()
                 let progress = ApplyProgress(palette: palette, quiet: quiet || json, plan: plan, live: true)
+                interrupt.route(notice: { progress.notice($0) }, cleanup: { progress.finish() })
                 let report = await engine.apply(plan, operation: saved?.operation ?? "apply", parallelism: parallelism,
                                                 cancellation: interrupt.flag, observer: progress, mailProgress: progress)
                 progress.finish()

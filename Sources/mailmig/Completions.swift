@@ -12,7 +12,7 @@ extension MailMig {
                 """
         )
 
-        @Argument(help: "bash, zsh or fish.")
+        @Argument(help: "bash, zsh or fish.", completion: .list(["bash", "zsh", "fish"]))
         var shell: String
 
         func validate() throws {

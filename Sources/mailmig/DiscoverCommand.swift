@@ -9,12 +9,8 @@ extension MailMig {
             commandName: "discover",
             abstract: "Look at the source: folders with counts and sizes, special folders, oversize messages, and risks.",
             discussion: """
-                Looks at the plan's mailboxes and, with source.enumerate in the plan, at every mailbox that command \
-                lists. Flags mailboxes of 50 GB or more, trash folders of 30 GB or more, more than 500,000 messages, \
-                folder names the target cannot hold, and logins that fail (reported per mailbox; the rest goes on). \
-                --write FILE.csv writes source,target,tags for the mailboxes only source.enumerate found, ready for \
-                `mailboxes: - import: FILE.csv`.
-                """
+                    Looks at the plan's mailboxes and, with source.enumerate in the plan, at every mailbox that command lists. Flags mailboxes of 50 GB or more, trash folders of 30 GB or more, more than 500,000 messages, folder names the target cannot hold, and logins that fail (reported per mailbox; the rest goes on). --write FILE.csv writes source,target,tags for the mailboxes only source.enumerate found, ready for `mailboxes: - import: FILE.csv`.
+                    """
         )
 
         @OptionGroup var planFile: PlanFileOptions

@@ -16,8 +16,9 @@ struct MailMig: AsyncParsableCommand {
         commandName: "mailmig",
         abstract: "Plan and apply email migrations described as code.",
         discussion: """
-            A migration is a YAML plan file (default: mailmig.yaml) kept in git and reviewed like code.
-            Start with `mailmig init`, check the file with `mailmig validate`.
+            A migration is a YAML plan file (default: mailmig.yaml) kept in git and reviewed like code. Start with `mailmig init`, check the file with `mailmig validate`.
+
+            Environment: MAILMIG_LOG=LEVEL (trace, debug, info, notice, warning, error, critical) sends log events to standard error; NO_COLOR turns colour off.
             """,
         version: "mailmig \(MailMigVersion.current)",
         // In the order a migration uses them; then state repair, then tools.

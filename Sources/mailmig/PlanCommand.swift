@@ -10,11 +10,8 @@ extension MailMig {
             commandName: "plan",
             abstract: "Show what apply would change: drift first, then every change, and what a safety gate holds back.",
             discussion: """
-                Reads the live DNS records, compares them with the plan and the recorded state, and prints the
-                changes: + create, ~ update in place, - destroy (restore what was there before).
-                With -out FILE the plan is saved; `mailmig apply FILE` then applies exactly that, or refuses
-                if the state or the plan file changed since.
-                """
+                    Reads the live DNS records, compares them with the plan and the recorded state, and prints the changes: + create, ~ update in place, - destroy (restore what was there before). With -out FILE the plan is saved; `mailmig apply FILE` then applies exactly that, or refuses if the state or the plan file changed since.
+                    """
         )
 
         @OptionGroup var planFile: PlanFileOptions
@@ -23,7 +20,7 @@ extension MailMig {
         @OptionGroup var log: LogOptions
         @OptionGroup var filter: FilterOptions
 
-        @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")], help: "Save the plan to this file.")
+        @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")], help: "Save the plan to this file.", completion: .file())
         var out: String?
 
         @Flag(help: "Print one JSON object per line (versioned, stable).")

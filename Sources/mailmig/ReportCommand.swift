@@ -11,11 +11,8 @@ extension MailMig {
             commandName: "report",
             abstract: "Write the closeout report (html, markdown, json or csv) from the state.",
             discussion: """
-                Summary (mailboxes migrated fully, with skips, failed; messages, bytes, duration, throughput), a table
-                per mailbox, skipped and failed items with reasons, DNS changes with their times, verification results,
-                and the plan name and state serial it was made from. The HTML page is one self-contained file.
-                The state is only read; none is created.
-                """
+                    Summary (mailboxes migrated fully, with skips, failed; messages, bytes, duration, throughput), a table per mailbox, skipped and failed items with reasons, DNS changes with their times, verification results, and the plan name and state serial it was made from. The HTML page is one self-contained file. The state is only read; none is created.
+                    """
         )
 
         @OptionGroup var planFile: PlanFileOptions
@@ -23,7 +20,7 @@ extension MailMig {
         @Option(help: "html, markdown, json or csv.")
         var format: ReportFormat
 
-        @Option(name: [.customShort("o"), .customLong("output")], help: "Write to this file (mode 0600) instead of standard output.")
+        @Option(name: [.customShort("o"), .customLong("output")], help: "Write to this file (mode 0600) instead of standard output.", completion: .file())
         var output: String?
 
         func run() async throws {

@@ -10,10 +10,8 @@ extension MailMig {
             commandName: "rollback",
             abstract: "Undo the last apply, or return to the state of --to-serial N, after showing the changes.",
             discussion: """
-                DNS records go back exactly to what the state recorded then (before the cutover: the records that
-                were there before mailmig). Mail already copied is never removed. With -out FILE the rollback is
-                only saved, for review; `mailmig apply FILE` applies it.
-                """
+                    DNS records go back exactly to what the state recorded then (before the cutover: the records that were there before mailmig). Mail already copied is never removed. With -out FILE the rollback is only saved, for review; `mailmig apply FILE` applies it.
+                    """
         )
 
         @OptionGroup var planFile: PlanFileOptions
@@ -24,7 +22,7 @@ extension MailMig {
         @Option(name: .customLong("to-serial"), help: "Return to the state as it was at this serial (see `mailmig state history`).")
         var toSerial: Int?
 
-        @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")], help: "Save the rollback plan to this file instead of applying it.")
+        @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")], help: "Save the rollback plan to this file instead of applying it.", completion: .file())
         var out: String?
 
         @Flag(name: .customLong("auto-approve"), help: "Do not ask for confirmation.")
@@ -63,7 +61,8 @@ extension MailMig {
                     return true
                 }
                 guard plan.hasChanges else { return true }
-                if !autoApprove, !json {
+                if !autoApprove {
+                    guard !json else { throw ConfirmationError.jsonNeedsApproval(command: "rollback") }
                     guard try Confirmation.ask("Do you want to roll back?") else {
                         print("Rollback cancelled; nothing was changed.")
                         return true

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Foundation
 import MailMigCore
 
@@ -9,11 +10,8 @@ extension MailMig {
             commandName: "status",
             abstract: "Show where the migration stands: per batch and mailbox, per domain (read from the state; no server is contacted).",
             discussion: """
-                Per mailbox: stage, messages and bytes copied (from the ledger) of those known, skipped messages with
-                reasons, the last failure with the server's answer, the last pass and its duration, and the last
-                verification. Per domain: the route, the managed records and their TTLs as recorded, and the
-                earliest cutover time. The state is only read; none is created.
-                """
+                    Per mailbox: stage, messages and bytes copied (from the ledger) of those known, skipped messages with reasons, the last failure with the server's answer, the last pass and its duration, and the last verification. Per domain: the route, the managed records and their TTLs as recorded, and the earliest cutover time. The state is only read; none is created.
+                    """
         )
 
         @OptionGroup var planFile: PlanFileOptions
@@ -28,6 +26,7 @@ extension MailMig {
                 let workspace = try planFile.loadWorkspace(palette: palette, printWarnings: false)
                 let store = try ReportState.open(workspace)
                 let status = try ReportBuilder(plan: workspace.plan, store: store).status()
+                Logger(label: "mailmig").info("status read from the state", metadata: ["mailboxes": "\(status.mailboxes.count)", "domains": "\(status.domains.count)"])
                 print(json ? StatusRenderer.jsonLines(status) : StatusRenderer.human(status, palette: palette), terminator: "")
             }
         }

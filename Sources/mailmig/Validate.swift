@@ -8,12 +8,11 @@ extension MailMig {
         static let configuration = CommandConfiguration(
             abstract: "Check plan files offline and report every error with file:line:col.",
             discussion: """
-                Nothing is contacted and no secret is read. Exits 0 when every file is valid
-                (warnings allowed), 1 when any file has an error.
-                """
+                    Nothing is contacted and no secret is read. Exits 0 when every file is valid (warnings allowed), 1 when any file has an error.
+                    """
         )
 
-        @Argument(help: "Plan files to check (default: mailmig.yaml).")
+        @Argument(help: "Plan files to check (default: mailmig.yaml).", completion: .file(extensions: ["yaml", "yml"]))
         var plans: [String] = []
 
         @Flag(name: .customLong("json"), help: "Print one JSON object per diagnostic and one per file.")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MailMigCore
 
 extension MailMig {
@@ -9,11 +10,8 @@ extension MailMig {
             commandName: "verify",
             abstract: "Compare every migrated mailbox on source and target, folder by folder; exit 1 on any difference.",
             discussion: """
-                Per folder: counts, Message-IDs, size sums, flags (without \\Recent) and internal dates; with --deep \
-                also the SHA-256 of every body. Messages skipped on purpose are listed, messages on the target that \
-                mailmig did not copy are warnings, mail that arrived after the last pass is noted. The result is \
-                recorded: the cutover of a domain waits while its last verification failed.
-                """
+                    Per folder: counts, Message-IDs, size sums, flags (without \\Recent) and internal dates; with --deep also the SHA-256 of every body. Messages skipped on purpose are listed, messages on the target that mailmig did not copy are warnings, mail that arrived after the last pass is noted. The result is recorded: the cutover of a domain waits while its last verification failed.
+                    """
         )
 
         @OptionGroup var planFile: PlanFileOptions
@@ -40,6 +38,12 @@ extension MailMig {
                 let verifier = Verifier(context: workspace.mail, store: store, deep: deep, filter: filter)
                 let report = try await verifier.run()
                 try verifier.record(report)
+                let logger = Logger(label: "mailmig")
+                for mailbox in report.mailboxes {
+                    logger.debug("verified", metadata: ["mailbox": "\(mailbox.source)", "outcome": "\(mailbox.outcome)",
+                                                        "differences": "\(mailbox.differences)"])
+                }
+                logger.info("verification \(report.passed ? "passed" : "failed")", metadata: ["mailboxes": "\(report.mailboxes.count)", "deep": "\(deep)"])
                 print(json ? VerificationRenderer.jsonLines(report) : VerificationRenderer.human(report, palette: palette), terminator: "")
                 return report.passed
             }

@@ -67,18 +67,44 @@ public struct FolderPlan: Sendable, Equatable, Codable {
         let rules = Dictionary(mappings.map { ($0.source, $0.rule) }, uniquingKeysWith: { first, _ in first })
         return order.compactMap { key in
             guard let names = sources[key], names.count > 1 else { return nil }
+            // Names that differ only in Unicode normalization are one name to a plan (and to Swift),
+            // so no folders.map entry can tell them apart: never a deliberate merge.
             let kinds = Set(names.compactMap { rules[$0] })
-            if kinds == [.mapped] || kinds == [.specialUse] { return nil }
+            if !Self.differOnlyInNormalization(names), kinds == [.mapped] || kinds == [.specialUse] { return nil }
             return (key, names)
         }
+    }
+
+    /// Whether two of `names` are canonically equivalent but not the same code points (NFC and NFD).
+    static func differOnlyInNormalization(_ names: [String]) -> Bool {
+        for (index, name) in names.enumerated() {
+            for other in names[(index + 1)...] where other == name && !other.unicodeScalars.elementsEqual(name.unicodeScalars) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// `'Überweisungen'`, or `'Überweisungen' (decomposed, NFD)` when a canonically equal name with other
+    /// code points stands beside it, so the two are told apart in a message.
+    static func quoted(_ name: String, among names: [String]) -> String {
+        guard names.contains(where: { $0 == name && !$0.unicodeScalars.elementsEqual(name.unicodeScalars) }) else { return "'\(name)'" }
+        let composed = name.unicodeScalars.elementsEqual(name.precomposedStringWithCanonicalMapping.unicodeScalars)
+        return "'\(name)' (\(composed ? "composed, NFC" : "decomposed, NFD"))"
     }
 
     /// One sentence naming every collision and the way out, or nil when there is none.
     public var collisionError: String? {
         let found = collisions
         guard !found.isEmpty else { return nil }
-        let each = found.map { "\($0.sources.map { "'\($0)'" }.joined(separator: " and ")) would all go to the target folder '\($0.target)'" }
-        return "source folders " + each.joined(separator: "; ") + ", merging them: give all but one a folders.map entry (or exclude them)"
+        let each = found.map { collision in
+            "\(collision.sources.map { Self.quoted($0, among: collision.sources) }.joined(separator: " and ")) would all go to the target folder '\(collision.target)'"
+        }
+        var text = "source folders " + each.joined(separator: "; ") + ", merging them: give all but one a folders.map entry (or exclude them)"
+        if found.contains(where: { Self.differOnlyInNormalization($0.sources) }) {
+            text += "; names that differ only in Unicode normalization cannot be told apart in a plan: rename one on the source"
+        }
+        return text
     }
 
     /// The renames the target forces (a delimiter inside a folder name), as `source → target`.

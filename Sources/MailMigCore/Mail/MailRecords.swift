@@ -131,6 +131,8 @@ public protocol MailProgress: Sendable {
     func folderStarted(mailbox: String, folder: String, messages: Int)
     /// `count` messages of `mailbox` were skipped on purpose and recorded with the reason.
     func skipped(mailbox: String, count: Int)
+    /// `count` messages an interrupted pass of `mailbox` had appended were found on the target and recorded.
+    func recovered(mailbox: String, count: Int)
 }
 
 extension MailProgress {
@@ -138,4 +140,6 @@ extension MailProgress {
     public func folderStarted(mailbox: String, folder: String, messages: Int) {}
     /// Observers that show only what was copied need not count skips.
     public func skipped(mailbox: String, count: Int) {}
+    /// Observers that show only what was copied need not count recoveries.
+    public func recovered(mailbox: String, count: Int) {}
 }

@@ -141,18 +141,24 @@ extension MailboxCopier {
         var rewrites: [TargetRewrite] = []
         for message in stored {
             guard let entry = byTargetUID[message.uid] else { continue }
-            let storedDate = message.internalDate?.description ?? "none"
-            if !FolderComparison.sameDate(entry.internalDate, message.internalDate?.description) {
-                rewrites.append(TargetRewrite(mailbox: mailboxID, folder: entry.folder, uidValidity: entry.uidValidity, uid: entry.uid,
-                                              attribute: .internalDate, sent: entry.internalDate, stored: storedDate))
-            }
-            let storedFlags = Self.storable(message.flags)
-            if !MessageFlags.same(entry.flags, storedFlags) {
-                rewrites.append(TargetRewrite(mailbox: mailboxID, folder: entry.folder, uidValidity: entry.uidValidity, uid: entry.uid,
-                                              attribute: .flags, sent: entry.flags.joined(separator: " "), stored: storedFlags.joined(separator: " ")))
-            }
+            rewrites += Self.rewrites(of: entry, stored: message)
         }
         try store.recordTargetRewrites(rewrites)
+    }
+
+    /// What the target stored differently from what was sent for `entry`: its internal date, its flags.
+    static func rewrites(of entry: LedgerEntry, stored message: FetchedMessage) -> [TargetRewrite] {
+        var rewrites: [TargetRewrite] = []
+        if !FolderComparison.sameDate(entry.internalDate, message.internalDate?.description) {
+            rewrites.append(TargetRewrite(mailbox: entry.mailbox, folder: entry.folder, uidValidity: entry.uidValidity, uid: entry.uid,
+                                          attribute: .internalDate, sent: entry.internalDate, stored: message.internalDate?.description ?? "none"))
+        }
+        let storedFlags = storable(message.flags)
+        if !MessageFlags.same(entry.flags, storedFlags) {
+            rewrites.append(TargetRewrite(mailbox: entry.mailbox, folder: entry.folder, uidValidity: entry.uidValidity, uid: entry.uid,
+                                          attribute: .flags, sent: entry.flags.joined(separator: " "), stored: storedFlags.joined(separator: " ")))
+        }
+        return rewrites
     }
 
     /// Records a chunk as pending, appends it, and commits what the target confirmed to the ledger;

@@ -26,18 +26,21 @@ extension MailboxCopier {
             var claimed = try store.targetUIDs(mailbox: mailboxID, targetFolder: folder, targetUIDValidity: selected.uidValidity)
             var found: [LedgerEntry] = []
             var missing: [LedgerEntry] = []
+            var rewrites: [TargetRewrite] = []
             for entry in entries {
                 let match = try await wrap(folder: folder, side: .target) { try await Self.findCopy(of: entry, excluding: claimed, on: dst.client) }
                 if let match {
                     var confirmed = entry
-                    confirmed.targetUID = match
+                    confirmed.targetUID = match.uid
                     confirmed.targetUIDValidity = selected.uidValidity
-                    claimed.insert(match)
+                    claimed.insert(match.uid)
                     found.append(confirmed)
+                    rewrites += Self.rewrites(of: confirmed, stored: match)
                 } else {
                     missing.append(entry)
                 }
             }
+            try store.recordTargetRewrites(rewrites)
             try store.commitCopies(found)
             try store.dropPendingCopies(missing)
             reconciled += found.count
@@ -45,19 +48,28 @@ extension MailboxCopier {
         return reconciled
     }
 
-    /// The lowest UID of the selected target folder holding exactly `entry`'s message (same size,
-    /// internal date instant and SHA-256), among those not in `excluding`; nil when there is none.
-    static func findCopy(of entry: LedgerEntry, excluding claimed: Set<UInt32>, on client: IMAPClient) async throws -> UInt32? {
+    /// A message of the selected target folder holding exactly `entry`'s bytes (same size and SHA-256),
+    /// among those not in `excluding`, with what the target stored for it; nil when there is none.
+    ///
+    /// The bytes decide, not the internal date: a target may have stored another date than the one
+    /// sent (Dovecot stores the current time for dates from 2038 on). Candidates with the date sent
+    /// are read first, the others only when none of those matches.
+    static func findCopy(of entry: LedgerEntry, excluding claimed: Set<UInt32>, on client: IMAPClient) async throws -> FetchedMessage? {
         let sized = try await client.search(.and([.larger(max(0, entry.size - 1)), .smaller(entry.size + 1)])).filter { !claimed.contains($0) }
         guard !sized.isEmpty else { return nil }
         let instant = InternalDate(entry.internalDate)?.date
-        let candidates = try await client.fetchMetadata(UIDSet(sized)).filter { $0.size == entry.size && $0.internalDate?.date == instant }.map(\.uid)
-        guard !candidates.isEmpty else { return nil }
-        var matches: [UInt32] = []
-        for try await message in try await client.fetch(UIDSet(candidates), body: true) {
-            if let body = message.body, MessageHeaders.sha256(body) == entry.sha256 { matches.append(message.uid) }
+        let metadata = try await client.fetchMetadata(UIDSet(sized)).filter { $0.size == entry.size }
+        let sameDate = metadata.filter { $0.internalDate?.date == instant }
+        let otherDate = metadata.filter { $0.internalDate?.date != instant }
+        for group in [sameDate, otherDate] where !group.isEmpty {
+            let byUID = Dictionary(group.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
+            var matches: [UInt32] = []
+            for try await message in try await client.fetch(UIDSet(group.map(\.uid)), body: true) {
+                if let body = message.body, MessageHeaders.sha256(body) == entry.sha256 { matches.append(message.uid) }
+            }
+            if let uid = matches.min(), let found = byUID[uid] { return found }
         }
-        return matches.min()
+        return nil
     }
 
     /// Moves ledger rows of a folder whose UIDVALIDITY changed to the new UIDs of the same messages.

@@ -29,6 +29,7 @@ struct MailboxCopier: Sendable {
             try await target.withSession(for: mailbox) { dst in
                 var result = MailPassResult()
                 result.reconciled = try await reconcilePending(dst)
+                if result.reconciled > 0 { progress?.recovered(mailbox: mailboxID, count: result.reconciled) }
                 let sourceFolders = try await src.folders(status: true)
                 let targetFolders = try await dst.folders()
                 let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),

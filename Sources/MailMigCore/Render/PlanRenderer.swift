@@ -15,7 +15,9 @@ public enum PlanRenderer {
             }
             out += "\n"
         }
-        if plan.steps.isEmpty {
+        if plan.steps.isEmpty, plan.blocked.contains(where: { $0.isError == true }) {
+            out += palette.red("Nothing to apply:") + " what the plan asks for is held back by the errors below.\n"
+        } else if plan.steps.isEmpty {
             out += palette.green("No changes.") + " The live systems match the plan.\n"
         } else {
             let used = ChangeAction.allCases.filter { action in plan.steps.contains { $0.action == action } }
@@ -121,7 +123,7 @@ public enum PlanRenderer {
             if estimates.count == passes.count {
                 let messages = estimates.reduce(0) { $0 + $1.messages }
                 let bytes = estimates.reduce(Int64(0)) { $0 + $1.bytes }
-                line += " (\(Formatting.count(messages)) messages, \(Formatting.bytes(bytes)))"
+                line += " (\(Formatting.count(messages)) message\(messages == 1 ? "" : "s"), \(Formatting.bytes(bytes)))"
             }
         }
         return line + "."

@@ -20,7 +20,7 @@ public enum VerificationRenderer {
                     continue
                 }
                 let differences = mailbox.differences
-                out += "\(palette.red("✗")) \(head): \(counts(mailbox)), \(differences) difference\(differences == 1 ? "" : "s")\n"
+                out += "\(palette.red("✗")) \(head): \(counts(mailbox)), \(Formatting.count(differences)) difference\(differences == 1 ? "" : "s")\n"
             }
             out += details(mailbox, palette: palette)
         }
@@ -44,7 +44,7 @@ public enum VerificationRenderer {
                 lines.append("the target folder \(folder.target) does not exist")
             }
             if folder.found != folder.expected || folder.foundBytes != folder.expectedBytes {
-                lines.append("counts: \(folder.expected) expected (\(folder.expectedBytes) bytes), \(folder.found) found (\(folder.foundBytes) bytes)")
+                lines.append("counts: \(Formatting.count(folder.expected)) expected (\(Formatting.count(Int(folder.expectedBytes))) bytes), \(Formatting.count(folder.found)) found (\(Formatting.count(Int(folder.foundBytes))) bytes)")
             }
             if !folder.messageIDsMatch, folder.missing.isEmpty { lines.append("the Message-IDs on the target are not those of the source") }
             lines += folder.missing.map { "missing on the target: \(describe($0))" }
@@ -65,13 +65,13 @@ public enum VerificationRenderer {
                 out += "    \(name): skipped on purpose: \(describe(skip.message)): \(skip.reason)\n"
             }
             if folder.notCopiedYet > 0 {
-                out += palette.dim("    \(name): \(folder.notCopiedYet) message\(folder.notCopiedYet == 1 ? "" : "s") arrived after the last pass; the next pass copies them") + "\n"
+                out += palette.dim("    \(name): \(Formatting.count(folder.notCopiedYet)) message\(folder.notCopiedYet == 1 ? "" : "s") arrived after the last pass; the next pass copies them") + "\n"
             }
             if folder.flagsNotCarriedYet > 0 {
-                out += palette.dim("    \(name): \(folder.flagsNotCarriedYet) flag change\(folder.flagsNotCarriedYet == 1 ? "" : "s") on the source after the last pass; the next pass carries them") + "\n"
+                out += palette.dim("    \(name): \(Formatting.count(folder.flagsNotCarriedYet)) flag change\(folder.flagsNotCarriedYet == 1 ? "" : "s") on the source after the last pass; the next pass carries them") + "\n"
             }
             if folder.deletedOnSource > 0 {
-                out += palette.dim("    \(name): \(folder.deletedOnSource) message\(folder.deletedOnSource == 1 ? " was" : "s were") deleted on the source after copying (still on the target)") + "\n"
+                out += palette.dim("    \(name): \(Formatting.count(folder.deletedOnSource)) message\(folder.deletedOnSource == 1 ? " was" : "s were") deleted on the source after copying (still on the target)") + "\n"
             }
         }
         return out

@@ -10,8 +10,9 @@ extension IMAPClient {
         var result: [UInt32: String?] = [:]
         for part in uids.parts() {
             let queue = FetchQueue<FetchResponse>(capacity: max(64, configuration.fetchBufferDepth))
-            // INTERNALDATE and RFC822.SIZE make the responses recognisable as results (not flag updates).
-            let text = "UID FETCH \(part) (UID INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+            // FLAGS, INTERNALDATE and RFC822.SIZE make the responses recognisable as results of this
+            // command (a flag update from elsewhere carries FLAGS alone); without all three they are dropped.
+            let text = "UID FETCH \(part) (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
             _ = try await send(Command(text, name: "UID FETCH \(part.abbreviated) Message-ID", kind: .fetch(part, requiresBody: false)), fetchQueue: queue)
             while let response = try await queue.next() {
                 guard let uid = response.uid else { continue }

@@ -26,6 +26,7 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
     private let lock = NSLock()
     private var perMailbox: [String: (count: Int, bytes: Int64)] = [:]
     private var skippedPerMailbox: [String: Int] = [:]
+    private var recoveredPerMailbox: [String: Int] = [:]
     private var total: (count: Int, bytes: Int64) = (0, 0)
     private var inFlight: [InFlight] = []
     private let planned: (messages: Int, bytes: Int64)?
@@ -74,6 +75,9 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
             if let copied = perMailbox[work.source] {
                 detail = ": \(Formatting.count(copied.count)) message\(copied.count == 1 ? "" : "s") (\(Formatting.bytes(copied.bytes))) copied"
             }
+            if let recovered = recoveredPerMailbox[work.source], recovered > 0 {
+                detail += (detail.isEmpty ? ": " : "; ") + "\(Formatting.count(recovered)) found on the target from an interrupted run and recorded"
+            }
             if let skipped = skippedPerMailbox[work.source], skipped > 0 {
                 detail += (detail.isEmpty ? ": " : "; ") + "\(Formatting.count(skipped)) skipped on purpose (mailmig status says why)"
             }
@@ -89,6 +93,12 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
         case .notStarted:
             break
         }
+    }
+
+    func recovered(mailbox: String, count: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        recoveredPerMailbox[mailbox, default: 0] += count
     }
 
     func skipped(mailbox: String, count: Int) {
@@ -120,6 +130,15 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
     /// Ends the live display, before the summary is printed.
     func finish() {
         live?.stop()
+    }
+
+    /// Prints a notice for the operator above the live display (or plainly), even with `--quiet`.
+    func notice(_ line: String) {
+        if let live {
+            live.printAbove(palette.yellow(line))
+        } else {
+            printError(line)
+        }
     }
 
     /// Prints a line above the live display, or plainly, and flushes it, so progress reaches a pipe
@@ -178,7 +197,7 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
             lines.append(ConsoleText(fragments: [
                 ConsoleTextFragment(string: "    \(mailbox.mailbox)  "),
                 ConsoleTextFragment(string: mailbox.stage.rawValue, style: style(.info)),
-                ConsoleTextFragment(string: "  \(mailbox.folder ?? "planning")  \(done)"),
+                ConsoleTextFragment(string: "  \(mailbox.folder ?? "starting")  \(done)"),
             ]))
         }
         return lines
@@ -204,8 +223,21 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
         let skippedText = skipped > 0 ? "; \(Formatting.count(skipped)) message\(skipped == 1 ? "" : "s") skipped on purpose (mailmig status says why)" : ""
         guard total.count > 0 else { return skipped > 0 ? "0 messages copied" + skippedText : nil }
         let seconds = max(0.001, Date().timeIntervalSince(started))
-        return "\(Formatting.count(total.count)) messages (\(Formatting.bytes(total.bytes))) copied in \(String(format: "%.1f", seconds)) s "
+        return "\(Formatting.count(total.count)) message\(total.count == 1 ? "" : "s") (\(Formatting.bytes(total.bytes))) copied in \(String(format: "%.1f", seconds)) s "
             + "(\(String(format: "%.0f", Double(total.count) / seconds)) msg/s, \(Formatting.bytes(Int64(Double(total.bytes) / seconds)))/s)" + skippedText
+    }
+}
+
+/// A change that needs a person's approval and has none.
+enum ConfirmationError: Error, CustomStringConvertible {
+    /// `--json` shows no plan to approve, so it needs `--auto-approve` (or a saved plan).
+    case jsonNeedsApproval(command: String)
+
+    var description: String {
+        switch self {
+        case .jsonNeedsApproval(let command):
+            return "\(command) --json prints no plan to confirm: review it with `mailmig plan`, then use --auto-approve, or apply a saved plan (plan -out FILE)"
+        }
     }
 }
 
@@ -226,16 +258,35 @@ enum Confirmation {
 final class InterruptHandler: @unchecked Sendable {
     let flag = CancellationFlag()
     private var source: DispatchSourceSignal?
+    private let lock = NSLock()
+    private var notice: @Sendable (String) -> Void = { printError($0) }
+    private var cleanup: @Sendable () -> Void = {}
 
     func install() {
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [flag] in
-            if flag.isCancelled { exit(130) }
+        source.setEventHandler { [weak self, flag] in
+            guard let self else { return }
+            self.lock.lock()
+            let (notice, cleanup) = (self.notice, self.cleanup)
+            self.lock.unlock()
+            if flag.isCancelled {
+                cleanup()
+                exit(130)
+            }
             flag.cancel()
-            printError("Interrupted: finishing the steps in flight and starting nothing new (Ctrl-C again to stop at once).")
+            notice("Interrupted: finishing the steps in flight and starting nothing new (Ctrl-C again to stop at once).")
         }
         source.resume()
         self.source = source
+    }
+
+    /// Sends the notice through a live display (so a redraw does not erase it), and tidies the
+    /// display before a second Ctrl-C leaves at once.
+    func route(notice: @escaping @Sendable (String) -> Void, cleanup: @escaping @Sendable () -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        self.notice = notice
+        self.cleanup = cleanup
     }
 }

@@ -5,8 +5,9 @@ import Foundation
 ///
 /// The terminal work (styles, erasing the previous frame, the window's size) is ConsoleKit's; the
 /// frame's text comes from `frame(width)` at every redraw, four times a second. Lines are cut to
-/// the window's width as it is at each redraw, so a resized window never wraps a frame line and
-/// the next redraw erases exactly what was drawn.
+/// the window's width as it is at each redraw, so a frame line never wraps. A window made narrower
+/// while a frame is shown may reflow that frame's lines before the next redraw erases them, leaving
+/// a fragment above the display; nothing below it is affected.
 final class LiveProgressView: @unchecked Sendable {
     /// Redraws per second.
     static let refreshInterval: DispatchTimeInterval = .milliseconds(250)
@@ -24,9 +25,12 @@ final class LiveProgressView: @unchecked Sendable {
         self.frame = frame
     }
 
-    /// Whether standard output is a terminal that can redraw in place.
+    /// Whether standard output is a terminal that can redraw in place, and no log goes to the same
+    /// terminal (`MAILMIG_LOG` with standard error on a terminal), whose lines a redraw would erase.
     static var isAvailable: Bool {
-        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        let environment = ProcessInfo.processInfo.environment
+        let logsToTerminal = !(environment[LogRouter.environmentVariable] ?? "").isEmpty && isatty(STDERR_FILENO) == 1
+        return isatty(STDOUT_FILENO) == 1 && environment["TERM"] != "dumb" && !logsToTerminal
     }
 
     /// Draws the first frame and redraws it from now on.

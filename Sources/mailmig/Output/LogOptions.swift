@@ -8,10 +8,12 @@ import Logging
 /// UTC timestamp. Secrets never reach it: logins are logged by user name and mechanism only.
 /// `MAILMIG_LOG=LEVEL` sends the same events to standard error (see ``LogRouter``).
 struct LogOptions: ParsableArguments {
-    @Option(name: .customLong("log-file"), help: "Append a log of this run to FILE (created with mode 0600). MAILMIG_LOG=LEVEL logs to standard error instead.")
+    @Option(name: .customLong("log-file"), help: "Append a log of this run to FILE (created with mode 0600). MAILMIG_LOG=LEVEL logs to standard error instead.",
+            completion: .file())
     var logFile: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info (default), notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.",
+            completion: .list(["trace", "debug", "info", "notice", "warning", "error", "critical"]))
     var logLevel: String = "info"
 
     /// Sends the process's log events to the file, when one was given.

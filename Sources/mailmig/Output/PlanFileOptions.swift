@@ -4,7 +4,7 @@ import MailMigCore
 
 /// The plan file argument and loading it with its diagnostics printed.
 struct PlanFileOptions: ParsableArguments {
-    @Argument(help: "The plan file (default: mailmig.yaml).")
+    @Argument(help: "The plan file.", completion: .file(extensions: ["yaml", "yml"]))
     var plan: String = PlanLoader.defaultFileName
 
     /// Loads and checks the plan; prints errors and warnings, exits 1 on errors.
@@ -31,7 +31,7 @@ enum MailMigCLI {
 
 /// `--lock-timeout`.
 struct LockOptions: ParsableArguments {
-    @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for another mailmig to release the state lock (default: fail at once).")
+    @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for another mailmig to release the state lock; 0 fails at once.")
     var lockTimeout: Int = 0
 }
 

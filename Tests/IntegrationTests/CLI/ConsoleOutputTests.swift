@@ -44,6 +44,11 @@ struct ConsoleOutputTests {
         }
         var environment = try migration.workspace.environment()
         environment["MAILMIG_LOG"] = "debug"
+        for arguments in [["verify"], ["status"]] {
+            let output = try MailMigBinary.run(arguments, in: migration.workspace.folder, environment: environment)
+            #expect(output.status == 0)
+            #expect(output.stderr.contains(Self.logLine), "\(arguments) with MAILMIG_LOG=debug logs: \(output.stderr)")
+        }
         let logged = try MailMigBinary.run(["plan"], in: migration.workspace.folder, environment: environment)
         #expect(logged.status == 0)
         #expect(logged.stderr.contains(Self.logLine), "MAILMIG_LOG=debug gives log lines: \(logged.stderr)")
@@ -103,6 +108,18 @@ struct ConsoleOutputTests {
         #expect(lines.count == 1, "one line: \(output.stderr)")
         #expect(lines.first?.hasPrefix("Error: apply needs a confirmation, and standard input is not a terminal") == true, "\(output.stderr)")
         #expect(!output.stderr.contains("failure"))
+    }
+
+    @Test("apply --json never applies without --auto-approve: it prints no plan to confirm")
+    func jsonNeedsApproval() throws {
+        let migration = try Migration("json", messages: 5)
+        defer { migration.cleanUp() }
+        let output = try migration.workspace.mailmig(["apply", "--json"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("apply --json prints no plan to confirm"), "\(output.stderr)")
+        #expect(try MailTestServers.snapshot(migration.user, on: .target).folders.values.allSatisfy { $0.messages.isEmpty }, "nothing copied")
+        let approved = try migration.workspace.mailmig(["apply", "--json", "--auto-approve"])
+        #expect(approved.status == 0, "\(approved.stdout)\(approved.stderr)")
     }
 
     /// Runs `command` through `sh` inside a pseudo-terminal made by `script(1)`; its whole output.

@@ -105,6 +105,20 @@ struct FolderCollisionTests {
         #expect(apart.mappings.map(\.target) == ["Sent", "Sent Messages"])
     }
 
+    @Test("names that differ only in Unicode normalization collide even when a folders.map entry names them, and the message tells them apart")
+    func normalization() throws {
+        let composed = "\u{DC}berweisungen"
+        let decomposed = "U\u{308}berweisungen"
+        #expect(composed == decomposed, "Swift compares them canonically")
+        var rules = FolderRules.standard
+        rules.map = [decomposed: "Transfers"]
+        let plan = FolderMapper.map(source: [Self.listing(composed), Self.listing(decomposed)], target: [], rules: rules, targetDelimiter: "/")
+        #expect(plan.collisions.count == 1)
+        let error = try #require(plan.collisionError)
+        #expect(error.contains("(composed, NFC)") && error.contains("(decomposed, NFD)"), "\(error)")
+        #expect(error.contains("Unicode normalization"))
+    }
+
     @Test("a merge whose every folder has its own folders.map entry is deliberate and allowed")
     func deliberateMerge() {
         var rules = FolderRules.standard
