@@ -262,8 +262,9 @@ check_mail_outcome() {
     fi
 }
 
-# The error a failed run reported (its first "Error:" or "✗" line), or "" when it reported none.
-run_error() { grep -m1 -E '^Error: |✗ ' <<<"$RUN_OUT" | sed -E 's/^ +//'; }
+# The error a failed run reported (its first "Error:" or "✗" line, or a mailbox held back because it
+# could not be planned), or "" when it reported none.
+run_error() { grep -m1 -E '^Error: |✗ |^  ! .* could not be planned: ' <<<"$RUN_OUT" | sed -E 's/^ +//'; }
 # Whether the last run stopped cleanly: exit 1, an error sentence, no crash output, not hung.
 stopped_cleanly() { ((RUN_RC == 1 && !RUN_HUNG)) && [[ -n $(run_error) ]] && ! grep -Eq "$CRASH_MARKERS" <<<"$RUN_OUT"; }
 
