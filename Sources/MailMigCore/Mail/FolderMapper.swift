@@ -51,8 +51,9 @@ public struct FolderPlan: Sendable, Equatable, Codable {
     ///
     /// Copying them would silently merge folders: `Clubs/chess.com` and `Clubs/chess_com` both land in
     /// `Clubs/chess_com` on a `.`-delimited target, a `folders.map` entry may name a folder that exists
-    /// already, and INBOX is one folder whatever its case (RFC 3501 §5.1). A merge is deliberate, and allowed, when every source folder
-    /// of it has its own folders.map entry, or when every one goes there by the same SPECIAL-USE role.
+    /// already, and INBOX is one folder whatever its case (RFC 3501 §5.1). A merge is deliberate, and
+    /// allowed, when every source folder of it has its own folders.map entry, or when every one goes
+    /// there by the same SPECIAL-USE role.
     public var collisions: [(target: String, sources: [String])] {
         var order: [String] = []
         var sources: [String: [String]] = [:]
