@@ -50,6 +50,10 @@ if [[ ${1:-} != --inside ]]; then
         printf 'check-fresh-machine: must run as root (it mounts and chroots)\n' >&2
         exit 2
     fi
+    # Its own tools, installed like everything else: through scripts/lib/apt.sh, which refreshes
+    # empty or stale package lists first.
+    . "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
+    command -v ip >/dev/null || apt_install iproute2 || exit 1
     for tool in unshare nsenter chroot findmnt mountpoint ip; do
         command -v "$tool" >/dev/null || { printf 'check-fresh-machine: %s is missing\n' "$tool" >&2; exit 1; }
     done
