@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "MailMigCore", targets: ["MailMigCore"]),
         .library(name: "MailMigIMAP", targets: ["MailMigIMAP"]),
         .library(name: "MailMigDNS", targets: ["MailMigDNS"]),
+        .library(name: "MailMigRFC2136", targets: ["MailMigRFC2136"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +26,7 @@ let package = Package(
             name: "mailmig",
             dependencies: [
                 "MailMigCore",
+                "MailMigRFC2136",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ConsoleKitTerminal", package: "console-kit"),
@@ -34,13 +36,14 @@ let package = Package(
             name: "MailMigCore",
             dependencies: [
                 "MailMigIMAP",
-                "MailMigDNS",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // DNS providers over the DNS protocol itself (RFC 2136 updates, RFC 1035 presentation format).
+        .target(name: "MailMigRFC2136", dependencies: ["MailMigCore", "MailMigDNS"]),
         .target(
             name: "MailMigIMAP",
             dependencies: [
@@ -61,7 +64,7 @@ let package = Package(
         ),
         // A seeded mutation driver shared by the fuzz suites of the unit-test targets.
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
-        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "FuzzSupport"]),
+        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigRFC2136", "FuzzSupport"]),
         .testTarget(
             name: "MailMigIMAPTests",
             dependencies: [
@@ -73,7 +76,7 @@ let package = Package(
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailMigCore", "MailMigIMAP", "MailMigDNS"]
+            dependencies: ["MailMigCore", "MailMigRFC2136", "MailMigIMAP", "MailMigDNS"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -19,7 +19,7 @@ extension Engine {
             let then = try past.attributes.map { try StateCoding.decoder.decode(DNSRecordState.self, from: $0) }
             guard let reference = then ?? current[address] else { continue }
             guard let provider = workspace.dnsProviders[reference.provider] else {
-                throw ProviderError(.server("the plan defines no DNS provider named \(reference.provider)"), provider: reference.provider, key: reference.key)
+                throw ProviderError.undefined(reference.provider, key: reference.key)
             }
             let live = try await provider.read(reference.key)
             let desired = then.map(\.applied) ?? reference.original

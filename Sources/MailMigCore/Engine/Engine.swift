@@ -33,11 +33,12 @@ public struct Engine: Sendable {
         var live: [RRsetKey: RRsetSnapshot?] = [:]
         for (key, providerName) in keys.sorted(by: { $0.key < $1.key }) {
             guard let provider = workspace.dnsProviders[providerName] else {
-                throw ProviderError(.server("the plan defines no DNS provider named \(providerName)"), provider: providerName, key: key)
+                throw ProviderError.undefined(providerName, key: key)
             }
             live[key] = .some(try await provider.read(key))
         }
-        let planner = DNSPlanner(plan: workspace.plan, recorded: recorded, live: live, facts: try gateFacts(), now: now(), force: force)
+        let planner = DNSPlanner(plan: workspace.plan, recorded: recorded, live: live, facts: try gateFacts(), now: now(), force: force,
+                                 syntax: workspace.dnsProviders.mapValues { $0 })
         var result = try planner.makePlan()
         let mail = try await MailPlanner(context: workspace.mail, store: store, dnsStates: recorded, refresh: refresh, now: now())
             .makeSteps(filter: filter)

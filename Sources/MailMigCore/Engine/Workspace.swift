@@ -15,29 +15,17 @@ public struct Workspace: Sendable {
     /// Mail connections to both sides.
     public let mail: MailContext
 
-    /// Creates a workspace; providers default to the ones the plan declares.
-    public init(plan: Plan, planPath: String, planBytes: [UInt8], stateFolder: URL? = nil,
+    /// Creates a workspace; DNS providers default to the ones the plan declares, made by `adapters`.
+    public init(plan: Plan, planPath: String, planBytes: [UInt8], stateFolder: URL? = nil, adapters: AdapterRegistry,
                 dnsProviders: [String: any DNSZoneProvider]? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.plan = plan
         self.planPath = planPath
         self.planSHA256 = SavedPlan.digest(planBytes)
         self.stateFolder = stateFolder ?? StateStore.folder(forPlanAt: planPath)
-        self.dnsProviders = dnsProviders ?? Self.providers(for: plan, environment: environment)
+        let context = AdapterContext(baseDirectory: URL(fileURLWithPath: plan.baseDirectory), environment: environment)
+        self.dnsProviders = dnsProviders ?? adapters.dns.providers(for: plan, context: context)
         self.mail = MailContext(plan: plan, environment: environment)
-    }
-
-    /// The providers a plan declares.
-    static func providers(for plan: Plan, environment: [String: String]) -> [String: any DNSZoneProvider] {
-        var providers: [String: any DNSZoneProvider] = [:]
-        for (name, provider) in plan.dns.providers {
-            switch provider.kind {
-            case .rfc2136(let settings):
-                providers[name] = RFC2136ZoneProvider(name: name, settings: settings, baseDirectory: URL(fileURLWithPath: plan.baseDirectory),
-                                                      environment: environment)
-            }
-        }
-        return providers
     }
 
     /// The lock file of the state.

@@ -99,7 +99,7 @@ public struct Executor: Sendable {
         switch step.work {
         case .dns(let change):
             guard let provider = dnsProviders[change.provider] else {
-                throw ProviderError(.server("the plan defines no DNS provider named \(change.provider)"), provider: change.provider, key: change.key)
+                throw ProviderError.undefined(change.provider, key: change.key)
             }
             var warnings: [String] = []
             if change.writesDNS {

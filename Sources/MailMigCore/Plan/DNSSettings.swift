@@ -17,6 +17,13 @@ public struct DNSProvider: Sendable, Hashable, Codable {
     public enum Kind: Sendable, Hashable, Codable {
         /// RFC 2136 dynamic updates signed with TSIG.
         case rfc2136(RFC2136Settings)
+
+        /// The plan key of the kind (`rfc2136`), under which its adapter is registered.
+        public var key: String {
+            switch self {
+            case .rfc2136: return "rfc2136"
+            }
+        }
     }
 }
 

@@ -18,10 +18,13 @@ public struct DNSPlanner: Sendable {
     public var now: Date
     /// `--force`: gates only warn.
     public var force: Bool
+    /// The record syntax of each provider by name, to normalise the plan's values as they read back.
+    public var syntax: [String: any DNSRecordSyntax]
 
     /// Creates a planner.
     public init(plan: Plan, recorded: [String: DNSRecordState], live: [RRsetKey: RRsetSnapshot?],
-                facts: CutoverGateFacts, now: Date, force: Bool) {
+                facts: CutoverGateFacts, now: Date, force: Bool, syntax: [String: any DNSRecordSyntax]) {
+        self.syntax = syntax
         self.plan = plan
         self.recorded = recorded
         self.live = live
@@ -118,9 +121,10 @@ public struct DNSPlanner: Sendable {
         var explicitTTL: Int?
         if cutOver {
             for record in domain.cutover?.records ?? [] where RRsetKey(domain: domain.name, owner: record.name, type: record.type) == key {
-                let normalized = try normalize(record.values, type: record.type, key: key)
+                let normalized = try normalize(record.values, type: record.type, key: key, provider: domain.dnsProvider)
                 if let match = record.match, record.type == .TXT {
-                    values = values.filter { !DNSPresentation.text(ofTXT: $0).hasPrefix(match) }
+                    let format = try recordSyntax(domain.dnsProvider, key: key)
+                    values = values.filter { !format.text(ofTXT: $0).hasPrefix(match) }
                     values.formUnion(normalized)
                 } else {
                     values = Set(normalized)
@@ -130,7 +134,7 @@ public struct DNSPlanner: Sendable {
         }
         var verifyTTL: Int?
         if let verify = domain.verify, RRsetKey(domain: domain.name, owner: verify.name, type: verify.type) == key {
-            values.formUnion(try normalize(verify.values, type: verify.type, key: key))
+            values.formUnion(try normalize(verify.values, type: verify.type, key: key, provider: domain.dnsProvider))
             verifyTTL = verify.ttl
         }
         guard !values.isEmpty else { return nil }
@@ -140,16 +144,24 @@ public struct DNSPlanner: Sendable {
         return RRsetSnapshot(ttl: ttl, values: Array(values))
     }
 
-    private func normalize(_ values: [String], type: DNSRecordType, key: RRsetKey) throws(ProviderError) -> [String] {
+    private func normalize(_ values: [String], type: DNSRecordType, key: RRsetKey, provider: String) throws(ProviderError) -> [String] {
+        let format = try recordSyntax(provider, key: key)
         var result: [String] = []
         for value in values {
             do {
-                result.append(try DNSPresentation.normalize(value, type: type))
+                result.append(try format.normalize(value, type: type))
             } catch {
                 throw ProviderError(error.kind, provider: "plan", key: key)
             }
         }
         return result
+    }
+
+    private func recordSyntax(_ provider: String, key: RRsetKey) throws(ProviderError) -> any DNSRecordSyntax {
+        guard let format = syntax[provider] else {
+            throw ProviderError.undefined(provider, key: key)
+        }
+        return format
     }
 
     private func release(_ state: DNSRecordState, into result: inout ExecutionPlan) {

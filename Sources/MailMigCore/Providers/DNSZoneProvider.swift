@@ -1,8 +1,9 @@
 /// A DNS system the engine reads and changes RRsets in, whatever protocol it speaks.
 ///
 /// The planner and executor know only this interface; RFC 2136 is one implementation, and a cloud
-/// DNS API or an in-memory fake for tests are others.
-public protocol DNSZoneProvider: Sendable {
+/// DNS API or an in-memory fake for tests are others. A provider also says how it writes record
+/// values (`DNSRecordSyntax`), because the planner compares the plan's values with what it reads.
+public protocol DNSZoneProvider: DNSRecordSyntax {
     /// The provider's name in the plan.
     var name: String { get }
 
@@ -43,6 +44,11 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         self.kind = kind
         self.provider = provider
         self.key = key
+    }
+
+    /// The plan names a provider this run has none for: undeclared, or of a kind this build cannot drive.
+    public static func undefined(_ provider: String, key: RRsetKey?) -> ProviderError {
+        ProviderError(.server("the plan defines no DNS provider named \(provider) of a kind this build can drive"), provider: provider, key: key)
     }
 
     /// One sentence for the user.

@@ -126,7 +126,7 @@ final class EngineHarness: @unchecked Sendable {
             throw InvalidTestPlan(description: result.diagnostics.map { "\($0.location): \($0.message)" }.joined(separator: "\n"))
         }
         return Workspace(plan: plan, planPath: planPath, planBytes: Array(text.utf8), stateFolder: stateFolder,
-                         dnsProviders: ["primary": FakeDNSProvider(zone: zone)])
+                         adapters: AdapterRegistry(), dnsProviders: ["primary": FakeDNSProvider(zone: zone)])
     }
 
     /// An engine over the plan `text`, the state in the folder and the fake zone, at the clock's time.

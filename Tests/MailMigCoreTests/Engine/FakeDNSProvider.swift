@@ -1,5 +1,6 @@
 import Foundation
 @testable import MailMigCore
+import MailMigRFC2136
 
 /// An in-memory zone with real compare-and-swap semantics, standing in for a DNS server.
 actor FakeZone {
@@ -58,4 +59,10 @@ struct FakeDNSProvider: DNSZoneProvider {
     func waitUntilVisible(_ key: RRsetKey, _ snapshot: RRsetSnapshot?) async throws -> Bool {
         await zone.get(key) == snapshot
     }
+
+    func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {
+        try PresentationFormat().normalize(value, type: type)
+    }
+
+    func text(ofTXT value: String) -> String { PresentationFormat().text(ofTXT: value) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MailMigRFC2136
 @testable import MailMigCore
 
 /// What the planner wants to change, step by step through a migration, against a fake zone.
@@ -9,9 +10,9 @@ struct PlannerDiffEngineTests {
 
     @Test("plan values are normalised to the server's presentation format")
     func normalisedValues() throws {
-        #expect(try DNSPresentation.normalize("10 mx.newmail.test", type: .MX) == F.newMX)
-        #expect(try DNSPresentation.normalize("MS=ms12345678", type: .TXT) == F.verifyTXT)
-        #expect(DNSPresentation.text(ofTXT: F.oldSPF) == "v=spf1 include:spf.oldmail.test -all")
+        #expect(try PresentationFormat().normalize("10 mx.newmail.test", type: .MX) == F.newMX)
+        #expect(try PresentationFormat().normalize("MS=ms12345678", type: .TXT) == F.verifyTXT)
+        #expect(PresentationFormat().text(ofTXT: F.oldSPF) == "v=spf1 include:spf.oldmail.test -all")
     }
 
     @Test("the first apply lowers the TTLs and adds the verification TXT next to the SPF")

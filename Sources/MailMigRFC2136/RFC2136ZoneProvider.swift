@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 import MailMigDNS
 
 /// A DNS system reached by RFC 2136 dynamic updates signed with TSIG (BIND, Knot, PowerDNS, Windows DNS).
@@ -21,15 +22,34 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
         self.client = DNSClient(timeout: .seconds(max(1, settings.timeoutSeconds) / 3 + 1), attempts: 3)
     }
 
+    /// Registers this kind under its plan key `rfc2136`: the one line the composition root adds.
+    public static func register(in registry: inout DNSProviderRegistry) {
+        registry.register("rfc2136") { provider, context in
+            guard case .rfc2136(let settings) = provider.kind else { return nil }
+            return RFC2136ZoneProvider(name: provider.name, settings: settings, baseDirectory: context.baseDirectory,
+                                       environment: context.environment)
+        }
+    }
+
     var primary: DNSServer { DNSServer(host: settings.host, port: settings.port) }
+
+    public func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {
+        do {
+            return try PresentationFormat.normalize(value, type: type)
+        } catch {
+            throw ProviderError(error.kind, provider: name, key: nil)
+        }
+    }
+
+    public func text(ofTXT value: String) -> String { PresentationFormat.text(ofTXT: value) }
 
     public func read(_ key: RRsetKey) async throws -> RRsetSnapshot? {
         let owner = try dnsName(key)
-        let result = try await wrap(key) { try await client.query(owner, type: DNSPresentation.wireType(key.type), server: primary) }
+        let result = try await wrap(key) { try await client.query(owner, type: PresentationFormat.wireType(key.type), server: primary) }
         guard result.rcode == .noError || result.rcode == .nameError else {
             throw ProviderError(.server("the server \(primary) answered \(result.rcode) to a query for \(key)"), provider: name, key: key)
         }
-        return DNSPresentation.snapshot(result.rrset)
+        return PresentationFormat.snapshot(result.rrset)
     }
 
     public func write(_ change: DNSChange) async throws {
@@ -38,9 +58,9 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
         let zone = try await zone(of: key, owner: owner)
         var update = DNSUpdate(zone: zone)
         do {
-            let old = try change.expected.map { try DNSPresentation.rrset($0, name: owner, type: key.type) }
+            let old = try change.expected.map { try PresentationFormat.rrset($0, name: owner, type: key.type) }
             if let desired = change.desired {
-                update.replace(old, with: try DNSPresentation.rrset(desired, name: owner, type: key.type))
+                update.replace(old, with: try PresentationFormat.rrset(desired, name: owner, type: key.type))
             } else if let old {
                 update.requireExactly(old)
                 update.deleteRRset(owner, type: old.type)
@@ -78,8 +98,8 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
             try await client.send(update, to: primary, key: tsig)
         } catch let error as DNSError {
             if case .prerequisiteFailed(_, let current) = error.kind {
-                let now = current.first { $0.name == owner && $0.type == DNSPresentation.wireType(change.key.type) }
-                throw ProviderError(.changedSincePlanned(now: DNSPresentation.snapshot(now)), provider: name, key: change.key)
+                let now = current.first { $0.name == owner && $0.type == PresentationFormat.wireType(change.key.type) }
+                throw ProviderError(.changedSincePlanned(now: PresentationFormat.snapshot(now)), provider: name, key: change.key)
             }
             throw error
         }
@@ -100,9 +120,9 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
         var pending = Set(servers)
         while !pending.isEmpty {
             for server in pending {
-                let answer = try? await client.query(owner, type: DNSPresentation.wireType(key.type), server: server)
+                let answer = try? await client.query(owner, type: PresentationFormat.wireType(key.type), server: server)
                 if let answer, answer.rcode == .noError || answer.rcode == .nameError,
-                   DNSPresentation.snapshot(answer.rrset) == snapshot {
+                   PresentationFormat.snapshot(answer.rrset) == snapshot {
                     pending.remove(server)
                 }
             }

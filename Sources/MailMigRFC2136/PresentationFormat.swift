@@ -1,8 +1,17 @@
+import MailMigCore
 import MailMigDNS
 
-/// Normalises record values written in plans to the presentation format the DNS library prints, so a
-/// plan's `10 mx.example.com` and a server's `10 mx.example.com.` compare equal.
-public enum DNSPresentation {
+/// The master-file presentation format of RFC 1035 §5.1, as the DNS library prints it: the record
+/// syntax of every provider that reads records over the DNS protocol itself.
+public struct PresentationFormat: DNSRecordSyntax {
+    /// The format.
+    public init() {}
+
+    public func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {
+        try Self.normalize(value, type: type)
+    }
+
+    public func text(ofTXT value: String) -> String { Self.text(ofTXT: value) }
     /// The wire type for a plan's record type.
     static func wireType(_ type: DNSRecordType) -> MailMigDNS.RecordType {
         switch type {
@@ -18,7 +27,7 @@ public enum DNSPresentation {
     }
 
     /// The value in normalised presentation format; throws a message saying what was expected.
-    public static func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {
+    static func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {
         do {
             return try RecordData(type: wireType(type), presentation: value).description
         } catch {
@@ -27,7 +36,7 @@ public enum DNSPresentation {
     }
 
     /// The text of a TXT value (strings joined), for `match:` prefixes.
-    public static func text(ofTXT value: String) -> String {
+    static func text(ofTXT value: String) -> String {
         (try? RecordData(type: .txt, presentation: value))?.joinedText ?? value
     }
 

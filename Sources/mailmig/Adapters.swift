@@ -1,0 +1,11 @@
+import MailMigCore
+import MailMigRFC2136
+
+extension AdapterRegistry {
+    /// Every system this build speaks: the composition root, one registration line per adapter.
+    static let standard: AdapterRegistry = {
+        var registry = AdapterRegistry()
+        RFC2136ZoneProvider.register(in: &registry.dns)
+        return registry
+    }()
+}
