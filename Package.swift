@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "MailMigCore", targets: ["MailMigCore"]),
         .library(name: "MailMigIMAP", targets: ["MailMigIMAP"]),
         .library(name: "MailMigDNS", targets: ["MailMigDNS"]),
+        .library(name: "MailMigIMAPStore", targets: ["MailMigIMAPStore"]),
         .library(name: "MailMigRFC2136", targets: ["MailMigRFC2136"]),
     ],
     dependencies: [
@@ -26,6 +27,7 @@ let package = Package(
             name: "mailmig",
             dependencies: [
                 "MailMigCore",
+                "MailMigIMAPStore",
                 "MailMigRFC2136",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -35,13 +37,14 @@ let package = Package(
         .target(
             name: "MailMigCore",
             dependencies: [
-                "MailMigIMAP",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The mail store over IMAP (RFC 3501/9051 and the extensions the copier uses).
+        .target(name: "MailMigIMAPStore", dependencies: ["MailMigCore", "MailMigIMAP"]),
         // DNS providers over the DNS protocol itself (RFC 2136 updates, RFC 1035 presentation format).
         .target(name: "MailMigRFC2136", dependencies: ["MailMigCore", "MailMigDNS"]),
         .target(
@@ -76,7 +79,7 @@ let package = Package(
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailMigCore", "MailMigRFC2136", "MailMigIMAP", "MailMigDNS"]
+            dependencies: ["MailMigCore", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigDNS"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,4 @@
 import Foundation
-import MailMigIMAP
 
 /// Looks at the source before a migration (`mailmig discover`): per mailbox its folders with message
 /// counts and sizes, special-use roles, messages over the size limit, and the risks.
@@ -95,26 +94,26 @@ public struct Discoverer: Sendable {
     }
 
     /// LIST with STATUS, then per selectable folder the sizes and SEARCH LARGER.
-    func folders(of mailbox: MailboxMapping, session: MailSession) async throws -> [DiscoveredFolder] {
+    func folders(of mailbox: MailboxMapping, session: any MailStoreSession) async throws -> [DiscoveredFolder] {
         var folders: [DiscoveredFolder] = []
-        for (listing, status) in try await session.folders(status: true) {
+        for (listing, status) in try await session.folders(status: true).map({ ($0.listing, $0.status) }) {
             var folder = DiscoveredFolder(path: listing.path, levels: listing.levels, specialUse: listing.specialUse, selectable: listing.selectable,
                                           messages: status?.messages ?? 0, bytes: 0, oversize: [])
             if listing.selectable {
                 do {
-                    let selected = try await session.client.examine(session.serverName(listing.path))
+                    let selected = try await session.openFolder(listing.path, forWriting: false)
                     folder.messages = status?.messages ?? selected.exists
                     if selected.exists > 0 {
                         var sizes: [UInt32: Int64] = [:]
-                        for message in try await session.client.fetchMetadata(.all) { sizes[message.uid] = Int64(message.size ?? 0) }
+                        for message in try await session.metadata(.all) { sizes[message.uid] = Int64(message.size ?? 0) }
                         folder.bytes = sizes.values.reduce(0, +)
                         if let limit = context.plan.filters.maxMessageSize?.bytes {
-                            let larger = try await session.client.search(.larger(Int(clamping: limit)))
+                            let larger = try await session.messageUIDs(.larger(Int(clamping: limit)))
                             folder.oversize = larger.map { OversizeMessage(uid: $0, size: sizes[$0] ?? 0) }
                         }
                     }
                 } catch {
-                    throw MailError(error, side: .source, server: context.source.server.imap.host, mailbox: mailbox.source.description, folder: listing.path)
+                    throw MailError(error, side: .source, server: context.source.server, mailbox: mailbox.source.description, folder: listing.path)
                 }
             }
             folders.append(folder)

@@ -25,7 +25,7 @@ public struct Workspace: Sendable {
         self.stateFolder = stateFolder ?? StateStore.folder(forPlanAt: planPath)
         let context = AdapterContext(baseDirectory: URL(fileURLWithPath: plan.baseDirectory), environment: environment)
         self.dnsProviders = dnsProviders ?? adapters.dns.providers(for: plan, context: context)
-        self.mail = MailContext(plan: plan, environment: environment)
+        self.mail = MailContext(plan: plan, registry: adapters.mail, environment: environment)
     }
 
     /// The lock file of the state.

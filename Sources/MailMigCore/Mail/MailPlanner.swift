@@ -1,5 +1,4 @@
 import Foundation
-import MailMigIMAP
 
 /// Plans the mail side: which mailboxes need creating on the target, and which need a pass to which stage.
 ///
@@ -193,14 +192,14 @@ struct MailPlanner: Sendable {
                 if recorded?.isCurrent(with: status, for: settings) == true { continue }
                 estimate.changedFolders += 1
                 guard settings.stage > .prepare else { continue }
-                let selected = try await src.client.examine(src.serverName(folder.source))
+                let selected = try await src.openFolder(folder.source, forWriting: false)
                 let copied = try store.ledgerUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
                 let skipped = try store.skippedUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
-                let criteria: SearchCriteria = settings.cutoff.flatMap { MailPlanner.searchDay($0) }.map { .before($0) } ?? .all
-                let candidates = try await src.client.search(criteria).filter { !copied.contains($0) && !skipped.contains($0) }
+                let filter: MessageFilter = settings.cutoff.flatMap { MailPlanner.searchDay($0) }.map { .before($0) } ?? .all
+                let candidates = try await src.messageUIDs(filter).filter { !copied.contains($0) && !skipped.contains($0) }
                 guard !candidates.isEmpty else { continue }
                 estimate.folders += 1
-                for message in try await src.client.fetchMetadata(UIDSet(candidates)) {
+                for message in try await src.metadata(.uids(candidates)) {
                     let size = Int64(message.size ?? 0)
                     if let limit = settings.maxMessageSize, size > limit {
                         estimate.overLimit += 1
@@ -214,12 +213,12 @@ struct MailPlanner: Sendable {
         }
     }
 
-    static func searchDay(_ date: Date) -> SearchCriteria.Day? {
+    static func searchDay(_ date: Date) -> CalendarDay? {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
-        return SearchCriteria.Day(year: year, month: month, day: day)
+        return CalendarDay(year: year, month: month, day: day)
     }
 
     static func day(_ date: Date?) -> String? {

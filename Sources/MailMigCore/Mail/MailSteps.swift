@@ -13,7 +13,7 @@ struct MailSteps: Sendable {
                                                      environment: context.environment)
         guard outcome.succeeded else {
             let how = outcome.exited ? "exited with \(outcome.status)" : "was stopped after 120 s or by a signal"
-            throw MailError(side: .target, server: context.plan.target.imap.host, mailbox: work.source,
+            throw MailError(side: .target, server: context.target.server, mailbox: work.source,
                             reason: "creating the mailbox \(work.target) failed: `\(work.command.joined(separator: " "))` \(how): \(outcome.errorText)")
         }
         var record = try existingRecord(work.source) ?? MailboxRecord(source: work.source, target: work.target, batch: batchName(work.source),
@@ -25,7 +25,7 @@ struct MailSteps: Sendable {
     /// One pass over a mailbox, retried on transient failures; records its outcome on the mailbox.
     func pass(_ work: MailboxWork) async throws -> [ResourceChange] {
         guard let mailbox = context.mailbox(work.source) else {
-            throw MailError(side: .source, server: context.plan.source.imap.host, mailbox: work.source, reason: "the plan no longer lists this mailbox")
+            throw MailError(side: .source, server: context.source.server, mailbox: work.source, reason: "the plan no longer lists this mailbox")
         }
         let started = Date()
         var record = try existingRecord(work.source) ?? MailboxRecord(source: work.source, target: work.target, batch: work.batch,

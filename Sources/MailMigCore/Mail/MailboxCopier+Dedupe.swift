@@ -1,4 +1,3 @@
-import MailMigIMAP
 
 extension MailboxCopier {
     /// Finds source messages that already have a copy on the target (made by another tool) and records them.
@@ -6,13 +5,14 @@ extension MailboxCopier {
     /// A copy must have the same Message-ID, size and internal date, and not already stand in the ledger;
     /// messages without a Message-ID are never matched this way (too easy to confuse), so they are copied.
     /// Returns the source UIDs recorded.
-    func deduplicate(_ candidates: [UInt32], mapping: FolderMapping, uidValidity: UInt32, src: MailSession, dst: MailSession) async throws -> Set<UInt32> {
-        let sourceIDs = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetchMessageIDs(UIDSet(candidates)) }
-        let sourceMeta = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetchMetadata(UIDSet(candidates)) }
-        let selected = try await wrap(folder: mapping.target, side: .target) { try await dst.client.examine(dst.serverName(mapping.target)) }
+    func deduplicate(_ candidates: [UInt32], mapping: FolderMapping, uidValidity: UInt32, src: any MailStoreSession,
+                     dst: any MailStoreSession) async throws -> Set<UInt32> {
+        let sourceIDs = try await wrap(folder: mapping.source, side: .source) { try await src.messageIDs(.uids(candidates)) }
+        let sourceMeta = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(candidates)) }
+        let selected = try await wrap(folder: mapping.target, side: .target) { try await dst.openFolder(mapping.target, forWriting: false) }
         guard selected.exists > 0 else { return [] }
-        let targetIDs = try await wrap(folder: mapping.target, side: .target) { try await dst.client.fetchMessageIDs(.all) }
-        let targetMeta = try await wrap(folder: mapping.target, side: .target) { try await dst.client.fetchMetadata(.all) }
+        let targetIDs = try await wrap(folder: mapping.target, side: .target) { try await dst.messageIDs(.all) }
+        let targetMeta = try await wrap(folder: mapping.target, side: .target) { try await dst.metadata(.all) }
         let claimed = try store.targetUIDs(mailbox: mailboxID, targetFolder: mapping.target, targetUIDValidity: selected.uidValidity)
         var available: [String: [UInt32]] = [:]
         for message in targetMeta where !claimed.contains(message.uid) {
@@ -36,7 +36,7 @@ extension MailboxCopier {
     }
 
     /// Message-ID, size and the instant of the internal date (servers may not keep its zone offset).
-    static func dedupeKey(_ id: String, _ size: Int?, _ date: InternalDate?) -> String {
-        "\(id)|\(size ?? -1)|\(date?.date.timeIntervalSince1970 ?? -1)"
+    static func dedupeKey(_ id: String, _ size: Int?, _ date: MessageDate?) -> String {
+        "\(id)|\(size ?? -1)|\(date?.instant.timeIntervalSince1970 ?? -1)"
     }
 }

@@ -1,9 +1,8 @@
 import Foundation
-import MailMigIMAP
 
 extension MailboxCopier {
     /// Copies what one folder holds and the ledger does not, then carries changed flags.
-    func copyFolder(_ mapping: FolderMapping, status: MailMigIMAP.MailboxStatus?, src: MailSession, dst: MailSession,
+    func copyFolder(_ mapping: FolderMapping, status: FolderStatus?, src: any MailStoreSession, dst: any MailStoreSession,
                     result: inout MailPassResult) async throws {
         let address = FolderRecord.address(mailbox: mailboxID, folder: mapping.source)
         let recorded = try store.resource(address).map { try $0.decode(FolderRecord.self) }
@@ -11,15 +10,15 @@ extension MailboxCopier {
             result.unchangedFolders += 1
             return
         }
-        let selected = try await wrap(folder: mapping.source, side: .source) { try await src.client.examine(src.serverName(mapping.source)) }
+        let selected = try await wrap(folder: mapping.source, side: .source) { try await src.openFolder(mapping.source, forWriting: false) }
         let uidValidity = selected.uidValidity
         if let recorded, recorded.uidValidity != uidValidity {
             result.rekeyed += try await rekey(folder: mapping.source, from: recorded.uidValidity, to: uidValidity, src: src)
         }
         let copied = try store.ledgerUIDs(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity)
         let skipped = try store.skippedUIDs(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity)
-        let criteria: SearchCriteria = cutoffDay.map { .before($0) } ?? .all
-        let found = try await wrap(folder: mapping.source, side: .source) { try await src.client.search(criteria) }
+        let filter: MessageFilter = cutoffDay.map { .before($0) } ?? .all
+        let found = try await wrap(folder: mapping.source, side: .source) { try await src.messageUIDs(filter) }
         var candidates = found.filter { !copied.contains($0) && !skipped.contains($0) }.sorted()
         if settings.dedupeTarget, !candidates.isEmpty {
             let matched = try await deduplicate(candidates, mapping: mapping, uidValidity: uidValidity, src: src, dst: dst)
@@ -41,9 +40,9 @@ extension MailboxCopier {
     }
 
     /// Streams the candidates from the source and appends them to the target in recorded chunks.
-    private func copyMessages(_ candidates: [UInt32], mapping: FolderMapping, uidValidity: UInt32, src: MailSession, dst: MailSession,
+    private func copyMessages(_ candidates: [UInt32], mapping: FolderMapping, uidValidity: UInt32, src: any MailStoreSession, dst: any MailStoreSession,
                               result: inout MailPassResult) async throws {
-        let metadata = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetchMetadata(UIDSet(candidates)) }
+        let metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(candidates)) }
         var oversize: [SkippedMessage] = []
         var wanted: [UInt32] = []
         for message in metadata {
@@ -57,7 +56,7 @@ extension MailboxCopier {
         }
         if !oversize.isEmpty {
             // Only the header field is read, so reports can name a skipped message by its Message-ID.
-            let ids = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetchMessageIDs(UIDSet(oversize.map(\.uid))) }
+            let ids = try await wrap(folder: mapping.source, side: .source) { try await src.messageIDs(.uids(oversize.map(\.uid))) }
             for index in oversize.indices { oversize[index].messageID = ids[oversize[index].uid] ?? nil }
         }
         try store.recordSkipped(oversize)
@@ -65,23 +64,22 @@ extension MailboxCopier {
         if !oversize.isEmpty { progress?.skipped(mailbox: mailboxID, count: oversize.count) }
         guard !wanted.isEmpty else { return }
         progress?.folderStarted(mailbox: mailboxID, folder: mapping.source, messages: wanted.count)
-        let targetName = dst.serverName(mapping.target)
-        let binary = await dst.client.supports("BINARY")
-        let stream = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetch(UIDSet(wanted), body: true) }
+        let binary = await dst.acceptsNUL
+        let stream = try await wrap(folder: mapping.source, side: .source) { try await src.messages(wanted) }
         // Reading the next chunk from the source overlaps with appending the current one to the target.
-        let queue = ChunkQueue<[FetchedMessage]>(capacity: 2)
+        let queue = ChunkQueue<[StoredMessage]>(capacity: 2)
         let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
         var appended: [LedgerEntry] = []
         do {
             while let chunk = try await queue.next() {
-                appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, targetName: targetName, dst: dst, result: &result)
+                appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, dst: dst, result: &result)
             }
-            try await recordRewrites(of: appended, in: targetName, folder: mapping.source, dst: dst)
+            try await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
         } catch {
             await queue.close()
             _ = try? await reader.value
             if let mail = error as? MailError { throw mail }
-            throw MailError(error, side: .source, server: source.server.imap.host, mailbox: mailboxID, folder: mapping.source)
+            throw MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
         }
         let unstorable = try await reader.value
         result.skipped += unstorable
@@ -90,17 +88,14 @@ extension MailboxCopier {
 
     /// Reads the fetch stream into chunks; skips (and records) messages the target cannot take unaltered.
     /// Returns how many it skipped.
-    private func readChunks(_ stream: FetchStream, into queue: ChunkQueue<[FetchedMessage]>, folder: String, uidValidity: UInt32,
+    private func readChunks(_ stream: MessageStream, into queue: ChunkQueue<[StoredMessage]>, folder: String, uidValidity: UInt32,
                             binary: Bool) async throws -> Int {
         var skipped = 0
-        var chunk: [FetchedMessage] = []
+        var chunk: [StoredMessage] = []
         var chunkBytes = 0
         do {
             for try await message in stream {
-                guard let body = message.body else {
-                    throw MailError(side: .source, server: source.server.imap.host, mailbox: mailboxID, folder: folder,
-                                    reason: "the server sent no body for UID \(message.uid)")
-                }
+                let body = message.body
                 if !binary, body.contains(0) {
                     try store.recordSkipped([SkippedMessage(
                         mailbox: mailboxID, folder: folder, uidValidity: uidValidity, uid: message.uid, size: body.count,
@@ -120,7 +115,7 @@ extension MailboxCopier {
             if !chunk.isEmpty { _ = await queue.send(chunk) }
             await queue.finish()
         } catch {
-            let wrapped = (error as? MailError) ?? MailError(error, side: .source, server: source.server.imap.host, mailbox: mailboxID, folder: folder)
+            let wrapped = MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: folder)
             await queue.finish(throwing: wrapped)
             throw wrapped
         }
@@ -129,15 +124,15 @@ extension MailboxCopier {
 
     /// Reads back what the target stored for the messages just appended and records every attribute
     /// it changed (a date it cannot represent, keywords it drops): one EXAMINE and one FETCH per folder.
-    private func recordRewrites(of appended: [LedgerEntry], in targetName: String, folder: String, dst: MailSession) async throws {
+    private func recordRewrites(of appended: [LedgerEntry], in targetFolder: String, folder: String, dst: any MailStoreSession) async throws {
         let located = appended.filter { $0.targetUID != nil && $0.targetUIDValidity != nil }
         guard !located.isEmpty else { return }
-        let selected = try await wrap(folder: folder, side: .target) { try await dst.client.examine(targetName) }
+        let selected = try await wrap(folder: folder, side: .target) { try await dst.openFolder(targetFolder, forWriting: false) }
         let byTargetUID = Dictionary(located.filter { $0.targetUIDValidity == selected.uidValidity }.compactMap { entry in entry.targetUID.map { ($0, entry) } },
                                      uniquingKeysWith: { first, _ in first })
         guard !byTargetUID.isEmpty else { return }
-        let stored = try await wrap(folder: folder, side: .target) { try await dst.client.fetchMetadata(UIDSet(byTargetUID.keys)) }
-        try await wrap(folder: folder, side: .target) { try await dst.client.unselect() }
+        let stored = try await wrap(folder: folder, side: .target) { try await dst.metadata(.uids(Array(byTargetUID.keys))) }
+        try await wrap(folder: folder, side: .target) { try await dst.closeFolder() }
         var rewrites: [TargetRewrite] = []
         for message in stored {
             guard let entry = byTargetUID[message.uid] else { continue }
@@ -147,7 +142,7 @@ extension MailboxCopier {
     }
 
     /// What the target stored differently from what was sent for `entry`: its internal date, its flags.
-    static func rewrites(of entry: LedgerEntry, stored message: FetchedMessage) -> [TargetRewrite] {
+    static func rewrites(of entry: LedgerEntry, stored message: MessageMetadata) -> [TargetRewrite] {
         var rewrites: [TargetRewrite] = []
         if !FolderComparison.sameDate(entry.internalDate, message.internalDate?.description) {
             rewrites.append(TargetRewrite(mailbox: entry.mailbox, folder: entry.folder, uidValidity: entry.uidValidity, uid: entry.uid,
@@ -163,43 +158,40 @@ extension MailboxCopier {
 
     /// Records a chunk as pending, appends it, and commits what the target confirmed to the ledger;
     /// returns the ledger rows committed.
-    private func appendChunk(_ chunk: [FetchedMessage], mapping: FolderMapping, uidValidity: UInt32, targetName: String,
-                             dst: MailSession, result: inout MailPassResult) async throws -> [LedgerEntry] {
+    private func appendChunk(_ chunk: [StoredMessage], mapping: FolderMapping, uidValidity: UInt32,
+                             dst: any MailStoreSession, result: inout MailPassResult) async throws -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
-        var messages: [AppendMessage] = []
+        var messages: [OutgoingMessage] = []
         for message in chunk {
-            let body = message.body ?? []
+            let body = message.body
             let flags = Self.storable(message.flags)
             entries.append(LedgerEntry(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
                                        messageID: MessageHeaders.messageID(in: body), size: body.count,
                                        internalDate: message.internalDate?.description ?? "", sha256: MessageHeaders.sha256(body),
                                        flags: flags, targetFolder: mapping.target, targetUIDValidity: nil, targetUID: nil))
-            messages.append(AppendMessage(bytes: body, flags: flags, internalDate: message.internalDate))
+            messages.append(OutgoingMessage(body: body, flags: flags, internalDate: message.internalDate))
         }
         try store.recordPendingCopies(entries)
         faults.pass("mail-pending")
-        let outcomes = try await append(messages, to: targetName, dst: dst, folder: mapping.source)
+        let outcomes = try await wrap(folder: mapping.source, side: .target) { try await dst.append(messages, to: mapping.target) }
         var confirmed: [LedgerEntry] = []
         var refused: [SkippedMessage] = []
         var fatal: MailError?
         for (index, outcome) in outcomes.enumerated() where index < entries.count {
             switch outcome {
-            case .success(let appended):
+            case .stored(let validity, let uid):
                 var entry = entries[index]
-                entry.targetUIDValidity = appended.uidValidity
-                entry.targetUID = appended.uid
+                entry.targetUIDValidity = validity
+                entry.targetUID = uid
                 confirmed.append(entry)
-            case .failure(let error):
-                let wrapped = MailError(error, side: .target, server: target.server.imap.host, mailbox: mailboxID, folder: mapping.source)
-                if case .no(_, _, _, let code) = error, code != .overQuota, code != .tryCreate {
-                    // The server refused this one message (size, content policy): report it, keep going.
-                    let entry = entries[index]
-                    refused.append(SkippedMessage(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: entry.uid,
-                                                  size: entry.size, internalDate: entry.internalDate, messageID: entry.messageID,
-                                                  reason: "refused by the target: \(error)"))
-                } else if fatal == nil {
-                    fatal = wrapped
-                }
+            case .refused(let reason):
+                // The server refused this one message (size, content policy): report it, keep going.
+                let entry = entries[index]
+                refused.append(SkippedMessage(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: entry.uid,
+                                              size: entry.size, internalDate: entry.internalDate, messageID: entry.messageID,
+                                              reason: "refused by the target: \(reason)"))
+            case .failed(let error):
+                if fatal == nil { fatal = MailError(error, side: .target, server: target.server, mailbox: mailboxID, folder: mapping.source) }
             }
         }
         faults.pass("mail-append")
@@ -214,21 +206,5 @@ extension MailboxCopier {
         progress?.copied(mailbox: mailboxID, count: confirmed.count, bytes: bytes)
         if let fatal { throw fatal }
         return confirmed
-    }
-
-    /// Appends a chunk: one MULTIAPPEND where the target offers it (one transaction on the server), or
-    /// pipelined APPENDs. MULTIAPPEND is all or nothing, so when the server refuses it, nothing was stored
-    /// and the chunk is sent again message by message to find out which one it refuses.
-    private func append(_ messages: [AppendMessage], to targetName: String, dst: MailSession, folder: String) async throws -> [Result<AppendResult, IMAPError>] {
-        guard messages.count > 1, await dst.client.supports("MULTIAPPEND") else {
-            return await dst.client.appendEach(messages, to: targetName)
-        }
-        do {
-            return try await dst.client.multiAppend(messages, to: targetName).map { .success($0) }
-        } catch IMAPError.no {
-            return await dst.client.appendEach(messages, to: targetName)
-        } catch {
-            throw MailError(error, side: .target, server: target.server.imap.host, mailbox: mailboxID, folder: folder)
-        }
     }
 }

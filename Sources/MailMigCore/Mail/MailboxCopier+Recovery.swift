@@ -1,5 +1,4 @@
 import Foundation
-import MailMigIMAP
 
 extension MailboxCopier {
     /// Settles messages an interrupted pass left pending: found on the target → ledger; not found → copied again later.
@@ -9,26 +8,26 @@ extension MailboxCopier {
     /// messages never claim one target copy. The search never uses a header: a Message-ID with bytes
     /// that are not UTF-8, or odd quoting, is decoded and matched differently by each server, and a
     /// miss there would copy the message a second time.
-    func reconcilePending(_ dst: MailSession) async throws -> Int {
+    func reconcilePending(_ dst: any MailStoreSession) async throws -> Int {
         let pending = try store.pendingCopies(mailbox: mailboxID)
         guard !pending.isEmpty else { return 0 }
         var reconciled = 0
         for (folder, entries) in Dictionary(grouping: pending, by: \.targetFolder).sorted(by: { $0.key < $1.key }) {
-            let selected: SelectedMailbox
+            let selected: FolderSnapshot
             do {
-                selected = try await dst.client.examine(dst.serverName(folder))
-            } catch IMAPError.no {
+                selected = try await dst.openFolder(folder, forWriting: false)
+            } catch let error as MailStoreError where error.kind == .noSuchFolder {
                 try store.dropPendingCopies(entries)
                 continue
             } catch {
-                throw MailError(error, side: .target, server: target.server.imap.host, mailbox: mailboxID, folder: folder)
+                throw MailError(error, side: .target, server: target.server, mailbox: mailboxID, folder: folder)
             }
             var claimed = try store.targetUIDs(mailbox: mailboxID, targetFolder: folder, targetUIDValidity: selected.uidValidity)
             var found: [LedgerEntry] = []
             var missing: [LedgerEntry] = []
             var rewrites: [TargetRewrite] = []
             for entry in entries {
-                let match = try await wrap(folder: folder, side: .target) { try await Self.findCopy(of: entry, excluding: claimed, on: dst.client) }
+                let match = try await wrap(folder: folder, side: .target) { try await Self.findCopy(of: entry, excluding: claimed, on: dst) }
                 if let match {
                     var confirmed = entry
                     confirmed.targetUID = match.uid
@@ -54,18 +53,18 @@ extension MailboxCopier {
     /// The bytes decide, not the internal date: a target may have stored another date than the one
     /// sent (Dovecot stores the current time for dates from 2038 on). Candidates with the date sent
     /// are read first, the others only when none of those matches.
-    static func findCopy(of entry: LedgerEntry, excluding claimed: Set<UInt32>, on client: IMAPClient) async throws -> FetchedMessage? {
-        let sized = try await client.search(.and([.larger(max(0, entry.size - 1)), .smaller(entry.size + 1)])).filter { !claimed.contains($0) }
+    static func findCopy(of entry: LedgerEntry, excluding claimed: Set<UInt32>, on session: any MailStoreSession) async throws -> MessageMetadata? {
+        let sized = try await session.messageUIDs(.size(entry.size)).filter { !claimed.contains($0) }
         guard !sized.isEmpty else { return nil }
-        let instant = InternalDate(entry.internalDate)?.date
-        let metadata = try await client.fetchMetadata(UIDSet(sized)).filter { $0.size == entry.size }
-        let sameDate = metadata.filter { $0.internalDate?.date == instant }
-        let otherDate = metadata.filter { $0.internalDate?.date != instant }
+        let instant = MessageDate.parse(entry.internalDate)
+        let metadata = try await session.metadata(.uids(sized)).filter { $0.size == entry.size }
+        let sameDate = metadata.filter { $0.internalDate?.instant == instant }
+        let otherDate = metadata.filter { $0.internalDate?.instant != instant }
         for group in [sameDate, otherDate] where !group.isEmpty {
             let byUID = Dictionary(group.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
             var matches: [UInt32] = []
-            for try await message in try await client.fetch(UIDSet(group.map(\.uid)), body: true) {
-                if let body = message.body, MessageHeaders.sha256(body) == entry.sha256 { matches.append(message.uid) }
+            for try await message in try await session.messages(group.map(\.uid)) {
+                if MessageHeaders.sha256(message.body) == entry.sha256 { matches.append(message.uid) }
             }
             if let uid = matches.min(), let found = byUID[uid] { return found }
         }
@@ -76,19 +75,19 @@ extension MailboxCopier {
     ///
     /// Messages are matched by size and internal date; where that is ambiguous, by the SHA-256 of their
     /// bytes. Matched messages are not copied again; unmatched ledger rows stay under the old UIDVALIDITY.
-    func rekey(folder: String, from oldValidity: UInt32, to newValidity: UInt32, src: MailSession) async throws -> Int {
+    func rekey(folder: String, from oldValidity: UInt32, to newValidity: UInt32, src: any MailStoreSession) async throws -> Int {
         let old = try store.ledger(mailbox: mailboxID, folder: folder).filter { $0.uidValidity == oldValidity }
         guard !old.isEmpty else { return 0 }
-        let metadata = try await wrap(folder: folder, side: .source) { try await src.client.fetchMetadata(.all) }
+        let metadata = try await wrap(folder: folder, side: .source) { try await src.metadata(.all) }
         let known = try store.ledgerUIDs(mailbox: mailboxID, folder: folder, uidValidity: newValidity)
         // Dates compare by instant: servers keep the moment of an INTERNALDATE, not always its zone offset.
-        func key(size: Int?, date: InternalDate?) -> String { "\(size ?? -1)|\(date?.date.timeIntervalSince1970 ?? -1)" }
+        func key(size: Int?, date: Date?) -> String { "\(size ?? -1)|\(date?.timeIntervalSince1970 ?? -1)" }
         var newByKey: [String: [UInt32]] = [:]
         for message in metadata where !known.contains(message.uid) {
-            newByKey[key(size: message.size, date: message.internalDate), default: []].append(message.uid)
+            newByKey[key(size: message.size, date: message.internalDate?.instant), default: []].append(message.uid)
         }
         var oldByKey: [String: [LedgerEntry]] = [:]
-        for entry in old { oldByKey[key(size: entry.size, date: InternalDate(entry.internalDate)), default: []].append(entry) }
+        for entry in old { oldByKey[key(size: entry.size, date: MessageDate.parse(entry.internalDate)), default: []].append(entry) }
         var pairs: [(old: UInt32, new: UInt32)] = []
         for (candidateKey, entries) in oldByKey {
             guard let uids = newByKey[candidateKey] else { continue }
@@ -97,8 +96,8 @@ extension MailboxCopier {
                 continue
             }
             var byHash: [String: [UInt32]] = [:]
-            for try await message in try await src.client.fetch(UIDSet(uids), body: true) {
-                byHash[MessageHeaders.sha256(message.body ?? []), default: []].append(message.uid)
+            for try await message in try await wrap(folder: folder, side: .source, { try await src.messages(uids) }) {
+                byHash[MessageHeaders.sha256(message.body), default: []].append(message.uid)
             }
             for entry in entries {
                 guard var matches = byHash[entry.sha256], !matches.isEmpty else { continue }
@@ -114,18 +113,19 @@ extension MailboxCopier {
     ///
     /// With CONDSTORE only the messages changed since the recorded HIGHESTMODSEQ are fetched, and only
     /// their ledger rows are read; without it, the flags of every copied message are compared.
-    func syncFlags(mapping: FolderMapping, uidValidity: UInt32, since recorded: FolderRecord?, src: MailSession, dst: MailSession) async throws -> Int {
-        let changedSince = src.condstore && recorded?.uidValidity == uidValidity ? recorded?.highestModSeq : nil
-        let metadata: [FetchedMessage]
+    func syncFlags(mapping: FolderMapping, uidValidity: UInt32, since recorded: FolderRecord?, src: any MailStoreSession,
+                   dst: any MailStoreSession) async throws -> Int {
+        let changedSince = src.tracksChanges && recorded?.uidValidity == uidValidity ? recorded?.highestModSeq : nil
+        let metadata: [MessageMetadata]
         let ledger: [LedgerEntry]
         if let changedSince {
-            metadata = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetchMetadata(.all, changedSince: changedSince) }
+            metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.all, changedSince: changedSince) }
             guard !metadata.isEmpty else { return 0 }
             ledger = try store.ledger(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uids: metadata.map(\.uid))
         } else {
             ledger = try store.ledger(mailbox: mailboxID, folder: mapping.source).filter { $0.uidValidity == uidValidity }
             guard !ledger.isEmpty else { return 0 }
-            metadata = try await wrap(folder: mapping.source, side: .source) { try await src.client.fetchMetadata(UIDSet(ledger.map(\.uid))) }
+            metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(ledger.map(\.uid))) }
         }
         let byUID = Dictionary(ledger.filter { $0.targetUID != nil }.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
         guard !byUID.isEmpty else { return 0 }
@@ -136,17 +136,17 @@ extension MailboxCopier {
             if !MessageFlags.same(flags, entry.flags) { groups[flags, default: []].append(entry) }
         }
         guard !groups.isEmpty else { return 0 }
-        let selected = try await wrap(folder: mapping.target, side: .target) { try await dst.client.select(dst.serverName(mapping.target)) }
+        let selected = try await wrap(folder: mapping.target, side: .target) { try await dst.openFolder(mapping.target, forWriting: true) }
         var updated: [UInt32: [String]] = [:]
         for (flags, entries) in groups {
             let targets = entries.filter { $0.targetUIDValidity == nil || $0.targetUIDValidity == selected.uidValidity }
             guard !targets.isEmpty else { continue }
             _ = try await wrap(folder: mapping.target, side: .target) {
-                try await dst.client.store(UIDSet(targets.compactMap(\.targetUID)), .replace, flags: flags)
+                try await dst.replaceFlags(of: targets.compactMap(\.targetUID), with: flags)
             }
             for entry in targets { updated[entry.uid] = flags }
         }
-        try await wrap(folder: mapping.target, side: .target) { try await dst.client.unselect() }
+        try await wrap(folder: mapping.target, side: .target) { try await dst.closeFolder() }
         try store.updateLedgerFlags(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, flags: updated)
         return updated.count
     }

@@ -1,5 +1,4 @@
 import Foundation
-import MailMigIMAP
 
 /// One pass over one mailbox: folders mapped and created, new mail copied exactly once, flags carried.
 ///
@@ -12,8 +11,8 @@ struct MailboxCopier: Sendable {
     let batch: String
     let settings: MailPassSettings
     let store: StateStore
-    let source: MailConnector
-    let target: MailConnector
+    let source: any MailStore
+    let target: any MailStore
     let faults: FaultInjection
     let progress: (any MailProgress)?
 
@@ -35,19 +34,19 @@ struct MailboxCopier: Sendable {
                 let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
                                                   rules: settings.folders, targetDelimiter: dst.delimiter)
                 if let collision = folderPlan.collisionError {
-                    throw MailError(side: .target, server: target.server.imap.host, mailbox: mailboxID, reason: collision)
+                    throw MailError(side: .target, server: target.server, mailbox: mailboxID, reason: collision)
                 }
                 let subscribed = try await src.subscribedFolders()
                 let targetSubscribed = try await dst.subscribedFolders()
                 var existing = Set(targetFolders.map(\.listing.path))
                 for mapping in folderPlan.mappings {
                     if !existing.contains(mapping.target) {
-                        try await wrap(folder: mapping.source, side: .target) { try await dst.client.create(dst.serverName(mapping.target)) }
+                        try await wrap(folder: mapping.source, side: .target) { try await dst.createFolder(mapping.target) }
                         existing.insert(mapping.target)
                         result.createdFolders += 1
                     }
                     if subscribed.contains(mapping.source), !targetSubscribed.contains(mapping.target) {
-                        try await wrap(folder: mapping.source, side: .target) { try await dst.client.subscribe(dst.serverName(mapping.target)) }
+                        try await wrap(folder: mapping.source, side: .target) { try await dst.subscribe(mapping.target) }
                     }
                 }
                 guard settings.stage > .prepare else { return result }
@@ -66,13 +65,13 @@ struct MailboxCopier: Sendable {
         do {
             return try await body()
         } catch {
-            let server = side == .source ? source.server.imap.host : target.server.imap.host
+            let server = side == .source ? source.server : target.server
             throw MailError(error, side: side, server: server, mailbox: mailboxID, folder: folder)
         }
     }
 
-    /// The presync cutoff as an IMAP day (SEARCH BEFORE is by day, in UTC here).
-    var cutoffDay: SearchCriteria.Day? { settings.cutoff.flatMap(MailPlanner.searchDay) }
+    /// The presync cutoff as a day (searches before a date are by day, in UTC here).
+    var cutoffDay: CalendarDay? { settings.cutoff.flatMap(MailPlanner.searchDay) }
 
     /// The cutoff day as text, recorded with a presync pass.
     var cutoffText: String? { MailPlanner.day(settings.cutoff) }

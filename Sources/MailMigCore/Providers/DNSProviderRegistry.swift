@@ -52,9 +52,12 @@ public struct AdapterContext: Sendable {
 public struct AdapterRegistry: Sendable {
     /// DNS provider kinds.
     public var dns: DNSProviderRegistry
+    /// Mail store kinds.
+    public var mail: MailStoreRegistry
 
     /// A registry with the given parts.
-    public init(dns: DNSProviderRegistry = DNSProviderRegistry()) {
+    public init(dns: DNSProviderRegistry = DNSProviderRegistry(), mail: MailStoreRegistry = MailStoreRegistry()) {
         self.dns = dns
+        self.mail = mail
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 extension URL {
     /// A path written in a plan, resolved against this folder (the plan's): absolute paths stay as they are.
-    func resolvingPlanPath(_ path: String) -> URL {
+    public func resolvingPlanPath(_ path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : appendingPathComponent(path)
     }
 }

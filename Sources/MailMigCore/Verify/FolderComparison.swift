@@ -1,5 +1,4 @@
 import Foundation
-import MailMigIMAP
 
 /// One message of a folder listing as verification compares it.
 public struct MessageFacts: Sendable, Equatable {
@@ -265,7 +264,7 @@ public enum FolderComparison {
 
     /// Message-ID, size and the instant of the internal date: what makes two target messages copies of one.
     static func identity(_ message: MessageFacts) -> String {
-        let instant = message.internalDate.flatMap { InternalDate($0)?.date.timeIntervalSince1970 }.map { "\($0)" } ?? message.internalDate ?? ""
+        let instant = message.internalDate.flatMap { MessageDate.parse($0)?.timeIntervalSince1970 }.map { "\($0)" } ?? message.internalDate ?? ""
         return "\(message.size)|\(instant)|\(message.messageID ?? "")"
     }
 
@@ -275,8 +274,8 @@ public enum FolderComparison {
         case (nil, nil): return true
         case (let left?, let right?):
             if left == right { return true }
-            guard let a = InternalDate(left), let b = InternalDate(right) else { return false }
-            return a.date == b.date
+            guard let a = MessageDate.parse(left), let b = MessageDate.parse(right) else { return false }
+            return a == b
         default: return false
         }
     }

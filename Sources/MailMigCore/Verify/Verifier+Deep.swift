@@ -1,23 +1,22 @@
 import Foundation
-import MailMigIMAP
 
 extension Verifier {
     /// Fetches the bodies of matched pairs on both sides and compares their SHA-256, per source folder.
     ///
     /// Bodies are streamed and hashed one at a time; only the hashes are kept.
-    func compareBodies(_ pairs: [MatchedPair], target: String, mailbox: String, src: MailSession,
-                       dst: MailSession) async throws -> [String: [ValueMismatch]] {
+    func compareBodies(_ pairs: [MatchedPair], target: String, mailbox: String, src: any MailStoreSession,
+                       dst: any MailStoreSession) async throws -> [String: [ValueMismatch]] {
         var sourceHashes: [String: [UInt32: String]] = [:]
         let byFolder = Dictionary(grouping: pairs, by: \.sourceFolder)
         for (folder, folderPairs) in byFolder.sorted(by: { $0.key < $1.key }) {
             sourceHashes[folder] = try await wrap(src, mailbox: mailbox, folder: folder) {
-                _ = try await src.client.examine(src.serverName(folder))
-                return try await Self.hashes(of: folderPairs.map(\.source.uid), client: src.client)
+                _ = try await src.openFolder(folder, forWriting: false)
+                return try await Self.hashes(of: folderPairs.map(\.source.uid), session: src)
             }
         }
         let targetHashes = try await wrap(dst, mailbox: mailbox, folder: pairs.first?.sourceFolder ?? target) {
-            _ = try await dst.client.examine(dst.serverName(target))
-            return try await Self.hashes(of: pairs.map(\.target.uid), client: dst.client)
+            _ = try await dst.openFolder(target, forWriting: false)
+            return try await Self.hashes(of: pairs.map(\.target.uid), session: dst)
         }
         var result: [String: [ValueMismatch]] = [:]
         for pair in pairs.sorted(by: { $0.source.uid < $1.source.uid }) {
@@ -32,10 +31,10 @@ extension Verifier {
     }
 
     /// SHA-256 of each message's body in the selected folder, streamed.
-    static func hashes(of uids: [UInt32], client: IMAPClient) async throws -> [UInt32: String] {
+    static func hashes(of uids: [UInt32], session: any MailStoreSession) async throws -> [UInt32: String] {
         var result: [UInt32: String] = [:]
-        for try await message in try await client.fetch(UIDSet(uids), body: true) {
-            if let body = message.body { result[message.uid] = MessageHeaders.sha256(body) }
+        for try await message in try await session.messages(uids) {
+            result[message.uid] = MessageHeaders.sha256(message.body)
         }
         return result
     }

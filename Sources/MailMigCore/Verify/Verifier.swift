@@ -1,5 +1,4 @@
 import Foundation
-import MailMigIMAP
 
 /// Compares every migrated mailbox of a plan on both servers, folder by folder (`mailmig verify`).
 ///
@@ -76,7 +75,8 @@ public struct Verifier: Sendable {
     }
 
     /// Maps the folders and compares each target folder with the source folders that go there.
-    func compareFolders(_ mailbox: MailboxMapping, onlyLedger: Bool, src: MailSession, dst: MailSession) async throws -> [FolderVerification] {
+    func compareFolders(_ mailbox: MailboxMapping, onlyLedger: Bool, src: any MailStoreSession,
+                        dst: any MailStoreSession) async throws -> [FolderVerification] {
         let id = mailbox.source.description
         let sourceFolders = try await src.folders()
         let targetFolders = try await dst.folders()
@@ -125,11 +125,11 @@ public struct Verifier: Sendable {
 
     /// Lists a source folder and what the state knows about it; reads the Message-IDs the ledger lacks.
     func readSource(_ mapping: FolderMapping, mailbox: String, ledger: [LedgerEntry], skipped: [SkippedMessage], onlyLedger: Bool,
-                    src: MailSession) async throws -> SourceFolderInput {
+                    src: any MailStoreSession) async throws -> SourceFolderInput {
         try await wrap(src, mailbox: mailbox, folder: mapping.source) {
-            let selected = try await src.client.examine(src.serverName(mapping.source))
+            let selected = try await src.openFolder(mapping.source, forWriting: false)
             let validity = selected.uidValidity
-            let listed = selected.exists > 0 ? try await src.client.fetchMetadata(.all) : []
+            let listed = selected.exists > 0 ? try await src.metadata(.all) : []
             var messages = listed.map(Self.facts)
             let record = try store.resource(FolderRecord.address(mailbox: mailbox, folder: mapping.source)).flatMap { try? $0.decode(FolderRecord.self) }
             var syncedBelow: UInt32?
@@ -140,7 +140,7 @@ public struct Verifier: Sendable {
                                           syncedBelow: syncedBelow, onlyLedger: onlyLedger)
             let unrecorded = FolderComparison.unrecordedExpected(input)
             if !unrecorded.isEmpty {
-                let ids = try await Self.messageIDs(of: unrecorded, client: src.client)
+                let ids = try await Self.messageIDs(of: unrecorded, session: src)
                 for index in messages.indices { if let found = ids[messages[index].uid] { messages[index].messageID = found } }
                 input.messages = messages
             }
@@ -149,15 +149,16 @@ public struct Verifier: Sendable {
     }
 
     /// Lists a target folder; reads the Message-IDs of messages the ledger does not account for.
-    func readTarget(_ path: String, folder: String, mailbox: String, sources: [SourceFolderInput], dst: MailSession) async throws -> TargetFolderInput {
+    func readTarget(_ path: String, folder: String, mailbox: String, sources: [SourceFolderInput],
+                    dst: any MailStoreSession) async throws -> TargetFolderInput {
         try await wrap(dst, mailbox: mailbox, folder: folder) {
-            let selected = try await dst.client.examine(dst.serverName(path))
-            let listed = selected.exists > 0 ? try await dst.client.fetchMetadata(.all) : []
+            let selected = try await dst.openFolder(path, forWriting: false)
+            let listed = selected.exists > 0 ? try await dst.metadata(.all) : []
             var input = TargetFolderInput(path: path, exists: true, uidValidity: selected.uidValidity, messages: listed.map(Self.facts))
             let claimed = FolderComparison.ledgerClaims(sources: sources, target: input)
             let others = input.messages.map(\.uid).filter { !claimed.contains($0) }
             if !others.isEmpty {
-                let ids = try await Self.messageIDs(of: others, client: dst.client)
+                let ids = try await Self.messageIDs(of: others, session: dst)
                 for index in input.messages.indices { if let found = ids[input.messages[index].uid] { input.messages[index].messageID = found } }
             }
             return input
@@ -165,26 +166,26 @@ public struct Verifier: Sendable {
     }
 
     /// The Message-IDs of messages of the selected folder, read from their bodies one at a time.
-    static func messageIDs(of uids: [UInt32], client: IMAPClient) async throws -> [UInt32: String] {
+    static func messageIDs(of uids: [UInt32], session: any MailStoreSession) async throws -> [UInt32: String] {
         var result: [UInt32: String] = [:]
-        for try await message in try await client.fetch(UIDSet(uids), body: true) {
-            if let body = message.body, let id = MessageHeaders.messageID(in: body) { result[message.uid] = id }
+        for try await message in try await session.messages(uids) {
+            if let id = MessageHeaders.messageID(in: message.body) { result[message.uid] = id }
         }
         return result
     }
 
     /// The facts of a fetched message (no Message-ID yet).
-    static func facts(_ message: FetchedMessage) -> MessageFacts {
-        MessageFacts(uid: message.uid, messageID: nil, size: message.size ?? message.body?.count ?? 0,
+    static func facts(_ message: MessageMetadata) -> MessageFacts {
+        MessageFacts(uid: message.uid, messageID: nil, size: message.size ?? 0,
                      internalDate: message.internalDate?.description, flags: Array(message.flags))
     }
 
     /// Runs `body`, naming side, server, mailbox and folder in any error.
-    func wrap<T: Sendable>(_ session: MailSession, mailbox: String, folder: String, _ body: () async throws -> T) async throws -> T {
+    func wrap<T: Sendable>(_ session: any MailStoreSession, mailbox: String, folder: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch {
-            let server = session.side == .source ? context.source.server.imap.host : context.target.server.imap.host
+            let server = session.side == .source ? context.source.server : context.target.server
             throw MailError(error, side: session.side, server: server, mailbox: mailbox, folder: folder)
         }
     }

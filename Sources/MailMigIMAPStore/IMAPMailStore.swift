@@ -1,25 +1,36 @@
 import Foundation
+import MailMigCore
 import MailMigIMAP
 
-/// Opens logged-in IMAP sessions to one side of a migration, for one mailbox at a time.
+/// The mail store of one side of a migration over IMAP: logged-in sessions for one mailbox at a time.
 ///
 /// Knows the plan's login styles (master user, authorization identity, per-mailbox), resolves the
 /// secrets at the moment of connecting, honours the server's connection limit, and retries a failed
 /// connection with backoff before giving up with an error that names server and mailbox.
-public struct MailConnector: Sendable {
+public struct IMAPMailStore: MailStore {
     /// Which side this connects to.
     public let side: MailSide
     /// The plan's settings for that side.
-    public let server: MailServer
+    public let settings: MailServer
     let baseDirectory: URL
     let environment: [String: String]
     let limiter: ConnectionLimiter
 
-    /// Creates a connector.
+    /// Registers this kind under its plan key `imap`: the one line the composition root adds.
+    public static func register(in registry: inout MailStoreRegistry) {
+        registry.register("imap") { side, server, context in
+            IMAPMailStore(side: side, server: server, baseDirectory: context.baseDirectory, environment: context.environment)
+        }
+    }
+
+    /// The server's host, as errors name it.
+    public var server: String { settings.imap.host }
+
+    /// Creates a store.
     public init(side: MailSide, server: MailServer, baseDirectory: URL,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.side = side
-        self.server = server
+        self.settings = server
         self.baseDirectory = baseDirectory
         self.environment = environment
         self.limiter = ConnectionLimiter(limit: server.connections)
@@ -27,7 +38,7 @@ public struct MailConnector: Sendable {
 
     /// The IMAP client settings for this server.
     public var configuration: IMAPConfiguration {
-        let endpoint = server.imap
+        let endpoint = settings.imap
         let tls: IMAPConfiguration.TLSMode = switch endpoint.tls {
         case .implicit: .implicit
         case .starttls: .startTLS
@@ -50,7 +61,7 @@ public struct MailConnector: Sendable {
     /// The login name of a mailbox on this side: the per-mailbox `user:` or the server's `user_format`.
     public func loginName(for mailbox: MailboxMapping) -> String {
         let override = side == .source ? mailbox.sourceLogin?.user : mailbox.targetLogin?.user
-        return override ?? Template.fill(server.login.userFormat, with: placeholders(for: mailbox))
+        return override ?? Template.fill(settings.login.userFormat, with: placeholders(for: mailbox))
     }
 
     func placeholders(for mailbox: MailboxMapping) -> [String: String] {
@@ -65,43 +76,43 @@ public struct MailConnector: Sendable {
     /// The credentials of a mailbox; reads the secrets now.
     public func credentials(for mailbox: MailboxMapping) throws -> IMAPCredentials {
         let login = loginName(for: mailbox)
-        let settings = server.login
+        let styles = self.settings.login
         func secret(_ reference: SecretReference) throws -> String {
             do {
                 return try reference.substituting(placeholders(for: mailbox)).resolve(baseDirectory: baseDirectory, environment: environment)
             } catch {
-                throw MailError(side: side, server: server.imap.host, mailbox: mailbox.source.description, reason: "\(error)")
+                throw MailError(side: side, server: server, mailbox: mailbox.source.description, reason: "\(error)")
             }
         }
-        switch settings.style {
+        switch styles.style {
         case .masterUser, .authzid:
-            guard let admin = settings.admin else {
-                throw MailError(side: side, server: server.imap.host, mailbox: mailbox.source.description, reason: "the plan gives no admin login")
+            guard let admin = styles.admin else {
+                throw MailError(side: side, server: server, mailbox: mailbox.source.description, reason: "the plan gives no admin login")
             }
             if let token = admin.oauth2Token {
                 return .xoauth2(user: login, accessToken: try secret(token))
             }
             guard let reference = admin.password else {
-                throw MailError(side: side, server: server.imap.host, mailbox: mailbox.source.description, reason: "the admin login has no password")
+                throw MailError(side: side, server: server, mailbox: mailbox.source.description, reason: "the admin login has no password")
             }
             let password = try secret(reference)
-            if settings.style == .masterUser {
-                return .login(user: "\(login)\(settings.masterSeparator)\(admin.user)", password: password)
+            if styles.style == .masterUser {
+                return .login(user: "\(login)\(styles.masterSeparator)\(admin.user)", password: password)
             }
             return .plain(user: admin.user, password: password, authorizationIdentity: login)
         case .perMailbox:
             let own = side == .source ? mailbox.sourceLogin?.password : mailbox.targetLogin?.password
-            guard let reference = own ?? settings.password else {
-                throw MailError(side: side, server: server.imap.host, mailbox: mailbox.source.description, reason: "no password for this mailbox")
+            guard let reference = own ?? styles.password else {
+                throw MailError(side: side, server: server, mailbox: mailbox.source.description, reason: "no password for this mailbox")
             }
             return .login(user: login, password: try secret(reference))
         }
     }
 
     /// Connects and logs in as `mailbox`, runs `body`, and logs out; retries connecting up to 3 times.
-    public func withSession<T: Sendable>(for mailbox: MailboxMapping, _ body: (MailSession) async throws -> T) async throws -> T {
+    public func withSession<T: Sendable>(for mailbox: MailboxMapping, _ body: (any MailStoreSession) async throws -> T) async throws -> T {
         await limiter.acquire()
-        let session: MailSession
+        let session: IMAPStoreSession
         do {
             session = try await open(mailbox)
         } catch {
@@ -116,12 +127,12 @@ public struct MailConnector: Sendable {
         } catch {
             await session.close()
             await limiter.release()
-            throw MailError(error, side: side, server: server.imap.host, mailbox: mailbox.source.description, folder: nil)
+            throw MailError(IMAPErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
         }
     }
 
     /// Opens a session without the limiter (the caller holds a slot).
-    func open(_ mailbox: MailboxMapping) async throws -> MailSession {
+    func open(_ mailbox: MailboxMapping) async throws -> IMAPStoreSession {
         let credentials = try credentials(for: mailbox)
         var delay: UInt64 = 500_000_000
         var lastError: MailError?
@@ -130,19 +141,19 @@ public struct MailConnector: Sendable {
                 let client = try await IMAPClient.connect(configuration)
                 do {
                     try await client.login(credentials)
-                    return try await MailSession.start(client: client, side: side, mailbox: mailbox.source.description)
+                    return try await IMAPStoreSession.start(client: client, side: side, mailbox: mailbox.source.description)
                 } catch {
                     await client.close()
                     throw error
                 }
             } catch {
-                let wrapped = MailError(error, side: side, server: server.imap.host, mailbox: mailbox.source.description, folder: nil)
+                let wrapped = MailError(IMAPErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
                 guard wrapped.isTransient, attempt < 3 else { throw wrapped }
                 lastError = wrapped
                 try await Task.sleep(nanoseconds: delay)
                 delay *= 4
             }
         }
-        throw lastError ?? MailError(side: side, server: server.imap.host, mailbox: mailbox.source.description, reason: "could not connect")
+        throw lastError ?? MailError(side: side, server: server, mailbox: mailbox.source.description, reason: "could not connect")
     }
 }

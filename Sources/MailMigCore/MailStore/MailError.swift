@@ -1,5 +1,3 @@
-import MailMigIMAP
-
 /// A mail operation failed; names the side, the server, the mailbox and the folder.
 public struct MailError: Error, Sendable, CustomStringConvertible {
     /// `source` or `target`.
@@ -25,20 +23,14 @@ public struct MailError: Error, Sendable, CustomStringConvertible {
         self.isTransient = isTransient
     }
 
-    /// Wraps an IMAP error with the context of the operation.
-    init(_ error: any Error, side: MailSide, server: String, mailbox: String, folder: String?) {
+    /// Wraps a store's error with the context of the operation; a `MailError` is kept as it is, and a
+    /// `MailStoreError` keeps its classification.
+    public init(_ error: any Error, side: MailSide, server: String, mailbox: String, folder: String?) {
         if let mail = error as? MailError {
             self = mail
             return
         }
-        var transient = false
-        if let imap = error as? IMAPError {
-            switch imap {
-            case .connectionLost, .timeout, .bye, .connectFailed: transient = true
-            case .no(_, _, _, .other(let name, _)?): transient = ["UNAVAILABLE", "INUSE", "LIMIT"].contains(name.uppercased())
-            default: transient = false
-            }
-        }
+        let transient = (error as? MailStoreError)?.kind == .transient
         self.init(side: side, server: server, mailbox: mailbox, folder: folder, reason: "\(error)", isTransient: transient)
     }
 

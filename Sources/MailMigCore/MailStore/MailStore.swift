@@ -1,0 +1,75 @@
+/// A mail system one side of a migration reads from or writes to, whatever protocol it speaks.
+///
+/// The copier, planner, verifier and discoverer know only this interface and `MailStoreSession`;
+/// IMAP is one implementation (`MailMigIMAPStore`), an in-memory store for tests is another. A store
+/// knows the plan's login styles for its side and opens one logged-in session per mailbox.
+public protocol MailStore: Sendable {
+    /// Which side of the migration it serves.
+    var side: MailSide { get }
+    /// The server as errors name it (`imap.acme.test`).
+    var server: String { get }
+
+    /// Logs in as `mailbox`, runs `body`, and logs out, whatever `body` does; retries connecting where
+    /// that is safe. Errors are `MailError`s naming the side, server and mailbox.
+    func withSession<T: Sendable>(for mailbox: MailboxMapping, _ body: (any MailStoreSession) async throws -> T) async throws -> T
+}
+
+/// One logged-in connection to a mail store, acting for one mailbox, speaking in plan-form folder
+/// paths (levels joined by `/`, without the server's namespace prefix).
+///
+/// Messages are named by `(folder, UIDVALIDITY, UID)` in the sense of RFC 3501 §2.3.1.1: a UID names
+/// one message of a folder for as long as the folder's UIDVALIDITY stays the same. A store without
+/// such numbers (POP3, a local backup) keeps a stable numbering of its own and reports a new
+/// UIDVALIDITY when it cannot keep it. One folder at a time is open; message calls act on it.
+public protocol MailStoreSession: Sendable {
+    /// Which side it is.
+    var side: MailSide { get }
+    /// The hierarchy delimiter of the personal namespace (`/`, `.`), nil for a flat store.
+    var delimiter: Character? { get }
+    /// Whether the store tracks changes (RFC 7162 CONDSTORE): flag deltas can be asked for by mod-sequence.
+    var tracksChanges: Bool { get }
+    /// Whether messages containing NUL bytes can be stored unaltered (RFC 3516 BINARY).
+    var acceptsNUL: Bool { get async }
+
+    /// Every folder with its role, and its status when `status` is true.
+    func folders(status: Bool) async throws -> [ListedFolder]
+    /// The subscribed folders, in plan form.
+    func subscribedFolders() async throws -> Set<String>
+    /// Creates a folder.
+    func createFolder(_ path: String) async throws
+    /// Subscribes to a folder.
+    func subscribe(_ path: String) async throws
+
+    /// Opens a folder for reading (or for changing flags with `forWriting`), closing the one open before.
+    /// Throws `MailStoreError` with `.noSuchFolder` when there is none by that name.
+    func openFolder(_ path: String, forWriting: Bool) async throws -> FolderSnapshot
+    /// Closes the open folder without removing anything (IMAP UNSELECT, never CLOSE).
+    func closeFolder() async throws
+
+    /// The UIDs of the open folder's messages that match `filter`.
+    func messageUIDs(_ filter: MessageFilter) async throws -> [UInt32]
+    /// Size, internal date and flags of messages of the open folder; with `changedSince`, only those
+    /// whose flags changed after that mod-sequence.
+    func metadata(_ selection: MessageSelection, changedSince: UInt64?) async throws -> [MessageMetadata]
+    /// The Message-ID header field of messages of the open folder (nil: the message has none), read
+    /// without their bodies.
+    func messageIDs(_ selection: MessageSelection) async throws -> [UInt32: String?]
+    /// The messages with their exact bytes, streamed in UID order; the stream holds a bounded number
+    /// of messages, however many are asked for.
+    func messages(_ uids: [UInt32]) async throws -> MessageStream
+    /// Stores messages in a folder (not necessarily the open one); one outcome per message, in order.
+    /// Throws only when nothing can be said about any message (the connection failed before).
+    func append(_ messages: [OutgoingMessage], to path: String) async throws -> [AppendOutcome]
+    /// Replaces the flags of messages of the folder opened for writing.
+    func replaceFlags(of uids: [UInt32], with flags: [String]) async throws
+}
+
+extension MailStoreSession {
+    /// Every folder with its role, without status.
+    public func folders() async throws -> [ListedFolder] { try await folders(status: false) }
+
+    /// Metadata of every message, or of some, without a change filter.
+    public func metadata(_ selection: MessageSelection) async throws -> [MessageMetadata] {
+        try await metadata(selection, changedSince: nil)
+    }
+}

@@ -1,0 +1,28 @@
+/// A store operation failed, classified for the engine: may it be retried, is a folder missing.
+///
+/// Stores turn their protocol's errors into this; `MailError` adds the side, server, mailbox and folder.
+public struct MailStoreError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure.
+    public enum Kind: Sendable, Equatable {
+        /// The folder does not exist (IMAP `NO [NONEXISTENT]` or a plain `NO` to SELECT).
+        case noSuchFolder
+        /// Retrying later may succeed: a dropped connection, a timeout, a server busy or throttling.
+        case transient
+        /// The store refused or failed, and retrying the same will not help.
+        case failed
+    }
+
+    /// What kind of failure.
+    public var kind: Kind
+    /// The store's own words, one sentence.
+    public var reason: String
+
+    /// Creates an error.
+    public init(_ kind: Kind, _ reason: String) {
+        self.kind = kind
+        self.reason = reason
+    }
+
+    /// The reason.
+    public var description: String { reason }
+}

@@ -1,0 +1,67 @@
+/// What a store says about a message without its bytes.
+public struct MessageMetadata: Sendable, Equatable {
+    /// The UID in its folder.
+    public var uid: UInt32
+    /// RFC822.SIZE, in bytes.
+    public var size: Int?
+    /// The internal date (when the message arrived), as the state writes it.
+    public var internalDate: MessageDate?
+    /// Flags and keywords, as the store reports them.
+    public var flags: Set<String>
+
+    /// Creates metadata.
+    public init(uid: UInt32, size: Int?, internalDate: MessageDate?, flags: Set<String>) {
+        self.uid = uid
+        self.size = size
+        self.internalDate = internalDate
+        self.flags = flags
+    }
+}
+
+/// A message with its exact bytes.
+public struct StoredMessage: Sendable, Equatable {
+    /// The UID in its folder.
+    public var uid: UInt32
+    /// The message exactly as stored (RFC 5322 text, or binary with RFC 3516).
+    public var body: [UInt8]
+    /// The internal date.
+    public var internalDate: MessageDate?
+    /// Flags and keywords.
+    public var flags: Set<String>
+
+    /// Creates a message.
+    public init(uid: UInt32, body: [UInt8], internalDate: MessageDate?, flags: Set<String>) {
+        self.uid = uid
+        self.body = body
+        self.internalDate = internalDate
+        self.flags = flags
+    }
+}
+
+/// A message to store, with the attributes it must keep.
+public struct OutgoingMessage: Sendable, Equatable {
+    /// The exact bytes.
+    public var body: [UInt8]
+    /// Flags and keywords to set (never `\Recent`).
+    public var flags: [String]
+    /// The internal date to give it.
+    public var internalDate: MessageDate?
+
+    /// Creates a message.
+    public init(body: [UInt8], flags: [String], internalDate: MessageDate?) {
+        self.body = body
+        self.flags = flags
+        self.internalDate = internalDate
+    }
+}
+
+/// What became of one message handed to `append`.
+public enum AppendOutcome: Sendable {
+    /// Stored; with the identity the store gave it when it says (RFC 4315 APPENDUID).
+    case stored(uidValidity: UInt32?, uid: UInt32?)
+    /// Refused because of the message itself (size, content policy): skip it and report the reason.
+    case refused(String)
+    /// Not stored for a reason that concerns the whole folder or connection (quota, no such folder,
+    /// dropped connection): stop the chunk with this error.
+    case failed(any Error)
+}
