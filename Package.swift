@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "MailMigCore", targets: ["MailMigCore"]),
         .library(name: "MailMigIMAP", targets: ["MailMigIMAP"]),
         .library(name: "MailMigDNS", targets: ["MailMigDNS"]),
+        .library(name: "MailMigStateSQLite", targets: ["MailMigStateSQLite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +26,7 @@ let package = Package(
             name: "mailmig",
             dependencies: [
                 "MailMigCore",
+                "MailMigStateSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ConsoleKitTerminal", package: "console-kit"),
@@ -36,9 +38,16 @@ let package = Package(
                 "MailMigIMAP",
                 "MailMigDNS",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The state as one SQLite file per plan: the adapter behind MailMigCore's StateBackend.
+        .target(
+            name: "MailMigStateSQLite",
+            dependencies: [
+                "MailMigCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
@@ -61,7 +70,7 @@ let package = Package(
         ),
         // A seeded mutation driver shared by the fuzz suites of the unit-test targets.
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
-        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "FuzzSupport"]),
+        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigStateSQLite", "FuzzSupport"]),
         .testTarget(
             name: "MailMigIMAPTests",
             dependencies: [
@@ -73,7 +82,7 @@ let package = Package(
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailMigCore", "MailMigIMAP", "MailMigDNS"]
+            dependencies: ["MailMigCore", "MailMigStateSQLite", "MailMigIMAP", "MailMigDNS"]
         ),
     ],
     swiftLanguageModes: [.v6]

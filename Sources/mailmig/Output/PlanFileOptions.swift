@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MailMigCore
+import MailMigStateSQLite
 
 /// The plan file argument and loading it with its diagnostics printed.
 struct PlanFileOptions: ParsableArguments {
@@ -25,7 +26,12 @@ enum MailMigCLI {
         }
         if printWarnings, !result.warnings.isEmpty { printer.print(result, file: plan, verdict: false) }
         let bytes = FileManager.default.contents(atPath: plan).map { [UInt8]($0) } ?? []
-        return Workspace(plan: loaded, planPath: plan, planBytes: bytes)
+        return Workspace(plan: loaded, planPath: plan, planBytes: bytes, stateBackend: stateBackend(forPlanAt: plan))
+    }
+
+    /// Where the state of the plan at `plan` lives: the one place the program chooses its storage.
+    static func stateBackend(forPlanAt plan: String) -> any StateBackend {
+        SQLiteStateBackend(folder: Workspace.stateFolder(forPlanAt: plan))
     }
 }
 
