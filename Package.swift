@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "MailMigDNS", targets: ["MailMigDNS"]),
         .library(name: "MailMigIMAPStore", targets: ["MailMigIMAPStore"]),
         .library(name: "MailMigRFC2136", targets: ["MailMigRFC2136"]),
+        .library(name: "MailMigStateSQLite", targets: ["MailMigStateSQLite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +30,7 @@ let package = Package(
                 "MailMigCore",
                 "MailMigIMAPStore",
                 "MailMigRFC2136",
+                "MailMigStateSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ConsoleKitTerminal", package: "console-kit"),
@@ -38,7 +40,6 @@ let package = Package(
             name: "MailMigCore",
             dependencies: [
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -47,6 +48,14 @@ let package = Package(
         .target(name: "MailMigIMAPStore", dependencies: ["MailMigCore", "MailMigIMAP"]),
         // DNS providers over the DNS protocol itself (RFC 2136 updates, RFC 1035 presentation format).
         .target(name: "MailMigRFC2136", dependencies: ["MailMigCore", "MailMigDNS"]),
+        // The state as one SQLite file per plan: the adapter behind MailMigCore's StateBackend.
+        .target(
+            name: "MailMigStateSQLite",
+            dependencies: [
+                "MailMigCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .target(
             name: "MailMigIMAP",
             dependencies: [
@@ -67,7 +76,7 @@ let package = Package(
         ),
         // A seeded mutation driver shared by the fuzz suites of the unit-test targets.
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
-        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigRFC2136", "FuzzSupport"]),
+        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport"]),
         .testTarget(
             name: "MailMigIMAPTests",
             dependencies: [
@@ -79,7 +88,7 @@ let package = Package(
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailMigCore", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigDNS"]
+            dependencies: ["MailMigCore", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigDNS"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import MailMigCore
 import MailMigIMAPStore
 import MailMigRFC2136
+import MailMigStateSQLite
 
 extension AdapterRegistry {
     /// Every system this build speaks: the composition root, one registration line per adapter.
@@ -10,4 +11,9 @@ extension AdapterRegistry {
         RFC2136ZoneProvider.register(in: &registry.dns)
         return registry
     }()
+
+    /// Where the state of the plan at `plan` lives: the one place the program chooses its storage.
+    static func stateBackend(forPlanAt plan: String) -> any StateBackend {
+        SQLiteStateBackend(folder: Workspace.stateFolder(forPlanAt: plan))
+    }
 }

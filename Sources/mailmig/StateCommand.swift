@@ -16,10 +16,12 @@ extension MailMig {
             @Option(name: .customLong("plan"), help: "The plan file whose state to use (default: mailmig.yaml).")
             var plan: String = PlanLoader.defaultFileName
 
+            /// The plan's state backend.
+            var backend: any StateBackend { AdapterRegistry.stateBackend(forPlanAt: plan) }
+
             func open() throws -> StateStore {
-                let folder = StateStore.folder(forPlanAt: plan)
-                guard let store = try StateStore.openIfPresent(folder: folder) else {
-                    throw ValidationError("there is no state at \(folder.path) yet; it is created by the first plan or apply")
+                guard let store = try backend.openIfPresent() else {
+                    throw ValidationError("there is no state at \(backend.location) yet; it is created by the first plan or apply")
                 }
                 return store
             }
@@ -65,8 +67,7 @@ extension MailMig {
 
             func run() async throws {
                 try await failing {
-                    let folder = StateStore.folder(forPlanAt: location.plan)
-                    let held = try StateLock.acquire(at: folder.appendingPathComponent("state.lock").path, operation: "state rm", timeout: lock.lockTimeout)
+                    let held = try location.backend.lock(operation: "state rm", timeout: lock.lockTimeout)
                     defer { held.release() }
                     let store = try location.open()
                     for address in addresses where try store.resource(address) == nil { throw StateError.noSuchResource(address) }
@@ -102,8 +103,7 @@ extension MailMig {
 
         func run() async throws {
             try await failing {
-                let folder = StateStore.folder(forPlanAt: plan)
-                try StateLock.forceUnlock(at: folder.appendingPathComponent("state.lock").path, id: id)
+                try AdapterRegistry.stateBackend(forPlanAt: plan).forceUnlock(id: id)
                 print("Unlocked: the lock record \(id) was cleared.")
             }
         }

@@ -44,8 +44,8 @@ enum ReportState {
 
     /// The plan's state; an error naming the folder when none exists yet.
     static func open(_ workspace: Workspace) throws -> StateStore {
-        guard let store = try StateStore.openIfPresent(folder: workspace.stateFolder) else {
-            throw NoState(folder: workspace.stateFolder.path, plan: workspace.planPath)
+        guard let store = try workspace.stateBackend.openIfPresent() else {
+            throw NoState(folder: workspace.stateBackend.location, plan: workspace.planPath)
         }
         return store
     }

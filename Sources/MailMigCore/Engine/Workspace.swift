@@ -1,6 +1,6 @@
 import Foundation
 
-/// A loaded plan file with its state folder and providers: what every engine command starts from.
+/// A loaded plan file with its state backend and providers: what every engine command starts from.
 public struct Workspace: Sendable {
     /// The checked plan.
     public let plan: Plan
@@ -8,40 +8,33 @@ public struct Workspace: Sendable {
     public let planPath: String
     /// SHA-256 of the plan file, for saved plans.
     public let planSHA256: String
-    /// `.mailmig/` next to the plan.
-    public let stateFolder: URL
+    /// Where the plan's state lives and how it is locked.
+    public let stateBackend: any StateBackend
     /// DNS providers by name.
     public let dnsProviders: [String: any DNSZoneProvider]
     /// Mail connections to both sides.
     public let mail: MailContext
 
-    /// Creates a workspace; DNS providers default to the ones the plan declares, made by `adapters`.
-    public init(plan: Plan, planPath: String, planBytes: [UInt8], stateFolder: URL? = nil, adapters: AdapterRegistry,
+    /// Creates a workspace over a state backend; DNS providers default to the ones the plan declares,
+    /// and both mail stores are made by `adapters`.
+    public init(plan: Plan, planPath: String, planBytes: [UInt8], stateBackend: any StateBackend, adapters: AdapterRegistry,
                 dnsProviders: [String: any DNSZoneProvider]? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.plan = plan
         self.planPath = planPath
         self.planSHA256 = SavedPlan.digest(planBytes)
-        self.stateFolder = stateFolder ?? StateStore.folder(forPlanAt: planPath)
+        self.stateBackend = stateBackend
         let context = AdapterContext(baseDirectory: URL(fileURLWithPath: plan.baseDirectory), environment: environment)
         self.dnsProviders = dnsProviders ?? adapters.dns.providers(for: plan, context: context)
         self.mail = MailContext(plan: plan, registry: adapters.mail, environment: environment)
     }
 
-    /// The lock file of the state.
-    public var lockPath: String { stateFolder.appendingPathComponent("state.lock").path }
-
     /// Opens the state, creating it on first use.
-    public func openState() throws(StateError) -> StateStore { try StateStore.open(folder: stateFolder) }
+    public func openState() throws(StateError) -> any StateStore { try stateBackend.open() }
 
     /// Takes the state lock.
-    public func lock(operation: String, timeout: Int) throws(StateError) -> StateLock {
-        do {
-            try FileManager.default.createDirectory(at: stateFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw .unreadable(path: stateFolder.path, reason: "\(error)")
-        }
-        return try StateLock.acquire(at: lockPath, operation: operation, timeout: timeout)
+    public func lock(operation: String, timeout: Int) throws(StateError) -> any StateLock {
+        try stateBackend.lock(operation: operation, timeout: timeout)
     }
 }
 

@@ -13,6 +13,15 @@ public struct ResourceRecord: Sendable, Equatable {
     /// When it was last written.
     public var updatedAt: Date
 
+    /// Creates a record, as a state store reads it back.
+    public init(address: String, kind: String, attributes: Data, serial: Int, updatedAt: Date) {
+        self.address = address
+        self.kind = kind
+        self.attributes = attributes
+        self.serial = serial
+        self.updatedAt = updatedAt
+    }
+
     /// Decodes the attributes as `type`.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try StateCoding.decoder.decode(type, from: attributes)
@@ -31,57 +40,10 @@ public enum ResourceChange: Sendable {
         .put(address: address, kind: kind, attributes: try StateCoding.encoder.encode(value))
     }
 
-    var address: String {
+    /// The resource the change is about, whichever the case.
+    public var address: String {
         switch self {
         case .put(let address, _, _), .remove(let address): return address
         }
-    }
-}
-
-/// A past change of a resource, for the audit trail and `rollback --to-serial`.
-public struct HistoryEntry: Sendable, Equatable {
-    /// The serial that made the change.
-    public var serial: Int
-    /// The resource.
-    public var address: String
-    /// `put` or `remove`.
-    public var action: String
-    /// Attributes before, if it existed.
-    public var before: Data?
-    /// Attributes after, if it still exists.
-    public var after: Data?
-    /// The kind of the resource.
-    public var kind: String
-    /// The apply that made it.
-    public var applyID: String?
-    /// When.
-    public var at: Date
-}
-
-/// The identity and version of a state.
-public struct StateMeta: Sendable, Equatable, Codable {
-    /// A UUID made once when the state is created; saved plans must match it.
-    public var lineage: String
-    /// Incremented by every committed change.
-    public var serial: Int
-    /// The database schema version.
-    public var schemaVersion: Int
-}
-
-/// JSON coding used for everything stored: sorted keys and ISO 8601 dates, so stored text is deterministic.
-public enum StateCoding {
-    /// The encoder.
-    public static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-
-    /// The decoder.
-    public static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }

@@ -1,109 +1,129 @@
 import Foundation
-import GRDB
 
-/// The embedded state: one SQLite database next to the plan, `.mailmig/state.sqlite`, mode 0600.
+/// Where the engine records what it manages: resources with their history, the journal of applies, the
+/// ledger of copied messages, skipped messages and what targets rewrote.
 ///
-/// Every write is a transaction; every committed resource change increments the serial and is kept
-/// in the history with that serial.
-public final class StateStore: Sendable {
-    /// The newest schema this build reads and writes.
-    public static let schemaVersion = 3
-
-    /// The database file.
-    public let path: String
-    let queue: DatabaseQueue
-
-    private init(path: String, queue: DatabaseQueue) {
-        self.path = path
-        self.queue = queue
-    }
-
-    /// The state folder of a plan: `.mailmig/` next to the plan file.
-    public static func folder(forPlanAt planPath: String) -> URL {
-        URL(fileURLWithPath: planPath).deletingLastPathComponent().appendingPathComponent(".mailmig")
-    }
-
-    /// Opens (creating if needed) the state in `folder`, refusing a schema newer than this build knows.
-    public static func open(folder: URL) throws(StateError) -> StateStore {
-        let path = folder.appendingPathComponent("state.sqlite").path
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            if !FileManager.default.fileExists(atPath: path) {
-                // Create the file with restrictive permissions before SQLite writes anything into it.
-                guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                    throw StateError.unreadable(path: path, reason: "cannot create the file")
-                }
-            }
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
-            configuration.journalMode = .wal
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let store = StateStore(path: path, queue: queue)
-            try store.migrate()
-            return store
-        } catch let error as StateError {
-            throw error
-        } catch {
-            throw .unreadable(path: path, reason: "\(error)")
-        }
-    }
-
-    /// Opens an existing state without creating one; `nil` when there is none yet.
-    public static func openIfPresent(folder: URL) throws(StateError) -> StateStore? {
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("state.sqlite").path) else { return nil }
-        return try open(folder: folder)
-    }
-
-    private func migrate() throws {
-        let found = try queue.read { db -> Int? in
-            guard try db.tableExists("meta") else { return nil }
-            return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'").flatMap(Int.init)
-        }
-        if let found, found > Self.schemaVersion {
-            throw StateError.newerSchema(found: found, supported: Self.schemaVersion)
-        }
-        // An up-to-date state is only read: status and report never write to it.
-        if found == Self.schemaVersion { return }
-        try StateSchema.migrator.migrate(queue)
-        try queue.write { db in
-            if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lineage'") == nil {
-                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('lineage', ?), ('serial', '0')",
-                               arguments: [UUID().uuidString.lowercased()])
-            }
-            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                           arguments: ["\(Self.schemaVersion)"])
-        }
-    }
-
-    /// Runs a read, turning database errors into `StateError`.
-    func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
-        do {
-            return try queue.read(body)
-        } catch {
-            throw .unreadable(path: path, reason: "\(error)")
-        }
-    }
-
-    /// Runs a write transaction, turning database errors into `StateError`.
-    func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
-        do {
-            return try queue.write(body)
-        } catch let error as StateError {
-            throw error
-        } catch {
-            throw .unreadable(path: path, reason: "\(error)")
-        }
-    }
-
+/// The engine only speaks to this protocol, so the storage is the composition root's choice. Whatever
+/// the store, each call is one transaction: a reader never sees half of a write, and `journalDone`
+/// commits the step and its resource changes together. Every committed change of resources increments
+/// the serial and is kept in the history with that serial.
+public protocol StateStore: AnyObject, Sendable {
     /// Lineage, serial and schema version.
-    public func meta() throws(StateError) -> StateMeta {
-        try read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM meta")
-            var values: [String: String] = [:]
-            for row in rows { values[row["key"]] = row["value"] }
-            return StateMeta(lineage: values["lineage"] ?? "", serial: Int(values["serial"] ?? "0") ?? 0,
-                             schemaVersion: Int(values["schema_version"] ?? "0") ?? 0)
-        }
-    }
+    func meta() throws(StateError) -> StateMeta
+
+    // MARK: Resources
+
+    /// Every resource, ordered by address; only those under `prefix` when given.
+    func resources(prefix: String?) throws(StateError) -> [ResourceRecord]
+
+    /// One resource by address.
+    func resource(_ address: String) throws(StateError) -> ResourceRecord?
+
+    /// Commits changes in one transaction; returns the new serial (unchanged when `changes` is empty
+    /// or changes nothing, so saved plans made from the serial stay valid).
+    @discardableResult
+    func commit(_ changes: [ResourceChange], applyID: String?) throws(StateError) -> Int
+
+    /// The history, newest first, at most `limit` entries; of one resource when `address` is given.
+    func history(address: String?, limit: Int) throws(StateError) -> [HistoryEntry]
+
+    /// Each resource changed after `serial`, with its attributes as they were at `serial` (`nil`: it did not exist).
+    func resources(asOf serial: Int) throws(StateError) -> [String: (kind: String, attributes: Data?)]
+
+    // MARK: Applies and their journal
+
+    /// Records the start of an apply.
+    func beginApply(id: String, operation: String) throws(StateError)
+
+    /// Records the end of an apply.
+    func finishApply(id: String, status: String, summary: String) throws(StateError)
+
+    /// Writes a step as pending before it touches anything outside.
+    func journalPending(applyID: String, stepID: String, address: String, step: Data) throws(StateError)
+
+    /// Marks a step done and commits its resource changes in the same transaction; returns the serial.
+    @discardableResult
+    func journalDone(applyID: String, stepID: String, changes: [ResourceChange]) throws(StateError) -> Int
+
+    /// Marks a step failed (or skipped) with its reason.
+    func journalFinish(applyID: String, stepID: String, status: StepStatus, error: String?) throws(StateError)
+
+    /// Steps left pending by an apply that did not finish (a crash or a kill).
+    func pendingSteps() throws(StateError) -> [JournalEntry]
+
+    /// The journal of one apply, in order.
+    func journal(applyID: String) throws(StateError) -> [JournalEntry]
+
+    /// Applies, newest first, at most `limit`.
+    func applies(limit: Int) throws(StateError) -> [ApplyRecord]
+
+    /// Marks applies still `running` as interrupted, with the serial they reached so rollback can undo
+    /// them; only the lock holder may call it, which is why their process must be gone.
+    func markInterruptedApplies() throws(StateError)
+
+    // MARK: Ledger of copied messages
+
+    /// The source UIDs of a folder already in the ledger.
+    func ledgerUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<UInt32>
+
+    /// Every ledger row of a mailbox (of one folder when given).
+    func ledger(mailbox: String, folder: String?) throws(StateError) -> [LedgerEntry]
+
+    /// The ledger rows of some source UIDs of one folder (those that exist).
+    func ledger(mailbox: String, folder: String, uidValidity: UInt32, uids: [UInt32]) throws(StateError) -> [LedgerEntry]
+
+    /// Messages and bytes in the ledger, per mailbox.
+    func ledgerTotals() throws(StateError) -> [String: (messages: Int, bytes: Int64)]
+
+    /// Records a chunk about to be appended, before the first byte goes to the target.
+    func recordPendingCopies(_ entries: [LedgerEntry]) throws(StateError)
+
+    /// Commits appended messages to the ledger and clears them from the pending chunk, in one transaction.
+    func commitCopies(_ entries: [LedgerEntry]) throws(StateError)
+
+    /// Chunks left pending by an interrupted pass (of one mailbox).
+    func pendingCopies(mailbox: String) throws(StateError) -> [LedgerEntry]
+
+    /// Forgets pending entries that reconciliation found were never appended.
+    func dropPendingCopies(_ entries: [LedgerEntry]) throws(StateError)
+
+    /// Moves ledger rows to a folder's new UIDVALIDITY, one old UID to one new UID, instead of copying again.
+    func rekey(mailbox: String, folder: String, from oldValidity: UInt32, to newValidity: UInt32,
+               uids: [(old: UInt32, new: UInt32)]) throws(StateError)
+
+    /// Records the flags now carried to the target.
+    func updateLedgerFlags(mailbox: String, folder: String, uidValidity: UInt32, flags: [UInt32: [String]]) throws(StateError)
+
+    /// Target UIDs of a target folder that the ledger already accounts for.
+    func targetUIDs(mailbox: String, targetFolder: String, targetUIDValidity: UInt32) throws(StateError) -> Set<UInt32>
+
+    // MARK: Skipped messages
+
+    /// Records messages skipped on purpose (idempotent per message).
+    func recordSkipped(_ messages: [SkippedMessage]) throws(StateError)
+
+    /// The UIDs of a folder skipped on purpose, so later passes do not try them again.
+    func skippedUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<UInt32>
+
+    /// Skipped messages, of one mailbox when given.
+    func skipped(mailbox: String?) throws(StateError) -> [SkippedMessage]
+
+    // MARK: Target rewrites
+
+    /// Records what the target changed (idempotent per message and attribute).
+    func recordTargetRewrites(_ rewrites: [TargetRewrite]) throws(StateError)
+
+    /// What the target changed in one mailbox (of one folder when given).
+    func targetRewrites(mailbox: String, folder: String?) throws(StateError) -> [TargetRewrite]
+
+    // MARK: Reports
+
+    /// Every change of resources of one kind, oldest first (the audit trail a report shows).
+    func history(kind: String) throws(StateError) -> [HistoryEntry]
+
+    /// Every apply and rollback, oldest first.
+    func allApplies() throws(StateError) -> [ApplyRecord]
+
+    /// Messages of interrupted chunks still pending reconciliation, per mailbox.
+    func pendingCopyCounts() throws(StateError) -> [String: Int]
 }

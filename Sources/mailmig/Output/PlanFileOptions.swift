@@ -25,7 +25,8 @@ enum MailMigCLI {
         }
         if printWarnings, !result.warnings.isEmpty { printer.print(result, file: plan, verdict: false) }
         let bytes = FileManager.default.contents(atPath: plan).map { [UInt8]($0) } ?? []
-        return Workspace(plan: loaded, planPath: plan, planBytes: bytes, adapters: .standard)
+        return Workspace(plan: loaded, planPath: plan, planBytes: bytes, stateBackend: AdapterRegistry.stateBackend(forPlanAt: plan),
+                         adapters: .standard)
     }
 }
 

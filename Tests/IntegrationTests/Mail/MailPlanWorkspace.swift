@@ -1,5 +1,6 @@
 import Foundation
 import MailMigCore
+import MailMigStateSQLite
 
 /// A temporary folder holding a mail-migration plan against the test Dovecot instances, and its state.
 struct MailPlanWorkspace {
@@ -86,7 +87,7 @@ struct MailPlanWorkspace {
 
     /// The plan's state (`.mailmig/state.sqlite`), opened read-write as mailmig does.
     func state() throws -> StateStore {
-        guard let store = try StateStore.openIfPresent(folder: folder.appendingPathComponent(".mailmig")) else {
+        guard let store = try SQLiteStateStore.openIfPresent(folder: folder.appendingPathComponent(".mailmig")) else {
             throw ScriptRunner.Failure(description: "no state in \(folder.path)/.mailmig")
         }
         return store

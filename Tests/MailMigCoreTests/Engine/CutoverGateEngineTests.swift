@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigCore
+import MailMigStateSQLite
 
 /// The safety gates that hold a cutover back, and `--force`.
 @Suite("Cutover gates")
@@ -40,7 +41,7 @@ struct CutoverGateEngineTests {
 
     /// Puts a resource straight into the state.
     static func record<T: Encodable>(_ harness: EngineHarness, _ address: String, kind: String, _ value: T) throws {
-        try StateStore.open(folder: harness.stateFolder).commit([.put(address, kind: kind, value)])
+        try SQLiteStateStore.open(folder: harness.stateFolder).commit([.put(address, kind: kind, value)])
     }
 
     @Test("the cutover waits until the old TTL has expired: lowering time + old TTL")

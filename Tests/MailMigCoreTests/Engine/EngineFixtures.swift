@@ -1,5 +1,6 @@
 import Foundation
 @testable import MailMigCore
+import MailMigStateSQLite
 
 /// A clock tests set by hand, injected as the engine's `now`.
 final class TestClock: @unchecked Sendable {
@@ -125,7 +126,7 @@ final class EngineHarness: @unchecked Sendable {
         guard let plan = result.plan else {
             throw InvalidTestPlan(description: result.diagnostics.map { "\($0.location): \($0.message)" }.joined(separator: "\n"))
         }
-        return Workspace(plan: plan, planPath: planPath, planBytes: Array(text.utf8), stateFolder: stateFolder,
+        return Workspace(plan: plan, planPath: planPath, planBytes: Array(text.utf8), stateBackend: SQLiteStateBackend(folder: stateFolder),
                          adapters: AdapterRegistry(), dnsProviders: ["primary": FakeDNSProvider(zone: zone)])
     }
 
@@ -147,7 +148,7 @@ final class EngineHarness: @unchecked Sendable {
 
     /// The recorded state of one RRset.
     func recorded(_ key: RRsetKey) throws -> DNSRecordState? {
-        try StateStore.open(folder: stateFolder).resource(key.address).map { try $0.decode(DNSRecordState.self) }
+        try SQLiteStateStore.open(folder: stateFolder).resource(key.address).map { try $0.decode(DNSRecordState.self) }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigCore
+@testable import MailMigStateSQLite
 
 /// A value stored as a resource's attributes.
 private struct Note: Codable, Equatable {
@@ -11,9 +12,9 @@ private struct Note: Codable, Equatable {
 @Suite("State store")
 struct StateStoreEngineTests {
     /// A state in a fresh temporary folder.
-    static func freshStore() throws -> (StateStore, URL) {
+    static func freshStore() throws -> (SQLiteStateStore, URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-state-\(UUID().uuidString)/.mailmig")
-        return (try StateStore.open(folder: folder), folder)
+        return (try SQLiteStateStore.open(folder: folder), folder)
     }
 
     @Test("a new state has a lineage, serial 0 and the current schema version")
@@ -22,9 +23,9 @@ struct StateStoreEngineTests {
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         let meta = try store.meta()
         #expect(meta.serial == 0)
-        #expect(meta.schemaVersion == StateStore.schemaVersion)
+        #expect(meta.schemaVersion == SQLiteStateStore.schemaVersion)
         #expect(UUID(uuidString: meta.lineage) != nil)
-        #expect(try StateStore.open(folder: folder).meta() == meta)
+        #expect(try SQLiteStateStore.open(folder: folder).meta() == meta)
     }
 
     @Test("the serial increments once per committed change")
@@ -84,8 +85,8 @@ struct StateStoreEngineTests {
         let (store, folder) = try Self.freshStore()
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         try store.queue.write { db in try db.execute(sql: "UPDATE meta SET value = '99' WHERE key = 'schema_version'") }
-        #expect(throws: StateError.newerSchema(found: 99, supported: StateStore.schemaVersion)) {
-            try StateStore.open(folder: folder)
+        #expect(throws: StateError.newerSchema(found: 99, supported: SQLiteStateStore.schemaVersion)) {
+            try SQLiteStateStore.open(folder: folder)
         }
         #expect(StateError.newerSchema(found: 99, supported: 1).description
             == "the state database has schema version 99, but this mailmig supports up to 1; upgrade mailmig before using this state")
@@ -104,7 +105,7 @@ struct StateStoreEngineTests {
     @Test("a state that does not exist is not created by openIfPresent")
     func openIfPresent() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-none-\(UUID().uuidString)")
-        #expect(try StateStore.openIfPresent(folder: folder) == nil)
+        #expect(try SQLiteStateStore.openIfPresent(folder: folder) == nil)
         #expect(!FileManager.default.fileExists(atPath: folder.path))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigCore
+import MailMigStateSQLite
 
 @Suite("Report: status and closeout built from the state")
 struct ReportBuilderTests {
@@ -103,7 +104,7 @@ struct ReportBuilderTests {
     func emptyState() throws {
         let fixture = try ReportFixture()
         let folder = fixture.folder.appendingPathComponent("empty")
-        let store = try StateStore.open(folder: folder)
+        let store = try SQLiteStateStore.open(folder: folder)
         let report = try ReportBuilder(plan: fixture.plan, store: store, now: fixture.now).closeout()
         #expect(report.summary.messages == 0 && report.summary.count(.notStarted) == 4)
         #expect(report.summary.bytesPerSecond == nil)

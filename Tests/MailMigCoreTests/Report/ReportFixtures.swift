@@ -1,5 +1,6 @@
 import Foundation
 @testable import MailMigCore
+import MailMigStateSQLite
 
 /// A plan and a state written by hand: four mailboxes in every condition, DNS lowered then cut over, a verification.
 ///
@@ -60,7 +61,7 @@ final class ReportFixture: @unchecked Sendable {
             throw InvalidReportPlan(description: result.diagnostics.map(\.message).joined(separator: "\n"))
         }
         self.plan = plan
-        store = try StateStore.open(folder: folder.appendingPathComponent(".mailmig"))
+        store = try SQLiteStateStore.open(folder: folder.appendingPathComponent(".mailmig"))
         try fill()
     }
 

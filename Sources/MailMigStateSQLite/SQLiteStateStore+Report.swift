@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
+import MailMigCore
 
-extension StateStore {
+extension SQLiteStateStore {
     /// Every change of resources of one kind, oldest first (the audit trail a report shows).
     public func history(kind: String) throws(StateError) -> [HistoryEntry] {
         try read { db in

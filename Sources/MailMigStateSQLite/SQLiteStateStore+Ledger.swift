@@ -1,90 +1,8 @@
 import Foundation
 import GRDB
+import MailMigCore
 
-/// One message copied by mailmig: where it came from, what it was, and where it went.
-///
-/// The ledger is the truth of exactly-once copying: a source message (mailbox, folder, UIDVALIDITY,
-/// UID) with a ledger row is never appended again, and only messages in the ledger may ever be removed
-/// from a target by mailmig.
-public struct LedgerEntry: Sendable, Equatable, Codable {
-    /// The source address of the mailbox.
-    public var mailbox: String
-    /// The source folder, in plan form (`/` between levels).
-    public var folder: String
-    /// The source folder's UIDVALIDITY when it was copied.
-    public var uidValidity: UInt32
-    /// The source UID.
-    public var uid: UInt32
-    /// The Message-ID header, when the message has one.
-    public var messageID: String?
-    /// Size in bytes.
-    public var size: Int
-    /// The INTERNALDATE exactly as the source server sent it.
-    public var internalDate: String
-    /// SHA-256 of the message bytes, hex.
-    public var sha256: String
-    /// Flags and keywords as last carried to the target.
-    public var flags: [String]
-    /// The target folder, in plan form.
-    public var targetFolder: String
-    /// The target folder's UIDVALIDITY (from APPENDUID), when the target reports it.
-    public var targetUIDValidity: UInt32?
-    /// The target UID (from APPENDUID), when the target reports it.
-    public var targetUID: UInt32?
-
-    /// Creates an entry.
-    public init(mailbox: String, folder: String, uidValidity: UInt32, uid: UInt32, messageID: String?, size: Int,
-                internalDate: String, sha256: String, flags: [String], targetFolder: String,
-                targetUIDValidity: UInt32?, targetUID: UInt32?) {
-        self.mailbox = mailbox
-        self.folder = folder
-        self.uidValidity = uidValidity
-        self.uid = uid
-        self.messageID = messageID
-        self.size = size
-        self.internalDate = internalDate
-        self.sha256 = sha256
-        self.flags = flags
-        self.targetFolder = targetFolder
-        self.targetUIDValidity = targetUIDValidity
-        self.targetUID = targetUID
-    }
-}
-
-/// A message that was not copied on purpose, with the reason reported in plan, status and report.
-public struct SkippedMessage: Sendable, Equatable, Codable {
-    /// The source address of the mailbox.
-    public var mailbox: String
-    /// The source folder.
-    public var folder: String
-    /// UIDVALIDITY of the folder.
-    public var uidValidity: UInt32
-    /// The source UID.
-    public var uid: UInt32
-    /// Size in bytes.
-    public var size: Int
-    /// INTERNALDATE as sent.
-    public var internalDate: String?
-    /// Message-ID, if known.
-    public var messageID: String?
-    /// Why: "larger than filters.max_message_size (35MB)", "contains NUL bytes and the target does not offer BINARY".
-    public var reason: String
-
-    /// Creates a record.
-    public init(mailbox: String, folder: String, uidValidity: UInt32, uid: UInt32, size: Int, internalDate: String?,
-                messageID: String?, reason: String) {
-        self.mailbox = mailbox
-        self.folder = folder
-        self.uidValidity = uidValidity
-        self.uid = uid
-        self.size = size
-        self.internalDate = internalDate
-        self.messageID = messageID
-        self.reason = reason
-    }
-}
-
-extension StateStore {
+extension SQLiteStateStore {
     /// The source UIDs of a folder already in the ledger.
     public func ledgerUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<UInt32> {
         try read { db in
@@ -95,7 +13,7 @@ extension StateStore {
     }
 
     /// Every ledger row of a mailbox (of one folder when given).
-    public func ledger(mailbox: String, folder: String? = nil) throws(StateError) -> [LedgerEntry] {
+    public func ledger(mailbox: String, folder: String?) throws(StateError) -> [LedgerEntry] {
         try read { db in
             let rows: [Row]
             if let folder {
@@ -243,7 +161,7 @@ extension StateStore {
     }
 
     /// Skipped messages, of one mailbox when given.
-    public func skipped(mailbox: String? = nil) throws(StateError) -> [SkippedMessage] {
+    public func skipped(mailbox: String?) throws(StateError) -> [SkippedMessage] {
         try read { db in
             let rows = try mailbox.map { try Row.fetchAll(db, sql: "SELECT * FROM skipped WHERE mailbox = ? ORDER BY folder, uid", arguments: [$0]) }
                 ?? Row.fetchAll(db, sql: "SELECT * FROM skipped ORDER BY mailbox, folder, uid")

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
+import MailMigCore
 
-extension StateStore {
+extension SQLiteStateStore {
     /// Every resource, ordered by address; only those under `prefix` when given.
-    public func resources(prefix: String? = nil) throws(StateError) -> [ResourceRecord] {
+    public func resources(prefix: String?) throws(StateError) -> [ResourceRecord] {
         try read { db in
             let rows: [Row]
             if let prefix {
@@ -25,7 +26,7 @@ extension StateStore {
 
     /// Commits changes in one transaction; returns the new serial (unchanged when `changes` is empty).
     @discardableResult
-    public func commit(_ changes: [ResourceChange], applyID: String? = nil) throws(StateError) -> Int {
+    public func commit(_ changes: [ResourceChange], applyID: String?) throws(StateError) -> Int {
         try write { db in try Self.commit(changes, applyID: applyID, in: db) }
     }
 
@@ -64,8 +65,8 @@ extension StateStore {
         return serial
     }
 
-    /// The history, newest first; of one resource when `address` is given.
-    public func history(address: String? = nil, limit: Int = 1_000) throws(StateError) -> [HistoryEntry] {
+    /// The history, newest first, at most `limit` entries; of one resource when `address` is given.
+    public func history(address: String?, limit: Int) throws(StateError) -> [HistoryEntry] {
         try read { db in
             let rows: [Row]
             if let address {

@@ -1,53 +1,8 @@
 import Foundation
 import GRDB
+import MailMigCore
 
-/// The outcome of a journaled step.
-public enum StepStatus: String, Sendable, Codable {
-    /// Recorded before the step runs; still pending after a crash means "find out what happened".
-    case pending
-    /// Finished; its resource changes are committed in the same transaction.
-    case done
-    /// Failed; nothing of it was committed.
-    case failed
-    /// Never started because the apply stopped first.
-    case skipped
-}
-
-/// One journal row: a step of an apply and what became of it.
-public struct JournalEntry: Sendable, Equatable {
-    /// The apply it belongs to.
-    public var applyID: String
-    /// The step's id within its apply.
-    public var stepID: String
-    /// The resource it changes.
-    public var address: String
-    /// Where it stands.
-    public var status: StepStatus
-    /// The step itself (JSON), including what it expected to find and what it writes.
-    public var step: Data
-    /// The error, when it failed.
-    public var error: String?
-}
-
-/// One run of `apply` or `rollback`.
-public struct ApplyRecord: Sendable, Equatable {
-    /// Its id.
-    public var id: String
-    /// `apply` or `rollback`.
-    public var operation: String
-    /// `running`, `succeeded`, `failed`, `interrupted`.
-    public var status: String
-    /// When it started.
-    public var startedAt: Date
-    /// When it ended.
-    public var finishedAt: Date?
-    /// The serial it started from.
-    public var serialBefore: Int
-    /// The serial it left.
-    public var serialAfter: Int?
-}
-
-extension StateStore {
+extension SQLiteStateStore {
     /// Records the start of an apply.
     public func beginApply(id: String, operation: String) throws(StateError) {
         try write { db in
@@ -114,8 +69,8 @@ extension StateStore {
         }
     }
 
-    /// Applies, newest first.
-    public func applies(limit: Int = 50) throws(StateError) -> [ApplyRecord] {
+    /// Applies, newest first, at most `limit`.
+    public func applies(limit: Int) throws(StateError) -> [ApplyRecord] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM applies ORDER BY started_at DESC, rowid DESC LIMIT ?", arguments: [limit]).map { row in
                 ApplyRecord(id: row["id"], operation: row["operation"], status: row["status"], startedAt: row["started_at"],

@@ -1,0 +1,35 @@
+import Foundation
+
+/// Who holds the state lock, as every "state is locked" error prints it.
+public struct LockInfo: Sendable, Codable, Equatable {
+    /// A random id, for `force-unlock`.
+    public var id: String
+    /// The command holding it (`apply`, `rollback`, …).
+    public var operation: String
+    /// `user@host`.
+    public var who: String
+    /// The holder's process id.
+    public var pid: Int32
+    /// When it was taken.
+    public var since: Date
+
+    /// Creates a holder record.
+    public init(id: String, operation: String, who: String, pid: Int32, since: Date) {
+        self.id = id
+        self.operation = operation
+        self.who = who
+        self.pid = pid
+        self.since = since
+    }
+
+    /// `apply (id …, user@host, pid N, since …)`.
+    public var summary: String {
+        "\(operation) (id \(id), \(who), pid \(pid), since \(Self.format(since)))"
+    }
+
+    static func format(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,23 @@
+/// Where a plan's state lives, and how it is locked: the one thing a storage adapter provides.
+///
+/// The engine and the CLI's commands open the state and take its lock only through a backend, so the
+/// storage (a SQLite file today) is chosen once, where the program is put together.
+public protocol StateBackend: Sendable {
+    /// Where the state is, as messages name it (a folder, a URL).
+    var location: String { get }
+
+    /// Opens the state, creating it on first use; refuses a state written by a newer schema.
+    func open() throws(StateError) -> any StateStore
+
+    /// Opens an existing state without creating one; `nil` when there is none yet.
+    func openIfPresent() throws(StateError) -> (any StateStore)?
+
+    /// Takes the lock, waiting up to `timeout` seconds (0: fail at once) for another holder to finish.
+    func lock(operation: String, timeout: Int) throws(StateError) -> any StateLock
+
+    /// The current holder, if a live process holds the lock now.
+    func lockHolder() -> LockInfo?
+
+    /// `force-unlock`: clears a leftover lock record with this id; refuses while a live process holds the lock.
+    func forceUnlock(id: String) throws(StateError)
+}

@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+import MailMigCore
+
+extension SQLiteStateStore {
+    /// Records what the target changed (idempotent per message and attribute).
+    public func recordTargetRewrites(_ rewrites: [TargetRewrite]) throws(StateError) {
+        guard !rewrites.isEmpty else { return }
+        try write { db in
+            let now = Date()
+            for rewrite in rewrites {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO target_rewrite (mailbox, folder, uidvalidity, uid, attribute, sent, stored, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [rewrite.mailbox, rewrite.folder, Int64(rewrite.uidValidity), Int64(rewrite.uid),
+                                     rewrite.attribute.rawValue, rewrite.sent, rewrite.stored, now])
+            }
+        }
+    }
+
+    /// What the target changed in one mailbox (of one folder when given).
+    public func targetRewrites(mailbox: String, folder: String?) throws(StateError) -> [TargetRewrite] {
+        try read { db in
+            let rows = try folder.map {
+                try Row.fetchAll(db, sql: "SELECT * FROM target_rewrite WHERE mailbox = ? AND folder = ? ORDER BY uid", arguments: [mailbox, $0])
+            } ?? Row.fetchAll(db, sql: "SELECT * FROM target_rewrite WHERE mailbox = ? ORDER BY folder, uid", arguments: [mailbox])
+            return rows.compactMap { row in
+                guard let attribute = TargetRewrite.Attribute(rawValue: row["attribute"]) else { return nil }
+                return TargetRewrite(mailbox: row["mailbox"], folder: row["folder"], uidValidity: UInt32(truncatingIfNeeded: row["uidvalidity"] as Int64),
+                                     uid: UInt32(truncatingIfNeeded: row["uid"] as Int64), attribute: attribute, sent: row["sent"], stored: row["stored"])
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import MailMigCore
+
+/// The embedded state: one SQLite database next to the plan, `.mailmig/state.sqlite`, mode 0600.
+///
+/// Every write is a transaction; every committed resource change increments the serial and is kept
+/// in the history with that serial. The schema and its migrations are those of every release so far:
+/// a state written by an earlier mailmig opens and is migrated forward.
+public final class SQLiteStateStore: StateStore {
+    /// The newest schema this build reads and writes.
+    public static let schemaVersion = 3
+
+    /// The database file.
+    public let path: String
+    let queue: DatabaseQueue
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    /// Opens (creating if needed) the state in `folder`, refusing a schema newer than this build knows.
+    public static func open(folder: URL) throws(StateError) -> SQLiteStateStore {
+        let path = folder.appendingPathComponent("state.sqlite").path
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            if !FileManager.default.fileExists(atPath: path) {
+                // Create the file with restrictive permissions before SQLite writes anything into it.
+                guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw StateError.unreadable(path: path, reason: "cannot create the file")
+                }
+            }
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            configuration.journalMode = .wal
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let store = SQLiteStateStore(path: path, queue: queue)
+            try store.migrate()
+            return store
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw .unreadable(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Opens an existing state without creating one; `nil` when there is none yet.
+    public static func openIfPresent(folder: URL) throws(StateError) -> SQLiteStateStore? {
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("state.sqlite").path) else { return nil }
+        return try open(folder: folder)
+    }
+
+    private func migrate() throws {
+        let found = try queue.read { db -> Int? in
+            guard try db.tableExists("meta") else { return nil }
+            return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'").flatMap(Int.init)
+        }
+        if let found, found > Self.schemaVersion {
+            throw StateError.newerSchema(found: found, supported: Self.schemaVersion)
+        }
+        // An up-to-date state is only read: status and report never write to it.
+        if found == Self.schemaVersion { return }
+        try StateSchema.migrator.migrate(queue)
+        try queue.write { db in
+            if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'lineage'") == nil {
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('lineage', ?), ('serial', '0')",
+                               arguments: [UUID().uuidString.lowercased()])
+            }
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                           arguments: ["\(Self.schemaVersion)"])
+        }
+    }
+
+    /// Runs a read, turning database errors into `StateError`.
+    func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do {
+            return try queue.read(body)
+        } catch {
+            throw .unreadable(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Runs a write transaction, turning database errors into `StateError`.
+    func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do {
+            return try queue.write(body)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw .unreadable(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Lineage, serial and schema version.
+    public func meta() throws(StateError) -> StateMeta {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM meta")
+            var values: [String: String] = [:]
+            for row in rows { values[row["key"]] = row["value"] }
+            return StateMeta(lineage: values["lineage"] ?? "", serial: Int(values["serial"] ?? "0") ?? 0,
+                             schemaVersion: Int(values["schema_version"] ?? "0") ?? 0)
+        }
+    }
+}
