@@ -49,24 +49,8 @@ public struct Discoverer: Sendable {
         if delimiter == nil, !work.isEmpty {
             notes.append("no target login succeeded, so folder names were checked for length only, not for the target's hierarchy delimiter")
         }
-        var mailboxes: [DiscoveredMailbox] = []
-        let limit = max(1, min(context.plan.source.connections, 4))
-        try await withThrowingTaskGroup(of: (Int, DiscoveredMailbox).self) { group in
-            var next = 0
-            func launch() {
-                guard next < work.count else { return }
-                let index = next
-                let (mailbox, inPlan) = work[index]
-                group.addTask { (index, await discover(mailbox, inPlan: inPlan, targetDelimiter: delimiter)) }
-                next += 1
-            }
-            for _ in 0..<limit { launch() }
-            var results: [Int: DiscoveredMailbox] = [:]
-            while let (index, found) = try await group.next() {
-                results[index] = found
-                launch()
-            }
-            mailboxes = work.indices.compactMap { results[$0] }
+        let mailboxes = try await BoundedConcurrency.map(work, limit: min(context.plan.source.connections, 4)) { mailbox, inPlan in
+            await discover(mailbox, inPlan: inPlan, targetDelimiter: delimiter)
         }
         return DiscoveryReport(mailboxes: mailboxes, targetDelimiter: delimiter.map(String.init), notes: notes)
     }

@@ -33,7 +33,7 @@ extension Engine {
                                     : "roll back to serial \(serial): \(then?.phase == .cutover ? "the cutover records" : "the records before the cutover")",
                 work: .dns(change), dependsOn: plan.steps.last.map { [$0.id] } ?? []))
         }
-        if plan.steps.contains(where: { if case .dns(let change) = $0.work { return change.phase == .source } else { return false } }),
+        if plan.steps.contains(where: { $0.work.dnsChange?.phase == .source }),
            workspace.plan.domains.contains(where: { $0.route == .target }) {
             plan.warnings.append("the plan file still says route: target; set route: source, or the next apply cuts over again")
         }

@@ -96,54 +96,8 @@ public struct Executor: Sendable {
     }
 
     private func perform(_ step: PlannedStep) async throws -> ([ResourceChange], [String]) {
-        switch step.work {
-        case .dns(let change):
-            guard let provider = dnsProviders[change.provider] else {
-                throw ProviderError.undefined(change.provider, key: change.key)
-            }
-            var warnings: [String] = []
-            if change.writesDNS {
-                try await provider.write(change)
-                faults.pass("dns-write")
-                if try await !provider.waitUntilVisible(change.key, change.desired) {
-                    warnings.append("the change of \(change.key) was accepted but not yet answered by every checked server")
-                }
-            }
-            let previous = try store.resource(change.key.address).map { try $0.decode(DNSRecordState.self) }
-            return ([try DNSRecordState.recording(change, previous: previous, at: now())], warnings)
-        case .provision(let work):
-            return (try await MailSteps(context: try mailContext(), store: store, faults: faults, progress: mailProgress).provision(work), [])
-        case .mailbox(let work):
-            return (try await MailSteps(context: try mailContext(), store: store, faults: faults, progress: mailProgress).pass(work), [])
-        }
-    }
-
-    private func mailContext() throws -> MailContext {
-        guard let mail else {
-            throw MailError(side: .source, server: "", mailbox: "", reason: "this run has no mail connections configured")
-        }
-        return mail
-    }
-}
-
-extension DNSRecordState {
-    /// The state change a completed DNS change makes: what to record, or to forget.
-    static func recording(_ change: DNSChange, previous: DNSRecordState?, at now: Date) throws -> ResourceChange {
-        if change.forget { return .remove(address: change.key.address) }
-        let original = change.original
-        var lowered = previous?.lowered
-        if let desired = change.desired, let baseline = original ?? change.expected, desired.ttl < baseline.ttl {
-            if lowered?.ttl != desired.ttl {
-                lowered = TTLLowering(ttl: desired.ttl, fromTTL: max(baseline.ttl, change.expected?.ttl ?? 0), at: now)
-            }
-        } else {
-            lowered = nil
-        }
-        var cutoverAt = previous?.cutoverAt
-        if change.phase == .cutover, previous?.phase != .cutover { cutoverAt = now }
-        if change.phase == .source { cutoverAt = nil }
-        let state = DNSRecordState(key: change.key, provider: change.provider, original: original, applied: change.desired,
-                                   phase: change.phase, lowered: lowered, cutoverAt: cutoverAt)
-        return try .put(change.key.address, kind: DNSRecordState.kind, state)
+        let context = StepContext(store: store, dnsProviders: dnsProviders, mail: mail, mailProgress: mailProgress, faults: faults, now: now)
+        let result = try await step.work.perform(step: step, in: context)
+        return (result.changes, result.warnings)
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 
 /// Settles steps a killed apply left pending, by asking the outside world what happened.
 ///
-/// A pending DNS step either reached the server (the live RRset is what it wanted: record it as done)
-/// or did not (the live RRset is still what it expected: mark it failed). Anything else was changed by
-/// someone else since, and the next plan shows it as drift. Run under the state lock, before planning.
+/// Each step's kind settles it (`StepKind.recover`): a DNS step looks at the live RRset, a mail pass
+/// leaves its interrupted chunks to the next pass, which checks the target. Run under the state lock,
+/// before planning.
 public struct Recovery: Sendable {
     let store: StateStore
     let dnsProviders: [String: any DNSZoneProvider]
@@ -19,38 +19,22 @@ public struct Recovery: Sendable {
 
     /// One sentence per settled step, for the operator.
     public func run() async throws -> [String] {
+        let context = StepContext(store: store, dnsProviders: dnsProviders, mail: nil, mailProgress: nil, faults: FaultInjection(), now: now)
         var notes: [String] = []
         for entry in try store.pendingSteps() {
             guard let step = try? StateCoding.decoder.decode(PlannedStep.self, from: entry.step) else {
                 try store.journalFinish(applyID: entry.applyID, stepID: entry.stepID, status: .failed, error: "unreadable journal entry")
                 continue
             }
-            switch step.work {
-            case .dns(let change):
-                guard let provider = dnsProviders[change.provider] else {
-                    notes.append("left \(step.address) pending: the plan no longer defines the DNS provider \(change.provider)")
-                    continue
-                }
-                let live = try await provider.read(change.key)
-                if live == change.desired {
-                    let previous = try store.resource(change.key.address).map { try $0.decode(DNSRecordState.self) }
-                    try store.journalDone(applyID: entry.applyID, stepID: entry.stepID,
-                                          changes: [try DNSRecordState.recording(change, previous: previous, at: now())])
-                    notes.append("recovered \(step.address): the interrupted change had reached the server; recorded it")
-                } else if live == change.expected {
-                    try store.journalFinish(applyID: entry.applyID, stepID: entry.stepID, status: .failed,
-                                            error: "interrupted before the change reached the server")
-                    notes.append("recovered \(step.address): the interrupted change had not reached the server")
-                } else {
-                    try store.journalFinish(applyID: entry.applyID, stepID: entry.stepID, status: .failed,
-                                            error: "interrupted; the records changed since")
-                    notes.append("recovered \(step.address): interrupted, and the records changed since; see the drift section")
-                }
-            case .provision, .mailbox:
-                // Mail passes settle their own interrupted chunks against the target before copying again.
-                try store.journalFinish(applyID: entry.applyID, stepID: entry.stepID, status: .failed,
-                                        error: "interrupted; the next pass checks the target for what was appended")
-                notes.append("recovered \(step.address): the interrupted pass is planned again and resumes from the ledger")
+            switch try await step.work.recover(step: step, in: context) {
+            case .done(let changes, let note):
+                try store.journalDone(applyID: entry.applyID, stepID: entry.stepID, changes: changes)
+                notes.append(note)
+            case .failed(let error, let note):
+                try store.journalFinish(applyID: entry.applyID, stepID: entry.stepID, status: .failed, error: error)
+                notes.append(note)
+            case .leftPending(let note):
+                notes.append(note)
             }
         }
         try store.markInterruptedApplies()

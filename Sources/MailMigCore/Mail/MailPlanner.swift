@@ -32,33 +32,10 @@ struct MailPlanner: Sendable {
             }
         }
         let targetDelimiter = DelimiterCache()
-        let limit = max(1, min(plan.source.connections, 8))
-        var results: [Int: ([PlannedStep], [BlockedItem])] = [:]
-        try await withThrowingTaskGroup(of: (Int, [PlannedStep], [BlockedItem]).self) { group in
-            var next = 0
-            func launch() {
-                guard next < work.count else { return }
-                let index = next
-                let (mailbox, batch, record) = work[index]
-                group.addTask {
-                    let planned = try await planMailbox(mailbox, batch: batch, record: record, targetDelimiter: targetDelimiter)
-                    return (index, planned.0, planned.1)
-                }
-                next += 1
-            }
-            for _ in 0..<limit { launch() }
-            while let (index, steps, blocked) = try await group.next() {
-                results[index] = (steps, blocked)
-                launch()
-            }
+        let results = try await BoundedConcurrency.map(work, limit: min(plan.source.connections, 8)) { mailbox, batch, record in
+            try await planMailbox(mailbox, batch: batch, record: record, targetDelimiter: targetDelimiter)
         }
-        var steps: [PlannedStep] = []
-        var blocked: [BlockedItem] = []
-        for index in work.indices {
-            steps += results[index]?.0 ?? []
-            blocked += results[index]?.1 ?? []
-        }
-        return (steps, blocked)
+        return (results.flatMap(\.0), results.flatMap(\.1))
     }
 
     private func planMailbox(_ mailbox: MailboxMapping, batch: Batch, record: MailboxRecord?,

@@ -8,6 +8,8 @@ public enum PlanLoader {
         public var plan: Plan?
         /// Errors and warnings, in file order.
         public var diagnostics: [Diagnostic]
+        /// The bytes that were parsed: what a saved plan's checksum is taken of, so the plan file is read once.
+        public var bytes: [UInt8] = []
 
         /// Only the errors.
         public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
@@ -36,13 +38,13 @@ public enum PlanLoader {
     public static func load(bytes: [UInt8], file: String, baseDirectory: URL) -> Result {
         let document = YAMLDocument.read(bytes, file: file)
         guard let root = document.root else {
-            return Result(plan: nil, diagnostics: document.diagnostics)
+            return Result(plan: nil, diagnostics: document.diagnostics, bytes: bytes)
         }
         var decoder = PlanDecoder(file: file, baseDirectory: baseDirectory.standardizedFileURL)
         let plan = decoder.decodePlan(root)
         let diagnostics = decoder.diagnostics.items.sorted { ($0.location.file == file ? 0 : 1, $0.location.line, $0.location.column) < ($1.location.file == file ? 0 : 1, $1.location.line, $1.location.column) }
         let hasErrors = diagnostics.contains { $0.severity == .error }
-        return Result(plan: hasErrors ? nil : plan, diagnostics: diagnostics)
+        return Result(plan: hasErrors ? nil : plan, diagnostics: diagnostics, bytes: bytes)
     }
 
     /// Loads a plan from text, for tests and for `mailmig init`'s self-check.

@@ -42,90 +42,10 @@ public struct PlannedStep: Sendable, Equatable, Codable {
     public var action: ChangeAction
     /// Why, in words: "lower the TTL to 300s ahead of the cutover".
     public var reason: String
-    /// What to do.
-    public var work: Work
+    /// What to do: the payload of one step kind.
+    public var work: StepWork
     /// Ids of steps that must be done first.
     public var dependsOn: [String]
-
-    /// The kinds of work a step can do.
-    public enum Work: Sendable, Equatable, Codable {
-        /// A compare-and-swap of one RRset.
-        case dns(DNSChange)
-        /// Create a missing target mailbox with the plan's provisioning command.
-        case provision(ProvisionWork)
-        /// One pass over a mailbox: folders, new mail, flags.
-        case mailbox(MailboxWork)
-    }
-}
-
-/// Creating a target mailbox by running `target.provision.create`.
-public struct ProvisionWork: Sendable, Equatable, Codable {
-    /// The source address of the mailbox.
-    public var source: String
-    /// The target address to create.
-    public var target: String
-    /// The command with its placeholders filled in, as a list of words (never through a shell).
-    public var command: [String]
-}
-
-/// One pass over one mailbox.
-public struct MailboxWork: Sendable, Equatable, Codable {
-    /// The source address.
-    public var source: String
-    /// The target address.
-    public var target: String
-    /// The batch it belongs to.
-    public var batch: String
-    /// What the pass does.
-    public var settings: MailPassSettings
-    /// What planning found to copy, when it looked.
-    public var estimate: MailEstimate?
-}
-
-/// What planning found a pass will copy.
-public struct MailEstimate: Sendable, Equatable, Codable {
-    /// Messages to copy.
-    public var messages: Int
-    /// Their bytes.
-    public var bytes: Int64
-    /// Folders with something to copy.
-    public var folders: Int
-    /// Messages over `filters.max_message_size`, which will be skipped and reported.
-    public var overLimit: Int
-    /// Folders whose STATUS changed since the last pass (new mail or changed flags).
-    public var changedFolders: Int
-    /// Folders whose name the target forces to change, as `source → target` (nil: none, or not known).
-    public var renamedFolders: [String]?
-
-    /// Creates an estimate.
-    public init(messages: Int = 0, bytes: Int64 = 0, folders: Int = 0, overLimit: Int = 0, changedFolders: Int = 0) {
-        self.messages = messages
-        self.bytes = bytes
-        self.folders = folders
-        self.overLimit = overLimit
-        self.changedFolders = changedFolders
-    }
-}
-
-/// A compare-and-swap of one RRset through a DNS provider.
-public struct DNSChange: Sendable, Equatable, Codable {
-    /// The RRset.
-    public var key: RRsetKey
-    /// The provider's name in the plan.
-    public var provider: String
-    /// What the RRset must hold for the change to go ahead (read when planning).
-    public var expected: RRsetSnapshot?
-    /// What it will hold afterwards (`nil`: removed).
-    public var desired: RRsetSnapshot?
-    /// The RRset before mailmig first changed it, as the state will record it.
-    public var original: RRsetSnapshot?
-    /// The phase the RRset is in afterwards.
-    public var phase: DNSPhase
-    /// Whether the state forgets the RRset afterwards (it left the plan and was restored).
-    public var forget: Bool
-
-    /// Whether the change writes to DNS at all (it may only record an outside change in the state).
-    public var writesDNS: Bool { expected != desired }
 }
 
 /// A managed object found changed outside mailmig.

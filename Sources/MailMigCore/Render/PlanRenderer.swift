@@ -83,21 +83,7 @@ public enum PlanRenderer {
         }
         for step in plan.steps {
             var object: [String: any Sendable] = ["type": "change", "id": step.id, "address": step.address, "action": step.action.rawValue, "reason": step.reason]
-            switch step.work {
-            case .dns(let change):
-                object["before"] = change.expected.map(snapshotObject) ?? NSNull()
-                object["after"] = change.desired.map(snapshotObject) ?? NSNull()
-            case .provision(let work):
-                object["mailbox"] = work.target
-            case .mailbox(let work):
-                object["mailbox"] = work.source
-                object["stage"] = work.settings.stage.rawValue
-                if let estimate = work.estimate {
-                    object["messages"] = estimate.messages
-                    object["bytes"] = estimate.bytes
-                    object["over_limit"] = estimate.overLimit
-                }
-            }
+            object.merge(step.work.jsonFields) { current, _ in current }
             lines.append(JSONLine.encode(object))
         }
         for item in plan.blocked {
@@ -113,10 +99,7 @@ public enum PlanRenderer {
     /// `Plan: 2 to add, 1 to change, 0 to destroy; 41 mailboxes to sync (12,304 messages, 3.1 GiB).`
     public static func summary(_ plan: ExecutionPlan) -> String {
         var line = "Plan: \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.delete)) to destroy"
-        let passes = plan.steps.compactMap { step -> MailboxWork? in
-            if case .mailbox(let work) = step.work { return work }
-            return nil
-        }
+        let passes = plan.steps.compactMap(\.work.mailPass)
         if !passes.isEmpty {
             line += "; \(Formatting.count(passes.count)) mailbox\(passes.count == 1 ? "" : "es") to sync"
             let estimates = passes.compactMap(\.estimate)
@@ -129,44 +112,9 @@ public enum PlanRenderer {
         return line + "."
     }
 
-    static func detail(_ step: PlannedStep) -> [String] {
-        switch step.work {
-        case .dns(let change):
-            var lines: [String] = []
-            let before = change.expected
-            let after = change.desired
-            if let before, let after, before.ttl != after.ttl { lines.append("ttl: \(before.ttl) → \(after.ttl)") }
-            if before == nil, let after { lines.append("ttl: \(after.ttl)") }
-            let old = Set(before?.values ?? [])
-            let new = Set(after?.values ?? [])
-            for value in (before?.values ?? []) where !new.contains(value) { lines.append("- \(value)") }
-            for value in (after?.values ?? []) where !old.contains(value) { lines.append("+ \(value)") }
-            for value in (after?.values ?? []) where old.contains(value) && before != after { lines.append("  \(value)") }
-            if change.forget { lines.append("(forgotten by the state afterwards)") }
-            return lines
-        case .provision(let work):
-            return ["run: " + work.command.joined(separator: " ")]
-        case .mailbox(let work):
-            var lines = ["\(work.source) → \(work.target), batch \(work.batch)"]
-            if let cutoff = work.settings.cutoff { lines.append("only mail older than \(timestamp(cutoff).prefix(10))") }
-            return lines
-        }
-    }
+    static func detail(_ step: PlannedStep) -> [String] { step.work.detail }
 
-    static func beforeAfter(_ step: PlannedStep) -> (String, String) {
-        switch step.work {
-        case .dns(let change):
-            return (change.expected?.description ?? "none", change.desired?.description ?? "none")
-        case .provision(let work):
-            return ("no mailbox", work.target)
-        case .mailbox(let work):
-            return (work.source, work.target)
-        }
-    }
-
-    static func snapshotObject(_ snapshot: RRsetSnapshot) -> [String: any Sendable] {
-        ["ttl": snapshot.ttl, "values": snapshot.values]
-    }
+    static func beforeAfter(_ step: PlannedStep) -> (String, String) { step.work.beforeAfter }
 
     static func cell(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")

@@ -40,21 +40,9 @@ public struct Verifier: Sendable {
                 results.append(MailboxVerification(source: source, target: mailbox.target.description, stage: record?.reached, outcome: .notMigrated))
             }
         }
-        let limit = max(1, min(context.plan.source.connections, context.plan.target.connections, 4))
-        await withTaskGroup(of: (Int, MailboxVerification).self) { group in
-            var next = 0
-            func launch() {
-                guard next < work.count else { return }
-                let item = work[next]
-                group.addTask { (item.index, await verify(item.mailbox, stage: item.stage)) }
-                next += 1
-            }
-            for _ in 0..<limit { launch() }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                launch()
-            }
-        }
+        let limit = min(context.plan.source.connections, context.plan.target.connections, 4)
+        let verified = try await BoundedConcurrency.map(work, limit: limit) { item in (item.index, await verify(item.mailbox, stage: item.stage)) }
+        for (index, result) in verified { results[index] = result }
         return VerificationReport(at: now, deep: deep, mailboxes: results.compactMap { $0 })
     }
 

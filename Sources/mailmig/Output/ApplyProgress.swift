@@ -41,11 +41,8 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
     init(palette: Palette, quiet: Bool, plan: ExecutionPlan, live: Bool) {
         self.palette = palette
         self.quiet = quiet
-        let estimates = plan.steps.compactMap { step -> MailEstimate? in
-            if case .mailbox(let work) = step.work { return work.estimate }
-            return nil
-        }
-        let mailSteps = plan.steps.filter { if case .mailbox = $0.work { return true } else { return false } }
+        let mailSteps = plan.steps.compactMap(\.work.mailPass)
+        let estimates = mailSteps.compactMap(\.estimate)
         // Totals are known only when planning looked at every mailbox (not with --no-refresh).
         planned = !mailSteps.isEmpty && estimates.count == mailSteps.count
             ? (estimates.reduce(0) { $0 + $1.messages }, estimates.reduce(0) { $0 + $1.bytes }) : nil
@@ -57,20 +54,20 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
     func stepStarted(_ step: PlannedStep) {
         logger.info("step started", metadata: ["address": "\(step.address)", "action": "\(step.action.rawValue)", "reason": "\(step.reason)"])
         lock.lock()
-        if case .mailbox(let work) = step.work {
+        if let work = step.work.mailPass {
             if !startedCopying { started = Date(); startedCopying = true }
             inFlight.append(InFlight(mailbox: work.source, stage: work.settings.stage, folder: nil, done: 0, planned: work.estimate?.messages))
         }
         lock.unlock()
         guard !quiet else { return }
         emit("  \(palette.symbol(step.action)) \(step.address): \(step.reason)…")
-        if case .mailbox = step.work { live?.start() }
+        if step.work.mailPass != nil { live?.start() }
     }
 
     func stepFinished(_ step: PlannedStep, _ outcome: ApplyReport.Outcome) {
         lock.lock()
         var detail = ""
-        if case .mailbox(let work) = step.work {
+        if let work = step.work.mailPass {
             inFlight.removeAll { $0.mailbox == work.source }
             if let copied = perMailbox[work.source] {
                 detail = ": \(Formatting.count(copied.count)) message\(copied.count == 1 ? "" : "s") (\(Formatting.bytes(copied.bytes))) copied"

@@ -24,8 +24,7 @@ enum MailMigCLI {
             throw ExitCode(1)
         }
         if printWarnings, !result.warnings.isEmpty { printer.print(result, file: plan, verdict: false) }
-        let bytes = FileManager.default.contents(atPath: plan).map { [UInt8]($0) } ?? []
-        return Workspace(plan: loaded, planPath: plan, planBytes: bytes, stateBackend: AdapterRegistry.stateBackend(forPlanAt: plan),
+        return Workspace(plan: loaded, planPath: plan, planBytes: result.bytes, stateBackend: AdapterRegistry.stateBackend(forPlanAt: plan),
                          adapters: .standard)
     }
 }

@@ -156,7 +156,7 @@ extension ExecutionPlan {
     /// The DNS change of the step for `key`, if the plan has one.
     func change(for key: RRsetKey) -> DNSChange? {
         for step in steps where step.address == key.address {
-            if case .dns(let change) = step.work { return change }
+            if let change = step.work.dnsChange { return change }
         }
         return nil
     }

@@ -69,7 +69,7 @@ struct ExecutorEngineTests {
         #expect(try store.meta().serial == k - 1)
         // The state records exactly the steps done, with what the zone now holds.
         for (index, step) in plan.steps.enumerated() {
-            guard case .dns(let change) = step.work else { continue }
+            guard let change = step.work.dnsChange else { continue }
             let recorded = try harness.recorded(change.key)
             if index < k - 1 {
                 #expect(recorded?.applied == change.desired)

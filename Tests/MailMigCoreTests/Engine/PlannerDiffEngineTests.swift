@@ -67,7 +67,7 @@ struct PlannerDiffEngineTests {
         #expect(plan.change(for: F.txt)?.desired == RRsetSnapshot(ttl: 300, values: [F.newSPF, F.otherTXT, F.verifyTXT]))
         #expect(plan.change(for: F.mx)?.desired == RRsetSnapshot(ttl: 300, values: [F.newMX]))
         #expect(plan.change(for: F.cname)?.desired == RRsetSnapshot(ttl: 300, values: [F.newCNAME]))
-        #expect(plan.steps.allSatisfy { if case .dns(let change) = $0.work { change.phase == .cutover } else { false } })
+        #expect(plan.steps.allSatisfy { $0.work.dnsChange?.phase == .cutover })
 
         #expect(try await harness.engine(F.plan(route: "target")).apply(plan).succeeded)
         #expect(await harness.zone.get(F.mx) == RRsetSnapshot(ttl: 300, values: [F.newMX]))

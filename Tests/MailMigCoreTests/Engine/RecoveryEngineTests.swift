@@ -13,7 +13,7 @@ struct RecoveryEngineTests {
         let engine = try harness.engine()
         let plan = try await engine.plan()
         let step = plan.steps[0]
-        guard case .dns(let change) = step.work else { throw InvalidTestPlan(description: "not a DNS step") }
+        guard let change = step.work.dnsChange else { throw InvalidTestPlan(description: "not a DNS step") }
         try engine.store.beginApply(id: "killed", operation: "apply")
         try engine.store.journalPending(applyID: "killed", stepID: step.id, address: step.address, step: StateCoding.encoder.encode(step))
         if reached { await harness.zone.set(change.key, change.desired) }

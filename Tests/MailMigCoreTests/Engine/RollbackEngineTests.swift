@@ -57,7 +57,7 @@ struct RollbackEngineTests {
         // A process that did the first step and was killed during the second.
         try engine.store.beginApply(id: "killed", operation: "apply")
         for (index, step) in plan.steps.prefix(2).enumerated() {
-            guard case .dns(let change) = step.work else { continue }
+            guard let change = step.work.dnsChange else { continue }
             try engine.store.journalPending(applyID: "killed", stepID: step.id, address: step.address, step: StateCoding.encoder.encode(step))
             await harness.zone.set(change.key, change.desired)
             if index == 0 {
