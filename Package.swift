@@ -76,7 +76,9 @@ let package = Package(
         ),
         // A seeded mutation driver shared by the fuzz suites of the unit-test targets.
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
-        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport"]),
+        // An in-memory mail store with fault injection, for driving the engine's mail code without servers.
+        .target(name: "TestSupport", dependencies: ["MailMigCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"]),
         .testTarget(
             name: "MailMigIMAPTests",
             dependencies: [

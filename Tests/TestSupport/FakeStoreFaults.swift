@@ -1,0 +1,45 @@
+import MailMigCore
+
+/// Failures a test arms on a fake store, each firing once at a chosen call.
+public struct FakeStoreFaults: Sendable {
+    /// When an armed APPEND failure strikes.
+    public enum AppendMoment: Sendable {
+        /// Nothing is stored: the connection dropped while sending.
+        case beforeStoring
+        /// Everything is stored but the answer never arrives: the client cannot know what the server kept.
+        case afterStoring
+    }
+
+    /// The APPEND call (1-based, counted over the store's life) that fails, when, and how.
+    public var append: (call: Int, moment: AppendMoment, kind: MailStoreError.Kind)?
+    /// The body stream (1-based `messages` call) that breaks after delivering `after` messages, and how.
+    public var stream: (call: Int, after: Int, kind: MailStoreError.Kind)?
+    /// Messages larger than this many bytes are refused one by one, as a server with a size limit does.
+    public var refuseLargerThan: Int?
+
+    /// No faults.
+    public init() {}
+}
+
+/// How often a fake store was asked to do work, so tests can assert that nothing needless happened.
+public struct FakeStoreCounters: Sendable, Equatable {
+    /// Sessions opened (logins).
+    public var sessions = 0
+    /// APPEND calls, failed ones included.
+    public var appendCalls = 0
+    /// Messages stored by APPEND.
+    public var appendedMessages = 0
+    /// Body streams opened (`messages` calls).
+    public var fetchCalls = 0
+    /// Message bodies delivered by those streams.
+    public var fetchedMessages = 0
+    /// Metadata fetches (`metadata` calls).
+    public var metadataCalls = 0
+    /// Flag replacements (`replaceFlags` calls).
+    public var flagStores = 0
+    /// Folders opened (SELECT or EXAMINE).
+    public var folderOpens = 0
+
+    /// All zero.
+    public init() {}
+}
