@@ -63,4 +63,20 @@ struct MailIncrementalTests {
         #expect(harness.target.counters.flagStores == stores)
         #expect(harness.target.counters.appendedMessages == 20)
     }
+
+    @Test("flags changed on the source reach a target without UIDPLUS on the next pass")
+    func flagSyncWithoutAppendUID() async throws {
+        let harness = try MailHarness(target: FakeMailStore(side: .target, returnsUIDs: false))
+        let uids = harness.source.seed(SampleMessages.make(5), into: "INBOX", of: alice)
+        #expect(try await harness.apply().report.succeeded)
+        try harness.source.setFlags(["\\Seen", "\\Flagged"], uid: uids[0], in: "INBOX", of: alice)
+        #expect(try await harness.apply().report.succeeded)
+        // The ledger has no target UID for messages appended without APPENDUID, and flag sync skips
+        // such rows, so the change never reaches the target.
+        let updates = try harness.record()?.lastResult?.flagUpdates
+        withKnownIssue("flag sync needs target UIDs, which a target without UIDPLUS never gave") {
+            #expect(harness.targetMatchesSource("INBOX", "INBOX"))
+            #expect(updates == 1)
+        }
+    }
 }
