@@ -11,7 +11,10 @@ the same warm-up for all (the source's mail files read once into the page cache)
   5. expunge the new mail from the source again.
 Results go to .bench/results-<profile>-<time>.json and a table on standard output (bench/report.py).
 
-Usage: bench.py --binary PATH [--quick] [--runs N] [--tools mailmig,mbsync,doveadm]
+Usage: bench.py --binary PATH [--baseline PATH] [--quick] [--runs N] [--tools mailmig,mbsync,doveadm]
+
+With --baseline, another mailmig build (e.g. the previous release) runs as the tool
+"mailmig-baseline" in the same runs, and the table's ratio column compares the two.
 """
 import argparse
 import datetime
@@ -137,6 +140,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tools", default="mailmig,mbsync,doveadm")
     parser.add_argument("--no-fidelity", action="store_true", help="skip the comparison after full copies")
+    parser.add_argument("--baseline", help="another mailmig binary measured in the same runs as mailmig-baseline")
     args = parser.parse_args()
     args.binary = os.path.abspath(args.binary)
     profile = "quick" if args.quick else "full"
@@ -157,6 +161,10 @@ def main():
         "mbsync": lambda: tools.Mbsync(users, work),
         "doveadm": lambda: tools.DoveadmBackup(users, work),
     }
+    if args.baseline:
+        available["mailmig-baseline"] = lambda: tools.Mailmig(os.path.abspath(args.baseline), users, work, name="mailmig-baseline")
+        if "mailmig-baseline" not in args.tools.split(","):
+            args.tools += ",mailmig-baseline"
     chosen = [available[name]() for name in args.tools.split(",")]
     runs = []
     document = {

@@ -2,7 +2,11 @@
 # The performance benchmark: mailmig against mbsync and doveadm backup, plus the memory and
 # planning checks. See docs/performance.md for what it measures and the latest figures.
 #
-# Usage: bench/run.sh [--quick] [--runs N] [--tools mailmig,mbsync,doveadm] [--skip-checks] [--skip-copy]
+# Usage: bench/run.sh [--quick] [--runs N] [--tools mailmig,mbsync,doveadm] [--baseline MAILMIG-BINARY]
+#                     [--skip-checks] [--skip-copy]
+#
+# --baseline runs another mailmig build (e.g. the previous release's) in the same runs, as the tool
+# mailmig-baseline, so the table's ratio column compares the two builds on the same servers.
 #
 # Installs what is missing (isync, hyperfine, dovecot-imapd, time) with apt-get, builds mailmig in
 # release mode, starts a private pair of Dovecot instances under .bench/servers (ports 16401/16402
@@ -20,12 +24,13 @@ export MAILMIG_DOVECOT_TARGET_PORT=16411 MAILMIG_DOVECOT_TARGET_TLS_PORT=16412
 
 log() { printf 'bench/run.sh: %s\n' "$*" >&2; }
 
-quick=() runs=3 tools="mailmig,mbsync,doveadm" checks=1 copy=1
+quick=() runs=3 tools="mailmig,mbsync,doveadm" checks=1 copy=1 baseline=()
 while (($# > 0)); do
     case "$1" in
         --quick) quick=(--quick) ;;
         --runs) runs=${2:?--runs needs a number}; shift ;;
         --tools) tools=${2:?--tools needs a list}; shift ;;
+        --baseline) baseline=(--baseline "${2:?--baseline needs a mailmig binary}"); shift ;;
         --skip-checks) checks=0 ;;
         --skip-copy) copy=0 ;;
         --stop) "$REPO_ROOT/scripts/testenv/dovecot.sh" stop; exit 0 ;;
@@ -52,7 +57,7 @@ mkdir -p "$BENCH_DIR"
 
 status=0
 if ((copy)); then
-    python3 "$REPO_ROOT/bench/bench.py" --binary "$binary" --runs "$runs" --tools "$tools" "${quick[@]}" || status=1
+    python3 "$REPO_ROOT/bench/bench.py" --binary "$binary" --runs "$runs" --tools "$tools" "${baseline[@]}" "${quick[@]}" || status=1
 fi
 if ((checks)); then
     python3 "$REPO_ROOT/bench/checks.py" --binary "$binary" "${quick[@]}" || status=1

@@ -53,8 +53,10 @@ class Mailmig:
     """mailmig with a generated plan in .bench/work/mailmig."""
     name = "mailmig"
 
-    def __init__(self, binary, users, work):
-        self.binary, self.users, self.folder = binary, users, os.path.join(work, "mailmig")
+    def __init__(self, binary, users, work, name="mailmig"):
+        # A second instance named "mailmig-baseline" measures another build in the same run.
+        self.name = name
+        self.binary, self.users, self.folder = binary, users, os.path.join(work, name)
         os.makedirs(self.folder, exist_ok=True)
         self.plan = os.path.join(self.folder, "mailmig.yaml")
         with open(self.plan, "w", encoding="utf-8") as handle:
