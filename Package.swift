@@ -28,6 +28,17 @@ let package = Package(
             name: "mailmig",
             dependencies: [
                 "MailMigCore",
+                "MailMigCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The testable command-line layer: options, views (human, JSON, Markdown, HTML), colour,
+        // progress, logging, and the composition root that registers every adapter.
+        .target(
+            name: "MailMigCLI",
+            dependencies: [
+                "MailMigCore",
                 "MailMigIMAPStore",
                 "MailMigRFC2136",
                 "MailMigStateSQLite",
@@ -78,7 +89,7 @@ let package = Package(
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
         // An in-memory mail store with fault injection, for driving the engine's mail code without servers.
         .target(name: "TestSupport", dependencies: ["MailMigCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"]),
+        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigCLI", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"]),
         .testTarget(
             name: "MailMigIMAPTests",
             dependencies: [
@@ -90,7 +101,7 @@ let package = Package(
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailMigCore", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigDNS"]
+            dependencies: ["MailMigCore", "MailMigCLI", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigDNS"]
         ),
     ],
     swiftLanguageModes: [.v6]

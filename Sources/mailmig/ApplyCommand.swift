@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MailMigCLI
 import MailMigCore
 
 extension MailMig {
@@ -45,9 +46,9 @@ extension MailMig {
             let palette = style.resolve()
             let interrupt = InterruptHandler()
             let succeeded: Bool = try await failing {
-                let saved = try Self.savedPlan(at: file)
+                let saved = try SavedPlan.read(ifSavedPlanAt: file)
                 let planPath = saved?.planFile ?? file
-                let workspace = try MailMigCLI.loadWorkspace(path: planPath, palette: palette, printWarnings: !json)
+                let workspace = try WorkspaceLoader.loadWorkspace(path: planPath, palette: palette, printWarnings: !json)
                 let held = try workspace.lock(operation: saved?.operation ?? "apply", timeout: lock.lockTimeout)
                 defer { held.release() }
                 let store = try workspace.openState()
@@ -90,14 +91,6 @@ extension MailMig {
                 return report.succeeded && plan.blocked.isEmpty
             }
             if !succeeded { throw ExitCode(1) }
-        }
-
-        /// The saved plan in `path` when the file is one (a JSON object with a checksum), else `nil`.
-        static func savedPlan(at path: String) throws -> SavedPlan? {
-            guard let data = FileManager.default.contents(atPath: path), data.first == UInt8(ascii: "{"),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["checksum"] != nil
-            else { return nil }
-            return try SavedPlan.read(data)
         }
     }
 }

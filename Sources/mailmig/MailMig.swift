@@ -1,4 +1,5 @@
 import ArgumentParser
+import MailMigCLI
 import MailMigCore
 
 /// The process's entry point: logging goes nowhere until asked, then the command runs.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MailMigCLI
 import MailMigCore
 
 extension ReportFormat: ExpressibleByArgument {}
@@ -26,7 +27,7 @@ extension MailMig {
         func run() async throws {
             try await failing {
                 let workspace = try planFile.loadWorkspace(palette: Palette(enabled: false), printWarnings: false)
-                let store = try ReportState.open(workspace)
+                let store = try workspace.existingState()
                 let report = try ReportBuilder(plan: workspace.plan, store: store).closeout()
                 let text = format.render(report)
                 guard let output else {

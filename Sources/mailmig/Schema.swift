@@ -1,4 +1,5 @@
 import ArgumentParser
+import MailMigCLI
 import MailMigCore
 
 extension MailMig {

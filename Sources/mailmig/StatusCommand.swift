@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import Foundation
+import MailMigCLI
 import MailMigCore
 
 extension MailMig {
@@ -24,29 +25,11 @@ extension MailMig {
             let palette = style.resolve()
             try await failing {
                 let workspace = try planFile.loadWorkspace(palette: palette, printWarnings: false)
-                let store = try ReportState.open(workspace)
+                let store = try workspace.existingState()
                 let status = try ReportBuilder(plan: workspace.plan, store: store).status()
                 Logger(label: "mailmig").info("status read from the state", metadata: ["mailboxes": "\(status.mailboxes.count)", "domains": "\(status.domains.count)"])
                 print(json ? StatusRenderer.jsonLines(status) : StatusRenderer.human(status, palette: palette), terminator: "")
             }
         }
-    }
-}
-
-/// Opening the state for reading only: never creates one.
-enum ReportState {
-    /// There is nothing to report on yet.
-    struct NoState: Error, CustomStringConvertible {
-        var folder: String
-        var plan: String
-        var description: String { "there is no state at \(folder) yet: nothing has been applied for \(plan); run `mailmig apply` first" }
-    }
-
-    /// The plan's state; an error naming the folder when none exists yet.
-    static func open(_ workspace: Workspace) throws -> StateStore {
-        guard let store = try workspace.stateBackend.openIfPresent() else {
-            throw NoState(folder: workspace.stateBackend.location, plan: workspace.planPath)
-        }
-        return store
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MailMigCLI
 import MailMigCore
 
 extension MailMig {

@@ -90,3 +90,14 @@ public struct SavedPlan: Sendable, Equatable, Codable {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 }
+
+extension SavedPlan {
+    /// The saved plan in the file at `path` when it is one (a JSON object with a checksum); nil when the
+    /// file is something else, e.g. a plan file. Throws when it is a saved plan that cannot be used.
+    public static func read(ifSavedPlanAt path: String) throws -> SavedPlan? {
+        guard let data = FileManager.default.contents(atPath: path), data.first == UInt8(ascii: "{"),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["checksum"] != nil
+        else { return nil }
+        return try read(data)
+    }
+}

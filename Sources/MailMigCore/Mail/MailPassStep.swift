@@ -17,7 +17,7 @@ public enum MailPassStep: StepKind {
 
     public static func detail(_ work: MailboxWork) -> [String] {
         var lines = ["\(work.source) → \(work.target), batch \(work.batch)"]
-        if let cutoff = work.settings.cutoff { lines.append("only mail older than \(PlanRenderer.timestamp(cutoff).prefix(10))") }
+        if let cutoff = work.settings.cutoff { lines.append("only mail older than \(Formatting.timestamp(cutoff).prefix(10))") }
         return lines
     }
 

@@ -215,6 +215,13 @@ public enum Formatting {
         return formatter.string(from: NSNumber(value: value)) ?? "\(value)"
     }
 
+    /// ISO 8601 in UTC, as every machine-readable time mailmig prints.
+    public static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
     /// `310 MiB`, `3.1 GiB`.
     public static func bytes(_ value: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]

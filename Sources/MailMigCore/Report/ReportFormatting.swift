@@ -3,7 +3,7 @@ import Foundation
 /// Numbers, times and durations as every report format writes them.
 public enum ReportFormatting {
     /// ISO 8601 in UTC.
-    public static func time(_ date: Date) -> String { PlanRenderer.timestamp(date) }
+    public static func time(_ date: Date) -> String { Formatting.timestamp(date) }
 
     /// ISO 8601, or `never`.
     public static func time(_ date: Date?, none: String) -> String { date.map(time) ?? none }

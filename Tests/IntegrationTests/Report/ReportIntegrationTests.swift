@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 @testable import MailMigCore
+@testable import MailMigCLI
 import Testing
 
 /// `mailmig status` and `mailmig report` on a state made by a real migration between the test Dovecot servers.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigCore
+@testable import MailMigCLI
 
 /// Records step events and can cancel the run after a given number of finished steps.
 final class RecordingObserver: ExecutionObserver, @unchecked Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import MailMigRFC2136
 @testable import MailMigCore
+@testable import MailMigCLI
 
 /// What the planner wants to change, step by step through a migration, against a fake zone.
 @Suite("Planner diffs")

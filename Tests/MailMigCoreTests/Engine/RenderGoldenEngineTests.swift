@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigCore
+@testable import MailMigCLI
 
 /// The exact text of every output format for one fixed plan and apply report.
 ///

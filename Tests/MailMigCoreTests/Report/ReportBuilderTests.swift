@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigCore
+@testable import MailMigCLI
 import MailMigStateSQLite
 
 @Suite("Report: status and closeout built from the state")

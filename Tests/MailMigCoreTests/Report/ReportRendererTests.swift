@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import MailMigCore
+@testable import MailMigCLI
 
 @Suite("Report: each format parsed back or checked for structure")
 struct ReportRendererTests {

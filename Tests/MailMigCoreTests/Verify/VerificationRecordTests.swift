@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigCore
+@testable import MailMigCLI
 
 /// The recorded verification and what the cutover gate reads from it.
 @Suite("Verify: recorded result")

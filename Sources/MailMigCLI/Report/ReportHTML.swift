@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 /// The closeout report as one self-contained HTML page: inline CSS and SVG, no script, no outside reference.
 ///

@@ -7,12 +7,12 @@ import Logging
 /// that level to standard error. Without either, commands print only their own output. The logging
 /// system is bootstrapped once, at start, with a handler that asks this router at each event, so a
 /// destination chosen later by a subcommand's options still reaches loggers made before it.
-final class LogRouter: @unchecked Sendable {
+package final class LogRouter: @unchecked Sendable {
     /// The process's router.
-    static let shared = LogRouter()
+    package static let shared = LogRouter()
 
     /// The environment variable that sends log events to standard error.
-    static let environmentVariable = "MAILMIG_LOG"
+    package static let environmentVariable = "MAILMIG_LOG"
 
     private let lock = NSLock()
     private var sinks: [(sink: any LogSink, level: Logger.Level)] = []
@@ -21,7 +21,7 @@ final class LogRouter: @unchecked Sendable {
     ///
     /// An unknown level is reported on standard error once and ignored: logging must never stop a
     /// migration.
-    static func bootstrap(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package static func bootstrap(environment: [String: String] = ProcessInfo.processInfo.environment) {
         LoggingSystem.bootstrap { label in RoutedLogHandler(label: label, router: shared) }
         guard let value = environment[environmentVariable], !value.isEmpty else { return }
         if let level = Logger.Level(rawValue: value.lowercased()) {
@@ -32,21 +32,21 @@ final class LogRouter: @unchecked Sendable {
     }
 
     /// Sends events at `level` and above to `sink` from now on.
-    func add(_ sink: any LogSink, level: Logger.Level) {
+    package func add(_ sink: any LogSink, level: Logger.Level) {
         lock.lock()
         defer { lock.unlock() }
         sinks.append((sink, level))
     }
 
     /// The lowest level any destination wants, or `nil` when nothing is logged.
-    var lowestLevel: Logger.Level? {
+    package var lowestLevel: Logger.Level? {
         lock.lock()
         defer { lock.unlock() }
         return sinks.map(\.level).min()
     }
 
     /// Writes one formatted event to every destination that wants its level.
-    func write(_ line: String, level: Logger.Level) {
+    package func write(_ line: String, level: Logger.Level) {
         lock.lock()
         let wanted = sinks.filter { level >= $0.level }.map(\.sink)
         lock.unlock()
@@ -55,43 +55,43 @@ final class LogRouter: @unchecked Sendable {
 }
 
 /// A destination of log lines.
-protocol LogSink: Sendable {
+package protocol LogSink: Sendable {
     /// Writes one line (without its newline).
     func write(_ line: String)
 }
 
 /// Standard error, unbuffered, one line per event.
-struct StandardErrorSink: LogSink {
-    func write(_ line: String) {
+package struct StandardErrorSink: LogSink {
+    package func write(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }
 
 /// One line per log event through the router: `2026-11-21T19:13:30Z info mailmig: step done address=…`.
-struct RoutedLogHandler: LogHandler {
-    let label: String
-    let router: LogRouter
-    var metadata: Logger.Metadata = [:]
+package struct RoutedLogHandler: LogHandler {
+    package let label: String
+    package let router: LogRouter
+    package var metadata: Logger.Metadata = [:]
     private var explicitLevel: Logger.Level?
 
-    init(label: String, router: LogRouter) {
+    package init(label: String, router: LogRouter) {
         self.label = label
         self.router = router
     }
 
     /// The lowest level a destination wants (`critical` when there is none, so nearly nothing is
     /// even formatted); a level set on a logger raises it further.
-    var logLevel: Logger.Level {
+    package var logLevel: Logger.Level {
         get { max(router.lowestLevel ?? .critical, explicitLevel ?? .trace) }
         set { explicitLevel = newValue }
     }
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let time = ISO8601DateFormatter().string(from: Date())

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 /// Prints what discover found: a table per mailbox and a risk summary, or JSON lines; writes the mailbox CSV.
 public enum DiscoveryRenderer {

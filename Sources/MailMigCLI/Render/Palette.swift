@@ -1,3 +1,4 @@
+import MailMigCore
 /// ANSI colours for human output, or none; the CLI decides (terminal, `--no-color`, `NO_COLOR`).
 public struct Palette: Sendable {
     /// Whether to emit escape codes.

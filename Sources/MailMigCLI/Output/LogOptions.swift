@@ -7,17 +7,20 @@ import Logging
 /// The file gets one line per event (step started, done, failed; mail totals; IMAP warnings) with a
 /// UTC timestamp. Secrets never reach it: logins are logged by user name and mechanism only.
 /// `MAILMIG_LOG=LEVEL` sends the same events to standard error (see ``LogRouter``).
-struct LogOptions: ParsableArguments {
+package struct LogOptions: ParsableArguments {
+    /// Options with their defaults, for ArgumentParser.
+    package init() {}
+
     @Option(name: .customLong("log-file"), help: "Append a log of this run to FILE (created with mode 0600). MAILMIG_LOG=LEVEL logs to standard error instead.",
             completion: .file())
-    var logFile: String?
+    package var logFile: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.",
             completion: .list(["trace", "debug", "info", "notice", "warning", "error", "critical"]))
-    var logLevel: String = "info"
+    package var logLevel: String = "info"
 
     /// Sends the process's log events to the file, when one was given.
-    func bootstrap() throws {
+    package func bootstrap() throws {
         guard let logFile else { return }
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -27,11 +30,11 @@ struct LogOptions: ParsableArguments {
 }
 
 /// The open log file; writes are serialised.
-final class LogFile: LogSink, @unchecked Sendable {
+package final class LogFile: LogSink, @unchecked Sendable {
     private let handle: FileHandle
     private let lock = NSLock()
 
-    init(path: String) throws {
+    package init(path: String) throws {
         let manager = FileManager.default
         if !manager.fileExists(atPath: path) {
             guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
@@ -43,7 +46,7 @@ final class LogFile: LogSink, @unchecked Sendable {
         self.handle = handle
     }
 
-    func write(_ line: String) {
+    package func write(_ line: String) {
         lock.lock()
         defer { lock.unlock() }
         handle.write(Data((line + "\n").utf8))

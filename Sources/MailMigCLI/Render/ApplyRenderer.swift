@@ -1,3 +1,4 @@
+import MailMigCore
 /// Text for the end of an apply (also when it stops half-way).
 public enum ApplyRenderer {
     /// The summary line, then one line per failed or not-started step, and warnings.

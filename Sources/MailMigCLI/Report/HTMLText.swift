@@ -1,3 +1,4 @@
+import MailMigCore
 /// Escaping for the HTML report: every text and attribute value goes through it.
 enum HTMLText {
     /// `text` with `& < > " '` replaced by entities, and control characters (except tab and line feed) dropped,

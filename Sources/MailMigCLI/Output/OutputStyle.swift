@@ -3,12 +3,15 @@ import Foundation
 import MailMigCore
 
 /// `--no-color`, shared by every command that prints for people.
-struct OutputStyleOptions: ParsableArguments {
+package struct OutputStyleOptions: ParsableArguments {
+    /// Options with their defaults, for ArgumentParser.
+    package init() {}
+
     @Flag(name: .customLong("no-color"), help: "Never use colour (it is used only on a terminal anyway).")
-    var noColor = false
+    package var noColor = false
 
     /// Colour only on a terminal, never with --no-color or NO_COLOR set.
-    func resolve() -> Palette {
+    package func resolve() -> Palette {
         let environment = ProcessInfo.processInfo.environment
         let wanted = !noColor && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
         return Palette(enabled: wanted && isatty(STDOUT_FILENO) == 1)
@@ -16,6 +19,6 @@ struct OutputStyleOptions: ParsableArguments {
 }
 
 /// Writes a line to standard error.
-func printError(_ message: String) {
+package func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }

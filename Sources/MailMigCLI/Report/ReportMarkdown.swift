@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 /// The closeout report as Markdown, for a ticket or a pull request.
 public enum ReportMarkdown {

@@ -8,9 +8,9 @@ import Foundation
 /// the window's width as it is at each redraw, so a frame line never wraps. A window made narrower
 /// while a frame is shown may reflow that frame's lines before the next redraw erases them, leaving
 /// a fragment above the display; nothing below it is affected.
-final class LiveProgressView: @unchecked Sendable {
+package final class LiveProgressView: @unchecked Sendable {
     /// Redraws per second.
-    static let refreshInterval: DispatchTimeInterval = .milliseconds(250)
+    package static let refreshInterval: DispatchTimeInterval = .milliseconds(250)
 
     private let terminal = Terminal()
     private let lock = NSLock()
@@ -21,20 +21,20 @@ final class LiveProgressView: @unchecked Sendable {
     private var stopped = false
 
     /// A view whose frame comes from `frame(width, height)`.
-    init(frame: @escaping @Sendable (_ width: Int, _ height: Int) -> [ConsoleText]) {
+    package init(frame: @escaping @Sendable (_ width: Int, _ height: Int) -> [ConsoleText]) {
         self.frame = frame
     }
 
     /// Whether standard output is a terminal that can redraw in place, and no log goes to the same
     /// terminal (`MAILMIG_LOG` with standard error on a terminal), whose lines a redraw would erase.
-    static var isAvailable: Bool {
+    package static var isAvailable: Bool {
         let environment = ProcessInfo.processInfo.environment
         let logsToTerminal = !(environment[LogRouter.environmentVariable] ?? "").isEmpty && isatty(STDERR_FILENO) == 1
         return isatty(STDOUT_FILENO) == 1 && environment["TERM"] != "dumb" && !logsToTerminal
     }
 
     /// Draws the first frame and redraws it from now on.
-    func start() {
+    package func start() {
         lock.lock()
         defer { lock.unlock() }
         guard timer == nil, !stopped else { return }
@@ -47,7 +47,7 @@ final class LiveProgressView: @unchecked Sendable {
     }
 
     /// Prints `line` (already styled) above the frame, where it stays.
-    func printAbove(_ line: String) {
+    package func printAbove(_ line: String) {
         lock.lock()
         defer { lock.unlock() }
         eraseLocked()
@@ -57,7 +57,7 @@ final class LiveProgressView: @unchecked Sendable {
     }
 
     /// Draws the frame again with fresh figures.
-    func redraw() {
+    package func redraw() {
         lock.lock()
         defer { lock.unlock() }
         guard timer != nil, !stopped else { return }
@@ -66,7 +66,7 @@ final class LiveProgressView: @unchecked Sendable {
     }
 
     /// Erases the frame and stops redrawing; what follows prints as usual.
-    func stop() {
+    package func stop() {
         lock.lock()
         defer { lock.unlock() }
         guard !stopped else { return }
@@ -95,7 +95,7 @@ final class LiveProgressView: @unchecked Sendable {
     }
 
     /// `text` shortened to `width` characters, keeping each fragment's style.
-    static func cut(_ text: ConsoleText, to width: Int) -> ConsoleText {
+    package static func cut(_ text: ConsoleText, to width: Int) -> ConsoleText {
         var remaining = max(1, width)
         var fragments: [ConsoleTextFragment] = []
         for fragment in text.fragments where remaining > 0 {

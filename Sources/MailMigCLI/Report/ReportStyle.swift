@@ -1,3 +1,4 @@
+import MailMigCore
 /// The inline style sheet of the HTML report: system fonts, print-friendly colours, no outside assets.
 enum ReportStyle {
     static let css = """

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 /// Turns a status into what `mailmig status` prints: text for people, or JSON lines.
 public enum StatusRenderer {

@@ -1,10 +1,13 @@
 import MailMigCore
 
 /// Prints diagnostics as `file:line:col: error: message`, then a one-line verdict per file.
-struct DiagnosticPrinter {
-    let palette: Palette
+package struct DiagnosticPrinter {
+    package let palette: Palette
 
-    func print(_ result: PlanLoader.Result, file: String, verdict: Bool = true) {
+    /// A printer in `palette`'s colours.
+    package init(palette: Palette) { self.palette = palette }
+
+    package func print(_ result: PlanLoader.Result, file: String, verdict: Bool = true) {
         for diagnostic in result.diagnostics {
             let label = diagnostic.severity == .error ? palette.red("error") : palette.yellow("warning")
             Swift.print("\(diagnostic.location): \(label): \(diagnostic.message)")
@@ -21,7 +24,7 @@ struct DiagnosticPrinter {
     }
 
     /// JSON lines for the diagnostics and the verdict of one file.
-    static func jsonLines(_ result: PlanLoader.Result, file: String) -> [String] {
+    package static func jsonLines(_ result: PlanLoader.Result, file: String) -> [String] {
         result.diagnostics.map { diagnostic in
             JSONLine.encode(["type": "diagnostic", "severity": diagnostic.severity.rawValue, "file": diagnostic.location.file,
                              "line": diagnostic.location.line, "column": diagnostic.location.column, "message": diagnostic.message])

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 /// The closeout report as CSV: a header and one row per mailbox, quoted as RFC 4180 asks (CRLF line ends).
 public enum ReportCSV {

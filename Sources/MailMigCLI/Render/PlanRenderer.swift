@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 /// Turns an execution plan into the text operators read: human, Markdown (for pull requests) or JSON lines.
 ///
@@ -121,11 +122,7 @@ public enum PlanRenderer {
     }
 
     /// ISO 8601 in UTC, as every machine-readable time mailmig prints.
-    public static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    public static func timestamp(_ date: Date) -> String { Formatting.timestamp(date) }
 }
 
 /// Encodes one JSON object per line with sorted keys and the output format version.

@@ -11,9 +11,9 @@ import MailMigCore
 /// the time left, and one line per mailbox in flight (stage, folder, messages done of planned). Step
 /// lines stay above it. Anywhere else (a pipe, a log file, CI) plain lines only: the totals with the
 /// rate every 10 seconds, and nothing that redraws.
-final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable {
+package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable {
     /// A mailbox pass in flight.
-    struct InFlight {
+    package struct InFlight {
         var mailbox: String
         var stage: Stage
         var folder: String?
@@ -38,7 +38,7 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
     private let logger = Logger(label: "mailmig")
 
     /// Progress for `plan`: the live display when `live` and standard output is a terminal.
-    init(palette: Palette, quiet: Bool, plan: ExecutionPlan, live: Bool) {
+    package init(palette: Palette, quiet: Bool, plan: ExecutionPlan, live: Bool) {
         self.palette = palette
         self.quiet = quiet
         let mailSteps = plan.steps.compactMap(\.work.mailPass)
@@ -51,7 +51,7 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
         }
     }
 
-    func stepStarted(_ step: PlannedStep) {
+    package func stepStarted(_ step: PlannedStep) {
         logger.info("step started", metadata: ["address": "\(step.address)", "action": "\(step.action.rawValue)", "reason": "\(step.reason)"])
         lock.lock()
         if let work = step.work.mailPass {
@@ -64,7 +64,7 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
         if step.work.mailPass != nil { live?.start() }
     }
 
-    func stepFinished(_ step: PlannedStep, _ outcome: ApplyReport.Outcome) {
+    package func stepFinished(_ step: PlannedStep, _ outcome: ApplyReport.Outcome) {
         lock.lock()
         var detail = ""
         if let work = step.work.mailPass {
@@ -92,25 +92,25 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
         }
     }
 
-    func recovered(mailbox: String, count: Int) {
+    package func recovered(mailbox: String, count: Int) {
         lock.lock()
         defer { lock.unlock() }
         recoveredPerMailbox[mailbox, default: 0] += count
     }
 
-    func skipped(mailbox: String, count: Int) {
+    package func skipped(mailbox: String, count: Int) {
         lock.lock()
         defer { lock.unlock() }
         skippedPerMailbox[mailbox, default: 0] += count
     }
 
-    func folderStarted(mailbox: String, folder: String, messages: Int) {
+    package func folderStarted(mailbox: String, folder: String, messages: Int) {
         lock.lock()
         defer { lock.unlock() }
         if let index = inFlight.firstIndex(where: { $0.mailbox == mailbox }) { inFlight[index].folder = folder }
     }
 
-    func copied(mailbox: String, count: Int, bytes: Int64) {
+    package func copied(mailbox: String, count: Int, bytes: Int64) {
         lock.lock()
         logger.debug("copied", metadata: ["mailbox": "\(mailbox)", "messages": "\(count)", "bytes": "\(bytes)"])
         let previous = perMailbox[mailbox] ?? (0, 0)
@@ -125,12 +125,12 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
     }
 
     /// Ends the live display, before the summary is printed.
-    func finish() {
+    package func finish() {
         live?.stop()
     }
 
     /// Prints a notice for the operator above the live display (or plainly), even with `--quiet`.
-    func notice(_ line: String) {
+    package func notice(_ line: String) {
         if let live {
             live.printAbove(palette.yellow(line))
         } else {
@@ -204,7 +204,7 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
     private static let barTemplate: ProgressBar = Terminal().progressBar(title: "").activity
 
     /// `42 s`, `3 min 05 s`, `2 h 07 min`.
-    static func duration(_ seconds: Double) -> String {
+    package static func duration(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded(.up))
         if whole < 60 { return "\(whole) s" }
         if whole < 3600 { return String(format: "%d min %02d s", whole / 60, whole % 60) }
@@ -213,7 +213,7 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
 
     /// `72 messages (2.9 MiB) copied in 1.2 s (60 msg/s, 2.4 MiB/s); 1 message skipped on purpose …`, or nil
     /// when no mail moved and none was skipped.
-    var summary: String? {
+    package var summary: String? {
         lock.lock()
         defer { lock.unlock() }
         let skipped = skippedPerMailbox.values.reduce(0, +)
@@ -226,11 +226,11 @@ final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked Sendable 
 }
 
 /// A change that needs a person's approval and has none.
-enum ConfirmationError: Error, CustomStringConvertible {
+package enum ConfirmationError: Error, CustomStringConvertible {
     /// `--json` shows no plan to approve, so it needs `--auto-approve` (or a saved plan).
     case jsonNeedsApproval(command: String)
 
-    var description: String {
+    package var description: String {
         switch self {
         case .jsonNeedsApproval(let command):
             return "\(command) --json prints no plan to confirm: review it with `mailmig plan`, then use --auto-approve, or apply a saved plan (plan -out FILE)"
@@ -239,8 +239,8 @@ enum ConfirmationError: Error, CustomStringConvertible {
 }
 
 /// Asks "yes" on the terminal; refuses to guess when there is no terminal.
-enum Confirmation {
-    static func ask(_ question: String) throws -> Bool {
+package enum Confirmation {
+    package static func ask(_ question: String) throws -> Bool {
         guard isatty(STDIN_FILENO) == 1 else {
             printError("Error: apply needs a confirmation, and standard input is not a terminal: review the plan and use --auto-approve, or apply a saved plan (plan -out FILE)")
             throw ExitCode(1)
@@ -252,14 +252,17 @@ enum Confirmation {
 }
 
 /// Ctrl-C during an apply: finish what runs, start nothing new; a second Ctrl-C leaves at once.
-final class InterruptHandler: @unchecked Sendable {
-    let flag = CancellationFlag()
+package final class InterruptHandler: @unchecked Sendable {
+    package let flag = CancellationFlag()
     private var source: DispatchSourceSignal?
     private let lock = NSLock()
     private var notice: @Sendable (String) -> Void = { printError($0) }
     private var cleanup: @Sendable () -> Void = {}
 
-    func install() {
+    /// A handler not yet installed.
+    package init() {}
+
+    package func install() {
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler { [weak self, flag] in
@@ -280,7 +283,7 @@ final class InterruptHandler: @unchecked Sendable {
 
     /// Sends the notice through a live display (so a redraw does not erase it), and tidies the
     /// display before a second Ctrl-C leaves at once.
-    func route(notice: @escaping @Sendable (String) -> Void, cleanup: @escaping @Sendable () -> Void) {
+    package func route(notice: @escaping @Sendable (String) -> Void, cleanup: @escaping @Sendable () -> Void) {
         lock.lock()
         defer { lock.unlock() }
         self.notice = notice

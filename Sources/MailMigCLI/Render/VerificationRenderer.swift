@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 /// Prints a verification for people (one line per mailbox, then the differences per folder) or as JSON lines.
 public enum VerificationRenderer {

@@ -1,3 +1,4 @@
+import MailMigCore
 /// The formats of `mailmig report`.
 public enum ReportFormat: String, Sendable, CaseIterable {
     /// One self-contained page.

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 /// The inline SVG charts of the HTML report: no scripts, no outside references, every text escaped.
 enum ReportCharts {

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 /// The closeout report as one JSON object (`type: report`, `version`), with the objects `status --json` shares.
 public enum ReportJSON {

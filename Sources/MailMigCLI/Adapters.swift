@@ -5,7 +5,7 @@ import MailMigStateSQLite
 
 extension AdapterRegistry {
     /// Every system this build speaks: the composition root, one registration line per adapter.
-    static let standard: AdapterRegistry = {
+    package static let standard: AdapterRegistry = {
         var registry = AdapterRegistry()
         IMAPMailStore.register(in: &registry.mail)
         RFC2136ZoneProvider.register(in: &registry.dns)
@@ -13,7 +13,7 @@ extension AdapterRegistry {
     }()
 
     /// Where the state of the plan at `plan` lives: the one place the program chooses its storage.
-    static func stateBackend(forPlanAt plan: String) -> any StateBackend {
+    package static func stateBackend(forPlanAt plan: String) -> any StateBackend {
         SQLiteStateBackend(folder: Workspace.stateFolder(forPlanAt: plan))
     }
 }
