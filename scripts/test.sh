@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of mailmig on a fresh Debian machine: installs what is missing, starts the
-# local Dovecot and BIND9 test servers, builds, runs the demo end to end, the unit and integration
-# tests and the schema/loader agreement check, then stops the servers.
+# local Dovecot and BIND9 test servers, builds, checks the module boundaries, runs the demo end to
+# end, the unit and integration tests and the schema/loader agreement check, then stops the servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,11 @@ set +a
 swift build --build-tests
 MAILMIG_BINARY="$(swift build --show-bin-path)/mailmig"
 export MAILMIG_BINARY MAILMIG_INTEGRATION=1
+
+# Module boundaries (docs/architecture.md): the checker proves it can fail, then checks the tree.
+# Two commands, not `a && b`: set -e does not stop the script when the left side of && fails.
+python3 scripts/check-boundaries.py --self-test
+python3 scripts/check-boundaries.py
 
 # The README's first command, end to end, on its own servers and ports.
 scripts/demo.sh

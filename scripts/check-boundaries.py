@@ -1,0 +1,338 @@
+#!/usr/bin/env python3
+"""Checks mailmig's module boundaries (docs/architecture.md).
+
+Usage: scripts/check-boundaries.py [--self-test] [--dump FILE] [--root DIR]
+
+  - reads each target's declared dependencies from `swift package dump-package` (or from FILE);
+  - reads the `import` lines of every .swift file under each target's path (Sources/<name>,
+    Tests/<name> for test targets, or the path the dump gives);
+  - checks both against RULES below: a module a target may not use, or one missing from its allowed
+    list, is a violation; so is a target with no rule.
+
+Prints one line per violation and exits 1, or prints a one-line summary and exits 0.
+--self-test runs the checker on a small synthetic package in a temporary directory and checks that
+it catches a forbidden import and a forbidden dependency (and passes a clean layout).
+Needs: python3 (standard library only) and, without --dump, swift.
+"""
+import argparse
+import fnmatch
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+# ---------------------------------------------------------------------------------------------
+# The rules. Per target: the modules it may import or depend on (`allowed`, glob patterns), and
+# the ones it must never use (`forbidden`), each with the reason printed for a violation. A module
+# matching `forbidden` is a violation even if a pattern in `allowed` also matches it.
+# PLATFORM modules are allowed everywhere; TESTING only in test code.
+# ---------------------------------------------------------------------------------------------
+PLATFORM = {
+    "Foundation", "FoundationEssentials", "FoundationInternationalization", "FoundationNetworking",
+    "FoundationXML", "Dispatch", "Glibc", "Musl", "Darwin", "Android", "WinSDK", "Swift",
+    "_Concurrency", "Synchronization",
+}
+TESTING = {"Testing", "XCTest"}
+
+ADAPTERS = ["MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite"]
+PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigDNS"]
+FRONT_END = ["MailMigCLI", "ArgumentParser", "ConsoleKit*"]
+
+WHY_ENGINE = "the engine speaks to protocols only through its seams"
+WHY_PROTOCOL = "protocol libraries stand alone; adapters bring them to the engine"
+WHY_ADAPTER = "an adapter reaches the engine and its own protocol library only"
+WHY_ROOT = "the composition root wires adapters, not the libraries behind them"
+WHY_COMMANDS = "the commands reach adapters only through MailMigCLI's composition root"
+WHY_FAKE = "test support stands in for the adapters, it does not use them"
+
+RULES = {
+    # The engine.
+    "MailMigCore": {
+        "allowed": ["Yams", "Logging", "Crypto"],
+        "forbidden": {m: WHY_ENGINE for m in PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB", "NIO*"] + FRONT_END},
+    },
+    # Protocol libraries.
+    "MailMigIMAP": {
+        "allowed": ["NIOCore", "NIOPosix", "NIOSSL", "Logging"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore", "MailMigCLI"] + ADAPTERS},
+    },
+    "MailMigDNS": {
+        "allowed": ["NIOCore", "NIOPosix", "Crypto"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore", "MailMigCLI"] + ADAPTERS},
+    },
+    # Adapters: the engine, their own protocol library (or storage library), and what it builds on.
+    "MailMigIMAPStore": {
+        "allowed": ["MailMigCore", "MailMigIMAP", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "GRDB"] + FRONT_END},
+    },
+    "MailMigRFC2136": {
+        "allowed": ["MailMigCore", "MailMigDNS", "NIOCore", "NIOPosix", "Logging", "Crypto"],
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigIMAPStore", "MailMigStateSQLite", "GRDB"] + FRONT_END},
+    },
+    "MailMigStateSQLite": {
+        "allowed": ["MailMigCore", "GRDB", "Logging", "Crypto"],
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136"] + FRONT_END},
+    },
+    # The command-line layer: options, views, progress, logging, and the composition root
+    # (Sources/MailMigCLI/Adapters.swift), the one place that names adapters.
+    "MailMigCLI": {
+        "allowed": ["MailMigCore"] + ADAPTERS + ["ArgumentParser", "Logging", "ConsoleKitTerminal"],
+        "forbidden": {m: WHY_ROOT for m in PROTOCOL_LIBRARIES + ["GRDB"]},
+    },
+    # The executable: its commands only.
+    "mailmig": {
+        "allowed": ["MailMigCore", "MailMigCLI", "ArgumentParser", "Logging"],
+        "forbidden": {m: WHY_COMMANDS for m in PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB"]},
+    },
+    # A benchmark of the IMAP library alone.
+    "imap-throughput": {
+        "allowed": ["MailMigIMAP", "NIOCore", "NIOPosix", "NIOSSL", "Logging"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
+    },
+    # Test support and tests.
+    "FuzzSupport": {"allowed": [], "forbidden": {}},
+    "TestSupport": {
+        "allowed": ["MailMigCore"] + list(TESTING),
+        "forbidden": {m: WHY_FAKE for m in PROTOCOL_LIBRARIES + ADAPTERS},
+    },
+    "MailMigCoreTests": {
+        "allowed": ["MailMigCore", "MailMigCLI", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"],
+        "forbidden": {},
+    },
+    "MailMigIMAPTests": {
+        "allowed": ["MailMigIMAP", "FuzzSupport", "NIOCore", "NIOPosix", "NIOEmbedded"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
+    },
+    "MailMigDNSTests": {
+        "allowed": ["MailMigDNS", "FuzzSupport", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
+    },
+    "IntegrationTests": {
+        "allowed": ["MailMigCore", "MailMigCLI"] + ADAPTERS + PROTOCOL_LIBRARIES + ["FuzzSupport", "TestSupport"],
+        "forbidden": {},
+    },
+}
+
+SEE = "see docs/architecture.md"
+
+IMPORT = re.compile(
+    r"^\s*(?:@[A-Za-z_]\w*(?:\([^)]*\))?\s+)*"          # @testable, @_exported, @preconcurrency ...
+    r"(?:(?:public|package|internal|fileprivate|private|open)\s+)?"
+    r"import\s+"
+    r"(?:(?:typealias|struct|class|enum|protocol|let|var|func)\s+)?"
+    r"([A-Za-z_]\w*)"                                     # the module (import struct X.Y -> X)
+)
+
+
+def matches(module, patterns):
+    return next((p for p in patterns if fnmatch.fnmatchcase(module, p)), None)
+
+
+def judge(target, module, test_code):
+    """The reason `target` may not use `module`, or None when it may."""
+    rule = RULES[target]
+    pattern = matches(module, rule["forbidden"])
+    if pattern is not None:
+        return rule["forbidden"][pattern]
+    if module == target or module in PLATFORM or (test_code and module in TESTING):
+        return None
+    if matches(module, rule["allowed"]) is None:
+        return "not in its allowed list in scripts/check-boundaries.py"
+    return None
+
+
+def imports(path):
+    """(line number, module) for each import in a Swift file, skipping comments and string literals."""
+    found = []
+    comment_depth = 0       # nested /* */
+    in_text_block = False   # inside """ ... """
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if comment_depth == 0 and not in_text_block:
+            match = IMPORT.match(line)
+            if match:
+                found.append((number, match.group(1)))
+        i = 0
+        while i < len(line):
+            if comment_depth:
+                if line.startswith("/*", i):
+                    comment_depth += 1
+                    i += 2
+                elif line.startswith("*/", i):
+                    comment_depth -= 1
+                    i += 2
+                else:
+                    i += 1
+            elif in_text_block:
+                if line.startswith('"""', i):
+                    in_text_block = False
+                    i += 3
+                elif line[i] == "\\":
+                    i += 2
+                else:
+                    i += 1
+            elif line.startswith("//", i):
+                break
+            elif line.startswith("/*", i):
+                comment_depth += 1
+                i += 2
+            elif line.startswith('"""', i):
+                in_text_block = True
+                i += 3
+            elif line[i] == '"':
+                i += 1
+                while i < len(line) and line[i] != '"':
+                    i += 2 if line[i] == "\\" else 1
+                i += 1
+            else:
+                i += 1
+    return found
+
+
+def dependency_names(target):
+    """The module names a dumped target declares: targets by name, products by product name."""
+    names = []
+    for dependency in target.get("dependencies", []):
+        for kind in ("byName", "target", "product"):
+            if kind in dependency and dependency[kind]:
+                names.append(dependency[kind][0])
+    return names
+
+
+def target_files(root, target):
+    if target.get("path"):
+        base = root / target["path"]
+    else:
+        base = root / ("Tests" if target.get("type") == "test" else "Sources") / target["name"]
+    excluded = [base / e for e in target.get("exclude", [])]
+    sources = [base / s for s in target["sources"]] if target.get("sources") else [base]
+    files = set()
+    for source in sources:
+        candidates = [source] if source.is_file() else source.rglob("*.swift") if source.is_dir() else []
+        for file in candidates:
+            if file.suffix == ".swift" and not any(file == e or e in file.parents for e in excluded):
+                files.add(file)
+    return sorted(files)
+
+
+def check(root, dump):
+    """(violations, number of targets, number of files)."""
+    violations = []
+    file_count = 0
+    for target in dump["targets"]:
+        name = target["name"]
+        if name not in RULES:
+            violations.append(f"Package.swift: target {name} has no rule in scripts/check-boundaries.py "
+                              f"(give it one; {SEE})")
+            continue
+        test_code = target.get("type") == "test" or name == "TestSupport"
+        for module in dependency_names(target):
+            why = judge(name, module, test_code)
+            if why:
+                violations.append(f"Package.swift: target {name} depends on {module} ({why}; {SEE})")
+        for file in target_files(root, target):
+            file_count += 1
+            for number, module in imports(file):
+                why = judge(name, module, test_code)
+                if why:
+                    violations.append(f"{file.relative_to(root)}:{number}: {name} imports {module} ({why}; {SEE})")
+    return violations, len(dump["targets"]), file_count
+
+
+def dump_package(root):
+    result = subprocess.run(["swift", "package", "dump-package"], cwd=root, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"check-boundaries: `swift package dump-package` failed:\n{result.stderr}")
+    return json.loads(result.stdout)
+
+
+def expect(condition, message):
+    if not condition:
+        sys.exit(f"check-boundaries self-test failed: {message}")
+
+
+def self_test():
+    """Runs the checker on a synthetic package: one clean layout, then the same with violations."""
+    def target(name, deps=(), kind="regular", path=None):
+        return {"name": name, "type": kind, "path": path, "exclude": [],
+                "dependencies": [{"byName": [d, None]} for d in deps]}
+
+    with tempfile.TemporaryDirectory() as temp:
+        root = pathlib.Path(temp)
+        files = {
+            "Sources/MailMigCore/Engine.swift":
+                'import Foundation\nimport Crypto\n/* import GRDB\n*/\nlet text = """\nimport MailMigIMAP\n"""\n',
+            "Sources/MailMigIMAP/Client.swift":
+                "#if canImport(Glibc)\nimport Glibc\n#endif\n@preconcurrency import NIOCore\n",
+            "Sources/MailMigIMAPStore/Store.swift": "import MailMigCore\nimport MailMigIMAP\n",
+            "Sources/MailMigCLI/Adapters.swift": "import MailMigCore\nimport MailMigIMAPStore\n",
+            "Sources/mailmig/MailMig.swift": "import ArgumentParser\nimport MailMigCLI\n",
+            "Tests/MailMigCoreTests/EngineTests.swift": "import Testing\n@testable import MailMigCore\n",
+        }
+        for relative, text in files.items():
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            (root / relative).write_text(text)
+        dump = {"targets": [
+            target("MailMigCore"),
+            target("MailMigIMAP"),
+            target("MailMigIMAPStore", ["MailMigCore", "MailMigIMAP"]),
+            target("MailMigCLI", ["MailMigCore", "MailMigIMAPStore"]),
+            target("mailmig", ["MailMigCLI"], kind="executable"),
+            target("MailMigCoreTests", ["MailMigCore"], kind="test"),
+        ]}
+        dump["targets"][0]["dependencies"].append({"product": ["Crypto", "swift-crypto", None, None]})
+
+        violations, targets, count = check(root, dump)
+        expect(violations == [], f"clean layout reported: {violations}")
+        expect((targets, count) == (6, 6), f"counted {targets} targets, {count} files")
+
+        # Now break it: the engine imports the IMAP library, NIO and GRDB (as @_exported, as
+        # `import struct`, inside #if canImport) and depends on GRDB; the IMAP library imports the
+        # engine; a target without a rule appears.
+        (root / "Sources/MailMigCore/Seam.swift").write_text(
+            "import Foundation\n\n@_exported import MailMigIMAP\nimport struct NIOCore.ByteBuffer\n"
+            "#if canImport(GRDB)\n@testable import GRDB\n#endif\n")
+        (root / "Sources/MailMigIMAP/Back.swift").write_text("import MailMigCore\n")
+        dump["targets"][0]["dependencies"].append({"product": ["GRDB", "GRDB.swift", None, None]})
+        dump["targets"].append(target("Stray"))
+        violations, _, _ = check(root, dump)
+        expected = [
+            "Package.swift: target MailMigCore depends on GRDB (" + WHY_ENGINE,
+            "Sources/MailMigCore/Seam.swift:3: MailMigCore imports MailMigIMAP (" + WHY_ENGINE,
+            "Sources/MailMigCore/Seam.swift:4: MailMigCore imports NIOCore (" + WHY_ENGINE,
+            "Sources/MailMigCore/Seam.swift:6: MailMigCore imports GRDB (" + WHY_ENGINE,
+            "Sources/MailMigIMAP/Back.swift:1: MailMigIMAP imports MailMigCore (" + WHY_PROTOCOL,
+            "Package.swift: target Stray has no rule",
+        ]
+        for prefix in expected:
+            expect(any(v.startswith(prefix) for v in violations), f"missed: {prefix}\ngot: {violations}")
+        expect(len(violations) == len(expected), f"unexpected: {violations}")
+    print(f"module boundaries self-test: {len(expected)} planted violations caught, clean layout passes")
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Checks mailmig's module boundaries.")
+    parser.add_argument("--self-test", action="store_true", help="check the checker on a synthetic package")
+    parser.add_argument("--dump", help="read this `swift package dump-package` JSON instead of running it")
+    parser.add_argument("--root", default=str(ROOT), help="the package directory (default: this repository)")
+    arguments = parser.parse_args()
+    if arguments.self_test:
+        self_test()
+        return 0
+    root = pathlib.Path(arguments.root).resolve()
+    dump = json.loads(pathlib.Path(arguments.dump).read_text()) if arguments.dump else dump_package(root)
+    violations, targets, files = check(root, dump)
+    for violation in violations:
+        print(violation)
+    if violations:
+        print(f"module boundaries: {len(violations)} violation{'s' if len(violations) != 1 else ''}", file=sys.stderr)
+        return 1
+    print(f"module boundaries: {targets} targets, {files} files, no violation")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
