@@ -2,9 +2,10 @@
 # The performance benchmark: mailmig against mbsync and doveadm backup, plus the memory and
 # planning checks. See docs/performance.md for what it measures and the latest figures.
 #
-# Usage: bench/run.sh [--quick] [--runs N] [--tools mailmig,mbsync,doveadm] [--baseline MAILMIG-BINARY]
-#                     [--skip-checks] [--skip-copy]
+# Usage: bench/run.sh [--quick] [--runs N] [--tools mailmig,mbsync,doveadm] [--binary MAILMIG-BINARY]
+#                     [--baseline MAILMIG-BINARY] [--skip-checks] [--skip-copy]
 #
+# --binary measures that mailmig build instead of building the working tree in release mode.
 # --baseline runs another mailmig build (e.g. the previous release's) in the same runs, as the tool
 # mailmig-baseline, so the table's ratio column compares the two builds on the same servers.
 #
@@ -24,12 +25,13 @@ export MAILMIG_DOVECOT_TARGET_PORT=16411 MAILMIG_DOVECOT_TARGET_TLS_PORT=16412
 
 log() { printf 'bench/run.sh: %s\n' "$*" >&2; }
 
-quick=() runs=3 tools="mailmig,mbsync,doveadm" checks=1 copy=1 baseline=()
+quick=() runs=3 tools="mailmig,mbsync,doveadm" checks=1 copy=1 baseline=() binary=""
 while (($# > 0)); do
     case "$1" in
         --quick) quick=(--quick) ;;
         --runs) runs=${2:?--runs needs a number}; shift ;;
         --tools) tools=${2:?--tools needs a list}; shift ;;
+        --binary) binary=${2:?--binary needs a mailmig binary}; shift ;;
         --baseline) baseline=(--baseline "${2:?--baseline needs a mailmig binary}"); shift ;;
         --skip-checks) checks=0 ;;
         --skip-copy) copy=0 ;;
@@ -46,9 +48,11 @@ command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
 [[ -x /usr/bin/time ]] || missing+=(time)
 ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
 
-log "building mailmig (release)"
-(cd "$REPO_ROOT" && swift build -c release --product mailmig 2>&1 | tail -3)
-binary="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/mailmig"
+if [[ -z $binary ]]; then
+    log "building mailmig (release)"
+    (cd "$REPO_ROOT" && swift build -c release --product mailmig 2>&1 | tail -3)
+    binary="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/mailmig"
+fi
 [[ -x $binary ]] || { log "no mailmig binary at $binary"; exit 1; }
 
 mkdir -p "$BENCH_DIR"
