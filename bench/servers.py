@@ -24,8 +24,9 @@ ADMIN_PASSWORD = "secret-admin"
 
 
 def snapshot_scripts():
-    """Copies scripts/testenv and scripts/corpus to .bench/scripts (dovecot.sh finds load.py beside it)."""
-    for part in ("testenv", "corpus"):
+    """Copies scripts/testenv, scripts/corpus and scripts/lib to .bench/scripts (dovecot.sh finds
+    load.py and lib/apt.sh beside it)."""
+    for part in ("testenv", "corpus", "lib"):
         destination = os.path.join(SNAPSHOT, "scripts", part)
         shutil.rmtree(destination, ignore_errors=True)
         shutil.copytree(os.path.join(REPO, "scripts", part), destination,
