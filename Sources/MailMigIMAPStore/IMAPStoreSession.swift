@@ -170,7 +170,7 @@ struct IMAPStoreSession: MailStoreSession {
         }
     }
 
-    static func date(_ date: InternalDate) -> MessageDate? { MessageDate(date.description) }
+    static func date(_ date: InternalDate) -> MessageDate? { MessageDate(wellFormed: date.description) }
 }
 
 /// The reader of one FETCH stream, shared by the `MessageStream` closure; one consumer at a time.

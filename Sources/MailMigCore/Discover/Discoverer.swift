@@ -29,7 +29,7 @@ public struct Discoverer: Sendable {
         var work: [(MailboxMapping, Bool)] = context.plan.mailboxes.map { ($0, true) }
         if enumerate, let command = context.plan.source.enumerate {
             do {
-                let output = try await SourceEnumerator.run(command, in: URL(fileURLWithPath: context.plan.baseDirectory),
+                let output = try await SourceEnumerator.run(command, in: context.plan.baseDirectory,
                                                             environment: context.environment)
                 let parsed = SourceEnumerator.parse(output, defaultDomain: defaultDomain)
                 let known = Set(context.plan.mailboxes.map(\.source))

@@ -24,7 +24,7 @@ public struct Workspace: Sendable {
         self.planPath = planPath
         self.planSHA256 = SavedPlan.digest(planBytes)
         self.stateBackend = stateBackend
-        let context = AdapterContext(baseDirectory: URL(fileURLWithPath: plan.baseDirectory), environment: environment)
+        let context = AdapterContext(baseDirectory: plan.baseDirectory, environment: environment)
         self.dnsProviders = dnsProviders ?? adapters.dns.providers(for: plan, context: context)
         self.mail = MailContext(plan: plan, registry: adapters.mail, environment: environment)
     }

@@ -14,7 +14,7 @@ public struct MailContext: Sendable {
 
     /// Creates the context of a plan, with the stores `registry` makes for its two sides.
     public init(plan: Plan, registry: MailStoreRegistry, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        let context = AdapterContext(baseDirectory: URL(fileURLWithPath: plan.baseDirectory), environment: environment)
+        let context = AdapterContext(baseDirectory: plan.baseDirectory, environment: environment)
         self.init(plan: plan,
                   source: registry.store(side: .source, server: plan.source, context: context) ?? UnavailableMailStore(side: .source, server: plan.source),
                   target: registry.store(side: .target, server: plan.target, context: context) ?? UnavailableMailStore(side: .target, server: plan.target),

@@ -132,7 +132,7 @@ struct MailPlanner: Sendable {
     /// Whether the target mailbox exists: the plan's check command, or else a login attempt.
     private func targetExists(_ mailbox: MailboxMapping) async throws -> Bool {
         if let check = plan.target.provision?.check {
-            let outcome = try await ProvisionCommand.run(ProvisionCommand.fill(check, mailbox: mailbox), in: URL(fileURLWithPath: plan.baseDirectory),
+            let outcome = try await ProvisionCommand.run(ProvisionCommand.fill(check, mailbox: mailbox), in: plan.baseDirectory,
                                                          environment: context.environment)
             return outcome.succeeded
         }

@@ -9,7 +9,7 @@ struct MailSteps: Sendable {
 
     /// Creates a target mailbox with the plan's command.
     func provision(_ work: ProvisionWork) async throws -> [ResourceChange] {
-        let outcome = try await ProvisionCommand.run(work.command, in: URL(fileURLWithPath: context.plan.baseDirectory),
+        let outcome = try await ProvisionCommand.run(work.command, in: context.plan.baseDirectory,
                                                      environment: context.environment)
         guard outcome.succeeded else {
             let how = outcome.exited ? "exited with \(outcome.status)" : "was stopped after 120 s or by a signal"

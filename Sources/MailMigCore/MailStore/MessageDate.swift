@@ -14,6 +14,13 @@ public struct MessageDate: Sendable, Hashable, CustomStringConvertible {
         self.text = text
     }
 
+    /// A date from text a store produced in this form itself (e.g. from a parsed IMAP INTERNALDATE):
+    /// not parsed again, because stores hand over one date per message and the copy path never needs
+    /// the instant.
+    public init(wellFormed text: String) {
+        self.text = text
+    }
+
     /// The instant the date names.
     public var instant: Date { Self.parse(text) ?? Date(timeIntervalSince1970: 0) }
 

@@ -29,7 +29,7 @@ public struct Plan: Sendable, Hashable, Codable {
     /// The plan file as given by the user.
     public var file: String
     /// The folder relative paths in the plan resolve against.
-    public var baseDirectory: String
+    public var baseDirectory: URL
 
     /// How copies already on the target are treated.
     public enum Dedupe: String, Sendable, Hashable, Codable, CaseIterable {

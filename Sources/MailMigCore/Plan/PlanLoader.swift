@@ -93,7 +93,7 @@ extension PlanDecoder {
         guard let version, let name, let source, let target else { return nil }
         return Plan(formatVersion: version, name: name, source: source, target: target, dns: dns, domains: domains,
                     mailboxes: mailboxes, folders: folders, filters: filters, batches: batches, stages: stages, dedupe: dedupe,
-                    file: file, baseDirectory: baseDirectory.path, batchMembers: members)
+                    file: file, baseDirectory: baseDirectory, batchMembers: members)
     }
 
     /// With `per-mailbox` login, each mailbox needs a password from somewhere.

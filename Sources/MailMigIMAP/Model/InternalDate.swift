@@ -77,9 +77,13 @@ public struct InternalDate: Sendable, Hashable, CustomStringConvertible {
 
     /// The wire form with a two-digit day, e.g. `07-Jul-1996 02:44:25 -0700`.
     public var description: String {
-        let sign = zoneMinutes < 0 ? "-" : "+"
+        // Built by hand: String(format:) goes through NSString, and this runs once per message copied.
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
         let zone = abs(zoneMinutes)
-        return String(format: "%02d-%@-%04d %02d:%02d:%02d %@%02d%02d",
-                      day, Self.monthNames[month - 1], year, hour, minute, second, sign, zone / 60, zone % 60)
+        return pad(day, 2) + "-" + Self.monthNames[month - 1] + "-" + pad(year, 4) + " " + pad(hour, 2) + ":" + pad(minute, 2) + ":"
+            + pad(second, 2) + " " + (zoneMinutes < 0 ? "-" : "+") + pad(zone / 60, 2) + pad(zone % 60, 2)
     }
 }
