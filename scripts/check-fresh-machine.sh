@@ -187,6 +187,8 @@ whiteout() {
     for part in "${parts[@]}"; do
         [[ -n $part ]] || continue
         lower+=/$part dir+=/$part
+        # An ancestor already hidden (a whiteout, not a folder) hides this path too.
+        [[ -e $dir && ! -d $dir ]] && return 0
         if [[ ! -d $dir ]]; then
             mkdir "$dir"
             chown --reference="$lower" "$dir"
