@@ -107,6 +107,10 @@ RULES = {
         "allowed": ["MailMigIMAP", "FuzzSupport", "NIOCore", "NIOPosix", "NIOEmbedded"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
     },
+    "MailMigIMAPStoreTests": {
+        "allowed": ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "MailMigCLI"]},
+    },
     "MailMigDNSTests": {
         "allowed": ["MailMigDNS", "FuzzSupport", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},

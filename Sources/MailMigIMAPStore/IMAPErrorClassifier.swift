@@ -18,6 +18,17 @@ enum IMAPErrorClassifier {
         }
     }
 
+    /// Whether a refused SELECT/EXAMINE says the folder does not exist: `NO [NONEXISTENT]` (RFC 5530) or a
+    /// `NO` without a code. A busy folder (`[INUSE]`, `[UNAVAILABLE]`, `[LIMIT]`) or a refusal
+    /// (`[NOPERM]`) is not a missing folder: treating it as one would, in recovery, forget messages
+    /// that may well be on the target.
+    static func meansNoSuchFolder(_ error: IMAPError) -> Bool {
+        guard case .no(_, _, _, let code) = error else { return false }
+        guard let code else { return true }
+        if case .other(let name, _) = code { return name.uppercased() == "NONEXISTENT" }
+        return false
+    }
+
     /// Runs `body`, classifying any IMAP error it throws.
     static func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         do {

@@ -90,7 +90,7 @@ struct IMAPStoreSession: MailStoreSession {
             return FolderSnapshot(uidValidity: selected.uidValidity, uidNext: selected.uidNext, highestModSeq: selected.highestModSeq,
                                   exists: selected.exists)
         } catch let error as IMAPError {
-            if case .no = error { throw MailStoreError(.noSuchFolder, error.description) }
+            if IMAPErrorClassifier.meansNoSuchFolder(error) { throw MailStoreError(.noSuchFolder, error.description) }
             throw IMAPErrorClassifier.classify(error)
         }
     }

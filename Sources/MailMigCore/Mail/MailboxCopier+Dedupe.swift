@@ -37,6 +37,6 @@ extension MailboxCopier {
 
     /// Message-ID, size and the instant of the internal date (servers may not keep its zone offset).
     static func dedupeKey(_ id: String, _ size: Int?, _ date: MessageDate?) -> String {
-        "\(id)|\(size ?? -1)|\(date?.instant.timeIntervalSince1970 ?? -1)"
+        "\(id)|\(size ?? -1)|\(date?.instant?.timeIntervalSince1970 ?? -1)"
     }
 }

@@ -95,9 +95,12 @@ extension MailboxCopier {
                 pairs.append((entry.uid, uid))
                 continue
             }
-            var byHash: [String: [UInt32]] = [:]
-            for try await message in try await wrap(folder: folder, side: .source, { try await src.messages(uids) }) {
-                byHash[MessageHeaders.sha256(message.body), default: []].append(message.uid)
+            var byHash = try await wrap(folder: folder, side: .source) {
+                var hashes: [String: [UInt32]] = [:]
+                for try await message in try await src.messages(uids) {
+                    hashes[MessageHeaders.sha256(message.body), default: []].append(message.uid)
+                }
+                return hashes
             }
             for entry in entries {
                 guard var matches = byHash[entry.sha256], !matches.isEmpty else { continue }

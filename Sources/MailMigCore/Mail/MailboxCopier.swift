@@ -29,15 +29,15 @@ struct MailboxCopier: Sendable {
                 var result = MailPassResult()
                 result.reconciled = try await reconcilePending(dst)
                 if result.reconciled > 0 { progress?.recovered(mailbox: mailboxID, count: result.reconciled) }
-                let sourceFolders = try await src.folders(status: true)
-                let targetFolders = try await dst.folders()
+                let sourceFolders = try await wrap(folder: nil, side: .source) { try await src.folders(status: true) }
+                let targetFolders = try await wrap(folder: nil, side: .target) { try await dst.folders() }
                 let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
                                                   rules: settings.folders, targetDelimiter: dst.delimiter)
                 if let collision = folderPlan.collisionError {
                     throw MailError(side: .target, server: target.server, mailbox: mailboxID, reason: collision)
                 }
-                let subscribed = try await src.subscribedFolders()
-                let targetSubscribed = try await dst.subscribedFolders()
+                let subscribed = try await wrap(folder: nil, side: .source) { try await src.subscribedFolders() }
+                let targetSubscribed = try await wrap(folder: nil, side: .target) { try await dst.subscribedFolders() }
                 var existing = Set(targetFolders.map(\.listing.path))
                 for mapping in folderPlan.mappings {
                     if !existing.contains(mapping.target) {
@@ -60,8 +60,8 @@ struct MailboxCopier: Sendable {
         }
     }
 
-    /// Runs `body`, naming the folder and side in any error.
-    func wrap<T: Sendable>(folder: String, side: MailSide, _ body: () async throws -> T) async throws -> T {
+    /// Runs `body`, naming the side (and the folder, when there is one) in any error.
+    func wrap<T: Sendable>(folder: String?, side: MailSide, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch {

@@ -21,8 +21,9 @@ public struct MessageDate: Sendable, Hashable, CustomStringConvertible {
         self.text = text
     }
 
-    /// The instant the date names.
-    public var instant: Date { Self.parse(text) ?? Date(timeIntervalSince1970: 0) }
+    /// The instant the date names; nil for text that is not of the form (which compares unequal to every
+    /// date, so a message is never matched by a date it does not have).
+    public var instant: Date? { Self.parse(text) }
 
     /// The text.
     public var description: String { text }

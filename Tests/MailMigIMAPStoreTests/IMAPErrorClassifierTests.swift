@@ -1,0 +1,37 @@
+import MailMigCore
+import MailMigIMAP
+import Testing
+@testable import MailMigIMAPStore
+
+/// How the IMAP store classifies the server's answers: which refusals are worth a retry, and which
+/// mean a folder does not exist (recovery forgets pending copies only for the latter).
+@Suite("IMAP store: error classification")
+struct IMAPErrorClassifierTests {
+    static func no(_ code: ResponseCode?) -> IMAPError {
+        .no(server: "target imap.acme.test", command: "EXAMINE", text: "refused", code: code)
+    }
+
+    @Test("NO [NONEXISTENT] and a NO without a code to SELECT/EXAMINE mean the folder does not exist")
+    func missingFolder() {
+        #expect(IMAPErrorClassifier.meansNoSuchFolder(Self.no(.other(name: "NONEXISTENT", arguments: nil))))
+        #expect(IMAPErrorClassifier.meansNoSuchFolder(Self.no(nil)))
+    }
+
+    @Test("a busy or refusing server is not a missing folder: busy is transient, a refusal a failure",
+          arguments: ["INUSE", "UNAVAILABLE", "LIMIT", "NOPERM", "SERVERBUG"])
+    func busyIsNotMissing(_ name: String) {
+        let error = Self.no(.other(name: name, arguments: nil))
+        #expect(!IMAPErrorClassifier.meansNoSuchFolder(error))
+        let classified = IMAPErrorClassifier.classify(error) as? MailStoreError
+        let busy = ["INUSE", "UNAVAILABLE", "LIMIT"].contains(name)
+        #expect(classified?.kind == (busy ? .transient : .failed))
+    }
+
+    @Test("a dropped connection or a timeout is transient; errors of other libraries pass through")
+    func transport() {
+        #expect((IMAPErrorClassifier.classify(IMAPError.connectionLost(server: "s", detail: "reset")) as? MailStoreError)?.kind == .transient)
+        #expect((IMAPErrorClassifier.classify(IMAPError.timeout(server: "s", operation: "FETCH", seconds: 120)) as? MailStoreError)?.kind == .transient)
+        struct Other: Error {}
+        #expect(IMAPErrorClassifier.classify(Other()) is Other)
+    }
+}
