@@ -107,6 +107,10 @@ RULES = {
         "allowed": ["MailMigIMAP", "FuzzSupport", "NIOCore", "NIOPosix", "NIOEmbedded"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
     },
+    "MailMigCLITests": {
+        "allowed": ["MailMigCLI", "MailMigCore"],
+        "forbidden": {m: "the CLI's tests reach adapters through the composition root" for m in PROTOCOL_LIBRARIES + ADAPTERS},
+    },
     "MailMigIMAPStoreTests": {
         "allowed": ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "MailMigCLI"]},
