@@ -14,7 +14,7 @@ extension MailMig {
 
         /// Where the state is: next to the plan file.
         struct Location: ParsableArguments {
-            @Option(name: .customLong("plan"), help: "The plan file whose state to use (default: mailmig.yaml).")
+            @Option(name: .customLong("plan"), help: "The plan file whose state to use.")
             var plan: String = PlanLoader.defaultFileName
 
             /// The plan's state backend.
@@ -99,7 +99,7 @@ extension MailMig {
             commandName: "force-unlock",
             abstract: "Clear a leftover state lock record; refused while a running process still holds the lock.")
         @Argument(help: "The lock id printed by the 'state is locked' error.") var id: String
-        @Option(name: .customLong("plan"), help: "The plan file whose state to unlock (default: mailmig.yaml).")
+        @Option(name: .customLong("plan"), help: "The plan file whose state to unlock.")
         var plan: String = PlanLoader.defaultFileName
 
         func run() async throws {

@@ -11,7 +11,7 @@ package struct LogOptions: ParsableArguments {
     /// Options with their defaults, for ArgumentParser.
     package init() {}
 
-    @Option(name: .customLong("log-file"), help: "Append a log of this run to FILE (created with mode 0600). MAILMIG_LOG=LEVEL logs to standard error instead.",
+    @Option(name: .customLong("log-file"), help: "Append a log of this run to FILE (created with mode 0600). MAILMIG_LOG=LEVEL also sends the events to standard error.",
             completion: .file())
     package var logFile: String?
 
