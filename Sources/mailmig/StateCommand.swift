@@ -86,7 +86,7 @@ extension MailMig {
             func run() async throws {
                 try await failing {
                     for entry in try location.open().history(address: address) {
-                        print("serial \(entry.serial)\t\(PlanRenderer.timestamp(entry.at))\t\(entry.action)\t\(entry.address)")
+                        print("serial \(entry.serial)\t\(Formatting.timestamp(entry.at))\t\(entry.action)\t\(entry.address)")
                     }
                 }
             }

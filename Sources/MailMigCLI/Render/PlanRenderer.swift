@@ -34,7 +34,7 @@ public enum PlanRenderer {
             out += palette.bold("Held back:") + "\n"
             for item in plan.blocked {
                 out += "  \(palette.red("!")) \(item.address): \(item.reason)"
-                if let earliest = item.earliest { out += " (earliest: \(timestamp(earliest)))" }
+                if let earliest = item.earliest { out += " (earliest: \(Formatting.timestamp(earliest)))" }
                 out += "\n"
             }
             out += "\n"
@@ -67,7 +67,7 @@ public enum PlanRenderer {
         if !plan.blocked.isEmpty {
             out += "\n**Held back**\n\n"
             for item in plan.blocked {
-                out += "- `\(item.address)`: \(item.reason)" + (item.earliest.map { " (earliest: \(timestamp($0)))" } ?? "") + "\n"
+                out += "- `\(item.address)`: \(item.reason)" + (item.earliest.map { " (earliest: \(Formatting.timestamp($0)))" } ?? "") + "\n"
             }
         }
         if !plan.warnings.isEmpty {
@@ -89,7 +89,7 @@ public enum PlanRenderer {
         }
         for item in plan.blocked {
             lines.append(JSONLine.encode(["type": "blocked", "address": item.address, "reason": item.reason,
-                                          "earliest": item.earliest.map(timestamp) ?? NSNull()]))
+                                          "earliest": item.earliest.map(Formatting.timestamp) ?? NSNull()]))
         }
         for warning in plan.warnings { lines.append(JSONLine.encode(["type": "warning", "message": warning])) }
         lines.append(JSONLine.encode(["type": "summary", "add": plan.count(.create), "change": plan.count(.update),
@@ -121,8 +121,6 @@ public enum PlanRenderer {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 
-    /// ISO 8601 in UTC, as every machine-readable time mailmig prints.
-    public static func timestamp(_ date: Date) -> String { Formatting.timestamp(date) }
 }
 
 /// Encodes one JSON object per line with sorted keys and the output format version.
