@@ -100,6 +100,7 @@ let package = Package(
         ),
         .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore"]),
         .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"]),
+        .testTarget(name: "MailMigStateSQLiteTests", dependencies: ["MailMigStateSQLite", "MailMigCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",

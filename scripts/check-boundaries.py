@@ -115,6 +115,10 @@ RULES = {
         "allowed": ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "MailMigCLI"]},
     },
+    "MailMigStateSQLiteTests": {
+        "allowed": ["MailMigStateSQLite", "MailMigCore", "GRDB"],
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136", "MailMigCLI"]},
+    },
     "MailMigDNSTests": {
         "allowed": ["MailMigDNS", "FuzzSupport", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},

@@ -99,30 +99,34 @@ struct IMAPStoreSession: MailStoreSession {
         try await IMAPErrorClassifier.run { try await client.unselect() }
     }
 
-    func messageUIDs(_ filter: MessageFilter) async throws -> [UInt32] {
+    func messageUIDs(_ filter: MessageFilter) async throws -> [MessageKey] {
         let criteria: SearchCriteria = switch filter {
         case .all: .all
         case .before(let day): .before(SearchCriteria.Day(year: day.year, month: day.month, day: day.day))
         case .size(let size): .and([.larger(max(0, size - 1)), .smaller(size + 1)])
         case .larger(let size): .larger(size)
         }
-        return try await IMAPErrorClassifier.run { try await client.search(criteria) }
+        return try await IMAPErrorClassifier.run { try await client.search(criteria) }.map(MessageKey.uid)
     }
 
     func metadata(_ selection: MessageSelection, changedSince: UInt64?) async throws -> [MessageMetadata] {
-        try await IMAPErrorClassifier.run {
+        guard !Self.namesNothing(selection) else { return [] }
+        return try await IMAPErrorClassifier.run {
             try await client.fetchMetadata(Self.uidSet(selection), changedSince: changedSince).map { message in
-                MessageMetadata(uid: message.uid, size: message.size, internalDate: message.internalDate.flatMap(Self.date), flags: message.flags)
+                MessageMetadata(uid: .uid(message.uid), size: message.size, internalDate: message.internalDate.flatMap(Self.date), flags: message.flags)
             }
         }
     }
 
-    func messageIDs(_ selection: MessageSelection) async throws -> [UInt32: String?] {
-        try await IMAPErrorClassifier.run { try await client.fetchMessageIDs(Self.uidSet(selection)) }
+    func messageIDs(_ selection: MessageSelection) async throws -> [MessageKey: String?] {
+        guard !Self.namesNothing(selection) else { return [:] }
+        let ids = try await IMAPErrorClassifier.run { try await client.fetchMessageIDs(Self.uidSet(selection)) }
+        return Dictionary(uniqueKeysWithValues: ids.map { (MessageKey.uid($0.key), $0.value) })
     }
 
-    func messages(_ uids: [UInt32]) async throws -> MessageStream {
-        let stream = try await IMAPErrorClassifier.run { try await client.fetch(UIDSet(uids), body: true) }
+    func messages(_ uids: [MessageKey]) async throws -> MessageStream {
+        guard !Self.namesNothing(.uids(uids)) else { return MessageStream { nil } }
+        let stream = try await IMAPErrorClassifier.run { try await client.fetch(Self.uidSet(.uids(uids)), body: true) }
         let reader = FetchReader(stream.makeAsyncIterator())
         return MessageStream { try await reader.next() }
     }
@@ -134,7 +138,7 @@ struct IMAPStoreSession: MailStoreSession {
         // the chunk is sent again message by message to find out which one it refuses.
         if outgoing.count > 1, await client.supports("MULTIAPPEND") {
             do {
-                return try await client.multiAppend(outgoing, to: name).map { .stored(uidValidity: $0.uidValidity, uid: $0.uid) }
+                return try await client.multiAppend(outgoing, to: name).map { .stored(uidValidity: $0.uidValidity, uid: $0.uid.map(MessageKey.uid)) }
             } catch IMAPError.no {
                 // Fall through to one APPEND per message.
             } catch {
@@ -143,7 +147,7 @@ struct IMAPStoreSession: MailStoreSession {
         }
         return await client.appendEach(outgoing, to: name).map { result in
             switch result {
-            case .success(let stored): return .stored(uidValidity: stored.uidValidity, uid: stored.uid)
+            case .success(let stored): return .stored(uidValidity: stored.uidValidity, uid: stored.uid.map(MessageKey.uid))
             case .failure(let error):
                 if case .no(_, _, _, let code) = error, code != .overQuota, code != .tryCreate, !IMAPErrorClassifier.isTransient(error) {
                     return .refused(error.description)
@@ -153,8 +157,9 @@ struct IMAPStoreSession: MailStoreSession {
         }
     }
 
-    func replaceFlags(of uids: [UInt32], with flags: [String]) async throws {
-        _ = try await IMAPErrorClassifier.run { try await client.store(UIDSet(uids), .replace, flags: flags) }
+    func replaceFlags(of uids: [MessageKey], with flags: [String]) async throws {
+        guard !Self.namesNothing(.uids(uids)) else { return }
+        _ = try await IMAPErrorClassifier.run { try await client.store(Self.uidSet(.uids(uids)), .replace, flags: flags) }
     }
 
     /// Logs out and closes, ignoring errors (the session is done either way).
@@ -163,11 +168,19 @@ struct IMAPStoreSession: MailStoreSession {
         await client.close()
     }
 
+    /// The UIDs a selection names; keys that are not UIDs name no message of an IMAP folder (a ledger
+    /// written while the plan read another kind of store) and are left out, as unknown UIDs are.
     static func uidSet(_ selection: MessageSelection) -> UIDSet {
         switch selection {
         case .all: return .all
-        case .uids(let uids): return UIDSet(uids)
+        case .uids(let keys): return UIDSet(keys.compactMap(\.uid))
         }
+    }
+
+    /// Whether a selection names no UID at all: such a call needs no command (an empty UID set is
+    /// not valid IMAP syntax).
+    static func namesNothing(_ selection: MessageSelection) -> Bool {
+        uidSet(selection).isEmpty
     }
 
     static func date(_ date: InternalDate) -> MessageDate? { MessageDate(wellFormed: date.description) }
@@ -186,7 +199,7 @@ private final class FetchReader: @unchecked Sendable {
             guard let body = message.body else {
                 throw MailStoreError(.failed, "the server sent no body for UID \(message.uid)")
             }
-            return StoredMessage(uid: message.uid, body: body, internalDate: message.internalDate.flatMap(IMAPStoreSession.date), flags: message.flags)
+            return StoredMessage(uid: .uid(message.uid), body: body, internalDate: message.internalDate.flatMap(IMAPStoreSession.date), flags: message.flags)
         } catch {
             throw IMAPErrorClassifier.classify(error)
         }

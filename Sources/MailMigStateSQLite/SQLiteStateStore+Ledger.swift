@@ -3,12 +3,12 @@ import GRDB
 import MailMigCore
 
 extension SQLiteStateStore {
-    /// The source UIDs of a folder already in the ledger.
-    public func ledgerUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<UInt32> {
+    /// The source messages of a folder already in the ledger, by unique identifier.
+    public func ledgerUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<MessageKey> {
         try read { db in
-            let uids = try Int64.fetchAll(db, sql: "SELECT uid FROM ledger WHERE mailbox = ? AND folder = ? AND uidvalidity = ?",
-                                          arguments: [mailbox, folder, Int64(uidValidity)])
-            return Set(uids.map { UInt32(truncatingIfNeeded: $0) })
+            let keys = try String.fetchAll(db, sql: "SELECT uid FROM ledger WHERE mailbox = ? AND folder = ? AND uidvalidity = ?",
+                                           arguments: [mailbox, folder, Int64(uidValidity)])
+            return Set(keys.compactMap(MessageKey.init(storageText:)))
         }
     }
 
@@ -17,17 +17,17 @@ extension SQLiteStateStore {
         try read { db in
             let rows: [Row]
             if let folder {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE mailbox = ? AND folder = ? ORDER BY uidvalidity, uid",
-                                        arguments: [mailbox, folder])
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE mailbox = ? AND folder = ?", arguments: [mailbox, folder])
             } else {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE mailbox = ? ORDER BY folder, uidvalidity, uid", arguments: [mailbox])
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE mailbox = ?", arguments: [mailbox])
             }
-            return rows.map(Self.ledgerEntry(from:))
+            // Keys are stored as text; their order (UIDs by number) is the key's own.
+            return rows.compactMap(Self.ledgerEntry(from:)).sorted { ($0.folder, $0.uidValidity, $0.uid) < ($1.folder, $1.uidValidity, $1.uid) }
         }
     }
 
-    /// The ledger rows of some source UIDs of one folder (those that exist).
-    public func ledger(mailbox: String, folder: String, uidValidity: UInt32, uids: [UInt32]) throws(StateError) -> [LedgerEntry] {
+    /// The ledger rows of some source messages of one folder (those that exist).
+    public func ledger(mailbox: String, folder: String, uidValidity: UInt32, uids: [MessageKey]) throws(StateError) -> [LedgerEntry] {
         try read { db in
             var entries: [LedgerEntry] = []
             // SQLite limits the parameters of one statement; ask in slices.
@@ -35,9 +35,9 @@ extension SQLiteStateStore {
                 let slice = uids[start..<min(uids.count, start + 500)]
                 let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
                 var arguments: [any DatabaseValueConvertible] = [mailbox, folder, Int64(uidValidity)]
-                arguments += slice.map { Int64($0) }
+                arguments += slice.map(\.storageText)
                 entries += try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid IN (\(marks))",
-                                            arguments: StatementArguments(arguments)).map(Self.ledgerEntry(from:))
+                                            arguments: StatementArguments(arguments)).compactMap(Self.ledgerEntry(from:))
             }
             return entries
         }
@@ -63,8 +63,8 @@ extension SQLiteStateStore {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO copy_pending (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256,
                         flags, target_folder, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), Int64(entry.uid), entry.messageID, entry.size,
-                                     entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder, now])
+                    """, arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText, entry.messageID,
+                                     entry.size, entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder, now])
             }
         }
     }
@@ -78,11 +78,11 @@ extension SQLiteStateStore {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO ledger (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags,
                         target_folder, target_uidvalidity, target_uid, copied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), Int64(entry.uid), entry.messageID, entry.size,
-                                     entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder,
-                                     entry.targetUIDValidity.map { Int64($0) }, entry.targetUID.map { Int64($0) }, now])
+                    """, arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText, entry.messageID,
+                                     entry.size, entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder,
+                                     entry.targetUIDValidity.map { Int64($0) }, entry.targetUID?.storageText, now])
                 try db.execute(sql: "DELETE FROM copy_pending WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
-                               arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), Int64(entry.uid)])
+                               arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText])
             }
         }
     }
@@ -90,8 +90,9 @@ extension SQLiteStateStore {
     /// Chunks left pending by an interrupted pass (of one mailbox).
     public func pendingCopies(mailbox: String) throws(StateError) -> [LedgerEntry] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM copy_pending WHERE mailbox = ? ORDER BY folder, uidvalidity, uid", arguments: [mailbox])
-                .map(Self.ledgerEntry(from:))
+            try Row.fetchAll(db, sql: "SELECT * FROM copy_pending WHERE mailbox = ?", arguments: [mailbox])
+                .compactMap(Self.ledgerEntry(from:))
+                .sorted { ($0.folder, $0.uidValidity, $0.uid) < ($1.folder, $1.uidValidity, $1.uid) }
         }
     }
 
@@ -100,28 +101,28 @@ extension SQLiteStateStore {
         try write { db in
             for entry in entries {
                 try db.execute(sql: "DELETE FROM copy_pending WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
-                               arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), Int64(entry.uid)])
+                               arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText])
             }
         }
     }
 
-    /// Moves ledger rows to a folder's new UIDVALIDITY, one old UID to one new UID, instead of copying again.
+    /// Moves ledger rows to a folder's new UIDVALIDITY, one old identifier to one new, instead of copying again.
     public func rekey(mailbox: String, folder: String, from oldValidity: UInt32, to newValidity: UInt32,
-                      uids: [(old: UInt32, new: UInt32)]) throws(StateError) {
+                      uids: [(old: MessageKey, new: MessageKey)]) throws(StateError) {
         try write { db in
             for pair in uids {
                 try db.execute(sql: "UPDATE ledger SET uidvalidity = ?, uid = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
-                               arguments: [Int64(newValidity), Int64(pair.new), mailbox, folder, Int64(oldValidity), Int64(pair.old)])
+                               arguments: [Int64(newValidity), pair.new.storageText, mailbox, folder, Int64(oldValidity), pair.old.storageText])
             }
         }
     }
 
     /// Records the flags now carried to the target.
-    public func updateLedgerFlags(mailbox: String, folder: String, uidValidity: UInt32, flags: [UInt32: [String]]) throws(StateError) {
+    public func updateLedgerFlags(mailbox: String, folder: String, uidValidity: UInt32, flags: [MessageKey: [String]]) throws(StateError) {
         try write { db in
             for (uid, value) in flags {
                 try db.execute(sql: "UPDATE ledger SET flags = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
-                               arguments: [Self.encodeFlags(value), mailbox, folder, Int64(uidValidity), Int64(uid)])
+                               arguments: [Self.encodeFlags(value), mailbox, folder, Int64(uidValidity), uid.storageText])
             }
         }
     }
@@ -135,41 +136,42 @@ extension SQLiteStateStore {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO skipped (mailbox, folder, uidvalidity, uid, size, internal_date, message_id, reason, at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [message.mailbox, message.folder, Int64(message.uidValidity), Int64(message.uid), message.size,
+                    """, arguments: [message.mailbox, message.folder, Int64(message.uidValidity), message.uid.storageText, message.size,
                                      message.internalDate, message.messageID, message.reason, now])
             }
         }
     }
 
-    /// The UIDs of a folder skipped on purpose, so later passes do not try them again.
-    public func skippedUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<UInt32> {
+    /// The messages of a folder skipped on purpose, so later passes do not try them again.
+    public func skippedUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<MessageKey> {
         try read { db in
-            let uids = try Int64.fetchAll(db, sql: "SELECT uid FROM skipped WHERE mailbox = ? AND folder = ? AND uidvalidity = ?",
-                                          arguments: [mailbox, folder, Int64(uidValidity)])
-            return Set(uids.map { UInt32(truncatingIfNeeded: $0) })
+            let keys = try String.fetchAll(db, sql: "SELECT uid FROM skipped WHERE mailbox = ? AND folder = ? AND uidvalidity = ?",
+                                           arguments: [mailbox, folder, Int64(uidValidity)])
+            return Set(keys.compactMap(MessageKey.init(storageText:)))
         }
     }
 
-    /// Target UIDs of a target folder that the ledger already accounts for.
-    public func targetUIDs(mailbox: String, targetFolder: String, targetUIDValidity: UInt32) throws(StateError) -> Set<UInt32> {
+    /// Messages of a target folder that the ledger already accounts for, by unique identifier.
+    public func targetUIDs(mailbox: String, targetFolder: String, targetUIDValidity: UInt32) throws(StateError) -> Set<MessageKey> {
         try read { db in
-            let uids = try Int64.fetchAll(db, sql: """
+            let keys = try String.fetchAll(db, sql: """
                 SELECT target_uid FROM ledger WHERE mailbox = ? AND target_folder = ? AND target_uidvalidity = ? AND target_uid IS NOT NULL
                 """, arguments: [mailbox, targetFolder, Int64(targetUIDValidity)])
-            return Set(uids.map { UInt32(truncatingIfNeeded: $0) })
+            return Set(keys.compactMap(MessageKey.init(storageText:)))
         }
     }
 
     /// Skipped messages, of one mailbox when given.
     public func skipped(mailbox: String?) throws(StateError) -> [SkippedMessage] {
         try read { db in
-            let rows = try mailbox.map { try Row.fetchAll(db, sql: "SELECT * FROM skipped WHERE mailbox = ? ORDER BY folder, uid", arguments: [$0]) }
-                ?? Row.fetchAll(db, sql: "SELECT * FROM skipped ORDER BY mailbox, folder, uid")
-            return rows.map { row in
-                SkippedMessage(mailbox: row["mailbox"], folder: row["folder"], uidValidity: UInt32(truncatingIfNeeded: row["uidvalidity"] as Int64),
-                               uid: UInt32(truncatingIfNeeded: row["uid"] as Int64), size: row["size"], internalDate: row["internal_date"],
-                               messageID: row["message_id"], reason: row["reason"])
-            }
+            let rows = try mailbox.map { try Row.fetchAll(db, sql: "SELECT * FROM skipped WHERE mailbox = ?", arguments: [$0]) }
+                ?? Row.fetchAll(db, sql: "SELECT * FROM skipped")
+            return rows.compactMap { row -> SkippedMessage? in
+                guard let key = MessageKey(storageText: row["uid"]) else { return nil }
+                return SkippedMessage(mailbox: row["mailbox"], folder: row["folder"], uidValidity: UInt32(truncatingIfNeeded: row["uidvalidity"] as Int64),
+                                      uid: key, size: row["size"], internalDate: row["internal_date"],
+                                      messageID: row["message_id"], reason: row["reason"])
+            }.sorted { ($0.mailbox, $0.folder, $0.uid) < ($1.mailbox, $1.folder, $1.uid) }
         }
     }
 
@@ -177,15 +179,17 @@ extension SQLiteStateStore {
         (try? String(decoding: JSONEncoder().encode(flags.sorted()), as: UTF8.self)) ?? "[]"
     }
 
-    static func ledgerEntry(from row: Row) -> LedgerEntry {
+    /// A ledger or pending row; nil for a key no release writes (the row is left alone, not misread).
+    static func ledgerEntry(from row: Row) -> LedgerEntry? {
+        guard let key = MessageKey(storageText: row["uid"]) else { return nil }
         let flagsText: String = row["flags"]
         let flags = (try? JSONDecoder().decode([String].self, from: Data(flagsText.utf8))) ?? []
         let targetValidity: Int64? = row["target_uidvalidity"]
-        let targetUID: Int64? = row["target_uid"]
+        let targetKey: String? = row["target_uid"]
         return LedgerEntry(
             mailbox: row["mailbox"], folder: row["folder"], uidValidity: UInt32(truncatingIfNeeded: row["uidvalidity"] as Int64),
-            uid: UInt32(truncatingIfNeeded: row["uid"] as Int64), messageID: row["message_id"], size: row["size"],
+            uid: key, messageID: row["message_id"], size: row["size"],
             internalDate: row["internal_date"], sha256: row["sha256"], flags: flags, targetFolder: row["target_folder"],
-            targetUIDValidity: targetValidity.map { UInt32(truncatingIfNeeded: $0) }, targetUID: targetUID.map { UInt32(truncatingIfNeeded: $0) })
+            targetUIDValidity: targetValidity.map { UInt32(truncatingIfNeeded: $0) }, targetUID: targetKey.flatMap(MessageKey.init(storageText:)))
     }
 }

@@ -12,7 +12,7 @@ extension SQLiteStateStore {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO target_rewrite (mailbox, folder, uidvalidity, uid, attribute, sent, stored, at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [rewrite.mailbox, rewrite.folder, Int64(rewrite.uidValidity), Int64(rewrite.uid),
+                    """, arguments: [rewrite.mailbox, rewrite.folder, Int64(rewrite.uidValidity), rewrite.uid.storageText,
                                      rewrite.attribute.rawValue, rewrite.sent, rewrite.stored, now])
             }
         }
@@ -22,13 +22,13 @@ extension SQLiteStateStore {
     public func targetRewrites(mailbox: String, folder: String?) throws(StateError) -> [TargetRewrite] {
         try read { db in
             let rows = try folder.map {
-                try Row.fetchAll(db, sql: "SELECT * FROM target_rewrite WHERE mailbox = ? AND folder = ? ORDER BY uid", arguments: [mailbox, $0])
-            } ?? Row.fetchAll(db, sql: "SELECT * FROM target_rewrite WHERE mailbox = ? ORDER BY folder, uid", arguments: [mailbox])
-            return rows.compactMap { row in
-                guard let attribute = TargetRewrite.Attribute(rawValue: row["attribute"]) else { return nil }
+                try Row.fetchAll(db, sql: "SELECT * FROM target_rewrite WHERE mailbox = ? AND folder = ?", arguments: [mailbox, $0])
+            } ?? Row.fetchAll(db, sql: "SELECT * FROM target_rewrite WHERE mailbox = ?", arguments: [mailbox])
+            return rows.compactMap { row -> TargetRewrite? in
+                guard let attribute = TargetRewrite.Attribute(rawValue: row["attribute"]), let key = MessageKey(storageText: row["uid"]) else { return nil }
                 return TargetRewrite(mailbox: row["mailbox"], folder: row["folder"], uidValidity: UInt32(truncatingIfNeeded: row["uidvalidity"] as Int64),
-                                     uid: UInt32(truncatingIfNeeded: row["uid"] as Int64), attribute: attribute, sent: row["sent"], stored: row["stored"])
-            }
+                                     uid: key, attribute: attribute, sent: row["sent"], stored: row["stored"])
+            }.sorted { ($0.folder, $0.uid, $0.attribute.rawValue) < ($1.folder, $1.uid, $1.attribute.rawValue) }
         }
     }
 }

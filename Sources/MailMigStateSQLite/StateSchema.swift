@@ -113,6 +113,84 @@ enum StateSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4-message-keys") { db in
+            // Messages are named by their store's unique identifier (`MessageKey.storageText`): an IMAP
+            // UID as digits, a store-defined name after `=`. The tables are rebuilt with text columns,
+            // the UIDs of earlier releases converted to their digits, so no copy is made twice.
+            for table in ["ledger", "copy_pending", "skipped", "target_rewrite"] {
+                try db.execute(sql: "ALTER TABLE \(table) RENAME TO \(table)_v3")
+            }
+            try db.execute(sql: """
+                CREATE TABLE ledger (
+                    mailbox TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    uidvalidity INTEGER NOT NULL,
+                    uid TEXT NOT NULL,
+                    message_id TEXT,
+                    size INTEGER NOT NULL,
+                    internal_date TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    flags TEXT NOT NULL,
+                    target_folder TEXT NOT NULL,
+                    target_uidvalidity INTEGER,
+                    target_uid TEXT,
+                    copied_at TEXT NOT NULL,
+                    PRIMARY KEY (mailbox, folder, uidvalidity, uid)
+                ) WITHOUT ROWID;
+                INSERT INTO ledger SELECT mailbox, folder, uidvalidity, CAST(uid AS TEXT), message_id, size, internal_date, sha256,
+                    flags, target_folder, target_uidvalidity, CAST(target_uid AS TEXT), copied_at FROM ledger_v3;
+                DROP INDEX ledger_by_message;
+                CREATE INDEX ledger_by_message ON ledger (mailbox, folder, message_id);
+                CREATE INDEX ledger_by_target ON ledger (mailbox, target_folder, target_uidvalidity);
+                CREATE TABLE copy_pending (
+                    mailbox TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    uidvalidity INTEGER NOT NULL,
+                    uid TEXT NOT NULL,
+                    message_id TEXT,
+                    size INTEGER NOT NULL,
+                    internal_date TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    flags TEXT NOT NULL,
+                    target_folder TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    PRIMARY KEY (mailbox, folder, uidvalidity, uid)
+                ) WITHOUT ROWID;
+                INSERT INTO copy_pending SELECT mailbox, folder, uidvalidity, CAST(uid AS TEXT), message_id, size, internal_date, sha256,
+                    flags, target_folder, started_at FROM copy_pending_v3;
+                CREATE TABLE skipped (
+                    mailbox TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    uidvalidity INTEGER NOT NULL,
+                    uid TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    internal_date TEXT,
+                    message_id TEXT,
+                    reason TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    PRIMARY KEY (mailbox, folder, uidvalidity, uid)
+                ) WITHOUT ROWID;
+                INSERT INTO skipped SELECT mailbox, folder, uidvalidity, CAST(uid AS TEXT), size, internal_date, message_id, reason, at
+                    FROM skipped_v3;
+                CREATE TABLE target_rewrite (
+                    mailbox TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    uidvalidity INTEGER NOT NULL,
+                    uid TEXT NOT NULL,
+                    attribute TEXT NOT NULL,
+                    sent TEXT NOT NULL,
+                    stored TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    PRIMARY KEY (mailbox, folder, uidvalidity, uid, attribute)
+                ) WITHOUT ROWID;
+                INSERT INTO target_rewrite SELECT mailbox, folder, uidvalidity, CAST(uid AS TEXT), attribute, sent, stored, at
+                    FROM target_rewrite_v3;
+                DROP TABLE ledger_v3;
+                DROP TABLE copy_pending_v3;
+                DROP TABLE skipped_v3;
+                DROP TABLE target_rewrite_v3;
+                """)
+        }
         return migrator
     }
 }

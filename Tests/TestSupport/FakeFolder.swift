@@ -16,9 +16,13 @@ public struct FakeFolder: Sendable, Equatable {
     public var highestModSeq: UInt64
     /// The messages, in UID order.
     public var messages: [FakeMessage]
+    /// Whether messages are named by a string rather than by UID, as a POP3 maildrop (UIDL) or a
+    /// Maildir is; the names are digits, so a name is never taken for a UID.
+    public var namesMessages: Bool
 
     /// An empty folder.
-    public init(path: String, specialUse: String?, subscribed: Bool, uidValidity: UInt32) {
+    public init(path: String, specialUse: String?, subscribed: Bool, uidValidity: UInt32, namesMessages: Bool = false) {
+        self.namesMessages = namesMessages
         self.path = path
         self.specialUse = specialUse
         self.subscribed = subscribed
@@ -28,18 +32,24 @@ public struct FakeFolder: Sendable, Equatable {
         self.messages = []
     }
 
-    /// Adds a message under the next UID with a fresh mod-sequence; returns its UID.
-    mutating func add(_ body: [UInt8], flags: Set<String>, internalDate: MessageDate?) -> UInt32 {
+    /// Adds a message under the next UID with a fresh mod-sequence; returns its key.
+    mutating func add(_ body: [UInt8], flags: Set<String>, internalDate: MessageDate?) -> MessageKey {
         let uid = uidNext
         uidNext += 1
         highestModSeq += 1
-        messages.append(FakeMessage(uid: uid, body: body, flags: flags, internalDate: internalDate, modSeq: highestModSeq))
-        return uid
+        let key = key(for: uid)
+        messages.append(FakeMessage(uid: uid, key: key, body: body, flags: flags, internalDate: internalDate, modSeq: highestModSeq))
+        return key
     }
 
-    /// Replaces the flags of one message, giving it a fresh mod-sequence; false when there is no such UID.
-    mutating func setFlags(_ flags: Set<String>, of uid: UInt32) -> Bool {
-        guard let index = messages.firstIndex(where: { $0.uid == uid }) else { return false }
+    /// The key of the message numbered `uid`: the UID, or a name made of UIDVALIDITY and UID.
+    func key(for uid: UInt32) -> MessageKey {
+        namesMessages ? .name("\(uidValidity)\(String(repeating: "0", count: max(0, 6 - String(uid).count)))\(uid)") : .uid(uid)
+    }
+
+    /// Replaces the flags of one message, giving it a fresh mod-sequence; false when there is no such message.
+    mutating func setFlags(_ flags: Set<String>, of key: MessageKey) -> Bool {
+        guard let index = messages.firstIndex(where: { $0.key == key }) else { return false }
         highestModSeq += 1
         messages[index].flags = flags
         messages[index].modSeq = highestModSeq

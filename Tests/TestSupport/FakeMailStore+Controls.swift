@@ -7,9 +7,9 @@ extension FakeMailStore {
         insertFolder(address, path, specialUse: specialUse, subscribed: subscribed)
     }
 
-    /// Puts messages into a folder (created when missing) as mail arriving would; returns their UIDs.
+    /// Puts messages into a folder (created when missing) as mail arriving would; returns their keys.
     @discardableResult
-    public func seed(_ messages: [SeedMessage], into path: String, of address: String) -> [UInt32] {
+    public func seed(_ messages: [SeedMessage], into path: String, of address: String) -> [MessageKey] {
         addFolder(path, of: address)
         // The folder exists now, so this cannot throw.
         return (try? withFolder(address, path) { folder in
@@ -18,9 +18,9 @@ extension FakeMailStore {
     }
 
     /// Sets the flags of one message as a user's client would, giving it a fresh mod-sequence.
-    public func setFlags(_ flags: Set<String>, uid: UInt32, in path: String, of address: String) throws {
+    public func setFlags(_ flags: Set<String>, uid: MessageKey, in path: String, of address: String) throws {
         try withFolder(address, path) { folder in
-            guard folder.setFlags(flags, of: uid) else { throw MailStoreError(.failed, "no UID \(uid) in \(path)") }
+            guard folder.setFlags(flags, of: uid) else { throw MailStoreError(.failed, "no \(uid) in \(path)") }
         }
     }
 
@@ -32,6 +32,7 @@ extension FakeMailStore {
             folder.uidValidity = takeUIDValidity()
             for index in folder.messages.indices {
                 folder.messages[index].uid = UInt32(index + 1)
+                folder.messages[index].key = folder.key(for: UInt32(index + 1))
             }
             folder.uidNext = UInt32(folder.messages.count + 1)
             folder.highestModSeq += 1
@@ -40,10 +41,10 @@ extension FakeMailStore {
     }
 
     /// Removes one message (EXPUNGE), as a user deleting it would.
-    public func remove(uid: UInt32, from path: String, of address: String) throws {
+    public func remove(uid: MessageKey, from path: String, of address: String) throws {
         try withFolder(address, path) { folder in
-            guard let index = folder.messages.firstIndex(where: { $0.uid == uid }) else {
-                throw MailStoreError(.failed, "no UID \(uid) in \(path)")
+            guard let index = folder.messages.firstIndex(where: { $0.key == uid }) else {
+                throw MailStoreError(.failed, "no \(uid) in \(path)")
             }
             folder.messages.remove(at: index)
             folder.highestModSeq += 1

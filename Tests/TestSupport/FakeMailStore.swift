@@ -20,6 +20,8 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     public let returnsUIDs: Bool
     /// The hierarchy delimiter its sessions report.
     public let delimiter: Character?
+    /// Whether messages are named by strings, not UIDs (as POP3 UIDL or Maildir file names are).
+    public let namesMessages: Bool
 
     /// Guards everything below: sessions of concurrent tasks and the test all reach the same server.
     private let lock = NSLock()
@@ -34,7 +36,8 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
 
     /// A server with no mailboxes; UIDVALIDITY values start at `firstUIDValidity` so the two sides never share one.
     public init(side: MailSide, server: String? = nil, tracksChanges: Bool = true, acceptsNUL: Bool = true, returnsUIDs: Bool = true,
-                delimiter: Character? = "/", firstUIDValidity: UInt32? = nil) {
+                delimiter: Character? = "/", firstUIDValidity: UInt32? = nil, namesMessages: Bool = false) {
+        self.namesMessages = namesMessages
         self.side = side
         self.server = server ?? (side == .source ? "imap.oldmail.test" : "imap.newmail.test")
         self.tracksChanges = tracksChanges
@@ -125,7 +128,7 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
         locked {
             if mailboxes[address]?.contains(where: { Self.same($0.path, path) }) == true { return false }
             mailboxes[address, default: []].append(FakeFolder(path: path, specialUse: specialUse, subscribed: subscribed,
-                                                              uidValidity: takeUIDValidity()))
+                                                              uidValidity: takeUIDValidity(), namesMessages: namesMessages))
             return true
         }
     }

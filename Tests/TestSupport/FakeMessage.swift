@@ -2,8 +2,10 @@ import MailMigCore
 
 /// One message as the in-memory store keeps it.
 public struct FakeMessage: Sendable, Equatable {
-    /// The UID in its folder.
+    /// Its number in the folder: the UID, for a store that names messages by UID.
     public var uid: UInt32
+    /// Its unique identifier as the store reports it: `.uid(uid)`, or a name for a store that names messages.
+    public var key: MessageKey
     /// The exact bytes.
     public var body: [UInt8]
     /// Flags and keywords.
@@ -14,8 +16,9 @@ public struct FakeMessage: Sendable, Equatable {
     public var modSeq: UInt64
 
     /// Creates a message.
-    public init(uid: UInt32, body: [UInt8], flags: Set<String>, internalDate: MessageDate?, modSeq: UInt64) {
+    public init(uid: UInt32, key: MessageKey, body: [UInt8], flags: Set<String>, internalDate: MessageDate?, modSeq: UInt64) {
         self.uid = uid
+        self.key = key
         self.body = body
         self.flags = flags
         self.internalDate = internalDate
@@ -24,12 +27,12 @@ public struct FakeMessage: Sendable, Equatable {
 
     /// What metadata FETCH answers for it.
     public var metadata: MessageMetadata {
-        MessageMetadata(uid: uid, size: body.count, internalDate: internalDate, flags: flags)
+        MessageMetadata(uid: key, size: body.count, internalDate: internalDate, flags: flags)
     }
 
     /// What a body FETCH answers for it.
     public var stored: StoredMessage {
-        StoredMessage(uid: uid, body: body, internalDate: internalDate, flags: flags)
+        StoredMessage(uid: key, body: body, internalDate: internalDate, flags: flags)
     }
 }
 

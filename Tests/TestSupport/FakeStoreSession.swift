@@ -76,7 +76,7 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
     }
 
     /// UID SEARCH in the open folder.
-    func messageUIDs(_ filter: MessageFilter) async throws -> [UInt32] {
+    func messageUIDs(_ filter: MessageFilter) async throws -> [MessageKey] {
         try openMessages().filter { message in
             switch filter {
             case .all: true
@@ -84,7 +84,7 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
             case .size(let size): message.body.count == size
             case .larger(let size): message.body.count > size
             }
-        }.map(\.uid)
+        }.map(\.key)
     }
 
     /// UID FETCH of size, date and flags, with CHANGEDSINCE when given.
@@ -99,16 +99,16 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
     }
 
     /// UID FETCH of the Message-ID field.
-    func messageIDs(_ selection: MessageSelection) async throws -> [UInt32: String?] {
-        var result: [UInt32: String?] = [:]
-        for message in try Self.select(selection, from: openMessages()) { result[message.uid] = HeaderReader.messageID(in: message.body) }
+    func messageIDs(_ selection: MessageSelection) async throws -> [MessageKey: String?] {
+        var result: [MessageKey: String?] = [:]
+        for message in try Self.select(selection, from: openMessages()) { result[message.key] = HeaderReader.messageID(in: message.body) }
         return result
     }
 
     /// UID FETCH of bodies, in UID order, breaking where a fault is armed.
-    func messages(_ uids: [UInt32]) async throws -> MessageStream {
+    func messages(_ uids: [MessageKey]) async throws -> MessageStream {
         let wanted = Set(uids)
-        let messages = try openMessages().filter { wanted.contains($0.uid) }.map(\.stored)
+        let messages = try openMessages().filter { wanted.contains($0.key) }.map(\.stored)
         let fault = store.streamFault()
         let cursor = StreamCursor(messages: messages, breakAfter: fault?.after, breakKind: fault?.kind ?? .transient, store: store)
         return MessageStream { try cursor.next() }
@@ -147,7 +147,7 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
     }
 
     /// UID STORE FLAGS, which needs the folder opened for writing.
-    func replaceFlags(of uids: [UInt32], with flags: [String]) async throws {
+    func replaceFlags(of uids: [MessageKey], with flags: [String]) async throws {
         store.count { $0.flagStores += 1 }
         let (path, writable) = try openPath()
         guard writable else { throw MailStoreError(.failed, "NO [READ-ONLY] Mailbox is open read-only") }
@@ -186,7 +186,7 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         case .all: return messages
         case .uids(let uids):
             let wanted = Set(uids)
-            return messages.filter { wanted.contains($0.uid) }
+            return messages.filter { wanted.contains($0.key) }
         }
     }
 

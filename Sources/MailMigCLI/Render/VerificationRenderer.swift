@@ -81,8 +81,8 @@ public enum VerificationRenderer {
     /// `source UID 3, target UID 7, <id@host>, 1,234 bytes, 01-Jan-2024 10:00:00 +0000`.
     static func describe(_ message: MessageReference) -> String {
         var parts: [String] = []
-        if let uid = message.sourceUID { parts.append("source UID \(uid)") }
-        if let uid = message.targetUID { parts.append("target UID \(uid)") }
+        if let uid = message.sourceUID { parts.append("source \(uid)") }
+        if let uid = message.targetUID { parts.append("target \(uid)") }
         parts.append(message.messageID.map { "Message-ID \($0)" } ?? "no Message-ID")
         parts.append("\(Formatting.count(message.size)) bytes")
         if let date = message.internalDate { parts.append(date) }

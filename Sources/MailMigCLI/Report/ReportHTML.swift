@@ -80,7 +80,7 @@ public enum ReportHTML {
         guard !messages.isEmpty else { return out + "<p class=\"muted\">None: every message was copied.</p></section>\n" }
         out += "<table><thead><tr><th>Mailbox</th><th>Folder</th><th class=\"num\">UID</th><th class=\"num\">Size</th><th>Internal date</th><th>Message-ID</th><th>Reason</th></tr></thead><tbody>\n"
         for message in messages {
-            out += "<tr><td>\(e(message.mailbox))</td><td>\(e(message.folder))</td><td class=\"num\">\(message.uid)</td>"
+            out += "<tr><td>\(e(message.mailbox))</td><td>\(e(message.folder))</td><td class=\"num\">\(e(message.uid.value))</td>"
             out += "<td class=\"num\">\(e(ReportFormatting.bytes(Int64(message.size))))</td><td class=\"time\">\(e(message.internalDate ?? ""))</td><td class=\"wrap\">\(e(message.messageID ?? ""))</td><td>\(e(message.reason))</td></tr>\n"
         }
         return out + "</tbody></table></section>\n"

@@ -26,7 +26,7 @@ public enum ReportJSON {
             },
             "mailboxes": report.status.mailboxes.map(mailboxObject),
             "skipped": report.skipped.map { message -> [String: any Sendable] in
-                ["mailbox": message.mailbox, "folder": message.folder, "uidvalidity": Int(message.uidValidity), "uid": Int(message.uid),
+                ["mailbox": message.mailbox, "folder": message.folder, "uidvalidity": Int(message.uidValidity), "uid": message.uid.uid.map { Int($0) as any Sendable } ?? message.uid.value,
                  "size": message.size, "internal_date": message.internalDate ?? NSNull(), "message_id": message.messageID ?? NSNull(),
                  "reason": message.reason]
             },

@@ -35,7 +35,7 @@ public enum ReportMarkdown {
         } else {
             out += "| Mailbox | Folder | UID | Size | Internal date | Message-ID | Reason |\n|---|---|--:|--:|---|---|---|\n"
             for message in report.skipped {
-                out += "| \(cell(message.mailbox)) | \(cell(message.folder)) | \(message.uid) | \(ReportFormatting.bytes(Int64(message.size))) | \(cell(message.internalDate ?? "")) | "
+                out += "| \(cell(message.mailbox)) | \(cell(message.folder)) | \(cell(message.uid.value)) | \(ReportFormatting.bytes(Int64(message.size))) | \(cell(message.internalDate ?? "")) | "
                 out += "\(cell(message.messageID ?? "")) | \(cell(message.reason)) |\n"
             }
         }

@@ -88,7 +88,7 @@ public struct Discoverer: Sendable {
                     let selected = try await session.openFolder(listing.path, forWriting: false)
                     folder.messages = status?.messages ?? selected.exists
                     if selected.exists > 0 {
-                        var sizes: [UInt32: Int64] = [:]
+                        var sizes: [MessageKey: Int64] = [:]
                         for message in try await session.metadata(.all) { sizes[message.uid] = Int64(message.size ?? 0) }
                         folder.bytes = sizes.values.reduce(0, +)
                         if let limit = context.plan.filters.maxMessageSize?.bytes {

@@ -54,8 +54,8 @@ public struct DiscoveredFolder: Sendable, Equatable, Codable {
 
 /// A message too large to be copied.
 public struct OversizeMessage: Sendable, Equatable, Codable {
-    /// Its UID.
-    public var uid: UInt32
+    /// Its unique identifier in the folder (a UID for IMAP).
+    public var uid: MessageKey
     /// Its size in bytes.
     public var size: Int64
 }

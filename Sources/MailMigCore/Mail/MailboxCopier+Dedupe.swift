@@ -4,9 +4,9 @@ extension MailboxCopier {
     ///
     /// A copy must have the same Message-ID, size and internal date, and not already stand in the ledger;
     /// messages without a Message-ID are never matched this way (too easy to confuse), so they are copied.
-    /// Returns the source UIDs recorded.
-    func deduplicate(_ candidates: [UInt32], mapping: FolderMapping, uidValidity: UInt32, src: any MailStoreSession,
-                     dst: any MailStoreSession) async throws -> Set<UInt32> {
+    /// Returns the source messages recorded.
+    func deduplicate(_ candidates: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, src: any MailStoreSession,
+                     dst: any MailStoreSession) async throws -> Set<MessageKey> {
         let sourceIDs = try await wrap(folder: mapping.source, side: .source) { try await src.messageIDs(.uids(candidates)) }
         let sourceMeta = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(candidates)) }
         let selected = try await wrap(folder: mapping.target, side: .target) { try await dst.openFolder(mapping.target, forWriting: false) }
@@ -14,7 +14,7 @@ extension MailboxCopier {
         let targetIDs = try await wrap(folder: mapping.target, side: .target) { try await dst.messageIDs(.all) }
         let targetMeta = try await wrap(folder: mapping.target, side: .target) { try await dst.metadata(.all) }
         let claimed = try store.targetUIDs(mailbox: mailboxID, targetFolder: mapping.target, targetUIDValidity: selected.uidValidity)
-        var available: [String: [UInt32]] = [:]
+        var available: [String: [MessageKey]] = [:]
         for message in targetMeta where !claimed.contains(message.uid) {
             guard let id = targetIDs[message.uid] ?? nil else { continue }
             available[Self.dedupeKey(id, message.size, message.internalDate), default: []].append(message.uid)

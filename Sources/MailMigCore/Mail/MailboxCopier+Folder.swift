@@ -40,11 +40,11 @@ extension MailboxCopier {
     }
 
     /// Streams the candidates from the source and appends them to the target in recorded chunks.
-    private func copyMessages(_ candidates: [UInt32], mapping: FolderMapping, uidValidity: UInt32, src: any MailStoreSession, dst: any MailStoreSession,
+    private func copyMessages(_ candidates: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, src: any MailStoreSession, dst: any MailStoreSession,
                               result: inout MailPassResult) async throws {
         let metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(candidates)) }
         var oversize: [SkippedMessage] = []
-        var wanted: [UInt32] = []
+        var wanted: [MessageKey] = []
         for message in metadata {
             if let limit = settings.maxMessageSize, let size = message.size, Int64(size) > limit {
                 oversize.append(SkippedMessage(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,

@@ -53,7 +53,7 @@ extension MailboxCopier {
     /// The bytes decide, not the internal date: a target may have stored another date than the one
     /// sent (Dovecot stores the current time for dates from 2038 on). Candidates with the date sent
     /// are read first, the others only when none of those matches.
-    static func findCopy(of entry: LedgerEntry, excluding claimed: Set<UInt32>, on session: any MailStoreSession) async throws -> MessageMetadata? {
+    static func findCopy(of entry: LedgerEntry, excluding claimed: Set<MessageKey>, on session: any MailStoreSession) async throws -> MessageMetadata? {
         let sized = try await session.messageUIDs(.size(entry.size)).filter { !claimed.contains($0) }
         guard !sized.isEmpty else { return nil }
         let instant = MessageDate.parse(entry.internalDate)
@@ -62,7 +62,7 @@ extension MailboxCopier {
         let otherDate = metadata.filter { $0.internalDate?.instant != instant }
         for group in [sameDate, otherDate] where !group.isEmpty {
             let byUID = Dictionary(group.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
-            var matches: [UInt32] = []
+            var matches: [MessageKey] = []
             for try await message in try await session.messages(group.map(\.uid)) {
                 if MessageHeaders.sha256(message.body) == entry.sha256 { matches.append(message.uid) }
             }
@@ -82,13 +82,13 @@ extension MailboxCopier {
         let known = try store.ledgerUIDs(mailbox: mailboxID, folder: folder, uidValidity: newValidity)
         // Dates compare by instant: servers keep the moment of an INTERNALDATE, not always its zone offset.
         func key(size: Int?, date: Date?) -> String { "\(size ?? -1)|\(date?.timeIntervalSince1970 ?? -1)" }
-        var newByKey: [String: [UInt32]] = [:]
+        var newByKey: [String: [MessageKey]] = [:]
         for message in metadata where !known.contains(message.uid) {
             newByKey[key(size: message.size, date: message.internalDate?.instant), default: []].append(message.uid)
         }
         var oldByKey: [String: [LedgerEntry]] = [:]
         for entry in old { oldByKey[key(size: entry.size, date: MessageDate.parse(entry.internalDate)), default: []].append(entry) }
-        var pairs: [(old: UInt32, new: UInt32)] = []
+        var pairs: [(old: MessageKey, new: MessageKey)] = []
         for (candidateKey, entries) in oldByKey {
             guard let uids = newByKey[candidateKey] else { continue }
             if entries.count == 1, uids.count == 1, let entry = entries.first, let uid = uids.first {
@@ -96,7 +96,7 @@ extension MailboxCopier {
                 continue
             }
             var byHash = try await wrap(folder: folder, side: .source) {
-                var hashes: [String: [UInt32]] = [:]
+                var hashes: [String: [MessageKey]] = [:]
                 for try await message in try await src.messages(uids) {
                     hashes[MessageHeaders.sha256(message.body), default: []].append(message.uid)
                 }
@@ -140,7 +140,7 @@ extension MailboxCopier {
         }
         guard !groups.isEmpty else { return 0 }
         let selected = try await wrap(folder: mapping.target, side: .target) { try await dst.openFolder(mapping.target, forWriting: true) }
-        var updated: [UInt32: [String]] = [:]
+        var updated: [MessageKey: [String]] = [:]
         for (flags, entries) in groups {
             let targets = entries.filter { $0.targetUIDValidity == nil || $0.targetUIDValidity == selected.uidValidity }
             guard !targets.isEmpty else { continue }

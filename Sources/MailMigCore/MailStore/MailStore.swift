@@ -17,10 +17,12 @@ public protocol MailStore: Sendable {
 /// One logged-in connection to a mail store, acting for one mailbox, speaking in plan-form folder
 /// paths (levels joined by `/`, without the server's namespace prefix).
 ///
-/// Messages are named by `(folder, UIDVALIDITY, UID)` in the sense of RFC 3501 §2.3.1.1: a UID names
-/// one message of a folder for as long as the folder's UIDVALIDITY stays the same. A store without
-/// such numbers (POP3, a local backup) keeps a stable numbering of its own and reports a new
-/// UIDVALIDITY when it cannot keep it. One folder at a time is open; message calls act on it.
+/// Messages are named by `(folder, UIDVALIDITY, unique identifier)` in the sense of RFC 3501
+/// §2.3.1.1: a `MessageKey` names one message of a folder for as long as the folder's UIDVALIDITY
+/// stays the same. An IMAP store's keys are UIDs; a store without them names messages by a string it
+/// keeps stable (a POP3 unique-id, a file name), reports a constant UIDVALIDITY, and a new one only
+/// when its names were reset. The ledger keys copies by these, so a store decides what identity means.
+/// One folder at a time is open; message calls act on it.
 public protocol MailStoreSession: Sendable {
     /// Which side it is.
     var side: MailSide { get }
@@ -46,22 +48,22 @@ public protocol MailStoreSession: Sendable {
     /// Closes the open folder without removing anything (IMAP UNSELECT, never CLOSE).
     func closeFolder() async throws
 
-    /// The UIDs of the open folder's messages that match `filter`.
-    func messageUIDs(_ filter: MessageFilter) async throws -> [UInt32]
+    /// The unique identifiers of the open folder's messages that match `filter`.
+    func messageUIDs(_ filter: MessageFilter) async throws -> [MessageKey]
     /// Size, internal date and flags of messages of the open folder; with `changedSince`, only those
     /// whose flags changed after that mod-sequence.
     func metadata(_ selection: MessageSelection, changedSince: UInt64?) async throws -> [MessageMetadata]
     /// The Message-ID header field of messages of the open folder (nil: the message has none), read
     /// without their bodies.
-    func messageIDs(_ selection: MessageSelection) async throws -> [UInt32: String?]
-    /// The messages with their exact bytes, streamed in UID order; the stream holds a bounded number
+    func messageIDs(_ selection: MessageSelection) async throws -> [MessageKey: String?]
+    /// The messages with their exact bytes, streamed in key order; the stream holds a bounded number
     /// of messages, however many are asked for.
-    func messages(_ uids: [UInt32]) async throws -> MessageStream
+    func messages(_ uids: [MessageKey]) async throws -> MessageStream
     /// Stores messages in a folder (not necessarily the open one); one outcome per message, in order.
     /// Throws only when nothing can be said about any message (the connection failed before).
     func append(_ messages: [OutgoingMessage], to path: String) async throws -> [AppendOutcome]
     /// Replaces the flags of messages of the folder opened for writing.
-    func replaceFlags(of uids: [UInt32], with flags: [String]) async throws
+    func replaceFlags(of uids: [MessageKey], with flags: [String]) async throws
 }
 
 extension MailStoreSession {

@@ -2,8 +2,8 @@
 public enum MessageSelection: Sendable, Equatable {
     /// Every message.
     case all
-    /// These UIDs (any order; unknown UIDs are ignored).
-    case uids([UInt32])
+    /// These messages, by unique identifier (any order; unknown ones are ignored).
+    case uids([MessageKey])
 }
 
 /// Which messages of the open folder `messageUIDs` returns.

@@ -1,7 +1,7 @@
 /// What a store says about a message without its bytes.
 public struct MessageMetadata: Sendable, Equatable {
-    /// The UID in its folder.
-    public var uid: UInt32
+    /// The message's unique identifier in its folder (an IMAP UID, a POP3 unique-id).
+    public var uid: MessageKey
     /// RFC822.SIZE, in bytes.
     public var size: Int?
     /// The internal date (when the message arrived), as the state writes it.
@@ -10,7 +10,7 @@ public struct MessageMetadata: Sendable, Equatable {
     public var flags: Set<String>
 
     /// Creates metadata.
-    public init(uid: UInt32, size: Int?, internalDate: MessageDate?, flags: Set<String>) {
+    public init(uid: MessageKey, size: Int?, internalDate: MessageDate?, flags: Set<String>) {
         self.uid = uid
         self.size = size
         self.internalDate = internalDate
@@ -20,8 +20,8 @@ public struct MessageMetadata: Sendable, Equatable {
 
 /// A message with its exact bytes.
 public struct StoredMessage: Sendable, Equatable {
-    /// The UID in its folder.
-    public var uid: UInt32
+    /// The message's unique identifier in its folder.
+    public var uid: MessageKey
     /// The message exactly as stored (RFC 5322 text, or binary with RFC 3516).
     public var body: [UInt8]
     /// The internal date.
@@ -30,7 +30,7 @@ public struct StoredMessage: Sendable, Equatable {
     public var flags: Set<String>
 
     /// Creates a message.
-    public init(uid: UInt32, body: [UInt8], internalDate: MessageDate?, flags: Set<String>) {
+    public init(uid: MessageKey, body: [UInt8], internalDate: MessageDate?, flags: Set<String>) {
         self.uid = uid
         self.body = body
         self.internalDate = internalDate
@@ -58,7 +58,7 @@ public struct OutgoingMessage: Sendable, Equatable {
 /// What became of one message handed to `append`.
 public enum AppendOutcome: Sendable {
     /// Stored; with the identity the store gave it when it says (RFC 4315 APPENDUID).
-    case stored(uidValidity: UInt32?, uid: UInt32?)
+    case stored(uidValidity: UInt32?, uid: MessageKey?)
     /// Refused because of the message itself (size, content policy): skip it and report the reason.
     case refused(String)
     /// Not stored for a reason that concerns the whole folder or connection (quota, no such folder,

@@ -3,7 +3,7 @@ import Foundation
 /// One message copied by mailmig: where it came from, what it was, and where it went.
 ///
 /// The ledger is the truth of exactly-once copying: a source message (mailbox, folder, UIDVALIDITY,
-/// UID) with a ledger row is never appended again, and only messages in the ledger may ever be removed
+/// unique identifier as its store defines it) with a ledger row is never appended again, and only messages in the ledger may ever be removed
 /// from a target by mailmig.
 public struct LedgerEntry: Sendable, Equatable, Codable {
     /// The source address of the mailbox.
@@ -12,8 +12,8 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
     public var folder: String
     /// The source folder's UIDVALIDITY when it was copied.
     public var uidValidity: UInt32
-    /// The source UID.
-    public var uid: UInt32
+    /// The message's unique identifier in the source folder (an IMAP UID, a POP3 unique-id).
+    public var uid: MessageKey
     /// The Message-ID header, when the message has one.
     public var messageID: String?
     /// Size in bytes.
@@ -28,13 +28,13 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
     public var targetFolder: String
     /// The target folder's UIDVALIDITY (from APPENDUID), when the target reports it.
     public var targetUIDValidity: UInt32?
-    /// The target UID (from APPENDUID), when the target reports it.
-    public var targetUID: UInt32?
+    /// The message's unique identifier on the target (from APPENDUID), when the target reports it.
+    public var targetUID: MessageKey?
 
     /// Creates an entry.
-    public init(mailbox: String, folder: String, uidValidity: UInt32, uid: UInt32, messageID: String?, size: Int,
+    public init(mailbox: String, folder: String, uidValidity: UInt32, uid: MessageKey, messageID: String?, size: Int,
                 internalDate: String, sha256: String, flags: [String], targetFolder: String,
-                targetUIDValidity: UInt32?, targetUID: UInt32?) {
+                targetUIDValidity: UInt32?, targetUID: MessageKey?) {
         self.mailbox = mailbox
         self.folder = folder
         self.uidValidity = uidValidity

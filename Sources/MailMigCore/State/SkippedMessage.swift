@@ -8,8 +8,8 @@ public struct SkippedMessage: Sendable, Equatable, Codable {
     public var folder: String
     /// UIDVALIDITY of the folder.
     public var uidValidity: UInt32
-    /// The source UID.
-    public var uid: UInt32
+    /// The message's unique identifier in the source folder.
+    public var uid: MessageKey
     /// Size in bytes.
     public var size: Int
     /// INTERNALDATE as sent.
@@ -20,7 +20,7 @@ public struct SkippedMessage: Sendable, Equatable, Codable {
     public var reason: String
 
     /// Creates a record.
-    public init(mailbox: String, folder: String, uidValidity: UInt32, uid: UInt32, size: Int, internalDate: String?,
+    public init(mailbox: String, folder: String, uidValidity: UInt32, uid: MessageKey, size: Int, internalDate: String?,
                 messageID: String?, reason: String) {
         self.mailbox = mailbox
         self.folder = folder

@@ -63,14 +63,14 @@ public protocol StateStore: AnyObject, Sendable {
 
     // MARK: Ledger of copied messages
 
-    /// The source UIDs of a folder already in the ledger.
-    func ledgerUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<UInt32>
+    /// The source messages of a folder already in the ledger, by unique identifier.
+    func ledgerUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<MessageKey>
 
     /// Every ledger row of a mailbox (of one folder when given).
     func ledger(mailbox: String, folder: String?) throws(StateError) -> [LedgerEntry]
 
-    /// The ledger rows of some source UIDs of one folder (those that exist).
-    func ledger(mailbox: String, folder: String, uidValidity: UInt32, uids: [UInt32]) throws(StateError) -> [LedgerEntry]
+    /// The ledger rows of some source messages of one folder (those that exist).
+    func ledger(mailbox: String, folder: String, uidValidity: UInt32, uids: [MessageKey]) throws(StateError) -> [LedgerEntry]
 
     /// Messages and bytes in the ledger, per mailbox.
     func ledgerTotals() throws(StateError) -> [String: (messages: Int, bytes: Int64)]
@@ -87,23 +87,23 @@ public protocol StateStore: AnyObject, Sendable {
     /// Forgets pending entries that reconciliation found were never appended.
     func dropPendingCopies(_ entries: [LedgerEntry]) throws(StateError)
 
-    /// Moves ledger rows to a folder's new UIDVALIDITY, one old UID to one new UID, instead of copying again.
+    /// Moves ledger rows to a folder's new UIDVALIDITY, one old identifier to one new, instead of copying again.
     func rekey(mailbox: String, folder: String, from oldValidity: UInt32, to newValidity: UInt32,
-               uids: [(old: UInt32, new: UInt32)]) throws(StateError)
+               uids: [(old: MessageKey, new: MessageKey)]) throws(StateError)
 
     /// Records the flags now carried to the target.
-    func updateLedgerFlags(mailbox: String, folder: String, uidValidity: UInt32, flags: [UInt32: [String]]) throws(StateError)
+    func updateLedgerFlags(mailbox: String, folder: String, uidValidity: UInt32, flags: [MessageKey: [String]]) throws(StateError)
 
-    /// Target UIDs of a target folder that the ledger already accounts for.
-    func targetUIDs(mailbox: String, targetFolder: String, targetUIDValidity: UInt32) throws(StateError) -> Set<UInt32>
+    /// Messages of a target folder that the ledger already accounts for, by unique identifier.
+    func targetUIDs(mailbox: String, targetFolder: String, targetUIDValidity: UInt32) throws(StateError) -> Set<MessageKey>
 
     // MARK: Skipped messages
 
     /// Records messages skipped on purpose (idempotent per message).
     func recordSkipped(_ messages: [SkippedMessage]) throws(StateError)
 
-    /// The UIDs of a folder skipped on purpose, so later passes do not try them again.
-    func skippedUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<UInt32>
+    /// The messages of a folder skipped on purpose, so later passes do not try them again.
+    func skippedUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<MessageKey>
 
     /// Skipped messages, of one mailbox when given.
     func skipped(mailbox: String?) throws(StateError) -> [SkippedMessage]

@@ -21,8 +21,8 @@ public struct TargetRewrite: Sendable, Equatable, Codable {
     public var folder: String
     /// The source folder's UIDVALIDITY.
     public var uidValidity: UInt32
-    /// The source UID.
-    public var uid: UInt32
+    /// The message's unique identifier in the source folder.
+    public var uid: MessageKey
     /// Which attribute.
     public var attribute: Attribute
     /// The value sent (INTERNALDATE text, or flags joined by spaces).
@@ -31,7 +31,7 @@ public struct TargetRewrite: Sendable, Equatable, Codable {
     public var stored: String
 
     /// Creates a record.
-    public init(mailbox: String, folder: String, uidValidity: UInt32, uid: UInt32, attribute: Attribute, sent: String, stored: String) {
+    public init(mailbox: String, folder: String, uidValidity: UInt32, uid: MessageKey, attribute: Attribute, sent: String, stored: String) {
         self.mailbox = mailbox
         self.folder = folder
         self.uidValidity = uidValidity

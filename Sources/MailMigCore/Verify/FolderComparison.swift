@@ -2,8 +2,8 @@ import Foundation
 
 /// One message of a folder listing as verification compares it.
 public struct MessageFacts: Sendable, Equatable {
-    /// The UID in its folder.
-    public var uid: UInt32
+    /// Its unique identifier in the folder (a UID for IMAP).
+    public var uid: MessageKey
     /// The Message-ID, when known (from the ledger or the message's header).
     public var messageID: String?
     /// RFC822.SIZE.
@@ -14,7 +14,7 @@ public struct MessageFacts: Sendable, Equatable {
     public var flags: [String]
 
     /// Creates facts; `flags` are reduced to the storable ones and sorted.
-    public init(uid: UInt32, messageID: String?, size: Int, internalDate: String?, flags: [String]) {
+    public init(uid: MessageKey, messageID: String?, size: Int, internalDate: String?, flags: [String]) {
         self.uid = uid
         self.messageID = messageID
         self.size = size
@@ -92,10 +92,10 @@ public struct MatchedPair: Sendable, Equatable {
 /// Message-ID, size and internal date.
 public enum FolderComparison {
     /// The target UIDs the ledger accounts for, so that only the others need their Message-ID read.
-    public static func ledgerClaims(sources: [SourceFolderInput], target: TargetFolderInput) -> Set<UInt32> {
+    public static func ledgerClaims(sources: [SourceFolderInput], target: TargetFolderInput) -> Set<MessageKey> {
         guard let validity = target.uidValidity else { return [] }
         let present = Set(target.messages.map(\.uid))
-        var claimed = Set<UInt32>()
+        var claimed = Set<MessageKey>()
         for input in sources {
             for entry in input.ledger where entry.targetFolder == target.path && entry.targetUIDValidity == validity {
                 if let uid = entry.targetUID, present.contains(uid) { claimed.insert(uid) }
@@ -105,18 +105,18 @@ public enum FolderComparison {
     }
 
     /// The expected source messages that the ledger does not describe (their Message-ID must be read).
-    public static func unrecordedExpected(_ input: SourceFolderInput) -> [UInt32] {
+    public static func unrecordedExpected(_ input: SourceFolderInput) -> [MessageKey] {
         let recorded = Set(input.ledger.map(\.uid))
         let skipped = Set(input.skipped.map(\.uid))
         guard !input.onlyLedger, let below = input.syncedBelow else { return [] }
-        return input.messages.filter { !recorded.contains($0.uid) && !skipped.contains($0.uid) && $0.uid < below }.map(\.uid)
+        return input.messages.filter { !recorded.contains($0.uid) && !skipped.contains($0.uid) && $0.uid.isUID(below: below) }.map(\.uid)
     }
 
     /// Compares; returns one verification per source folder (extra target messages go to the first) and the matched pairs.
     public static func compare(sources: [SourceFolderInput], target: TargetFolderInput) -> (folders: [FolderVerification], pairs: [MatchedPair]) {
-        var targetByUID: [UInt32: MessageFacts] = [:]
+        var targetByUID: [MessageKey: MessageFacts] = [:]
         for message in target.messages { targetByUID[message.uid] = message }
-        var claimed = Set<UInt32>()
+        var claimed = Set<MessageKey>()
         var results: [FolderVerification] = []
         var pairs: [MatchedPair] = []
         // Expected messages per folder, with their ledger row; filled before any key matching so
@@ -138,7 +138,7 @@ public enum FolderComparison {
                                                            reason: skip.reason))
                 } else if input.onlyLedger {
                     continue
-                } else if let below = input.syncedBelow, message.uid < below {
+                } else if let below = input.syncedBelow, message.uid.isUID(below: below) {
                     expected.append((message, nil))
                 } else {
                     result.notCopiedYet += 1
@@ -238,7 +238,7 @@ public enum FolderComparison {
         for index in sources.indices {
             for missing in results[index].missing { expectedIDs[index, default: []].append(missing.messageID ?? "") }
             results[index].messageIDsMatch = (expectedIDs[index] ?? []).sorted() == (matchedIDs[index] ?? []).sorted()
-            results[index].missing.sort { ($0.sourceUID ?? 0) < ($1.sourceUID ?? 0) }
+            results[index].missing.sort { ($0.sourceUID ?? .uid(0)) < ($1.sourceUID ?? .uid(0)) }
         }
 
         // What nobody claimed is on the target without mailmig having copied it there: a warning,

@@ -70,12 +70,12 @@ public struct MailboxVerification: Sendable, Equatable, Codable {
     public var differences: Int { folders.reduce(0) { $0 + $1.differences } }
 }
 
-/// One message as a verification names it: by UID on each side, Message-ID, size and date.
+/// One message as a verification names it: by its key on each side (UIDs for IMAP), Message-ID, size and date.
 public struct MessageReference: Sendable, Equatable, Codable {
-    /// The source UID, when the message is on the source.
-    public var sourceUID: UInt32?
-    /// The target UID, when the message is on the target.
-    public var targetUID: UInt32?
+    /// The unique identifier on the source (a UID for IMAP), when the message is on the source.
+    public var sourceUID: MessageKey?
+    /// The unique identifier on the target, when the message is on the target.
+    public var targetUID: MessageKey?
     /// The Message-ID, when known.
     public var messageID: String?
     /// Size in bytes.
@@ -84,7 +84,7 @@ public struct MessageReference: Sendable, Equatable, Codable {
     public var internalDate: String?
 
     /// Creates a reference.
-    public init(sourceUID: UInt32?, targetUID: UInt32?, messageID: String?, size: Int, internalDate: String?) {
+    public init(sourceUID: MessageKey?, targetUID: MessageKey?, messageID: String?, size: Int, internalDate: String?) {
         self.sourceUID = sourceUID
         self.targetUID = targetUID
         self.messageID = messageID

@@ -6,7 +6,7 @@ extension Verifier {
     /// Bodies are streamed and hashed one at a time; only the hashes are kept.
     func compareBodies(_ pairs: [MatchedPair], target: String, mailbox: String, src: any MailStoreSession,
                        dst: any MailStoreSession) async throws -> [String: [ValueMismatch]] {
-        var sourceHashes: [String: [UInt32: String]] = [:]
+        var sourceHashes: [String: [MessageKey: String]] = [:]
         let byFolder = Dictionary(grouping: pairs, by: \.sourceFolder)
         for (folder, folderPairs) in byFolder.sorted(by: { $0.key < $1.key }) {
             sourceHashes[folder] = try await wrap(src, mailbox: mailbox, folder: folder) {
@@ -31,8 +31,8 @@ extension Verifier {
     }
 
     /// SHA-256 of each message's body in the selected folder, streamed.
-    static func hashes(of uids: [UInt32], session: any MailStoreSession) async throws -> [UInt32: String] {
-        var result: [UInt32: String] = [:]
+    static func hashes(of uids: [MessageKey], session: any MailStoreSession) async throws -> [MessageKey: String] {
+        var result: [MessageKey: String] = [:]
         for try await message in try await session.messages(uids) {
             result[message.uid] = MessageHeaders.sha256(message.body)
         }

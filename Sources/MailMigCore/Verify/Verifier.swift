@@ -154,8 +154,8 @@ public struct Verifier: Sendable {
     }
 
     /// The Message-IDs of messages of the selected folder, read from their bodies one at a time.
-    static func messageIDs(of uids: [UInt32], session: any MailStoreSession) async throws -> [UInt32: String] {
-        var result: [UInt32: String] = [:]
+    static func messageIDs(of uids: [MessageKey], session: any MailStoreSession) async throws -> [MessageKey: String] {
+        var result: [MessageKey: String] = [:]
         for try await message in try await session.messages(uids) {
             if let id = MessageHeaders.messageID(in: message.body) { result[message.uid] = id }
         }

@@ -43,11 +43,13 @@ struct MailExactlyOnceTests {
                 arm: { source, _ in source.faults.stream = (2, 0, .failed) }, inboxAfterFirst: 150, pendingAfterFirst: 0, reconciled: 0),
     ]
 
-    @Test("a failed pass, run again, ends with every message exactly once and no pending rows", arguments: failures)
-    func failedPassResumes(_ failure: Failure) async throws {
+    /// Every failure, with stores naming messages by UID (IMAP) and by a store-defined name made of
+    /// digits (as POP3 UIDL or a Maildir does), which the ledger must never take for a UID.
+    @Test("a failed pass, run again, ends with every message exactly once and no pending rows", arguments: failures, [false, true])
+    func failedPassResumes(_ failure: Failure, namedMessages: Bool) async throws {
         let alice = MailHarness.alice
-        let source = FakeMailStore(side: .source)
-        let target = FakeMailStore(side: .target, returnsUIDs: failure.returnsUIDs)
+        let source = FakeMailStore(side: .source, namesMessages: namedMessages)
+        let target = FakeMailStore(side: .target, returnsUIDs: failure.returnsUIDs, namesMessages: namedMessages)
         let harness = try MailHarness(source: source, target: target)
         // 150 messages make three chunks of 64, 64 and 22.
         source.seed(SampleMessages.make(150, tag: "inbox"), into: "INBOX", of: alice)
@@ -68,6 +70,7 @@ struct MailExactlyOnceTests {
         let (rows, pending) = try harness.ledger()
         #expect(rows.count == 170)
         #expect(Set(rows.map { "\($0.folder)/\($0.uid)" }).count == 170)
+        #expect(rows.allSatisfy { ($0.uid.uid == nil) == namedMessages }, "the ledger keeps each store's own identity")
         #expect(pending.isEmpty)
         #expect(try harness.record()?.lastResult?.reconciled == failure.reconciled)
         #expect(target.counters.appendedMessages == 170, "every message was stored once, none again")

@@ -8,9 +8,10 @@ import TestSupport
 struct MailIncrementalTests {
     let alice = MailHarness.alice
 
-    @Test("after the source renumbers a folder (new UIDVALIDITY), the next pass re-keys the ledger and copies only new mail")
-    func uidValidityChange() async throws {
-        let harness = try MailHarness()
+    @Test("after the source renumbers a folder (new UIDVALIDITY), the next pass re-keys the ledger and copies only new mail",
+          arguments: [false, true])
+    func uidValidityChange(namedMessages: Bool) async throws {
+        let harness = try MailHarness(source: FakeMailStore(side: .source, namesMessages: namedMessages))
         // Every tenth message shares size and date with the one before, so some need their bytes compared.
         harness.source.seed(SampleMessages.make(150), into: "INBOX", of: alice)
         #expect(try await harness.apply().report.succeeded)
@@ -30,14 +31,16 @@ struct MailIncrementalTests {
         let rows = try harness.ledger().rows
         #expect(rows.count == 151)
         #expect(rows.allSatisfy { $0.uidValidity == validity })
+        #expect(Set(rows.map(\.uid)) == Set(harness.source.messages(in: "INBOX", of: alice).map(\.key)), "rows name today's messages")
         #expect(try await harness.plan().steps.isEmpty)
         #expect(try await harness.verify().passed)
     }
 
-    @Test("flags changed on the source after a pass reach the target on the next pass", arguments: [true, false])
-    func flagSync(tracksChanges: Bool) async throws {
-        let source = FakeMailStore(side: .source, tracksChanges: tracksChanges)
-        let harness = try MailHarness(source: source)
+    @Test("flags changed on the source after a pass reach the target on the next pass", arguments: [true, false], [false, true])
+    func flagSync(tracksChanges: Bool, namedMessages: Bool) async throws {
+        let source = FakeMailStore(side: .source, tracksChanges: tracksChanges, namesMessages: namedMessages)
+        let target = FakeMailStore(side: .target, namesMessages: namedMessages)
+        let harness = try MailHarness(source: source, target: target)
         let uids = source.seed(SampleMessages.make(20), into: "INBOX", of: alice)
         #expect(try await harness.apply().report.succeeded)
 

@@ -40,7 +40,7 @@ struct MailVerifyTests {
     func missing() async throws {
         let harness = try await copied()
         let gone = try #require(harness.target.messages(in: "INBOX", of: alice).dropFirst(3).first)
-        try harness.target.remove(uid: gone.uid, from: "INBOX", of: alice)
+        try harness.target.remove(uid: gone.key, from: "INBOX", of: alice)
         let report = try await harness.verify()
         #expect(!report.passed)
         let folder = try #require(inbox(report))
@@ -66,7 +66,7 @@ struct MailVerifyTests {
     func flagDifference() async throws {
         let harness = try await copied()
         let copy = try #require(harness.target.messages(in: "INBOX", of: alice).first)
-        try harness.target.setFlags(["\\Deleted"], uid: copy.uid, in: "INBOX", of: alice)
+        try harness.target.setFlags(["\\Deleted"], uid: copy.key, in: "INBOX", of: alice)
         let report = try await harness.verify()
         #expect(!report.passed)
         let folder = try #require(inbox(report))
@@ -74,9 +74,9 @@ struct MailVerifyTests {
         #expect(folder.flagMismatches.first?.target == "\\Deleted")
         #expect(folder.flagMismatches.first?.source == "\\Seen")
 
-        try harness.target.setFlags(copy.flags, uid: copy.uid, in: "INBOX", of: alice)
+        try harness.target.setFlags(copy.flags, uid: copy.key, in: "INBOX", of: alice)
         let second = try #require(harness.source.messages(in: "INBOX", of: alice).dropFirst().first)
-        try harness.source.setFlags(["\\Flagged"], uid: second.uid, in: "INBOX", of: alice)
+        try harness.source.setFlags(["\\Flagged"], uid: second.key, in: "INBOX", of: alice)
         let pending = try await harness.verify()
         #expect(pending.passed)
         #expect(inbox(pending)?.flagsNotCarriedYet == 1)

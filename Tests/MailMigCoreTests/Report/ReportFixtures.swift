@@ -68,14 +68,14 @@ final class ReportFixture: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(at: folder) }
 
     /// The ledger rows: alice 3 messages, bob 2.
-    static let ledger: [(mailbox: String, folder: String, uid: UInt32, size: Int)] = [
+    static let ledger: [(mailbox: String, folder: String, uid: MessageKey, size: Int)] = [
         ("alice@acme.test", "INBOX", 1, 1_000), ("alice@acme.test", "INBOX", 2, 2_500), ("alice@acme.test", "Sent", 1, 40_000),
         ("bob@acme.test", "INBOX", 7, 12_345), ("bob@acme.test", "Archive/2020", 3, 700),
     ]
 
     private func fill() throws {
         let entries = Self.ledger.map { row in
-            LedgerEntry(mailbox: row.mailbox, folder: row.folder, uidValidity: 11, uid: row.uid, messageID: "<\(row.uid)@acme.test>",
+            LedgerEntry(mailbox: row.mailbox, folder: row.folder, uidValidity: 11, uid: row.uid, messageID: "<\(row.uid.value)@acme.test>",
                         size: row.size, internalDate: "01-Feb-2026 10:00:00 +0000", sha256: String(repeating: "a", count: 64),
                         flags: ["\\Seen"], targetFolder: row.folder, targetUIDValidity: 22, targetUID: row.uid)
         }

@@ -8,11 +8,11 @@ struct FolderComparisonTests {
     static let mapping = FolderMapping(source: "INBOX", target: "INBOX", rule: .sameName, note: nil)
     static let date = "01-Jan-2024 10:00:00 +0000"
 
-    static func message(_ uid: UInt32, id: String?, size: Int = 100, date: String = date, flags: [String] = []) -> MessageFacts {
+    static func message(_ uid: MessageKey, id: String?, size: Int = 100, date: String = date, flags: [String] = []) -> MessageFacts {
         MessageFacts(uid: uid, messageID: id, size: size, internalDate: date, flags: flags)
     }
 
-    static func ledger(_ uid: UInt32, id: String?, size: Int = 100, flags: [String] = [], targetUID: UInt32?, folder: String = "INBOX") -> LedgerEntry {
+    static func ledger(_ uid: MessageKey, id: String?, size: Int = 100, flags: [String] = [], targetUID: MessageKey?, folder: String = "INBOX") -> LedgerEntry {
         LedgerEntry(mailbox: "a@acme.test", folder: "INBOX", uidValidity: 7, uid: uid, messageID: id, size: size, internalDate: date,
                     sha256: "", flags: flags, targetFolder: folder, targetUIDValidity: targetUID == nil ? nil : 70, targetUID: targetUID)
     }

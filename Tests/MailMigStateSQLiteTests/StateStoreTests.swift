@@ -10,7 +10,7 @@ private struct Note: Codable, Equatable {
 
 /// The SQLite state: serials, history, point-in-time reads, schema versions, file mode.
 @Suite("State store")
-struct StateStoreEngineTests {
+struct StateStoreTests {
     /// A state in a fresh temporary folder.
     static func freshStore() throws -> (SQLiteStateStore, URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-state-\(UUID().uuidString)/.mailmig")

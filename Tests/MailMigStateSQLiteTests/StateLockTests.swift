@@ -12,7 +12,7 @@ func sameHolder(_ lhs: LockInfo?, _ rhs: LockInfo) -> Bool {
 
 /// The state lock: one holder at a time, named in every refusal.
 @Suite("State lock")
-struct StateLockEngineTests {
+struct StateLockTests {
     /// A lock file path in a fresh temporary folder.
     static func lockPath() throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-lock-\(UUID().uuidString)")
