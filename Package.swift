@@ -98,7 +98,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore"]),
+        .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore", "TestSupport"]),
         .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"]),
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(

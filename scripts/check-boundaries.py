@@ -108,7 +108,7 @@ RULES = {
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
     },
     "MailMigCLITests": {
-        "allowed": ["MailMigCLI", "MailMigCore"],
+        "allowed": ["MailMigCLI", "MailMigCore", "TestSupport"],
         "forbidden": {m: "the CLI's tests reach adapters through the composition root" for m in PROTOCOL_LIBRARIES + ADAPTERS},
     },
     "MailMigIMAPStoreTests": {
