@@ -87,9 +87,11 @@ let package = Package(
         ),
         // A seeded mutation driver shared by the fuzz suites of the unit-test targets.
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
-        // An in-memory mail store with fault injection, for driving the engine's mail code without servers.
+        // An in-memory mail store with fault injection, for driving the engine's mail code without servers,
+        // and the fixtures both the engine's and the command line's tests use.
         .target(name: "TestSupport", dependencies: ["MailMigCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigCLI", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"]),
+        // The engine's tests; the views and the rest of the command line are tested in MailMigCLITests.
+        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"]),
         .testTarget(
             name: "MailMigIMAPTests",
             dependencies: [
@@ -98,7 +100,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore"]),
+        .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore", "TestSupport"]),
         .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"]),
         .testTarget(name: "MailMigStateSQLiteTests", dependencies: ["MailMigStateSQLite", "MailMigCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),

@@ -21,6 +21,20 @@ public struct MailboxRecord: Sendable, Equatable, Codable {
     /// The error of the last failed pass, with the server's answer.
     public var lastError: String?
 
+    /// Creates a record from its fields.
+    package init(source: String, target: String, batch: String, reached: Stage? = nil, provisioned: Bool, lastPass: Date? = nil,
+                 lastDuration: Double? = nil, lastResult: MailPassResult? = nil, lastError: String? = nil) {
+        self.source = source
+        self.target = target
+        self.batch = batch
+        self.reached = reached
+        self.provisioned = provisioned
+        self.lastPass = lastPass
+        self.lastDuration = lastDuration
+        self.lastResult = lastResult
+        self.lastError = lastError
+    }
+
     /// The kind name in the state.
     public static let kind = "mailbox"
     /// The state address of a mailbox.
@@ -47,6 +61,20 @@ public struct FolderRecord: Sendable, Equatable, Codable {
     public var cutoff: String?
     /// When.
     public var at: Date
+
+    /// Creates a record from its fields.
+    package init(source: String, target: String, uidValidity: UInt32, uidNext: UInt32? = nil, highestModSeq: UInt64? = nil,
+                 messages: Int? = nil, stage: Stage, cutoff: String? = nil, at: Date) {
+        self.source = source
+        self.target = target
+        self.uidValidity = uidValidity
+        self.uidNext = uidNext
+        self.highestModSeq = highestModSeq
+        self.messages = messages
+        self.stage = stage
+        self.cutoff = cutoff
+        self.at = at
+    }
 
     /// The kind name in the state.
     public static let kind = "folder"

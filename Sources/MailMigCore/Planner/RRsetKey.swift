@@ -73,6 +73,18 @@ public struct DNSRecordState: Sendable, Equatable, Codable {
     /// When the cutover happened.
     public var cutoverAt: Date?
 
+    /// Creates a record from its fields.
+    package init(key: RRsetKey, provider: String, original: RRsetSnapshot? = nil, applied: RRsetSnapshot? = nil, phase: DNSPhase,
+                 lowered: TTLLowering? = nil, cutoverAt: Date? = nil) {
+        self.key = key
+        self.provider = provider
+        self.original = original
+        self.applied = applied
+        self.phase = phase
+        self.lowered = lowered
+        self.cutoverAt = cutoverAt
+    }
+
     /// The kind name in the state.
     public static let kind = "dns-rrset"
 }
@@ -85,6 +97,13 @@ public struct TTLLowering: Sendable, Equatable, Codable {
     public var fromTTL: Int
     /// When the lowered TTL reached the server.
     public var at: Date
+
+    /// Creates a lowering from its fields.
+    package init(ttl: Int, fromTTL: Int, at: Date) {
+        self.ttl = ttl
+        self.fromTTL = fromTTL
+        self.at = at
+    }
 
     /// When every cached answer carrying the old TTL has expired.
     public var oldTTLExpires: Date { at.addingTimeInterval(TimeInterval(fromTTL)) }

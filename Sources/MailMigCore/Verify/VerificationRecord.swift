@@ -10,6 +10,14 @@ public struct MailboxVerdict: Sendable, Equatable, Codable {
     public var deep: Bool
     /// Differences found.
     public var differences: Int
+
+    /// Creates a verdict from its fields.
+    package init(at: Date, passed: Bool, deep: Bool, differences: Int) {
+        self.at = at
+        self.passed = passed
+        self.deep = deep
+        self.differences = differences
+    }
 }
 
 /// What the state keeps as resource `verification`: a `VerificationSummary` (which the cutover gate
@@ -22,6 +30,13 @@ public struct VerificationRecord: Sendable, Equatable, Codable {
     public var failedDomains: [String]
     /// The last verdict per source address.
     public var mailboxes: [String: MailboxVerdict]
+
+    /// Creates a record from its fields.
+    package init(at: Date, failedDomains: [String], mailboxes: [String: MailboxVerdict]) {
+        self.at = at
+        self.failedDomains = failedDomains
+        self.mailboxes = mailboxes
+    }
 
     /// The state address.
     public static let address = "verification"

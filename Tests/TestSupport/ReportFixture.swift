@@ -1,21 +1,24 @@
 import Foundation
-@testable import MailMigCore
-import MailMigStateSQLite
+import MailMigCore
 
 /// A plan and a state written by hand: four mailboxes in every condition, DNS lowered then cut over, a verification.
 ///
 /// alice: synced, verified; bob: synced with two skips (one with hostile text); carol: last pass failed;
 /// dave: never passed. acme.test: TTLs lowered, then the MX cut over (the other records not yet).
-final class ReportFixture: @unchecked Sendable {
-    let folder: URL
-    let plan: Plan
-    let store: StateStore
+///
+/// The state is written through the `StateBackend` the caller gives for the plan file, so the engine's
+/// tests and the command line's tests fill the same state through the backend each may reach.
+public final class ReportFixture: @unchecked Sendable {
+    /// A temporary folder holding the plan's path and its state; removed with the fixture.
+    public let folder: URL
+    public let plan: Plan
+    public let store: StateStore
     /// The time the report is made at.
-    let now = Date(timeIntervalSince1970: 1_772_366_400)
+    public let now = Date(timeIntervalSince1970: 1_772_366_400)
     /// Text a hostile server or message could carry, in a skip reason, a Message-ID, a folder and an error.
-    static let hostile = "<script>alert(\"x\")</script> & 'quotes', commas\nand a line break; see http://evil.test/x.png"
+    public static let hostile = "<script>alert(\"x\")</script> & 'quotes', commas\nand a line break; see http://evil.test/x.png"
 
-    static let planText = """
+    public static let planText = """
         mailmig: 1
         name: report-fixture <&>
         source:
@@ -50,25 +53,23 @@ final class ReportFixture: @unchecked Sendable {
 
         """
 
-    static let mx = RRsetKey(domain: "acme.test", owner: "@", type: .MX)
-    static let cname = RRsetKey(domain: "acme.test", owner: "autodiscover", type: .CNAME)
+    public static let mx = RRsetKey(domain: "acme.test", owner: "@", type: .MX)
+    public static let cname = RRsetKey(domain: "acme.test", owner: "autodiscover", type: .CNAME)
 
-    init() throws {
+    /// The fixture, its state opened from `stateBackend(planPath)` (the plan's path is `mailmig.yaml` in `folder`).
+    public init(stateBackend: (_ planPath: String) -> any StateBackend) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let result = PlanLoader.load(text: Self.planText, file: folder.appendingPathComponent("mailmig.yaml").path, baseDirectory: folder)
-        guard let plan = result.plan else {
-            throw InvalidReportPlan(description: result.diagnostics.map(\.message).joined(separator: "\n"))
-        }
-        self.plan = plan
-        store = try SQLiteStateStore.open(folder: folder.appendingPathComponent(".mailmig"))
+        let planPath = folder.appendingPathComponent("mailmig.yaml").path
+        plan = try Self.load(Self.planText, file: planPath, folder: folder)
+        store = try stateBackend(planPath).open()
         try fill()
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
     /// The ledger rows: alice 3 messages, bob 2.
-    static let ledger: [(mailbox: String, folder: String, uid: MessageKey, size: Int)] = [
+    public static let ledger: [(mailbox: String, folder: String, uid: MessageKey, size: Int)] = [
         ("alice@acme.test", "INBOX", 1, 1_000), ("alice@acme.test", "INBOX", 2, 2_500), ("alice@acme.test", "Sent", 1, 40_000),
         ("bob@acme.test", "INBOX", 7, 12_345), ("bob@acme.test", "Archive/2020", 3, 700),
     ]
@@ -132,10 +133,25 @@ final class ReportFixture: @unchecked Sendable {
     }
 
     /// The builder over this fixture.
-    var builder: ReportBuilder { ReportBuilder(plan: plan, store: store, now: now) }
+    public var builder: ReportBuilder { ReportBuilder(plan: plan, store: store, now: now) }
+
+    /// The plan without its batch 'everyone': dave, never passed, is in no batch; carol keeps the batch her
+    /// record names.
+    public func planWithoutEveryone() throws -> Plan {
+        let text = Self.planText.replacingOccurrences(of: "  - { name: everyone, select: rest, stage: presync }\n", with: "")
+        return try Self.load(text, file: "plan.yaml", folder: folder)
+    }
+
+    private static func load(_ text: String, file: String, folder: URL) throws -> Plan {
+        let result = PlanLoader.load(text: text, file: file, baseDirectory: folder)
+        guard let plan = result.plan else {
+            throw InvalidReportPlan(description: result.diagnostics.map(\.message).joined(separator: "\n"))
+        }
+        return plan
+    }
 }
 
 /// The fixture plan did not load.
-struct InvalidReportPlan: Error, CustomStringConvertible {
-    let description: String
+public struct InvalidReportPlan: Error, CustomStringConvertible {
+    public let description: String
 }

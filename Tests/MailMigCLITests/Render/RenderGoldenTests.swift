@@ -7,7 +7,7 @@ import Testing
 ///
 /// When a renderer changes on purpose, update the expected text here in the same commit.
 @Suite("Rendering golden outputs")
-struct RenderGoldenEngineTests {
+struct RenderGoldenTests {
     static let human = #"""
         Changed outside mailmig since the last apply:
           ~ domain.acme.test/dns/@/TXT
@@ -115,10 +115,11 @@ struct RenderGoldenEngineTests {
         }
     }
 
-    @Test("apply summary, human and JSON lines")
+    @Test("apply summary, human and JSON lines; an interrupted apply says so first")
     func applySummary() {
         #expect(ApplyRenderer.human(RenderFixtures.report, palette: Palette(enabled: false)) == Self.applyHuman)
         #expect(ApplyRenderer.jsonLines(RenderFixtures.report) == Self.applyJSONLines)
+        #expect(ApplyRenderer.human(RenderFixtures.interrupted).hasPrefix("Interrupted: finished the steps in flight, started nothing new.\n"))
     }
 
     @Test("colour adds escape codes and nothing else")

@@ -1,10 +1,8 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 @testable import MailMigCore
 @testable import MailMigCLI
+import TestSupport
 
 @Suite("Report: each format parsed back or checked for structure")
 struct ReportRendererTests {
@@ -96,9 +94,10 @@ struct ReportRendererTests {
         }
     }
 
-    @Test("status: human text and JSON lines")
+    @Test("status: human text and JSON lines; mailboxes no batch selects under their own heading")
     func status() throws {
-        let status = try ReportFixture().builder.status()
+        let fixture = try ReportFixture()
+        let status = try fixture.builder.status()
         let human = StatusRenderer.human(status)
         #expect(human.contains("Batch pilot (goal: sync, every mailbox has reached sync)"))
         #expect(human.contains("copied 3 messages, 42.5 KiB of 3 messages, 42.5 KiB known; the source held 3 messages at the last pass"))
@@ -114,6 +113,8 @@ struct ReportRendererTests {
         #expect(objects.map { $0["type"] as? String ?? "" } == ["status", "batch", "mailbox", "mailbox", "batch", "mailbox", "mailbox", "domain"])
         let domain = try #require(objects.last)
         #expect(domain["earliest_cutover"] as? String == "2026-03-01T12:00:00Z" && domain["source_of_dns"] as? String == "recorded")
+        let unbatched = try ReportBuilder(plan: fixture.planWithoutEveryone(), store: fixture.store, now: fixture.now).status()
+        #expect(StatusRenderer.human(unbatched).contains("Batch (no batch): mailboxes of the plan that no batch selects; they are not migrated"))
     }
 
     @Test("CSV quoting follows RFC 4180")
@@ -123,26 +124,5 @@ struct ReportRendererTests {
         #expect(ReportCSV.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(ReportCSV.field("two\r\nlines") == "\"two\r\nlines\"")
         #expect(ReportCSV.field(" padded") == "\" padded\"")
-    }
-}
-
-/// Well-formedness of the HTML page, by an XML parser where Foundation has one.
-enum HTMLCheck {
-    struct NotWellFormed: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static func wellFormed(_ html: String) throws {
-        // The doctype is HTML's; an XML parser takes the rest as is.
-        let body = html.replacingOccurrences(of: "<!DOCTYPE html>", with: "")
-        #if canImport(FoundationXML) || os(macOS)
-        do {
-            _ = try XMLDocument(xmlString: body, options: [])
-        } catch {
-            throw NotWellFormed(description: "the HTML report is not well-formed: \(error)")
-        }
-        #else
-        throw NotWellFormed(description: "no XML parser on this platform")
-        #endif
     }
 }

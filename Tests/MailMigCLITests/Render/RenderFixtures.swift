@@ -2,7 +2,7 @@ import Foundation
 @testable import MailMigCore
 
 /// A fixed execution plan with drift, a create, an update, a delete, a held-back cutover and a warning,
-/// and an apply report over it, for the golden output tests.
+/// and apply reports over it (one failed part-way, one interrupted), for the golden output tests.
 enum RenderFixtures {
     static let mx = RRsetKey(domain: "acme.test", owner: "@", type: .MX)
     static let dmarc = RRsetKey(domain: "acme.test", owner: "_dmarc", type: .TXT)
@@ -50,4 +50,14 @@ enum RenderFixtures {
             ApplyReport.Entry(step: plan.steps[2], outcome: .notStarted),
         ],
         interrupted: false)
+
+    /// The plan cancelled after its first step: the step in flight finished, nothing new started.
+    static let interrupted = ApplyReport(
+        applyID: "3f2c9a5e-interrupted",
+        entries: [
+            ApplyReport.Entry(step: plan.steps[0], outcome: .done(warnings: [])),
+            ApplyReport.Entry(step: plan.steps[1], outcome: .notStarted),
+            ApplyReport.Entry(step: plan.steps[2], outcome: .notStarted),
+        ],
+        interrupted: true)
 }

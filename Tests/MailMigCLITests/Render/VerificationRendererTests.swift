@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import MailMigCore
+@testable import MailMigCLI
+
+/// The views of a verification: JSON lines and the human form.
+@Suite("Verify: views")
+struct VerificationRendererTests {
+    static func mailbox(_ address: String, _ outcome: MailboxVerification.Outcome) -> MailboxVerification {
+        MailboxVerification(source: address, target: address, stage: .sync, outcome: outcome)
+    }
+
+    @Test("JSON lines carry type and version, and the summary names failed domains")
+    func json() throws {
+        var failed = Self.mailbox("b@beta.test", .failed)
+        var folder = FolderVerification(source: "INBOX", target: "INBOX", targetExists: true)
+        folder.missing = [MessageReference(sourceUID: 3, targetUID: nil, messageID: "<m>", size: 10, internalDate: nil)]
+        folder.expected = 1
+        failed.folders = [folder]
+        let text = VerificationRenderer.jsonLines(VerificationReport(at: Date(timeIntervalSince1970: 0), deep: false, mailboxes: [failed]))
+        let lines = text.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 2)
+        #expect(lines[0]?["type"] as? String == "verify-mailbox")
+        #expect(lines[0]?["version"] as? Int == 1)
+        #expect(lines[0]?["differences"] as? Int == 1)
+        #expect(lines[1]?["type"] as? String == "verify-summary")
+        #expect(lines[1]?["failed_domains"] as? [String] == ["beta.test"])
+    }
+
+    @Test("human output: one line per mailbox, then each difference with its folder and UIDs")
+    func human() {
+        var failed = Self.mailbox("b@beta.test", .failed)
+        var folder = FolderVerification(source: "INBOX", target: "INBOX", targetExists: true)
+        folder.expected = 2
+        folder.found = 1
+        folder.missing = [MessageReference(sourceUID: 3, targetUID: nil, messageID: "<m@x>", size: 10, internalDate: nil)]
+        folder.flagMismatches = [ValueMismatch(message: MessageReference(sourceUID: 4, targetUID: 9, messageID: nil, size: 5, internalDate: nil),
+                                               source: "\\Seen", target: "(none)")]
+        failed.folders = [folder]
+        let text = VerificationRenderer.human(VerificationReport(at: Date(), deep: false, mailboxes: [
+            Self.mailbox("a@acme.test", .notMigrated), failed,
+        ]), palette: Palette(enabled: false))
+        #expect(text.contains("○ a@acme.test: not migrated yet"))
+        #expect(text.contains("✗ b@beta.test → b@beta.test (sync): 1/2 messages"))
+        #expect(text.contains("INBOX: missing on the target: source UID 3, Message-ID <m@x>, 10 bytes"))
+        #expect(text.contains("INBOX: flags differ: source UID 4, target UID 9, no Message-ID, 5 bytes: source \\Seen, target (none)"))
+        #expect(text.contains("Verification failed: 1 of 1 mailbox differ; the cutover of beta.test is held back"))
+    }
+}
