@@ -50,6 +50,7 @@ let package = Package(
         .target(
             name: "MailMigCore",
             dependencies: [
+                "MailMigConcurrency",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -67,9 +68,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Bounded hand-over between tasks and a bounded task group: what the engine and the protocol
+        // libraries share, knowing nothing of mail.
+        .target(name: "MailMigConcurrency"),
         .target(
             name: "MailMigIMAP",
             dependencies: [
+                "MailMigConcurrency",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -102,6 +107,7 @@ let package = Package(
         ),
         .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore", "TestSupport"]),
         .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"]),
+        .testTarget(name: "MailMigConcurrencyTests", dependencies: ["MailMigConcurrency"]),
         .testTarget(name: "MailMigStateSQLiteTests", dependencies: ["MailMigStateSQLite", "MailMigCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(

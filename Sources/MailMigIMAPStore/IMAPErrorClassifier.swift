@@ -4,10 +4,18 @@ import MailMigIMAP
 /// Turns the IMAP library's errors into the engine's `MailStoreError` kinds: which are worth a retry.
 enum IMAPErrorClassifier {
     /// A dropped connection, a timeout, `BYE` and the RFC 5530 codes of a busy server are transient;
-    /// every other `IMAPError` is a failure. Errors that are not `IMAPError`s pass through unchanged.
+    /// a `NO [AUTHENTICATIONFAILED]` or `[AUTHORIZATIONFAILED]` is a refused login; every other
+    /// `IMAPError` is a failure. Errors that are not `IMAPError`s pass through unchanged.
     static func classify(_ error: any Error) -> any Error {
         guard let imap = error as? IMAPError else { return error }
-        return MailStoreError(isTransient(imap) ? .transient : .failed, imap.description)
+        let kind: MailStoreError.Kind = isTransient(imap) ? .transient : refusesLogin(imap) ? .loginRefused : .failed
+        return MailStoreError(kind, imap.description)
+    }
+
+    /// Whether the server refused the credentials or the identity they act for (RFC 5530 §3).
+    static func refusesLogin(_ error: IMAPError) -> Bool {
+        guard case .no(_, _, _, .other(let name, _)?) = error else { return false }
+        return ["AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED"].contains(name.uppercased())
     }
 
     static func isTransient(_ error: IMAPError) -> Bool {

@@ -133,7 +133,10 @@ struct IMAPStoreSession: MailStoreSession {
 
     func append(_ messages: [OutgoingMessage], to path: String) async throws -> [AppendOutcome] {
         let name = serverName(path)
-        let outgoing = messages.map { AppendMessage(bytes: $0.body, flags: $0.flags, internalDate: $0.internalDate.flatMap { InternalDate($0.text) }) }
+        let outgoing = messages.map { message in
+            AppendMessage(bytes: message.body, flags: message.flags, internalDate: message.internalDate.flatMap { InternalDate($0.text) },
+                          containsNUL: message.containsNUL)
+        }
         // MULTIAPPEND (RFC 3502) is one transaction: when the server refuses it, nothing was stored, and
         // the chunk is sent again message by message to find out which one it refuses.
         if outgoing.count > 1, await client.supports("MULTIAPPEND") {

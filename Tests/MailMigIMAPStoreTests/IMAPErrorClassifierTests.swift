@@ -34,4 +34,22 @@ struct IMAPErrorClassifierTests {
         struct Other: Error {}
         #expect(IMAPErrorClassifier.classify(Other()) is Other)
     }
+
+    @Test("a refused login is its own kind, whatever the wording: the planner calls such a target mailbox absent",
+          arguments: ["AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED", "authorizationfailed"])
+    func refusedLogin(_ name: String) {
+        let error = IMAPError.no(server: "target imap.acme.test", command: "LOGIN", text: "Nope", code: .other(name: name, arguments: nil))
+        let classified = IMAPErrorClassifier.classify(error) as? MailStoreError
+        #expect(classified?.kind == .loginRefused)
+        let wrapped = MailError(classified!, side: .target, server: "imap.acme.test", mailbox: "a@acme.test", folder: nil)
+        #expect(wrapped.kind == .loginRefused)
+        #expect(!wrapped.isTransient)
+        #expect(wrapped.description.hasPrefix("target server imap.acme.test, mailbox a@acme.test: "))
+    }
+
+    @Test("a refusal without a login code is a plain failure, not an absent mailbox")
+    func otherRefusalIsNotLogin() {
+        let error = IMAPError.no(server: "s", command: "LOGIN", text: "AUTHENTICATIONFAILED in the text only", code: nil)
+        #expect((IMAPErrorClassifier.classify(error) as? MailStoreError)?.kind == .failed)
+    }
 }

@@ -46,43 +46,6 @@ struct ExactBodyTests {
     }
 }
 
-@Suite("Fetch queue hand-off")
-struct FetchQueueTests {
-    @Test func producerWaitsWhenFullAndEndsInOrder() async throws {
-        let queue = FetchQueue<Int>(capacity: 2)
-        let producer = Task {
-            for value in 0..<10 { await queue.send(value) }
-            await queue.finish()
-        }
-        var received: [Int] = []
-        while let value = try await queue.next() {
-            received.append(value)
-            await Task.yield()
-        }
-        await producer.value
-        #expect(received == Array(0..<10))
-    }
-
-    @Test func finishWithErrorIsThrownAfterBufferedElements() async throws {
-        struct Boom: Error {}
-        let queue = FetchQueue<Int>(capacity: 4)
-        await queue.send(1)
-        await queue.finish(throwing: Boom())
-        #expect(try await queue.next() == 1)
-        await #expect(throws: Boom.self) { try await queue.next() }
-    }
-
-    @Test func abandonedQueueReleasesTheProducer() async {
-        let queue = FetchQueue<Int>(capacity: 1)
-        let producer = Task {
-            for value in 0..<100 { await queue.send(value) }
-            return true
-        }
-        await queue.abandon()
-        #expect(await producer.value)
-    }
-}
-
 @Suite("FETCH results split over several responses")
 struct SplitFetchTests {
     @Test func itemsOfOneMessageAreAssembled() async throws {

@@ -65,7 +65,7 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
             return mailboxes[address] != nil
         }
         guard known else {
-            throw MailError(side: side, server: server, mailbox: mailbox.source.description,
+            throw MailError(side: side, server: server, mailbox: mailbox.source.description, kind: .loginRefused,
                             reason: "NO [AUTHENTICATIONFAILED] Authentication failed for \(address)")
         }
         do {

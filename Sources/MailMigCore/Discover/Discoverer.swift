@@ -1,4 +1,5 @@
 import Foundation
+import MailMigConcurrency
 
 /// Looks at the source before a migration (`mailmig discover`): per mailbox its folders with message
 /// counts and sizes, special-use roles, messages over the size limit, and the risks.

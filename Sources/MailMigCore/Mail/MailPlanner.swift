@@ -1,4 +1,5 @@
 import Foundation
+import MailMigConcurrency
 
 /// Plans the mail side: which mailboxes need creating on the target, and which need a pass to which stage.
 ///
@@ -139,15 +140,11 @@ struct MailPlanner: Sendable {
         do {
             try await context.target.withSession(for: mailbox) { _ in }
             return true
-        } catch let error as MailError where !error.isTransient && Self.meansNoSuchUser(error.reason) {
+        } catch let error as MailError where error.kind == .loginRefused {
+            // A master user acting for a missing account is refused like a wrong password is: the
+            // store cannot tell them apart, and the admin login was already proven by other mailboxes.
             return false
         }
-    }
-
-    /// Whether a refused login means the account does not exist (RFC 5530 codes; a master user acting for
-    /// a missing account gets AUTHORIZATIONFAILED from Dovecot).
-    static func meansNoSuchUser(_ reason: String) -> Bool {
-        reason.contains("AUTHENTICATIONFAILED") || reason.contains("AUTHORIZATIONFAILED")
     }
 
     /// Counts what a pass would copy, folder by folder, skipping folders whose STATUS did not change;

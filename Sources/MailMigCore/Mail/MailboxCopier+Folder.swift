@@ -1,4 +1,5 @@
 import Foundation
+import MailMigConcurrency
 
 extension MailboxCopier {
     /// Copies what one folder holds and the ledger does not, then carries changed flags.
@@ -67,7 +68,7 @@ extension MailboxCopier {
         let binary = await dst.acceptsNUL
         let stream = try await wrap(folder: mapping.source, side: .source) { try await src.messages(wanted) }
         // Reading the next chunk from the source overlaps with appending the current one to the target.
-        let queue = ChunkQueue<[StoredMessage]>(capacity: 2)
+        let queue = BoundedQueue<[FetchedMessage]>(capacity: 2)
         let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
         var appended: [LedgerEntry] = []
         do {
@@ -76,7 +77,7 @@ extension MailboxCopier {
             }
             try await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
         } catch {
-            await queue.close()
+            await queue.abandon()
             _ = try? await reader.value
             if let mail = error as? MailError { throw mail }
             throw MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
@@ -88,15 +89,17 @@ extension MailboxCopier {
 
     /// Reads the fetch stream into chunks; skips (and records) messages the target cannot take unaltered.
     /// Returns how many it skipped.
-    private func readChunks(_ stream: MessageStream, into queue: ChunkQueue<[StoredMessage]>, folder: String, uidValidity: UInt32,
+    private func readChunks(_ stream: MessageStream, into queue: BoundedQueue<[FetchedMessage]>, folder: String, uidValidity: UInt32,
                             binary: Bool) async throws -> Int {
         var skipped = 0
-        var chunk: [StoredMessage] = []
+        var chunk: [FetchedMessage] = []
         var chunkBytes = 0
         do {
             for try await message in stream {
                 let body = message.body
-                if !binary, body.contains(0) {
+                // The one read of the body for NUL bytes: it decides the skip here and the literal on the wire.
+                let containsNUL = body.contains(0)
+                if !binary, containsNUL {
                     try store.recordSkipped([SkippedMessage(
                         mailbox: mailboxID, folder: folder, uidValidity: uidValidity, uid: message.uid, size: body.count,
                         internalDate: message.internalDate?.description, messageID: MessageHeaders.messageID(in: body),
@@ -104,7 +107,7 @@ extension MailboxCopier {
                     skipped += 1
                     continue
                 }
-                chunk.append(message)
+                chunk.append(FetchedMessage(message: message, containsNUL: containsNUL))
                 chunkBytes += body.count
                 if chunk.count >= Self.chunkMessages || chunkBytes >= Self.chunkBytes {
                     guard await queue.send(chunk) else { return skipped }
@@ -158,18 +161,19 @@ extension MailboxCopier {
 
     /// Records a chunk as pending, appends it, and commits what the target confirmed to the ledger;
     /// returns the ledger rows committed.
-    private func appendChunk(_ chunk: [StoredMessage], mapping: FolderMapping, uidValidity: UInt32,
+    private func appendChunk(_ chunk: [FetchedMessage], mapping: FolderMapping, uidValidity: UInt32,
                              dst: any MailStoreSession, result: inout MailPassResult) async throws -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
         var messages: [OutgoingMessage] = []
-        for message in chunk {
+        for fetched in chunk {
+            let message = fetched.message
             let body = message.body
             let flags = Self.storable(message.flags)
             entries.append(LedgerEntry(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
                                        messageID: MessageHeaders.messageID(in: body), size: body.count,
                                        internalDate: message.internalDate?.description ?? "", sha256: MessageHeaders.sha256(body),
                                        flags: flags, targetFolder: mapping.target, targetUIDValidity: nil, targetUID: nil))
-            messages.append(OutgoingMessage(body: body, flags: flags, internalDate: message.internalDate))
+            messages.append(OutgoingMessage(body: body, flags: flags, internalDate: message.internalDate, containsNUL: fetched.containsNUL))
         }
         try store.recordPendingCopies(entries)
         faults.pass("mail-pending")
@@ -207,4 +211,12 @@ extension MailboxCopier {
         if let fatal { throw fatal }
         return confirmed
     }
+}
+
+/// A message read from the source, with what the copier learned of its bytes on the way.
+struct FetchedMessage: Sendable {
+    /// The message as the source stored it.
+    var message: StoredMessage
+    /// Whether its bytes contain NUL.
+    var containsNUL: Bool
 }

@@ -8,30 +8,35 @@ public struct MailError: Error, Sendable, CustomStringConvertible {
     public var mailbox: String
     /// The folder, when the failure concerns one.
     public var folder: String?
-    /// What went wrong.
+    /// How the store classified the failure; what the engine acts on (retry, forget a missing folder,
+    /// call a mailbox absent), never the wording of `reason`.
+    public var kind: MailStoreError.Kind
+    /// What went wrong, one sentence in the store's words.
     public var reason: String
+
     /// Whether retrying may help (a dropped connection or a timeout, not a refusal).
-    public var isTransient: Bool
+    public var isTransient: Bool { kind == .transient }
 
     /// Creates an error.
-    public init(side: MailSide, server: String, mailbox: String, folder: String? = nil, reason: String, isTransient: Bool = false) {
+    public init(side: MailSide, server: String, mailbox: String, folder: String? = nil, kind: MailStoreError.Kind = .failed, reason: String) {
         self.side = side
         self.server = server
         self.mailbox = mailbox
         self.folder = folder
+        self.kind = kind
         self.reason = reason
-        self.isTransient = isTransient
     }
 
     /// Wraps a store's error with the context of the operation; a `MailError` is kept as it is, and a
-    /// `MailStoreError` keeps its classification.
+    /// `MailStoreError` keeps its kind. Any other error (the state, a bug) is a failure.
     public init(_ error: any Error, side: MailSide, server: String, mailbox: String, folder: String?) {
         if let mail = error as? MailError {
             self = mail
-            return
+        } else if let store = error as? MailStoreError {
+            self.init(side: side, server: server, mailbox: mailbox, folder: folder, kind: store.kind, reason: store.reason)
+        } else {
+            self.init(side: side, server: server, mailbox: mailbox, folder: folder, kind: .failed, reason: "\(error)")
         }
-        let transient = (error as? MailStoreError)?.kind == .transient
-        self.init(side: side, server: server, mailbox: mailbox, folder: folder, reason: "\(error)", isTransient: transient)
     }
 
     /// `source server imap.acme.test, mailbox alice@acme.test, folder INBOX: …`.

@@ -8,6 +8,9 @@ public struct MailStoreError: Error, Sendable, CustomStringConvertible {
         case noSuchFolder
         /// Retrying later may succeed: a dropped connection, a timeout, a server busy or throttling.
         case transient
+        /// The server refused the login: wrong credentials, or no such account (RFC 5530
+        /// `AUTHENTICATIONFAILED`, `AUTHORIZATIONFAILED` for a master user acting for a missing one).
+        case loginRefused
         /// The store refused or failed, and retrying the same will not help.
         case failed
     }

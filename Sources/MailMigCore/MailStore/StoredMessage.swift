@@ -46,12 +46,16 @@ public struct OutgoingMessage: Sendable, Equatable {
     public var flags: [String]
     /// The internal date to give it.
     public var internalDate: MessageDate?
+    /// Whether the bytes contain NUL (RFC 3516 BINARY needed): the copier reads each body for this
+    /// once, when it decides whether the target can take the message, and stores reuse the answer.
+    public var containsNUL: Bool
 
-    /// Creates a message.
-    public init(body: [UInt8], flags: [String], internalDate: MessageDate?) {
+    /// Creates a message; `containsNUL` is computed from `body` when not given.
+    public init(body: [UInt8], flags: [String], internalDate: MessageDate?, containsNUL: Bool? = nil) {
         self.body = body
         self.flags = flags
         self.internalDate = internalDate
+        self.containsNUL = containsNUL ?? body.contains(0)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigConcurrency
 
 /// Compares every migrated mailbox of a plan on both servers, folder by folder (`mailmig verify`).
 ///

@@ -51,7 +51,7 @@ extension IMAPClient {
     }
 
     func checkAppendable(_ message: AppendMessage, mailbox: String) throws {
-        if message.bytes.contains(0), !capabilities.contains("BINARY") {
+        if message.containsNUL, !capabilities.contains("BINARY") {
             throw IMAPError.appendRequiresBinary(server: server, mailbox: mailbox, size: message.bytes.count)
         }
     }
@@ -63,7 +63,7 @@ extension IMAPClient {
         }
         if let date = message.internalDate { command.add(" \"\(date)\"") }
         command.space()
-        command.literal(message.bytes, binary: message.bytes.contains(0))
+        command.literal(message.bytes, binary: message.containsNUL)
     }
 
     static func appendResult(_ result: CommandResult) -> AppendResult {

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigConcurrency
 
 extension IMAPClient {
     /// The Message-ID header of each message in `uids` (`nil` for a message without one), by UID.
@@ -9,7 +10,7 @@ extension IMAPClient {
         guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID FETCH") }
         var result: [UInt32: String?] = [:]
         for part in uids.parts() {
-            let queue = FetchQueue<FetchResponse>(capacity: max(64, configuration.fetchBufferDepth))
+            let queue = BoundedQueue<FetchResponse>(capacity: max(64, configuration.fetchBufferDepth))
             // FLAGS, INTERNALDATE and RFC822.SIZE make the responses recognisable as results of this
             // command (a flag update from elsewhere carries FLAGS alone); without all three they are dropped.
             let text = "UID FETCH \(part) (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"

@@ -1,3 +1,4 @@
+import MailMigConcurrency
 extension IMAPClient {
     /// UID SEARCH in the selected mailbox; returns matching UIDs in ascending order.
     ///
@@ -60,7 +61,7 @@ extension IMAPClient {
                            rest: FetchStream.Rest(parts: parts, body: body, changedSince: changedSince))
     }
 
-    func startFetch(_ uids: UIDSet, body: Bool, binary: Bool, changedSince: UInt64?) async throws -> FetchQueue<FetchResponse> {
+    func startFetch(_ uids: UIDSet, body: Bool, binary: Bool, changedSince: UInt64?) async throws -> BoundedQueue<FetchResponse> {
         guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID FETCH") }
         let condstore = capabilities.contains("CONDSTORE")
         if changedSince != nil, !condstore {
@@ -72,7 +73,7 @@ extension IMAPClient {
         if condstore { items.append("MODSEQ") }
         var text = "UID FETCH \(uids) (\(items.joined(separator: " ")))"
         if let changedSince { text += " (CHANGEDSINCE \(changedSince))" }
-        let queue = FetchQueue<FetchResponse>(capacity: configuration.fetchBufferDepth)
+        let queue = BoundedQueue<FetchResponse>(capacity: configuration.fetchBufferDepth)
         _ = try await send(Command(text, name: "UID FETCH \(uids.abbreviated)", kind: .fetch(uids, requiresBody: body)), fetchQueue: queue)
         return queue
     }
@@ -143,7 +144,7 @@ public struct FetchStream: AsyncSequence, Sendable {
         var changedSince: UInt64?
     }
 
-    init(queue: FetchQueue<FetchResponse>, client: IMAPClient, recheckNul: Bool, rest: Rest) {
+    init(queue: BoundedQueue<FetchResponse>, client: IMAPClient, recheckNul: Bool, rest: Rest) {
         handle = Handle(queue: queue)
         self.client = client
         self.recheckNul = recheckNul
@@ -152,8 +153,8 @@ public struct FetchStream: AsyncSequence, Sendable {
 
     /// Keeps a queue and tells it when nobody listens any more, so the connection never stalls.
     final class Handle: Sendable {
-        let queue: FetchQueue<FetchResponse>
-        init(queue: FetchQueue<FetchResponse>) { self.queue = queue }
+        let queue: BoundedQueue<FetchResponse>
+        init(queue: BoundedQueue<FetchResponse>) { self.queue = queue }
         deinit {
             let queue = self.queue
             Task { await queue.abandon() }

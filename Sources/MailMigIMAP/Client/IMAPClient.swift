@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOSSL
+import MailMigConcurrency
 
 /// One IMAP connection: send commands (several may be in flight), read responses, track session state.
 ///
@@ -190,7 +191,7 @@ public actor IMAPClient {
     static let literalSlice = 256 * 1024
 
     /// Sends a command and returns a handle to await; several may be sent before awaiting any.
-    func send(_ command: Command, fetchQueue: FetchQueue<FetchResponse>? = nil) async throws -> PendingCommand {
+    func send(_ command: Command, fetchQueue: BoundedQueue<FetchResponse>? = nil) async throws -> PendingCommand {
         try await acquireSendLock()
         defer { releaseSendLock() }
         if let failure { throw failure }

@@ -78,11 +78,15 @@ public struct AppendMessage: Sendable {
     public var flags: [String]
     /// INTERNALDATE to set, with its offset.
     public var internalDate: InternalDate?
+    /// Whether the bytes contain NUL, so the message must go as literal8 (RFC 3516), which needs BINARY.
+    public let containsNUL: Bool
 
-    /// A message to append.
-    public init(bytes: [UInt8], flags: [String] = [], internalDate: InternalDate? = nil) {
+    /// A message to append; `containsNUL` is what the caller already knows of the bytes (they are
+    /// scanned when it is nil), so a large message is not read once more just to decide the literal.
+    public init(bytes: [UInt8], flags: [String] = [], internalDate: InternalDate? = nil, containsNUL: Bool? = nil) {
         self.bytes = bytes
         self.flags = flags
         self.internalDate = internalDate
+        self.containsNUL = containsNUL ?? bytes.contains(0)
     }
 }

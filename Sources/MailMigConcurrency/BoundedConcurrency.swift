@@ -2,9 +2,9 @@
 ///
 /// Planning, verifying and discovering look at many mailboxes, each worth its own connections; the
 /// limit keeps the number of connections opened at once within what the servers allow.
-enum BoundedConcurrency {
+public enum BoundedConcurrency {
     /// `body` applied to each item, at most `limit` concurrently; the first error cancels the rest and is thrown.
-    static func map<Item: Sendable, Result: Sendable>(_ items: [Item], limit: Int,
+    public static func map<Item: Sendable, Result: Sendable>(_ items: [Item], limit: Int,
                                                       _ body: @escaping @Sendable (Item) async throws -> Result) async throws -> [Result] {
         var results = [Result?](repeating: nil, count: items.count)
         try await withThrowingTaskGroup(of: (Int, Result).self) { group in
