@@ -43,6 +43,7 @@ PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigDNS"]
 FRONT_END = ["MailMigCLI", "ArgumentParser", "ConsoleKit*"]
 
 WHY_ENGINE = "the engine speaks to protocols only through its seams"
+WHY_FORMAT = "the plan file format knows the engine's plan model, not the systems it changes"
 WHY_PROTOCOL = "protocol libraries stand alone; adapters bring them to the engine"
 WHY_ADAPTER = "an adapter reaches the engine and its own protocol library only"
 WHY_ROOT = "the composition root wires adapters, not the libraries behind them"
@@ -52,8 +53,13 @@ WHY_FAKE = "test support stands in for the adapters, it does not use them"
 RULES = {
     # The engine.
     "MailMigCore": {
-        "allowed": ["Yams", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ENGINE for m in PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB", "NIO*"] + FRONT_END},
+        "allowed": ["Logging", "Crypto"],
+        "forbidden": {m: WHY_ENGINE for m in PROTOCOL_LIBRARIES + ADAPTERS + ["MailMigPlanFile", "Yams", "GRDB", "NIO*"] + FRONT_END},
+    },
+    # The plan file format: YAML, the plan decoder, CSV mailbox lists, the JSON Schema.
+    "MailMigPlanFile": {
+        "allowed": ["MailMigCore", "Yams", "Logging"],
+        "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB", "NIO*"] + FRONT_END},
     },
     # Protocol libraries.
     "MailMigIMAP": {
@@ -80,12 +86,12 @@ RULES = {
     # The command-line layer: options, views, progress, logging, and the composition root
     # (Sources/MailMigCLI/Adapters.swift), the one place that names adapters.
     "MailMigCLI": {
-        "allowed": ["MailMigCore"] + ADAPTERS + ["ArgumentParser", "Logging", "ConsoleKitTerminal"],
+        "allowed": ["MailMigCore", "MailMigPlanFile"] + ADAPTERS + ["ArgumentParser", "Logging", "ConsoleKitTerminal"],
         "forbidden": {m: WHY_ROOT for m in PROTOCOL_LIBRARIES + ["GRDB"]},
     },
     # The executable: its commands only.
     "mailmig": {
-        "allowed": ["MailMigCore", "MailMigCLI", "ArgumentParser", "Logging"],
+        "allowed": ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "ArgumentParser", "Logging"],
         "forbidden": {m: WHY_COMMANDS for m in PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB"]},
     },
     # A benchmark of the IMAP library alone.
@@ -100,15 +106,19 @@ RULES = {
         "forbidden": {m: WHY_FAKE for m in PROTOCOL_LIBRARIES + ADAPTERS},
     },
     "MailMigCoreTests": {
-        "allowed": ["MailMigCore", "MailMigCLI", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"],
+        "allowed": ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"],
         "forbidden": {},
+    },
+    "MailMigPlanFileTests": {
+        "allowed": ["MailMigPlanFile", "MailMigCore", "FuzzSupport"],
+        "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigStateSQLite", "MailMigCLI"]},
     },
     "MailMigIMAPTests": {
         "allowed": ["MailMigIMAP", "FuzzSupport", "NIOCore", "NIOPosix", "NIOEmbedded"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
     },
     "MailMigCLITests": {
-        "allowed": ["MailMigCLI", "MailMigCore"],
+        "allowed": ["MailMigCLI", "MailMigCore", "MailMigPlanFile"],
         "forbidden": {m: "the CLI's tests reach adapters through the composition root" for m in PROTOCOL_LIBRARIES + ADAPTERS},
     },
     "MailMigIMAPStoreTests": {
@@ -120,7 +130,7 @@ RULES = {
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
     },
     "IntegrationTests": {
-        "allowed": ["MailMigCore", "MailMigCLI"] + ADAPTERS + PROTOCOL_LIBRARIES + ["FuzzSupport", "TestSupport"],
+        "allowed": ["MailMigCore", "MailMigPlanFile", "MailMigCLI"] + ADAPTERS + PROTOCOL_LIBRARIES + ["FuzzSupport", "TestSupport"],
         "forbidden": {},
     },
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/MailMigCore/Plan/PlanSchema.swift from schemas/plan.v1.schema.json.
+"""Writes Sources/MailMigPlanFile/Schema/PlanSchema.swift from schemas/plan.v1.schema.json.
 
 The Swift file holds the schema's exact text in a raw string literal, so `mailmig schema`
 prints the same bytes as the file in the repository. Run it after every change to the schema.
@@ -9,7 +9,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schemas" / "plan.v1.schema.json"
-OUTPUT = ROOT / "Sources" / "MailMigCore" / "Plan" / "PlanSchema.swift"
+OUTPUT = ROOT / "Sources" / "MailMigPlanFile" / "Schema" / "PlanSchema.swift"
 
 
 def main() -> int:

@@ -1,6 +1,5 @@
 import ArgumentParser
-import MailMigCLI
-import MailMigCore
+import MailMigPlanFile
 
 extension MailMig {
     /// `mailmig schema`: prints the plan file's JSON Schema.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MailMigCLI
 import MailMigCore
+import MailMigPlanFile
 
 extension MailMig {
     /// `mailmig validate`: checks plan files offline.

@@ -1,5 +1,6 @@
 import Foundation
 import MailMigCore
+import MailMigPlanFile
 import Testing
 @testable import MailMigCLI
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MailMigCore
+import MailMigPlanFile
 
 /// The plan file argument and loading it with its diagnostics printed.
 package struct PlanFileOptions: ParsableArguments {

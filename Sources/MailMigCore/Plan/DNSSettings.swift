@@ -2,6 +2,11 @@
 public struct DNSSettings: Sendable, Hashable, Codable {
     /// Providers by the name domains refer to.
     public var providers: [String: DNSProvider]
+
+    /// Creates DNS settings.
+    public init(providers: [String: DNSProvider]) {
+        self.providers = providers
+    }
 }
 
 /// One DNS system mailmig can update.
@@ -12,6 +17,13 @@ public struct DNSProvider: Sendable, Hashable, Codable {
     public var kind: Kind
     /// Where it was declared.
     public var location: SourceLocation
+
+    /// Creates a provider.
+    public init(name: String, kind: Kind, location: SourceLocation) {
+        self.name = name
+        self.kind = kind
+        self.location = location
+    }
 
     /// The protocols mailmig speaks.
     public enum Kind: Sendable, Hashable, Codable {
@@ -39,6 +51,15 @@ public struct RFC2136Settings: Sendable, Hashable, Codable {
     public var checkServers: [String]
     /// Seconds to wait for an answer.
     public var timeoutSeconds: Int
+
+    /// Creates RFC 2136 settings.
+    public init(host: String, port: Int, key: TSIGKeySettings, checkServers: [String], timeoutSeconds: Int) {
+        self.host = host
+        self.port = port
+        self.key = key
+        self.checkServers = checkServers
+        self.timeoutSeconds = timeoutSeconds
+    }
 }
 
 /// A TSIG key by reference.
@@ -49,6 +70,13 @@ public struct TSIGKeySettings: Sendable, Hashable, Codable {
     public var algorithm: String
     /// The base64 secret, by reference.
     public var secret: SecretReference
+
+    /// Creates a TSIG key reference.
+    public init(name: String, algorithm: String, secret: SecretReference) {
+        self.name = name
+        self.algorithm = algorithm
+        self.secret = secret
+    }
 
     /// Algorithms mailmig signs with.
     public static let algorithms = ["hmac-sha256", "hmac-sha512"]

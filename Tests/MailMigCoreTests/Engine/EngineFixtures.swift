@@ -1,5 +1,6 @@
 import Foundation
 @testable import MailMigCore
+import MailMigPlanFile
 import MailMigStateSQLite
 
 /// A clock tests set by hand, injected as the engine's `now`.

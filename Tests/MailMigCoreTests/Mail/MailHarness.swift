@@ -1,5 +1,6 @@
 import Foundation
 @testable import MailMigCore
+import MailMigPlanFile
 import MailMigStateSQLite
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MailMigCore
+import MailMigPlanFile
 import MailMigStateSQLite
 
 /// A plan and a state written by hand: four mailboxes in every condition, DNS lowered then cut over, a verification.

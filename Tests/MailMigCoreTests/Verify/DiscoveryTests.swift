@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigCore
+import MailMigPlanFile
 @testable import MailMigCLI
 
 /// Discovery's risk rules, the enumerate output parser, the CSV and the `source.enumerate` key.

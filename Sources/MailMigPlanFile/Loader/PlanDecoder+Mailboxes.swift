@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 extension PlanDecoder {
     /// Reads `mailboxes:`, expanding `import:` entries in place.

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 import Yams
 
 /// Reads one YAML document into `YAMLNode`s, turning every failure into a positioned diagnostic.

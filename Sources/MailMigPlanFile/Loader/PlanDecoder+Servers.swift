@@ -1,3 +1,5 @@
+import MailMigCore
+
 extension PlanDecoder {
     /// Reads `source:` or `target:`.
     mutating func decodeServer(_ node: YAMLNode, path: String) -> MailServer? {

@@ -1,7 +1,8 @@
 import Foundation
 import FuzzSupport
 import Testing
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
 
 /// Time-bounded mutation fuzzing of the plan loader (YAML reader, schema and semantic checks): every input
 /// gives a plan without errors, or no plan and at least one located error — never a crash.

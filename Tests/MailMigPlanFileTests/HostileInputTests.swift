@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
 
 /// Inputs that break naive YAML loaders: each gets a clear error, quickly, without a crash.
 @Suite struct HostileInputTests {

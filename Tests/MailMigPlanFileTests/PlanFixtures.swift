@@ -1,10 +1,11 @@
 import Foundation
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
 
 /// Plans shared by the loader tests.
 enum PlanFixtures {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// A plan that uses every section.
     static let complete = """

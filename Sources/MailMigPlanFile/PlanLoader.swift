@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 /// Reads and checks plan files. Offline: nothing is resolved or contacted, no secret is read.
 public enum PlanLoader {

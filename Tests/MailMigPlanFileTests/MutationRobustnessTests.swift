@@ -1,7 +1,8 @@
 import Foundation
 import FuzzSupport
 import Testing
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
 
 /// Thousands of damaged variants of a good plan: each loads or fails with a positioned error, never crashes.
 @Suite struct MutationRobustnessTests {

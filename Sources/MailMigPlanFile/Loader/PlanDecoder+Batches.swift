@@ -1,3 +1,5 @@
+import MailMigCore
+
 extension PlanDecoder {
     /// Reads `batches:` and resolves each batch's members; every mailbox ends in at most one batch.
     mutating func decodeBatches(_ node: YAMLNode?, mailboxes: [MailboxMapping]) -> ([Batch], [String: [EmailAddress]]) {

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 /// Turns the YAML tree of a plan into a `Plan`, collecting every problem instead of stopping at the first.
 ///

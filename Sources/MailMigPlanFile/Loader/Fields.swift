@@ -1,3 +1,5 @@
+import MailMigCore
+
 /// The entries of one YAML mapping, looked up by key, with the path used in messages.
 struct Fields {
     /// The mapping node itself, where "missing key" errors point.

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigCore
 
 extension PlanDecoder {
     /// Reads `dns:`.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
 
 @Suite struct MailboxImportTests {
     let folder: URL

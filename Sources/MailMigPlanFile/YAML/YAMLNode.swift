@@ -1,3 +1,5 @@
+import MailMigCore
+
 /// A YAML node as the plan loader sees it: plain values with the position they were written at.
 ///
 /// Built from Yams' parse tree on a dedicated thread, then handed to the loader; being a value
