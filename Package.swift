@@ -101,7 +101,7 @@ let package = Package(
         // An in-memory mail store with fault injection, for driving the engine's mail code without servers.
         .target(name: "TestSupport", dependencies: ["MailMigCore"], path: "Tests/TestSupport"),
         .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"]),
-        .testTarget(name: "MailMigPlanFileTests", dependencies: ["MailMigPlanFile", "MailMigCore", "FuzzSupport"]),
+        .testTarget(name: "MailMigPlanFileTests", dependencies: ["MailMigPlanFile", "MailMigCore", "MailMigRFC2136", "FuzzSupport"]),
         .testTarget(
             name: "MailMigIMAPTests",
             dependencies: [

@@ -45,7 +45,7 @@ FRONT_END = ["MailMigCLI", "ArgumentParser", "ConsoleKit*"]
 WHY_ENGINE = "the engine speaks to protocols only through its seams"
 WHY_FORMAT = "the plan file format knows the engine's plan model, not the systems it changes"
 WHY_PROTOCOL = "protocol libraries stand alone; adapters bring them to the engine"
-WHY_ADAPTER = "an adapter reaches the engine and its own protocol library only"
+WHY_ADAPTER = "an adapter reaches the engine and its own protocol library only (it reads its plan settings as PlanNodes)"
 WHY_ROOT = "the composition root wires adapters, not the libraries behind them"
 WHY_COMMANDS = "the commands reach adapters only through MailMigCLI's composition root"
 WHY_FAKE = "test support stands in for the adapters, it does not use them"
@@ -73,15 +73,15 @@ RULES = {
     # Adapters: the engine, their own protocol library (or storage library), and what it builds on.
     "MailMigIMAPStore": {
         "allowed": ["MailMigCore", "MailMigIMAP", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "MailMigPlanFile", "GRDB"] + FRONT_END},
     },
     "MailMigRFC2136": {
         "allowed": ["MailMigCore", "MailMigDNS", "NIOCore", "NIOPosix", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigIMAPStore", "MailMigStateSQLite", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigIMAPStore", "MailMigStateSQLite", "MailMigPlanFile", "GRDB"] + FRONT_END},
     },
     "MailMigStateSQLite": {
         "allowed": ["MailMigCore", "GRDB", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136", "MailMigPlanFile"] + FRONT_END},
     },
     # The command-line layer: options, views, progress, logging, and the composition root
     # (Sources/MailMigCLI/Adapters.swift), the one place that names adapters.
@@ -109,8 +109,9 @@ RULES = {
         "allowed": ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"],
         "forbidden": {},
     },
+    # The loader's tests read real RFC 2136 settings through the kind the adapter registers.
     "MailMigPlanFileTests": {
-        "allowed": ["MailMigPlanFile", "MailMigCore", "FuzzSupport"],
+        "allowed": ["MailMigPlanFile", "MailMigCore", "MailMigRFC2136", "FuzzSupport"],
         "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigStateSQLite", "MailMigCLI"]},
     },
     "MailMigIMAPTests": {

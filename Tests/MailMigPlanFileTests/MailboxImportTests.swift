@@ -22,7 +22,7 @@ import MailMigCore
               - first@x.test
               - { import: users.csv\(extra) }
             """
-        return PlanLoader.load(text: plan, file: "plans/p.yaml", baseDirectory: folder)
+        return PlanLoader.load(text: plan, file: "plans/p.yaml", baseDirectory: folder, dnsKinds: PlanFixtures.dnsKinds)
     }
 
     @Test func rowsBecomeMailboxesInPlace() throws {
@@ -74,7 +74,7 @@ import MailMigCore
             target: { imap: { host: b.test }, login: { admin: { user: a, password: env:A } } }
             mailboxes: [ { import: nowhere.csv } ]
             """
-        let result = PlanLoader.load(text: plan, file: "p.yaml", baseDirectory: folder)
+        let result = PlanLoader.load(text: plan, file: "p.yaml", baseDirectory: folder, dnsKinds: PlanFixtures.dnsKinds)
         #expect(result.errors.map(\.description) == ["p.yaml:5:24: error: cannot read the mailbox list nowhere.csv: no such file or not readable"])
     }
 }

@@ -47,7 +47,7 @@ import MailMigCore
         var rejected = 0
         for _ in 0..<500 {
             let mutated = Self.mutate(original, using: &generator)
-            let result = PlanLoader.load(bytes: mutated, file: "m.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"))
+            let result = PlanLoader.load(bytes: mutated, file: "m.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"), dnsKinds: PlanFixtures.dnsKinds)
             if result.plan != nil {
                 loaded += 1
                 #expect(result.errors.isEmpty)

@@ -44,4 +44,9 @@ public struct DiagnosticBag: Sendable {
     public mutating func warning(_ location: SourceLocation, _ message: String) {
         items.append(Diagnostic(.warning, at: location, message))
     }
+
+    /// Records findings made elsewhere (by an adapter reading its settings), in their order.
+    public mutating func append(contentsOf findings: [Diagnostic]) {
+        items.append(contentsOf: findings)
+    }
 }

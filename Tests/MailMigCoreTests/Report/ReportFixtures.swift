@@ -2,6 +2,7 @@ import Foundation
 @testable import MailMigCore
 import MailMigPlanFile
 import MailMigStateSQLite
+import MailMigCLI
 
 /// A plan and a state written by hand: four mailboxes in every condition, DNS lowered then cut over, a verification.
 ///
@@ -57,7 +58,8 @@ final class ReportFixture: @unchecked Sendable {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let result = PlanLoader.load(text: Self.planText, file: folder.appendingPathComponent("mailmig.yaml").path, baseDirectory: folder)
+        let result = PlanLoader.load(text: Self.planText, file: folder.appendingPathComponent("mailmig.yaml").path, baseDirectory: folder,
+                                     dnsKinds: AdapterRegistry.standard.dns)
         guard let plan = result.plan else {
             throw InvalidReportPlan(description: result.diagnostics.map(\.message).joined(separator: "\n"))
         }
