@@ -3,7 +3,6 @@ import Foundation
 import MailMigPlanFile
 import MailMigStateSQLite
 import TestSupport
-import MailMigCLI
 
 /// A temporary plan folder with one mailbox (alice), fake source and target servers, and the real
 /// engine between them: plan, apply and verify as the CLI runs them, without any network.
@@ -52,7 +51,7 @@ final class MailHarness: @unchecked Sendable {
         let text = planText
         let path = folder.appendingPathComponent("mailmig.yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = PlanLoader.load(text: text, file: path, baseDirectory: folder, dnsKinds: AdapterRegistry.standard.dns)
+        let result = PlanLoader.load(text: text, file: path, baseDirectory: folder, dnsKinds: .rfc2136)
         guard let plan = result.plan else {
             throw InvalidTestPlan(description: result.diagnostics.map { "\($0.location): \($0.message)" }.joined(separator: "\n"))
         }

@@ -2,7 +2,6 @@ import Foundation
 @testable import MailMigCore
 import MailMigPlanFile
 import MailMigStateSQLite
-import MailMigCLI
 
 /// A plan and a state written by hand: four mailboxes in every condition, DNS lowered then cut over, a verification.
 ///
@@ -59,7 +58,7 @@ final class ReportFixture: @unchecked Sendable {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let result = PlanLoader.load(text: Self.planText, file: folder.appendingPathComponent("mailmig.yaml").path, baseDirectory: folder,
-                                     dnsKinds: AdapterRegistry.standard.dns)
+                                     dnsKinds: .rfc2136)
         guard let plan = result.plan else {
             throw InvalidReportPlan(description: result.diagnostics.map(\.message).joined(separator: "\n"))
         }
