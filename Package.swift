@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "mailmig", targets: ["mailmig"]),
         .library(name: "MailMigCore", targets: ["MailMigCore"]),
+        .library(name: "MailMigPlanFile", targets: ["MailMigPlanFile"]),
         .library(name: "MailMigIMAP", targets: ["MailMigIMAP"]),
         .library(name: "MailMigDNS", targets: ["MailMigDNS"]),
         .library(name: "MailMigIMAPStore", targets: ["MailMigIMAPStore"]),
@@ -28,6 +29,7 @@ let package = Package(
             name: "mailmig",
             dependencies: [
                 "MailMigCore",
+                "MailMigPlanFile",
                 "MailMigCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -39,6 +41,7 @@ let package = Package(
             name: "MailMigCLI",
             dependencies: [
                 "MailMigCore",
+                "MailMigPlanFile",
                 "MailMigIMAPStore",
                 "MailMigRFC2136",
                 "MailMigStateSQLite",
@@ -51,9 +54,17 @@ let package = Package(
             name: "MailMigCore",
             dependencies: [
                 "MailMigConcurrency",
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The plan file format: the YAML reader, the plan decoder, CSV mailbox lists, the JSON Schema
+        // and the starter plan. The engine receives the typed plan and knows nothing of the file.
+        .target(
+            name: "MailMigPlanFile",
+            dependencies: [
+                "MailMigCore",
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // The mail store over IMAP (RFC 3501/9051 and the extensions the copier uses).
@@ -94,9 +105,10 @@ let package = Package(
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
         // An in-memory mail store with fault injection, for driving the engine's mail code without servers,
         // and the fixtures both the engine's and the command line's tests use.
-        .target(name: "TestSupport", dependencies: ["MailMigCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MailMigCore", "MailMigPlanFile"], path: "Tests/TestSupport"),
         // The engine's tests; the views and the rest of the command line are tested in MailMigCLITests.
-        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"]),
+        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"]),
+        .testTarget(name: "MailMigPlanFileTests", dependencies: ["MailMigPlanFile", "MailMigCore", "MailMigRFC2136", "FuzzSupport"]),
         .testTarget(
             name: "MailMigIMAPTests",
             dependencies: [
@@ -105,14 +117,14 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore", "TestSupport"]),
+        .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore", "MailMigPlanFile", "TestSupport"]),
         .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"]),
         .testTarget(name: "MailMigConcurrencyTests", dependencies: ["MailMigConcurrency"]),
         .testTarget(name: "MailMigStateSQLiteTests", dependencies: ["MailMigStateSQLite", "MailMigCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailMigCore", "MailMigCLI", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigDNS"]
+            dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigDNS"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -43,8 +43,9 @@ PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigDNS"]
 FRONT_END = ["MailMigCLI", "ArgumentParser", "ConsoleKit*"]
 
 WHY_ENGINE = "the engine speaks to protocols only through its seams"
+WHY_FORMAT = "the plan file format knows the engine's plan model, not the systems it changes"
 WHY_PROTOCOL = "protocol libraries stand alone; adapters bring them to the engine"
-WHY_ADAPTER = "an adapter reaches the engine and its own protocol library only"
+WHY_ADAPTER = "an adapter reaches the engine and its own protocol library only (it reads its plan settings as PlanNodes)"
 WHY_ROOT = "the composition root wires adapters, not the libraries behind them"
 WHY_COMMANDS = "the commands reach adapters only through MailMigCLI's composition root"
 WHY_FAKE = "test support stands in for the adapters, it does not use them"
@@ -53,8 +54,13 @@ WHY_ENGINE_TESTS = "the engine's tests test the engine; the views and the rest o
 RULES = {
     # The engine.
     "MailMigCore": {
-        "allowed": ["MailMigConcurrency", "Yams", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ENGINE for m in PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB", "NIO*"] + FRONT_END},
+        "allowed": ["MailMigConcurrency", "Logging", "Crypto"],
+        "forbidden": {m: WHY_ENGINE for m in PROTOCOL_LIBRARIES + ADAPTERS + ["MailMigPlanFile", "Yams", "GRDB", "NIO*"] + FRONT_END},
+    },
+    # The plan file format: YAML, the plan decoder, CSV mailbox lists, the JSON Schema.
+    "MailMigPlanFile": {
+        "allowed": ["MailMigCore", "Yams", "Logging"],
+        "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB", "NIO*"] + FRONT_END},
     },
     # Shared by the engine and the protocol libraries: task plumbing that knows nothing of mail.
     "MailMigConcurrency": {
@@ -74,25 +80,25 @@ RULES = {
     # Adapters: the engine, their own protocol library (or storage library), and what it builds on.
     "MailMigIMAPStore": {
         "allowed": ["MailMigCore", "MailMigIMAP", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "MailMigPlanFile", "GRDB"] + FRONT_END},
     },
     "MailMigRFC2136": {
         "allowed": ["MailMigCore", "MailMigDNS", "NIOCore", "NIOPosix", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigIMAPStore", "MailMigStateSQLite", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigIMAPStore", "MailMigStateSQLite", "MailMigPlanFile", "GRDB"] + FRONT_END},
     },
     "MailMigStateSQLite": {
         "allowed": ["MailMigCore", "GRDB", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136", "MailMigPlanFile"] + FRONT_END},
     },
     # The command-line layer: options, views, progress, logging, and the composition root
     # (Sources/MailMigCLI/Adapters.swift), the one place that names adapters.
     "MailMigCLI": {
-        "allowed": ["MailMigCore"] + ADAPTERS + ["ArgumentParser", "Logging", "ConsoleKitTerminal"],
+        "allowed": ["MailMigCore", "MailMigPlanFile"] + ADAPTERS + ["ArgumentParser", "Logging", "ConsoleKitTerminal"],
         "forbidden": {m: WHY_ROOT for m in PROTOCOL_LIBRARIES + ["GRDB"]},
     },
     # The executable: its commands only.
     "mailmig": {
-        "allowed": ["MailMigCore", "MailMigCLI", "ArgumentParser", "Logging"],
+        "allowed": ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "ArgumentParser", "Logging"],
         "forbidden": {m: WHY_COMMANDS for m in PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB"]},
     },
     # A benchmark of the IMAP library alone.
@@ -103,19 +109,24 @@ RULES = {
     # Test support and tests.
     "FuzzSupport": {"allowed": [], "forbidden": {}},
     "TestSupport": {
-        "allowed": ["MailMigCore"] + list(TESTING),
+        "allowed": ["MailMigCore", "MailMigPlanFile"] + list(TESTING),
         "forbidden": {m: WHY_FAKE for m in PROTOCOL_LIBRARIES + ADAPTERS},
     },
     "MailMigCoreTests": {
-        "allowed": ["MailMigCore", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"],
+        "allowed": ["MailMigCore", "MailMigPlanFile", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"],
         "forbidden": {m: WHY_ENGINE_TESTS for m in FRONT_END},
+    },
+    # The loader's tests read real RFC 2136 settings through the kind the adapter registers.
+    "MailMigPlanFileTests": {
+        "allowed": ["MailMigPlanFile", "MailMigCore", "MailMigRFC2136", "FuzzSupport"],
+        "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigStateSQLite", "MailMigCLI"]},
     },
     "MailMigIMAPTests": {
         "allowed": ["MailMigIMAP", "FuzzSupport", "NIOCore", "NIOPosix", "NIOEmbedded"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
     },
     "MailMigCLITests": {
-        "allowed": ["MailMigCLI", "MailMigCore", "TestSupport"],
+        "allowed": ["MailMigCLI", "MailMigCore", "MailMigPlanFile", "TestSupport"],
         "forbidden": {m: "the CLI's tests reach adapters through the composition root" for m in PROTOCOL_LIBRARIES + ADAPTERS},
     },
     "MailMigIMAPStoreTests": {
@@ -135,7 +146,7 @@ RULES = {
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
     },
     "IntegrationTests": {
-        "allowed": ["MailMigCore", "MailMigCLI"] + ADAPTERS + PROTOCOL_LIBRARIES + ["FuzzSupport", "TestSupport"],
+        "allowed": ["MailMigCore", "MailMigPlanFile", "MailMigCLI"] + ADAPTERS + PROTOCOL_LIBRARIES + ["FuzzSupport", "TestSupport"],
         "forbidden": {},
     },
 }

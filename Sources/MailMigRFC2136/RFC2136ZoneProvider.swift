@@ -22,15 +22,6 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
         self.client = DNSClient(timeout: .seconds(max(1, settings.timeoutSeconds) / 3 + 1), attempts: 3)
     }
 
-    /// Registers this kind under its plan key `rfc2136`: the one line the composition root adds.
-    public static func register(in registry: inout DNSProviderRegistry) {
-        registry.register("rfc2136") { provider, context in
-            guard case .rfc2136(let settings) = provider.kind else { return nil }
-            return RFC2136ZoneProvider(name: provider.name, settings: settings, baseDirectory: context.baseDirectory,
-                                       environment: context.environment)
-        }
-    }
-
     var primary: DNSServer { DNSServer(host: settings.host, port: settings.port) }
 
     public func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MailMigCLI
 import MailMigCore
+import MailMigPlanFile
 
 extension MailMig {
     /// `mailmig apply`: make it so.

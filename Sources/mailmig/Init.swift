@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MailMigCLI
 import MailMigCore
+import MailMigPlanFile
 
 extension MailMig {
     /// `mailmig init`: writes a starter plan.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MailMigCLI
 import MailMigCore
+import MailMigPlanFile
 
 extension MailMig {
     /// `mailmig schema`: prints the plan file's JSON Schema.
@@ -9,8 +10,8 @@ extension MailMig {
             abstract: "Print the JSON Schema of plan files (format 1), for editors and CI checks."
         )
 
-        func run() {
-            print(PlanSchema.json, terminator: "")
+        func run() throws {
+            print(try PlanSchema.json(dnsKinds: AdapterRegistry.standard.dns), terminator: "")
         }
     }
 }

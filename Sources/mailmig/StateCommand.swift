@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MailMigCLI
 import MailMigCore
+import MailMigPlanFile
 
 extension MailMig {
     /// `mailmig state …`: inspect and repair the recorded state.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MailMigCLI
 import MailMigCore
+import MailMigPlanFile
 
 extension MailMig {
     /// `mailmig validate`: checks plan files offline.
@@ -26,7 +27,7 @@ extension MailMig {
             let printer = DiagnosticPrinter(palette: style.resolve())
             var failed = false
             for file in files {
-                let result = PlanLoader.load(path: file)
+                let result = PlanLoader.load(path: file, dnsKinds: AdapterRegistry.standard.dns)
                 failed = failed || result.plan == nil
                 if json {
                     DiagnosticPrinter.jsonLines(result, file: file).forEach { print($0) }

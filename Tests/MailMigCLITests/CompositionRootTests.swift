@@ -1,5 +1,6 @@
 import Foundation
 import MailMigCore
+import MailMigPlanFile
 import Testing
 @testable import MailMigCLI
 
@@ -33,7 +34,7 @@ struct CompositionRootTests {
 
     @Test("a registry without the plan's kinds gives no provider, and mail steps fail with one sentence")
     func emptyRegistry() async throws {
-        let loaded = PlanLoader.load(path: Self.demoPlan)
+        let loaded = PlanLoader.load(path: Self.demoPlan, dnsKinds: AdapterRegistry.standard.dns)
         let plan = try #require(loaded.plan)
         let workspace = Workspace(plan: plan, planPath: Self.demoPlan, planBytes: loaded.bytes,
                                   stateBackend: AdapterRegistry.stateBackend(forPlanAt: Self.demoPlan), adapters: AdapterRegistry())

@@ -1,5 +1,6 @@
 import Foundation
 import MailMigCore
+import MailMigPlanFile
 
 /// A plan and a state written by hand: four mailboxes in every condition, DNS lowered then cut over, a verification.
 ///
@@ -13,6 +14,8 @@ public final class ReportFixture: @unchecked Sendable {
     public let folder: URL
     public let plan: Plan
     public let store: StateStore
+    /// The DNS provider kinds its plan was read with.
+    public let dnsKinds: DNSProviderRegistry
     /// The time the report is made at.
     public let now = Date(timeIntervalSince1970: 1_772_366_400)
     /// Text a hostile server or message could carry, in a skip reason, a Message-ID, a folder and an error.
@@ -56,12 +59,14 @@ public final class ReportFixture: @unchecked Sendable {
     public static let mx = RRsetKey(domain: "acme.test", owner: "@", type: .MX)
     public static let cname = RRsetKey(domain: "acme.test", owner: "autodiscover", type: .CNAME)
 
-    /// The fixture, its state opened from `stateBackend(planPath)` (the plan's path is `mailmig.yaml` in `folder`).
-    public init(stateBackend: (_ planPath: String) -> any StateBackend) throws {
+    /// The fixture, its state opened from `stateBackend(planPath)` (the plan's path is `mailmig.yaml` in `folder`),
+    /// its plan read with `dnsKinds` (the plan declares an `rfc2136` provider).
+    public init(stateBackend: (_ planPath: String) -> any StateBackend, dnsKinds: DNSProviderRegistry) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        self.dnsKinds = dnsKinds
         let planPath = folder.appendingPathComponent("mailmig.yaml").path
-        plan = try Self.load(Self.planText, file: planPath, folder: folder)
+        plan = try Self.load(Self.planText, file: planPath, folder: folder, dnsKinds: dnsKinds)
         store = try stateBackend(planPath).open()
         try fill()
     }
@@ -139,11 +144,11 @@ public final class ReportFixture: @unchecked Sendable {
     /// record names.
     public func planWithoutEveryone() throws -> Plan {
         let text = Self.planText.replacingOccurrences(of: "  - { name: everyone, select: rest, stage: presync }\n", with: "")
-        return try Self.load(text, file: "plan.yaml", folder: folder)
+        return try Self.load(text, file: "plan.yaml", folder: folder, dnsKinds: dnsKinds)
     }
 
-    private static func load(_ text: String, file: String, folder: URL) throws -> Plan {
-        let result = PlanLoader.load(text: text, file: file, baseDirectory: folder)
+    private static func load(_ text: String, file: String, folder: URL, dnsKinds: DNSProviderRegistry) throws -> Plan {
+        let result = PlanLoader.load(text: text, file: file, baseDirectory: folder, dnsKinds: dnsKinds)
         guard let plan = result.plan else {
             throw InvalidReportPlan(description: result.diagnostics.map(\.message).joined(separator: "\n"))
         }

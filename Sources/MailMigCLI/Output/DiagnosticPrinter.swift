@@ -1,4 +1,5 @@
 import MailMigCore
+import MailMigPlanFile
 
 /// Prints diagnostics as `file:line:col: error: message`, then a one-line verdict per file.
 package struct DiagnosticPrinter {

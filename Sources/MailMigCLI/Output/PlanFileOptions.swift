@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MailMigCore
+import MailMigPlanFile
 
 /// The plan file argument and loading it with its diagnostics printed.
 package struct PlanFileOptions: ParsableArguments {
@@ -20,7 +21,8 @@ package struct PlanFileOptions: ParsableArguments {
 package enum WorkspaceLoader {
     /// Loads and checks a plan file; prints errors and warnings, exits 1 on errors.
     package static func loadWorkspace(path plan: String, palette: Palette, printWarnings: Bool) throws -> Workspace {
-        let result = PlanLoader.load(path: plan)
+        let adapters = AdapterRegistry.standard
+        let result = PlanLoader.load(path: plan, dnsKinds: adapters.dns)
         let printer = DiagnosticPrinter(palette: palette)
         guard let loaded = result.plan else {
             printer.print(result, file: plan)
@@ -28,7 +30,7 @@ package enum WorkspaceLoader {
         }
         if printWarnings, !result.warnings.isEmpty { printer.print(result, file: plan, verdict: false) }
         return Workspace(plan: loaded, planPath: plan, planBytes: result.bytes, stateBackend: AdapterRegistry.stateBackend(forPlanAt: plan),
-                         adapters: .standard)
+                         adapters: adapters)
     }
 }
 

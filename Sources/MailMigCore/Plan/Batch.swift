@@ -11,6 +11,15 @@ public struct Batch: Sendable, Hashable, Codable {
     /// Where the batch was declared.
     public var location: SourceLocation
 
+    /// Creates a batch.
+    public init(name: String, selection: Selection, stage: Stage, errorBudget: Int? = nil, location: SourceLocation) {
+        self.name = name
+        self.selection = selection
+        self.stage = stage
+        self.errorBudget = errorBudget
+        self.location = location
+    }
+
     /// How a batch names its mailboxes.
     public enum Selection: Sendable, Hashable, Codable {
         /// Source addresses listed one by one.
@@ -51,6 +60,11 @@ public enum Stage: String, Sendable, Hashable, Codable, CaseIterable, Comparable
 public struct StageSettings: Sendable, Hashable, Codable {
     /// `presync` copies messages whose internal date is older than this.
     public var presyncOlderThan: PlanDuration
+
+    /// Creates stage settings.
+    public init(presyncOlderThan: PlanDuration) {
+        self.presyncOlderThan = presyncOlderThan
+    }
 
     /// Thirty days, the usual split between history and recent mail.
     public static let standard = StageSettings(presyncOlderThan: PlanDuration(seconds: 30 * 86_400, text: "30d"))

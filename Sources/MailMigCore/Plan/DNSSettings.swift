@@ -2,54 +2,36 @@
 public struct DNSSettings: Sendable, Hashable, Codable {
     /// Providers by the name domains refer to.
     public var providers: [String: DNSProvider]
-}
 
-/// One DNS system mailmig can update.
-public struct DNSProvider: Sendable, Hashable, Codable {
-    /// The provider's name in the plan.
-    public var name: String
-    /// How to talk to it.
-    public var kind: Kind
-    /// Where it was declared.
-    public var location: SourceLocation
-
-    /// The protocols mailmig speaks.
-    public enum Kind: Sendable, Hashable, Codable {
-        /// RFC 2136 dynamic updates signed with TSIG.
-        case rfc2136(RFC2136Settings)
-
-        /// The plan key of the kind (`rfc2136`), under which its adapter is registered.
-        public var key: String {
-            switch self {
-            case .rfc2136: return "rfc2136"
-            }
-        }
+    /// Creates DNS settings.
+    public init(providers: [String: DNSProvider]) {
+        self.providers = providers
     }
 }
 
-/// Settings of an RFC 2136 (dynamic update) server.
-public struct RFC2136Settings: Sendable, Hashable, Codable {
-    /// The primary server's address.
-    public var host: String
-    /// The primary server's port (53 by default).
-    public var port: Int
-    /// The TSIG key.
-    public var key: TSIGKeySettings
-    /// Servers asked to confirm propagation; the zone's NS records are used when empty.
-    public var checkServers: [String]
-    /// Seconds to wait for an answer.
-    public var timeoutSeconds: Int
-}
-
-/// A TSIG key by reference.
-public struct TSIGKeySettings: Sendable, Hashable, Codable {
-    /// The key's name as the server knows it.
+/// One DNS system mailmig can update: its name, its kind and the settings the plan gives that kind.
+///
+/// The engine knows no kind. The plan key of the kind (`rfc2136` in `dns.providers.NAME.rfc2136`)
+/// names the `DNSProviderKind` an adapter registers; the settings stay as the plan wrote them, with
+/// their positions, and that kind reads them when the plan is loaded and again when it makes the provider.
+public struct DNSProvider: Sendable, Hashable, Codable {
+    /// The provider's name in the plan.
     public var name: String
-    /// `hmac-sha256` or `hmac-sha512`.
-    public var algorithm: String
-    /// The base64 secret, by reference.
-    public var secret: SecretReference
+    /// The plan key of its kind (`rfc2136`), under which an adapter registers it.
+    public var kind: String
+    /// What the plan wrote under the kind's key, for the kind to read.
+    public var settings: PlanNode
+    /// Where it was declared.
+    public var location: SourceLocation
 
-    /// Algorithms mailmig signs with.
-    public static let algorithms = ["hmac-sha256", "hmac-sha512"]
+    /// Creates a provider.
+    public init(name: String, kind: String, settings: PlanNode, location: SourceLocation) {
+        self.name = name
+        self.kind = kind
+        self.settings = settings
+        self.location = location
+    }
+
+    /// Where the settings are in the plan, as messages name them: `dns.providers.NAME.KIND`.
+    public var settingsPath: String { "dns.providers.\(name).\(kind)" }
 }

@@ -25,17 +25,28 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// Collects diagnostics while a plan is read, so that every mistake is reported in one run.
-struct DiagnosticBag: Sendable {
-    private(set) var items: [Diagnostic] = []
+public struct DiagnosticBag: Sendable {
+    /// The findings so far, in the order they were reported.
+    public private(set) var items: [Diagnostic] = []
+
+    /// An empty bag.
+    public init() {}
 
     /// Whether at least one error was collected.
-    var hasErrors: Bool { items.contains { $0.severity == .error } }
+    public var hasErrors: Bool { items.contains { $0.severity == .error } }
 
-    mutating func error(_ location: SourceLocation, _ message: String) {
+    /// Records an error at `location`.
+    public mutating func error(_ location: SourceLocation, _ message: String) {
         items.append(Diagnostic(.error, at: location, message))
     }
 
-    mutating func warning(_ location: SourceLocation, _ message: String) {
+    /// Records a warning at `location`.
+    public mutating func warning(_ location: SourceLocation, _ message: String) {
         items.append(Diagnostic(.warning, at: location, message))
+    }
+
+    /// Records findings made elsewhere (by an adapter reading its settings), in their order.
+    public mutating func append(contentsOf findings: [Diagnostic]) {
+        items.append(contentsOf: findings)
     }
 }

@@ -20,6 +20,25 @@ public struct Domain: Sendable, Hashable, Codable {
     public var location: SourceLocation
     /// Where `route:` was written, for the cutover gate's messages.
     public var routeLocation: SourceLocation
+
+    /// Creates a domain.
+    public init(
+        name: String,
+        dnsProvider: String,
+        verify: DomainRecord? = nil,
+        route: Route,
+        cutover: Cutover? = nil,
+        location: SourceLocation,
+        routeLocation: SourceLocation
+    ) {
+        self.name = name
+        self.dnsProvider = dnsProvider
+        self.verify = verify
+        self.route = route
+        self.cutover = cutover
+        self.location = location
+        self.routeLocation = routeLocation
+    }
 }
 
 /// The records switched at the cutover and the TTL lowered ahead of it.
@@ -28,6 +47,12 @@ public struct Cutover: Sendable, Hashable, Codable {
     public var lowerTTLTo: Int?
     /// The records as they must be once `route: target`.
     public var records: [DomainRecord]
+
+    /// Creates a cutover.
+    public init(lowerTTLTo: Int? = nil, records: [DomainRecord]) {
+        self.lowerTTLTo = lowerTTLTo
+        self.records = records
+    }
 }
 
 /// DNS record types a plan may manage.
@@ -49,6 +74,23 @@ public struct DomainRecord: Sendable, Hashable, Codable {
     public var ttl: Int?
     /// Where the record was declared.
     public var location: SourceLocation
+
+    /// Creates a record set declaration.
+    public init(
+        name: String,
+        type: DNSRecordType,
+        values: [String],
+        match: String? = nil,
+        ttl: Int? = nil,
+        location: SourceLocation
+    ) {
+        self.name = name
+        self.type = type
+        self.values = values
+        self.match = match
+        self.ttl = ttl
+        self.location = location
+    }
 
     /// The fully qualified owner name, lower-cased, without a trailing dot.
     public func ownerName(in domain: String) -> String {

@@ -10,6 +10,13 @@ public struct FolderRules: Sendable, Hashable, Codable {
     /// Globs of source folders never copied: `*` matches any run of characters (also `/`), `?` one.
     public var exclude: [String]
 
+    /// Creates folder rules.
+    public init(automap: Bool, map: [String: String], exclude: [String]) {
+        self.automap = automap
+        self.map = map
+        self.exclude = exclude
+    }
+
     /// Rules that copy every folder under its own name, matching special folders by role.
     public static let standard = FolderRules(automap: true, map: [:], exclude: [])
 
@@ -54,4 +61,9 @@ public enum Glob {
 public struct Filters: Sendable, Hashable, Codable {
     /// Messages larger than this are skipped and reported, never silently dropped.
     public var maxMessageSize: ByteSize?
+
+    /// Creates filters.
+    public init(maxMessageSize: ByteSize? = nil) {
+        self.maxMessageSize = maxMessageSize
+    }
 }

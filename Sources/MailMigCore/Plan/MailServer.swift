@@ -13,6 +13,23 @@ public struct MailServer: Sendable, Hashable, Codable {
     /// Where `source:` or `target:` was written.
     public var location: SourceLocation
 
+    /// Creates the settings of one side.
+    public init(
+        imap: IMAPEndpoint,
+        login: LoginSettings,
+        connections: Int,
+        provision: Provisioning? = nil,
+        enumerate: [String]? = nil,
+        location: SourceLocation
+    ) {
+        self.imap = imap
+        self.login = login
+        self.connections = connections
+        self.provision = provision
+        self.enumerate = enumerate
+        self.location = location
+    }
+
     /// Default for `connections`.
     public static let defaultConnections = 8
 }
@@ -39,6 +56,15 @@ public struct IMAPEndpoint: Sendable, Hashable, Codable {
     public var caFile: String?
     /// `false` only when the plan explicitly turns certificate verification off; the plan output warns.
     public var verifyCertificates: Bool
+
+    /// Creates an endpoint.
+    public init(host: String, port: Int, tls: TLSMode, caFile: String? = nil, verifyCertificates: Bool) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.caFile = caFile
+        self.verifyCertificates = verifyCertificates
+    }
 }
 
 /// How mailmig authenticates for each mailbox on one server.
@@ -63,6 +89,21 @@ public struct LoginSettings: Sendable, Hashable, Codable {
     public var password: SecretReference?
     /// Separator between mailbox and admin for `master-user` (Dovecot's default is `*`).
     public var masterSeparator: String
+
+    /// Creates login settings.
+    public init(
+        admin: Credential? = nil,
+        style: Style,
+        userFormat: String,
+        password: SecretReference? = nil,
+        masterSeparator: String
+    ) {
+        self.admin = admin
+        self.style = style
+        self.userFormat = userFormat
+        self.password = password
+        self.masterSeparator = masterSeparator
+    }
 }
 
 /// A user name with a secret: a password, or an OAuth 2 access token for XOAUTH2.
@@ -73,6 +114,13 @@ public struct Credential: Sendable, Hashable, Codable {
     public var password: SecretReference?
     /// An OAuth 2 bearer token reference (XOAUTH2), instead of a password.
     public var oauth2Token: SecretReference?
+
+    /// Creates a credential.
+    public init(user: String, password: SecretReference? = nil, oauth2Token: SecretReference? = nil) {
+        self.user = user
+        self.password = password
+        self.oauth2Token = oauth2Token
+    }
 }
 
 /// Commands that check for and create a mailbox on the target.
@@ -81,4 +129,10 @@ public struct Provisioning: Sendable, Hashable, Codable {
     public var check: [String]?
     /// Creates the mailbox; placeholders `{source}`, `{target}`, `{domain}`, `{localpart}`.
     public var create: [String]
+
+    /// Creates provisioning commands.
+    public init(check: [String]? = nil, create: [String]) {
+        self.check = check
+        self.create = create
+    }
 }

@@ -12,6 +12,23 @@ public struct MailboxMapping: Sendable, Hashable, Codable {
     public var targetLogin: MailboxLogin?
     /// Where it was declared (the plan or a line of an imported CSV).
     public var location: SourceLocation
+
+    /// Creates a mailbox mapping.
+    public init(
+        source: EmailAddress,
+        target: EmailAddress,
+        tags: [String],
+        sourceLogin: MailboxLogin? = nil,
+        targetLogin: MailboxLogin? = nil,
+        location: SourceLocation
+    ) {
+        self.source = source
+        self.target = target
+        self.tags = tags
+        self.sourceLogin = sourceLogin
+        self.targetLogin = targetLogin
+        self.location = location
+    }
 }
 
 /// Credentials of one mailbox on one side, overriding the server's login settings.
@@ -20,4 +37,10 @@ public struct MailboxLogin: Sendable, Hashable, Codable {
     public var user: String?
     /// The password reference; when absent the server's login style applies.
     public var password: SecretReference?
+
+    /// Creates a mailbox's credentials.
+    public init(user: String? = nil, password: SecretReference? = nil) {
+        self.user = user
+        self.password = password
+    }
 }

@@ -42,4 +42,39 @@ public struct Plan: Sendable, Hashable, Codable {
     /// The source addresses of a batch's mailboxes, resolved from its selection.
     public var batchMembers: [String: [EmailAddress]]
 
+    /// Creates a plan from its checked parts.
+    public init(
+        formatVersion: Int,
+        name: String,
+        source: MailServer,
+        target: MailServer,
+        dns: DNSSettings,
+        domains: [Domain],
+        mailboxes: [MailboxMapping],
+        folders: FolderRules,
+        filters: Filters,
+        batches: [Batch],
+        stages: StageSettings,
+        dedupe: Dedupe,
+        file: String,
+        baseDirectory: URL,
+        batchMembers: [String: [EmailAddress]]
+    ) {
+        self.formatVersion = formatVersion
+        self.name = name
+        self.source = source
+        self.target = target
+        self.dns = dns
+        self.domains = domains
+        self.mailboxes = mailboxes
+        self.folders = folders
+        self.filters = filters
+        self.batches = batches
+        self.stages = stages
+        self.dedupe = dedupe
+        self.file = file
+        self.baseDirectory = baseDirectory
+        self.batchMembers = batchMembers
+    }
+
 }

@@ -2,32 +2,36 @@ import Foundation
 
 /// The DNS provider kinds this build can drive, by their plan key (`dns.providers.NAME.<kind>`).
 ///
-/// The engine knows no DNS protocol: the composition root registers one factory per kind (RFC 2136
-/// today) and the workspace asks the registry for the providers a plan declares.
+/// The engine and the plan loader know no DNS protocol: the composition root registers one
+/// `DNSProviderKind` per adapter (RFC 2136 today). The loader asks the registry which keys exist and
+/// lets each kind read its settings, `mailmig schema` adds each kind's schema, and the workspace asks
+/// it for the providers a plan declares.
 public struct DNSProviderRegistry: Sendable {
-    /// Makes the provider a plan declares, from its settings and the plan's surroundings; nil when the
-    /// settings are not of the factory's kind.
-    public typealias Factory = @Sendable (_ provider: DNSProvider, _ context: AdapterContext) -> (any DNSZoneProvider)?
-
-    private var factories: [String: Factory] = [:]
+    private var registered: [String: DNSProviderKind] = [:]
 
     /// An empty registry.
     public init() {}
 
-    /// Registers `factory` for the plan key `kind`; a later registration of the same key replaces it.
-    public mutating func register(_ kind: String, _ factory: @escaping Factory) {
-        factories[kind] = factory
+    /// Registers `kind` under its plan key; a later registration of the same key replaces it.
+    public mutating func register(_ kind: DNSProviderKind) {
+        registered[kind.key] = kind
     }
 
     /// The plan keys registered, sorted.
-    public var kinds: [String] { factories.keys.sorted() }
+    public var kinds: [String] { registered.keys.sorted() }
+
+    /// Every registered kind, sorted by plan key.
+    public var all: [DNSProviderKind] { kinds.compactMap { registered[$0] } }
+
+    /// The kind registered under the plan key `key`, if any.
+    public func kind(_ key: String) -> DNSProviderKind? { registered[key] }
 
     /// The providers a plan declares, by name; a provider whose kind this build does not know is left
     /// out, and using it fails with an error naming it (`Engine.plan`).
     public func providers(for plan: Plan, context: AdapterContext) -> [String: any DNSZoneProvider] {
         var providers: [String: any DNSZoneProvider] = [:]
         for (name, provider) in plan.dns.providers {
-            if let made = factories[provider.kind.key]?(provider, context) { providers[name] = made }
+            if let made = registered[provider.kind]?.provider(for: provider, context: context) { providers[name] = made }
         }
         return providers
     }

@@ -23,7 +23,9 @@ func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// The candidate closest to `word`, when it is close enough to be a likely typo.
-func closestMatch(to word: String, in candidates: some Sequence<String>) -> String? {
+///
+/// Messages about unknown keys and values use it for their "did you mean" suggestion.
+public func closestMatch(to word: String, in candidates: some Sequence<String>) -> String? {
     guard word.count <= 64 else { return nil }
     let limit = max(1, min(3, word.count / 3))
     var best: (String, Int)?

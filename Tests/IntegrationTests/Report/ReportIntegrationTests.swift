@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 @testable import MailMigCore
+@testable import MailMigPlanFile
 @testable import MailMigCLI
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MailMigCore
+import MailMigPlanFile
 import MailMigStateSQLite
 
 /// A clock tests set by hand, injected as the engine's `now`.
@@ -122,7 +123,7 @@ final class EngineHarness: @unchecked Sendable {
     /// Writes `text` as the plan file and loads it into a workspace using the fake zone.
     func workspace(_ text: String) throws -> Workspace {
         try text.write(toFile: planPath, atomically: true, encoding: .utf8)
-        let result = PlanLoader.load(text: text, file: planPath, baseDirectory: folder)
+        let result = PlanLoader.load(text: text, file: planPath, baseDirectory: folder, dnsKinds: .rfc2136)
         guard let plan = result.plan else {
             throw InvalidTestPlan(description: result.diagnostics.map { "\($0.location): \($0.message)" }.joined(separator: "\n"))
         }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MailMigCore
+import MailMigPlanFile
 import MailMigStateSQLite
 import TestSupport
 
@@ -50,7 +51,7 @@ final class MailHarness: @unchecked Sendable {
         let text = planText
         let path = folder.appendingPathComponent("mailmig.yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = PlanLoader.load(text: text, file: path, baseDirectory: folder)
+        let result = PlanLoader.load(text: text, file: path, baseDirectory: folder, dnsKinds: .rfc2136)
         guard let plan = result.plan else {
             throw InvalidTestPlan(description: result.diagnostics.map { "\($0.location): \($0.message)" }.joined(separator: "\n"))
         }

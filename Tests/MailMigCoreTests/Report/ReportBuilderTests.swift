@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigCore
+import MailMigPlanFile
 import MailMigStateSQLite
 import TestSupport
 

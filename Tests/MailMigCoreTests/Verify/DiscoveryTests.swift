@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigCore
+import MailMigPlanFile
 
 /// Discovery's risk rules, the enumerate output parser and the `source.enumerate` key.
 @Suite("Discover: risks, enumerate")
@@ -97,20 +98,20 @@ struct DiscoveryTests {
 
     @Test("source.enumerate loads as a list of words; on the target, empty, or not a list it is an error")
     func loader() {
-        let loaded = PlanLoader.load(text: Self.serverPlan, file: "plan.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"))
+        let loaded = PlanLoader.load(text: Self.serverPlan, file: "plan.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"), dnsKinds: .rfc2136)
         #expect(loaded.errors.isEmpty, "\(loaded.errors.map(\.message))")
         #expect(loaded.plan?.source.enumerate == ["doveadm", "user", "*"])
         #expect(loaded.plan?.target.enumerate == nil)
 
         let onTarget = Self.serverPlan.replacingOccurrences(of: "  login: { admin: { user: admin, password: env:P } }\nmailboxes",
                                                             with: "  login: { admin: { user: admin, password: env:P } }\n  enumerate: [x]\nmailboxes")
-        let targetErrors = PlanLoader.load(text: onTarget, file: "plan.yaml", baseDirectory: URL(fileURLWithPath: "/tmp")).errors.map(\.message)
+        let targetErrors = PlanLoader.load(text: onTarget, file: "plan.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"), dnsKinds: .rfc2136).errors.map(\.message)
         #expect(targetErrors == ["enumerate belongs to the source: it lists the mailboxes `mailmig discover` looks at"])
 
         let empty = Self.serverPlan.replacingOccurrences(of: "[doveadm, user, \"*\"]", with: "[]")
-        #expect(PlanLoader.load(text: empty, file: "plan.yaml", baseDirectory: URL(fileURLWithPath: "/tmp")).errors.map(\.message)
+        #expect(PlanLoader.load(text: empty, file: "plan.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"), dnsKinds: .rfc2136).errors.map(\.message)
             == ["source.enumerate must name a program and its arguments, e.g. [doveadm, user, \"*\"]"])
         let scalar = Self.serverPlan.replacingOccurrences(of: "[doveadm, user, \"*\"]", with: "doveadm user")
-        #expect(!PlanLoader.load(text: scalar, file: "plan.yaml", baseDirectory: URL(fileURLWithPath: "/tmp")).errors.isEmpty)
+        #expect(!PlanLoader.load(text: scalar, file: "plan.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"), dnsKinds: .rfc2136).errors.isEmpty)
     }
 }

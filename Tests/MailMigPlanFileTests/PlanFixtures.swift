@@ -1,10 +1,19 @@
 import Foundation
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
+import MailMigRFC2136
 
 /// Plans shared by the loader tests.
 enum PlanFixtures {
+    /// The DNS provider kinds the standard build registers: RFC 2136.
+    static let dnsKinds: DNSProviderRegistry = {
+        var registry = DNSProviderRegistry()
+        RFC2136ZoneProvider.register(in: &registry)
+        return registry
+    }()
+
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// A plan that uses every section.
     static let complete = """
@@ -59,7 +68,7 @@ enum PlanFixtures {
         """
 
     static func load(_ text: String, file: String = "plan.yaml", baseDirectory: URL = URL(fileURLWithPath: "/tmp")) -> PlanLoader.Result {
-        PlanLoader.load(text: text, file: file, baseDirectory: baseDirectory)
+        PlanLoader.load(text: text, file: file, baseDirectory: baseDirectory, dnsKinds: dnsKinds)
     }
 
     /// `line:col: message` of every error, for compact assertions.

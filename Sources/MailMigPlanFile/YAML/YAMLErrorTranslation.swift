@@ -1,3 +1,4 @@
+import MailMigCore
 import Yams
 
 /// Words a user understands for the errors of the YAML parser.

@@ -1,6 +1,11 @@
 import Foundation
+import MailMigCore
 
 /// Reads and checks plan files. Offline: nothing is resolved or contacted, no secret is read.
+///
+/// Every load takes the DNS provider kinds the build knows (the composition root's
+/// `AdapterRegistry.dns`): each kind reads its own `dns.providers.NAME.<kind>` settings, and any other
+/// key there is an error naming the known kinds.
 public enum PlanLoader {
     /// The outcome of loading a plan: the plan when it has no errors, and every diagnostic found.
     public struct Result: Sendable {
@@ -21,7 +26,7 @@ public enum PlanLoader {
     public static let defaultFileName = "mailmig.yaml"
 
     /// Loads the plan at `path` (as the user wrote it; used verbatim in messages).
-    public static func load(path: String) -> Result {
+    public static func load(path: String, dnsKinds: DNSProviderRegistry) -> Result {
         let url = URL(fileURLWithPath: path)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             var isDirectory: ObjCBool = false
@@ -31,16 +36,16 @@ public enum PlanLoader {
                 Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "cannot read the plan file: \(reason)")
             ])
         }
-        return load(bytes: [UInt8](data), file: path, baseDirectory: url.deletingLastPathComponent())
+        return load(bytes: [UInt8](data), file: path, baseDirectory: url.deletingLastPathComponent(), dnsKinds: dnsKinds)
     }
 
     /// Loads a plan from bytes; `file` names it in diagnostics, `baseDirectory` resolves its relative paths.
-    public static func load(bytes: [UInt8], file: String, baseDirectory: URL) -> Result {
+    public static func load(bytes: [UInt8], file: String, baseDirectory: URL, dnsKinds: DNSProviderRegistry) -> Result {
         let document = YAMLDocument.read(bytes, file: file)
         guard let root = document.root else {
             return Result(plan: nil, diagnostics: document.diagnostics, bytes: bytes)
         }
-        var decoder = PlanDecoder(file: file, baseDirectory: baseDirectory.standardizedFileURL)
+        var decoder = PlanDecoder(file: file, baseDirectory: baseDirectory.standardizedFileURL, dnsKinds: dnsKinds)
         let plan = decoder.decodePlan(root)
         let diagnostics = decoder.diagnostics.items.sorted { ($0.location.file == file ? 0 : 1, $0.location.line, $0.location.column) < ($1.location.file == file ? 0 : 1, $1.location.line, $1.location.column) }
         let hasErrors = diagnostics.contains { $0.severity == .error }
@@ -48,8 +53,8 @@ public enum PlanLoader {
     }
 
     /// Loads a plan from text, for tests and for `mailmig init`'s self-check.
-    public static func load(text: String, file: String, baseDirectory: URL) -> Result {
-        load(bytes: Array(text.utf8), file: file, baseDirectory: baseDirectory)
+    public static func load(text: String, file: String, baseDirectory: URL, dnsKinds: DNSProviderRegistry) -> Result {
+        load(bytes: Array(text.utf8), file: file, baseDirectory: baseDirectory, dnsKinds: dnsKinds)
     }
 }
 
@@ -57,7 +62,7 @@ extension PlanDecoder {
     static let topLevelKeys = ["mailmig", "name", "source", "target", "dns", "domains", "mailboxes", "folders", "filters", "batches", "stages", "dedupe"]
 
     /// Reads the whole document.
-    mutating func decodePlan(_ root: YAMLNode) -> Plan? {
+    mutating func decodePlan(_ root: PlanNode) -> Plan? {
         guard let fields = fields(root, path: "", allowed: Self.topLevelKeys) else { return nil }
         var version: Int?
         if let node = fields["mailmig"] {
@@ -79,8 +84,10 @@ extension PlanDecoder {
         }
         let source = required(fields, "source").flatMap { decodeServer($0, path: "source") }
         let target = required(fields, "target").flatMap { decodeServer($0, path: "target") }
-        let dns = fields["dns"].map { decodeDNS($0) } ?? DNSSettings(providers: [:])
-        let domains = fields["domains"].map { decodeDomains($0, dns: dns, dnsWritten: fields.has("dns")) } ?? []
+        let (dns, unusableProviders) = fields["dns"].map { decodeDNS($0) } ?? (DNSSettings(providers: [:]), [])
+        let domains = fields["domains"].map {
+            decodeDomains($0, dns: dns, unusableProviders: unusableProviders, dnsWritten: fields.has("dns"))
+        } ?? []
         let mailboxes = fields["mailboxes"].map { decodeMailboxes($0) } ?? []
         let folders = fields["folders"].map { decodeFolders($0) } ?? .standard
         let filters = fields["filters"].map { decodeFilters($0) } ?? Filters()

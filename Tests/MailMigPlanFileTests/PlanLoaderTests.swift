@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
+import MailMigRFC2136
 
 @Suite struct PlanLoaderTests {
     @Test func completePlanLoadsIntoTheExpectedModel() throws {
@@ -25,7 +27,9 @@ import Testing
         #expect(plan.target.connections == MailServer.defaultConnections)
 
         let provider = try #require(plan.dns.providers["primary"])
-        guard case .rfc2136(let settings) = provider.kind else { Issue.record("wrong kind"); return }
+        #expect(provider.kind == "rfc2136")
+        #expect(provider.settingsPath == "dns.providers.primary.rfc2136")
+        let settings = try #require(RFC2136Settings.decode(provider.settings, path: provider.settingsPath).settings)
         #expect(settings.host == "127.0.0.1")
         #expect(settings.port == 5353)
         #expect(settings.key.name == "mailmig-key")
@@ -93,7 +97,7 @@ import Testing
     }
 
     @Test func fileThatDoesNotExistIsOneError() {
-        let result = PlanLoader.load(path: "/nonexistent/mailmig.yaml")
+        let result = PlanLoader.load(path: "/nonexistent/mailmig.yaml", dnsKinds: PlanFixtures.dnsKinds)
         #expect(result.plan == nil)
         #expect(result.errors.map(\.description) == ["/nonexistent/mailmig.yaml:1:1: error: cannot read the plan file: no such file"])
     }

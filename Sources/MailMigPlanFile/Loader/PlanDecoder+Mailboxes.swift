@@ -1,8 +1,9 @@
 import Foundation
+import MailMigCore
 
 extension PlanDecoder {
     /// Reads `mailboxes:`, expanding `import:` entries in place.
-    mutating func decodeMailboxes(_ node: YAMLNode) -> [MailboxMapping] {
+    mutating func decodeMailboxes(_ node: PlanNode) -> [MailboxMapping] {
         guard let items = list(node, path: "mailboxes") else { return [] }
         var mailboxes: [MailboxMapping] = []
         for (index, item) in items.enumerated() {
@@ -23,7 +24,7 @@ extension PlanDecoder {
         return mailboxes
     }
 
-    private mutating func decodeMailbox(_ node: YAMLNode, path: String) -> MailboxMapping? {
+    private mutating func decodeMailbox(_ node: PlanNode, path: String) -> MailboxMapping? {
         guard let fields = fields(node, path: path, allowed: ["source", "target", "tags", "source_login", "target_login"]) else { return nil }
         let source = required(fields, "source").flatMap { address($0, path: fields.path("source")) }
         let target = fields["target"].flatMap { address($0, path: fields.path("target")) }
@@ -35,7 +36,7 @@ extension PlanDecoder {
         return MailboxMapping(source: source, target: target ?? source, tags: tags, sourceLogin: sourceLogin, targetLogin: targetLogin, location: node.location)
     }
 
-    private mutating func decodeMailboxLogin(_ node: YAMLNode, path: String) -> MailboxLogin? {
+    private mutating func decodeMailboxLogin(_ node: PlanNode, path: String) -> MailboxLogin? {
         guard let fields = fields(node, path: path, allowed: ["user", "password"]) else { return nil }
         let user = fields["user"].flatMap { nonEmptyString($0, path: fields.path("user")) }
         let password = fields["password"].flatMap { secret($0, path: fields.path("password")) }
@@ -45,7 +46,7 @@ extension PlanDecoder {
         return MailboxLogin(user: user, password: password)
     }
 
-    private mutating func tagList(_ node: YAMLNode, path: String) -> [String]? {
+    private mutating func tagList(_ node: PlanNode, path: String) -> [String]? {
         guard let tags = strings(node, path: path) else { return nil }
         for tag in tags where !Self.isTag(tag) {
             diagnostics.error(node.location, "tag '\(tag)' in \(path) may only hold ASCII letters, digits, '-', '_' and '.'")
@@ -58,7 +59,7 @@ extension PlanDecoder {
     }
 
     /// `import: FILE` (optionally with `tags:` added to every row) reads mailboxes from a CSV file.
-    private mutating func decodeImport(_ node: YAMLNode, path: String) -> [MailboxMapping] {
+    private mutating func decodeImport(_ node: PlanNode, path: String) -> [MailboxMapping] {
         guard let fields = fields(node, path: path, allowed: ["import", "tags"]),
               let fileNode = required(fields, "import"),
               let relative = nonEmptyString(fileNode, path: fields.path("import"))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
 
 @Suite struct MailboxImportTests {
     let folder: URL
@@ -21,7 +22,7 @@ import Testing
               - first@x.test
               - { import: users.csv\(extra) }
             """
-        return PlanLoader.load(text: plan, file: "plans/p.yaml", baseDirectory: folder)
+        return PlanLoader.load(text: plan, file: "plans/p.yaml", baseDirectory: folder, dnsKinds: PlanFixtures.dnsKinds)
     }
 
     @Test func rowsBecomeMailboxesInPlace() throws {
@@ -73,7 +74,7 @@ import Testing
             target: { imap: { host: b.test }, login: { admin: { user: a, password: env:A } } }
             mailboxes: [ { import: nowhere.csv } ]
             """
-        let result = PlanLoader.load(text: plan, file: "p.yaml", baseDirectory: folder)
+        let result = PlanLoader.load(text: plan, file: "p.yaml", baseDirectory: folder, dnsKinds: PlanFixtures.dnsKinds)
         #expect(result.errors.map(\.description) == ["p.yaml:5:24: error: cannot read the mailbox list nowhere.csv: no such file or not readable"])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
 
 /// Each bad plan must give exactly the expected error at the expected position.
 @Suite struct BadPlanTests {

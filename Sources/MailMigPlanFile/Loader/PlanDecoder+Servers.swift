@@ -1,6 +1,8 @@
+import MailMigCore
+
 extension PlanDecoder {
     /// Reads `source:` or `target:`.
-    mutating func decodeServer(_ node: YAMLNode, path: String) -> MailServer? {
+    mutating func decodeServer(_ node: PlanNode, path: String) -> MailServer? {
         guard let fields = fields(node, path: path, allowed: ["imap", "login", "connections", "provision", "enumerate"]) else {
             return nil
         }
@@ -30,7 +32,7 @@ extension PlanDecoder {
         return MailServer(imap: imap, login: login, connections: connections, provision: provision, enumerate: enumerate, location: node.location)
     }
 
-    private mutating func decodeEndpoint(_ node: YAMLNode, path: String) -> IMAPEndpoint? {
+    private mutating func decodeEndpoint(_ node: PlanNode, path: String) -> IMAPEndpoint? {
         guard let fields = fields(node, path: path, allowed: ["host", "port", "tls", "ca_file", "verify_certificates"]) else {
             return nil
         }
@@ -61,7 +63,7 @@ extension PlanDecoder {
         return IMAPEndpoint(host: host, port: port, tls: tls, caFile: caFile, verifyCertificates: verify)
     }
 
-    private mutating func decodeLogin(_ node: YAMLNode, path: String) -> LoginSettings? {
+    private mutating func decodeLogin(_ node: PlanNode, path: String) -> LoginSettings? {
         guard let fields = fields(node, path: path, allowed: ["admin", "style", "user_format", "password", "master_separator"]) else {
             return nil
         }
@@ -100,7 +102,7 @@ extension PlanDecoder {
         return LoginSettings(admin: admin, style: style, userFormat: userFormat, password: password, masterSeparator: separator)
     }
 
-    private mutating func decodeCredential(_ node: YAMLNode, path: String) -> Credential? {
+    private mutating func decodeCredential(_ node: PlanNode, path: String) -> Credential? {
         guard let fields = fields(node, path: path, allowed: ["user", "password", "oauth2_token"]) else { return nil }
         let user = required(fields, "user").flatMap { nonEmptyString($0, path: fields.path("user")) }
         let password = fields["password"].flatMap { secret($0, path: fields.path("password")) }
@@ -115,7 +117,7 @@ extension PlanDecoder {
         return Credential(user: user, password: password, oauth2Token: token)
     }
 
-    private mutating func decodeProvisioning(_ node: YAMLNode, path: String) -> Provisioning? {
+    private mutating func decodeProvisioning(_ node: PlanNode, path: String) -> Provisioning? {
         guard let fields = fields(node, path: path, allowed: ["check", "create"]) else { return nil }
         let check = fields["check"].flatMap { command($0, path: fields.path("check")) }
         let create = required(fields, "create").flatMap { command($0, path: fields.path("create")) }
@@ -124,7 +126,7 @@ extension PlanDecoder {
     }
 
     /// `source.enumerate`: a program and its arguments, as words; no placeholders (it runs once, not per mailbox).
-    private mutating func decodeEnumerate(_ node: YAMLNode, path: String) -> [String]? {
+    private mutating func decodeEnumerate(_ node: PlanNode, path: String) -> [String]? {
         guard let items = list(node, path: path) else { return nil }
         guard !items.isEmpty else {
             diagnostics.error(node.location, "\(path) must name a program and its arguments, e.g. [doveadm, user, \"*\"]")
@@ -139,7 +141,7 @@ extension PlanDecoder {
     }
 
     /// A command as a list of words, never a shell string, so addresses cannot inject shell syntax.
-    private mutating func command(_ node: YAMLNode, path: String) -> [String]? {
+    private mutating func command(_ node: PlanNode, path: String) -> [String]? {
         guard let items = list(node, path: path) else { return nil }
         guard !items.isEmpty else {
             diagnostics.error(node.location, "\(path) must name a program and its arguments, e.g. [./create-user.sh, \"{target}\"]")
@@ -152,18 +154,6 @@ extension PlanDecoder {
             words.append(word)
         }
         return words
-    }
-
-    mutating func checkPlaceholders(_ template: String, at location: SourceLocation, path: String) {
-        for key in Template.placeholders(in: template) where !Template.mailboxKeys.contains(key) {
-            var message = "unknown placeholder '{\(key)}' in \(path)"
-            if let suggestion = closestMatch(to: key, in: Template.mailboxKeys.sorted()) {
-                message += " (did you mean '{\(suggestion)}'?)"
-            } else {
-                message += "; available: " + Template.mailboxKeys.sorted().map { "{\($0)}" }.joined(separator: ", ")
-            }
-            diagnostics.error(location, message)
-        }
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -1,126 +1,13 @@
-import Foundation
+import MailMigCore
 
 extension PlanDecoder {
-    /// Reads `dns:`.
-    mutating func decodeDNS(_ node: YAMLNode) -> DNSSettings {
-        var providers: [String: DNSProvider] = [:]
-        guard let fields = fields(node, path: "dns", allowed: ["providers"]),
-              let providersNode = required(fields, "providers")
-        else { return DNSSettings(providers: providers) }
-        guard case .mapping(let pairs) = providersNode.content else {
-            typeMismatch(providersNode, path: "dns.providers", expected: "a mapping of provider names to settings")
-            return DNSSettings(providers: providers)
-        }
-        for pair in pairs {
-            guard let name = pair.key.scalarText, !name.isEmpty else {
-                diagnostics.error(pair.key.location, "a DNS provider needs a name")
-                continue
-            }
-            if let provider = decodeProvider(pair.value, name: name) {
-                providers[name] = provider
-            }
-        }
-        return DNSSettings(providers: providers)
-    }
-
-    private mutating func decodeProvider(_ node: YAMLNode, name: String) -> DNSProvider? {
-        let path = "dns.providers.\(name)"
-        guard let providerFields = fields(node, path: path, allowed: ["rfc2136"]),
-              let settingsNode = required(providerFields, "rfc2136"),
-              let settings = fields(settingsNode, path: providerFields.path("rfc2136"), allowed: ["server", "key", "check_servers", "timeout"])
-        else { return nil }
-        let server = required(settings, "server").flatMap { hostPort($0, path: settings.path("server"), defaultPort: 53) }
-        let key = required(settings, "key").flatMap { decodeTSIGKey($0, path: settings.path("key")) }
-        var checkServers: [String] = []
-        if let node = settings["check_servers"], let list = strings(node, path: settings.path("check_servers")) {
-            for (index, entry) in list.enumerated() {
-                _ = hostPort(YAMLNode(content: .scalar(text: entry, kind: .string), location: node.location),
-                             path: settings.path("check_servers") + "[\(index)]", defaultPort: 53)
-            }
-            checkServers = list
-        }
-        var timeout = 10
-        if let node = settings["timeout"], let duration = duration(node, path: settings.path("timeout")) {
-            if duration.seconds < 1 || duration.seconds > 600 {
-                diagnostics.error(node.location, "\(settings.path("timeout")) must be between 1s and 10m")
-            } else {
-                timeout = Int(duration.seconds)
-            }
-        }
-        guard let server, let key else { return nil }
-        return DNSProvider(
-            name: name,
-            kind: .rfc2136(RFC2136Settings(host: server.host, port: server.port, key: key, checkServers: checkServers, timeoutSeconds: timeout)),
-            location: node.location)
-    }
-
-    private mutating func decodeTSIGKey(_ node: YAMLNode, path: String) -> TSIGKeySettings? {
-        guard let fields = fields(node, path: path, allowed: ["name", "algorithm", "secret"]) else { return nil }
-        let name = required(fields, "name").flatMap { nonEmptyString($0, path: fields.path("name")) }
-        var algorithm = "hmac-sha256"
-        if let node = fields["algorithm"], let text = string(node, path: fields.path("algorithm")) {
-            if TSIGKeySettings.algorithms.contains(text) {
-                algorithm = text
-            } else {
-                diagnostics.error(node.location, "unknown TSIG algorithm '\(text)' for \(fields.path("algorithm")); expected one of \(TSIGKeySettings.algorithms.joined(separator: ", "))")
-            }
-        }
-        let secret = required(fields, "secret").flatMap { self.secret($0, path: fields.path("secret")) }
-        guard let name, let secret else { return nil }
-        return TSIGKeySettings(name: name, algorithm: algorithm, secret: secret)
-    }
-
-    /// `host`, `host:port` or `[v6]:port`; the port is plain digits.
-    mutating func hostPort(_ node: YAMLNode, path: String, defaultPort: Int) -> (host: String, port: Int)? {
-        guard let text = nonEmptyString(node, path: path) else { return nil }
-        var host = text
-        var portText: Substring?
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else {
-                diagnostics.error(node.location, "\(path) must be host or host:port, found '\(text)'")
-                return nil
-            }
-            host = String(text[text.index(after: text.startIndex)..<close])
-            let rest = text[text.index(after: close)...]
-            if !rest.isEmpty {
-                guard rest.hasPrefix(":") else {
-                    diagnostics.error(node.location, "\(path) must be host or host:port, found '\(text)'")
-                    return nil
-                }
-                portText = rest.dropFirst()
-            }
-        } else if text.filter({ $0 == ":" }).count == 1, let colon = text.firstIndex(of: ":") {
-            host = String(text[..<colon])
-            portText = text[text.index(after: colon)...]
-        }
-        var port = defaultPort
-        if let portText {
-            guard let value = Self.plainNumber(portText, as: Int.self), (1...65_535).contains(value) else {
-                diagnostics.error(node.location, "\(path) has an invalid port in '\(text)'; expected a number from 1 to 65535")
-                return nil
-            }
-            port = value
-        }
-        guard !host.isEmpty, !host.contains(" ") else {
-            diagnostics.error(node.location, "\(path) must be host or host:port, found '\(text)'")
-            return nil
-        }
-        return (host, port)
-    }
-
-    /// A number written with ASCII digits only (no sign, no spaces), as DNS presentation format has them.
-    static func plainNumber<T: FixedWidthInteger>(_ text: some StringProtocol, as: T.Type) -> T? {
-        guard !text.isEmpty, text.count <= 20, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return T(text)
-    }
-
-    /// Reads `domains:`.
-    mutating func decodeDomains(_ node: YAMLNode, dns: DNSSettings, dnsWritten: Bool) -> [Domain] {
+    /// Reads `domains:`; a domain naming one of `unusableProviders` gets no error of its own for it.
+    mutating func decodeDomains(_ node: PlanNode, dns: DNSSettings, unusableProviders: Set<String>, dnsWritten: Bool) -> [Domain] {
         guard let items = list(node, path: "domains") else { return [] }
         var domains: [Domain] = []
         var seen: [String: SourceLocation] = [:]
         for (index, item) in items.enumerated() {
-            guard let domain = decodeDomain(item, path: "domains[\(index)]", dns: dns, dnsWritten: dnsWritten) else { continue }
+            guard let domain = decodeDomain(item, path: "domains[\(index)]", dns: dns, unusableProviders: unusableProviders, dnsWritten: dnsWritten) else { continue }
             if let first = seen[domain.name] {
                 diagnostics.error(domain.location, "domain \(domain.name) is listed twice (first at line \(first.line))")
                 continue
@@ -131,7 +18,9 @@ extension PlanDecoder {
         return domains
     }
 
-    private mutating func decodeDomain(_ node: YAMLNode, path: String, dns: DNSSettings, dnsWritten: Bool) -> Domain? {
+    private mutating func decodeDomain(
+        _ node: PlanNode, path: String, dns: DNSSettings, unusableProviders: Set<String>, dnsWritten: Bool
+    ) -> Domain? {
         guard let fields = fields(node, path: path, allowed: ["name", "dns", "verify", "route", "cutover"]) else { return nil }
         var name: String?
         if let node = required(fields, "name"), let text = nonEmptyString(node, path: fields.path("name")) {
@@ -146,6 +35,8 @@ extension PlanDecoder {
         if let node = required(fields, "dns"), let text = nonEmptyString(node, path: fields.path("dns")) {
             if dns.providers[text] != nil {
                 provider = text
+            } else if unusableProviders.contains(text) {
+                // The provider's own errors say why it cannot be used.
             } else if dnsWritten {
                 var message = "\(fields.path("dns")) names the DNS provider '\(text)', which dns.providers does not define"
                 if let suggestion = closestMatch(to: text, in: dns.providers.keys.sorted()) { message += " (did you mean '\(suggestion)'?)" }
@@ -168,7 +59,7 @@ extension PlanDecoder {
                       location: node.location, routeLocation: fields["route"]?.location ?? node.location)
     }
 
-    private mutating func decodeVerification(_ node: YAMLNode, path: String) -> DomainRecord? {
+    private mutating func decodeVerification(_ node: PlanNode, path: String) -> DomainRecord? {
         guard let fields = fields(node, path: path, allowed: ["name", "type", "value", "ttl"]) else { return nil }
         var type = DNSRecordType.TXT
         if let node = fields["type"] {
@@ -183,7 +74,7 @@ extension PlanDecoder {
         return DomainRecord(name: name, type: type, values: [value], match: type == .TXT ? value : nil, ttl: ttl, location: node.location)
     }
 
-    private mutating func decodeCutover(_ node: YAMLNode, path: String) -> Cutover? {
+    private mutating func decodeCutover(_ node: PlanNode, path: String) -> Cutover? {
         guard let fields = fields(node, path: path, allowed: ["lower_ttl_to", "records"]) else { return nil }
         var lowerTTL: Int?
         if let node = fields["lower_ttl_to"], let duration = duration(node, path: fields.path("lower_ttl_to")) {
@@ -210,7 +101,7 @@ extension PlanDecoder {
         return Cutover(lowerTTLTo: lowerTTL, records: records)
     }
 
-    private mutating func decodeRecord(_ node: YAMLNode, path: String) -> DomainRecord? {
+    private mutating func decodeRecord(_ node: PlanNode, path: String) -> DomainRecord? {
         guard let fields = fields(node, path: path, allowed: ["name", "type", "values", "match", "ttl"]) else { return nil }
         let name = fields["name"].flatMap { nonEmptyString($0, path: fields.path("name")) } ?? "@"
         let type = required(fields, "type").flatMap { choice($0, path: fields.path("type"), as: DNSRecordType.self) }

@@ -1,6 +1,8 @@
+import MailMigCore
+
 extension PlanDecoder {
     /// Reads `batches:` and resolves each batch's members; every mailbox ends in at most one batch.
-    mutating func decodeBatches(_ node: YAMLNode?, mailboxes: [MailboxMapping]) -> ([Batch], [String: [EmailAddress]]) {
+    mutating func decodeBatches(_ node: PlanNode?, mailboxes: [MailboxMapping]) -> ([Batch], [String: [EmailAddress]]) {
         guard let node else {
             // Without batches, every mailbox is synced: the plan's list is the whole migration.
             let batch = Batch(name: "all", selection: .rest, stage: .sync, errorBudget: nil,
@@ -22,7 +24,7 @@ extension PlanDecoder {
         return (batches, resolveMembers(batches, mailboxes: mailboxes, location: node.location))
     }
 
-    private mutating func decodeBatch(_ node: YAMLNode, path: String) -> Batch? {
+    private mutating func decodeBatch(_ node: PlanNode, path: String) -> Batch? {
         guard let fields = fields(node, path: path, allowed: ["name", "mailboxes", "select", "stage", "error_budget"]) else { return nil }
         var name: String?
         if let node = required(fields, "name"), let text = nonEmptyString(node, path: fields.path("name")) {
@@ -59,7 +61,7 @@ extension PlanDecoder {
         return Batch(name: name, selection: selection, stage: stage, errorBudget: errorBudget, location: node.location)
     }
 
-    private mutating func decodeSelect(_ node: YAMLNode, path: String) -> Batch.Selection? {
+    private mutating func decodeSelect(_ node: PlanNode, path: String) -> Batch.Selection? {
         if case .scalar(let text, _) = node.content {
             if text == "rest" { return .rest }
             diagnostics.error(node.location, "\(path) must be rest or { tags: [...] }, found '\(text)'")
@@ -133,7 +135,7 @@ extension PlanDecoder {
     }
 
     /// Reads `folders:`.
-    mutating func decodeFolders(_ node: YAMLNode) -> FolderRules {
+    mutating func decodeFolders(_ node: PlanNode) -> FolderRules {
         guard let fields = fields(node, path: "folders", allowed: ["automap", "map", "exclude"]) else { return .standard }
         var rules = FolderRules.standard
         if let node = fields["automap"] { rules.automap = bool(node, path: "folders.automap") ?? true }
@@ -161,7 +163,7 @@ extension PlanDecoder {
     }
 
     /// Reads `filters:`.
-    mutating func decodeFilters(_ node: YAMLNode) -> Filters {
+    mutating func decodeFilters(_ node: PlanNode) -> Filters {
         guard let fields = fields(node, path: "filters", allowed: ["max_message_size"]) else { return Filters() }
         var filters = Filters()
         if let node = fields["max_message_size"], let size = byteSize(node, path: "filters.max_message_size") {
@@ -175,7 +177,7 @@ extension PlanDecoder {
     }
 
     /// Reads `stages:`.
-    mutating func decodeStages(_ node: YAMLNode) -> StageSettings {
+    mutating func decodeStages(_ node: PlanNode) -> StageSettings {
         var settings = StageSettings.standard
         guard let fields = fields(node, path: "stages", allowed: ["presync"]) else { return settings }
         if let presync = fields["presync"],

@@ -1,14 +1,15 @@
 import Foundation
+import MailMigCore
 import Yams
 
-/// Reads one YAML document into `YAMLNode`s, turning every failure into a positioned diagnostic.
+/// Reads one YAML document into a `PlanNode` tree, turning every failure into a positioned diagnostic.
 ///
 /// No input crashes or hangs this reader: size, encoding and control characters are checked first,
 /// the text is pre-scanned for nesting and alias keys, and Yams runs on a thread with a large stack.
 enum YAMLDocument {
     /// The outcome of reading a file: a root node when the YAML itself is well formed.
     struct Result: Sendable {
-        var root: YAMLNode?
+        var root: PlanNode?
         var diagnostics: [Diagnostic]
     }
 
@@ -85,7 +86,7 @@ enum YAMLDocument {
     }
 }
 
-/// Turns Yams nodes into `YAMLNode`s, counting nodes and depth so aliases cannot explode.
+/// Turns Yams nodes into `PlanNode`s, counting nodes and depth so aliases cannot explode.
 private struct NodeConverter {
     struct LimitExceeded: Error {
         var diagnostic: Diagnostic
@@ -105,7 +106,7 @@ private struct NodeConverter {
         return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    mutating func convert(_ node: Node, depth: Int) throws(LimitExceeded) -> YAMLNode {
+    mutating func convert(_ node: Node, depth: Int) throws(LimitExceeded) -> PlanNode {
         count += 1
         if count > limits.maxNodes {
             throw LimitExceeded(diagnostic: Diagnostic(.error, at: location(node),
@@ -117,27 +118,27 @@ private struct NodeConverter {
         }
         switch node {
         case .scalar(let scalar):
-            return YAMLNode(content: .scalar(text: scalar.string, kind: kind(of: node)), location: location(node))
+            return PlanNode(content: .scalar(text: scalar.string, kind: kind(of: node)), location: location(node))
         case .mapping(let mapping):
-            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            var pairs: [PlanNode.Pair] = []
             pairs.reserveCapacity(mapping.count)
             for (key, value) in mapping {
-                pairs.append((try convert(key, depth: depth + 1), try convert(value, depth: depth + 1)))
+                pairs.append(PlanNode.Pair(key: try convert(key, depth: depth + 1), value: try convert(value, depth: depth + 1)))
             }
-            return YAMLNode(content: .mapping(pairs), location: location(node))
+            return PlanNode(content: .mapping(pairs), location: location(node))
         case .sequence(let sequence):
-            var items: [YAMLNode] = []
+            var items: [PlanNode] = []
             items.reserveCapacity(sequence.count)
             for item in sequence {
                 items.append(try convert(item, depth: depth + 1))
             }
-            return YAMLNode(content: .sequence(items), location: location(node))
+            return PlanNode(content: .sequence(items), location: location(node))
         case .alias:
             throw LimitExceeded(diagnostic: Diagnostic(.error, at: location(node), "unresolved alias"))
         }
     }
 
-    func kind(of node: Node) -> YAMLNode.ScalarKind {
+    func kind(of node: Node) -> PlanNode.ScalarKind {
         switch node.tag.rawValue {
         case Tag.Name.int.rawValue: return .int
         case Tag.Name.float.rawValue: return .float

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
 
 /// Inputs that break naive YAML loaders: each gets a clear error, quickly, without a crash.
 @Suite struct HostileInputTests {
     func load(_ bytes: [UInt8]) -> PlanLoader.Result {
-        PlanLoader.load(bytes: bytes, file: "hostile.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"))
+        PlanLoader.load(bytes: bytes, file: "hostile.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"), dnsKinds: PlanFixtures.dnsKinds)
     }
 
     func firstError(_ bytes: [UInt8]) -> String {

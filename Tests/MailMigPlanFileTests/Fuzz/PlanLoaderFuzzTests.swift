@@ -1,7 +1,8 @@
 import Foundation
 import FuzzSupport
 import Testing
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
 
 /// Time-bounded mutation fuzzing of the plan loader (YAML reader, schema and semantic checks): every input
 /// gives a plan without errors, or no plan and at least one located error — never a crash.
@@ -16,7 +17,7 @@ struct PlanLoaderFuzzTests {
         var driver = FuzzDriver(name: "plan", seeds: seeds, alphabet: Array(":-{}[],'\"&*!|>#%@` \n\t0123456789.~?".utf8))
         var problems: [String] = []
         driver.run { bytes in
-            let result = PlanLoader.load(bytes: bytes, file: "fuzz.yaml", baseDirectory: URL(fileURLWithPath: "/nonexistent"))
+            let result = PlanLoader.load(bytes: bytes, file: "fuzz.yaml", baseDirectory: URL(fileURLWithPath: "/nonexistent"), dnsKinds: PlanFixtures.dnsKinds)
             if result.plan != nil { return result.errors.isEmpty || { problems.append("plan with errors"); return false }() }
             if result.errors.isEmpty, problems.count < 5 { problems.append("rejected without an error: \(String(decoding: bytes.prefix(200), as: UTF8.self))") }
             for error in result.errors where error.location.line < 1 || error.message.isEmpty {

@@ -1,7 +1,8 @@
 import Foundation
 import FuzzSupport
 import Testing
-@testable import MailMigCore
+import MailMigCore
+@testable import MailMigPlanFile
 
 /// Thousands of damaged variants of a good plan: each loads or fails with a positioned error, never crashes.
 @Suite struct MutationRobustnessTests {
@@ -46,7 +47,7 @@ import Testing
         var rejected = 0
         for _ in 0..<500 {
             let mutated = Self.mutate(original, using: &generator)
-            let result = PlanLoader.load(bytes: mutated, file: "m.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"))
+            let result = PlanLoader.load(bytes: mutated, file: "m.yaml", baseDirectory: URL(fileURLWithPath: "/tmp"), dnsKinds: PlanFixtures.dnsKinds)
             if result.plan != nil {
                 loaded += 1
                 #expect(result.errors.isEmpty)

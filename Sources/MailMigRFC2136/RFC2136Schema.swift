@@ -1,0 +1,95 @@
+/// The JSON Schema of `dns.providers.NAME.rfc2136`, which `mailmig schema` places at `#/$defs/rfc2136`.
+enum RFC2136Schema {
+    /// The schema text: one schema object; its references point at the plan schema's shared definitions.
+    static let json = #"""
+        {
+          "description": "RFC 2136 dynamic updates signed with TSIG, as BIND, Knot, PowerDNS and Windows DNS accept them.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "server",
+            "key"
+          ],
+          "properties": {
+            "server": {
+              "$ref": "#/$defs/hostPort",
+              "description": "The primary server that accepts updates: host or host:port (port 53 by default).",
+              "examples": [
+                "127.0.0.1:53",
+                "ns1.acme.test"
+              ]
+            },
+            "key": {
+              "description": "The TSIG key that signs updates.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "name",
+                "secret"
+              ],
+              "properties": {
+                "name": {
+                  "$ref": "#/$defs/nonEmptyString",
+                  "description": "The key's name as the DNS server knows it.",
+                  "examples": [
+                    "mailmig-key"
+                  ]
+                },
+                "algorithm": {
+                  "type": "string",
+                  "enum": [
+                    "hmac-sha256",
+                    "hmac-sha512"
+                  ],
+                  "description": "The TSIG algorithm. Default: `hmac-sha256`.",
+                  "default": "hmac-sha256"
+                },
+                "secret": {
+                  "$ref": "#/$defs/secret",
+                  "description": "The base64 key secret, by reference.",
+                  "examples": [
+                    "file:secrets/tsig.key"
+                  ]
+                }
+              }
+            },
+            "check_servers": {
+              "type": "array",
+              "items": {
+                "allOf": [
+                  {
+                    "$ref": "#/$defs/nonEmptyString"
+                  },
+                  {
+                    "$ref": "#/$defs/hostPort"
+                  }
+                ]
+              },
+              "description": "Servers asked to confirm that changes have spread (host or host:port); the zone's NS records when absent."
+            },
+            "timeout": {
+              "allOf": [
+                {
+                  "$ref": "#/$defs/duration"
+                },
+                {
+                  "if": {
+                    "type": "integer"
+                  },
+                  "then": {
+                    "minimum": 1,
+                    "maximum": 600
+                  }
+                }
+              ],
+              "description": "How long to wait for an answer: 1 second to 10 minutes; 10 seconds by default.",
+              "default": "10s",
+              "examples": [
+                "10s",
+                30
+              ]
+            }
+          }
+        }
+        """#
+}
