@@ -108,13 +108,22 @@ extension IMAPClient {
         _ = try await execute(Command("NOOP"))
     }
 
-    /// LOGOUT, then closes the connection.
-    public func logout() async throws {
+    /// LOGOUT, then closes the connection; waits at most `seconds` for the server's answer.
+    ///
+    /// The session's work is done by then, so a server that never answers LOGOUT must not hold the
+    /// caller for a command timeout: after `seconds` the connection is closed as if it had answered.
+    public func logout(waitingAtMost seconds: Double = 5) async throws {
+        let deadline = Task { [weak self] in
+            try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+            await self?.close()
+        }
+        defer { deadline.cancel() }
         do {
             _ = try await execute(Command("LOGOUT"))
         } catch IMAPError.bye {
             // Some servers close before the tagged OK; that is a completed logout.
         } catch IMAPError.connectionLost {
+            // Closed by the server, or by the deadline above.
         }
         await close()
     }
