@@ -16,6 +16,12 @@ public struct FakeStoreFaults: Sendable {
     public var stream: (call: Int, after: Int, kind: MailStoreError.Kind)?
     /// Messages larger than this many bytes are refused one by one, as a server with a size limit does.
     public var refuseLargerThan: Int?
+    /// Messages every body stream leaves out although they were asked for, as a server with a damaged
+    /// index does; lasts until cleared.
+    public var withheld: Set<MessageKey> = []
+    /// Every body stream delivers its first message twice and ends with a message nobody asked for;
+    /// lasts until cleared.
+    public var echoes = false
 
     /// No faults.
     public init() {}

@@ -108,7 +108,13 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
     /// UID FETCH of bodies, in UID order, breaking where a fault is armed.
     func messages(_ uids: [MessageKey]) async throws -> MessageStream {
         let wanted = Set(uids)
-        let messages = try openMessages().filter { wanted.contains($0.key) }.map(\.stored)
+        let armed = store.faults
+        let all = try openMessages()
+        var messages = all.filter { wanted.contains($0.key) && !armed.withheld.contains($0.key) }.map(\.stored)
+        if armed.echoes, let first = messages.first {
+            messages.insert(first, at: 1)
+            if let stray = all.first(where: { !wanted.contains($0.key) }) { messages.append(stray.stored) }
+        }
         let fault = store.streamFault()
         let cursor = StreamCursor(messages: messages, breakAfter: fault?.after, breakKind: fault?.kind ?? .transient, store: store)
         return MessageStream { try cursor.next() }

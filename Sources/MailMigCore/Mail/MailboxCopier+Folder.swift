@@ -2,14 +2,16 @@ import Foundation
 import MailMigConcurrency
 
 extension MailboxCopier {
-    /// Copies what one folder holds and the ledger does not, then carries changed flags.
+    /// Copies what one folder holds and the ledger does not, then carries changed flags; returns the
+    /// messages the source would not deliver (the folder then stays pending).
+    @discardableResult
     func copyFolder(_ mapping: FolderMapping, status: FolderStatus?, src: any MailStoreSession, dst: any MailStoreSession,
-                    result: inout MailPassResult) async throws {
+                    result: inout MailPassResult) async throws -> [MessageKey] {
         let address = FolderRecord.address(mailbox: mailboxID, folder: mapping.source)
         let recorded = try store.resource(address).map { try $0.decode(FolderRecord.self) }
         if let recorded, recorded.target == mapping.target, recorded.isCurrent(with: status, for: settings) {
             result.unchangedFolders += 1
-            return
+            return []
         }
         let selected = try await wrap(folder: mapping.source, side: .source) { try await src.openFolder(mapping.source, forWriting: false) }
         let uidValidity = selected.uidValidity
@@ -26,23 +28,28 @@ extension MailboxCopier {
             result.deduplicated += matched.count
             candidates.removeAll { matched.contains($0) }
         }
+        var unreturned: [MessageKey] = []
         if !candidates.isEmpty {
-            try await copyMessages(candidates, mapping: mapping, uidValidity: uidValidity, src: src, dst: dst, result: &result)
+            unreturned = try await copyMessages(candidates, mapping: mapping, uidValidity: uidValidity, src: src, dst: dst, result: &result)
         }
         if settings.stage >= .sync, !copied.isEmpty {
             result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: recorded, src: src, dst: dst)
         }
+        // A folder the source did not fully deliver is not current: the next pass asks for the rest.
+        guard unreturned.isEmpty else { return unreturned }
         let record = FolderRecord(source: mapping.source, target: mapping.target, uidValidity: uidValidity,
                                   uidNext: selected.uidNext ?? status?.uidNext, highestModSeq: selected.highestModSeq ?? status?.highestModSeq,
                                   messages: selected.exists,
                                   stage: max(settings.stage, recorded?.stage ?? settings.stage),
                                   cutoff: settings.stage == .presync ? cutoffText : recorded?.cutoff, at: Date())
         try store.commit([try .put(address, kind: FolderRecord.kind, record)])
+        return []
     }
 
-    /// Streams the candidates from the source and appends them to the target in recorded chunks.
+    /// Streams the candidates from the source and appends them to the target in recorded chunks;
+    /// returns those the source did not deliver even when asked twice.
     private func copyMessages(_ candidates: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, src: any MailStoreSession, dst: any MailStoreSession,
-                              result: inout MailPassResult) async throws {
+                              result: inout MailPassResult) async throws -> [MessageKey] {
         let metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(candidates)) }
         var oversize: [SkippedMessage] = []
         var wanted: [MessageKey] = []
@@ -63,13 +70,31 @@ extension MailboxCopier {
         try store.recordSkipped(oversize)
         result.skipped += oversize.count
         if !oversize.isEmpty { progress?.skipped(mailbox: mailboxID, count: oversize.count) }
-        guard !wanted.isEmpty else { return }
+        guard !wanted.isEmpty else { return [] }
         progress?.folderStarted(mailbox: mailboxID, folder: mapping.source, messages: wanted.count)
         let binary = await dst.acceptsNUL
-        let stream = try await wrap(folder: mapping.source, side: .source) { try await src.messages(wanted) }
+        // A server may leave out messages it was asked for (a damaged index, a message expunged
+        // meanwhile): those are asked for once more, and what is still missing is reported, never
+        // taken as copied.
+        var missing = wanted
+        for _ in 1...2 where !missing.isEmpty {
+            let delivered = try await transfer(missing, mapping: mapping, uidValidity: uidValidity, binary: binary, src: src, dst: dst,
+                                               result: &result)
+            missing.removeAll { delivered.contains($0) }
+        }
+        return missing
+    }
+
+    /// One stream of `keys` from the source, appended in recorded chunks; returns the keys delivered.
+    private func transfer(_ keys: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, binary: Bool, src: any MailStoreSession,
+                          dst: any MailStoreSession, result: inout MailPassResult) async throws -> Set<MessageKey> {
+        let stream = try await wrap(folder: mapping.source, side: .source) { try await src.messages(keys) }
         // Reading the next chunk from the source overlaps with appending the current one to the target.
         let queue = BoundedQueue<[FetchedMessage]>(capacity: 2)
-        let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
+        let requested = Set(keys)
+        let reader = Task {
+            try await readChunks(stream, into: queue, requested: requested, folder: mapping.source, uidValidity: uidValidity, binary: binary)
+        }
         var appended: [LedgerEntry] = []
         do {
             while let chunk = try await queue.next() {
@@ -82,20 +107,24 @@ extension MailboxCopier {
             if let mail = error as? MailError { throw mail }
             throw MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
         }
-        let unstorable = try await reader.value
+        let (unstorable, delivered) = try await reader.value
         result.skipped += unstorable
         if unstorable > 0 { progress?.skipped(mailbox: mailboxID, count: unstorable) }
+        return delivered
     }
 
     /// Reads the fetch stream into chunks; skips (and records) messages the target cannot take unaltered.
-    /// Returns how many it skipped.
-    private func readChunks(_ stream: MessageStream, into queue: BoundedQueue<[FetchedMessage]>, folder: String, uidValidity: UInt32,
-                            binary: Bool) async throws -> Int {
+    /// Only messages that were asked for pass, each once: a server sending another message, or one
+    /// twice, must not make it appended. Returns how many it skipped and which messages arrived.
+    private func readChunks(_ stream: MessageStream, into queue: BoundedQueue<[FetchedMessage]>, requested: Set<MessageKey>, folder: String,
+                            uidValidity: UInt32, binary: Bool) async throws -> (skipped: Int, delivered: Set<MessageKey>) {
         var skipped = 0
+        var delivered = Set<MessageKey>()
         var chunk: [FetchedMessage] = []
         var chunkBytes = 0
         do {
             for try await message in stream {
+                guard requested.contains(message.uid), delivered.insert(message.uid).inserted else { continue }
                 let body = message.body
                 // The one read of the body for NUL bytes: it decides the skip here and the literal on the wire.
                 let containsNUL = body.contains(0)
@@ -110,7 +139,7 @@ extension MailboxCopier {
                 chunk.append(FetchedMessage(message: message, containsNUL: containsNUL))
                 chunkBytes += body.count
                 if chunk.count >= Self.chunkMessages || chunkBytes >= Self.chunkBytes {
-                    guard await queue.send(chunk) else { return skipped }
+                    guard await queue.send(chunk) else { return (skipped, delivered) }
                     chunk.removeAll(keepingCapacity: true)
                     chunkBytes = 0
                 }
@@ -122,7 +151,7 @@ extension MailboxCopier {
             await queue.finish(throwing: wrapped)
             throw wrapped
         }
-        return skipped
+        return (skipped, delivered)
     }
 
     /// Reads back what the target stored for the messages just appended and records every attribute

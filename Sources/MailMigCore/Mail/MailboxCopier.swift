@@ -51,9 +51,16 @@ struct MailboxCopier: Sendable {
                 }
                 guard settings.stage > .prepare else { return result }
                 let statuses = Dictionary(sourceFolders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
+                var undelivered: [(folder: String, keys: [MessageKey])] = []
                 for mapping in folderPlan.mappings {
                     result.folders += 1
-                    try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, src: src, dst: dst, result: &result)
+                    let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, src: src, dst: dst, result: &result)
+                    if !missing.isEmpty { undelivered.append((mapping.source, missing)) }
+                }
+                // The other folders went on; the pass still fails, so nothing calls this mailbox done.
+                if let first = undelivered.first {
+                    throw MailError(side: .source, server: source.server, mailbox: mailboxID, folder: first.folder,
+                                    reason: Self.undeliveredReason(first.keys, moreFolders: undelivered.count - 1))
                 }
                 return result
             }
@@ -75,6 +82,14 @@ struct MailboxCopier: Sendable {
 
     /// The cutoff day as text, recorded with a presync pass.
     var cutoffText: String? { MailPlanner.day(settings.cutoff) }
+
+    /// The sentence for messages a source listed but would not deliver, even when asked twice.
+    static func undeliveredReason(_ keys: [MessageKey], moreFolders: Int) -> String {
+        let named = keys.sorted().prefix(3).map(\.description).joined(separator: ", ") + (keys.count > 3 ? ", …" : "")
+        let others = moreFolders > 0 ? " (and messages of \(moreFolders) more folder\(moreFolders == 1 ? "" : "s"))" : ""
+        return "the server listed \(keys.count) message\(keys.count == 1 ? "" : "s") it did not return when asked twice (\(named))\(others); "
+            + "\(keys.count == 1 ? "it is" : "they are") not counted as copied, and the next apply asks again"
+    }
 
     /// Flags a target can store: everything but the session flag `\Recent`.
     static func storable(_ flags: Set<String>) -> [String] {

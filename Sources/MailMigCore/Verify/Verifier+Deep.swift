@@ -33,7 +33,7 @@ extension Verifier {
     /// SHA-256 of each message's body in the selected folder, streamed.
     static func hashes(of uids: [MessageKey], session: any MailStoreSession) async throws -> [MessageKey: String] {
         var result: [MessageKey: String] = [:]
-        for try await message in try await session.messages(uids) {
+        for try await message in try await session.messages(uids).restricted(to: uids) {
             result[message.uid] = MessageHeaders.sha256(message.body)
         }
         return result

@@ -157,7 +157,7 @@ public struct Verifier: Sendable {
     /// The Message-IDs of messages of the selected folder, read from their bodies one at a time.
     static func messageIDs(of uids: [MessageKey], session: any MailStoreSession) async throws -> [MessageKey: String] {
         var result: [MessageKey: String] = [:]
-        for try await message in try await session.messages(uids) {
+        for try await message in try await session.messages(uids).restricted(to: uids) {
             if let id = MessageHeaders.messageID(in: message.body) { result[message.uid] = id }
         }
         return result
