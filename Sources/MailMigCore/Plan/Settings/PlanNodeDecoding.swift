@@ -63,13 +63,34 @@ extension PlanNodeDecoding {
     // MARK: - Messages
 
     /// Records `expected … for PATH, found …` at the node.
+    ///
+    /// The text of what was found is shown only where it cannot be a secret: not under a key that
+    /// holds credentials (`admin: "pw"`, `key: "…"`), and not where a DNS provider's own settings
+    /// belong (`rfc2136: "…"`), which may hold anything its adapter reads.
     public mutating func typeMismatch(_ node: PlanNode, path: String, expected: String) {
-        diagnostics.error(node.location, "expected \(expected) for \(displayPath(path)), found \(describe(node))")
+        let reveal = !Self.mayHoldSecret(path) && !Self.isProviderSettings(path)
+        diagnostics.error(node.location, "expected \(expected) for \(displayPath(path)), found \(describe(node, revealing: reveal))")
     }
 
-    /// The node's kind, with its text when it is a short scalar: `a string '993'`.
-    public func describe(_ node: PlanNode) -> String {
-        if case .scalar(let text, let kind) = node.content, kind != .null {
+    /// Whether a value at `path` may be a credential: a segment names a password, a secret, a key, a
+    /// token or a login.
+    public static func mayHoldSecret(_ path: String) -> Bool {
+        let words = ["password", "secret", "key", "token", "login", "admin", "oauth", "credential"]
+        return path.split(whereSeparator: { $0 == "." || $0 == "[" }).contains { segment in
+            let name = segment.lowercased()
+            return words.contains { name.contains($0) }
+        }
+    }
+
+    /// Whether `path` is a DNS provider's settings node (`dns.providers.NAME.KIND`).
+    static func isProviderSettings(_ path: String) -> Bool {
+        let segments = path.split(separator: ".")
+        return segments.count == 4 && segments[0] == "dns" && segments[1] == "providers"
+    }
+
+    /// The node's kind, with its text when it is a short scalar and `revealing`: `a string '993'`.
+    public func describe(_ node: PlanNode, revealing: Bool = true) -> String {
+        if revealing, case .scalar(let text, let kind) = node.content, kind != .null {
             let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
             return "\(node.kindDescription) '\(shown)'"
         }
