@@ -25,9 +25,10 @@ public struct SQLiteStateBackend: StateBackend {
         try SQLiteStateStore.open(folder: folder)
     }
 
-    /// Opens the database if the file exists; creates nothing otherwise.
+    /// Opens the database for reading if the file exists; creates and changes nothing. A database of
+    /// an older schema is read through a copy converted in memory.
     public func openIfPresent() throws(StateError) -> (any StateStore)? {
-        try SQLiteStateStore.openIfPresent(folder: folder)
+        try SQLiteStateStore.openForReading(folder: folder)
     }
 
     /// Takes the file lock, creating the folder first: the lock is taken before the database exists.

@@ -23,7 +23,7 @@ public final class SQLiteStateStore: StateStore {
     /// Opens (creating if needed) the state in `folder`, refusing a schema newer than this build knows.
     public static func open(folder: URL) throws(StateError) -> SQLiteStateStore {
         let path = folder.appendingPathComponent("state.sqlite").path
-        do {
+        return try opening(path) {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             if !FileManager.default.fileExists(atPath: path) {
                 // Create the file with restrictive permissions before SQLite writes anything into it.
@@ -39,10 +39,6 @@ public final class SQLiteStateStore: StateStore {
             let store = SQLiteStateStore(path: path, queue: queue)
             try store.migrate()
             return store
-        } catch let error as StateError {
-            throw error
-        } catch {
-            throw .unreadable(path: path, reason: "\(error)")
         }
     }
 
@@ -52,11 +48,51 @@ public final class SQLiteStateStore: StateStore {
         return try open(folder: folder)
     }
 
-    private func migrate() throws {
-        let found = try queue.read { db -> Int? in
+    /// Opens an existing state for reading only; `nil` when there is none yet. Nothing is created and
+    /// the file is not changed: a state of an older schema is copied into memory (SQLite's online
+    /// backup, which sees a consistent snapshot) and the copy is converted, so `status` on a state an
+    /// earlier release wrote neither upgrades it behind a running apply's back nor races that apply.
+    public static func openForReading(folder: URL) throws(StateError) -> SQLiteStateStore? {
+        let path = folder.appendingPathComponent("state.sqlite").path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try opening(path) {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let found = try schemaVersion(in: queue)
+            if let found, found > Self.schemaVersion {
+                throw StateError.newerSchema(found: found, supported: Self.schemaVersion)
+            }
+            if found == Self.schemaVersion { return SQLiteStateStore(path: path, queue: queue) }
+            let copy = try DatabaseQueue()
+            try queue.backup(to: copy)
+            let store = SQLiteStateStore(path: path, queue: copy)
+            try store.migrate()
+            return store
+        }
+    }
+
+    /// Runs the opening of the database at `path`, reporting any failure as `StateError`.
+    private static func opening<T>(_ path: String, _ body: () throws -> T) throws(StateError) -> T {
+        do {
+            return try body()
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw .unreadable(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The schema version recorded in the database; nil for a database without one (new or empty).
+    private static func schemaVersion(in queue: DatabaseQueue) throws -> Int? {
+        try queue.read { db -> Int? in
             guard try db.tableExists("meta") else { return nil }
             return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'").flatMap(Int.init)
         }
+    }
+
+    private func migrate() throws {
+        let found = try Self.schemaVersion(in: queue)
         if let found, found > Self.schemaVersion {
             throw StateError.newerSchema(found: found, supported: Self.schemaVersion)
         }

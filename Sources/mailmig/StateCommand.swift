@@ -69,9 +69,11 @@ extension MailMig {
 
             func run() async throws {
                 try await failing {
+                    _ = try location.open()
                     let held = try location.backend.lock(operation: "state rm", timeout: lock.lockTimeout)
                     defer { held.release() }
-                    let store = try location.open()
+                    // Under the lock: the one opening that may bring an older schema up to date.
+                    let store = try location.backend.open()
                     for address in addresses where try store.resource(address) == nil { throw StateError.noSuchResource(address) }
                     let serial = try store.commit(addresses.map { .remove(address: $0) })
                     print("Removed \(addresses.count) resource\(addresses.count == 1 ? "" : "s") from the state (serial \(serial)).")

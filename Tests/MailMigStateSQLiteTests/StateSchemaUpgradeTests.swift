@@ -54,6 +54,38 @@ struct StateSchemaUpgradeTests {
         #expect(try store.ledger(mailbox: "alice@acme.test", folder: "INBOX", uidValidity: 77, uids: [10, 11]).map(\.uid) == [10])
     }
 
+    @Test("reading a schema-3 state (status, report) changes nothing in the file, and still reads it converted")
+    func readingChangesNothing() throws {
+        let folder = try Self.schema3State()
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let file = folder.appendingPathComponent("state.sqlite")
+        let before = try Data(contentsOf: file)
+        let backend = SQLiteStateBackend(folder: folder)
+        let store = try #require(try backend.openIfPresent())
+        #expect(try store.ledger(mailbox: "alice@acme.test", folder: nil).map(\.uid) == [9, 10])
+        #expect(try store.meta().serial == 4)
+        #expect(try Data(contentsOf: file) == before, "the file is untouched")
+        let queue = try DatabaseQueue(path: file.path)
+        #expect(try queue.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'schema_version'") } == "3")
+        // A writing command (under the lock) brings it up to date.
+        #expect(try backend.open().meta().schemaVersion == SQLiteStateStore.schemaVersion)
+        #expect(try queue.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'schema_version'") } == "\(SQLiteStateStore.schemaVersion)")
+    }
+
+    @Test("reading a state refuses a newer schema and creates none where there is none")
+    func readingRefusesNewerAndCreatesNothing() throws {
+        let folder = try Self.schema3State()
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("state.sqlite").path)
+        try queue.write { try $0.execute(sql: "UPDATE meta SET value = '99' WHERE key = 'schema_version'") }
+        #expect(throws: StateError.newerSchema(found: 99, supported: SQLiteStateStore.schemaVersion)) {
+            try SQLiteStateBackend(folder: folder).openIfPresent()
+        }
+        let none = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-none-\(UUID().uuidString)/.mailmig")
+        #expect(try SQLiteStateBackend(folder: none).openIfPresent() == nil)
+        #expect(!FileManager.default.fileExists(atPath: none.path))
+    }
+
     @Test("a name made of digits and the UID of the same digits are two messages")
     func namesAndUIDsStayApart() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-keys-\(UUID().uuidString)/.mailmig")

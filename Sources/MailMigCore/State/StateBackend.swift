@@ -9,7 +9,9 @@ public protocol StateBackend: Sendable {
     /// Opens the state, creating it on first use; refuses a state written by a newer schema.
     func open() throws(StateError) -> any StateStore
 
-    /// Opens an existing state without creating one; `nil` when there is none yet.
+    /// Opens an existing state for reading (`status`, `report`, `state show`): creates nothing and
+    /// changes nothing, not even to bring an older schema up to date (that needs the lock, which only
+    /// writing commands take); `nil` when there is none yet. Writes through it are not kept.
     func openIfPresent() throws(StateError) -> (any StateStore)?
 
     /// Takes the lock, waiting up to `timeout` seconds (0: fail at once) for another holder to finish.
