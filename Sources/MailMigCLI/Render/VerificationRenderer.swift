@@ -174,10 +174,39 @@ enum JSONOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.keyEncodingStrategy = .custom { path in SnakeCaseKey(path.last.map { snakeCase($0.stringValue) } ?? "") }
         guard let data = try? encoder.encode(Line(type: type, value: value)) else {
             return "{\"type\":\"error\",\"version\":\(JSONLine.version)}"
         }
         return String(decoding: data, as: UTF8.self)
     }
+}
+
+/// `messageIDsMatch` → `message_ids_match`, `targetUIDValidity` → `target_uid_validity`.
+///
+/// Foundation's `.convertToSnakeCase` splits a plural initialism (`IDs`) into `i_ds`; field names
+/// documented in docs/verify-and-discover.md keep it one word.
+func snakeCase(_ key: String) -> String {
+    let characters = Array(key.replacingOccurrences(of: "IDs", with: "Ids"))
+    var result = ""
+    for (index, character) in characters.enumerated() {
+        guard character.isUppercase else {
+            result.append(character)
+            continue
+        }
+        let afterLower = index > 0 && (characters[index - 1].isLowercase || characters[index - 1].isNumber)
+        let startsWord = index > 0 && characters[index - 1].isUppercase && index + 1 < characters.count && characters[index + 1].isLowercase
+        if afterLower || startsWord { result.append("_") }
+        result += character.lowercased()
+    }
+    return result
+}
+
+/// A coding key made of a string.
+private struct SnakeCaseKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ value: String) { stringValue = value }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

@@ -25,6 +25,17 @@ struct VerificationRendererTests {
         #expect(lines[0]?["differences"] as? Int == 1)
         #expect(lines[1]?["type"] as? String == "verify-summary")
         #expect(lines[1]?["failed_domains"] as? [String] == ["beta.test"])
+        let folders = lines[0]?["folders"] as? [[String: Any]]
+        #expect(folders?.first?["message_ids_match"] as? Bool == true, "the documented name, not message_i_ds_match")
+        #expect((folders?.first?["missing"] as? [[String: Any]])?.first?["source_uid"] as? Int == 3)
+    }
+
+    @Test("keys are snake_case as documented, initialisms kept whole", arguments: [
+        ("messageIDsMatch", "message_ids_match"), ("sourceUID", "source_uid"), ("targetUIDValidity", "target_uid_validity"),
+        ("failedDomains", "failed_domains"), ("type", "type"), ("expectedBytes", "expected_bytes"), ("flagsNotCarriedYet", "flags_not_carried_yet"),
+    ])
+    func snakeCaseKeys(_ key: String, _ expected: String) {
+        #expect(snakeCase(key) == expected)
     }
 
     @Test("human output: one line per mailbox, then each difference with its folder and UIDs")
