@@ -22,12 +22,11 @@ struct RFC2136SettingsDecoder: PlanNodeDecoding {
         let server = required(settings, "server").flatMap { hostPort($0, path: settings.path("server"), defaultPort: 53) }
         let key = required(settings, "key").flatMap { decodeTSIGKey($0, path: settings.path("key")) }
         var checkServers: [String] = []
-        if let node = settings["check_servers"], let list = strings(node, path: settings.path("check_servers")) {
-            for (index, entry) in list.enumerated() {
-                _ = hostPort(PlanNode(content: .scalar(text: entry, kind: .string), location: node.location),
-                             path: settings.path("check_servers") + "[\(index)]", defaultPort: 53)
+        if let node = settings["check_servers"], let items = list(node, path: settings.path("check_servers")) {
+            // Each entry is checked at its own position, whatever the others hold.
+            for (index, item) in items.enumerated() where hostPort(item, path: settings.path("check_servers") + "[\(index)]", defaultPort: 53) != nil {
+                checkServers.append(item.scalarText ?? "")
             }
-            checkServers = list
         }
         var timeout = 10
         if let node = settings["timeout"], let duration = duration(node, path: settings.path("timeout")) {

@@ -34,6 +34,26 @@ struct DNSProviderKindTests {
             == ["5:26: unknown DNS provider kind 'route53' in dns.providers.p; this build knows fake, rfc2136"])
     }
 
+    @Test("each check_servers entry is checked at its own line, and a bad entry does not hide the others' errors")
+    func checkServersEntries() {
+        let yaml = Self.header + """
+            dns:
+              providers:
+                p:
+                  rfc2136:
+                    server: 127.0.0.1
+                    key: { name: k, secret: env:K }
+                    check_servers:
+                      - ns1.test
+                      - 5
+                      - "bad host:xx"
+
+            """
+        let errors = Self.errors(yaml)
+        #expect(errors.contains { $0.hasPrefix("13:13:") && $0.contains("check_servers[1]") }, "\(errors)")
+        #expect(errors.contains { $0.hasPrefix("14:13:") && $0.contains("check_servers[2]") && $0.contains("invalid port") }, "\(errors)")
+    }
+
     @Test("a domain naming a declared but unusable provider adds no error of its own")
     func domainOfUnusableProvider() {
         let domains = "domains: [ { name: x.test, dns: p } ]\n"
