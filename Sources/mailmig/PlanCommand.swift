@@ -11,7 +11,7 @@ extension MailMig {
             commandName: "plan",
             abstract: "Show what apply would change: drift first, then every change, and what a safety gate holds back.",
             discussion: """
-                    Reads the live DNS records, compares them with the plan and the recorded state, and prints the changes: + create, ~ update in place, - destroy (restore what was there before). With -out FILE the plan is saved; `mailmig apply FILE` then applies exactly that, or refuses if the state or the plan file changed since.
+                    Reads the live systems (the DNS records, the mail servers' folders and their status), compares them with the plan and the recorded state, and prints the changes: + create, ~ update in place, - destroy (restore what was there before). With -out FILE the plan is saved; `mailmig apply FILE` then applies exactly that, or refuses if the state or the plan file changed since.
                     """
         )
 
