@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MailMigCore
 
 /// Where log events go: nowhere unless the operator asks, like `TF_LOG` for Terraform.
 ///
@@ -95,6 +96,8 @@ package struct RoutedLogHandler: LogHandler {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let time = ISO8601DateFormatter().string(from: Date())
-        router.write("\(time) \(event.level) \(label): \(event.message)" + (fields.isEmpty ? "" : " " + fields), level: event.level)
+        let line = "\(time) \(event.level) \(label): \(event.message)" + (fields.isEmpty ? "" : " " + fields)
+        // A server's words in an event may quote a secret it was sent.
+        router.write(SecretRedaction.redact(line), level: event.level)
     }
 }

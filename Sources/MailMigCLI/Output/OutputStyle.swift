@@ -20,5 +20,5 @@ package struct OutputStyleOptions: ParsableArguments {
 
 /// Writes a line to standard error.
 package func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((SecretRedaction.redact(message) + "\n").utf8))
 }

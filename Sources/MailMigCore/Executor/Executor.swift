@@ -44,7 +44,7 @@ public struct Executor: Sendable {
         do {
             try store.beginApply(id: applyID, operation: operation)
         } catch {
-            let entries = plan.steps.map { ApplyReport.Entry(step: $0, outcome: $0 == plan.steps.first ? .failed("\(error)") : .notStarted) }
+            let entries = plan.steps.map { ApplyReport.Entry(step: $0, outcome: $0 == plan.steps.first ? .failed(SecretRedaction.redact("\(error)")) : .notStarted) }
             return ApplyReport(applyID: applyID, entries: entries, interrupted: false)
         }
         var remaining = plan.steps
@@ -89,7 +89,7 @@ public struct Executor: Sendable {
             try store.journalDone(applyID: applyID, stepID: step.id, changes: changes)
             return .done(warnings: warnings)
         } catch {
-            let message = "\(error)"
+            let message = SecretRedaction.redact("\(error)")
             try? store.journalFinish(applyID: applyID, stepID: step.id, status: .failed, error: message)
             return .failed(message)
         }

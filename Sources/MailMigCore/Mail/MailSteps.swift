@@ -37,7 +37,7 @@ struct MailSteps: Sendable {
             // Each retry resumes from the ledger, so nothing is copied twice.
             result = try await TransientRetry.run { try await copier.run() }
         } catch {
-            record.lastError = "\(error)"
+            record.lastError = SecretRedaction.redact("\(error)")
             _ = try? store.commit([try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)])
             throw error
         }

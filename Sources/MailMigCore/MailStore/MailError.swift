@@ -24,7 +24,8 @@ public struct MailError: Error, Sendable, CustomStringConvertible {
         self.mailbox = mailbox
         self.folder = folder
         self.kind = kind
-        self.reason = reason
+        // Server text may quote a secret it was sent.
+        self.reason = SecretRedaction.redact(reason)
     }
 
     /// Wraps a store's error with the context of the operation; a `MailError` is kept as it is, and a

@@ -23,7 +23,8 @@ public struct MailStoreError: Error, Sendable, CustomStringConvertible {
     /// Creates an error.
     public init(_ kind: Kind, _ reason: String) {
         self.kind = kind
-        self.reason = reason
+        // Server text may quote a secret it was sent.
+        self.reason = SecretRedaction.redact(reason)
     }
 
     /// The reason.

@@ -51,6 +51,7 @@ public enum SecretReference: Sendable, Hashable, Codable, CustomStringConvertibl
             guard let value = environment[name], !value.isEmpty else {
                 throw SecretError(reference: self, reason: "the environment variable \(name) is not set")
             }
+            SecretRedaction.register(value)
             return value
         case .file(let path):
             let url = baseDirectory.resolvingPlanPath(path)
@@ -64,6 +65,7 @@ public enum SecretReference: Sendable, Hashable, Codable, CustomStringConvertibl
             guard !text.isEmpty else {
                 throw SecretError(reference: self, reason: "the file \(url.path) is empty")
             }
+            SecretRedaction.register(text)
             return text
         }
     }

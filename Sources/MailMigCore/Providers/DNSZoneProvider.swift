@@ -62,7 +62,8 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         case .secret(let text):
             return "DNS provider \(provider): \(text)"
         case .server(let text):
-            return "DNS provider \(provider)\(subject): \(text)"
+            // A server's answer may quote what it was sent.
+            return "DNS provider \(provider)\(subject): \(SecretRedaction.redact(text))"
         }
     }
 }
