@@ -72,8 +72,9 @@ public actor IMAPClient {
         do {
             return try await connectOnce(configuration, logger: logger)
         } catch IMAPError.tls(let server, nil, let reason) where configuration.trust != .doNotVerify {
-            let subject = await TLSCertificateProbe.subject(of: configuration)
-            throw IMAPError.tls(server: server, subject: subject, reason: reason)
+            let (subject, names) = await TLSCertificateProbe.describe(configuration)
+            let readable = reason == TLSFailure.wrongName ? TLSFailure.wrongName(host: configuration.host, names: names) : reason
+            throw IMAPError.tls(server: server, subject: subject, reason: readable)
         }
     }
 
@@ -83,6 +84,8 @@ public actor IMAPClient {
         do {
             asyncChannel = try await ChannelSetup.connect(configuration, startTLSGuard: startTLSGuard)
         } catch let error as NIOSSLError {
+            throw IMAPError.tls(server: configuration.label, subject: nil, reason: TLSFailure.reason(error))
+        } catch let error as NIOSSLExtraError {
             throw IMAPError.tls(server: configuration.label, subject: nil, reason: TLSFailure.reason(error))
         } catch {
             throw IMAPError.connectFailed(server: configuration.label, detail: "\(error)")

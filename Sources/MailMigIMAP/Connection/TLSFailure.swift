@@ -4,6 +4,19 @@ import NIOSSL
 
 /// Readable reasons for TLS handshake failures.
 enum TLSFailure {
+    /// The reason given when the certificate does not name the host; `IMAPClient.connect` replaces
+    /// it with the names the certificate does carry.
+    static let wrongName = "the certificate is for another name"
+
+    static func reason(_ error: NIOSSLExtraError) -> String {
+        error == .failedToValidateHostname ? wrongName : "\(error)"
+    }
+
+    /// `the certificate is for mail.example.com, not 127.0.0.1`.
+    static func wrongName(host: String, names: [String]) -> String {
+        names.isEmpty ? "the certificate does not name \(host)" : "the certificate is for \(names.joined(separator: ", ")), not \(host)"
+    }
+
     static func reason(_ error: NIOSSLError) -> String {
         let text = "\(error)"
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
@@ -18,7 +31,30 @@ enum TLSFailure {
 
 /// Looks at the certificate a server presents, without trusting it, to name it in an error.
 enum TLSCertificateProbe {
-    static func subject(of configuration: IMAPConfiguration) async -> String? {
+    /// The certificate's subject (`CN=…, O=…`) and the names it is valid for (its DNS and IP
+    /// subject alternative names, or its common name when it has none).
+    static func describe(_ configuration: IMAPConfiguration) async -> (subject: String?, names: [String]) {
+        guard let certificate = await certificate(of: configuration) else { return (nil, []) }
+        var names: [String] = []
+        for name in certificate._subjectAlternativeNames() {
+            switch name.nameType {
+            case .dnsName: names.append(String(decoding: Array(name.contents), as: UTF8.self))
+            case .ipAddress: names.append(Self.address(Array(name.contents)))
+            default: break
+            }
+        }
+        if names.isEmpty, let common = certificate.subjectName.first(where: { $0.type == .commonName }) { names = [common.value] }
+        return (subject(of: certificate), names)
+    }
+
+    /// An IP address as text: dotted for IPv4, colon-separated hex for IPv6.
+    static func address(_ bytes: [UInt8]) -> String {
+        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
+        return stride(from: 0, to: bytes.count - 1, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+            .joined(separator: ":")
+    }
+
+    private static func certificate(of configuration: IMAPConfiguration) async -> NIOSSLCertificate? {
         var probe = configuration
         probe.trust = .doNotVerify
         probe.connectTimeout = min(configuration.connectTimeout, 10)
@@ -28,7 +64,10 @@ enum TLSCertificateProbe {
         }
         let certificate = try? await client.channel.nioSSL_peerCertificate().get()
         await client.close()
-        guard let certificate else { return nil }
+        return certificate
+    }
+
+    private static func subject(of certificate: NIOSSLCertificate) -> String? {
         let parts = certificate.subjectName.map { name -> String in
             let key: String
             switch name.type {

@@ -1,3 +1,4 @@
+import Foundation
 import MailMigCore
 
 extension PlanDecoder {
@@ -60,6 +61,7 @@ extension PlanDecoder {
         if caFile != nil, tls == .none {
             diagnostics.warning(fields.keyLocation("ca_file"), "\(path).ca_file has no effect with tls: none")
         }
+        if let caFile, let node = fields["ca_file"] { checkCertificateFile(caFile, at: node.location, path: fields.path("ca_file")) }
         return IMAPEndpoint(host: host, port: port, tls: tls, caFile: caFile, verifyCertificates: verify)
     }
 
@@ -158,5 +160,21 @@ extension PlanDecoder {
 
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+    }
+
+    /// A `ca_file` that exists must hold a PEM certificate: a key, an empty file or a certificate in
+    /// DER form fails every TLS connection later with a message about trust, not about the file. One
+    /// that does not exist yet is left to the connection (a test setup may create it after `validate`).
+    private mutating func checkCertificateFile(_ file: String, at location: SourceLocation, path: String) {
+        let url = baseDirectory.resolvingPlanPath(file)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: url.path) else {
+            diagnostics.error(location, "\(path) \(url.path) cannot be read as a file")
+            return
+        }
+        if !String(decoding: data.prefix(1 << 20), as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") {
+            diagnostics.error(location, "\(path) \(url.path) holds no certificate: expected PEM text with a -----BEGIN CERTIFICATE----- block")
+        }
     }
 }

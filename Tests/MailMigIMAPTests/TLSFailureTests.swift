@@ -1,0 +1,20 @@
+import Testing
+@testable import MailMigIMAP
+
+/// How a failed TLS handshake is explained.
+@Suite("TLS failure reasons")
+struct TLSFailureTests {
+    @Test("a certificate for another name says which names it carries and which one was asked for")
+    func wrongName() {
+        #expect(TLSFailure.wrongName(host: "127.0.0.1", names: ["wrong.example"]) == "the certificate is for wrong.example, not 127.0.0.1")
+        #expect(TLSFailure.wrongName(host: "mail.acme.test", names: ["localhost", "127.0.0.1"])
+            == "the certificate is for localhost, 127.0.0.1, not mail.acme.test")
+        #expect(TLSFailure.wrongName(host: "10.0.0.1", names: []) == "the certificate does not name 10.0.0.1")
+    }
+
+    @Test("addresses in a certificate are written as people write them")
+    func addresses() {
+        #expect(TLSCertificateProbe.address([127, 0, 0, 1]) == "127.0.0.1")
+        #expect(TLSCertificateProbe.address([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]) == "2001:db8:0:0:0:0:0:1")
+    }
+}
