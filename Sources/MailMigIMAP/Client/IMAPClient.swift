@@ -93,12 +93,18 @@ public actor IMAPClient {
         let client = IMAPClient(configuration: configuration, channel: asyncChannel.channel, logger: logger,
                                 startTLSGuard: startTLSGuard)
         await client.start(asyncChannel)
-        try await client.awaitGreeting()
-        if configuration.tls == .startTLS {
-            try await client.startTLS()
-        } else if await client.capabilities.isEmpty {
-            // Literal and login choices depend on capabilities; not every greeting lists them.
-            try await client.refreshCapabilities()
+        do {
+            try await client.awaitGreeting()
+            if configuration.tls == .startTLS {
+                try await client.startTLS()
+            } else if await client.capabilities.isEmpty {
+                // Literal and login choices depend on capabilities; not every greeting lists them.
+                try await client.refreshCapabilities()
+            }
+        } catch {
+            // A refused certificate or a bad greeting must not leave the socket open.
+            await client.close()
+            throw error
         }
         return client
     }
