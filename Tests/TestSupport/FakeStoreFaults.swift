@@ -22,6 +22,9 @@ public struct FakeStoreFaults: Sendable {
     /// Every body stream delivers its first message twice and ends with a message nobody asked for;
     /// lasts until cleared.
     public var echoes = false
+    /// After this many body streams, the withheld messages are expunged, as a user deleting them
+    /// while the pass runs would.
+    public var expungeWithheldAfterStreams: Int?
 
     /// No faults.
     public init() {}

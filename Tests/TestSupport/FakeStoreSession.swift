@@ -116,6 +116,10 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
             if let stray = all.first(where: { !wanted.contains($0.key) }) { messages.append(stray.stored) }
         }
         let fault = store.streamFault()
+        if let after = armed.expungeWithheldAfterStreams, store.counters.fetchCalls >= after {
+            let path = try openPath().path
+            try store.withFolder(address, path) { folder in folder.messages.removeAll { armed.withheld.contains($0.key) } }
+        }
         let cursor = StreamCursor(messages: messages, breakAfter: fault?.after, breakKind: fault?.kind ?? .transient, store: store)
         return MessageStream { try cursor.next() }
     }

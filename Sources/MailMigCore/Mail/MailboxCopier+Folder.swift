@@ -82,7 +82,10 @@ extension MailboxCopier {
                                                result: &result)
             missing.removeAll { delivered.contains($0) }
         }
-        return missing
+        guard !missing.isEmpty else { return [] }
+        // A message deleted on the source meanwhile is no longer listed: nothing to copy, nothing lost.
+        let listed = Set(try await wrap(folder: mapping.source, side: .source) { try await src.messageUIDs(.all) })
+        return missing.filter { listed.contains($0) }
     }
 
     /// One stream of `keys` from the source, appended in recorded chunks; returns the keys delivered.

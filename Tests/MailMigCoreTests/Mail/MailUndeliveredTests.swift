@@ -40,6 +40,23 @@ struct MailUndeliveredTests {
         #expect(try await harness.verify().passed)
     }
 
+    @Test("a message deleted on the source while the pass runs is not an error")
+    func deletedMeanwhile() async throws {
+        let source = FakeMailStore(side: .source)
+        let harness = try MailHarness(source: source)
+        let keys = source.seed(SampleMessages.make(6), into: "INBOX", of: alice)
+        // Listed by the first search, then gone: the stream leaves it out, and a new search no longer lists it.
+        source.faults.withheld = [keys[2]]
+        source.faults.expungeWithheldAfterStreams = 2
+        #expect(try await harness.apply().report.succeeded)
+        #expect(harness.target.messages(in: "INBOX", of: alice).count == 5)
+        // The folder changed during the pass, so the next plan looks again, and finds nothing to copy.
+        #expect(try await harness.apply().report.succeeded)
+        #expect(harness.target.counters.appendedMessages == 5)
+        #expect(try await harness.plan().steps.isEmpty)
+        #expect(harness.targetMatchesSource("INBOX", "INBOX"))
+    }
+
     @Test("a message delivered twice, or one nobody asked for, is appended once and only when asked for")
     func echoesAreIgnored() async throws {
         let source = FakeMailStore(side: .source)
