@@ -110,23 +110,26 @@ struct IMAPStoreSession: MailStoreSession {
     }
 
     func metadata(_ selection: MessageSelection, changedSince: UInt64?) async throws -> [MessageMetadata] {
-        guard !Self.namesNothing(selection) else { return [] }
+        let uids = Self.uidSet(selection)
+        guard !uids.isEmpty else { return [] }
         return try await IMAPErrorClassifier.run {
-            try await client.fetchMetadata(Self.uidSet(selection), changedSince: changedSince).map { message in
+            try await client.fetchMetadata(uids, changedSince: changedSince).map { message in
                 MessageMetadata(uid: .uid(message.uid), size: message.size, internalDate: message.internalDate.flatMap(Self.date), flags: message.flags)
             }
         }
     }
 
     func messageIDs(_ selection: MessageSelection) async throws -> [MessageKey: String?] {
-        guard !Self.namesNothing(selection) else { return [:] }
-        let ids = try await IMAPErrorClassifier.run { try await client.fetchMessageIDs(Self.uidSet(selection)) }
+        let uids = Self.uidSet(selection)
+        guard !uids.isEmpty else { return [:] }
+        let ids = try await IMAPErrorClassifier.run { try await client.fetchMessageIDs(uids) }
         return Dictionary(uniqueKeysWithValues: ids.map { (MessageKey.uid($0.key), $0.value) })
     }
 
     func messages(_ uids: [MessageKey]) async throws -> MessageStream {
-        guard !Self.namesNothing(.uids(uids)) else { return MessageStream { nil } }
-        let stream = try await IMAPErrorClassifier.run { try await client.fetch(Self.uidSet(.uids(uids)), body: true) }
+        let set = Self.uidSet(.uids(uids))
+        guard !set.isEmpty else { return MessageStream { nil } }
+        let stream = try await IMAPErrorClassifier.run { try await client.fetch(set, body: true) }
         let reader = FetchReader(stream.makeAsyncIterator())
         return MessageStream { try await reader.next() }
     }
@@ -161,8 +164,9 @@ struct IMAPStoreSession: MailStoreSession {
     }
 
     func replaceFlags(of uids: [MessageKey], with flags: [String]) async throws {
-        guard !Self.namesNothing(.uids(uids)) else { return }
-        _ = try await IMAPErrorClassifier.run { try await client.store(Self.uidSet(.uids(uids)), .replace, flags: flags) }
+        let set = Self.uidSet(.uids(uids))
+        guard !set.isEmpty else { return }
+        _ = try await IMAPErrorClassifier.run { try await client.store(set, .replace, flags: flags) }
     }
 
     /// Logs out and closes, ignoring errors (the session is done either way).
@@ -172,18 +176,13 @@ struct IMAPStoreSession: MailStoreSession {
     }
 
     /// The UIDs a selection names; keys that are not UIDs name no message of an IMAP folder (a ledger
-    /// written while the plan read another kind of store) and are left out, as unknown UIDs are.
+    /// written while the plan read another kind of store) and are left out, as unknown UIDs are. An
+    /// empty set names nothing, and callers send no command for it (it is not valid IMAP syntax).
     static func uidSet(_ selection: MessageSelection) -> UIDSet {
         switch selection {
         case .all: return .all
         case .uids(let keys): return UIDSet(keys.compactMap(\.uid))
         }
-    }
-
-    /// Whether a selection names no UID at all: such a call needs no command (an empty UID set is
-    /// not valid IMAP syntax).
-    static func namesNothing(_ selection: MessageSelection) -> Bool {
-        uidSet(selection).isEmpty
     }
 
     static func date(_ date: InternalDate) -> MessageDate? { MessageDate(wellFormed: date.description) }

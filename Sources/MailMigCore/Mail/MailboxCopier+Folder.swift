@@ -91,13 +91,12 @@ extension MailboxCopier {
     /// One stream of `keys` from the source, appended in recorded chunks; returns the keys delivered.
     private func transfer(_ keys: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, binary: Bool, src: any MailStoreSession,
                           dst: any MailStoreSession, result: inout MailPassResult) async throws -> Set<MessageKey> {
-        let stream = try await wrap(folder: mapping.source, side: .source) { try await src.messages(keys) }
+        // Only messages asked for pass, each once: a server sending another message, or one twice,
+        // must not make it appended.
+        let stream = try await wrap(folder: mapping.source, side: .source) { try await src.messages(keys) }.restricted(to: keys)
         // Reading the next chunk from the source overlaps with appending the current one to the target.
         let queue = BoundedQueue<[FetchedMessage]>(capacity: 2)
-        let requested = Set(keys)
-        let reader = Task {
-            try await readChunks(stream, into: queue, requested: requested, folder: mapping.source, uidValidity: uidValidity, binary: binary)
-        }
+        let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
         var appended: [LedgerEntry] = []
         do {
             while let chunk = try await queue.next() {
@@ -117,9 +116,8 @@ extension MailboxCopier {
     }
 
     /// Reads the fetch stream into chunks; skips (and records) messages the target cannot take unaltered.
-    /// Only messages that were asked for pass, each once: a server sending another message, or one
-    /// twice, must not make it appended. Returns how many it skipped and which messages arrived.
-    private func readChunks(_ stream: MessageStream, into queue: BoundedQueue<[FetchedMessage]>, requested: Set<MessageKey>, folder: String,
+    /// Returns how many it skipped and which messages arrived.
+    private func readChunks(_ stream: MessageStream, into queue: BoundedQueue<[FetchedMessage]>, folder: String,
                             uidValidity: UInt32, binary: Bool) async throws -> (skipped: Int, delivered: Set<MessageKey>) {
         var skipped = 0
         var delivered = Set<MessageKey>()
@@ -127,7 +125,7 @@ extension MailboxCopier {
         var chunkBytes = 0
         do {
             for try await message in stream {
-                guard requested.contains(message.uid), delivered.insert(message.uid).inserted else { continue }
+                delivered.insert(message.uid)
                 let body = message.body
                 // The one read of the body for NUL bytes: it decides the skip here and the literal on the wire.
                 let containsNUL = body.contains(0)
