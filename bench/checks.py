@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""The memory check and the planning check.
+"""The memory check, the planning check and the folder-count check.
 
 Memory: one mailbox of 20,000 messages plus one 40 MB message, copied by `mailmig apply` with
 default settings; the peak RSS (from /usr/bin/time) against the target 64 MB + 2x the largest message.
 Planning: `mailmig plan --no-refresh` of a 10,000-mailbox plan against an empty state folder,
 5 runs (hyperfine when installed), the median against the target of 1 s.
 
-Usage: checks.py --binary PATH [--quick] [--only memory|planning]
+Folders: `mailmig plan` of one mailbox holding 1,000, 5,000 and 20,000 folders (see folders.py),
+against the target of under 20 s for 20,000; with --baseline, another build in the same run.
+
+Usage: checks.py --binary PATH [--baseline PATH] [--quick] [--only memory|planning|folders]
 Writes .bench/checks-<profile>-<time>.json and prints a summary.
 """
 import argparse
@@ -20,6 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
+import folders  # noqa: E402
 import servers  # noqa: E402
 import tools  # noqa: E402
 
@@ -120,6 +124,8 @@ def render(results):
                      " -> %s%s" % (planning["mailboxes"], planning["median_seconds"], planning["runs"], planning["tool"],
                                    planning["peak_rss_kib"] / 1024, "holds" if planning["holds"] else "MISSED",
                                    "" if not planning["error"] else " (%s)" % planning["error"]))
+    if results.get("folders"):
+        lines.append(folders.render(results["folders"]))
     return "\n".join(lines)
 
 
@@ -127,13 +133,16 @@ def main():
     parser = argparse.ArgumentParser(description="mailmig's memory and planning checks.")
     parser.add_argument("--binary", required=True)
     parser.add_argument("--quick", action="store_true", help="2,000 messages in the memory check")
-    parser.add_argument("--only", choices=["memory", "planning"])
+    parser.add_argument("--baseline", help="another mailmig build measured in the folder-count check too")
+    parser.add_argument("--only", choices=["memory", "planning", "folders"])
     args = parser.parse_args()
     args.binary = os.path.abspath(args.binary)
     servers.snapshot_scripts()
     results = {}
     if args.only in (None, "planning"):
         results["planning"] = planning_check(args.binary)
+    if args.only in (None, "folders"):
+        results["folders"] = folders.folder_check(args.binary, os.path.abspath(args.baseline) if args.baseline else None)
     if args.only in (None, "memory"):
         results["memory"] = memory_check(args.binary, args.quick)
     out = os.path.join(servers.BENCH_DIR, "checks-%s-%s.json" % ("quick" if args.quick else "full",

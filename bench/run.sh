@@ -64,6 +64,6 @@ if ((copy)); then
     python3 "$REPO_ROOT/bench/bench.py" --binary "$binary" --runs "$runs" --tools "$tools" "${baseline[@]}" "${quick[@]}" || status=1
 fi
 if ((checks)); then
-    python3 "$REPO_ROOT/bench/checks.py" --binary "$binary" "${quick[@]}" || status=1
+    python3 "$REPO_ROOT/bench/checks.py" --binary "$binary" "${baseline[@]}" "${quick[@]}" || status=1
 fi
 exit "$status"

@@ -166,6 +166,9 @@ struct MailPlanner: Sendable {
                 if recorded?.isCurrent(with: status, for: settings) == true { continue }
                 estimate.changedFolders += 1
                 guard settings.stage > .prepare else { continue }
+                // STATUS already says there is nothing to copy: opening the folder would cost two round
+                // trips for nothing, and archives of long-lived accounts hold thousands of empty folders.
+                if status?.messages == 0 { continue }
                 let selected = try await src.openFolder(folder.source, forWriting: false)
                 let copied = try store.ledgerUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
                 let skipped = try store.skippedUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)

@@ -13,6 +13,10 @@ extension MailboxCopier {
             result.unchangedFolders += 1
             return []
         }
+        if let empty = Self.emptySnapshot(status, recorded: recorded) {
+            try store.commit([try .put(address, kind: FolderRecord.kind, record(of: mapping, selected: empty, status: status, recorded: recorded))])
+            return []
+        }
         let selected = try await wrap(folder: mapping.source, side: .source) { try await src.openFolder(mapping.source, forWriting: false) }
         let uidValidity = selected.uidValidity
         if let recorded, recorded.uidValidity != uidValidity {
@@ -37,13 +41,26 @@ extension MailboxCopier {
         }
         // A folder the source did not fully deliver is not current: the next pass asks for the rest.
         guard unreturned.isEmpty else { return unreturned }
-        let record = FolderRecord(source: mapping.source, target: mapping.target, uidValidity: uidValidity,
-                                  uidNext: selected.uidNext ?? status?.uidNext, highestModSeq: selected.highestModSeq ?? status?.highestModSeq,
-                                  messages: selected.exists,
-                                  stage: max(settings.stage, recorded?.stage ?? settings.stage),
-                                  cutoff: settings.stage == .presync ? cutoffText : recorded?.cutoff, at: Date())
-        try store.commit([try .put(address, kind: FolderRecord.kind, record)])
+        try store.commit([try .put(address, kind: FolderRecord.kind, record(of: mapping, selected: selected, status: status, recorded: recorded))])
         return []
+    }
+
+    /// The folder's state after a complete pass over it.
+    private func record(of mapping: FolderMapping, selected: FolderSnapshot, status: FolderStatus?, recorded: FolderRecord?) -> FolderRecord {
+        FolderRecord(source: mapping.source, target: mapping.target, uidValidity: selected.uidValidity,
+                     uidNext: selected.uidNext ?? status?.uidNext, highestModSeq: selected.highestModSeq ?? status?.highestModSeq,
+                     messages: selected.exists,
+                     stage: max(settings.stage, recorded?.stage ?? settings.stage),
+                     cutoff: settings.stage == .presync ? cutoffText : recorded?.cutoff, at: Date())
+    }
+
+    /// What opening the folder would tell, when STATUS already shows it empty under the UIDVALIDITY the
+    /// ledger knows: nothing to copy and no flag to carry, so the pass records it without opening it.
+    /// Nil when the folder must be opened (messages, a new UIDVALIDITY to re-key, or no STATUS).
+    static func emptySnapshot(_ status: FolderStatus?, recorded: FolderRecord?) -> FolderSnapshot? {
+        guard let status, status.messages == 0, let uidValidity = status.uidValidity,
+              recorded == nil || recorded?.uidValidity == uidValidity else { return nil }
+        return FolderSnapshot(uidValidity: uidValidity, uidNext: status.uidNext, highestModSeq: status.highestModSeq, exists: 0)
     }
 
     /// Streams the candidates from the source and appends them to the target in recorded chunks;
