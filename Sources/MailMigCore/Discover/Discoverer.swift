@@ -78,13 +78,14 @@ public struct Discoverer: Sendable {
         return result
     }
 
-    /// LIST with STATUS, then per selectable folder the sizes and SEARCH LARGER.
+    /// LIST with STATUS, then per selectable folder that holds mail the sizes and SEARCH LARGER.
     func folders(of mailbox: MailboxMapping, session: any MailStoreSession) async throws -> [DiscoveredFolder] {
         var folders: [DiscoveredFolder] = []
         for (listing, status) in try await session.folders(status: true).map({ ($0.listing, $0.status) }) {
             var folder = DiscoveredFolder(path: listing.path, levels: listing.levels, specialUse: listing.specialUse, selectable: listing.selectable,
                                           messages: status?.messages ?? 0, bytes: 0, oversize: [])
-            if listing.selectable {
+            // A folder STATUS shows empty has no sizes to add up: opening it would only cost round trips.
+            if listing.selectable, status?.messages != 0 {
                 do {
                     let selected = try await session.openFolder(listing.path, forWriting: false)
                     folder.messages = status?.messages ?? selected.exists

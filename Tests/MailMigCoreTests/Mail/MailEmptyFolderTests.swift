@@ -47,4 +47,15 @@ struct MailEmptyFolderTests {
         #expect(harness.targetMatchesSource("Archive/2007", "Archive/2007"))
         #expect(try await harness.verify().passed)
     }
+
+    @Test("discover opens only the folders that hold mail, and still lists every folder")
+    func discoverSkipsEmptyFolders() async throws {
+        let harness = try harness()
+        let report = try await Discoverer(context: try harness.workspace().mail, enumerate: false).run()
+        #expect(harness.source.counters.folderOpens == 1, "only INBOX is opened")
+        let folders = report.mailboxes.first?.folders ?? []
+        #expect(folders.count == 41)
+        #expect(folders.first { $0.path == "INBOX" }?.messages == 5)
+        #expect(folders.filter { $0.messages == 0 }.count == 40)
+    }
 }
