@@ -76,6 +76,10 @@ struct MailPlanner: Sendable {
                     blocked.append(BlockedItem(address: address, reason: "\(source) cannot be copied as planned: \(collision)", earliest: nil, isError: true))
                     return (steps, blocked)
                 }
+                if let unrecorded = found.unrecordedTarget, settings.dedupeChosen != true {
+                    blocked.append(BlockedItem(address: address, reason: UnrecordedTargetMail.holdReason(unrecorded, mailbox: source), earliest: nil, isError: true))
+                    return (steps, blocked)
+                }
                 estimate = found
             } catch let error as MailError {
                 // One mailbox that cannot be read holds back that mailbox only, never the whole plan.
@@ -159,6 +163,11 @@ struct MailPlanner: Sendable {
             if let collision = mapping.collisionError { return (estimate, collision) }
             let renames = mapping.renames
             estimate.renamedFolders = renames.isEmpty ? nil : renames
+            if settings.stage > .prepare {
+                let unrecorded = try await unrecordedTargetMail(mailbox, source: folders, copied: mapping.mappings, settings: settings,
+                                                                targetDelimiter: targetDelimiter)
+                estimate.unrecordedTarget = unrecorded.isEmpty ? nil : unrecorded
+            }
             let statuses = Dictionary(folders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
             for folder in mapping.mappings {
                 let status = statuses[folder.source] ?? nil
@@ -185,6 +194,22 @@ struct MailPlanner: Sendable {
             }
             return (estimate, nil)
         }
+    }
+
+    /// Target folders a first pass would copy into that already hold mail the state knows nothing of.
+    ///
+    /// Asks the target (one login, LIST and STATUS) only when a source folder to be copied (`copied`) is
+    /// unknown to the state, so later plans of a migrated mailbox cost nothing more.
+    private func unrecordedTargetMail(_ mailbox: MailboxMapping, source: [ListedFolder], copied: [FolderMapping], settings: MailPassSettings,
+                                      targetDelimiter: Character?) async throws -> [UnrecordedTargetFolder] {
+        let id = mailbox.source.description
+        let unknown = try copied.contains { try UnrecordedTargetMail.isUnknown($0.source, mailbox: id, store: store) }
+        guard unknown else { return [] }
+        let targetFolders = try await context.target.withSession(for: mailbox) { try await $0.folders(status: true) }
+        let mapping = FolderMapper.map(source: source.map(\.listing), target: targetFolders.map(\.listing), rules: settings.folders,
+                                       targetDelimiter: targetDelimiter)
+        let counts = Dictionary(targetFolders.map { ($0.listing.path, $0.status?.messages) }, uniquingKeysWith: { first, _ in first })
+        return try await UnrecordedTargetMail.find(mapping.mappings, mailbox: id, existingTargets: Set(counts.keys), store: store) { counts[$0] ?? nil }
     }
 
     static func searchDay(_ date: Date) -> CalendarDay? {

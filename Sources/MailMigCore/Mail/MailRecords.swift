@@ -139,15 +139,21 @@ public struct MailPassSettings: Sendable, Equatable, Codable {
     public var folders: FolderRules
     /// Whether copies already on the target are looked for before copying (`dedupe: target`).
     public var dedupeTarget: Bool
+    /// Whether the plan says `dedupe:` at all. Without it, a first pass into a target folder that
+    /// already holds mail is refused, because copying would duplicate what another copy put there.
+    /// Nil in passes saved before it was recorded, which counts as not said.
+    public var dedupeChosen: Bool?
 
     /// Creates settings.
-    public init(stage: Stage, cutoff: Date?, maxMessageSize: ByteSize?, folders: FolderRules, dedupeTarget: Bool = false) {
+    public init(stage: Stage, cutoff: Date?, maxMessageSize: ByteSize?, folders: FolderRules, dedupeTarget: Bool = false,
+                dedupeChosen: Bool = false) {
         self.stage = stage
         self.cutoff = cutoff
         self.maxMessageSize = maxMessageSize?.bytes
         self.maxMessageSizeText = maxMessageSize?.text
         self.folders = folders
         self.dedupeTarget = dedupeTarget
+        self.dedupeChosen = dedupeChosen
     }
 }
 

@@ -89,6 +89,11 @@ final class MailHarness: @unchecked Sendable {
         return try await Verifier(context: workspace.mail, store: try workspace.openState(), deep: deep).run()
     }
 
+    /// Deletes the state folder, as an operator removing `.mailmig/` does.
+    func loseState() throws {
+        try FileManager.default.removeItem(at: stateFolder)
+    }
+
     /// The state, opened as the engine opens it.
     func state() throws -> StateStore { try SQLiteStateStore.open(folder: stateFolder) }
 
