@@ -36,6 +36,7 @@ public enum MailPassStep: StepKind {
                 object["unrecorded_target"] = unrecorded.map { ["source": $0.source, "target": $0.target, "messages": $0.messages] as [String: any Sendable] }
                 object["dedupe"] = work.settings.dedupeTarget ? "target" : "none"
             }
+            if let repairs = estimate.repairs, !repairs.isEmpty { object["repairs"] = repairs }
         }
         return object
     }
@@ -79,6 +80,9 @@ public struct MailEstimate: Sendable, Equatable, Codable {
     public var renamedFolders: [String]?
     /// Target folders that already hold mail the state knows nothing of (nil: none, or not looked for).
     public var unrecordedTarget: [UnrecordedTargetFolder]?
+    /// What the last verification found that this pass puts right, one phrase per folder
+    /// (`verify found flags differing on 3 messages in INBOX`; nil: nothing).
+    public var repairs: [String]?
 
     /// Creates an estimate.
     public init(messages: Int = 0, bytes: Int64 = 0, folders: Int = 0, overLimit: Int = 0, changedFolders: Int = 0) {

@@ -45,7 +45,13 @@ struct MailPlanner: Sendable {
         let address = MailboxRecord.address(source)
         var steps: [PlannedStep] = []
         var blocked: [BlockedItem] = []
-        if record?.reached == .final { return ([], []) }
+        let findings = try verifyFindings(source)
+        for (folder, found) in findings {
+            if let hand = found.handPhrase(folder: folder) { blocked.append(BlockedItem(address: address, reason: hand, earliest: nil)) }
+        }
+        let repairs = findings.compactMap { $0.findings.repairPhrase(folder: $0.folder) }
+        // A mailbox done with its final pass is left alone, unless verify found something a pass puts right.
+        if record?.reached == .final, repairs.isEmpty { return ([], blocked) }
         if batch.stage == .final, !isCutOver(mailbox) {
             blocked.append(BlockedItem(address: address, reason: "the final pass of \(source) (batch '\(batch.name)') waits for the cutover of \(mailbox.source.domain)", earliest: nil))
             return ([], blocked)
@@ -89,14 +95,16 @@ struct MailPlanner: Sendable {
         }
         let needed: Bool
         if let reached, reached >= batch.stage, batch.stage != .final {
-            // Later passes of the same stage are incremental: only when something changed.
-            needed = batch.stage >= .presync && (estimate.map { $0.messages > 0 || $0.changedFolders > 0 } ?? false)
+            // Later passes of the same stage are incremental: only when something changed, or verify found
+            // what a pass puts right (also without --refresh: the findings are in the state).
+            needed = batch.stage >= .presync && ((estimate.map { $0.messages > 0 || $0.changedFolders > 0 } ?? false) || !repairs.isEmpty)
         } else {
             needed = true
         }
         guard needed else { return (steps, blocked) }
+        if !repairs.isEmpty { estimate?.repairs = repairs }
         steps.append(PlannedStep(id: "mail:\(address)", address: address, action: .copy,
-                                 reason: Self.describe(stage: batch.stage, estimate: estimate, reached: reached),
+                                 reason: Self.describe(stage: batch.stage, estimate: estimate, reached: reached) + Self.describe(repairs: repairs),
                                  work: .mailbox(MailboxWork(source: source, target: mailbox.target.description, batch: batch.name,
                                                             settings: settings, estimate: estimate)),
                                  dependsOn: provisionID.map { [$0] } ?? []))
@@ -125,6 +133,20 @@ struct MailPlanner: Sendable {
             text += "; renamed for the target: \(shown)" + (renamed.count > 3 ? " and \(renamed.count - 3) more" : "")
         }
         return text
+    }
+
+    /// `; verify found flags differing on 3 messages in INBOX`, or nothing.
+    static func describe(repairs: [String]) -> String {
+        repairs.isEmpty ? "" : "; " + repairs.joined(separator: "; ")
+    }
+
+    /// What the last verification found per folder of a mailbox, as recorded on the folder records, by source folder.
+    private func verifyFindings(_ source: String) throws -> [(folder: String, findings: VerifyFindings)] {
+        try store.resources(prefix: "mailbox.\(source)/folder/").compactMap { resource in
+            guard resource.kind == FolderRecord.kind else { return nil }
+            let record = try resource.decode(FolderRecord.self)
+            return record.verifyFindings.map { (folder: record.source, findings: $0) }
+        }
     }
 
     /// Whether every cutover record of the mailbox's domain has been switched (or the plan does not manage it).

@@ -1,9 +1,11 @@
 import Foundation
 import MailMigCore
+import MailMigIMAP
 import Testing
 
-/// Where the target does not hold what the state says: the state folder lost after a migration.
-/// Run through the built binary against Dovecot.
+/// Where the target does not hold what the state says: the state folder lost after a migration, and
+/// flags changed and a copy deleted on the target behind mailmig's back. Run through the built binary
+/// against Dovecot.
 @Suite("Mail migration: the state and the target disagree", .serialized, .enabled(if: TestEnvironment.isEnabled))
 struct MailVerifyFindingsTests {
     /// A corpus of 12 messages over a few folders.
@@ -40,6 +42,39 @@ struct MailVerifyFindingsTests {
         #expect(try migrated.count(on: .target) == messages, "nothing was copied a second time")
         let verify = try migrated.workspace.mailmig(["verify", "--no-color"])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(try migrated.workspace.plan(["--no-color"]).contains("No changes"))
+    }
+
+    @Test("a flag set and a copy deleted on the target behind mailmig's back: verify fails, plan shows a pass for each, the pass puts both right")
+    func targetChangedBehindOurBack() async throws {
+        let migrated = try MigratedMailbox("flagdrift", corpus: Self.twelve)
+        defer { migrated.cleanUp() }
+        let before = try MailTestServers.snapshot(migrated.user, on: .target)
+        let inbox = try #require(before.folders["INBOX"]?.messages.first)
+        let other = try #require(before.folders.sorted { $0.key < $1.key }.first { $0.key != "INBOX" && !$0.value.messages.isEmpty })
+        let deleted = try #require(other.value.messages.first)
+        let client = try await MailTestServers.client(migrated.user, on: .target)
+        _ = try await client.select("INBOX")
+        _ = try await client.store(UIDSet([inbox.uid]), .add, flags: [inbox.flags.contains("\\Flagged") ? "\\Answered" : "\\Flagged"])
+        try await client.logout()
+        let separator = try MailTestServers.separator(.target)
+        try MailTestServers.doveadm(.target, ["expunge", "-u", migrated.user, "mailbox", other.key.replacingOccurrences(of: "/", with: separator),
+                                              "uid", "\(deleted.uid)"])
+        #expect(try migrated.workspace.plan(["--no-color"]).contains("No changes"), "neither the ledger nor CONDSTORE on the source sees a change")
+
+        let found = try migrated.workspace.mailmig(["verify", "--no-color"])
+        #expect(found.status == 1, "\(found.stdout)")
+        let planned = try migrated.workspace.plan(["--no-color"])
+        #expect(planned.contains("verify found flags differing on 1 message in INBOX"), "\(planned)")
+        #expect(planned.contains("verify found 1 message missing on the target in \(other.key)"), "\(planned)")
+        _ = try migrated.workspace.apply()
+        let after = try MailTestServers.snapshot(migrated.user, on: .target)
+        let restored = try #require(after.folders["INBOX"]?.messages.first { $0.uid == inbox.uid })
+        #expect(restored.flags.sorted() == inbox.flags.sorted())
+        #expect(after.count == before.count, "the deleted copy is copied once more, nothing else")
+        try migrated.expectTargetMatchesSource("after the pass")
+        let verified = try migrated.workspace.mailmig(["verify", "--no-color"])
+        #expect(verified.status == 0, "\(verified.stdout)")
         #expect(try migrated.workspace.plan(["--no-color"]).contains("No changes"))
     }
 }
