@@ -92,7 +92,7 @@ extension PlanDecoder {
         let folders = fields["folders"].map { decodeFolders($0) } ?? .standard
         let filters = fields["filters"].map { decodeFilters($0) } ?? Filters()
         let stages = fields["stages"].map { decodeStages($0) } ?? .standard
-        let dedupe = fields["dedupe"].flatMap { choice($0, path: "dedupe", as: Plan.Dedupe.self) } ?? .none
+        let dedupe = fields["dedupe"].flatMap { choice($0, path: "dedupe", as: Plan.Dedupe.self) }
         let (batches, members) = decodeBatches(fields["batches"], mailboxes: mailboxes)
         if let source, let target {
             checkLogins(source: source, target: target, mailboxes: mailboxes)

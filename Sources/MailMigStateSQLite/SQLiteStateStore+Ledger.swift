@@ -106,6 +106,17 @@ extension SQLiteStateStore {
         }
     }
 
+    /// Forgets ledger rows of messages whose target copy is gone, so that a pass copies them once more.
+    public func forgetCopies(_ entries: [LedgerEntry]) throws(StateError) {
+        guard !entries.isEmpty else { return }
+        try write { db in
+            for entry in entries {
+                try db.execute(sql: "DELETE FROM ledger WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
+                               arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText])
+            }
+        }
+    }
+
     /// Moves ledger rows to a folder's new UIDVALIDITY, one old identifier to one new, instead of copying again.
     public func rekey(mailbox: String, folder: String, from oldValidity: UInt32, to newValidity: UInt32,
                       uids: [(old: MessageKey, new: MessageKey)]) throws(StateError) {

@@ -17,10 +17,17 @@ extension FakeMailStore {
         }) ?? []
     }
 
-    /// Sets the flags of one message as a user's client would, giving it a fresh mod-sequence.
+    /// Sets the flags of one message as a user's client would, giving it a fresh mod-sequence (unless
+    /// `faults.frozenModSeq` is armed).
     public func setFlags(_ flags: Set<String>, uid: MessageKey, in path: String, of address: String) throws {
+        let frozen = faults.frozenModSeq
         try withFolder(address, path) { folder in
+            let highest = folder.highestModSeq
+            let own = folder.messages.first { $0.key == uid }?.modSeq
             guard folder.setFlags(flags, of: uid) else { throw MailStoreError(.failed, "no \(uid) in \(path)") }
+            guard frozen, let own, let index = folder.messages.firstIndex(where: { $0.key == uid }) else { return }
+            folder.highestModSeq = highest
+            folder.messages[index].modSeq = own
         }
     }
 

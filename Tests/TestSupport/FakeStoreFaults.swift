@@ -25,6 +25,9 @@ public struct FakeStoreFaults: Sendable {
     /// After this many body streams, the withheld messages are expunged, as a user deleting them
     /// while the pass runs would.
     public var expungeWithheldAfterStreams: Int?
+    /// Flag changes keep the mod-sequences they had (the message's and HIGHESTMODSEQ), as a server whose
+    /// CONDSTORE state misses a change does: STATUS and CHANGEDSINCE then say nothing changed. Lasts until cleared.
+    public var frozenModSeq = false
 
     /// No faults.
     public init() {}

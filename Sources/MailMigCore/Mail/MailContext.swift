@@ -39,6 +39,6 @@ public struct MailContext: Sendable {
     public func settings(for stage: Stage, now: Date) -> MailPassSettings {
         let cutoff = stage == .presync ? now.addingTimeInterval(-TimeInterval(plan.stages.presyncOlderThan.seconds)) : nil
         return MailPassSettings(stage: stage, cutoff: cutoff, maxMessageSize: plan.filters.maxMessageSize, folders: plan.folders,
-                                dedupeTarget: plan.dedupe == .target)
+                                dedupeTarget: plan.dedupe == .target, dedupeChosen: plan.dedupe != nil)
     }
 }

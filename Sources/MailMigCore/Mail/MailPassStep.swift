@@ -18,6 +18,9 @@ public enum MailPassStep: StepKind {
     public static func detail(_ work: MailboxWork) -> [String] {
         var lines = ["\(work.source) → \(work.target), batch \(work.batch)"]
         if let cutoff = work.settings.cutoff { lines.append("only mail older than \(Formatting.timestamp(cutoff).prefix(10))") }
+        if let unrecorded = work.estimate?.unrecordedTarget, !unrecorded.isEmpty {
+            lines.append(UnrecordedTargetMail.warning(unrecorded, dedupeTarget: work.settings.dedupeTarget))
+        }
         return lines
     }
 
@@ -29,6 +32,11 @@ public enum MailPassStep: StepKind {
             object["messages"] = estimate.messages
             object["bytes"] = estimate.bytes
             object["over_limit"] = estimate.overLimit
+            if let unrecorded = estimate.unrecordedTarget, !unrecorded.isEmpty {
+                object["unrecorded_target"] = unrecorded.map { ["source": $0.source, "target": $0.target, "messages": $0.messages] as [String: any Sendable] }
+                object["dedupe"] = work.settings.dedupeTarget ? "target" : "none"
+            }
+            if let repairs = estimate.repairs, !repairs.isEmpty { object["repairs"] = repairs }
         }
         return object
     }
@@ -70,6 +78,11 @@ public struct MailEstimate: Sendable, Equatable, Codable {
     public var changedFolders: Int
     /// Folders whose name the target forces to change, as `source → target` (nil: none, or not known).
     public var renamedFolders: [String]?
+    /// Target folders that already hold mail the state knows nothing of (nil: none, or not looked for).
+    public var unrecordedTarget: [UnrecordedTargetFolder]?
+    /// What the last verification found that this pass puts right, one phrase per folder
+    /// (`verify found flags differing on 3 messages in INBOX`; nil: nothing).
+    public var repairs: [String]?
 
     /// Creates an estimate.
     public init(messages: Int = 0, bytes: Int64 = 0, folders: Int = 0, overLimit: Int = 0, changedFolders: Int = 0) {

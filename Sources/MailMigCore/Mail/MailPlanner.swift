@@ -45,7 +45,13 @@ struct MailPlanner: Sendable {
         let address = MailboxRecord.address(source)
         var steps: [PlannedStep] = []
         var blocked: [BlockedItem] = []
-        if record?.reached == .final { return ([], []) }
+        let findings = try verifyFindings(source)
+        for (folder, found) in findings {
+            if let hand = found.handPhrase(folder: folder) { blocked.append(BlockedItem(address: address, reason: hand, earliest: nil)) }
+        }
+        let repairs = findings.compactMap { $0.findings.repairPhrase(folder: $0.folder) }
+        // A mailbox done with its final pass is left alone, unless verify found something a pass puts right.
+        if record?.reached == .final, repairs.isEmpty { return ([], blocked) }
         if batch.stage == .final, !isCutOver(mailbox) {
             blocked.append(BlockedItem(address: address, reason: "the final pass of \(source) (batch '\(batch.name)') waits for the cutover of \(mailbox.source.domain)", earliest: nil))
             return ([], blocked)
@@ -76,6 +82,10 @@ struct MailPlanner: Sendable {
                     blocked.append(BlockedItem(address: address, reason: "\(source) cannot be copied as planned: \(collision)", earliest: nil, isError: true))
                     return (steps, blocked)
                 }
+                if let unrecorded = found.unrecordedTarget, settings.dedupeChosen != true {
+                    blocked.append(BlockedItem(address: address, reason: UnrecordedTargetMail.holdReason(unrecorded, mailbox: source), earliest: nil, isError: true))
+                    return (steps, blocked)
+                }
                 estimate = found
             } catch let error as MailError {
                 // One mailbox that cannot be read holds back that mailbox only, never the whole plan.
@@ -85,14 +95,16 @@ struct MailPlanner: Sendable {
         }
         let needed: Bool
         if let reached, reached >= batch.stage, batch.stage != .final {
-            // Later passes of the same stage are incremental: only when something changed.
-            needed = batch.stage >= .presync && (estimate.map { $0.messages > 0 || $0.changedFolders > 0 } ?? false)
+            // Later passes of the same stage are incremental: only when something changed, or verify found
+            // what a pass puts right (also without --refresh: the findings are in the state).
+            needed = batch.stage >= .presync && ((estimate.map { $0.messages > 0 || $0.changedFolders > 0 } ?? false) || !repairs.isEmpty)
         } else {
             needed = true
         }
         guard needed else { return (steps, blocked) }
+        if !repairs.isEmpty { estimate?.repairs = repairs }
         steps.append(PlannedStep(id: "mail:\(address)", address: address, action: .copy,
-                                 reason: Self.describe(stage: batch.stage, estimate: estimate, reached: reached),
+                                 reason: Self.describe(stage: batch.stage, estimate: estimate, reached: reached) + Self.describe(repairs: repairs),
                                  work: .mailbox(MailboxWork(source: source, target: mailbox.target.description, batch: batch.name,
                                                             settings: settings, estimate: estimate)),
                                  dependsOn: provisionID.map { [$0] } ?? []))
@@ -121,6 +133,20 @@ struct MailPlanner: Sendable {
             text += "; renamed for the target: \(shown)" + (renamed.count > 3 ? " and \(renamed.count - 3) more" : "")
         }
         return text
+    }
+
+    /// `; verify found flags differing on 3 messages in INBOX`, or nothing.
+    static func describe(repairs: [String]) -> String {
+        repairs.isEmpty ? "" : "; " + repairs.joined(separator: "; ")
+    }
+
+    /// What the last verification found per folder of a mailbox, as recorded on the folder records, by source folder.
+    private func verifyFindings(_ source: String) throws -> [(folder: String, findings: VerifyFindings)] {
+        try store.resources(prefix: "mailbox.\(source)/folder/").compactMap { resource in
+            guard resource.kind == FolderRecord.kind else { return nil }
+            let record = try resource.decode(FolderRecord.self)
+            return record.verifyFindings.map { (folder: record.source, findings: $0) }
+        }
     }
 
     /// Whether every cutover record of the mailbox's domain has been switched (or the plan does not manage it).
@@ -159,6 +185,11 @@ struct MailPlanner: Sendable {
             if let collision = mapping.collisionError { return (estimate, collision) }
             let renames = mapping.renames
             estimate.renamedFolders = renames.isEmpty ? nil : renames
+            if settings.stage > .prepare {
+                let unrecorded = try await unrecordedTargetMail(mailbox, source: folders, copied: mapping.mappings, settings: settings,
+                                                                targetDelimiter: targetDelimiter)
+                estimate.unrecordedTarget = unrecorded.isEmpty ? nil : unrecorded
+            }
             let statuses = Dictionary(folders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
             for folder in mapping.mappings {
                 let status = statuses[folder.source] ?? nil
@@ -188,6 +219,22 @@ struct MailPlanner: Sendable {
             }
             return (estimate, nil)
         }
+    }
+
+    /// Target folders a first pass would copy into that already hold mail the state knows nothing of.
+    ///
+    /// Asks the target (one login, LIST and STATUS) only when a source folder to be copied (`copied`) is
+    /// unknown to the state, so later plans of a migrated mailbox cost nothing more.
+    private func unrecordedTargetMail(_ mailbox: MailboxMapping, source: [ListedFolder], copied: [FolderMapping], settings: MailPassSettings,
+                                      targetDelimiter: Character?) async throws -> [UnrecordedTargetFolder] {
+        let id = mailbox.source.description
+        let unknown = try copied.contains { try UnrecordedTargetMail.isUnknown($0.source, mailbox: id, store: store) }
+        guard unknown else { return [] }
+        let targetFolders = try await context.target.withSession(for: mailbox) { try await $0.folders(status: true) }
+        let mapping = FolderMapper.map(source: source.map(\.listing), target: targetFolders.map(\.listing), rules: settings.folders,
+                                       targetDelimiter: targetDelimiter)
+        let counts = Dictionary(targetFolders.map { ($0.listing.path, $0.status?.messages) }, uniquingKeysWith: { first, _ in first })
+        return try await UnrecordedTargetMail.find(mapping.mappings, mailbox: id, existingTargets: Set(counts.keys), store: store) { counts[$0] ?? nil }
     }
 
     static func searchDay(_ date: Date) -> CalendarDay? {

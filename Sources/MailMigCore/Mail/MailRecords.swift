@@ -61,10 +61,12 @@ public struct FolderRecord: Sendable, Equatable, Codable {
     public var cutoff: String?
     /// When.
     public var at: Date
+    /// What the last verification found wrong in the folder; the next pass puts right what it can.
+    public var verifyFindings: VerifyFindings?
 
     /// Creates a record from its fields.
     package init(source: String, target: String, uidValidity: UInt32, uidNext: UInt32? = nil, highestModSeq: UInt64? = nil,
-                 messages: Int? = nil, stage: Stage, cutoff: String? = nil, at: Date) {
+                 messages: Int? = nil, stage: Stage, cutoff: String? = nil, at: Date, verifyFindings: VerifyFindings? = nil) {
         self.source = source
         self.target = target
         self.uidValidity = uidValidity
@@ -74,6 +76,7 @@ public struct FolderRecord: Sendable, Equatable, Codable {
         self.stage = stage
         self.cutoff = cutoff
         self.at = at
+        self.verifyFindings = verifyFindings
     }
 
     /// The kind name in the state.
@@ -104,6 +107,8 @@ public struct MailPassResult: Sendable, Equatable, Codable {
     public var rekeyed = 0
     /// Messages found already on the target (`dedupe: target`) and recorded instead of copied.
     public var deduplicated = 0
+    /// Copied messages verify found missing on the target, which this pass copied again.
+    public var restored = 0
 
     /// Creates empty counts.
     public init() {}
@@ -122,6 +127,7 @@ public struct MailPassResult: Sendable, Equatable, Codable {
         reconciled = try count(.reconciled)
         rekeyed = try count(.rekeyed)
         deduplicated = try count(.deduplicated)
+        restored = try count(.restored)
     }
 }
 
@@ -139,15 +145,21 @@ public struct MailPassSettings: Sendable, Equatable, Codable {
     public var folders: FolderRules
     /// Whether copies already on the target are looked for before copying (`dedupe: target`).
     public var dedupeTarget: Bool
+    /// Whether the plan says `dedupe:` at all. Without it, a first pass into a target folder that
+    /// already holds mail is refused, because copying would duplicate what another copy put there.
+    /// Nil in passes saved before it was recorded, which counts as not said.
+    public var dedupeChosen: Bool?
 
     /// Creates settings.
-    public init(stage: Stage, cutoff: Date?, maxMessageSize: ByteSize?, folders: FolderRules, dedupeTarget: Bool = false) {
+    public init(stage: Stage, cutoff: Date?, maxMessageSize: ByteSize?, folders: FolderRules, dedupeTarget: Bool = false,
+                dedupeChosen: Bool = false) {
         self.stage = stage
         self.cutoff = cutoff
         self.maxMessageSize = maxMessageSize?.bytes
         self.maxMessageSizeText = maxMessageSize?.text
         self.folders = folders
         self.dedupeTarget = dedupeTarget
+        self.dedupeChosen = dedupeChosen
     }
 }
 

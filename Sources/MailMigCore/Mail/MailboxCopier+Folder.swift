@@ -22,6 +22,11 @@ extension MailboxCopier {
         if let recorded, recorded.uidValidity != uidValidity {
             result.rekeyed += try await rekey(folder: mapping.source, from: recorded.uidValidity, to: uidValidity, src: src)
         }
+        // What verify found names messages of the UIDVALIDITY it saw; after a renumbering it is verified again.
+        let findings = recorded?.uidValidity == uidValidity ? recorded?.verifyFindings : nil
+        if let findings, !findings.missing.isEmpty {
+            result.restored += try await forgetMissing(findings.missing, mapping: mapping, uidValidity: uidValidity, dst: dst)
+        }
         let copied = try store.ledgerUIDs(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity)
         let skipped = try store.skippedUIDs(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity)
         let filter: MessageFilter = cutoffDay.map { .before($0) } ?? .all
@@ -36,7 +41,10 @@ extension MailboxCopier {
         if !candidates.isEmpty {
             unreturned = try await copyMessages(candidates, mapping: mapping, uidValidity: uidValidity, src: src, dst: dst, result: &result)
         }
-        if settings.stage >= .sync, !copied.isEmpty {
+        if let findings, findings.flagsDiffer > 0, !copied.isEmpty {
+            // Neither the ledger nor CONDSTORE saw these changes: compare with what the target holds.
+            result.flagUpdates += try await repairFlags(mapping: mapping, uidValidity: uidValidity, src: src, dst: dst)
+        } else if settings.stage >= .sync, !copied.isEmpty {
             result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: recorded, src: src, dst: dst)
         }
         // A folder the source did not fully deliver is not current: the next pass asks for the rest.
@@ -51,7 +59,8 @@ extension MailboxCopier {
                      uidNext: selected.uidNext ?? status?.uidNext, highestModSeq: selected.highestModSeq ?? status?.highestModSeq,
                      messages: selected.exists,
                      stage: max(settings.stage, recorded?.stage ?? settings.stage),
-                     cutoff: settings.stage == .presync ? cutoffText : recorded?.cutoff, at: Date())
+                     cutoff: settings.stage == .presync ? cutoffText : recorded?.cutoff, at: Date(),
+                     verifyFindings: recorded?.verifyFindings?.afterPass)
     }
 
     /// What opening the folder would tell, when STATUS already shows it empty under the UIDVALIDITY the

@@ -50,6 +50,17 @@ struct MailboxCopier: Sendable {
                     }
                 }
                 guard settings.stage > .prepare else { return result }
+                if settings.dedupeChosen != true {
+                    // Checked again here, not only when planning: the state may have been lost since.
+                    let unrecorded = try await UnrecordedTargetMail.find(folderPlan.mappings, mailbox: mailboxID,
+                                                                         existingTargets: Set(targetFolders.map(\.listing.path)), store: store) { path in
+                        try await wrap(folder: path, side: .target) { try await dst.openFolder(path, forWriting: false).exists }
+                    }
+                    if !unrecorded.isEmpty {
+                        throw MailError(side: .target, server: target.server, mailbox: mailboxID,
+                                        reason: UnrecordedTargetMail.holdReason(unrecorded, mailbox: mailboxID))
+                    }
+                }
                 let statuses = Dictionary(sourceFolders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
                 var undelivered: [(folder: String, keys: [MessageKey])] = []
                 for mapping in folderPlan.mappings {

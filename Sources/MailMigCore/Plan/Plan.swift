@@ -24,8 +24,9 @@ public struct Plan: Sendable, Hashable, Codable {
     public var batches: [Batch]
     /// Stage settings.
     public var stages: StageSettings
-    /// Whether to look for copies another tool already made on the target.
-    public var dedupe: Dedupe
+    /// Whether to look for copies already on the target; nil when the plan does not say, and then a
+    /// mailbox whose target folders already hold mail the state knows nothing of is held back.
+    public var dedupe: Dedupe?
     /// The plan file as given by the user.
     public var file: String
     /// The folder relative paths in the plan resolve against.
@@ -55,7 +56,7 @@ public struct Plan: Sendable, Hashable, Codable {
         filters: Filters,
         batches: [Batch],
         stages: StageSettings,
-        dedupe: Dedupe,
+        dedupe: Dedupe?,
         file: String,
         baseDirectory: URL,
         batchMembers: [String: [EmailAddress]]

@@ -87,6 +87,10 @@ public protocol StateStore: AnyObject, Sendable {
     /// Forgets pending entries that reconciliation found were never appended.
     func dropPendingCopies(_ entries: [LedgerEntry]) throws(StateError)
 
+    /// Forgets ledger rows of messages whose target copy is gone (verify found them missing and a pass
+    /// checked again), so that the pass copies them once more.
+    func forgetCopies(_ entries: [LedgerEntry]) throws(StateError)
+
     /// Moves ledger rows to a folder's new UIDVALIDITY, one old identifier to one new, instead of copying again.
     func rekey(mailbox: String, folder: String, from oldValidity: UInt32, to newValidity: UInt32,
                uids: [(old: MessageKey, new: MessageKey)]) throws(StateError)

@@ -61,12 +61,13 @@ public struct VerificationRecord: Sendable, Equatable, Codable {
 }
 
 extension Verifier {
-    /// Stores the report as resource `verification`, merged with the verdicts of mailboxes not verified now.
+    /// Stores the report as resource `verification`, merged with the verdicts of mailboxes not verified now,
+    /// and what it found per folder on the folder records (`VerifyFindings`), which the next plan reads.
     @discardableResult
     public func record(_ report: VerificationReport) throws -> VerificationRecord {
         let previous = try store.resource(VerificationRecord.address).flatMap { try? $0.decode(VerificationRecord.self) }
         let record = VerificationRecord.merging(report, into: previous)
-        try store.commit([try .put(VerificationRecord.address, kind: VerificationRecord.kind, record)])
+        try store.commit([try .put(VerificationRecord.address, kind: VerificationRecord.kind, record)] + findingChanges(report))
         return record
     }
 }

@@ -96,8 +96,7 @@ extension PlanSchema {
         "none",
         "target"
       ],
-      "default": "none",
-      "description": "`target`: before copying a folder for the first time, look for copies already on the target (made by another tool) by Message-ID, size and internal date, and record them instead of copying them again. `none` (default): the ledger alone decides."
+      "description": "What to do about mail a target folder already holds when mailmig's state knows nothing of it (a copy made by another tool, or by mailmig under a state since lost). `target`: look for copies on the target by Message-ID, size and internal date (by size and SHA-256 for a message without Message-ID), and record them instead of copying them again. `none`: the ledger alone decides; everything is copied, even where the target already holds it. Not set: a mailbox whose target folders already hold such mail is held back until the plan says one or the other."
     }
   },
   "$defs": {

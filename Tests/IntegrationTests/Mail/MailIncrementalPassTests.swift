@@ -6,50 +6,9 @@ import Testing
 /// Later passes over a migrated mailbox: a re-created source folder and changed flags.
 @Suite("Mail migration: incremental passes", .serialized, .enabled(if: TestEnvironment.isEnabled))
 struct MailIncrementalPassTests {
-    /// A source user loaded with a small generated corpus, a target user, a plan, and a first pass done.
-    struct Migrated {
-        let user: String
-        let corpus: URL
-        let workspace: MailPlanWorkspace
-
-        init(_ base: String) throws {
-            user = MailTestServers.uniqueUser(base)
-            try MailTestServers.addUser(user, on: .source)
-            try MailTestServers.addUser(user, on: .target)
-            corpus = try MailTestServers.generate(["--mailboxes", "1", "--messages", "120", "--seed", "5", "--attachments", "0.02",
-                                                   "--attachment-max", "300000"])
-            try MailTestServers.load(corpus.appendingPathComponent("mbox01"), into: user)
-            workspace = try MailPlanWorkspace(mailboxes: [.init(source: user, target: user)])
-            _ = try workspace.apply()
-        }
-
-        var address: String { "\(user)@acme.test" }
-
-        /// The target equals the source under the default rules.
-        func expectTargetMatchesSource(_ context: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-            let expected = MailFolderRules().expected(from: try MailTestServers.snapshot(user, on: .source))
-            let actual = try MailTestServers.snapshot(user, on: .target).multisets
-            #expect(actual == expected, "\(context):\n\(MailboxSnapshot.difference(expected: expected, actual: actual))", sourceLocation: sourceLocation)
-        }
-
-        func folderRecord(_ folder: String) throws -> FolderRecord? {
-            try workspace.state().resource(FolderRecord.address(mailbox: address, folder: folder)).map { try $0.decode(FolderRecord.self) }
-        }
-
-        func mailboxRecord() throws -> MailboxRecord? {
-            try workspace.state().resource(MailboxRecord.address(address)).map { try $0.decode(MailboxRecord.self) }
-        }
-
-        func cleanUp() {
-            workspace.remove()
-            try? FileManager.default.removeItem(at: corpus.deletingLastPathComponent())
-            MailTestServers.removeUsers([user])
-        }
-    }
-
     @Test("a source folder deleted and re-created with the same messages (new UIDVALIDITY) is not copied again")
     func recreatedFolder() throws {
-        let migrated = try Migrated("uidvalidity")
+        let migrated = try MigratedMailbox("uidvalidity")
         defer { migrated.cleanUp() }
         try migrated.expectTargetMatchesSource("after the first pass")
         let folder = "R&D Notizen"
@@ -70,7 +29,7 @@ struct MailIncrementalPassTests {
 
     @Test("a flag added and a keyword removed on the source arrive on the target at the next apply")
     func changedFlags() async throws {
-        let migrated = try Migrated("flags")
+        let migrated = try MigratedMailbox("flags")
         defer { migrated.cleanUp() }
         let source = try MailTestServers.snapshot(migrated.user, on: .source)
         let inbox = try #require(source.folders["INBOX"]?.messages)

@@ -89,6 +89,21 @@ final class MailHarness: @unchecked Sendable {
         return try await Verifier(context: workspace.mail, store: try workspace.openState(), deep: deep).run()
     }
 
+    /// What `mailmig verify` reports, recorded in the state as the command records it.
+    @discardableResult
+    func verifyAndRecord(deep: Bool = false) async throws -> VerificationReport {
+        let workspace = try workspace()
+        let verifier = Verifier(context: workspace.mail, store: try workspace.openState(), deep: deep)
+        let report = try await verifier.run()
+        try verifier.record(report)
+        return report
+    }
+
+    /// Deletes the state folder, as an operator removing `.mailmig/` does.
+    func loseState() throws {
+        try FileManager.default.removeItem(at: stateFolder)
+    }
+
     /// The state, opened as the engine opens it.
     func state() throws -> StateStore { try SQLiteStateStore.open(folder: stateFolder) }
 
