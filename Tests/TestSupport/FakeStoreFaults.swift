@@ -25,6 +25,9 @@ public struct FakeStoreFaults: Sendable {
     /// After this many body streams, the withheld messages are expunged, as a user deleting them
     /// while the pass runs would.
     public var expungeWithheldAfterStreams: Int?
+    /// Folders (plan-form paths) whose SELECT and EXAMINE the server refuses with `NO`, as one with a
+    /// damaged index does; lasts until cleared.
+    public var refusedFolders: Set<String> = []
 
     /// No faults.
     public init() {}

@@ -81,9 +81,11 @@ public struct Discoverer: Sendable {
     /// LIST with STATUS, then per selectable folder the sizes and SEARCH LARGER.
     func folders(of mailbox: MailboxMapping, session: any MailStoreSession) async throws -> [DiscoveredFolder] {
         var folders: [DiscoveredFolder] = []
-        for (listing, status) in try await session.folders(status: true).map({ ($0.listing, $0.status) }) {
+        let listed = try await session.folders(status: true)
+        let inboxes = Set(listed.filter(\.listing.isInbox).map(\.listing.path))
+        for (listing, status) in listed.map({ ($0.listing, $0.status) }) {
             var folder = DiscoveredFolder(path: listing.path, levels: listing.levels, specialUse: listing.specialUse, selectable: listing.selectable,
-                                          messages: status?.messages ?? 0, bytes: 0, oversize: [])
+                                          messages: status?.messages ?? 0, bytes: 0, oversize: [], shownName: listing.shownName)
             if listing.selectable {
                 do {
                     let selected = try await session.openFolder(listing.path, forWriting: false)
@@ -104,7 +106,7 @@ public struct Discoverer: Sendable {
             folders.append(folder)
         }
         return folders.sorted { left, right in
-            let (a, b) = (left.path.uppercased() == "INBOX", right.path.uppercased() == "INBOX")
+            let (a, b) = (inboxes.contains(left.path), inboxes.contains(right.path))
             return a != b ? a : left.path < right.path
         }
     }

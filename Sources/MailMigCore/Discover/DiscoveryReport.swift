@@ -50,6 +50,8 @@ public struct DiscoveredFolder: Sendable, Equatable, Codable {
     public var bytes: Int64
     /// Messages larger than `filters.max_message_size` (SEARCH LARGER), with their sizes.
     public var oversize: [OversizeMessage]
+    /// How the server shows the folder where its path alone would mislead (`FolderListing.shownName`).
+    public var shownName: String?
 }
 
 /// A message too large to be copied.

@@ -13,7 +13,15 @@ extension MailboxCopier {
             result.unchangedFolders += 1
             return []
         }
-        let selected = try await wrap(folder: mapping.source, side: .source) { try await src.openFolder(mapping.source, forWriting: false) }
+        let selected: FolderSnapshot
+        do {
+            selected = try await src.openFolder(mapping.source, forWriting: false)
+        } catch {
+            let failure = MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
+            // A folder the source refuses to open stops that folder only; a dropped connection stops the pass.
+            if failure.isTransient { throw failure }
+            throw UnreadableFolder(error: failure)
+        }
         let uidValidity = selected.uidValidity
         if let recorded, recorded.uidValidity != uidValidity {
             result.rekeyed += try await rekey(folder: mapping.source, from: recorded.uidValidity, to: uidValidity, src: src)
@@ -33,7 +41,9 @@ extension MailboxCopier {
             unreturned = try await copyMessages(candidates, mapping: mapping, uidValidity: uidValidity, src: src, dst: dst, result: &result)
         }
         if settings.stage >= .sync, !copied.isEmpty {
-            result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: recorded, src: src, dst: dst)
+            var dropped: [String] = []
+            result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: recorded, src: src, dst: dst, dropped: &dropped)
+            result.dropped(dropped, in: mapping.source)
         }
         // A folder the source did not fully deliver is not current: the next pass asks for the rest.
         guard unreturned.isEmpty else { return unreturned }
@@ -203,7 +213,10 @@ extension MailboxCopier {
                                        messageID: MessageHeaders.messageID(in: body), size: body.count,
                                        internalDate: message.internalDate?.description ?? "", sha256: MessageHeaders.sha256(body),
                                        flags: flags, targetFolder: mapping.target, targetUIDValidity: nil, targetUID: nil))
-            messages.append(OutgoingMessage(body: body, flags: flags, internalDate: message.internalDate, containsNUL: fetched.containsNUL))
+            // The ledger keeps every flag, so flag sync sees no change; the target is sent only what it can take.
+            let sendable = MessageFlags.sendable(flags)
+            result.dropped(sendable.dropped, in: mapping.source)
+            messages.append(OutgoingMessage(body: body, flags: sendable.kept, internalDate: message.internalDate, containsNUL: fetched.containsNUL))
         }
         try store.recordPendingCopies(entries)
         faults.pass("mail-pending")
@@ -249,4 +262,11 @@ struct FetchedMessage: Sendable {
     var message: StoredMessage
     /// Whether its bytes contain NUL.
     var containsNUL: Bool
+}
+
+/// A source folder the server refused to open (`NO` to SELECT or EXAMINE): the pass goes on with the
+/// other folders and fails at its end, naming it.
+struct UnreadableFolder: Error {
+    /// The refusal, naming the folder.
+    var error: MailError
 }
