@@ -81,10 +81,11 @@ public struct FolderPlan: Sendable, Equatable, Codable {
         let rules = Dictionary(mappings.map { ($0.source, $0.rule) }, uniquingKeysWith: { first, _ in first })
         return order.compactMap { key in
             guard let names = sources[key], names.count > 1 else { return nil }
-            // Names that differ only in Unicode normalization are one name to a plan (and to Swift),
-            // so no folders.map entry can tell them apart: never a deliberate merge.
+            // Names that differ only in Unicode normalization are one name to a plan (and to Swift), as
+            // are two server folders a store lists with one path, so no folders.map entry can tell them
+            // apart: never a deliberate merge.
             let kinds = Set(names.compactMap { rules[$0] })
-            if !Self.differOnlyInNormalization(names), kinds == [.mapped] || kinds == [.specialUse] { return nil }
+            if Set(names).count == names.count, kinds == [.mapped] || kinds == [.specialUse] { return nil }
             return (key, names)
         }
     }

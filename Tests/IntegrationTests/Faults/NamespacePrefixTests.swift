@@ -5,8 +5,7 @@ import Testing
 /// folder `INBOX.Inbox` beside the INBOX: every command on it must use the name LIST gave.
 @Suite("Names: a source with the namespace prefix INBOX.", .serialized, .enabled(if: TestEnvironment.isEnabled))
 struct NamespacePrefixTests {
-    /// Creates `INBOX.Inbox` and appends messages to it and to the INBOX, over IMAP as the master user;
-    /// then tries to store a keyword with 8-bit bytes and prints whether Dovecot took it.
+    /// Creates `INBOX.Inbox` and appends messages to it and to the INBOX, over IMAP as the master user.
     static let seed = #"""
     import imaplib, ssl, sys
     port, ca, user = int(sys.argv[1]), sys.argv[2], sys.argv[3]

@@ -37,6 +37,15 @@ struct MailNamesTests {
         #expect(plain.collisions.map(\.sources) == [["INBOX", "Inbox"]])
     }
 
+    @Test("two server folders listed with one path collide even under a folders.map entry, which cannot tell them apart")
+    func onePathTwice() {
+        var rules = FolderRules.standard
+        rules.map = ["X": "Y"]
+        let plan = FolderMapper.map(source: [FolderListing(levels: ["X"], specialUse: nil), FolderListing(levels: ["X"], specialUse: nil)],
+                                    target: [], rules: rules, targetDelimiter: "/")
+        #expect(plan.collisions.map(\.sources) == [["X", "X"]])
+    }
+
     @Test("keywords that are not atoms are left out of APPEND and STORE, reported once per folder, and the rest is copied")
     func badKeywords() async throws {
         let harness = try MailHarness()
