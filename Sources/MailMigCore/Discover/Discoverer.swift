@@ -99,6 +99,9 @@ public struct Discoverer: Sendable {
                             folder.oversize = larger.map { OversizeMessage(uid: $0, size: sizes[$0] ?? 0) }
                         }
                     }
+                } catch let error as MailStoreError where error.kind != .transient {
+                    // One folder the source refuses to open is a risk of that folder; the others are still looked at.
+                    folder.unreadable = error.reason
                 } catch {
                     throw MailError(error, side: .source, server: context.source.server, mailbox: mailbox.source.description, folder: listing.path)
                 }

@@ -91,4 +91,18 @@ struct MailNamesTests {
         #expect(try await harness.apply().report.succeeded)
         #expect(harness.targetMatchesSource("Broken", "Broken"))
     }
+
+    @Test("discover reports a folder the source refuses to open as a risk of that folder and still looks at the others")
+    func unreadableFolderDiscovered() async throws {
+        let harness = try MailHarness()
+        harness.source.seed(SampleMessages.make(3, tag: "inbox"), into: "INBOX", of: alice)
+        harness.source.seed(SampleMessages.make(2, tag: "broken", firstDay: 20), into: "Broken", of: alice)
+        harness.source.faults.refusedFolders = ["Broken"]
+        let report = try await Discoverer(context: try harness.workspace().mail, enumerate: false).run()
+        let mailbox = try #require(report.mailboxes.first)
+        #expect(mailbox.error == nil, "\(mailbox.error ?? "")")
+        #expect(mailbox.folders.first { $0.path == "INBOX" }?.bytes ?? 0 > 0)
+        #expect(mailbox.risks.map(\.kind) == [.unreadableFolder])
+        #expect(mailbox.risks.first?.folder == "Broken")
+    }
 }
