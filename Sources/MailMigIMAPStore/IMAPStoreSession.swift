@@ -5,8 +5,8 @@ import MailMigIMAP
 ///
 /// Plans write folders with `/` between levels and without the server's namespace prefix; this
 /// converts to and from each server's own delimiter and prefix (`INBOX.Sent` on a `.` server with
-/// prefix `INBOX.`, `Sent` on a `/` server without one). Every IMAP error leaves it as a
-/// `MailStoreError`, classified.
+/// prefix `INBOX.`, `Sent` on a `/` server without one). A listed folder is addressed by the exact
+/// name LIST gave (`IMAPFolderNames`). Every IMAP error leaves it as a `MailStoreError`, classified.
 struct IMAPStoreSession: MailStoreSession {
     /// The IMAP connection.
     let client: IMAPClient
@@ -20,6 +20,8 @@ struct IMAPStoreSession: MailStoreSession {
     let prefix: String
     /// Whether the server offers CONDSTORE (mod-sequences for cheap flag deltas).
     let tracksChanges: Bool
+    /// The names the last LIST gave.
+    let table = FolderNameTable()
 
     /// Finishes setting up a logged-in client: enables CONDSTORE, learns the namespace.
     static func start(client: IMAPClient, side: MailSide, mailbox: String) async throws -> IMAPStoreSession {
@@ -39,32 +41,35 @@ struct IMAPStoreSession: MailStoreSession {
 
     var acceptsNUL: Bool { get async { await client.supports("BINARY") } }
 
-    /// The server's name for a plan-form folder path.
-    func serverName(_ path: String) -> String {
-        if path.uppercased() == "INBOX" { return "INBOX" }
-        let levels = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        let joined = delimiter.map { levels.joined(separator: String($0)) } ?? levels.joined()
-        return prefix + joined
-    }
+    /// How names and paths correspond on this server.
+    var names: IMAPFolderNames { IMAPFolderNames(prefix: prefix, delimiter: delimiter) }
 
-    /// The plan-form levels of a server folder name.
-    func levels(of serverName: String) -> [String] {
-        if serverName.uppercased() == "INBOX" { return ["INBOX"] }
-        var name = Substring(serverName)
-        if !prefix.isEmpty, name.hasPrefix(prefix) { name = name.dropFirst(prefix.count) }
-        guard let delimiter else { return [String(name)] }
-        return name.split(separator: delimiter, omittingEmptySubsequences: false).map(String.init)
+    var inboxSpelling: InboxSpelling { names.inboxSpelling }
+
+    /// The name to send for a plan-form path: the one LIST gave for it (listing first when nothing
+    /// has yet), or, for a path nothing listed, the name a new folder there gets.
+    func serverName(_ path: String) async throws -> MailboxName {
+        if !table.isFilled { _ = try await folders(status: false) }
+        switch table.entry(path) {
+        case .listed(let name)?: return name
+        case .ambiguous(let names)?:
+            throw MailStoreError(.failed, "the folders \(names.map { "'\($0)'" }.joined(separator: " and ")) have the same path '\(path)', so neither is opened")
+        case nil: return MailboxName(names.derivedName(path))
+        }
     }
 
     func folders(status: Bool) async throws -> [ListedFolder] {
         try await IMAPErrorClassifier.run {
-            try await client.list(status: status).compactMap { info -> ListedFolder? in
-                // The namespace prefix itself (e.g. `INBOX.` listed as a parent) is not a folder of its own.
-                let levels = levels(of: info.name)
-                guard !levels.isEmpty, !levels.contains(where: \.isEmpty) else { return nil }
-                return ListedFolder(listing: FolderListing(levels: levels, specialUse: info.specialUse?.rawValue, selectable: info.isSelectable),
-                                    status: info.status.map(Self.status))
+            let naming = names
+            var listed: [(path: String, info: MailboxInfo)] = []
+            var folders: [ListedFolder] = []
+            for info in try await client.list(status: status) {
+                guard let listing = naming.listing(of: info) else { continue }
+                listed.append((listing.path, info))
+                folders.append(ListedFolder(listing: listing, status: info.status.map(Self.status)))
             }
+            table.fill(listed)
+            return folders
         }
     }
 
@@ -73,20 +78,21 @@ struct IMAPStoreSession: MailStoreSession {
     }
 
     func subscribedFolders() async throws -> Set<String> {
-        try await IMAPErrorClassifier.run { Set(try await client.listSubscribed().map { levels(of: $0.name).joined(separator: "/") }) }
+        try await IMAPErrorClassifier.run { Set(try await client.listSubscribed().map { names.levels(of: $0.name).joined(separator: "/") }) }
     }
 
     func createFolder(_ path: String) async throws {
-        try await IMAPErrorClassifier.run { try await client.create(serverName(path)) }
+        try await IMAPErrorClassifier.run { try await client.create(names.derivedName(path)) }
     }
 
     func subscribe(_ path: String) async throws {
-        try await IMAPErrorClassifier.run { try await client.subscribe(serverName(path)) }
+        try await IMAPErrorClassifier.run { try await client.subscribe(try await serverName(path)) }
     }
 
     func openFolder(_ path: String, forWriting: Bool) async throws -> FolderSnapshot {
+        let name = try await serverName(path)
         do {
-            let selected = forWriting ? try await client.select(serverName(path)) : try await client.examine(serverName(path))
+            let selected = forWriting ? try await client.select(name) : try await client.examine(name)
             return FolderSnapshot(uidValidity: selected.uidValidity, uidNext: selected.uidNext, highestModSeq: selected.highestModSeq,
                                   exists: selected.exists)
         } catch let error as IMAPError {
@@ -135,7 +141,7 @@ struct IMAPStoreSession: MailStoreSession {
     }
 
     func append(_ messages: [OutgoingMessage], to path: String) async throws -> [AppendOutcome] {
-        let name = serverName(path)
+        let name = try await serverName(path)
         let outgoing = messages.map { message in
             AppendMessage(bytes: message.body, flags: message.flags, internalDate: message.internalDate.flatMap { InternalDate($0.text) },
                           containsNUL: message.containsNUL)

@@ -56,8 +56,9 @@ public struct FakeFolder: Sendable, Equatable {
         return true
     }
 
-    /// The listing LIST gives, levels split at `/`.
-    var listing: FolderListing {
-        FolderListing(levels: path.split(separator: "/", omittingEmptySubsequences: false).map(String.init), specialUse: specialUse)
+    /// The listing LIST gives, levels split at `/`, on a store that spells its INBOX as `inbox` says.
+    func listing(_ inbox: InboxSpelling) -> FolderListing {
+        FolderListing(levels: path.split(separator: "/", omittingEmptySubsequences: false).map(String.init), specialUse: specialUse,
+                      isInbox: inbox.names(path))
     }
 }

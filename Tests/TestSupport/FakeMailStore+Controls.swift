@@ -65,6 +65,6 @@ extension FakeMailStore {
 
     /// One folder as it is now, if it exists.
     public func folder(_ path: String, of address: String) -> FakeFolder? {
-        folders(of: address).first { Self.same($0.path, path) }
+        folders(of: address).first { same($0.path, path) }
     }
 }

@@ -22,6 +22,9 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     public let delimiter: Character?
     /// Whether messages are named by strings, not UIDs (as POP3 UIDL or Maildir file names are).
     public let namesMessages: Bool
+    /// Which paths name the INBOX: `.exact` acts as a server with the personal prefix `INBOX.`, where
+    /// `Inbox` is a folder of its own.
+    public let inboxSpelling: InboxSpelling
 
     /// Guards everything below: sessions of concurrent tasks and the test all reach the same server.
     private let lock = NSLock()
@@ -36,8 +39,10 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
 
     /// A server with no mailboxes; UIDVALIDITY values start at `firstUIDValidity` so the two sides never share one.
     public init(side: MailSide, server: String? = nil, tracksChanges: Bool = true, acceptsNUL: Bool = true, returnsUIDs: Bool = true,
-                delimiter: Character? = "/", firstUIDValidity: UInt32? = nil, namesMessages: Bool = false) {
+                delimiter: Character? = "/", firstUIDValidity: UInt32? = nil, namesMessages: Bool = false,
+                inboxSpelling: InboxSpelling = .anyCase) {
         self.namesMessages = namesMessages
+        self.inboxSpelling = inboxSpelling
         self.side = side
         self.server = server ?? (side == .source ? "imap.oldmail.test" : "imap.newmail.test")
         self.tracksChanges = tracksChanges
@@ -115,7 +120,7 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     /// Runs `body` on one folder of a mailbox, under the lock; throws `.noSuchFolder` when there is none.
     func withFolder<T>(_ address: String, _ path: String, _ body: (inout FakeFolder) throws -> T) throws -> T {
         try locked {
-            guard let index = mailboxes[address]?.firstIndex(where: { Self.same($0.path, path) }) else {
+            guard let index = mailboxes[address]?.firstIndex(where: { same($0.path, path) }) else {
                 throw MailStoreError(.noSuchFolder, "NO [NONEXISTENT] Mailbox doesn't exist: \(path)")
             }
             return try body(&mailboxes[address]![index])
@@ -126,7 +131,7 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     @discardableResult
     func insertFolder(_ address: String, _ path: String, specialUse: String?, subscribed: Bool) -> Bool {
         locked {
-            if mailboxes[address]?.contains(where: { Self.same($0.path, path) }) == true { return false }
+            if mailboxes[address]?.contains(where: { same($0.path, path) }) == true { return false }
             mailboxes[address, default: []].append(FakeFolder(path: path, specialUse: specialUse, subscribed: subscribed,
                                                               uidValidity: takeUIDValidity(), namesMessages: namesMessages))
             return true
@@ -147,8 +152,8 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
         return nextUIDValidity
     }
 
-    /// Whether two plan-form paths name one folder (INBOX is one folder whatever its case).
-    static func same(_ left: String, _ right: String) -> Bool {
-        left == right || (left.uppercased() == "INBOX" && right.uppercased() == "INBOX")
+    /// Whether two plan-form paths name one folder (INBOX is one folder in every spelling that names it).
+    func same(_ left: String, _ right: String) -> Bool {
+        left == right || (inboxSpelling.names(left) && inboxSpelling.names(right))
     }
 }

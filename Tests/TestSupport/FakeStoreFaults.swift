@@ -28,6 +28,9 @@ public struct FakeStoreFaults: Sendable {
     /// Flag changes keep the mod-sequences they had (the message's and HIGHESTMODSEQ), as a server whose
     /// CONDSTORE state misses a change does: STATUS and CHANGEDSINCE then say nothing changed. Lasts until cleared.
     public var frozenModSeq = false
+    /// Folders (plan-form paths) whose SELECT and EXAMINE the server refuses with `NO`, as one with a
+    /// damaged index does; lasts until cleared.
+    public var refusedFolders: Set<String> = []
 
     /// No faults.
     public init() {}

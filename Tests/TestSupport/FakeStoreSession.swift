@@ -28,13 +28,15 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
     var delimiter: Character? { store.delimiter }
     /// Whether the store offers CONDSTORE.
     var tracksChanges: Bool { store.tracksChanges }
+    /// Which paths name the store's INBOX.
+    var inboxSpelling: InboxSpelling { store.inboxSpelling }
     /// Whether the store offers BINARY.
     var acceptsNUL: Bool { get async { store.acceptsNUL } }
 
     /// LIST, with STATUS of every folder when asked.
     func folders(status: Bool) async throws -> [ListedFolder] {
         store.folders(of: address).map { folder in
-            ListedFolder(listing: folder.listing, status: status ? FolderStatus(messages: folder.messages.count, uidNext: folder.uidNext,
+            ListedFolder(listing: folder.listing(store.inboxSpelling), status: status ? FolderStatus(messages: folder.messages.count, uidNext: folder.uidNext,
                                                                                 uidValidity: folder.uidValidity,
                                                                                 highestModSeq: modSeq(folder)) : nil)
         }
@@ -62,6 +64,7 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         store.count { $0.folderOpens += 1 }
         // A failed SELECT leaves no folder open, as in IMAP.
         setOpen(nil)
+        if store.faults.refusedFolders.contains(path) { throw MailStoreError(.failed, "NO Mailbox can't be opened: \(path)") }
         let snapshot = try store.withFolder(address, path) { folder in
             FolderSnapshot(uidValidity: folder.uidValidity, uidNext: folder.uidNext, highestModSeq: modSeq(folder), exists: folder.messages.count)
         }
@@ -129,6 +132,9 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         if messages.contains(where: { message in message.flags.contains { $0.lowercased() == "\\recent" } }) {
             throw MailStoreError(.failed, "BAD \\Recent cannot be set by APPEND")
         }
+        if messages.contains(where: { $0.flags.contains { !Self.isAtom($0) } }) {
+            throw MailStoreError(.failed, "BAD Invalid characters in keyword")
+        }
         let fault = store.appendFault()
         if let fault, fault.moment == .beforeStoring {
             throw MailStoreError(fault.kind, "connection lost while sending APPEND")
@@ -161,9 +167,17 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         store.count { $0.flagStores += 1 }
         let (path, writable) = try openPath()
         guard writable else { throw MailStoreError(.failed, "NO [READ-ONLY] Mailbox is open read-only") }
+        if flags.contains(where: { !Self.isAtom($0) }) { throw MailStoreError(.failed, "BAD Invalid characters in keyword") }
         try store.withFolder(address, path) { folder in
             for uid in uids { _ = folder.setFlags(Set(flags), of: uid) }
         }
+    }
+
+    /// Whether a flag is `\` and an atom, or an atom (RFC 3501 §9): a server answers BAD to a command
+    /// carrying anything else, whichever message it belongs to.
+    static func isAtom(_ flag: String) -> Bool {
+        let bytes = Array(flag.utf8.drop { $0 == UInt8(ascii: "\\") })
+        return !bytes.isEmpty && bytes.allSatisfy { byte in (0x21...0x7E).contains(byte) && !"(){%*\"]\\".utf8.contains(byte) }
     }
 
     /// The mod-sequence a folder reports: none without CONDSTORE.

@@ -32,6 +32,9 @@ ADMIN_PASSWORD="secret-admin"
 INSTANCES=(source target)
 # Opt-in: MAILMIG_DOVECOT_QUOTA=1 at start loads the quota plugins (per-user limits from add-user QUOTA).
 QUOTA="${MAILMIG_DOVECOT_QUOTA:-0}"
+# Opt-in: MAILMIG_DOVECOT_SOURCE_PREFIX=INBOX. at start gives the source's personal namespace that
+# prefix (as Courier and Cyrus have), so INBOX.Inbox is a folder of its own beside INBOX.
+SOURCE_PREFIX="${MAILMIG_DOVECOT_SOURCE_PREFIX:-}"
 
 log() { printf 'dovecot.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -39,6 +42,7 @@ die() { log "$*"; exit 1; }
 port_of() { if [[ $1 == source ]]; then echo "$SOURCE_PORT"; else echo "$TARGET_PORT"; fi; }
 tls_port_of() { if [[ $1 == source ]]; then echo "$SOURCE_TLS_PORT"; else echo "$TARGET_TLS_PORT"; fi; }
 separator_of() { if [[ $1 == source ]]; then echo "."; else echo "/"; fi; }
+prefix_of() { if [[ $1 == source ]]; then echo "$SOURCE_PREFIX"; fi; }
 config_of() { echo "$ROOT/$1/dovecot.conf"; }
 pid_file_of() { echo "$ROOT/$1/run/master.pid"; }
 
@@ -133,7 +137,7 @@ mail_fsync = never
 imap_max_line_length = 8k
 namespace inbox {
   inbox = yes
-  prefix =
+  prefix = $(prefix_of "$name")
   separator = $sep
   mailbox Drafts {
     special_use = \\Drafts

@@ -26,6 +26,8 @@ package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked S
     private let lock = NSLock()
     private var perMailbox: [String: (count: Int, bytes: Int64)] = [:]
     private var skippedPerMailbox: [String: Int] = [:]
+    /// Source folders per mailbox whose keywords that are not IMAP atoms were left out.
+    private var keywordFoldersPerMailbox: [String: Set<String>] = [:]
     private var recoveredPerMailbox: [String: Int] = [:]
     private var total: (count: Int, bytes: Int64) = (0, 0)
     private var inFlight: [InFlight] = []
@@ -78,6 +80,10 @@ package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked S
             if let skipped = skippedPerMailbox[work.source], skipped > 0 {
                 detail += (detail.isEmpty ? ": " : "; ") + "\(Formatting.count(skipped)) skipped on purpose (mailmig status says why)"
             }
+            if let folders = keywordFoldersPerMailbox[work.source], !folders.isEmpty {
+                detail += (detail.isEmpty ? ": " : "; ")
+                    + "keywords that are not IMAP atoms left out in \(folders.count) folder\(folders.count == 1 ? "" : "s") (mailmig status says which)"
+            }
         }
         lock.unlock()
         switch outcome {
@@ -90,6 +96,12 @@ package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked S
         case .notStarted:
             break
         }
+    }
+
+    package func keywordsDropped(mailbox: String, folder: String, keywords: [String]) {
+        lock.lock()
+        defer { lock.unlock() }
+        keywordFoldersPerMailbox[mailbox, default: []].insert(folder)
     }
 
     package func recovered(mailbox: String, count: Int) {

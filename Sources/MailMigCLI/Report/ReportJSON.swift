@@ -66,7 +66,8 @@ public enum ReportJSON {
         if let result = mailbox.lastResult {
             object["last_result"] = ["copied": result.copied, "bytes": result.bytes, "skipped": result.skipped, "flag_updates": result.flagUpdates,
                                      "folders": result.folders, "created_folders": result.createdFolders, "reconciled": result.reconciled,
-                                     "rekeyed": result.rekeyed, "deduplicated": result.deduplicated] as [String: any Sendable]
+                                     "rekeyed": result.rekeyed, "deduplicated": result.deduplicated,
+                                     "dropped_keywords": result.droppedKeywords] as [String: any Sendable]
         } else {
             object["last_result"] = NSNull()
         }

@@ -61,6 +61,10 @@ public enum StatusRenderer {
                 line += ": \(ReportFormatting.count(result.copied)) copied (\(ReportFormatting.bytes(result.bytes))), \(result.skipped) skipped, \(result.flagUpdates) flag updates"
             }
             out += "      \(line)\n"
+            for (folder, keywords) in (mailbox.lastResult?.droppedKeywords ?? [:]).sorted(by: { $0.key < $1.key }) {
+                out += "      " + palette.yellow("\(folder): keywords left out, not valid IMAP atoms: ")
+                    + ReportFormatting.line(keywords.map { "'\($0)'" }.joined(separator: ", ")) + "\n"
+            }
         } else {
             out += "      " + palette.dim("no pass completed yet") + "\n"
         }

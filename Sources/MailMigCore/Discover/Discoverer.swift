@@ -81,9 +81,11 @@ public struct Discoverer: Sendable {
     /// LIST with STATUS, then per selectable folder that holds mail the sizes and SEARCH LARGER.
     func folders(of mailbox: MailboxMapping, session: any MailStoreSession) async throws -> [DiscoveredFolder] {
         var folders: [DiscoveredFolder] = []
-        for (listing, status) in try await session.folders(status: true).map({ ($0.listing, $0.status) }) {
+        let listed = try await session.folders(status: true)
+        let inboxes = Set(listed.filter(\.listing.isInbox).map(\.listing.path))
+        for (listing, status) in listed.map({ ($0.listing, $0.status) }) {
             var folder = DiscoveredFolder(path: listing.path, levels: listing.levels, specialUse: listing.specialUse, selectable: listing.selectable,
-                                          messages: status?.messages ?? 0, bytes: 0, oversize: [])
+                                          messages: status?.messages ?? 0, bytes: 0, oversize: [], shownName: listing.shownName)
             // A folder STATUS shows empty has no sizes to add up: opening it would only cost round trips.
             if listing.selectable, status?.messages != 0 {
                 do {
@@ -98,6 +100,9 @@ public struct Discoverer: Sendable {
                             folder.oversize = larger.map { OversizeMessage(uid: $0, size: sizes[$0] ?? 0) }
                         }
                     }
+                } catch let error as MailStoreError where error.kind != .transient {
+                    // One folder the source refuses to open is a risk of that folder; the others are still looked at.
+                    folder.unreadable = error.reason
                 } catch {
                     throw MailError(error, side: .source, server: context.source.server, mailbox: mailbox.source.description, folder: listing.path)
                 }
@@ -105,7 +110,7 @@ public struct Discoverer: Sendable {
             folders.append(folder)
         }
         return folders.sorted { left, right in
-            let (a, b) = (left.path.uppercased() == "INBOX", right.path.uppercased() == "INBOX")
+            let (a, b) = (inboxes.contains(left.path), inboxes.contains(right.path))
             return a != b ? a : left.path < right.path
         }
     }

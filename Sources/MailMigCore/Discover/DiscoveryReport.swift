@@ -50,6 +50,10 @@ public struct DiscoveredFolder: Sendable, Equatable, Codable {
     public var bytes: Int64
     /// Messages larger than `filters.max_message_size` (SEARCH LARGER), with their sizes.
     public var oversize: [OversizeMessage]
+    /// How the server shows the folder where its path alone would mislead (`FolderListing.shownName`).
+    public var shownName: String?
+    /// The server's answer when it refused to open the folder (its sizes are then unknown).
+    public var unreadable: String?
 }
 
 /// A message too large to be copied.
@@ -74,6 +78,8 @@ public struct DiscoveryRisk: Sendable, Equatable, Codable {
         case manyItems = "many-items"
         /// A folder name the target cannot hold as it is.
         case folderName = "folder-name"
+        /// A folder the source refused to open; an apply copies the others and fails naming it.
+        case unreadableFolder = "unreadable-folder"
         /// Messages over the plan's size limit, which will be skipped.
         case oversize
     }

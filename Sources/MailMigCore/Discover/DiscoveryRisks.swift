@@ -25,6 +25,14 @@ public enum DiscoveryRisks {
                                            message: "the trash holds \(Formatting.bytes(folder.bytes)), at least \(gigabytes(thresholds.trashBytes)): consider folders.exclude or emptying it first"))
             }
             let levels = folder.levels
+            if let reason = folder.unreadable {
+                risks.append(DiscoveryRisk(kind: .unreadableFolder, mailbox: address, folder: folder.path,
+                                           message: "the server refused to open it (\(reason)): apply copies the other folders and fails naming it; folders.exclude leaves it behind"))
+            }
+            if let shown = folder.shownName {
+                risks.append(DiscoveryRisk(kind: .folderName, mailbox: address, folder: folder.path,
+                                           message: "the server lists it as \(shown); it is copied to the target folder '\(folder.path)'"))
+            }
             if let delimiter = targetDelimiter, let level = levels.first(where: { $0.contains(delimiter) }) {
                 risks.append(DiscoveryRisk(kind: .folderName, mailbox: address, folder: folder.path,
                                            message: "the level '\(level)' contains '\(delimiter)', the target's hierarchy delimiter; it would be copied as '\(level.replacingOccurrences(of: String(delimiter), with: "_"))'"))

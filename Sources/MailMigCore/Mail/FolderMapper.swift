@@ -6,12 +6,21 @@ public struct FolderListing: Sendable, Equatable, Codable {
     public var specialUse: String?
     /// Whether the folder can hold messages (`\Noselect` and `\NonExistent` cannot).
     public var selectable: Bool
+    /// Whether this is the store's INBOX (RFC 3501 §5.1). Only the store can say: under the personal
+    /// namespace prefix `INBOX.`, the folder `INBOX.Inbox` has the path `Inbox` and is not the INBOX.
+    public var isInbox: Bool
+    /// How the store shows the folder where its path alone would mislead a reader, with why:
+    /// `INBOX.Inbox (not the INBOX)`, or a name that is not valid modified UTF-7, escaped.
+    public var shownName: String?
 
-    /// Creates a listing.
-    public init(levels: [String], specialUse: String?, selectable: Bool = true) {
+    /// Creates a listing; without `isInbox`, the folder spelled `INBOX` in any case is the INBOX, as on
+    /// a server without a namespace prefix.
+    public init(levels: [String], specialUse: String?, selectable: Bool = true, isInbox: Bool? = nil, shownName: String? = nil) {
         self.levels = levels
         self.specialUse = specialUse
         self.selectable = selectable
+        self.isInbox = isInbox ?? (levels.count == 1 && levels[0].uppercased() == "INBOX")
+        self.shownName = shownName
     }
 
     /// The folder in plan form: levels joined with `/`.
@@ -38,6 +47,10 @@ public struct FolderMapping: Sendable, Equatable, Codable {
     public var rule: Rule
     /// A change made so the target can hold the name (e.g. a level containing the target's delimiter).
     public var note: String?
+    /// Whether the target folder is the target's INBOX, as the target spells it (`InboxSpelling`).
+    public var targetIsInbox = false
+    /// How the source shows the folder where the path alone would mislead (`FolderListing.shownName`).
+    public var shownSource: String?
 }
 
 /// The outcome of mapping a mailbox's folders.
@@ -58,7 +71,7 @@ public struct FolderPlan: Sendable, Equatable, Codable {
         var order: [String] = []
         var sources: [String: [String]] = [:]
         for mapping in mappings {
-            let key = mapping.target.uppercased() == "INBOX" ? "INBOX" : mapping.target
+            let key = mapping.targetIsInbox ? "INBOX" : mapping.target
             if sources[key] == nil { order.append(key) }
             sources[key, default: []].append(mapping.source)
         }
@@ -68,10 +81,11 @@ public struct FolderPlan: Sendable, Equatable, Codable {
         let rules = Dictionary(mappings.map { ($0.source, $0.rule) }, uniquingKeysWith: { first, _ in first })
         return order.compactMap { key in
             guard let names = sources[key], names.count > 1 else { return nil }
-            // Names that differ only in Unicode normalization are one name to a plan (and to Swift),
-            // so no folders.map entry can tell them apart: never a deliberate merge.
+            // Names that differ only in Unicode normalization are one name to a plan (and to Swift), as
+            // are two server folders a store lists with one path, so no folders.map entry can tell them
+            // apart: never a deliberate merge.
             let kinds = Set(names.compactMap { rules[$0] })
-            if !Self.differOnlyInNormalization(names), kinds == [.mapped] || kinds == [.specialUse] { return nil }
+            if Set(names).count == names.count, kinds == [.mapped] || kinds == [.specialUse] { return nil }
             return (key, names)
         }
     }
@@ -108,9 +122,10 @@ public struct FolderPlan: Sendable, Equatable, Codable {
         return text
     }
 
-    /// The renames the target forces (a delimiter inside a folder name), as `source → target`.
+    /// The renames the target forces (a delimiter inside a folder name), and the names the source
+    /// shows otherwise than their path (`INBOX.Inbox (not the INBOX)`), as `source → target`.
     public var renames: [String] {
-        mappings.filter { $0.note != nil }.map { "\($0.source) → \($0.target)" }
+        mappings.filter { $0.note != nil || $0.shownSource != nil }.map { "\($0.shownSource ?? $0.source) → \($0.target)" }
     }
 }
 
@@ -120,9 +135,10 @@ public struct FolderPlan: Sendable, Equatable, Codable {
 /// by the IMAP side. A level that contains the target's delimiter cannot exist there as one level, so it
 /// is renamed with `_` and the mapping says so rather than silently nesting it deeper.
 public enum FolderMapper {
-    /// Maps `source` folders onto a target that has `target` folders and uses `targetDelimiter`.
+    /// Maps `source` folders onto a target that has `target` folders, uses `targetDelimiter` and names
+    /// its INBOX as `targetInbox` says.
     public static func map(source: [FolderListing], target: [FolderListing], rules: FolderRules,
-                           targetDelimiter: Character?) -> FolderPlan {
+                           targetDelimiter: Character?, targetInbox: InboxSpelling = .anyCase) -> FolderPlan {
         var plan = FolderPlan(mappings: [], excluded: [])
         var targetByRole: [String: String] = [:]
         for folder in target {
@@ -134,12 +150,16 @@ public enum FolderMapper {
                 plan.excluded.append(path)
                 continue
             }
+            func mapping(_ target: String, _ rule: FolderMapping.Rule, note: String?) -> FolderMapping {
+                FolderMapping(source: path, target: target, rule: rule, note: note, targetIsInbox: targetInbox.names(target),
+                              shownSource: folder.shownName)
+            }
             if let mapped = rules.map[path] {
-                plan.mappings.append(FolderMapping(source: path, target: mapped, rule: .mapped, note: nil))
+                plan.mappings.append(mapping(mapped, .mapped, note: nil))
                 continue
             }
             if rules.automap, let role = folder.specialUse?.lowercased(), let match = targetByRole[role] {
-                plan.mappings.append(FolderMapping(source: path, target: match, rule: .specialUse, note: nil))
+                plan.mappings.append(mapping(match, .specialUse, note: nil))
                 continue
             }
             var note: String?
@@ -148,8 +168,9 @@ public enum FolderMapper {
                 levels = levels.map { $0.replacingOccurrences(of: String(delimiter), with: "_") }
                 note = "'\(delimiter)' is the target's hierarchy delimiter, so it became '_' in the folder name"
             }
-            if path.uppercased() == "INBOX" { levels = ["INBOX"] }
-            plan.mappings.append(FolderMapping(source: path, target: levels.joined(separator: "/"), rule: .sameName, note: note))
+            // Only the store says which folder is the INBOX: `INBOX.Inbox` (path `Inbox`) is not.
+            if folder.isInbox { levels = ["INBOX"] }
+            plan.mappings.append(mapping(levels.joined(separator: "/"), .sameName, note: note))
         }
         return plan
     }

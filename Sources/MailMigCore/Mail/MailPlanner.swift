@@ -32,15 +32,15 @@ struct MailPlanner: Sendable {
                 work.append((mailbox, batch, records[mailbox.source.description]))
             }
         }
-        let targetDelimiter = DelimiterCache()
+        let targetNaming = TargetNamingCache()
         let results = try await BoundedConcurrency.map(work, limit: min(plan.source.connections, 8)) { mailbox, batch, record in
-            try await planMailbox(mailbox, batch: batch, record: record, targetDelimiter: targetDelimiter)
+            try await planMailbox(mailbox, batch: batch, record: record, targetNaming: targetNaming)
         }
         return (results.flatMap(\.0), results.flatMap(\.1))
     }
 
     private func planMailbox(_ mailbox: MailboxMapping, batch: Batch, record: MailboxRecord?,
-                             targetDelimiter: DelimiterCache) async throws -> ([PlannedStep], [BlockedItem]) {
+                             targetNaming: TargetNamingCache) async throws -> ([PlannedStep], [BlockedItem]) {
         let source = mailbox.source.description
         let address = MailboxRecord.address(source)
         var steps: [PlannedStep] = []
@@ -76,8 +76,10 @@ struct MailPlanner: Sendable {
         var estimate: MailEstimate?
         if refresh, provisionID == nil {
             do {
-                let delimiter = await targetDelimiter.value { try await context.target.withSession(for: mailbox) { $0.delimiter } }
-                let (found, collision) = try await TransientRetry.run { try await self.estimate(mailbox, settings: settings, targetDelimiter: delimiter) }
+                let naming = await targetNaming.value {
+                    try await context.target.withSession(for: mailbox) { TargetNaming(delimiter: $0.delimiter, inbox: $0.inboxSpelling) }
+                }
+                let (found, collision) = try await TransientRetry.run { try await self.estimate(mailbox, settings: settings, target: naming) }
                 if let collision {
                     blocked.append(BlockedItem(address: address, reason: "\(source) cannot be copied as planned: \(collision)", earliest: nil, isError: true))
                     return (steps, blocked)
@@ -176,18 +178,19 @@ struct MailPlanner: Sendable {
     /// Counts what a pass would copy, folder by folder, skipping folders whose STATUS did not change;
     /// or, when two source folders would merge into one target folder, the sentence that says so.
     private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings,
-                          targetDelimiter: Character?) async throws -> (MailEstimate, collision: String?) {
+                          target: TargetNaming?) async throws -> (MailEstimate, collision: String?) {
         let id = mailbox.source.description
         return try await context.source.withSession(for: mailbox) { src in
             var estimate = MailEstimate()
             let folders = try await src.folders(status: true)
-            let mapping = FolderMapper.map(source: folders.map(\.listing), target: [], rules: settings.folders, targetDelimiter: targetDelimiter)
+            // Without the target's naming, `Inbox` is taken as the INBOX, which flags more collisions, never fewer.
+            let mapping = FolderMapper.map(source: folders.map(\.listing), target: [], rules: settings.folders,
+                                           targetDelimiter: target?.delimiter, targetInbox: target?.inbox ?? .anyCase)
             if let collision = mapping.collisionError { return (estimate, collision) }
             let renames = mapping.renames
             estimate.renamedFolders = renames.isEmpty ? nil : renames
             if settings.stage > .prepare {
-                let unrecorded = try await unrecordedTargetMail(mailbox, source: folders, copied: mapping.mappings, settings: settings,
-                                                                targetDelimiter: targetDelimiter)
+                let unrecorded = try await unrecordedTargetMail(mailbox, source: folders, copied: mapping.mappings, settings: settings)
                 estimate.unrecordedTarget = unrecorded.isEmpty ? nil : unrecorded
             }
             let statuses = Dictionary(folders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
@@ -200,7 +203,14 @@ struct MailPlanner: Sendable {
                 // STATUS already says there is nothing to copy: opening the folder would cost two round
                 // trips for nothing, and archives of long-lived accounts hold thousands of empty folders.
                 if status?.messages == 0 { continue }
-                let selected = try await src.openFolder(folder.source, forWriting: false)
+                let selected: FolderSnapshot
+                do {
+                    selected = try await src.openFolder(folder.source, forWriting: false)
+                } catch let error as MailStoreError where error.kind != .transient {
+                    // A folder the source refuses to open holds back that folder only: the pass copies the
+                    // others and reports it.
+                    continue
+                }
                 let copied = try store.ledgerUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
                 let skipped = try store.skippedUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
                 let filter: MessageFilter = settings.cutoff.flatMap { MailPlanner.searchDay($0) }.map { .before($0) } ?? .all
@@ -225,14 +235,16 @@ struct MailPlanner: Sendable {
     ///
     /// Asks the target (one login, LIST and STATUS) only when a source folder to be copied (`copied`) is
     /// unknown to the state, so later plans of a migrated mailbox cost nothing more.
-    private func unrecordedTargetMail(_ mailbox: MailboxMapping, source: [ListedFolder], copied: [FolderMapping], settings: MailPassSettings,
-                                      targetDelimiter: Character?) async throws -> [UnrecordedTargetFolder] {
+    private func unrecordedTargetMail(_ mailbox: MailboxMapping, source: [ListedFolder], copied: [FolderMapping],
+                                      settings: MailPassSettings) async throws -> [UnrecordedTargetFolder] {
         let id = mailbox.source.description
         let unknown = try copied.contains { try UnrecordedTargetMail.isUnknown($0.source, mailbox: id, store: store) }
         guard unknown else { return [] }
-        let targetFolders = try await context.target.withSession(for: mailbox) { try await $0.folders(status: true) }
+        let (targetFolders, delimiter, inbox) = try await context.target.withSession(for: mailbox) { dst in
+            (try await dst.folders(status: true), dst.delimiter, dst.inboxSpelling)
+        }
         let mapping = FolderMapper.map(source: source.map(\.listing), target: targetFolders.map(\.listing), rules: settings.folders,
-                                       targetDelimiter: targetDelimiter)
+                                       targetDelimiter: delimiter, targetInbox: inbox)
         let counts = Dictionary(targetFolders.map { ($0.listing.path, $0.status?.messages) }, uniquingKeysWith: { first, _ in first })
         return try await UnrecordedTargetMail.find(mapping.mappings, mailbox: id, existingTargets: Set(counts.keys), store: store) { counts[$0] ?? nil }
     }
@@ -283,17 +295,26 @@ public enum Formatting {
     }
 }
 
-/// The target server's hierarchy delimiter, learned once per plan (a delimiter belongs to the server,
-/// not to a mailbox) from the first mailbox that asks.
+/// What planning needs to know of how the target names folders: its hierarchy delimiter and which
+/// paths name its INBOX.
+struct TargetNaming: Sendable {
+    /// The hierarchy delimiter.
+    var delimiter: Character?
+    /// Which paths name the INBOX.
+    var inbox: InboxSpelling
+}
+
+/// The target server's naming, learned once per plan (it belongs to the server, not to a mailbox)
+/// from the first mailbox that asks.
 ///
 /// One lookup per plan, whatever its outcome: a target that cannot be reached must not cost a login
-/// attempt per mailbox. Without the delimiter, planning finds the collisions it can see without it;
+/// attempt per mailbox. Without it, planning finds the collisions it can see without it;
 /// the pass checks again with the target's listing before it copies anything.
-actor DelimiterCache {
-    private var lookup: Task<Character?, Never>?
+actor TargetNamingCache {
+    private var lookup: Task<TargetNaming?, Never>?
 
-    /// The delimiter, asking `find` on the first call only; nil when that lookup failed.
-    func value(_ find: @escaping @Sendable () async throws -> Character?) async -> Character? {
+    /// The naming, asking `find` on the first call only; nil when that lookup failed.
+    func value(_ find: @escaping @Sendable () async throws -> TargetNaming) async -> TargetNaming? {
         if let lookup { return await lookup.value }
         let task = Task { try? await find() }
         lookup = task

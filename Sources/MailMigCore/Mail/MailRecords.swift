@@ -109,6 +109,9 @@ public struct MailPassResult: Sendable, Equatable, Codable {
     public var deduplicated = 0
     /// Copied messages verify found missing on the target, which this pass copied again.
     public var restored = 0
+    /// Keywords left out because no target can be sent them (not IMAP atoms), by source folder,
+    /// gathered over every pass of the mailbox.
+    public var droppedKeywords: [String: [String]] = [:]
 
     /// Creates empty counts.
     public init() {}
@@ -128,6 +131,13 @@ public struct MailPassResult: Sendable, Equatable, Codable {
         rekeyed = try count(.rekeyed)
         deduplicated = try count(.deduplicated)
         restored = try count(.restored)
+        droppedKeywords = try values.decodeIfPresent([String: [String]].self, forKey: .droppedKeywords) ?? [:]
+    }
+
+    /// Notes a folder's keywords that were left out, once per keyword.
+    mutating func dropped(_ keywords: [String], in folder: String) {
+        guard !keywords.isEmpty else { return }
+        droppedKeywords[folder] = Array(Set(droppedKeywords[folder, default: []] + keywords)).sorted()
     }
 }
 
@@ -173,6 +183,8 @@ public protocol MailProgress: Sendable {
     func skipped(mailbox: String, count: Int)
     /// `count` messages an interrupted pass of `mailbox` had appended were found on the target and recorded.
     func recovered(mailbox: String, count: Int)
+    /// Keywords of the source folder `folder` were left out because they are not IMAP atoms; once per folder and pass.
+    func keywordsDropped(mailbox: String, folder: String, keywords: [String])
 }
 
 extension MailProgress {
@@ -182,4 +194,6 @@ extension MailProgress {
     public func skipped(mailbox: String, count: Int) {}
     /// Observers that show only what was copied need not count recoveries.
     public func recovered(mailbox: String, count: Int) {}
+    /// Observers that show only what was copied need not list keywords left out.
+    public func keywordsDropped(mailbox: String, folder: String, keywords: [String]) {}
 }

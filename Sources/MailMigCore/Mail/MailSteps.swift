@@ -32,7 +32,7 @@ struct MailSteps: Sendable {
                                                                         reached: nil, provisioned: false)
         let copier = MailboxCopier(mailbox: mailbox, batch: work.batch, settings: work.settings, store: store, source: context.source,
                                    target: context.target, faults: faults, progress: progress)
-        let result: MailPassResult
+        var result: MailPassResult
         do {
             // Each retry resumes from the ledger, so nothing is copied twice.
             result = try await TransientRetry.run { try await copier.run() }
@@ -45,6 +45,8 @@ struct MailSteps: Sendable {
         record.batch = work.batch
         record.lastPass = Date()
         record.lastDuration = Date().timeIntervalSince(started)
+        // Keywords left out stay reported after later passes, which no longer send those messages.
+        for (folder, keywords) in record.lastResult?.droppedKeywords ?? [:] { result.dropped(keywords, in: folder) }
         record.lastResult = result
         record.lastError = nil
         return [try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)]

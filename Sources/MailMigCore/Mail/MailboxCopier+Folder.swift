@@ -17,7 +17,15 @@ extension MailboxCopier {
             try store.commit([try .put(address, kind: FolderRecord.kind, record(of: mapping, selected: empty, status: status, recorded: recorded))])
             return []
         }
-        let selected = try await wrap(folder: mapping.source, side: .source) { try await src.openFolder(mapping.source, forWriting: false) }
+        let selected: FolderSnapshot
+        do {
+            selected = try await src.openFolder(mapping.source, forWriting: false)
+        } catch {
+            let failure = MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
+            // A folder the source refuses to open stops that folder only; a dropped connection stops the pass.
+            if failure.isTransient { throw failure }
+            throw UnreadableFolder(error: failure)
+        }
         let uidValidity = selected.uidValidity
         if let recorded, recorded.uidValidity != uidValidity {
             result.rekeyed += try await rekey(folder: mapping.source, from: recorded.uidValidity, to: uidValidity, src: src)
@@ -43,9 +51,13 @@ extension MailboxCopier {
         }
         if let findings, findings.flagsDiffer > 0, !copied.isEmpty {
             // Neither the ledger nor CONDSTORE saw these changes: compare with what the target holds.
-            result.flagUpdates += try await repairFlags(mapping: mapping, uidValidity: uidValidity, src: src, dst: dst)
+            var dropped: [String] = []
+            result.flagUpdates += try await repairFlags(mapping: mapping, uidValidity: uidValidity, src: src, dst: dst, dropped: &dropped)
+            result.dropped(dropped, in: mapping.source)
         } else if settings.stage >= .sync, !copied.isEmpty {
-            result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: recorded, src: src, dst: dst)
+            var dropped: [String] = []
+            result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: recorded, src: src, dst: dst, dropped: &dropped)
+            result.dropped(dropped, in: mapping.source)
         }
         // A folder the source did not fully deliver is not current: the next pass asks for the rest.
         guard unreturned.isEmpty else { return unreturned }
@@ -229,7 +241,10 @@ extension MailboxCopier {
                                        messageID: MessageHeaders.messageID(in: body), size: body.count,
                                        internalDate: message.internalDate?.description ?? "", sha256: MessageHeaders.sha256(body),
                                        flags: flags, targetFolder: mapping.target, targetUIDValidity: nil, targetUID: nil))
-            messages.append(OutgoingMessage(body: body, flags: flags, internalDate: message.internalDate, containsNUL: fetched.containsNUL))
+            // The ledger keeps every flag, so flag sync sees no change; the target is sent only what it can take.
+            let sendable = MessageFlags.sendable(flags)
+            result.dropped(sendable.dropped, in: mapping.source)
+            messages.append(OutgoingMessage(body: body, flags: sendable.kept, internalDate: message.internalDate, containsNUL: fetched.containsNUL))
         }
         try store.recordPendingCopies(entries)
         faults.pass("mail-pending")
@@ -275,4 +290,11 @@ struct FetchedMessage: Sendable {
     var message: StoredMessage
     /// Whether its bytes contain NUL.
     var containsNUL: Bool
+}
+
+/// A source folder the server refused to open (`NO` to SELECT or EXAMINE): the pass goes on with the
+/// other folders and fails at its end, naming it.
+struct UnreadableFolder: Error {
+    /// The refusal, naming the folder.
+    var error: MailError
 }

@@ -117,7 +117,7 @@ extension MailboxCopier {
     /// With CONDSTORE only the messages changed since the recorded HIGHESTMODSEQ are fetched, and only
     /// their ledger rows are read; without it, the flags of every copied message are compared.
     func syncFlags(mapping: FolderMapping, uidValidity: UInt32, since recorded: FolderRecord?, src: any MailStoreSession,
-                   dst: any MailStoreSession) async throws -> Int {
+                   dst: any MailStoreSession, dropped: inout [String]) async throws -> Int {
         let changedSince = src.tracksChanges && recorded?.uidValidity == uidValidity ? recorded?.highestModSeq : nil
         let metadata: [MessageMetadata]
         let ledger: [LedgerEntry]
@@ -144,8 +144,10 @@ extension MailboxCopier {
         for (flags, entries) in groups {
             let targets = entries.filter { $0.targetUIDValidity == nil || $0.targetUIDValidity == selected.uidValidity }
             guard !targets.isEmpty else { continue }
+            let sendable = MessageFlags.sendable(flags)
+            dropped.append(contentsOf: sendable.dropped)
             _ = try await wrap(folder: mapping.target, side: .target) {
-                try await dst.replaceFlags(of: targets.compactMap(\.targetUID), with: flags)
+                try await dst.replaceFlags(of: targets.compactMap(\.targetUID), with: sendable.kept)
             }
             for entry in targets { updated[entry.uid] = flags }
         }

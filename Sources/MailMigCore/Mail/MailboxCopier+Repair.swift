@@ -45,7 +45,8 @@ extension MailboxCopier {
     /// This is the pass verify asks for: flags changed on the target behind mailmig's back, or on a
     /// source whose HIGHESTMODSEQ did not move, are invisible to `syncFlags`. Flags the target is known
     /// not to store (recorded as a rewrite when the message was appended) are not stored again.
-    func repairFlags(mapping: FolderMapping, uidValidity: UInt32, src: any MailStoreSession, dst: any MailStoreSession) async throws -> Int {
+    func repairFlags(mapping: FolderMapping, uidValidity: UInt32, src: any MailStoreSession, dst: any MailStoreSession,
+                     dropped: inout [String]) async throws -> Int {
         let ledger = try store.ledger(mailbox: mailboxID, folder: mapping.source).filter { $0.uidValidity == uidValidity && $0.targetUID != nil }
         guard !ledger.isEmpty else { return 0 }
         let sourceMetadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(ledger.map(\.uid))) }
@@ -62,13 +63,16 @@ extension MailboxCopier {
         for entry in located {
             guard let flags = wanted[entry.uid], let uid = entry.targetUID, let current = held[uid] else { continue }
             if !MessageFlags.same(flags, entry.flags) { recorded[entry.uid] = flags }
-            guard !MessageFlags.same(flags, current) else { continue }
+            // Keywords no target can be sent never arrive: the target is right without them.
+            guard !MessageFlags.same(MessageFlags.sendable(flags).kept, current) else { continue }
             let limit = rewrites.first { $0.uid == entry.uid }
             if let limit, MessageFlags.same(words(limit.sent), flags), MessageFlags.same(words(limit.stored), current) { continue }
             groups[flags, default: []].append(entry)
         }
         for (flags, entries) in groups {
-            try await wrap(folder: mapping.source, side: .target) { try await dst.replaceFlags(of: entries.compactMap(\.targetUID), with: flags) }
+            let sendable = MessageFlags.sendable(flags)
+            dropped.append(contentsOf: sendable.dropped)
+            try await wrap(folder: mapping.source, side: .target) { try await dst.replaceFlags(of: entries.compactMap(\.targetUID), with: sendable.kept) }
             for entry in entries { recorded[entry.uid] = flags }
         }
         try await wrap(folder: mapping.source, side: .target) { try await dst.closeFolder() }

@@ -32,7 +32,7 @@ struct MailboxCopier: Sendable {
                 let sourceFolders = try await wrap(folder: nil, side: .source) { try await src.folders(status: true) }
                 let targetFolders = try await wrap(folder: nil, side: .target) { try await dst.folders() }
                 let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
-                                                  rules: settings.folders, targetDelimiter: dst.delimiter)
+                                                  rules: settings.folders, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
                 if let collision = folderPlan.collisionError {
                     throw MailError(side: .target, server: target.server, mailbox: mailboxID, reason: collision)
                 }
@@ -40,7 +40,8 @@ struct MailboxCopier: Sendable {
                 let targetSubscribed = try await wrap(folder: nil, side: .target) { try await dst.subscribedFolders() }
                 var existing = Set(targetFolders.map(\.listing.path))
                 for mapping in folderPlan.mappings {
-                    if !existing.contains(mapping.target) {
+                    // The INBOX always exists, however a folders.map entry spells it.
+                    if !existing.contains(mapping.target), !mapping.targetIsInbox {
                         try await wrap(folder: mapping.source, side: .target) { try await dst.createFolder(mapping.target) }
                         existing.insert(mapping.target)
                         result.createdFolders += 1
@@ -63,12 +64,29 @@ struct MailboxCopier: Sendable {
                 }
                 let statuses = Dictionary(sourceFolders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
                 var undelivered: [(folder: String, keys: [MessageKey])] = []
+                var unreadable: [MailError] = []
                 for mapping in folderPlan.mappings {
                     result.folders += 1
-                    let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, src: src, dst: dst, result: &result)
-                    if !missing.isEmpty { undelivered.append((mapping.source, missing)) }
+                    let droppedBefore = result.droppedKeywords[mapping.source]
+                    defer {
+                        if let dropped = result.droppedKeywords[mapping.source], dropped != droppedBefore {
+                            progress?.keywordsDropped(mailbox: mailboxID, folder: mapping.source, keywords: dropped)
+                        }
+                    }
+                    do {
+                        let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, src: src, dst: dst, result: &result)
+                        if !missing.isEmpty { undelivered.append((mapping.source, missing)) }
+                    } catch let failure as UnreadableFolder {
+                        unreadable.append(failure.error)
+                    }
                 }
                 // The other folders went on; the pass still fails, so nothing calls this mailbox done.
+                if let first = unreadable.first {
+                    let others = unreadable.count > 1 ? " (and \(unreadable.count - 1) more folder\(unreadable.count == 2 ? "" : "s"))" : ""
+                    throw MailError(side: .source, server: source.server, mailbox: mailboxID, folder: first.folder, kind: first.kind,
+                                    reason: "the server refused to open it\(others): \(first.reason); the other folders were copied, "
+                                        + "the next apply tries again (folders.exclude leaves it behind)")
+                }
                 if let first = undelivered.first {
                     throw MailError(side: .source, server: source.server, mailbox: mailboxID, folder: first.folder,
                                     reason: Self.undeliveredReason(first.keys, moreFolders: undelivered.count - 1))

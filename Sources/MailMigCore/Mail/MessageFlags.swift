@@ -24,4 +24,23 @@ public enum MessageFlags {
     public static func same<A: Sequence, B: Sequence>(_ left: A, _ right: B) -> Bool where A.Element == String, B.Element == String {
         identity(left) == identity(right)
     }
+
+    /// Whether a target can be sent `flag`: a system flag (`\Seen`) or a keyword that is an atom
+    /// (RFC 3501 §9 `flag-keyword = atom`: ASCII from `!` to `~` without `(){ %*"\]`). A keyword
+    /// with 8-bit bytes or a space makes a server answer BAD to the whole command, so it is never sent.
+    public static func isSendable(_ flag: String) -> Bool {
+        var bytes = Substring(flag).utf8[...]
+        if bytes.first == UInt8(ascii: "\\") { bytes = bytes.dropFirst() }
+        return !bytes.isEmpty && bytes.allSatisfy(isAtomChar)
+    }
+
+    /// The flags of `flags` a target can be sent, and the keywords left out because it cannot (sorted).
+    public static func sendable(_ flags: [String]) -> (kept: [String], dropped: [String]) {
+        (flags.filter(isSendable), flags.filter { !isSendable($0) }.sorted())
+    }
+
+    /// ATOM-CHAR of RFC 3501 §9: any CHAR except atom-specials, and `]` (resp-specials).
+    private static func isAtomChar(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte < 0x7F && !Array("(){%*\"\\]".utf8).contains(byte)
+    }
 }

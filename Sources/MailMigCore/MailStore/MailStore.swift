@@ -17,6 +17,10 @@ public protocol MailStore: Sendable {
 /// One logged-in connection to a mail store, acting for one mailbox, speaking in plan-form folder
 /// paths (levels joined by `/`, without the server's namespace prefix).
 ///
+/// A path the store listed names that folder and no other: the store sends the name its listing
+/// gave (for IMAP the exact bytes of LIST), never one derived again from the path. Only a path it did
+/// not list (a folder to create) is turned into a name by rule.
+///
 /// Messages are named by `(folder, UIDVALIDITY, unique identifier)` in the sense of RFC 3501
 /// §2.3.1.1: a `MessageKey` names one message of a folder for as long as the folder's UIDVALIDITY
 /// stays the same. An IMAP store's keys are UIDs; a store without them names messages by a string it
@@ -32,6 +36,8 @@ public protocol MailStoreSession: Sendable {
     var tracksChanges: Bool { get }
     /// Whether messages containing NUL bytes can be stored unaltered (RFC 3516 BINARY).
     var acceptsNUL: Bool { get async }
+    /// Which plan-form paths name the store's INBOX.
+    var inboxSpelling: InboxSpelling { get }
 
     /// Every folder with its role, and its status when `status` is true.
     func folders(status: Bool) async throws -> [ListedFolder]
@@ -67,11 +73,32 @@ public protocol MailStoreSession: Sendable {
 }
 
 extension MailStoreSession {
+    /// INBOX in any case, as on a server without a namespace prefix.
+    public var inboxSpelling: InboxSpelling { .anyCase }
+
     /// Every folder with its role, without status.
     public func folders() async throws -> [ListedFolder] { try await folders(status: false) }
 
     /// Metadata of every message, or of some, without a change filter.
     public func metadata(_ selection: MessageSelection) async throws -> [MessageMetadata] {
         try await metadata(selection, changedSince: nil)
+    }
+}
+
+/// Which plan-form paths name a store's INBOX (RFC 3501 §5.1: INBOX is INBOX in any case).
+public enum InboxSpelling: Sendable, Equatable {
+    /// `INBOX`, `Inbox`, `inbox`: a server without a personal namespace prefix, where the name the
+    /// path becomes is the INBOX in any case.
+    case anyCase
+    /// `INBOX` only: under the personal namespace prefix `INBOX.`, the path `Inbox` becomes the
+    /// folder `INBOX.Inbox`, which is not the INBOX.
+    case exact
+
+    /// Whether `path` names the INBOX.
+    public func names(_ path: String) -> Bool {
+        switch self {
+        case .anyCase: path.uppercased() == "INBOX"
+        case .exact: path == "INBOX"
+        }
     }
 }

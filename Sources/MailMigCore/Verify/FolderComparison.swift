@@ -217,7 +217,11 @@ public enum FolderComparison {
                     results[index].dateMismatches.append(mismatch)
                 }
             }
+            // Keywords that are not atoms are never sent (`MessageFlags.isSendable`): a target without them is as expected.
             if !MessageFlags.same(pair.source.flags, pair.target.flags),
+               MessageFlags.same(MessageFlags.sendable(pair.source.flags).kept, pair.target.flags) {
+                results[index].targetRewrites.append(ValueMismatch(message: ref, source: flagText(pair.source.flags), target: flagText(pair.target.flags)))
+            } else if !MessageFlags.same(pair.source.flags, pair.target.flags),
                let rewrite = rewritten(.flags), MessageFlags.same(rewrite.sent.split(separator: " ").map(String.init), pair.source.flags),
                MessageFlags.same(rewrite.stored.split(separator: " ").map(String.init), pair.target.flags) {
                 results[index].targetRewrites.append(ValueMismatch(message: ref, source: flagText(pair.source.flags), target: flagText(pair.target.flags)))

@@ -70,7 +70,8 @@ public struct Verifier: Sendable {
         let sourceFolders = try await src.folders()
         let targetFolders = try await dst.folders()
         let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
-                                          rules: context.plan.folders, targetDelimiter: dst.delimiter)
+                                          rules: context.plan.folders, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
+        let inboxes = Set(sourceFolders.filter(\.listing.isInbox).map(\.listing.path))
         let existing = Set(targetFolders.filter(\.listing.selectable).map(\.listing.path))
         let ledger = try store.ledger(mailbox: id)
         let skipped = try store.skipped(mailbox: id)
@@ -107,7 +108,7 @@ public struct Verifier: Sendable {
             if let found = byTarget[mapping.target]?.first(where: { $0.source == mapping.source }) { result.append(found) }
         }
         return result.sorted { left, right in
-            let (a, b) = (left.source.uppercased() == "INBOX", right.source.uppercased() == "INBOX")
+            let (a, b) = (inboxes.contains(left.source), inboxes.contains(right.source))
             return a != b ? a : left.source < right.source
         }
     }

@@ -3,7 +3,7 @@ extension IMAPClient {
     ///
     /// A message with NUL bytes goes as literal8 (`~{n}`) where BINARY is offered; otherwise
     /// `IMAPError.appendRequiresBinary` is thrown and nothing is sent.
-    public func append(_ message: AppendMessage, to mailbox: String) async throws -> AppendResult {
+    public func append(_ message: AppendMessage, to mailbox: some MailboxNameConvertible) async throws -> AppendResult {
         try await append([message], to: mailbox)[0]
     }
 
@@ -11,11 +11,11 @@ extension IMAPClient {
     ///
     /// Results come back in the order of `messages`. The first failure is thrown after every command
     /// has completed, so the connection stays in step.
-    public func append(_ messages: [AppendMessage], to mailbox: String) async throws -> [AppendResult] {
+    public func append(_ messages: [AppendMessage], to mailbox: some MailboxNameConvertible) async throws -> [AppendResult] {
         for message in messages { try checkAppendable(message, mailbox: mailbox) }
         var entries: [PendingCommand] = []
         for message in messages {
-            var command = Command("APPEND ", name: "APPEND to \"\(mailbox)\"")
+            var command = Command("APPEND ", name: "APPEND to \"\(mailbox.mailboxName)\"")
             addMailbox(mailbox, to: &command)
             addMessage(message, to: &command)
             entries.append(try await send(command))
@@ -35,12 +35,12 @@ extension IMAPClient {
     }
 
     /// MULTIAPPEND (RFC 3502): several messages in one command, all or none; falls back to pipelined APPENDs.
-    public func multiAppend(_ messages: [AppendMessage], to mailbox: String) async throws -> [AppendResult] {
+    public func multiAppend(_ messages: [AppendMessage], to mailbox: some MailboxNameConvertible) async throws -> [AppendResult] {
         guard capabilities.contains("MULTIAPPEND"), messages.count > 1 else {
             return try await append(messages, to: mailbox)
         }
         for message in messages { try checkAppendable(message, mailbox: mailbox) }
-        var command = Command("APPEND ", name: "MULTIAPPEND of \(messages.count) messages to \"\(mailbox)\"")
+        var command = Command("APPEND ", name: "MULTIAPPEND of \(messages.count) messages to \"\(mailbox.mailboxName)\"")
         addMailbox(mailbox, to: &command)
         for message in messages { addMessage(message, to: &command) }
         let result = try await execute(command)
@@ -50,9 +50,9 @@ extension IMAPClient {
         return uids.map { AppendResult(uidValidity: validity, uid: $0) }
     }
 
-    func checkAppendable(_ message: AppendMessage, mailbox: String) throws {
+    func checkAppendable(_ message: AppendMessage, mailbox: some MailboxNameConvertible) throws {
         if message.containsNUL, !capabilities.contains("BINARY") {
-            throw IMAPError.appendRequiresBinary(server: server, mailbox: mailbox, size: message.bytes.count)
+            throw IMAPError.appendRequiresBinary(server: server, mailbox: mailbox.mailboxName.text, size: message.bytes.count)
         }
     }
 

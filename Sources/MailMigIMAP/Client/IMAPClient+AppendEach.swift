@@ -4,12 +4,12 @@ extension IMAPClient {
     /// Unlike `append(_:to:)`, one refused message (too large, rejected by a filter) does not hide what
     /// happened to the others, so a caller can record the appended ones and report the refused one.
     /// A message that cannot be sent at all (NUL bytes without BINARY) fails alone, before anything is sent.
-    public func appendEach(_ messages: [AppendMessage], to mailbox: String) async -> [Result<AppendResult, IMAPError>] {
+    public func appendEach(_ messages: [AppendMessage], to mailbox: some MailboxNameConvertible) async -> [Result<AppendResult, IMAPError>] {
         var pending: [Result<PendingCommand, IMAPError>] = []
         for message in messages {
             do {
                 try checkAppendable(message, mailbox: mailbox)
-                var command = Command("APPEND ", name: "APPEND to \"\(mailbox)\"")
+                var command = Command("APPEND ", name: "APPEND to \"\(mailbox.mailboxName)\"")
                 addMailbox(mailbox, to: &command)
                 addMessage(message, to: &command)
                 pending.append(.success(try await send(command)))

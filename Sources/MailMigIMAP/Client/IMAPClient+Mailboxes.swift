@@ -4,13 +4,23 @@ extension IMAPClient {
         utf8Enabled ? name : ModifiedUTF7.encode(name)
     }
 
+    /// The wire form of a mailbox name: the server's own bytes where it gave them, else `wireName(text)`.
+    public func wireName(_ name: MailboxName) -> String {
+        name.wire ?? wireName(name.text)
+    }
+
     /// The decoded form of a wire mailbox name; a name that is not valid modified UTF-7 is kept as sent.
     public func decodedName(_ raw: String) -> String {
         utf8Enabled ? raw : (ModifiedUTF7.decode(raw) ?? raw)
     }
 
-    func addMailbox(_ name: String, to command: inout Command) {
-        command.string(wireName(name), utf8Allowed: utf8Enabled)
+    /// Whether a wire mailbox name decodes: always with UTF8=ACCEPT, else when it is valid modified UTF-7.
+    func isDecodable(_ raw: String) -> Bool {
+        utf8Enabled || ModifiedUTF7.decode(raw) != nil
+    }
+
+    func addMailbox(_ name: some MailboxNameConvertible, to command: inout Command) {
+        command.string(wireName(name.mailboxName), utf8Allowed: utf8Enabled)
     }
 
     /// LIST, with SPECIAL-USE attributes and STATUS values in the same round trip where the server offers it.
@@ -35,12 +45,13 @@ extension IMAPClient {
         for case .list(let entry) in result.untagged {
             mailboxes.append(MailboxInfo(name: decodedName(entry.rawName), rawName: entry.rawName,
                                          delimiter: entry.delimiter, attributes: entry.attributes,
-                                         status: statuses[entry.rawName]))
+                                         status: statuses[entry.rawName], isNameDecoded: isDecodable(entry.rawName)))
         }
         if status, !statusInline {
             var entries: [(Int, PendingCommand)] = []
             for (index, mailbox) in mailboxes.enumerated() where mailbox.isSelectable {
-                entries.append((index, try await send(statusCommand(mailbox.name))))
+                // The server's own bytes: a name that is not valid modified UTF-7 must not be re-encoded.
+                entries.append((index, try await send(statusCommand(mailbox.mailboxName))))
             }
             // Matched by name: pipelined STATUS answers need not be credited to their own command.
             var byName: [String: MailboxStatus] = [:]
@@ -62,7 +73,8 @@ extension IMAPClient {
         var mailboxes: [MailboxInfo] = []
         for case .lsub(let entry) in result.untagged {
             mailboxes.append(MailboxInfo(name: decodedName(entry.rawName), rawName: entry.rawName,
-                                         delimiter: entry.delimiter, attributes: entry.attributes, status: nil))
+                                         delimiter: entry.delimiter, attributes: entry.attributes, status: nil,
+                                         isNameDecoded: isDecodable(entry.rawName)))
         }
         return mailboxes
     }
@@ -80,7 +92,7 @@ extension IMAPClient {
         return items
     }
 
-    private func statusCommand(_ mailbox: String) -> Command {
+    private func statusCommand(_ mailbox: MailboxName) -> Command {
         var command = Command("STATUS ", name: "STATUS \"\(mailbox)\"", kind: .status)
         addMailbox(mailbox, to: &command)
         command.add(" (\(statusItems.joined(separator: " ")))")
@@ -88,35 +100,35 @@ extension IMAPClient {
     }
 
     /// STATUS: message count, UIDNEXT, UIDVALIDITY, UNSEEN and, with CONDSTORE, HIGHESTMODSEQ.
-    public func status(_ mailbox: String) async throws -> MailboxStatus {
-        let result = try await execute(statusCommand(mailbox))
+    public func status(_ mailbox: some MailboxNameConvertible) async throws -> MailboxStatus {
+        let result = try await execute(statusCommand(mailbox.mailboxName))
         for case .status(let response) in result.untagged { return response.status }
         throw IMAPError.protocolViolation(server: server, detail: "STATUS \(mailbox) completed without data")
     }
 
     /// CREATE.
-    public func create(_ mailbox: String) async throws {
+    public func create(_ mailbox: some MailboxNameConvertible) async throws {
         var command = Command("CREATE ", name: "CREATE \"\(mailbox)\"")
         addMailbox(mailbox, to: &command)
         _ = try await execute(command)
     }
 
     /// DELETE.
-    public func delete(_ mailbox: String) async throws {
+    public func delete(_ mailbox: some MailboxNameConvertible) async throws {
         var command = Command("DELETE ", name: "DELETE \"\(mailbox)\"")
         addMailbox(mailbox, to: &command)
         _ = try await execute(command)
     }
 
     /// SUBSCRIBE.
-    public func subscribe(_ mailbox: String) async throws {
+    public func subscribe(_ mailbox: some MailboxNameConvertible) async throws {
         var command = Command("SUBSCRIBE ", name: "SUBSCRIBE \"\(mailbox)\"")
         addMailbox(mailbox, to: &command)
         _ = try await execute(command)
     }
 
     /// UNSUBSCRIBE.
-    public func unsubscribe(_ mailbox: String) async throws {
+    public func unsubscribe(_ mailbox: some MailboxNameConvertible) async throws {
         var command = Command("UNSUBSCRIBE ", name: "UNSUBSCRIBE \"\(mailbox)\"")
         addMailbox(mailbox, to: &command)
         _ = try await execute(command)
@@ -124,24 +136,25 @@ extension IMAPClient {
 
     /// SELECT (read-write), with CONDSTORE where offered so HIGHESTMODSEQ and MODSEQ are available.
     @discardableResult
-    public func select(_ mailbox: String) async throws -> SelectedMailbox {
+    public func select(_ mailbox: some MailboxNameConvertible) async throws -> SelectedMailbox {
         try await open(mailbox, readOnly: false)
     }
 
     /// EXAMINE (read-only), with CONDSTORE where offered.
     @discardableResult
-    public func examine(_ mailbox: String) async throws -> SelectedMailbox {
+    public func examine(_ mailbox: some MailboxNameConvertible) async throws -> SelectedMailbox {
         try await open(mailbox, readOnly: true)
     }
 
-    private func open(_ mailbox: String, readOnly: Bool) async throws -> SelectedMailbox {
+    private func open(_ name: some MailboxNameConvertible, readOnly: Bool) async throws -> SelectedMailbox {
+        let mailbox = name.mailboxName
         let verb = readOnly ? "EXAMINE" : "SELECT"
         var command = Command("\(verb) ", name: "\(verb) \"\(mailbox)\"", kind: .select)
         addMailbox(mailbox, to: &command)
         if capabilities.contains("CONDSTORE"), !enabled.contains("QRESYNC") { command.add(" (CONDSTORE)") }
         selected = nil
         let result = try await execute(command)
-        var state = SelectedMailbox(name: mailbox, isReadOnly: readOnly, uidValidity: 0, uidNext: nil,
+        var state = SelectedMailbox(name: mailbox.text, isReadOnly: readOnly, uidValidity: 0, uidNext: nil,
                                     highestModSeq: nil, exists: 0, flags: [], permanentFlags: [])
         var sawValidity = false
         for data in result.untagged {

@@ -30,6 +30,12 @@ public struct MailboxInfo: Sendable, Equatable {
     public var attributes: [String]
     /// STATUS values, when requested with `LIST ... RETURN (STATUS ...)`.
     public var status: MailboxStatus?
+    /// Whether `name` is the decoded name; false when the wire name is not valid modified UTF-7
+    /// (RFC 3501 §5.1.3) and `name` holds it as sent.
+    public var isNameDecoded = true
+
+    /// The name for commands on this mailbox: the server's own bytes, never re-encoded.
+    public var mailboxName: MailboxName { MailboxName(wire: rawName, text: name) }
 
     /// The SPECIAL-USE role, if any.
     public var specialUse: SpecialUse? { attributes.lazy.compactMap { SpecialUse(attribute: $0) }.first }

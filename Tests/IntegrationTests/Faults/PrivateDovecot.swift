@@ -19,8 +19,13 @@ final class PrivateDovecot: @unchecked Sendable {
     /// The master user.
     let adminUser = "admin"
 
-    /// Starts both instances on free ports in 25000–29999.
-    init() throws {
+    /// The source's personal namespace prefix (`INBOX.`), empty for none.
+    let sourcePrefix: String
+
+    /// Starts both instances on free ports in 25000–29999; the source's personal namespace gets
+    /// `sourcePrefix` (`INBOX.`, as Courier and Cyrus have).
+    init(sourcePrefix: String = "") throws {
+        self.sourcePrefix = sourcePrefix
         folder = try MailMigBinary.temporaryFolder()
         let base = 25000 + 10 * Int.random(in: 0..<490)
         var ports: [Int] = []
@@ -43,6 +48,7 @@ final class PrivateDovecot: @unchecked Sendable {
             "MAILMIG_DOVECOT_TARGET_PORT": String(targetPort),
             "MAILMIG_DOVECOT_TARGET_TLS_PORT": String(targetTLSPort),
             "MAILMIG_DOVECOT_QUOTA": "1",
+            "MAILMIG_DOVECOT_SOURCE_PREFIX": sourcePrefix,
         ]
     }
 

@@ -1,0 +1,94 @@
+import MailMigCore
+import MailMigIMAP
+import Synchronization
+
+/// How one IMAP server's mailbox names and plan-form paths correspond.
+///
+/// A listed mailbox keeps the exact bytes LIST gave, and every command on it sends those back
+/// (`FolderNameTable`); only a path nothing listed (a folder to create) becomes a name by rule:
+/// the personal namespace prefix, then the levels joined by the delimiter. INBOX is recognised by
+/// its name, never by its path: under the prefix `INBOX.`, `INBOX.Inbox` has the path `Inbox` and
+/// is another folder (RFC 3501 §5.1, RFC 2342).
+struct IMAPFolderNames: Sendable {
+    /// The personal namespace prefix (`INBOX.` or empty).
+    let prefix: String
+    /// The hierarchy delimiter of the personal namespace.
+    let delimiter: Character?
+
+    /// Which paths name the INBOX: with a prefix only `INBOX` itself, since any other spelling
+    /// becomes a folder under the prefix.
+    var inboxSpelling: InboxSpelling { prefix.isEmpty ? .anyCase : .exact }
+
+    /// The listing of a mailbox LIST returned, or nil for the namespace prefix itself (`INBOX.`
+    /// listed as a parent is not a folder of its own).
+    func listing(of info: MailboxInfo) -> FolderListing? {
+        let isInbox = info.name.uppercased() == "INBOX"
+        let levels = levels(of: info.name)
+        guard !levels.isEmpty, !levels.contains(where: \.isEmpty) else { return nil }
+        let path = levels.joined(separator: "/")
+        var shown: String?
+        if !info.isNameDecoded {
+            shown = "\(Self.escaped(info.rawName)) (not valid modified UTF-7, copied under its name as written)"
+        } else if !isInbox, path.uppercased() == "INBOX" {
+            shown = "\(info.name) (not the INBOX)"
+        }
+        return FolderListing(levels: levels, specialUse: info.specialUse?.rawValue, selectable: info.isSelectable,
+                             isInbox: isInbox, shownName: shown)
+    }
+
+    /// The plan-form levels of a decoded server name.
+    func levels(of name: String) -> [String] {
+        if name.uppercased() == "INBOX" { return ["INBOX"] }
+        var rest = Substring(name)
+        // `INBOX.INBOX` keeps its prefix: without it, its path would be the INBOX's own.
+        if !prefix.isEmpty, rest.hasPrefix(prefix), rest.dropFirst(prefix.count) != "INBOX" { rest = rest.dropFirst(prefix.count) }
+        guard let delimiter else { return [String(rest)] }
+        return rest.split(separator: delimiter, omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// The name for a path nothing listed: a folder about to be created.
+    func derivedName(_ path: String) -> String {
+        if inboxSpelling.names(path) { return "INBOX" }
+        let levels = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        return prefix + (delimiter.map { levels.joined(separator: String($0)) } ?? levels.joined())
+    }
+
+    /// A name for a message: printable ASCII as it is, anything else as `\u{…}`.
+    static func escaped(_ text: String) -> String {
+        text.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7F ? String($0) : "\\u{\(String($0.value, radix: 16, uppercase: true))}" }.joined()
+    }
+}
+
+/// The names the last LIST gave, by plan-form path; shared by the copies of one session.
+final class FolderNameTable: Sendable {
+    /// What a path stands for.
+    enum Entry: Sendable {
+        /// One mailbox, with the name to send.
+        case listed(MailboxName)
+        /// Several mailboxes with the same path (which the folder mapping holds back as a collision).
+        case ambiguous([String])
+    }
+
+    private let entries = Mutex<[String: Entry]?>(nil)
+
+    /// Whether a LIST has filled the table.
+    var isFilled: Bool { entries.withLock { $0 != nil } }
+
+    /// Replaces the table with one LIST's mailboxes and their paths.
+    func fill(_ listed: [(path: String, info: MailboxInfo)]) {
+        var table: [String: Entry] = [:]
+        for (path, info) in listed {
+            switch table[path] {
+            case nil: table[path] = .listed(info.mailboxName)
+            case .listed(let first)?: table[path] = .ambiguous([first.text, info.name])
+            case .ambiguous(let names)?: table[path] = .ambiguous(names + [info.name])
+            }
+        }
+        entries.withLock { $0 = table }
+    }
+
+    /// What `path` stands for, nil when nothing listed has it.
+    func entry(_ path: String) -> Entry? {
+        entries.withLock { $0?[path] }
+    }
+}
