@@ -115,7 +115,7 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
             messages.insert(first, at: 1)
             if let stray = all.first(where: { !wanted.contains($0.key) }) { messages.append(stray.stored) }
         }
-        let fault = store.streamFault()
+        let fault = store.streamFault() ?? armed.everyStream
         if let after = armed.expungeWithheldAfterStreams, store.counters.fetchCalls >= after {
             let path = try openPath().path
             try store.withFolder(address, path) { folder in folder.messages.removeAll { armed.withheld.contains($0.key) } }
