@@ -138,7 +138,7 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         do {
             outcomes = try store.withFolder(address, path) { folder in
                 messages.map { message -> AppendOutcome in
-                    if let limit, message.body.count > limit { return .refused("NO [LIMIT] Message too large (\(message.body.count) bytes)") }
+                    if let limit, message.body.count > limit { return .refused("NO [TOOBIG] Message too large (\(message.body.count) bytes)") }
                     let date = message.internalDate ?? MessageDate(Self.now())
                     let uid = folder.add(message.body, flags: Set(message.flags), internalDate: date)
                     return .stored(uidValidity: store.returnsUIDs ? folder.uidValidity : nil, uid: store.returnsUIDs ? uid : nil)
