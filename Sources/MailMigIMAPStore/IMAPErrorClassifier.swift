@@ -3,13 +3,17 @@ import MailMigIMAP
 
 /// Turns the IMAP library's errors into the engine's `MailStoreError` kinds: which are worth a retry.
 enum IMAPErrorClassifier {
-    /// A dropped connection, a timeout, `BYE` and the RFC 5530 codes of a busy server are transient;
-    /// a `NO [AUTHENTICATIONFAILED]` or `[AUTHORIZATIONFAILED]` is a refused login; every other
+    /// RFC 5530 codes of a server that is busy or hit a fault of its own: the same command may work later.
+    static let busyCodes: Set<String> = ["UNAVAILABLE", "INUSE", "LIMIT", "SERVERBUG"]
+
+    /// A dropped connection, a timeout, `BYE`, the RFC 5530 codes of a busy server and a throttling
+    /// answer are transient (with the server's suggested pause, when it gives one); a
+    /// `NO [AUTHENTICATIONFAILED]` or `[AUTHORIZATIONFAILED]` is a refused login; every other
     /// `IMAPError` is a failure. Errors that are not `IMAPError`s pass through unchanged.
     static func classify(_ error: any Error) -> any Error {
         guard let imap = error as? IMAPError else { return error }
         let kind: MailStoreError.Kind = isTransient(imap) ? .transient : refusesLogin(imap) ? .loginRefused : .failed
-        return MailStoreError(kind, imap.description)
+        return MailStoreError(kind, imap.description, retryAfter: kind == .transient ? Throttling.suggestedPause(in: imap) : nil)
     }
 
     /// Whether the server refused the credentials or the identity they act for (RFC 5530 §3).
@@ -18,20 +22,24 @@ enum IMAPErrorClassifier {
         return ["AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED"].contains(name.uppercased())
     }
 
+    /// Whether retrying the same command later may succeed.
     static func isTransient(_ error: IMAPError) -> Bool {
         switch error {
         case .connectionLost, .timeout, .bye, .connectFailed: return true
-        case .no(_, _, _, .other(let name, _)?): return ["UNAVAILABLE", "INUSE", "LIMIT"].contains(name.uppercased())
+        case .no(_, _, let text, let code), .bad(_, _, let text, let code):
+            if case .other(let name, _)? = code, busyCodes.contains(name.uppercased()) { return true }
+            // Exchange Online throttles with a NO or a BAD and no code: `Request is throttled. Suggested Backoff Time: …`.
+            return Throttling.isThrottled(text)
         default: return false
         }
     }
 
     /// Whether a refused SELECT/EXAMINE says the folder does not exist: `NO [NONEXISTENT]` (RFC 5530) or a
-    /// `NO` without a code. A busy folder (`[INUSE]`, `[UNAVAILABLE]`, `[LIMIT]`) or a refusal
-    /// (`[NOPERM]`) is not a missing folder: treating it as one would, in recovery, forget messages
-    /// that may well be on the target.
+    /// `NO` without a code. A busy folder (`[INUSE]`, `[UNAVAILABLE]`, `[LIMIT]`, a throttled request)
+    /// or a refusal (`[NOPERM]`) is not a missing folder: treating it as one would, in recovery, forget
+    /// messages that may well be on the target.
     static func meansNoSuchFolder(_ error: IMAPError) -> Bool {
-        guard case .no(_, _, _, let code) = error else { return false }
+        guard case .no(_, _, _, let code) = error, !isTransient(error) else { return false }
         guard let code else { return true }
         if case .other(let name, _) = code { return name.uppercased() == "NONEXISTENT" }
         return false

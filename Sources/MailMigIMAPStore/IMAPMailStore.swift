@@ -150,7 +150,9 @@ public struct IMAPMailStore: MailStore {
                 let wrapped = MailError(IMAPErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
                 guard wrapped.isTransient, attempt < 3 else { throw wrapped }
                 lastError = wrapped
-                try await Task.sleep(nanoseconds: delay)
+                // A throttling server's suggested pause is honoured when it is longer, up to the cap.
+                let suggested = UInt64(min(MailStoreError.longestRetryPause, wrapped.retryAfter ?? 0) * 1_000_000_000)
+                try await Task.sleep(nanoseconds: max(delay, suggested))
                 delay *= 4
             }
         }

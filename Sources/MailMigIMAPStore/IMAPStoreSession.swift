@@ -146,27 +146,21 @@ struct IMAPStoreSession: MailStoreSession {
             AppendMessage(bytes: message.body, flags: message.flags, internalDate: message.internalDate.flatMap { InternalDate($0.text) },
                           containsNUL: message.containsNUL)
         }
-        // MULTIAPPEND (RFC 3502) is one transaction: when the server refuses it, nothing was stored, and
-        // the chunk is sent again message by message to find out which one it refuses.
+        // MULTIAPPEND (RFC 3502) is one transaction: when the server refuses it, nothing was stored. A
+        // refusal that may concern one message sends the chunk again message by message to find out
+        // which; a busy server, a full quota or a missing folder would refuse each of them alike.
         if outgoing.count > 1, await client.supports("MULTIAPPEND") {
             do {
                 return try await client.multiAppend(outgoing, to: name).map { .stored(uidValidity: $0.uidValidity, uid: $0.uid.map(MessageKey.uid)) }
-            } catch IMAPError.no {
+            } catch let error as IMAPError where IMAPErrorClassifier.mayConcernOneMessage(error) {
                 // Fall through to one APPEND per message.
+            } catch let error as IMAPError {
+                throw IMAPErrorClassifier.appendFailure(error)
             } catch {
                 throw IMAPErrorClassifier.classify(error)
             }
         }
-        return await client.appendEach(outgoing, to: name).map { result in
-            switch result {
-            case .success(let stored): return .stored(uidValidity: stored.uidValidity, uid: stored.uid.map(MessageKey.uid))
-            case .failure(let error):
-                if case .no(_, _, _, let code) = error, code != .overQuota, code != .tryCreate, !IMAPErrorClassifier.isTransient(error) {
-                    return .refused(error.description)
-                }
-                return .failed(IMAPErrorClassifier.classify(error))
-            }
-        }
+        return IMAPErrorClassifier.appendOutcomes(await client.appendEach(outgoing, to: name))
     }
 
     func replaceFlags(of uids: [MessageKey], with flags: [String]) async throws {

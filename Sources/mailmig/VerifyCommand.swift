@@ -11,7 +11,7 @@ extension MailMig {
             commandName: "verify",
             abstract: "Compare every migrated mailbox on source and target, folder by folder; exit 1 on any difference.",
             discussion: """
-                    Per folder: counts, Message-IDs, size sums, flags (without \\Recent) and internal dates; with --deep also the SHA-256 of every body. Messages skipped on purpose are listed, messages on the target that mailmig did not copy are warnings, mail that arrived after the last pass is noted. The result is recorded: the cutover of a domain waits while its last verification failed.
+                    Per folder: counts, Message-IDs, size sums, flags (without \\Recent) and internal dates; with --deep also the SHA-256 of every body. Messages skipped on purpose are listed and counted (a verification that passes says how many are not on the target), messages on the target that mailmig did not copy are warnings, mail that arrived after the last pass is noted. The result is recorded: the cutover of a domain waits while its last verification failed.
                     """
         )
 

@@ -17,14 +17,41 @@ struct IMAPErrorClassifierTests {
         #expect(IMAPErrorClassifier.meansNoSuchFolder(Self.no(nil)))
     }
 
-    @Test("a busy or refusing server is not a missing folder: busy is transient, a refusal a failure",
+    @Test("a busy or refusing server is not a missing folder: busy (or broken, SERVERBUG) is transient, a refusal a failure",
           arguments: ["INUSE", "UNAVAILABLE", "LIMIT", "NOPERM", "SERVERBUG"])
     func busyIsNotMissing(_ name: String) {
         let error = Self.no(.other(name: name, arguments: nil))
         #expect(!IMAPErrorClassifier.meansNoSuchFolder(error))
         let classified = IMAPErrorClassifier.classify(error) as? MailStoreError
-        let busy = ["INUSE", "UNAVAILABLE", "LIMIT"].contains(name)
+        let busy = ["INUSE", "UNAVAILABLE", "LIMIT", "SERVERBUG"].contains(name)
         #expect(classified?.kind == (busy ? .transient : .failed))
+    }
+
+    @Test("a throttled SELECT, NO without a code, is not a missing folder: recovery must not forget its pending copies")
+    func throttledSelectIsNotMissing() {
+        let error = IMAPError.no(server: "target outlook.office365.com", command: "SELECT", text: "Request is throttled. Suggested Backoff Time: 5000 milliseconds",
+                                 code: nil)
+        #expect(!IMAPErrorClassifier.meansNoSuchFolder(error))
+        #expect((IMAPErrorClassifier.classify(error) as? MailStoreError)?.kind == .transient)
+    }
+
+    @Test("a throttling answer to any command, NO or BAD, is transient with the suggested pause in seconds",
+          arguments: ["LOGIN", "EXAMINE", "UID FETCH", "UID STORE", "CREATE"])
+    func throttledCommand(_ command: String) throws {
+        for error in [IMAPError.no(server: "s", command: command, text: "Request is throttled. Suggested Backoff Time: 92415 milliseconds", code: nil),
+                      IMAPError.bad(server: "s", command: command, text: "Request is throttled. Suggested Backoff Time: 92415 milliseconds", code: nil)] {
+            let classified = try #require(IMAPErrorClassifier.classify(error) as? MailStoreError)
+            #expect(classified.kind == .transient)
+            #expect(classified.retryAfter == 92.415)
+        }
+    }
+
+    @Test("the suggested pause is read in milliseconds unless the text says seconds; a text without one suggests none")
+    func suggestedPause() {
+        #expect(Throttling.suggestedPause(in: "Request is throttled. Suggested Backoff Time: 250 ms") == 0.25)
+        #expect(Throttling.suggestedPause(in: "request is throttled; suggested backoff time: 30 seconds") == 30)
+        #expect(Throttling.suggestedPause(in: "Request is throttled.") == nil)
+        #expect(!Throttling.isThrottled("Mailbox is full"))
     }
 
     @Test("a dropped connection or a timeout is transient; errors of other libraries pass through")

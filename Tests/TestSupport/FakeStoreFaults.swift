@@ -14,7 +14,10 @@ public struct FakeStoreFaults: Sendable {
     public var append: (call: Int, moment: AppendMoment, kind: MailStoreError.Kind)?
     /// The body stream (1-based `messages` call) that breaks after delivering `after` messages, and how.
     public var stream: (call: Int, after: Int, kind: MailStoreError.Kind)?
-    /// Messages larger than this many bytes are refused one by one, as a server with a size limit does.
+    /// Every body stream breaks after delivering `after` messages, and how, as a server that drops the
+    /// connection every few FETCH responses does; lasts until cleared.
+    public var everyStream: (after: Int, kind: MailStoreError.Kind)?
+    /// Messages larger than this many bytes are refused one by one (`NO [TOOBIG]`), as a server with a size limit does.
     public var refuseLargerThan: Int?
     /// Messages every body stream leaves out although they were asked for, as a server with a damaged
     /// index does; lasts until cleared.

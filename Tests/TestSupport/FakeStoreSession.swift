@@ -118,7 +118,7 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
             messages.insert(first, at: 1)
             if let stray = all.first(where: { !wanted.contains($0.key) }) { messages.append(stray.stored) }
         }
-        let fault = store.streamFault()
+        let fault = store.streamFault() ?? armed.everyStream
         if let after = armed.expungeWithheldAfterStreams, store.counters.fetchCalls >= after {
             let path = try openPath().path
             try store.withFolder(address, path) { folder in folder.messages.removeAll { armed.withheld.contains($0.key) } }
@@ -144,7 +144,7 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         do {
             outcomes = try store.withFolder(address, path) { folder in
                 messages.map { message -> AppendOutcome in
-                    if let limit, message.body.count > limit { return .refused("NO [LIMIT] Message too large (\(message.body.count) bytes)") }
+                    if let limit, message.body.count > limit { return .refused("NO [TOOBIG] Message too large (\(message.body.count) bytes)") }
                     let date = message.internalDate ?? MessageDate(Self.now())
                     let uid = folder.add(message.body, flags: Set(message.flags), internalDate: date)
                     return .stored(uidValidity: store.returnsUIDs ? folder.uidValidity : nil, uid: store.returnsUIDs ? uid : nil)

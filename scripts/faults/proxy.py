@@ -3,8 +3,8 @@
 random (seeded, bounded), injects network faults.
 
 Usage:
-  proxy.py --listen PORT --target HOST:PORT [--seed S] [--mode random|drop|stall|delay|cut-literal|unavailable|none]
-           [--rate R] [--both-directions] [--max-faults N] [--max-seconds T] [--tls-cert CRT --tls-key KEY] [--port-file FILE]
+  proxy.py --listen PORT --target HOST:PORT [--seed S] [--mode random|drop|stall|delay|cut-literal|unavailable|cut-fetch|none]
+           [--every N] [--rate R] [--both-directions] [--max-faults N] [--max-seconds T] [--tls-cert CRT --tls-key KEY] [--port-file FILE]
 
 Modes (each decided per server->client chunk, with --both-directions per client->server chunk too, with probability --rate, at most --max-faults in all):
   drop         close both sides of the connection at once;
@@ -16,6 +16,9 @@ Modes (each decided per server->client chunk, with --both-directions per client-
   random       one of the above, chosen at random each time;
   unavailable  answer a client's LOGIN/AUTHENTICATE/SELECT/EXAMINE/FETCH with
                `TAG NO [UNAVAILABLE] ...` instead of forwarding it (a throttling server);
+  cut-fetch    forward whole responses only and close the connection right after the --every'th
+               FETCH response carrying a message body (BODY[] or BINARY[]) of each connection
+               (a source that breaks every few messages; not random, --rate is not used);
   none         forward only (with --tls-cert: a TLS endpoint in front of a plain server).
 
 With --tls-cert/--tls-key the proxy accepts implicit TLS with that certificate and speaks plain TCP to
@@ -39,6 +42,10 @@ KINDS = ("drop", "stall", "delay", "cut-literal")
 THROTTLED = re.compile(rb"^([A-Za-z0-9.]+) (LOGIN|AUTHENTICATE|SELECT|EXAMINE|UID FETCH|FETCH) ", re.IGNORECASE)
 
 
+# The last line of a FETCH response part that announces a whole message body as a literal.
+BODY_LITERAL = re.compile(rb"(?:BODY|BINARY)\[\](?:<\d+>)? ~?\{\d+\+?\}$")
+
+
 class Faults:
     """The seeded decision source and the count of faults injected so far."""
 
@@ -52,7 +59,7 @@ class Faults:
 
     def pick(self, chunk):
         """The fault to inject on this server->client chunk, or None."""
-        if self.mode in ("none", "unavailable") or self.count >= self.max_faults:
+        if self.mode in ("none", "unavailable", "cut-fetch") or self.count >= self.max_faults:
             return None
         if self.random.random() >= self.rate:
             return None
@@ -112,6 +119,59 @@ async def pump_refusing(reader, writer, client_writer, closed, faults, connectio
         closed.set()
 
 
+def complete_response(buffer, start):
+    """The end of the whole IMAP response starting at `start` (its lines and literals), or None when the
+    buffer does not hold all of it yet; also whether it carries a message body literal."""
+    position = start
+    body = False
+    while True:
+        end = buffer.find(b"\r\n", position)
+        if end < 0:
+            return None, False
+        line = bytes(buffer[position:end])
+        literal = LITERAL.search(line + b"\r\n")
+        if literal is None or literal.end() != len(line) + 2:
+            return end + 2, body
+        body = body or BODY_LITERAL.search(line) is not None
+        position = end + 2 + int(literal.group(1))
+        if position > len(buffer):
+            return None, False
+
+
+async def pump_cutting_fetch(reader, writer, closed, faults, connection, every):
+    """Forwards server->client whole responses, closing after the `every`th one carrying a message body."""
+    buffer = bytearray()
+    bodies = 0
+    try:
+        while not closed.is_set():
+            data = await reader.read(65536)
+            if not data:
+                break
+            buffer += data
+            start = 0
+            cut = False
+            while True:
+                end, body = complete_response(buffer, start)
+                if end is None:
+                    break
+                start = end
+                if body and faults.count < faults.max_faults:
+                    bodies += 1
+                    if bodies >= every:
+                        cut = True
+                        break
+            writer.write(bytes(buffer[:start]))
+            await writer.drain()
+            del buffer[:start]
+            if cut:
+                faults.report("cut-fetch", connection, f"after {bodies} message bodies")
+                break
+    except (ConnectionError, OSError, asyncio.IncompleteReadError):
+        pass
+    finally:
+        closed.set()
+
+
 async def pump(reader, writer, closed, faults, connection, direction):
     """Forwards one direction of a connection, injecting faults into its chunks."""
     try:
@@ -163,7 +223,9 @@ async def handle(client_reader, client_writer, args, faults):
                             if args.mode == "unavailable" else
                             pump(client_reader, server_writer, closed, faults, connection, "client->server")
                             if args.both_directions else pump_plain(client_reader, server_writer, closed)),
-        asyncio.create_task(pump(server_reader, client_writer, closed, faults, connection, "server->client")),
+        asyncio.create_task(pump_cutting_fetch(server_reader, client_writer, closed, faults, connection, args.every)
+                            if args.mode == "cut-fetch" else
+                            pump(server_reader, client_writer, closed, faults, connection, "server->client")),
     ]
     await closed.wait()
     for task in tasks:
@@ -180,7 +242,8 @@ async def main():
     parser.add_argument("--listen", type=int, required=True, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--target", required=True, help="HOST:PORT to forward to")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--mode", choices=("random",) + KINDS + ("unavailable", "none"), default="random")
+    parser.add_argument("--mode", choices=("random",) + KINDS + ("unavailable", "cut-fetch", "none"), default="random")
+    parser.add_argument("--every", type=int, default=3, help="cut-fetch: message bodies per connection before it is closed")
     parser.add_argument("--rate", type=float, default=0.02, help="probability of a fault per server chunk")
     parser.add_argument("--max-faults", type=int, default=20, help="faults injected at most")
     parser.add_argument("--max-seconds", type=float, default=600, help="stop after this long")

@@ -40,7 +40,8 @@ public enum ApplyRenderer {
         }
         lines.append(JSONLine.encode(["type": "apply", "id": report.applyID, "done": report.done.count, "failed": report.failed.count,
                                       "not_started": report.notStarted.count, "total": report.entries.count,
-                                      "interrupted": report.interrupted, "succeeded": report.succeeded]))
+                                      "interrupted": report.interrupted, "succeeded": report.succeeded,
+                                      "skipped_messages": report.skippedMessages]))
         return lines.joined(separator: "\n") + "\n"
     }
 }

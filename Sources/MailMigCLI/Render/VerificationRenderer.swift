@@ -29,10 +29,11 @@ public enum VerificationRenderer {
         return out
     }
 
-    /// `12/12 messages, 45.1 KiB in 6 folders`.
+    /// `12/12 messages, 45.1 KiB in 6 folders`, and `, 2 skipped on purpose` when messages were skipped.
     static func counts(_ mailbox: MailboxVerification) -> String {
         let count = mailbox.folders.count
-        return "\(Formatting.count(mailbox.found))/\(Formatting.count(mailbox.expected)) messages, \(Formatting.bytes(mailbox.expectedBytes)) in \(count) folder\(count == 1 ? "" : "s")"
+        let skipped = mailbox.skipped > 0 ? ", \(Formatting.count(mailbox.skipped)) skipped on purpose" : ""
+        return "\(Formatting.count(mailbox.found))/\(Formatting.count(mailbox.expected)) messages, \(Formatting.bytes(mailbox.expectedBytes)) in \(count) folder\(count == 1 ? "" : "s")\(skipped)"
     }
 
     /// The lines under a mailbox: differences, then warnings, skipped messages and notes.
@@ -96,7 +97,12 @@ public enum VerificationRenderer {
         let kind = report.deep ? "Deep verification (SHA-256 of every body)" : "Verification"
         if verified.isEmpty { return "Nothing to verify: no mailbox has been migrated yet." }
         if failed.isEmpty {
-            return palette.green("\(kind) passed: \(verified.count) mailbox\(verified.count == 1 ? "" : "es") consistent.")
+            let passed = "\(kind) passed: \(verified.count) mailbox\(verified.count == 1 ? "" : "es") consistent"
+            let skipped = report.skippedMessages
+            guard skipped > 0 else { return palette.green(passed + ".") }
+            // A pass with skipped messages is not a complete copy: say so where the verdict is read.
+            return palette.yellow(passed + ", but \(Formatting.count(skipped)) message\(skipped == 1 ? " was" : "s were") skipped on purpose "
+                                  + "and \(skipped == 1 ? "is" : "are") not on the target (listed above; mailmig status says why).")
         }
         let domains = report.failedDomains.joined(separator: ", ")
         return palette.red("\(kind) failed: \(failed.count) of \(verified.count) mailbox\(verified.count == 1 ? "" : "es") differ; the cutover of \(domains) is held back until verify passes.")
@@ -110,7 +116,7 @@ public enum VerificationRenderer {
         }
         let summary = VerifySummaryLine(at: report.at, deep: report.deep, passed: report.passed, failedDomains: report.failedDomains,
                                         verified: report.mailboxes.filter { $0.outcome != .notMigrated }.count,
-                                        failed: report.mailboxes.filter { $0.outcome == .failed }.count)
+                                        failed: report.mailboxes.filter { $0.outcome == .failed }.count, skipped: report.skippedMessages)
         out += JSONOutput.line(type: "verify-summary", summary) + "\n"
         return out
     }
@@ -151,6 +157,7 @@ struct VerifySummaryLine: Encodable {
     var failedDomains: [String]
     var verified: Int
     var failed: Int
+    var skipped: Int
 }
 
 /// Encodes a value as one JSON line with `type` and `version` next to its own keys.

@@ -21,6 +21,9 @@ public struct ApplyReport: Sendable, Equatable {
     public var entries: [Entry]
     /// Whether the operator interrupted it.
     public var interrupted: Bool
+    /// Messages the apply skipped on purpose and recorded (`mailmig status` and `mailmig report` list
+    /// them with the reason), failed passes included.
+    public var skippedMessages = 0
 
     /// Steps done.
     public var done: [Entry] { entries.filter { if case .done = $0.outcome { return true } else { return false } } }
@@ -32,8 +35,11 @@ public struct ApplyReport: Sendable, Equatable {
     /// Whether everything was done.
     public var succeeded: Bool { failed.isEmpty && notStarted.isEmpty }
 
-    /// `Applied 7/12: ✓ 7 done, ✗ 1 failed, ○ 4 not started`.
+    /// `Applied 7/12: ✓ 7 done, ✗ 1 failed, ○ 4 not started`, and the messages skipped when there are any:
+    /// `; 2 messages skipped on purpose (mailmig status says why)`.
     public var summaryLine: String {
-        "Applied \(done.count)/\(entries.count): ✓ \(done.count) done, ✗ \(failed.count) failed, ○ \(notStarted.count) not started"
+        let line = "Applied \(done.count)/\(entries.count): ✓ \(done.count) done, ✗ \(failed.count) failed, ○ \(notStarted.count) not started"
+        guard skippedMessages > 0 else { return line }
+        return line + "; \(Formatting.count(skippedMessages)) message\(skippedMessages == 1 ? "" : "s") skipped on purpose (mailmig status says why)"
     }
 }

@@ -47,6 +47,8 @@ public struct Executor: Sendable {
             let entries = plan.steps.map { ApplyReport.Entry(step: $0, outcome: $0 == plan.steps.first ? .failed(SecretRedaction.redact("\(error)")) : .notStarted) }
             return ApplyReport(applyID: applyID, entries: entries, interrupted: false)
         }
+        // Messages the steps skip are counted from the state, so a skip in a pass that later failed counts too.
+        let skippedBefore = try? store.skipped().count
         var remaining = plan.steps
         var stop = false
         await withTaskGroup(of: (String, ApplyReport.Outcome).self) { group in
@@ -67,7 +69,8 @@ public struct Executor: Sendable {
             }
         }
         let entries = plan.steps.map { ApplyReport.Entry(step: $0, outcome: outcomes[$0.id] ?? .notStarted) }
-        let report = ApplyReport(applyID: applyID, entries: entries, interrupted: cancellation.isCancelled)
+        var report = ApplyReport(applyID: applyID, entries: entries, interrupted: cancellation.isCancelled)
+        if let skippedBefore, let skippedAfter = try? store.skipped().count { report.skippedMessages = max(0, skippedAfter - skippedBefore) }
         let status = report.succeeded ? "succeeded" : report.interrupted ? "interrupted" : "failed"
         try? store.finishApply(id: applyID, status: status, summary: report.summaryLine)
         return report

@@ -6,7 +6,7 @@ public enum MailPassStep: StepKind {
 
     public static func perform(_ work: MailboxWork, step: PlannedStep, in context: StepContext) async throws -> StepResult {
         let steps = MailSteps(context: try context.mailContext(), store: context.store, faults: context.faults, progress: context.mailProgress)
-        return StepResult(changes: try await steps.pass(work))
+        return try await steps.pass(work)
     }
 
     /// A pass settles its own interrupted chunks against the target before it copies again.

@@ -22,8 +22,9 @@ struct MailSteps: Sendable {
         return [try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)]
     }
 
-    /// One pass over a mailbox, retried on transient failures; records its outcome on the mailbox.
-    func pass(_ work: MailboxWork) async throws -> [ResourceChange] {
+    /// One pass over a mailbox, retried on transient failures; records its outcome on the mailbox. A pass
+    /// that fails after skipping messages says so in its failure (apply's summary counts every skip).
+    func pass(_ work: MailboxWork) async throws -> StepResult {
         guard let mailbox = context.mailbox(work.source) else {
             throw MailError(side: .source, server: context.source.server, mailbox: work.source, reason: "the plan no longer lists this mailbox")
         }
@@ -32,14 +33,25 @@ struct MailSteps: Sendable {
                                                                         reached: nil, provisioned: false)
         let copier = MailboxCopier(mailbox: mailbox, batch: work.batch, settings: work.settings, store: store, source: context.source,
                                    target: context.target, faults: faults, progress: progress)
+        // Skips of attempts that failed count too: they are recorded for good.
+        let skippedBefore = try store.skipped(mailbox: work.source).count
         var result: MailPassResult
         do {
-            // Each retry resumes from the ledger, so nothing is copied twice.
-            result = try await TransientRetry.run { try await copier.run() }
+            // Each retry resumes from the ledger, so nothing is copied twice; one that recorded more
+            // messages than the last earns the pass further attempts.
+            result = try await TransientRetry.run(progress: { try store.ledger(mailbox: work.source).count + store.skipped(mailbox: work.source).count }) {
+                try await copier.run()
+            }
         } catch {
-            record.lastError = SecretRedaction.redact("\(error)")
+            var failure = error
+            let skipped = (try? store.skipped(mailbox: work.source).count).map { $0 - skippedBefore } ?? 0
+            if skipped > 0, var mail = error as? MailError {
+                mail.reason += "; before that, \(Self.skippedText(skipped))"
+                failure = mail
+            }
+            record.lastError = SecretRedaction.redact("\(failure)")
             _ = try? store.commit([try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)])
-            throw error
+            throw failure
         }
         record.reached = max(record.reached ?? work.settings.stage, work.settings.stage)
         record.batch = work.batch
@@ -49,7 +61,13 @@ struct MailSteps: Sendable {
         for (folder, keywords) in record.lastResult?.droppedKeywords ?? [:] { result.dropped(keywords, in: folder) }
         record.lastResult = result
         record.lastError = nil
-        return [try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)]
+        return StepResult(changes: [try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)])
+    }
+
+    /// `2 messages were skipped on purpose and not copied (mailmig status and mailmig report list them with the reason)`.
+    static func skippedText(_ count: Int) -> String {
+        "\(Formatting.count(count)) message\(count == 1 ? " was" : "s were") skipped on purpose and not copied "
+            + "(mailmig status and mailmig report list \(count == 1 ? "it" : "them") with the reason)"
     }
 
     private func existingRecord(_ source: String) throws -> MailboxRecord? {

@@ -144,6 +144,12 @@ extension MailboxCopier {
         } catch {
             await queue.abandon()
             _ = try? await reader.value
+            // What was appended before the source broke stays copied; what the target changed of it is
+            // recorded now, since verify must not take those changes for differences. A target that
+            // failed is not asked again.
+            if let mail = error as? MailError, mail.side == .source {
+                try? await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
+            }
             if let mail = error as? MailError { throw mail }
             throw MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
         }
@@ -154,7 +160,8 @@ extension MailboxCopier {
     }
 
     /// Reads the fetch stream into chunks; skips (and records) messages the target cannot take unaltered.
-    /// Returns how many it skipped and which messages arrived.
+    /// Returns how many it skipped and which messages arrived; when the stream breaks, what arrived is
+    /// still handed over, then the failure.
     private func readChunks(_ stream: MessageStream, into queue: BoundedQueue<[FetchedMessage]>, folder: String,
                             uidValidity: UInt32, binary: Bool) async throws -> (skipped: Int, delivered: Set<MessageKey>) {
         var skipped = 0
@@ -186,6 +193,10 @@ extension MailboxCopier {
             if !chunk.isEmpty { _ = await queue.send(chunk) }
             await queue.finish()
         } catch {
+            // The messages fully received before the stream broke are appended and recorded before the
+            // failure is passed on: a source that drops the connection every few messages still lets
+            // every attempt make progress instead of throwing the chunk away each time.
+            if !chunk.isEmpty { _ = await queue.send(chunk) }
             let wrapped = MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: folder)
             await queue.finish(throwing: wrapped)
             throw wrapped

@@ -1,19 +1,40 @@
 /// Runs a mail operation again when it failed in a way a retry may fix (a dropped connection, a
-/// timeout, `NO [UNAVAILABLE]`), with growing pauses; any other failure is thrown at once.
+/// timeout, `NO [UNAVAILABLE]`, a throttled request), with growing pauses; any other failure is thrown at once.
 enum TransientRetry {
-    /// Attempts in all, the first included.
+    /// Attempts in a row that make no progress, the first included, before the failure is thrown.
     static let attempts = 3
+    /// The longest pause, in seconds, whatever a throttling server suggests.
+    static let longestPause = MailStoreError.longestRetryPause
+    /// Scales every pause; tests set it near zero to run retries without waiting.
+    @TaskLocal static var pauseScale = 1.0
 
-    /// Runs `body` up to `attempts` times; pauses 2 s, then 8 s between attempts.
-    static func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        var attempt = 1
+    /// Runs `body` until it succeeds, fails in a way no retry fixes, or fails transiently `attempts`
+    /// times in a row without progress. `progress` counts what the attempts achieved so far (messages
+    /// recorded, say): an attempt that raised it starts the count of attempts again, so a server that
+    /// drops the connection every few messages is followed to the end, while one that lets nothing
+    /// through is given up on. Pauses 2 s, then 8 s, or the server's suggested pause (up to `longestPause`).
+    static func run<T: Sendable>(progress: () throws -> Int = { 0 }, _ body: () async throws -> T) async throws -> T {
+        // Failed attempts in a row since the last one that made progress (or since the start).
+        var failures = 0
+        var reached = try progress()
         while true {
             do {
                 return try await body()
-            } catch let error as MailError where error.isTransient && attempt < attempts {
-                try await Task.sleep(nanoseconds: UInt64(attempt * attempt) * 2_000_000_000)
-                attempt += 1
+            } catch let error as MailError where error.isTransient {
+                let now = try progress()
+                failures = now > reached ? 1 : failures + 1
+                reached = max(reached, now)
+                guard failures < attempts else { throw error }
+                let seconds = pause(before: failures + 1, suggested: error.retryAfter) * pauseScale
+                try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
             }
         }
+    }
+
+    /// The pause in seconds before attempt `attempt` (2 or later): 2 s, 8 s, … or what the server
+    /// suggested when that is longer, never more than `longestPause`.
+    static func pause(before attempt: Int, suggested: Double?) -> Double {
+        let own = Double((attempt - 1) * (attempt - 1)) * 2
+        return min(longestPause, max(own, suggested ?? 0))
     }
 }

@@ -13,6 +13,8 @@ public struct MailError: Error, Sendable, CustomStringConvertible {
     public var kind: MailStoreError.Kind
     /// What went wrong, one sentence in the store's words.
     public var reason: String
+    /// The pause the server asked for before a retry, in seconds, when it named one (`MailStoreError.retryAfter`).
+    public var retryAfter: Double?
 
     /// Whether retrying may help (a dropped connection or a timeout, not a refusal).
     public var isTransient: Bool { kind == .transient }
@@ -35,6 +37,7 @@ public struct MailError: Error, Sendable, CustomStringConvertible {
             self = mail
         } else if let store = error as? MailStoreError {
             self.init(side: side, server: server, mailbox: mailbox, folder: folder, kind: store.kind, reason: store.reason)
+            retryAfter = store.retryAfter
         } else {
             self.init(side: side, server: server, mailbox: mailbox, folder: folder, kind: .failed, reason: "\(error)")
         }

@@ -19,10 +19,18 @@ public struct MailStoreError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind
     /// The store's own words, one sentence.
     public var reason: String
+    /// The pause the server asked for before a retry, in seconds (a throttling server's suggested
+    /// backoff), when it named one.
+    public var retryAfter: Double?
+
+    /// The longest pause, in seconds, taken on a server's suggestion: a run never sleeps longer on one
+    /// server's word (Exchange Online suggests pauses of a minute or two).
+    public static let longestRetryPause = 300.0
 
     /// Creates an error.
-    public init(_ kind: Kind, _ reason: String) {
+    public init(_ kind: Kind, _ reason: String, retryAfter: Double? = nil) {
         self.kind = kind
+        self.retryAfter = retryAfter
         // Server text may quote a secret it was sent.
         self.reason = SecretRedaction.redact(reason)
     }

@@ -19,6 +19,10 @@ public struct VerificationReport: Sendable, Equatable, Codable {
     /// Whether every verified mailbox is consistent (mailboxes not migrated yet do not count).
     public var passed: Bool { mailboxes.allSatisfy { $0.outcome != .failed } }
 
+    /// Messages skipped on purpose in the verified mailboxes: not on the target, not failures, and
+    /// never to go unmentioned when verify passes.
+    public var skippedMessages: Int { mailboxes.reduce(0) { $0 + $1.skipped } }
+
     /// Source domains with at least one mailbox that did not verify.
     public var failedDomains: [String] {
         Set(mailboxes.filter { $0.outcome == .failed }.compactMap { EmailAddress($0.source)?.domain }).sorted()
@@ -68,6 +72,8 @@ public struct MailboxVerification: Sendable, Equatable, Codable {
     public var expectedBytes: Int64 { folders.reduce(0) { $0 + $1.expectedBytes } }
     /// Differences that fail the verification, over all folders.
     public var differences: Int { folders.reduce(0) { $0 + $1.differences } }
+    /// Messages skipped on purpose, over all folders.
+    public var skipped: Int { folders.reduce(0) { $0 + $1.skipped.count } }
 }
 
 /// One message as a verification names it: by its key on each side (UIDs for IMAP), Message-ID, size and date.

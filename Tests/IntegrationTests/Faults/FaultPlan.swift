@@ -32,6 +32,14 @@ struct FaultPlan {
         try write()
     }
 
+    /// A plan whose source is the private source Dovecot reached through `proxy` (implicit TLS, the
+    /// proxy's certificate) and whose target is the private target Dovecot, directly (STARTTLS).
+    init(sourceVia proxy: FaultProxy, servers: PrivateDovecot, mailboxes: [(String, String)]) throws {
+        let ca = servers.certificate("ca.crt")
+        try self.init(source: Endpoint(port: proxy.port, tls: "implicit", caFile: ca),
+                      target: Endpoint(port: servers.targetPort, tls: "starttls", caFile: ca), mailboxes: mailboxes)
+    }
+
     var planPath: URL { folder.appendingPathComponent("mailmig.yaml") }
 
     /// Writes (again) mailmig.yaml.

@@ -10,15 +10,16 @@ final class FaultProxy: @unchecked Sendable {
     private var log: String?
 
     /// Starts the proxy in front of `127.0.0.1:targetPort`; with `bothDirections`, what the client sends
-    /// (an APPEND and its literal) is faulted too.
-    init(targetPort: Int, mode: String, seed: Int, rate: Double = 0.03, maxFaults: Int = 6, bothDirections: Bool = false,
+    /// (an APPEND and its literal) is faulted too; `every` is the number of message bodies mode `cut-fetch`
+    /// lets through per connection.
+    init(targetPort: Int, mode: String, seed: Int, rate: Double = 0.03, maxFaults: Int = 6, bothDirections: Bool = false, every: Int = 3,
          certificate: String, key: String) throws {
         let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("faultproxy-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: portFile) }
         child = try Spawn.start("python3", [TestEnvironment.repositoryRoot.appendingPathComponent("scripts/faults/proxy.py").path,
                                             "--listen", "0", "--port-file", portFile.path, "--target", "127.0.0.1:\(targetPort)",
                                             "--mode", mode, "--seed", String(seed), "--rate", String(rate), "--max-faults", String(maxFaults),
-                                            "--max-seconds", "900", "--tls-cert", certificate, "--tls-key", key]
+                                            "--max-seconds", "900", "--every", String(every), "--tls-cert", certificate, "--tls-key", key]
                                 + (bothDirections ? ["--both-directions"] : []))
         var found: Int?
         for _ in 0..<100 {

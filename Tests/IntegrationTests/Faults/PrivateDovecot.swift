@@ -79,6 +79,16 @@ final class PrivateDovecot: @unchecked Sendable {
                                                   "--admin", adminUser, "--admin-password", adminPassword, "--user", user, directory.path])
     }
 
+    /// Adds a source and a target login and loads a generated mailbox of `messages` messages (scripts/corpus,
+    /// seeded, no attachments unless `generatorOptions` asks for them) into the source one.
+    func addPair(source: String, target: String, messages: Int, seed: Int, generatorOptions: [String] = []) throws {
+        try addUser(source, on: .source)
+        try addUser(target, on: .target)
+        let corpus = try Spawn.generate(["--mailboxes", "1", "--messages", String(messages), "--seed", String(seed)] + generatorOptions)
+        defer { try? FileManager.default.removeItem(at: corpus.deletingLastPathComponent()) }
+        try load(corpus.appendingPathComponent("mbox01"), into: source)
+    }
+
     /// What a user's mailbox holds, read over IMAP with scripts/corpus/dump.py.
     func snapshot(_ user: String, on instance: Instance) throws -> MailboxSnapshot {
         let output = try Spawn.succeed("python3", [MailTestServers.corpusScript("dump.py"), "--port", String(tlsPort(instance)),

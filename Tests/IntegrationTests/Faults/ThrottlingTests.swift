@@ -10,17 +10,10 @@ struct ThrottlingTests {
     func unavailable() throws {
         let servers = try PrivateDovecot()
         defer { servers.remove() }
-        try servers.addUser("flt-thr-src", on: .source)
-        try servers.addUser("flt-thr-tgt", on: .target)
-        let corpus = try Spawn.generate(["--mailboxes", "1", "--messages", "80", "--seed", "71"])
-        defer { try? FileManager.default.removeItem(at: corpus.deletingLastPathComponent()) }
-        try servers.load(corpus.appendingPathComponent("mbox01"), into: "flt-thr-src")
+        try servers.addPair(source: "flt-thr-src", target: "flt-thr-tgt", messages: 80, seed: 71)
         let proxy = try FaultProxy(targetPort: servers.sourcePort, mode: "unavailable", seed: 7, rate: 0.3, maxFaults: 6,
                                    certificate: servers.certificate("server.crt"), key: servers.certificate("server.key"))
-        let ca = servers.certificate("ca.crt")
-        let plan = try FaultPlan(source: .init(port: proxy.port, tls: "implicit", caFile: ca),
-                                 target: .init(port: servers.targetPort, tls: "starttls", caFile: ca),
-                                 mailboxes: [("flt-thr-src", "flt-thr-tgt")])
+        let plan = try FaultPlan(sourceVia: proxy, servers: servers, mailboxes: [("flt-thr-src", "flt-thr-tgt")])
         defer { plan.remove() }
         let started = Date()
         let result = try plan.applyUntilDone(limit: 8)

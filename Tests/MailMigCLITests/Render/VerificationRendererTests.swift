@@ -38,6 +38,27 @@ struct VerificationRendererTests {
         #expect(snakeCase(key) == expected)
     }
 
+    @Test("a verification that passes with skipped messages counts them on the mailbox's line, in the verdict and in JSON")
+    func passedWithSkips() throws {
+        var passed = Self.mailbox("a@acme.test", .passed)
+        var folder = FolderVerification(source: "INBOX", target: "INBOX", targetExists: true)
+        folder.expected = 3
+        folder.found = 3
+        folder.skipped = [UInt32(1), 2].map { uid in
+            SkippedReference(message: MessageReference(sourceUID: .uid(uid), targetUID: nil, messageID: nil, size: 9_000, internalDate: nil),
+                             reason: "refused by the target: NO [TOOBIG] Message too large")
+        }
+        passed.folders = [folder]
+        let report = VerificationReport(at: Date(timeIntervalSince1970: 0), deep: false, mailboxes: [passed])
+        let text = VerificationRenderer.human(report, palette: Palette(enabled: false))
+        #expect(text.contains("✓ a@acme.test → a@acme.test (sync): 3/3 messages, 0 B in 1 folder, 2 skipped on purpose\n"))
+        #expect(text.hasSuffix("Verification passed: 1 mailbox consistent, but 2 messages were skipped on purpose and are not on the target "
+                               + "(listed above; mailmig status says why).\n"))
+        let summary = try #require(VerificationRenderer.jsonLines(report).split(separator: "\n").last)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
+        #expect(object["skipped"] as? Int == 2)
+    }
+
     @Test("human output: one line per mailbox, then each difference with its folder and UIDs")
     func human() {
         var failed = Self.mailbox("b@beta.test", .failed)
