@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The performance benchmark: mailmig against mbsync and doveadm backup, plus the memory and
+# The performance benchmark: mailmig against mbsync and doveadm backup, plus the memory,
 # planning and folder-count checks. See docs/performance.md for what it measures and the latest figures.
 #
 # Usage: bench/run.sh [--quick] [--runs N] [--tools mailmig,mbsync,doveadm] [--binary MAILMIG-BINARY]
