@@ -3,7 +3,7 @@ import MailMigIMAP
 
 /// Turns the IMAP library's errors into the engine's `MailStoreError` kinds: which are worth a retry.
 enum IMAPErrorClassifier {
-    /// A dropped connection, a timeout, `BYE` and the RFC 5530 codes of a busy server are transient;
+    /// A dropped connection, a timeout (silence, or a command that never completes), `BYE` and the RFC 5530 codes of a busy server are transient;
     /// a `NO [AUTHENTICATIONFAILED]` or `[AUTHORIZATIONFAILED]` is a refused login; every other
     /// `IMAPError` is a failure. Errors that are not `IMAPError`s pass through unchanged.
     static func classify(_ error: any Error) -> any Error {
@@ -20,7 +20,7 @@ enum IMAPErrorClassifier {
 
     static func isTransient(_ error: IMAPError) -> Bool {
         switch error {
-        case .connectionLost, .timeout, .bye, .connectFailed: return true
+        case .connectionLost, .timeout, .noCompletion, .bye, .connectFailed: return true
         case .no(_, _, _, .other(let name, _)?): return ["UNAVAILABLE", "INUSE", "LIMIT"].contains(name.uppercased())
         default: return false
         }

@@ -3,7 +3,8 @@
 random (seeded, bounded), injects network faults.
 
 Usage:
-  proxy.py --listen PORT --target HOST:PORT [--seed S] [--mode random|drop|stall|delay|cut-literal|unavailable|none]
+  proxy.py --listen PORT --target HOST:PORT [--seed S]
+           [--mode random|drop|stall|delay|cut-literal|unavailable|understate-size|none]
            [--rate R] [--both-directions] [--max-faults N] [--max-seconds T] [--tls-cert CRT --tls-key KEY] [--port-file FILE]
 
 Modes (each decided per server->client chunk, with --both-directions per client->server chunk too, with probability --rate, at most --max-faults in all):
@@ -16,6 +17,8 @@ Modes (each decided per server->client chunk, with --both-directions per client-
   random       one of the above, chosen at random each time;
   unavailable  answer a client's LOGIN/AUTHENTICATE/SELECT/EXAMINE/FETCH with
                `TAG NO [UNAVAILABLE] ...` instead of forwarding it (a throttling server);
+  understate-size  rewrite every `RFC822.SIZE n` of four or more digits the server sends to 200,
+               zero-padded to the same length (a server whose sizes understate its bodies);
   none         forward only (with --tls-cert: a TLS endpoint in front of a plain server).
 
 With --tls-cert/--tls-key the proxy accepts implicit TLS with that certificate and speaks plain TCP to
@@ -34,6 +37,8 @@ import sys
 import time
 
 LITERAL = re.compile(rb"\{(\d+)\+?\}\r\n")
+SIZE = re.compile(rb"RFC822\.SIZE (\d{4,})")
+SIZE_MARKER = b"RFC822.SIZE "
 KINDS = ("drop", "stall", "delay", "cut-literal")
 # Commands a throttling server may refuse (never APPEND: its literal would follow), one line per chunk only.
 THROTTLED = re.compile(rb"^([A-Za-z0-9.]+) (LOGIN|AUTHENTICATE|SELECT|EXAMINE|UID FETCH|FETCH) ", re.IGNORECASE)
@@ -52,7 +57,7 @@ class Faults:
 
     def pick(self, chunk):
         """The fault to inject on this server->client chunk, or None."""
-        if self.mode in ("none", "unavailable") or self.count >= self.max_faults:
+        if self.mode in ("none", "unavailable", "understate-size") or self.count >= self.max_faults:
             return None
         if self.random.random() >= self.rate:
             return None
@@ -112,6 +117,43 @@ async def pump_refusing(reader, writer, client_writer, closed, faults, connectio
         closed.set()
 
 
+def understate(data):
+    """Every RFC822.SIZE of four or more digits in `data` as 200, padded to the same length (so no
+    literal around it changes length)."""
+    return SIZE.sub(lambda match: SIZE_MARKER + b"200".rjust(len(match.group(1)), b"0"), data)
+
+
+def complete_part(data):
+    """`data` split where an RFC822.SIZE item might continue in the next chunk: (safe to rewrite, to keep)."""
+    match = re.search(rb"RFC822\.SIZE \d*$", data)
+    if match:
+        return data[: match.start()], data[match.start():]
+    for length in range(min(len(SIZE_MARKER) - 1, len(data)), 0, -1):
+        if data.endswith(SIZE_MARKER[:length]):
+            return data[:-length], data[-length:]
+    return data, b""
+
+
+async def pump_understating(reader, writer, closed, faults, connection):
+    """Forwards server->client, understating every message size (mode understate-size)."""
+    kept = b""
+    try:
+        while not closed.is_set():
+            data = await reader.read(65536)
+            if not data:
+                break
+            ready, kept = complete_part(kept + data)
+            rewritten = understate(ready)
+            if rewritten != ready:
+                faults.report("understate-size", connection, f"{len(SIZE.findall(ready))} sizes")
+            writer.write(rewritten)
+            await writer.drain()
+    except (ConnectionError, OSError, asyncio.IncompleteReadError):
+        pass
+    finally:
+        closed.set()
+
+
 async def pump(reader, writer, closed, faults, connection, direction):
     """Forwards one direction of a connection, injecting faults into its chunks."""
     try:
@@ -163,7 +205,9 @@ async def handle(client_reader, client_writer, args, faults):
                             if args.mode == "unavailable" else
                             pump(client_reader, server_writer, closed, faults, connection, "client->server")
                             if args.both_directions else pump_plain(client_reader, server_writer, closed)),
-        asyncio.create_task(pump(server_reader, client_writer, closed, faults, connection, "server->client")),
+        asyncio.create_task(pump_understating(server_reader, client_writer, closed, faults, connection)
+                            if args.mode == "understate-size" else
+                            pump(server_reader, client_writer, closed, faults, connection, "server->client")),
     ]
     await closed.wait()
     for task in tasks:
@@ -180,7 +224,7 @@ async def main():
     parser.add_argument("--listen", type=int, required=True, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--target", required=True, help="HOST:PORT to forward to")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--mode", choices=("random",) + KINDS + ("unavailable", "none"), default="random")
+    parser.add_argument("--mode", choices=("random",) + KINDS + ("unavailable", "understate-size", "none"), default="random")
     parser.add_argument("--rate", type=float, default=0.02, help="probability of a fault per server chunk")
     parser.add_argument("--max-faults", type=int, default=20, help="faults injected at most")
     parser.add_argument("--max-seconds", type=float, default=600, help="stop after this long")
