@@ -81,14 +81,14 @@ class Faults:
         print(f"fault {self.count}: {kind} conn {connection}{' ' + detail if detail else ''}", file=sys.stderr, flush=True)
 
 
-async def pump_plain(reader, writer, closed):
-    """Forwards one direction of a connection unchanged."""
+async def pump_plain(reader, writer, closed, transform=None):
+    """Forwards one direction of a connection, unchanged or through `transform` (chunk -> chunk)."""
     try:
         while not closed.is_set():
             data = await reader.read(65536)
             if not data:
                 break
-            writer.write(data)
+            writer.write(transform(data) if transform else data)
             await writer.drain()
     except (ConnectionError, OSError, asyncio.IncompleteReadError):
         pass
@@ -134,24 +134,21 @@ def complete_part(data):
     return data, b""
 
 
-async def pump_understating(reader, writer, closed, faults, connection):
-    """Forwards server->client, understating every message size (mode understate-size)."""
-    kept = b""
-    try:
-        while not closed.is_set():
-            data = await reader.read(65536)
-            if not data:
-                break
-            ready, kept = complete_part(kept + data)
-            rewritten = understate(ready)
-            if rewritten != ready:
-                faults.report("understate-size", connection, f"{len(SIZE.findall(ready))} sizes")
-            writer.write(rewritten)
-            await writer.drain()
-    except (ConnectionError, OSError, asyncio.IncompleteReadError):
-        pass
-    finally:
-        closed.set()
+class Understater:
+    """Rewrites server->client chunks so every message size reads 200 (mode understate-size), holding
+    back an RFC822.SIZE item split across two chunks until it is whole."""
+
+    def __init__(self, faults, connection):
+        self.faults = faults
+        self.connection = connection
+        self.kept = b""
+
+    def __call__(self, data):
+        ready, self.kept = complete_part(self.kept + data)
+        rewritten = understate(ready)
+        if rewritten != ready:
+            self.faults.report("understate-size", self.connection, f"{len(SIZE.findall(ready))} sizes")
+        return rewritten
 
 
 async def pump(reader, writer, closed, faults, connection, direction):
@@ -205,7 +202,7 @@ async def handle(client_reader, client_writer, args, faults):
                             if args.mode == "unavailable" else
                             pump(client_reader, server_writer, closed, faults, connection, "client->server")
                             if args.both_directions else pump_plain(client_reader, server_writer, closed)),
-        asyncio.create_task(pump_understating(server_reader, client_writer, closed, faults, connection)
+        asyncio.create_task(pump_plain(server_reader, client_writer, closed, Understater(faults, connection))
                             if args.mode == "understate-size" else
                             pump(server_reader, client_writer, closed, faults, connection, "server->client")),
     ]

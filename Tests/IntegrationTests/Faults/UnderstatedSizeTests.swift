@@ -15,8 +15,7 @@ struct UnderstatedSizeTests {
         let user = "flt-size-src"
         try servers.addUser(user, on: .source)
         try servers.addUser("flt-size-dst", on: .target)
-        let corpus = try Spawn.generate(["--mailboxes", "1", "--messages", "40", "--seed", "13", "--attachments", "0.25",
-                                         "--attachment-max", "2500000"])
+        let corpus = try Spawn.generate(MailSizeFilterTests.corpus)
         defer { try? FileManager.default.removeItem(at: corpus.deletingLastPathComponent()) }
         try servers.load(corpus.appendingPathComponent("mbox01"), into: user)
         let source = try servers.snapshot(user, on: .source)
@@ -36,12 +35,7 @@ struct UnderstatedSizeTests {
         #expect(output.status == 0, "apply exited with \(output.status):\n\(output.text.suffix(3000))")
         #expect(log.contains("understate-size"), "the proxy rewrote no size:\n\(log)")
 
-        let small = MailboxSnapshot(user: source.user, folders: source.folders.mapValues { folder in
-            var kept = folder
-            kept.messages = folder.messages.filter { $0.size <= limit }
-            return kept
-        })
-        let expected = MailFolderRules().expected(from: small)
+        let expected = MailFolderRules().expected(from: source.keeping { $0.size <= limit })
         let target = try servers.snapshot("flt-size-dst", on: .target)
         #expect(target.multisets == expected, "\(MailboxSnapshot.difference(expected: expected, actual: target.multisets))")
         let state = try SQLiteStateStore.open(folder: plan.folder.appendingPathComponent(".mailmig"))
