@@ -63,6 +63,21 @@ struct CommandDeadlineTests {
         await chatter.stop()
     }
 
+    @Test("a server that sends `* n EXISTS` forever instead of its greeting is given up within the read timeout")
+    func chatterInsteadOfAGreeting() async throws {
+        do {
+            _ = try await ScriptedServer.start(instead: { channel in
+                PacedFeed(channel, every: 0.1) { index in index < 100 ? Array("* \(index) EXISTS\r\n".utf8) : nil }
+            }, readTimeout: 1)
+            Issue.record("the client took the chatter for a greeting")
+        } catch let error as IMAPError {
+            guard case .noCompletion(_, "the greeting", _, _) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
+        }
+    }
+
     @Test("message data arriving slowly but above the minimum rate keeps a FETCH alive past the read timeout")
     func slowMessageDataIsProgress() async throws {
         let server = try await ScriptedServer.start(greeting: Self.preauth, readTimeout: 1, minimumTransferRate: 500)
