@@ -65,6 +65,27 @@ struct ResponseSizeTests {
         }
     }
 
+    @Test("FETCH items a server splits and never completes are held to the same bound")
+    func incompleteFetchItemsAreBounded() async throws {
+        let server = try await ScriptedServer.start(maximumResponseSize: 64 * 1024)
+        try await server.login(capabilities: "IMAP4rev1")
+        try await server.selectInbox(tag: "M2")
+        let stream = try await server.client.fetch(.range(1, 1_000))
+        _ = try await server.received()
+        // Bodies without FLAGS, INTERNALDATE and RFC822.SIZE: each waits for the rest of its message, which never comes.
+        let body = String(repeating: "b", count: 1_000)
+        for uid in 1...100 {
+            try? await server.send(bytes: Array("* \(uid) FETCH (UID \(uid) BODY[] {1000}\r\n\(body))\r\n".utf8))
+        }
+        try? await server.send("M3 OK done")
+        do {
+            for try await message in stream { Issue.record("UID \(message.uid) was delivered incomplete") }
+            Issue.record("the fetch completed holding 100 KB of incomplete items")
+        } catch let error as IMAPError {
+            #expect(error.description.contains("the responses to UID FETCH 1:1000 exceeded 65536 bytes"))
+        }
+    }
+
     @Test("a body literal larger than maxBodySize is dropped as it arrives and reported by its announced size; the rest of the stream arrives")
     func oversizedBodyIsOmitted() async throws {
         // The cap (raised to 1 MiB and a bit for this fetch) would end the connection if the 3 MB were buffered.
