@@ -132,10 +132,11 @@ struct IMAPStoreSession: MailStoreSession {
         return Dictionary(uniqueKeysWithValues: ids.map { (MessageKey.uid($0.key), $0.value) })
     }
 
-    func messages(_ uids: [MessageKey]) async throws -> MessageStream {
+    func messages(_ uids: [MessageKey], maxBodySize: Int64?) async throws -> MessageStream {
         let set = Self.uidSet(.uids(uids))
         guard !set.isEmpty else { return MessageStream { nil } }
-        let stream = try await IMAPErrorClassifier.run { try await client.fetch(set, body: true) }
+        let limit = maxBodySize.map { Int(clamping: max(0, $0)) }
+        let stream = try await IMAPErrorClassifier.run { try await client.fetch(set, body: true, maxBodySize: limit) }
         let reader = FetchReader(stream.makeAsyncIterator())
         return MessageStream { try await reader.next() }
     }
@@ -198,6 +199,10 @@ private final class FetchReader: @unchecked Sendable {
     func next() async throws -> StoredMessage? {
         do {
             guard let message = try await iterator.next() else { return nil }
+            if let omitted = message.omittedBodySize {
+                return StoredMessage(uid: .uid(message.uid), body: [], internalDate: message.internalDate.flatMap(IMAPStoreSession.date),
+                                     flags: message.flags, omittedSize: omitted)
+            }
             guard let body = message.body else {
                 throw MailStoreError(.failed, "the server sent no body for UID \(message.uid)")
             }

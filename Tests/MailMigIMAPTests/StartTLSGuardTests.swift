@@ -13,7 +13,7 @@ struct StartTLSGuardTests {
 
     static func responses(_ channel: EmbeddedChannel) throws -> [IMAPResponse] {
         var out: [IMAPResponse] = []
-        while let response = try channel.readInbound(as: IMAPResponse.self) { out.append(response) }
+        while let framed = try channel.readInbound(as: FramedResponse.self) { out.append(framed.response) }
         return out
     }
 

@@ -25,6 +25,9 @@ public struct FakeStoreFaults: Sendable {
     /// Every body stream delivers its first message twice and ends with a message nobody asked for;
     /// lasts until cleared.
     public var echoes = false
+    /// Sizes metadata reports instead of the real ones, as a server whose RFC822.SIZE is wrong does;
+    /// lasts until cleared.
+    public var claimedSizes: [MessageKey: Int] = [:]
     /// After this many body streams, the withheld messages are expunged, as a user deleting them
     /// while the pass runs would.
     public var expungeWithheldAfterStreams: Int?

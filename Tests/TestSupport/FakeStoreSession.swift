@@ -96,9 +96,14 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         if changedSince != nil, !store.tracksChanges {
             throw MailStoreError(.failed, "BAD CHANGEDSINCE needs CONDSTORE, which this server does not offer")
         }
+        let claimed = store.faults.claimedSizes
         return try Self.select(selection, from: openMessages())
             .filter { message in changedSince.map { message.modSeq > $0 } ?? true }
-            .map(\.metadata)
+            .map { message in
+                var metadata = message.metadata
+                if let size = claimed[message.key] { metadata.size = size }
+                return metadata
+            }
     }
 
     /// UID FETCH of the Message-ID field.
@@ -108,12 +113,17 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         return result
     }
 
-    /// UID FETCH of bodies, in UID order, breaking where a fault is armed.
-    func messages(_ uids: [MessageKey]) async throws -> MessageStream {
+    /// UID FETCH of bodies, in UID order, breaking where a fault is armed; a body over `maxBodySize` is
+    /// left out and reported by its size, as the IMAP client does with an oversized literal.
+    func messages(_ uids: [MessageKey], maxBodySize: Int64?) async throws -> MessageStream {
         let wanted = Set(uids)
         let armed = store.faults
         let all = try openMessages()
-        var messages = all.filter { wanted.contains($0.key) && !armed.withheld.contains($0.key) }.map(\.stored)
+        var messages = all.filter { wanted.contains($0.key) && !armed.withheld.contains($0.key) }.map(\.stored).map { message in
+            guard let maxBodySize, Int64(message.body.count) > maxBodySize else { return message }
+            return StoredMessage(uid: message.uid, body: [], internalDate: message.internalDate, flags: message.flags,
+                                 omittedSize: message.body.count)
+        }
         if armed.echoes, let first = messages.first {
             messages.insert(first, at: 1)
             if let stray = all.first(where: { !wanted.contains($0.key) }) { messages.append(stray.stored) }

@@ -3,7 +3,8 @@
 random (seeded, bounded), injects network faults.
 
 Usage:
-  proxy.py --listen PORT --target HOST:PORT [--seed S] [--mode random|drop|stall|delay|cut-literal|unavailable|cut-fetch|none]
+  proxy.py --listen PORT --target HOST:PORT [--seed S]
+           [--mode random|drop|stall|delay|cut-literal|unavailable|cut-fetch|understate-size|none]
            [--every N] [--rate R] [--both-directions] [--max-faults N] [--max-seconds T] [--tls-cert CRT --tls-key KEY] [--port-file FILE]
 
 Modes (each decided per server->client chunk, with --both-directions per client->server chunk too, with probability --rate, at most --max-faults in all):
@@ -19,6 +20,8 @@ Modes (each decided per server->client chunk, with --both-directions per client-
   cut-fetch    forward whole responses only and close the connection right after the --every'th
                FETCH response carrying a message body (BODY[] or BINARY[]) of each connection
                (a source that breaks every few messages; not random, --rate is not used);
+  understate-size  rewrite every `RFC822.SIZE n` of four or more digits the server sends to 200,
+               zero-padded to the same length (a server whose sizes understate its bodies);
   none         forward only (with --tls-cert: a TLS endpoint in front of a plain server).
 
 With --tls-cert/--tls-key the proxy accepts implicit TLS with that certificate and speaks plain TCP to
@@ -37,6 +40,8 @@ import sys
 import time
 
 LITERAL = re.compile(rb"\{(\d+)\+?\}\r\n")
+SIZE = re.compile(rb"RFC822\.SIZE (\d{4,})")
+SIZE_MARKER = b"RFC822.SIZE "
 KINDS = ("drop", "stall", "delay", "cut-literal")
 # Commands a throttling server may refuse (never APPEND: its literal would follow), one line per chunk only.
 THROTTLED = re.compile(rb"^([A-Za-z0-9.]+) (LOGIN|AUTHENTICATE|SELECT|EXAMINE|UID FETCH|FETCH) ", re.IGNORECASE)
@@ -59,7 +64,7 @@ class Faults:
 
     def pick(self, chunk):
         """The fault to inject on this server->client chunk, or None."""
-        if self.mode in ("none", "unavailable", "cut-fetch") or self.count >= self.max_faults:
+        if self.mode in ("none", "unavailable", "cut-fetch", "understate-size") or self.count >= self.max_faults:
             return None
         if self.random.random() >= self.rate:
             return None
@@ -83,14 +88,14 @@ class Faults:
         print(f"fault {self.count}: {kind} conn {connection}{' ' + detail if detail else ''}", file=sys.stderr, flush=True)
 
 
-async def pump_plain(reader, writer, closed):
-    """Forwards one direction of a connection unchanged."""
+async def pump_plain(reader, writer, closed, transform=None):
+    """Forwards one direction of a connection, unchanged or through `transform` (chunk -> chunk)."""
     try:
         while not closed.is_set():
             data = await reader.read(65536)
             if not data:
                 break
-            writer.write(data)
+            writer.write(transform(data) if transform else data)
             await writer.drain()
     except (ConnectionError, OSError, asyncio.IncompleteReadError):
         pass
@@ -172,6 +177,40 @@ async def pump_cutting_fetch(reader, writer, closed, faults, connection, every):
         closed.set()
 
 
+def understate(data):
+    """Every RFC822.SIZE of four or more digits in `data` as 200, padded to the same length (so no
+    literal around it changes length)."""
+    return SIZE.sub(lambda match: SIZE_MARKER + b"200".rjust(len(match.group(1)), b"0"), data)
+
+
+def complete_part(data):
+    """`data` split where an RFC822.SIZE item might continue in the next chunk: (safe to rewrite, to keep)."""
+    match = re.search(rb"RFC822\.SIZE \d*$", data)
+    if match:
+        return data[: match.start()], data[match.start():]
+    for length in range(min(len(SIZE_MARKER) - 1, len(data)), 0, -1):
+        if data.endswith(SIZE_MARKER[:length]):
+            return data[:-length], data[-length:]
+    return data, b""
+
+
+class Understater:
+    """Rewrites server->client chunks so every message size reads 200 (mode understate-size), holding
+    back an RFC822.SIZE item split across two chunks until it is whole."""
+
+    def __init__(self, faults, connection):
+        self.faults = faults
+        self.connection = connection
+        self.kept = b""
+
+    def __call__(self, data):
+        ready, self.kept = complete_part(self.kept + data)
+        rewritten = understate(ready)
+        if rewritten != ready:
+            self.faults.report("understate-size", self.connection, f"{len(SIZE.findall(ready))} sizes")
+        return rewritten
+
+
 async def pump(reader, writer, closed, faults, connection, direction):
     """Forwards one direction of a connection, injecting faults into its chunks."""
     try:
@@ -225,6 +264,8 @@ async def handle(client_reader, client_writer, args, faults):
                             if args.both_directions else pump_plain(client_reader, server_writer, closed)),
         asyncio.create_task(pump_cutting_fetch(server_reader, client_writer, closed, faults, connection, args.every)
                             if args.mode == "cut-fetch" else
+                            pump_plain(server_reader, client_writer, closed, Understater(faults, connection))
+                            if args.mode == "understate-size" else
                             pump(server_reader, client_writer, closed, faults, connection, "server->client")),
     ]
     await closed.wait()
@@ -242,7 +283,7 @@ async def main():
     parser.add_argument("--listen", type=int, required=True, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--target", required=True, help="HOST:PORT to forward to")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--mode", choices=("random",) + KINDS + ("unavailable", "cut-fetch", "none"), default="random")
+    parser.add_argument("--mode", choices=("random",) + KINDS + ("unavailable", "cut-fetch", "understate-size", "none"), default="random")
     parser.add_argument("--every", type=int, default=3, help="cut-fetch: message bodies per connection before it is closed")
     parser.add_argument("--rate", type=float, default=0.02, help="probability of a fault per server chunk")
     parser.add_argument("--max-faults", type=int, default=20, help="faults injected at most")

@@ -93,21 +93,12 @@ extension MailboxCopier {
         var wanted: [MessageKey] = []
         for message in metadata {
             if let limit = settings.maxMessageSize, let size = message.size, Int64(size) > limit {
-                oversize.append(SkippedMessage(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
-                                               size: size, internalDate: message.internalDate?.description, messageID: nil,
-                                               reason: "larger than filters.max_message_size (\(settings.maxMessageSizeText ?? "\(limit) bytes"))"))
+                oversize.append(tooLarge(message.uid, size: size, internalDate: message.internalDate, folder: mapping.source, uidValidity: uidValidity))
             } else {
                 wanted.append(message.uid)
             }
         }
-        if !oversize.isEmpty {
-            // Only the header field is read, so reports can name a skipped message by its Message-ID.
-            let ids = try await wrap(folder: mapping.source, side: .source) { try await src.messageIDs(.uids(oversize.map(\.uid))) }
-            for index in oversize.indices { oversize[index].messageID = ids[oversize[index].uid] ?? nil }
-        }
-        try store.recordSkipped(oversize)
-        result.skipped += oversize.count
-        if !oversize.isEmpty { progress?.skipped(mailbox: mailboxID, count: oversize.count) }
+        try await recordTooLarge(oversize, folder: mapping.source, src: src, result: &result)
         guard !wanted.isEmpty else { return [] }
         progress?.folderStarted(mailbox: mailboxID, folder: mapping.source, messages: wanted.count)
         let binary = await dst.acceptsNUL
@@ -126,12 +117,38 @@ extension MailboxCopier {
         return missing.filter { listed.contains($0) }
     }
 
+    /// A message skipped for exceeding `filters.max_message_size`, by the size its metadata or its
+    /// body's announced length gave.
+    private func tooLarge(_ uid: MessageKey, size: Int, internalDate: MessageDate?, folder: String, uidValidity: UInt32) -> SkippedMessage {
+        let limit = settings.maxMessageSizeText ?? settings.maxMessageSize.map { "\($0) bytes" } ?? "none"
+        return SkippedMessage(mailbox: mailboxID, folder: folder, uidValidity: uidValidity, uid: uid, size: size,
+                              internalDate: internalDate?.description, messageID: nil,
+                              reason: "larger than filters.max_message_size (\(limit))")
+    }
+
+    /// Records messages skipped as too large, named by their Message-ID; the source connection must be
+    /// free (no body stream unfinished).
+    private func recordTooLarge(_ oversize: [SkippedMessage], folder: String, src: any MailStoreSession,
+                                result: inout MailPassResult) async throws {
+        guard !oversize.isEmpty else { return }
+        var oversize = oversize
+        // Only the header field is read, so reports can name a skipped message by its Message-ID.
+        let ids = try await wrap(folder: folder, side: .source) { try await src.messageIDs(.uids(oversize.map(\.uid))) }
+        for index in oversize.indices { oversize[index].messageID = ids[oversize[index].uid] ?? nil }
+        try store.recordSkipped(oversize)
+        result.skipped += oversize.count
+        progress?.skipped(mailbox: mailboxID, count: oversize.count)
+    }
+
     /// One stream of `keys` from the source, appended in recorded chunks; returns the keys delivered.
     private func transfer(_ keys: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, binary: Bool, src: any MailStoreSession,
                           dst: any MailStoreSession, result: inout MailPassResult) async throws -> Set<MessageKey> {
         // Only messages asked for pass, each once: a server sending another message, or one twice,
-        // must not make it appended.
-        let stream = try await wrap(folder: mapping.source, side: .source) { try await src.messages(keys) }.restricted(to: keys)
+        // must not make it appended. A body larger than the size limit is never read, whatever the
+        // metadata said; the message is skipped as too large.
+        let stream = try await wrap(folder: mapping.source, side: .source) {
+            try await src.messages(keys, maxBodySize: settings.maxMessageSize)
+        }.restricted(to: keys)
         // Reading the next chunk from the source overlaps with appending the current one to the target.
         let queue = BoundedQueue<[FetchedMessage]>(capacity: 2)
         let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
@@ -153,24 +170,32 @@ extension MailboxCopier {
             if let mail = error as? MailError { throw mail }
             throw MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
         }
-        let (unstorable, delivered) = try await reader.value
+        let (unstorable, oversize, delivered) = try await reader.value
         result.skipped += unstorable
         if unstorable > 0 { progress?.skipped(mailbox: mailboxID, count: unstorable) }
+        try await recordTooLarge(oversize, folder: mapping.source, src: src, result: &result)
         return delivered
     }
 
     /// Reads the fetch stream into chunks; skips (and records) messages the target cannot take unaltered.
-    /// Returns how many it skipped and which messages arrived; when the stream breaks, what arrived is
-    /// still handed over, then the failure.
+    /// Returns how many it skipped, the messages that turned out too large (to record once the stream
+    /// is done), and which messages arrived; when the stream breaks, what arrived is still handed over,
+    /// then the failure.
     private func readChunks(_ stream: MessageStream, into queue: BoundedQueue<[FetchedMessage]>, folder: String,
-                            uidValidity: UInt32, binary: Bool) async throws -> (skipped: Int, delivered: Set<MessageKey>) {
+                            uidValidity: UInt32, binary: Bool)
+        async throws -> (skipped: Int, oversize: [SkippedMessage], delivered: Set<MessageKey>) {
         var skipped = 0
+        var oversize: [SkippedMessage] = []
         var delivered = Set<MessageKey>()
         var chunk: [FetchedMessage] = []
         var chunkBytes = 0
         do {
             for try await message in stream {
                 delivered.insert(message.uid)
+                if let size = message.omittedSize {
+                    oversize.append(tooLarge(message.uid, size: size, internalDate: message.internalDate, folder: folder, uidValidity: uidValidity))
+                    continue
+                }
                 let body = message.body
                 // The one read of the body for NUL bytes: it decides the skip here and the literal on the wire.
                 let containsNUL = body.contains(0)
@@ -185,7 +210,7 @@ extension MailboxCopier {
                 chunk.append(FetchedMessage(message: message, containsNUL: containsNUL))
                 chunkBytes += body.count
                 if chunk.count >= Self.chunkMessages || chunkBytes >= Self.chunkBytes {
-                    guard await queue.send(chunk) else { return (skipped, delivered) }
+                    guard await queue.send(chunk) else { return (skipped, oversize, delivered) }
                     chunk.removeAll(keepingCapacity: true)
                     chunkBytes = 0
                 }
@@ -201,7 +226,7 @@ extension MailboxCopier {
             await queue.finish(throwing: wrapped)
             throw wrapped
         }
-        return (skipped, delivered)
+        return (skipped, oversize, delivered)
     }
 
     /// Reads back what the target stored for the messages just appended and records every attribute

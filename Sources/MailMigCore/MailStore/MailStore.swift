@@ -63,8 +63,10 @@ public protocol MailStoreSession: Sendable {
     /// without their bodies.
     func messageIDs(_ selection: MessageSelection) async throws -> [MessageKey: String?]
     /// The messages with their exact bytes, streamed in key order; the stream holds a bounded number
-    /// of messages, however many are asked for.
-    func messages(_ uids: [MessageKey]) async throws -> MessageStream
+    /// of messages, however many are asked for. With `maxBodySize` (bytes), a message whose body turns
+    /// out larger (whatever its metadata said) arrives without it, with `omittedSize` set, and the
+    /// store never holds more of it than that.
+    func messages(_ uids: [MessageKey], maxBodySize: Int64?) async throws -> MessageStream
     /// Stores messages in a folder (not necessarily the open one); one outcome per message, in order.
     /// Throws only when nothing can be said about any message (the connection failed before).
     func append(_ messages: [OutgoingMessage], to path: String) async throws -> [AppendOutcome]
@@ -78,6 +80,11 @@ extension MailStoreSession {
 
     /// Every folder with its role, without status.
     public func folders() async throws -> [ListedFolder] { try await folders(status: false) }
+
+    /// The messages with their exact bytes, whatever their size.
+    public func messages(_ uids: [MessageKey]) async throws -> MessageStream {
+        try await messages(uids, maxBodySize: nil)
+    }
 
     /// Metadata of every message, or of some, without a change filter.
     public func metadata(_ selection: MessageSelection) async throws -> [MessageMetadata] {

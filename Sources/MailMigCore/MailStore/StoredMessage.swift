@@ -28,13 +28,17 @@ public struct StoredMessage: Sendable, Equatable {
     public var internalDate: MessageDate?
     /// Flags and keywords.
     public var flags: Set<String>
+    /// Set when the body was larger than the `maxBodySize` the stream was asked with: its size in bytes
+    /// as the store learned it; `body` is then empty.
+    public var omittedSize: Int?
 
     /// Creates a message.
-    public init(uid: MessageKey, body: [UInt8], internalDate: MessageDate?, flags: Set<String>) {
+    public init(uid: MessageKey, body: [UInt8], internalDate: MessageDate?, flags: Set<String>, omittedSize: Int? = nil) {
         self.uid = uid
         self.body = body
         self.internalDate = internalDate
         self.flags = flags
+        self.omittedSize = omittedSize
     }
 }
 

@@ -52,16 +52,22 @@ extension IMAPClient {
     ///
     /// A set longer than ``UIDSet/maxWireLength`` is fetched in parts, one command after the other, as
     /// one stream: the next part is asked for when the previous one has been read.
-    public func fetch(_ uids: UIDSet, body: Bool = true, changedSince: UInt64? = nil) async throws -> FetchStream {
+    ///
+    /// With `maxBodySize` (bytes), a message whose body is larger arrives without it, with
+    /// `omittedBodySize` set to the length the server announced: its literal is dropped as it arrives,
+    /// never held in memory, whatever RFC822.SIZE claimed. The rest of the stream is unaffected.
+    public func fetch(_ uids: UIDSet, body: Bool = true, changedSince: UInt64? = nil, maxBodySize: Int? = nil) async throws -> FetchStream {
         var parts = uids.parts()
         let first = parts.isEmpty ? uids : parts.removeFirst()
-        let queue = try await startFetch(first, body: body, binary: false, changedSince: changedSince)
+        let limit = body ? maxBodySize : nil
+        let queue = try await startFetch(first, body: body, binary: false, changedSince: changedSince, maxBodySize: limit)
         let recheck = body && capabilities.contains("BINARY")
         return FetchStream(queue: queue, client: self, recheckNul: recheck,
-                           rest: FetchStream.Rest(parts: parts, body: body, changedSince: changedSince))
+                           rest: FetchStream.Rest(parts: parts, body: body, changedSince: changedSince, maxBodySize: limit))
     }
 
-    func startFetch(_ uids: UIDSet, body: Bool, binary: Bool, changedSince: UInt64?) async throws -> BoundedQueue<FetchResponse> {
+    func startFetch(_ uids: UIDSet, body: Bool, binary: Bool, changedSince: UInt64?,
+                    maxBodySize: Int? = nil) async throws -> BoundedQueue<FetchResponse> {
         guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID FETCH") }
         let condstore = capabilities.contains("CONDSTORE")
         if changedSince != nil, !condstore {
@@ -74,7 +80,8 @@ extension IMAPClient {
         var text = "UID FETCH \(uids) (\(items.joined(separator: " ")))"
         if let changedSince { text += " (CHANGEDSINCE \(changedSince))" }
         let queue = BoundedQueue<FetchResponse>(capacity: configuration.fetchBufferDepth)
-        _ = try await send(Command(text, name: "UID FETCH \(uids.abbreviated)", kind: .fetch(uids, requiresBody: body)), fetchQueue: queue)
+        _ = try await send(Command(text, name: "UID FETCH \(uids.abbreviated)", kind: .fetch(uids, requiresBody: body)), fetchQueue: queue,
+                           maxBodySize: maxBodySize)
         return queue
     }
 
@@ -142,6 +149,8 @@ public struct FetchStream: AsyncSequence, Sendable {
         var parts: [UIDSet]
         var body: Bool
         var changedSince: UInt64?
+        /// The largest body to read; see `IMAPClient.fetch(_:body:changedSince:maxBodySize:)`.
+        var maxBodySize: Int?
     }
 
     init(queue: BoundedQueue<FetchResponse>, client: IMAPClient, recheckNul: Bool, rest: Rest) {
@@ -177,7 +186,8 @@ public struct FetchStream: AsyncSequence, Sendable {
                 if let message = try await nextInPart() { return message }
                 guard !rest.parts.isEmpty else { return nil }
                 let part = rest.parts.removeFirst()
-                first = Handle(queue: try await client.startFetch(part, body: rest.body, binary: false, changedSince: rest.changedSince))
+                first = Handle(queue: try await client.startFetch(part, body: rest.body, binary: false, changedSince: rest.changedSince,
+                                                                  maxBodySize: rest.maxBodySize))
                 second = nil
                 deferred = []
             }
@@ -192,17 +202,18 @@ public struct FetchStream: AsyncSequence, Sendable {
                         deferred.append(uid)
                         continue
                     }
-                    return FetchStream.message(response, uid: uid, body: response.body)
+                    return FetchStream.message(response, uid: uid, body: response.body, maxBodySize: rest.maxBodySize)
                 }
                 guard !deferred.isEmpty else { return nil }
-                let queue = try await client.startFetch(UIDSet(deferred), body: true, binary: true, changedSince: nil)
+                let queue = try await client.startFetch(UIDSet(deferred), body: true, binary: true, changedSince: nil,
+                                                        maxBodySize: rest.maxBodySize)
                 deferred = []
                 second = Handle(queue: queue)
             }
             guard let second else { return nil }
             while let response = try await second.queue.next() {
                 guard let uid = response.uid else { continue }
-                return FetchStream.message(response, uid: uid, body: FetchStream.exactBody(response))
+                return FetchStream.message(response, uid: uid, body: FetchStream.exactBody(response), maxBodySize: rest.maxBodySize)
             }
             return nil
         }
@@ -213,9 +224,20 @@ public struct FetchStream: AsyncSequence, Sendable {
         AsyncIterator(first: handle, client: client, recheckNul: recheckNul, rest: rest)
     }
 
-    static func message(_ response: FetchResponse, uid: UInt32, body: [UInt8]?) -> FetchedMessage {
-        FetchedMessage(uid: uid, flags: Set(response.flags ?? []), internalDate: response.internalDate,
-                       size: response.size, modSeq: response.modSeq, body: body)
+    /// The message as delivered; a body over `maxBodySize` is left out and reported by its size, also
+    /// when it was read because another FETCH in flight allowed more.
+    static func message(_ response: FetchResponse, uid: UInt32, body: [UInt8]?, maxBodySize: Int?) -> FetchedMessage {
+        var message = FetchedMessage(uid: uid, flags: Set(response.flags ?? []), internalDate: response.internalDate,
+                                     size: response.size, modSeq: response.modSeq, body: body)
+        if let body {
+            if let maxBodySize, body.count > maxBodySize {
+                message.body = nil
+                message.omittedBodySize = body.count
+            }
+        } else if let omitted = response.omittedBodySize {
+            message.omittedBodySize = omitted
+        }
+        return message
     }
 
     /// BINARY[] when it is BODY[] with NULs where BODY[] shows 0x80; BODY[] otherwise (BINARY[] may

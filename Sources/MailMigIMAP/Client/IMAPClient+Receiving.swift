@@ -3,8 +3,8 @@ import NIOSSL
 
 /// Reading responses: crediting them to commands, keeping session state, failing on connection loss.
 extension IMAPClient {
-    func receive(_ response: IMAPResponse) async {
-        lastActivity = .now()
+    /// Handles one response of `size` bytes.
+    func receive(_ response: IMAPResponse, size: Int = 0) async {
         switch response {
         case .continuation(let text):
             if let waiter = continuationWaiter {
@@ -20,6 +20,9 @@ extension IMAPClient {
                 return
             }
             let entry = pending.remove(at: index)
+            updateBodyLimit()
+            // The next command's turn starts now: the server had to finish this one first.
+            if index == 0, let head = pending.first { head.startClock(literalBytes: shared.counter.literalBytes) }
             if let queue = entry.fetchQueue {
                 switch line.status {
                 case .ok: await queue.finish()
@@ -35,7 +38,7 @@ extension IMAPClient {
                 waiter.resume(throwing: CommandCompletedEarly())
             }
         case .untagged(let data):
-            await receiveUntagged(data)
+            await receiveUntagged(data, size: size)
         case .unparsable(let text, let reason):
             logger.warning("unparsable response", metadata: ["server": "\(server)", "reason": "\(reason)", "line": "\(text)"])
             if let head = pending.first, let queue = head.fetchQueue, text.uppercased().contains(" FETCH ") {
@@ -44,7 +47,7 @@ extension IMAPClient {
         }
     }
 
-    func receiveUntagged(_ data: UntaggedResponse) async {
+    func receiveUntagged(_ data: UntaggedResponse, size: Int) async {
         if receivedGreeting == nil, pending.isEmpty, case .condition(let line) = data {
             receivedGreeting = line
             greeting?.resume(returning: line)
@@ -54,7 +57,7 @@ extension IMAPClient {
         updateState(with: data)
         if case .esearch(let response) = data, let tag = response.tag,
            let owner = pending.first(where: { $0.tag == tag }) {
-            owner.untagged.append(data)
+            await keep(data, size: size, for: owner)
             return
         }
         if case .fetch(let fetch) = data, let uid = fetch.uid,
@@ -64,19 +67,50 @@ extension IMAPClient {
             // assembled per UID (newer items win) and handed over once complete. Flag updates for a message already
             // delivered (from STORE or other sessions) never complete and are dropped at the end.
             var merged = fetch
-            if let earlier = owner.partialFetches.removeValue(forKey: uid) { merged.merge(earlier) }
+            var mergedSize = size
+            if let earlier = owner.partialFetches.removeValue(forKey: uid) {
+                merged.merge(earlier.response)
+                mergedSize += earlier.size
+                owner.heldBytes -= earlier.size
+            }
             guard owner.kind.accepts(.fetch(merged)) else {
-                owner.partialFetches[uid] = merged
+                owner.partialFetches[uid] = (merged, mergedSize)
+                owner.heldBytes += mergedSize
+                await checkHeldBytes(of: owner)
                 return
             }
             readerWaitsForConsumer = true
+            let paused = NIODeadline.now()
             await queue.send(merged)
             readerWaitsForConsumer = false
             lastActivity = .now()
+            // The server waited for the consumer, not the other way round: that time is not its own.
+            extendDeadlines(by: lastActivity - paused)
+            // A result is progress like message data (its literals were credited as they arrived): a
+            // metadata FETCH of a large folder moves no literal, only results.
+            let literalBytes = fetch.sections.values.reduce(0) { $0 + $1.count }
+            owner.deadline = owner.deadline + Self.seconds(Double(max(0, size - literalBytes)) / Double(configuration.minimumTransferRate))
             return
         }
         guard let owner = pending.first(where: { $0.kind.accepts(data) }) else { return }
+        await keep(data, size: size, for: owner)
+    }
+
+    /// Keeps untagged data for the command it answers, within the same bound as one response: a
+    /// server that answers a LIST or SEARCH with endless lines fails the connection instead of
+    /// growing it.
+    private func keep(_ data: UntaggedResponse, size: Int, for owner: PendingCommand) async {
         owner.untagged.append(data)
+        owner.heldBytes += size
+        await checkHeldBytes(of: owner)
+    }
+
+    private func checkHeldBytes(of owner: PendingCommand) async {
+        let limit = shared.bodyLimit.responseLimit(cap: configuration.maximumResponseSize)
+        guard owner.heldBytes > limit else { return }
+        await fail(with: .protocolViolation(
+            server: server, detail: "the responses to \(owner.name) exceeded \(limit) bytes (maximumResponseSize), so the connection was closed instead of keeping more"))
+        channel.close(promise: nil)
     }
 
     func updateState(with data: UntaggedResponse) {
@@ -126,6 +160,7 @@ extension IMAPClient {
         if failure == nil { failure = reason }
         let waiting = pending
         pending.removeAll()
+        updateBodyLimit()
         for entry in waiting {
             await entry.fetchQueue?.finish(throwing: reason)
             entry.complete(.failure(reason))

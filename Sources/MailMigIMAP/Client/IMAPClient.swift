@@ -22,7 +22,8 @@ public actor IMAPClient {
 
     let logger: Logger
     let channel: Channel
-    let startTLSGuard: StartTLSGuard?
+    /// What the handlers reading the connection share with the client: byte counts, the body limit.
+    let shared: InboundShared
     var writer: NIOAsyncChannelOutboundWriter<ByteBuffer>?
     var writerWaiters: [CheckedContinuation<Void, Never>] = []
     var tagCounter = 0
@@ -34,18 +35,26 @@ public actor IMAPClient {
     var sendLocked = false
     var sendLockWaiters: [CheckedContinuation<Void, Never>] = []
     var failure: IMAPError?
+    /// The last time the client wrote, or resumed reading after waiting for a consumer; bytes read
+    /// are timed by `shared.counter`.
     var lastActivity = NIODeadline.now()
+    /// When an unanswered greeting times out.
+    var greetingDeadline = NIODeadline.distantFuture
+    /// Literal bytes already credited to the deadlines of waiting commands.
+    var literalBytesCredited = 0
+    /// When the watchdog last looked at the clocks.
+    var lastWatchdogLook = NIODeadline.now()
     var readerWaitsForConsumer = false
     var byeText: String?
 
     /// Whether mailbox names travel as UTF-8 (UTF8=ACCEPT enabled) instead of modified UTF-7.
     public var utf8Enabled: Bool { enabled.contains("UTF8=ACCEPT") }
 
-    init(configuration: IMAPConfiguration, channel: Channel, logger: Logger, startTLSGuard: StartTLSGuard? = nil) {
+    init(configuration: IMAPConfiguration, channel: Channel, logger: Logger, shared: InboundShared) {
         self.configuration = configuration
         self.channel = channel
         self.logger = logger
-        self.startTLSGuard = startTLSGuard
+        self.shared = shared
     }
 
     deinit {
@@ -55,11 +64,11 @@ public actor IMAPClient {
 
     var server: String { configuration.label }
 
+    var startTLSGuard: StartTLSGuard? { shared.startTLSGuard }
+
     /// Bytes read from the server so far (after TLS decryption).
     public var bytesReceived: Int {
-        get async {
-            (try? await channel.pipeline.handler(type: ByteCounter.self).get().total) ?? 0
-        }
+        get async { shared.counter.total }
     }
 
     // MARK: Connecting
@@ -80,9 +89,9 @@ public actor IMAPClient {
 
     static func connectOnce(_ configuration: IMAPConfiguration, logger: Logger) async throws -> IMAPClient {
         let asyncChannel: ChannelSetup.AsyncChannel
-        let startTLSGuard = configuration.tls == .startTLS ? StartTLSGuard() : nil
+        let shared = InboundShared(startTLS: configuration.tls == .startTLS)
         do {
-            asyncChannel = try await ChannelSetup.connect(configuration, startTLSGuard: startTLSGuard)
+            asyncChannel = try await ChannelSetup.connect(configuration, shared: shared)
         } catch let error as NIOSSLError {
             throw IMAPError.tls(server: configuration.label, subject: nil, reason: TLSFailure.reason(error))
         } catch let error as NIOSSLExtraError {
@@ -90,8 +99,7 @@ public actor IMAPClient {
         } catch {
             throw IMAPError.connectFailed(server: configuration.label, detail: "\(error)")
         }
-        let client = IMAPClient(configuration: configuration, channel: asyncChannel.channel, logger: logger,
-                                startTLSGuard: startTLSGuard)
+        let client = IMAPClient(configuration: configuration, channel: asyncChannel.channel, logger: logger, shared: shared)
         await client.start(asyncChannel)
         do {
             try await client.awaitGreeting()
@@ -113,9 +121,10 @@ public actor IMAPClient {
     static func attach(
         _ asyncChannel: ChannelSetup.AsyncChannel,
         configuration: IMAPConfiguration,
+        shared: InboundShared,
         logger: Logger = Logger(label: "mailmig.imap")
     ) async throws -> IMAPClient {
-        let client = IMAPClient(configuration: configuration, channel: asyncChannel.channel, logger: logger)
+        let client = IMAPClient(configuration: configuration, channel: asyncChannel.channel, logger: logger, shared: shared)
         await client.start(asyncChannel)
         try await client.awaitGreeting()
         return client
@@ -126,9 +135,9 @@ public actor IMAPClient {
             do {
                 try await asyncChannel.executeThenClose { inbound, outbound in
                     await self?.attach(writer: outbound)
-                    for try await response in inbound {
+                    for try await framed in inbound {
                         guard let self else { return }
-                        await self.receive(response)
+                        await self.receive(framed.response, size: framed.size)
                     }
                 }
                 await self?.connectionEnded(error: nil)
@@ -136,6 +145,7 @@ public actor IMAPClient {
                 await self?.connectionEnded(error: error)
             }
         }
+        greetingDeadline = .now() + Self.seconds(configuration.readTimeout)
         startWatchdog()
         while writer == nil, failure == nil {
             await withCheckedContinuation { writerWaiters.append($0) }
@@ -200,15 +210,20 @@ public actor IMAPClient {
     static let literalSlice = 256 * 1024
 
     /// Sends a command and returns a handle to await; several may be sent before awaiting any.
-    func send(_ command: Command, fetchQueue: BoundedQueue<FetchResponse>? = nil) async throws -> PendingCommand {
+    ///
+    /// A FETCH with `maxBodySize` has larger body literals skipped unread (see `BodyLiteralLimit`).
+    func send(_ command: Command, fetchQueue: BoundedQueue<FetchResponse>? = nil, maxBodySize: Int? = nil) async throws -> PendingCommand {
         try await acquireSendLock()
         defer { releaseSendLock() }
         if let failure { throw failure }
         guard let writer else { throw IMAPError.connectionLost(server: server, detail: "not connected") }
         tagCounter += 1
         let tag = "M\(tagCounter)"
-        let entry = PendingCommand(tag: tag, name: command.name, kind: command.kind, fetchQueue: fetchQueue)
+        let entry = PendingCommand(tag: tag, name: command.name, kind: command.kind, fetchQueue: fetchQueue, maxBodySize: maxBodySize)
+        entry.budget = Self.seconds(configuration.readTimeout + Double(command.literalBytes) / Double(configuration.minimumTransferRate))
+        entry.startClock(literalBytes: shared.counter.literalBytes)
         pending.append(entry)
+        updateBodyLimit()
         lastActivity = .now()
         logger.trace("sending command", metadata: ["server": "\(server)", "tag": "\(tag)", "command": "\(command.name)"])
         var buffer = channel.allocator.buffer(capacity: 256)
@@ -245,6 +260,8 @@ public actor IMAPClient {
                             var slice = channel.allocator.buffer(capacity: end - offset)
                             slice.writeBytes(bytes[offset..<end])
                             try await writer.write(slice)
+                            // Message bytes leaving are progress: the server is reading.
+                            lastActivity = .now()
                             offset = end
                         }
                     } else {
@@ -333,6 +350,19 @@ public actor IMAPClient {
 
     func remove(_ entry: PendingCommand) {
         pending.removeAll { $0 === entry }
+        updateBodyLimit()
+    }
+
+    /// The body limit the framer applies: the largest of the FETCHes in flight, none while any FETCH
+    /// without a limit is (a body it needs must never be skipped).
+    func updateBodyLimit() {
+        let fetches = pending.filter { $0.fetchQueue != nil }
+        let limits = fetches.compactMap(\.maxBodySize)
+        shared.bodyLimit.current = fetches.isEmpty || limits.count < fetches.count ? nil : limits.max()
+    }
+
+    static func seconds(_ value: Double) -> TimeAmount {
+        .nanoseconds(Int64(min(value, 1e9) * 1_000_000_000))
     }
 
     // MARK: Closing

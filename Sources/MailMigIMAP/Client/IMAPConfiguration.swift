@@ -30,12 +30,26 @@ public struct IMAPConfiguration: Sendable, CustomStringConvertible {
     public var trust: Trust
     /// Seconds to wait for the TCP connection and the TLS handshake.
     public var connectTimeout: Double
-    /// Seconds without any response while a command is waiting before the connection is given up.
+    /// Seconds without any byte from the server while a command is waiting before the connection is
+    /// given up; also the base of every command's deadline (see `minimumTransferRate`).
     public var readTimeout: Double
+    /// Bytes per second of message data a command must move at least. A command must complete within
+    /// `readTimeout` plus one second for every this many literal bytes it sends (APPEND) or receives
+    /// (FETCH) and every byte of FETCH results it receives, counted from when it is sent or becomes
+    /// the oldest waiting; untagged responses that are not its results (`* OK still here`,
+    /// `* n EXISTS`) do not extend it. Default 32 KiB/s, slow enough for any link a migration runs over.
+    public var minimumTransferRate: Int
     /// A name for this server in errors and logs, e.g. `source` or `imap.example.org`.
     public var label: String
     /// The most bytes one literal may announce; protects memory against a broken server.
     public var maximumLiteralSize: Int
+    /// The most bytes one response (a line and all its literals) may hold in memory; a larger one fails
+    /// the connection with a protocol violation before it is buffered. It must admit the largest
+    /// message to be copied twice over, since a BINARY re-fetch carries BODY[] and BINARY[] in one
+    /// response: the default, 256 MiB, admits messages up to 127 MiB that way and up to 255 MiB
+    /// otherwise. While a FETCH with a `maxBodySize` is in flight the cap is raised to twice that size
+    /// plus 1 MiB, so what the caller allows always fits.
+    public var maximumResponseSize: Int
     /// How many FETCH responses may wait for a slow consumer before reading from the socket pauses.
     public var fetchBufferDepth: Int
 
@@ -49,7 +63,9 @@ public struct IMAPConfiguration: Sendable, CustomStringConvertible {
         readTimeout: Double = 120,
         label: String? = nil,
         maximumLiteralSize: Int = 1 << 30,
-        fetchBufferDepth: Int = 2
+        fetchBufferDepth: Int = 2,
+        maximumResponseSize: Int = IMAPConfiguration.defaultMaximumResponseSize,
+        minimumTransferRate: Int = IMAPConfiguration.defaultMinimumTransferRate
     ) {
         self.host = host
         self.port = port
@@ -60,7 +76,15 @@ public struct IMAPConfiguration: Sendable, CustomStringConvertible {
         self.label = label ?? "\(host):\(port)"
         self.maximumLiteralSize = maximumLiteralSize
         self.fetchBufferDepth = max(1, fetchBufferDepth)
+        self.maximumResponseSize = maximumResponseSize
+        self.minimumTransferRate = max(1, minimumTransferRate)
     }
+
+    /// 256 MiB: see `maximumResponseSize`.
+    public static let defaultMaximumResponseSize = 256 * 1024 * 1024
+
+    /// 32 KiB per second: see `minimumTransferRate`.
+    public static let defaultMinimumTransferRate = 32 * 1024
 
     /// `label (host:port, tls)`.
     public var description: String { "\(label) (\(host):\(port), tls \(tls.rawValue))" }

@@ -8,8 +8,11 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible, LocalizedError 
     case bad(server: String, command: String, text: String, code: ResponseCode?)
     /// The connection was closed or failed; `detail` says how.
     case connectionLost(server: String, detail: String)
-    /// No answer within the time allowed.
+    /// No byte from the server within the read timeout while a command waited.
     case timeout(server: String, operation: String, seconds: Double)
+    /// A command got no tagged completion by its deadline although the server kept talking; `reason`
+    /// says what it sent instead.
+    case noCompletion(server: String, command: String, seconds: Double, reason: String)
     /// The TLS handshake failed, e.g. an untrusted certificate.
     case tls(server: String, subject: String?, reason: String)
     /// The connection could not be opened.
@@ -29,7 +32,7 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible, LocalizedError 
     public var server: String {
         switch self {
         case .no(let server, _, _, _), .bad(let server, _, _, _), .connectionLost(let server, _),
-             .timeout(let server, _, _), .tls(let server, _, _), .connectFailed(let server, _),
+             .timeout(let server, _, _), .noCompletion(let server, _, _, _), .tls(let server, _, _), .connectFailed(let server, _),
              .protocolViolation(let server, _), .unsupported(let server, _, _),
              .appendRequiresBinary(let server, _, _), .noMailboxSelected(let server, _), .bye(let server, _):
             return server
@@ -55,6 +58,8 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible, LocalizedError 
             return "Connection to IMAP server \(server) was lost: \(detail)"
         case .timeout(let server, let operation, let seconds):
             return "IMAP server \(server) did not answer \(operation) within \(Self.format(seconds)) seconds"
+        case .noCompletion(let server, let command, let seconds, let reason):
+            return "IMAP server \(server): \(command) got no completion in \(Self.format(seconds)) s (\(reason))"
         case .tls(let server, let subject, let reason):
             let who = subject.map { " presenting certificate \"\($0)\"" } ?? ""
             return "TLS with IMAP server \(server)\(who) failed: \(reason)"

@@ -4,7 +4,7 @@ import NIOSSL
 
 /// Opens TCP (and TLS) connections and installs the response framer.
 enum ChannelSetup {
-    typealias AsyncChannel = NIOAsyncChannel<IMAPResponse, ByteBuffer>
+    typealias AsyncChannel = NIOAsyncChannel<FramedResponse, ByteBuffer>
 
     /// The TLS context for a configuration; fails early on an unreadable CA file.
     static func makeTLSContext(_ configuration: IMAPConfiguration) throws -> NIOSSLContext {
@@ -28,10 +28,12 @@ enum ChannelSetup {
 
     /// Adds the framer and wraps the channel for async use; must run on the channel's event loop.
     static func wrapSynchronously(
-        _ channel: Channel, configuration: IMAPConfiguration, startTLSGuard: StartTLSGuard? = nil
+        _ channel: Channel, configuration: IMAPConfiguration, shared: InboundShared
     ) throws -> AsyncChannel {
-        let framer = ResponseFramer(maximumLiteralSize: configuration.maximumLiteralSize, startTLSGuard: startTLSGuard)
-        try channel.pipeline.syncOperations.addHandler(ByteCounter())
+        let framer = ResponseFramer(maximumLiteralSize: configuration.maximumLiteralSize,
+                                    maximumResponseSize: configuration.maximumResponseSize,
+                                    startTLSGuard: shared.startTLSGuard, bodyLimit: shared.bodyLimit, counter: shared.counter)
+        try channel.pipeline.syncOperations.addHandler(shared.counter)
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(framer))
         let depth = max(1, configuration.fetchBufferDepth)
         return try AsyncChannel(
@@ -41,7 +43,7 @@ enum ChannelSetup {
     }
 
     /// Connects over TCP, with TLS from the start when the mode is implicit.
-    static func connect(_ configuration: IMAPConfiguration, startTLSGuard: StartTLSGuard?) async throws -> AsyncChannel {
+    static func connect(_ configuration: IMAPConfiguration, shared: InboundShared) async throws -> AsyncChannel {
         let tlsContext = configuration.tls == .implicit ? try makeTLSContext(configuration) : nil
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(Int64(configuration.connectTimeout * 1000)))
@@ -51,7 +53,7 @@ enum ChannelSetup {
                 if let tlsContext {
                     try channel.pipeline.syncOperations.addHandler(makeTLSHandler(tlsContext, host: configuration.host))
                 }
-                return try wrapSynchronously(channel, configuration: configuration, startTLSGuard: startTLSGuard)
+                return try wrapSynchronously(channel, configuration: configuration, shared: shared)
             }
         }
     }

@@ -32,7 +32,8 @@ enum CommandKind: Sendable, Equatable {
             guard let uid = response.uid, response.flags != nil, response.internalDate != nil, response.size != nil else {
                 return false
             }
-            return uids.contains(uid) && (!requiresBody || response.body != nil)
+            // A body too large to read counts as delivered: the stream reports it as omitted.
+            return uids.contains(uid) && (!requiresBody || response.body != nil || response.omittedBodySize != nil)
         default: return false
         }
     }
@@ -88,6 +89,14 @@ struct Command: Sendable {
     }
 
     mutating func literal(_ bytes: [UInt8], binary: Bool) { parts.append(.literal(bytes, binary: binary)) }
+
+    /// The bytes of its literals: what it must move besides its short lines.
+    var literalBytes: Int {
+        parts.reduce(0) { total, part in
+            if case .literal(let bytes, _) = part { return total + bytes.count }
+            return total
+        }
+    }
 }
 
 /// The outcome of a completed command: its tagged line and the untagged data that came with it.

@@ -17,6 +17,9 @@ public struct FetchResponse: Sendable, Equatable {
     public var sections: [String: [UInt8]]
     /// Items this client does not interpret, by name, with their raw text.
     public var otherItems: [String: String]
+    /// Sections whose literal exceeded the body limit of the FETCH and was dropped unread, keyed like
+    /// `sections`, with the length in bytes the server announced.
+    public var omittedSections: [String: Int] = [:]
 
     /// An empty response for a sequence number.
     public init(sequenceNumber: UInt32) {
@@ -34,8 +37,12 @@ public struct FetchResponse: Sendable, Equatable {
         modSeq = modSeq ?? other.modSeq
         sections.merge(other.sections) { current, _ in current }
         otherItems.merge(other.otherItems) { current, _ in current }
+        omittedSections.merge(other.omittedSections) { current, _ in current }
     }
 
     /// The whole message, `BODY[]` (or `BINARY[]`), if present.
     public var body: [UInt8]? { sections[""] ?? sections["BINARY:"] }
+
+    /// The announced length of the whole message when its literal exceeded the body limit and was not read.
+    public var omittedBodySize: Int? { omittedSections[""] ?? omittedSections["BINARY:"] }
 }

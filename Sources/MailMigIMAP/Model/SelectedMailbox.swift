@@ -66,6 +66,9 @@ public struct FetchedMessage: Sendable, Equatable {
     public var modSeq: UInt64?
     /// The exact bytes of BODY[], when the body was requested.
     public var body: [UInt8]?
+    /// When the body exceeded the fetch's `maxBodySize`: its length in bytes as the server announced
+    /// it; `body` is then nil, and none of its bytes were kept.
+    public var omittedBodySize: Int?
 }
 
 /// The outcome of an APPEND.

@@ -4,10 +4,13 @@ import NIOCore
 struct ByteCursor {
     let bytes: ByteBufferView
     private(set) var position: Int
+    /// Literals the framer left out: offset (from the start) where the data would begin, and the length announced.
+    let omittedLiterals: [Int: Int]
 
-    init(_ buffer: ByteBuffer) {
+    init(_ buffer: ByteBuffer, omittedLiterals: [Int: Int] = [:]) {
         bytes = buffer.readableBytesView
         position = bytes.startIndex
+        self.omittedLiterals = omittedLiterals
     }
 
     var isAtEnd: Bool { position >= bytes.endIndex || isAtLineEnd }

@@ -27,7 +27,7 @@ enum FetchParser {
                 }
                 try cursor.space()
                 let key = name.hasPrefix("BINARY") ? "BINARY:" + section : section
-                response.sections[key] = try cursor.nstringBytes() ?? []
+                try readSection(&cursor, key: key, into: &response)
             } else {
                 // BODY without a section is the body structure: not interpreted, kept raw.
                 try skipRaw(&cursor, name: name, into: &response)
@@ -58,15 +58,24 @@ enum FetchParser {
             guard let value = values.first else { throw ParseError("empty MODSEQ") }
             response.modSeq = value
         case "RFC822":
-            response.sections[""] = try cursor.nstringBytes() ?? []
+            try readSection(&cursor, key: "", into: &response)
         case "RFC822.HEADER":
-            response.sections["HEADER"] = try cursor.nstringBytes() ?? []
+            try readSection(&cursor, key: "HEADER", into: &response)
         case "RFC822.TEXT":
-            response.sections["TEXT"] = try cursor.nstringBytes() ?? []
+            try readSection(&cursor, key: "TEXT", into: &response)
         default:
             let start = cursor.position
             try cursor.skipValue()
             response.otherItems[name] = cursor.text(from: start, to: cursor.position)
+        }
+    }
+
+    /// A section's bytes, or, for a literal the framer left out, its announced length.
+    private static func readSection(_ cursor: inout ByteCursor, key: String, into response: inout FetchResponse) throws {
+        if let announced = cursor.omittedLiteral() {
+            response.omittedSections[key] = announced
+        } else {
+            response.sections[key] = try cursor.nstringBytes() ?? []
         }
     }
 

@@ -2,32 +2,52 @@ import NIOCore
 
 /// Splits the inbound byte stream into complete responses (a line and its literals) and parses them.
 ///
-/// Literal lengths come from the server and are checked against `maximumLiteralSize`; a line without
-/// literals may not exceed `maximumLineLength`. Scanning resumes where it stopped, so a large literal
-/// arriving in many reads costs linear time.
+/// Every length from the server is checked before a byte of what it announces is kept: a line may not
+/// exceed `maximumLineLength`, a literal `maximumLiteralSize`, and one response (its lines and
+/// literals together) `maximumResponseSize`. Inside a FETCH response, a literal longer than the body
+/// limit in force (`BodyLiteralLimit`) is not kept at all: its bytes are dropped as they arrive, and
+/// the frame records it as omitted with its announced length. Scanning resumes where it stopped, so a
+/// large literal arriving in many reads costs linear time.
 struct ResponseFramer: ByteToMessageDecoder {
-    typealias InboundOut = IMAPResponse
+    typealias InboundOut = FramedResponse
 
     let maximumLineLength: Int
     let maximumLiteralSize: Int
+    let maximumResponseSize: Int
     let startTLSGuard: StartTLSGuard?
+    let bodyLimit: BodyLiteralLimit?
+    let counter: ByteCounter?
     /// Offset (from the reader index) up to which the current frame is known to be complete.
     private var scanned = 0
     /// Offset where the current line (after the last literal) started.
     private var lineStart = 0
+    /// The start of the current frame, already taken out of the buffer because a literal after it is skipped.
+    private var held: ByteBuffer?
+    /// Bytes of an omitted literal still to drop.
+    private var skipping = 0
+    /// The current frame's omitted literals: offset where the data would start, and the length announced.
+    private var omitted: [Int: Int] = [:]
+    /// Offsets of the literal being read: where it ends, and up to where its bytes were counted as progress.
+    private var literalEnd = 0
+    private var literalCounted = 0
 
-    init(maximumLineLength: Int = 8 * 1024 * 1024, maximumLiteralSize: Int = 1 << 30, startTLSGuard: StartTLSGuard? = nil) {
+    init(maximumLineLength: Int = 8 * 1024 * 1024, maximumLiteralSize: Int = 1 << 30,
+         maximumResponseSize: Int = IMAPConfiguration.defaultMaximumResponseSize,
+         startTLSGuard: StartTLSGuard? = nil, bodyLimit: BodyLiteralLimit? = nil, counter: ByteCounter? = nil) {
         self.maximumLineLength = maximumLineLength
         self.maximumLiteralSize = maximumLiteralSize
+        self.maximumResponseSize = maximumResponseSize
         self.startTLSGuard = startTLSGuard
+        self.bodyLimit = bodyLimit
+        self.counter = counter
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         if let startTLSGuard, startTLSGuard.holdsBack(pendingBytes: buffer.readableBytes) { return .needMoreData }
         guard let frame = try nextFrame(&buffer) else { return .needMoreData }
-        let first = frame.readableBytesView.first
+        let first = frame.bytes.readableBytesView.first
         let isTagged = first != UInt8(ascii: "*") && first != UInt8(ascii: "+")
-        context.fireChannelRead(wrapInboundOut(ResponseParser.parse(frame)))
+        context.fireChannelRead(wrapInboundOut(FramedResponse(response: ResponseParser.parse(frame), size: frame.bytes.readableBytes)))
         if let startTLSGuard, !startTLSGuard.frameDelivered(isTagged: isTagged, pendingBytes: buffer.readableBytes) {
             return .needMoreData
         }
@@ -38,16 +58,30 @@ struct ResponseFramer: ByteToMessageDecoder {
         try decode(context: context, buffer: &buffer)
     }
 
+    /// The most one response may hold: the configured cap, raised while a body limit is in force so
+    /// that a response carrying the largest allowed body twice (BODY[] and BINARY[]) still fits.
+    var responseLimit: Int { bodyLimit?.responseLimit(cap: maximumResponseSize) ?? maximumResponseSize }
+
     /// The next complete frame, or nil if more bytes are needed.
-    mutating func nextFrame(_ buffer: inout ByteBuffer) throws -> ByteBuffer? {
+    mutating func nextFrame(_ buffer: inout ByteBuffer) throws -> ResponseFrame? {
         while true {
+            if skipping > 0 {
+                let dropped = min(skipping, buffer.readableBytes)
+                buffer.moveReaderIndex(forwardBy: dropped)
+                counter?.countLiteral(dropped)
+                skipping -= dropped
+                guard skipping == 0 else { return nil }
+            }
+            countLiteralProgress(buffer)
             guard scanned <= buffer.readableBytes else { return nil }  // still inside a literal
+            let heldBytes = held?.readableBytes ?? 0
             let view = buffer.readableBytesView
             let from = view.startIndex + scanned
             guard let newline = view[from...].firstIndex(of: 0x0A) else {
                 if buffer.readableBytes - lineStart > maximumLineLength {
                     throw IMAPFramingError.lineTooLong(limit: maximumLineLength)
                 }
+                if heldBytes + buffer.readableBytes > responseLimit { throw IMAPFramingError.responseTooLarge(limit: responseLimit) }
                 scanned = buffer.readableBytes
                 return nil
             }
@@ -56,17 +90,87 @@ struct ResponseFramer: ByteToMessageDecoder {
                 throw IMAPFramingError.lineTooLong(limit: maximumLineLength)
             }
             if let length = try literalLength(view, lineStartOffset: lineStart, newlineOffset: lineEnd) {
+                if omits(length, buffer) {
+                    skip(length, dataStart: lineEnd + 1, buffer: &buffer)
+                    continue
+                }
+                guard length <= max(maximumLiteralSize, bodyLimit?.current ?? 0) else {
+                    throw IMAPFramingError.literalTooLarge(limit: maximumLiteralSize)
+                }
                 let (next, overflow) = (lineEnd + 1).addingReportingOverflow(length)
-                guard !overflow else { throw IMAPFramingError.literalTooLarge(limit: maximumLiteralSize) }
+                guard !overflow, heldBytes + next <= responseLimit else { throw IMAPFramingError.responseTooLarge(limit: responseLimit) }
+                literalCounted = lineEnd + 1
+                literalEnd = next
                 scanned = next
                 lineStart = next
                 continue
             }
-            let frame = buffer.readSlice(length: lineEnd + 1)
+            if heldBytes + lineEnd + 1 > responseLimit { throw IMAPFramingError.responseTooLarge(limit: responseLimit) }
+            var frame = ResponseFrame(bytes: buffer.readSlice(length: lineEnd + 1)!, omittedLiterals: omitted)
+            if var start = held {
+                start.writeBuffer(&frame.bytes)
+                frame.bytes = start
+            }
             scanned = 0
             lineStart = 0
+            literalEnd = 0
+            literalCounted = 0
+            held = nil
+            omitted = [:]
             return frame
         }
+    }
+
+    /// Counts the bytes of the literal being read that arrived since the last call, so a long literal
+    /// is progress while it arrives, not only once its response is complete.
+    private mutating func countLiteralProgress(_ buffer: ByteBuffer) {
+        let upTo = min(buffer.readableBytes, literalEnd)
+        guard upTo > literalCounted else { return }
+        counter?.countLiteral(upTo - literalCounted)
+        literalCounted = upTo
+    }
+
+    /// Whether a literal of `length` is to be skipped: a body limit is in force, the literal exceeds
+    /// it, and the frame is a FETCH response (the only place a message body travels).
+    private func omits(_ length: Int, _ buffer: ByteBuffer) -> Bool {
+        guard let limit = bodyLimit?.current, length > limit else { return false }
+        return Self.isFetchResponse((held ?? buffer).readableBytesView)
+    }
+
+    /// Moves the frame so far out of the buffer and starts dropping the literal's bytes.
+    private mutating func skip(_ length: Int, dataStart: Int, buffer: inout ByteBuffer) {
+        var start = held ?? ByteBuffer()
+        var line = buffer.readSlice(length: dataStart)!
+        start.writeBuffer(&line)
+        omitted[start.readableBytes] = length
+        held = start
+        skipping = length
+        scanned = 0
+        lineStart = 0
+        literalEnd = 0
+        literalCounted = 0
+    }
+
+    /// Whether the bytes start with `* <number> FETCH ` (case-insensitive).
+    static func isFetchResponse(_ view: ByteBufferView) -> Bool {
+        var index = view.startIndex
+        func next() -> UInt8? {
+            guard index < view.endIndex else { return nil }
+            defer { index += 1 }
+            return view[index]
+        }
+        guard next() == UInt8(ascii: "*"), next() == UInt8(ascii: " ") else { return false }
+        var digits = 0
+        var byte = next()
+        while let digit = byte, digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") {
+            digits += 1
+            byte = next()
+        }
+        guard digits > 0, byte == UInt8(ascii: " ") else { return false }
+        for expected in "FETCH ".utf8 {
+            guard let actual = next(), actual == expected || (expected != 0x20 && actual | 0x20 == expected | 0x20) else { return false }
+        }
+        return true
     }
 
     /// The length of a literal announced at the end of the line (`{n}`, `{n+}`, `~{n}`), if any.
@@ -88,20 +192,38 @@ struct ResponseFramer: ByteToMessageDecoder {
             index -= 1
         }
         guard digits > 0, index >= start, view[index] == UInt8(ascii: "{") else { return nil }
-        guard value <= maximumLiteralSize else { throw IMAPFramingError.literalTooLarge(limit: maximumLiteralSize) }
         return value
     }
 }
 
+/// A parsed response and the bytes it took in memory, so whoever keeps responses can bound what it keeps.
+struct FramedResponse: Sendable {
+    let response: IMAPResponse
+    /// Bytes of the frame (omitted literals not counted).
+    let size: Int
+}
+
+/// One framed response: its bytes, and the literals left out of them.
+struct ResponseFrame {
+    /// The line(s) and the literals kept, ending in CRLF.
+    var bytes: ByteBuffer
+    /// Literals skipped for exceeding the body limit: offset (from the frame's start) where the data
+    /// would begin, and the length the server announced.
+    var omittedLiterals: [Int: Int] = [:]
+}
+
 /// The inbound stream broke the framing limits; the connection cannot continue.
-enum IMAPFramingError: Error, Sendable, CustomStringConvertible {
+enum IMAPFramingError: Error, Sendable, Equatable, CustomStringConvertible {
     case lineTooLong(limit: Int)
     case literalTooLarge(limit: Int)
+    case responseTooLarge(limit: Int)
 
     var description: String {
         switch self {
         case .lineTooLong(let limit): return "a response line exceeded \(limit) bytes"
         case .literalTooLarge(let limit): return "a literal exceeded \(limit) bytes"
+        case .responseTooLarge(let limit):
+            return "a response exceeded \(limit) bytes (maximumResponseSize), so the connection was closed instead of buffering more"
         }
     }
 }

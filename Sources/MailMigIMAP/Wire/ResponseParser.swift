@@ -6,13 +6,18 @@ import NIOCore
 /// not bring down a migration.
 enum ResponseParser {
     static func parse(_ frame: ByteBuffer) -> IMAPResponse {
-        var cursor = ByteCursor(frame)
+        parse(ResponseFrame(bytes: frame))
+    }
+
+    /// Parses a frame whose oversized literals the framer left out (see `ResponseFrame`).
+    static func parse(_ frame: ResponseFrame) -> IMAPResponse {
+        var cursor = ByteCursor(frame.bytes, omittedLiterals: frame.omittedLiterals)
         do {
             return try parseResponse(&cursor)
         } catch let error as ParseError {
-            return .unparsable(text: summary(of: frame), reason: error.reason)
+            return .unparsable(text: summary(of: frame.bytes), reason: error.reason)
         } catch {
-            return .unparsable(text: summary(of: frame), reason: "\(error)")
+            return .unparsable(text: summary(of: frame.bytes), reason: "\(error)")
         }
     }
 

@@ -111,8 +111,16 @@ extension ByteCursor {
         }
     }
 
-    /// `{n}CRLF` or `~{n}CRLF` followed by n bytes; the length is checked against what is there.
+    /// `{n}CRLF` or `~{n}CRLF` followed by n bytes; the length is checked against what is there. A
+    /// literal the framer left out reads as empty (`omittedLiteral()` tells its length).
     mutating func literalBytes() throws -> [UInt8] {
+        let length = try literalAnnouncement()
+        if omittedLiterals[position - bytes.startIndex] == length { return [] }
+        return try takeBytes(length)
+    }
+
+    /// `{n}CRLF`, `{n+}CRLF` or `~{n}CRLF`: the length announced.
+    private mutating func literalAnnouncement() throws -> Int {
         _ = accept(UInt8(ascii: "~"))
         try expect(UInt8(ascii: "{"))
         let length = try int()
@@ -120,7 +128,18 @@ extension ByteCursor {
         try expect(UInt8(ascii: "}"))
         _ = accept(0x0D)
         try expect(0x0A)
-        return try takeBytes(length)
+        return length
+    }
+
+    /// The announced length of a literal here that the framer left out for exceeding the body limit,
+    /// consuming its announcement; nil (and nothing consumed) for anything else.
+    mutating func omittedLiteral() -> Int? {
+        guard !omittedLiterals.isEmpty else { return nil }
+        var probe = self
+        guard let length = try? probe.literalAnnouncement(),
+              omittedLiterals[probe.position - bytes.startIndex] == length else { return nil }
+        self = probe
+        return length
     }
 
     mutating func string() throws -> String {

@@ -5,14 +5,16 @@ import Testing
 /// `filters.max_message_size`: larger messages are skipped, recorded with the reason, and never retried.
 @Suite("Mail migration: size filter", .serialized, .enabled(if: TestEnvironment.isEnabled))
 struct MailSizeFilterTests {
+    /// One generated mailbox of 40 messages, a quarter with attachments of up to 2.5 MB: several over 1 MB.
+    static let corpus = ["--mailboxes", "1", "--messages", "40", "--seed", "13", "--attachments", "0.25", "--attachment-max", "2500000"]
+
     @Test("messages over max_message_size are skipped, recorded in the skipped table with the reason, and not retried")
     func oversizeSkipped() throws {
         let user = MailTestServers.uniqueUser("size")
         defer { MailTestServers.removeUsers([user]) }
         try MailTestServers.addUser(user, on: .source)
         try MailTestServers.addUser(user, on: .target)
-        let corpus = try MailTestServers.generate(["--mailboxes", "1", "--messages", "40", "--seed", "13", "--attachments", "0.25",
-                                                   "--attachment-max", "2500000"])
+        let corpus = try MailTestServers.generate(Self.corpus)
         defer { try? FileManager.default.removeItem(at: corpus.deletingLastPathComponent()) }
         try MailTestServers.load(corpus.appendingPathComponent("mbox01"), into: user)
         let source = try MailTestServers.snapshot(user, on: .source)
@@ -25,12 +27,7 @@ struct MailSizeFilterTests {
         #expect(try workspace.plan().contains("\(large.count) over the size limit"))
         _ = try workspace.apply()
 
-        let small = MailboxSnapshot(user: source.user, folders: source.folders.mapValues { folder in
-            var kept = folder
-            kept.messages = folder.messages.filter { $0.size <= limit }
-            return kept
-        })
-        let expected = MailFolderRules().expected(from: small)
+        let expected = MailFolderRules().expected(from: source.keeping { $0.size <= limit })
         let target = try MailTestServers.snapshot(user, on: .target)
         #expect(target.multisets == expected, "\(MailboxSnapshot.difference(expected: expected, actual: target.multisets))")
         let address = "\(user)@acme.test"

@@ -47,6 +47,15 @@ struct MailboxSnapshot: Decodable {
     /// All messages of the mailbox.
     var allMessages: [Message] { folders.values.flatMap(\.messages) }
 
+    /// The same mailbox with only the messages `isIncluded` accepts (what a filtered copy should hold).
+    func keeping(_ isIncluded: (Message) -> Bool) -> MailboxSnapshot {
+        MailboxSnapshot(user: user, folders: folders.mapValues { folder in
+            var kept = folder
+            kept.messages = folder.messages.filter(isIncluded)
+            return kept
+        })
+    }
+
     /// Message count over all folders.
     var count: Int { folders.values.reduce(0) { $0 + $1.messages.count } }
 

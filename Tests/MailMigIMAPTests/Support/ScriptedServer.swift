@@ -9,20 +9,31 @@ struct ScriptedServer {
 
     static let defaultGreeting = "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN AUTH=XOAUTH2 ENABLE] ready"
 
+    /// A client connected to the test; with `instead`, the server side is that feed from the first
+    /// byte and no greeting is sent.
     static func start(
         greeting: String = defaultGreeting,
+        instead feed: (@Sendable (NIOAsyncTestingChannel) -> PacedFeed)? = nil,
         readTimeout: Double = 30,
-        fetchBufferDepth: Int = 2
+        fetchBufferDepth: Int = 2,
+        maximumResponseSize: Int = IMAPConfiguration.defaultMaximumResponseSize,
+        minimumTransferRate: Int = IMAPConfiguration.defaultMinimumTransferRate
     ) async throws -> ScriptedServer {
         let channel = NIOAsyncTestingChannel()
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 143))
         let configuration = IMAPConfiguration(host: "127.0.0.1", port: 143, tls: .none, readTimeout: readTimeout,
-                                              label: "scripted", fetchBufferDepth: fetchBufferDepth)
+                                              label: "scripted", fetchBufferDepth: fetchBufferDepth,
+                                              maximumResponseSize: maximumResponseSize, minimumTransferRate: minimumTransferRate)
+        let shared = InboundShared()
         let asyncChannel = try await channel.testingEventLoop.executeInContext {
-            try ChannelSetup.wrapSynchronously(channel, configuration: configuration)
+            try ChannelSetup.wrapSynchronously(channel, configuration: configuration, shared: shared)
         }
-        try await channel.writeInbound(ByteBuffer(string: greeting + "\r\n"))
-        let client = try await IMAPClient.attach(asyncChannel, configuration: configuration)
+        if let feed {
+            _ = feed(channel)
+        } else {
+            try await channel.writeInbound(ByteBuffer(string: greeting + "\r\n"))
+        }
+        let client = try await IMAPClient.attach(asyncChannel, configuration: configuration, shared: shared)
         return ScriptedServer(channel: channel, client: client)
     }
 
