@@ -1,5 +1,6 @@
 import NIOCore
 import NIOSSL
+import MailMigTLS
 
 /// Reading responses: crediting them to commands, keeping session state, failing on connection loss.
 extension IMAPClient {

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import MailMigConcurrency
+import MailMigTLS
 
 /// One IMAP connection: send commands (several may be in flight), read responses, track session state.
 ///

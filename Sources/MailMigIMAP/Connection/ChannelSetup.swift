@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import MailMigTLS
 
 /// Opens TCP (and TLS) connections and installs the response framer.
 enum ChannelSetup {
@@ -8,22 +9,11 @@ enum ChannelSetup {
 
     /// The TLS context for a configuration; fails early on an unreadable CA file.
     static func makeTLSContext(_ configuration: IMAPConfiguration) throws -> NIOSSLContext {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        switch configuration.trust {
-        case .systemRoots:
-            tls.trustRoots = .default
-        case .caFile(let path):
-            tls.trustRoots = .file(path)
-        case .doNotVerify:
-            tls.certificateVerification = .none
-        }
-        return try NIOSSLContext(configuration: tls)
+        try TLSClient.makeContext(trust: configuration.trust)
     }
 
     static func makeTLSHandler(_ context: NIOSSLContext, host: String) throws -> NIOSSLClientHandler {
-        // SNI may not carry an IP address; NIOSSL then checks the certificate against the IP itself.
-        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
-        return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host)
+        try TLSClient.makeHandler(context, host: host)
     }
 
     /// Adds the framer and wraps the channel for async use; must run on the channel's event loop.

@@ -1,5 +1,5 @@
 import Testing
-@testable import MailMigIMAP
+import MailMigTLS
 
 /// How a failed TLS handshake is explained.
 @Suite("TLS failure reasons")
@@ -14,7 +14,7 @@ struct TLSFailureTests {
 
     @Test("addresses in a certificate are written as people write them")
     func addresses() {
-        #expect(TLSCertificateProbe.address([127, 0, 0, 1]) == "127.0.0.1")
-        #expect(TLSCertificateProbe.address([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]) == "2001:db8:0:0:0:0:0:1")
+        #expect(TLSCertificateDescription.address([127, 0, 0, 1]) == "127.0.0.1")
+        #expect(TLSCertificateDescription.address([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]) == "2001:db8:0:0:0:0:0:1")
     }
 }
