@@ -16,6 +16,19 @@ public enum TLSFailure {
         names.isEmpty ? "the certificate does not name \(host)" : "the certificate is for \(names.joined(separator: ", ")), not \(host)"
     }
 
+    /// The reason for any error NIOSSL throws during or after the handshake; nil for other errors.
+    public static func reason(of error: any Error) -> String? {
+        if let ssl = error as? NIOSSLError { return reason(ssl) }
+        if let ssl = error as? NIOSSLExtraError { return reason(ssl) }
+        return nil
+    }
+
+    /// The reason to show once the presented certificate's names are known: a certificate for
+    /// another name says which names it carries; any other reason stays as it is.
+    public static func reason(_ reason: String, host: String, certificateNames names: [String]) -> String {
+        reason == wrongName ? wrongName(host: host, names: names) : reason
+    }
+
     /// The reason for a failed handshake.
     public static func reason(_ error: NIOSSLError) -> String {
         let text = "\(error)"

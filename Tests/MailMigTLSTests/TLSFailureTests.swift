@@ -1,3 +1,4 @@
+import NIOSSL
 import Testing
 import MailMigTLS
 
@@ -16,5 +17,14 @@ struct TLSFailureTests {
     func addresses() {
         #expect(TLSCertificateDescription.address([127, 0, 0, 1]) == "127.0.0.1")
         #expect(TLSCertificateDescription.address([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]) == "2001:db8:0:0:0:0:0:1")
+    }
+
+    @Test("NIOSSL's errors get a reason, other errors none; only a wrong-name reason is rewritten with the names")
+    func reasons() {
+        #expect(TLSFailure.reason(of: NIOSSLExtraError.failedToValidateHostname) == TLSFailure.wrongName)
+        #expect(TLSFailure.reason(of: CancellationError()) == nil)
+        #expect(TLSFailure.reason(TLSFailure.wrongName, host: "10.0.0.1", certificateNames: ["localhost"])
+            == "the certificate is for localhost, not 10.0.0.1")
+        #expect(TLSFailure.reason("expired", host: "10.0.0.1", certificateNames: ["localhost"]) == "expired")
     }
 }

@@ -74,8 +74,8 @@ public actor IMAPClient {
             return try await connectOnce(configuration, logger: logger)
         } catch IMAPError.tls(let server, nil, let reason) where configuration.trust != .doNotVerify {
             let (subject, names) = await TLSCertificateProbe.describe(configuration)
-            let readable = reason == TLSFailure.wrongName ? TLSFailure.wrongName(host: configuration.host, names: names) : reason
-            throw IMAPError.tls(server: server, subject: subject, reason: readable)
+            throw IMAPError.tls(server: server, subject: subject,
+                                reason: TLSFailure.reason(reason, host: configuration.host, certificateNames: names))
         }
     }
 
@@ -84,11 +84,8 @@ public actor IMAPClient {
         let startTLSGuard = configuration.tls == .startTLS ? StartTLSGuard() : nil
         do {
             asyncChannel = try await ChannelSetup.connect(configuration, startTLSGuard: startTLSGuard)
-        } catch let error as NIOSSLError {
-            throw IMAPError.tls(server: configuration.label, subject: nil, reason: TLSFailure.reason(error))
-        } catch let error as NIOSSLExtraError {
-            throw IMAPError.tls(server: configuration.label, subject: nil, reason: TLSFailure.reason(error))
         } catch {
+            if let reason = TLSFailure.reason(of: error) { throw IMAPError.tls(server: configuration.label, subject: nil, reason: reason) }
             throw IMAPError.connectFailed(server: configuration.label, detail: "\(error)")
         }
         let client = IMAPClient(configuration: configuration, channel: asyncChannel.channel, logger: logger,

@@ -137,10 +137,8 @@ extension POP3Client {
     func connectionEnded(error: (any Error)?) {
         let command = current?.name ?? "nothing"
         let reason: POP3Error
-        if let ssl = error as? NIOSSLError {
-            reason = .tls(server: server, subject: nil, reason: TLSFailure.reason(ssl))
-        } else if let ssl = error as? NIOSSLExtraError {
-            reason = .tls(server: server, subject: nil, reason: TLSFailure.reason(ssl))
+        if let error, let tls = TLSFailure.reason(of: error) {
+            reason = .tls(server: server, subject: nil, reason: tls)
         } else if let error {
             reason = .connectionLost(server: server, command: command, detail: "\(error)")
         } else {

@@ -58,8 +58,8 @@ public actor POP3Client {
             return try await connectOnce(configuration, logger: logger)
         } catch POP3Error.tls(let server, nil, let reason) where configuration.trust != .doNotVerify {
             let (subject, names) = await describeCertificate(configuration)
-            let readable = reason == TLSFailure.wrongName ? TLSFailure.wrongName(host: configuration.host, names: names) : reason
-            throw POP3Error.tls(server: server, subject: subject, reason: readable)
+            throw POP3Error.tls(server: server, subject: subject,
+                                reason: TLSFailure.reason(reason, host: configuration.host, certificateNames: names))
         }
     }
 
@@ -68,11 +68,8 @@ public actor POP3Client {
         let startTLSGuard = configuration.tls == .startTLS ? StartTLSGuard() : nil
         do {
             asyncChannel = try await ChannelSetup.connect(configuration, startTLSGuard: startTLSGuard)
-        } catch let error as NIOSSLError {
-            throw POP3Error.tls(server: configuration.label, subject: nil, reason: TLSFailure.reason(error))
-        } catch let error as NIOSSLExtraError {
-            throw POP3Error.tls(server: configuration.label, subject: nil, reason: TLSFailure.reason(error))
         } catch {
+            if let reason = TLSFailure.reason(of: error) { throw POP3Error.tls(server: configuration.label, subject: nil, reason: reason) }
             throw POP3Error.connectFailed(server: configuration.label, detail: "\(error)")
         }
         let client = POP3Client(configuration: configuration, channel: asyncChannel.channel, logger: logger,
