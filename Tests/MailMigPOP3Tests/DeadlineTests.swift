@@ -19,7 +19,7 @@ struct DeadlineTests {
         #expect(ContinuousClock.now - started < .seconds(5))
     }
 
-    @Test("a server trickling one byte every 50 ms (20 B/s, below the 1,000 B/s minimum) still hits the deadline")
+    @Test("a server trickling a short line every 50 ms (60 B/s, below the 1,000 B/s minimum) still hits the deadline")
     func trickle() async throws {
         let server = try await ScriptedPOP3Server.start(commandTimeout: 0.5, minimumTransferRate: 1000)
         let started = ContinuousClock.now
@@ -28,7 +28,8 @@ struct DeadlineTests {
         let feeder = Task {
             try await server.send(bytes: Array("+OK\r\n".utf8))
             while !Task.isCancelled {
-                try await server.send(bytes: [UInt8(ascii: "x")])
+                // Whole lines, so every one reaches the client as progress.
+                try await server.send(bytes: Array("x\r\n".utf8))
                 try await Task.sleep(nanoseconds: 50_000_000)
             }
         }
