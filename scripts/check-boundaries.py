@@ -70,7 +70,7 @@ RULES = {
     },
     # The client side of TLS below the mail protocol libraries: it knows no protocol.
     "MailMigTLS": {
-        "allowed": ["NIOCore", "NIOSSL"],
+        "allowed": ["NIOCore", "NIOPosix", "NIOSSL"],
         "forbidden": {m: "shared TLS plumbing knows no protocol and no plan" for m in
                       ["MailMigCore"] + PROTOCOL_LIBRARIES + ADAPTERS + FRONT_END},
     },

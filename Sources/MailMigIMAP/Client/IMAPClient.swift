@@ -173,14 +173,7 @@ public actor IMAPClient {
             _ = startTLSGuard?.release()
             throw Self.classify(error, server: server)
         }
-        let host = configuration.host
-        let startTLSGuard = self.startTLSGuard
-        let plaintextFollowed = try await channel.eventLoop.submit { [channel] in
-            let handler = try ChannelSetup.makeTLSHandler(context, host: host)
-            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
-            return startTLSGuard?.release() ?? false
-        }.get()
-        if plaintextFollowed {
+        if try await TLSClient.upgrade(channel, context: context, host: configuration.host, guard: startTLSGuard) {
             let reason = IMAPError.protocolViolation(
                 server: server, detail: "data followed the STARTTLS answer before TLS began (possible injection); connection closed")
             await fail(with: reason)

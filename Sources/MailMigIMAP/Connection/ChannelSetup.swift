@@ -32,17 +32,9 @@ enum ChannelSetup {
 
     /// Connects over TCP, with TLS from the start when the mode is implicit.
     static func connect(_ configuration: IMAPConfiguration, startTLSGuard: StartTLSGuard?) async throws -> AsyncChannel {
-        let tlsContext = configuration.tls == .implicit ? try makeTLSContext(configuration) : nil
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.milliseconds(Int64(configuration.connectTimeout * 1000)))
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-        return try await bootstrap.connect(host: configuration.host, port: configuration.port) { channel in
-            channel.eventLoop.makeCompletedFuture {
-                if let tlsContext {
-                    try channel.pipeline.syncOperations.addHandler(makeTLSHandler(tlsContext, host: configuration.host))
-                }
-                return try wrapSynchronously(channel, configuration: configuration, startTLSGuard: startTLSGuard)
-            }
+        try await TLSClient.connect(host: configuration.host, port: configuration.port, connectTimeout: configuration.connectTimeout,
+                                    implicitTLS: configuration.tls == .implicit ? configuration.trust : nil) { channel in
+            try wrapSynchronously(channel, configuration: configuration, startTLSGuard: startTLSGuard)
         }
     }
 }

@@ -17,12 +17,12 @@ final class Exchange {
     let dataLimit: Int?
     var status: StatusLine?
     var reader: MultiLineReader?
-    var deadline: NIODeadline
+    var deadline: CommandDeadline
     var outcome: Result<Reply, POP3Error>?
     var waiter: CheckedContinuation<Reply, any Error>?
     var watchdog: Task<Void, Never>?
 
-    init(id: Int, name: String, dataLimit: Int?, deadline: NIODeadline) {
+    init(id: Int, name: String, dataLimit: Int?, deadline: CommandDeadline) {
         self.id = id
         self.name = name
         self.dataLimit = dataLimit
@@ -49,7 +49,8 @@ extension POP3Client {
         guard let writer else { throw POP3Error.connectionLost(server: server, command: name, detail: "not connected") }
         exchangeCounter += 1
         let exchange = Exchange(id: exchangeCounter, name: name, dataLimit: dataLimit,
-                                deadline: .now() + .nanoseconds(Int64(configuration.commandTimeout * 1e9)))
+                                deadline: CommandDeadline(start: .now(), timeout: configuration.commandTimeout,
+                                                          minimumTransferRate: configuration.minimumTransferRate))
         current = exchange
         defer { if current === exchange { current = nil } }
         startWatchdog(for: exchange)
@@ -84,8 +85,7 @@ extension POP3Client {
             }
             return
         }
-        let credit = Double(segment.bytes.readableBytes) / Double(configuration.minimumTransferRate)
-        exchange.deadline = exchange.deadline + .nanoseconds(Int64(credit * 1e9))
+        exchange.deadline.progress(bytes: segment.bytes.readableBytes)
         let bytes = segment.bytes.readableBytesView
         if exchange.status == nil {
             guard segment.endsLine else {
@@ -170,7 +170,7 @@ extension POP3Client {
     /// Time left for the exchange `id`; nil once it is over.
     func remainingTime(of id: Int) -> TimeAmount? {
         guard let current, current.id == id, current.outcome == nil else { return nil }
-        return current.deadline - .now()
+        return current.deadline.remaining(at: .now())
     }
 
     func expire(_ id: Int) {

@@ -36,14 +36,7 @@ extension POP3Client {
             _ = startTLSGuard?.release()
             throw error
         }
-        let host = configuration.host
-        let startTLSGuard = self.startTLSGuard
-        let plaintextFollowed = try await channel.eventLoop.submit { [channel] in
-            let handler = try TLSClient.makeHandler(context, host: host)
-            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
-            return startTLSGuard?.release() ?? false
-        }.get()
-        if plaintextFollowed {
+        if try await TLSClient.upgrade(channel, context: context, host: configuration.host, guard: startTLSGuard) {
             let reason = POP3Error.protocolViolation(
                 server: server, command: "STLS", detail: "data followed the STLS answer before TLS began (possible injection); connection closed")
             fail(with: reason)

@@ -1,6 +1,4 @@
 import NIOCore
-import NIOPosix
-import NIOSSL
 import MailMigTLS
 
 /// Opens TCP (and TLS) connections and installs the line framer.
@@ -22,17 +20,9 @@ enum ChannelSetup {
 
     /// Connects over TCP, with TLS from the start when the mode is implicit.
     static func connect(_ configuration: POP3Configuration, startTLSGuard: StartTLSGuard?) async throws -> AsyncChannel {
-        let tlsContext = configuration.tls == .implicit ? try TLSClient.makeContext(trust: configuration.trust) : nil
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.milliseconds(Int64(configuration.connectTimeout * 1000)))
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-        return try await bootstrap.connect(host: configuration.host, port: configuration.port) { channel in
-            channel.eventLoop.makeCompletedFuture {
-                if let tlsContext {
-                    try channel.pipeline.syncOperations.addHandler(TLSClient.makeHandler(tlsContext, host: configuration.host))
-                }
-                return try wrapSynchronously(channel, configuration: configuration, startTLSGuard: startTLSGuard)
-            }
+        try await TLSClient.connect(host: configuration.host, port: configuration.port, connectTimeout: configuration.connectTimeout,
+                                    implicitTLS: configuration.tls == .implicit ? configuration.trust : nil) { channel in
+            try wrapSynchronously(channel, configuration: configuration, startTLSGuard: startTLSGuard)
         }
     }
 }
