@@ -292,6 +292,7 @@ write_env_file() {
 
 cmd_start() {
     command -v dovecot >/dev/null 2>&1 || die "dovecot is not installed; run: $0 install"
+    [[ -x /usr/lib/dovecot/pop3 ]] || die "dovecot-pop3d is not installed (the instances serve POP3 too); run: $0 install"
     mkdir -p "$ROOT"
     make_certificates
     local name
