@@ -99,6 +99,16 @@ struct LoginTests {
         #expect(try await server.channel.readOutbound(as: ByteBuffer.self) == nil)
     }
 
+    @Test("a line break in a name or password is refused before anything is sent, without echoing it")
+    func lineBreakInArgument() async throws {
+        let server = try await ScriptedPOP3Server.start()
+        let error = try await #require(throws: POP3Error.self) {
+            try await server.client.login(.user(name: "alice\r\nDELE 1", password: "pw"))
+        }
+        #expect(error.description == "USER was not sent to POP3 server scripted: an argument holds a line break")
+        #expect(try await server.channel.readOutbound(as: ByteBuffer.self) == nil)
+    }
+
     @Test("credentials describe themselves without the secret")
     func descriptions() {
         #expect(POP3Credentials.user(name: "a", password: "pw1").description == "USER/PASS as a")

@@ -47,6 +47,9 @@ extension POP3Client {
         }
         if let failure { throw failure }
         guard let writer else { throw POP3Error.connectionLost(server: server, command: name, detail: "not connected") }
+        if let line, line.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+            throw POP3Error.lineBreakInArgument(server: server, command: name)
+        }
         exchangeCounter += 1
         let exchange = Exchange(id: exchangeCounter, name: name, dataLimit: dataLimit,
                                 deadline: CommandDeadline(start: .now(), timeout: configuration.commandTimeout,

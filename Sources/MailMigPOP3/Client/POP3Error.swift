@@ -35,6 +35,9 @@ public enum POP3Error: Error, Sendable, CustomStringConvertible, LocalizedError 
     case protocolViolation(server: String, command: String, detail: String)
     /// A feature the operation needs is not offered by the server.
     case unsupported(server: String, feature: String, detail: String)
+    /// An argument holds CR or LF, which would end the command line early and let the rest be read
+    /// as another command; nothing was sent.
+    case lineBreakInArgument(server: String, command: String)
 
     /// Commands whose plain `-ERR` means the login was refused (servers without RFC 3206 codes).
     static let loginCommands: Set<String> = ["USER", "PASS", "APOP", "AUTH"]
@@ -50,7 +53,8 @@ public enum POP3Error: Error, Sendable, CustomStringConvertible, LocalizedError 
             case nil: return Self.loginCommands.contains(command) ? .loginRefused : .permanent
             }
         case .connectFailed, .connectionLost, .timeout: return .transient
-        case .tls, .startTLSUnavailable, .lineTooLong, .responseTooLarge, .protocolViolation, .unsupported: return .permanent
+        case .tls, .startTLSUnavailable, .lineTooLong, .responseTooLarge, .protocolViolation, .unsupported, .lineBreakInArgument:
+            return .permanent
         }
     }
 
@@ -60,7 +64,7 @@ public enum POP3Error: Error, Sendable, CustomStringConvertible, LocalizedError 
         case .err(let server, _, _, _), .connectFailed(let server, _), .tls(let server, _, _),
              .startTLSUnavailable(let server, _), .connectionLost(let server, _, _), .timeout(let server, _, _),
              .lineTooLong(let server, _, _), .responseTooLarge(let server, _, _), .protocolViolation(let server, _, _),
-             .unsupported(let server, _, _):
+             .unsupported(let server, _, _), .lineBreakInArgument(let server, _):
             return server
         }
     }
@@ -90,6 +94,8 @@ public enum POP3Error: Error, Sendable, CustomStringConvertible, LocalizedError 
             return "POP3 server \(server) answered \(command) in a way this client cannot accept: \(Self.excerpt(detail))"
         case .unsupported(let server, let feature, let detail):
             return "POP3 server \(server) does not offer \(feature): \(Self.excerpt(detail))"
+        case .lineBreakInArgument(let server, let command):
+            return "\(command) was not sent to POP3 server \(server): an argument holds a line break"
         }
     }
 
