@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "MailMigCore", targets: ["MailMigCore"]),
         .library(name: "MailMigPlanFile", targets: ["MailMigPlanFile"]),
         .library(name: "MailMigIMAP", targets: ["MailMigIMAP"]),
+        .library(name: "MailMigPOP3", targets: ["MailMigPOP3"]),
         .library(name: "MailMigDNS", targets: ["MailMigDNS"]),
         .library(name: "MailMigIMAPStore", targets: ["MailMigIMAPStore"]),
         .library(name: "MailMigRFC2136", targets: ["MailMigRFC2136"]),
@@ -82,14 +83,37 @@ let package = Package(
         // Bounded hand-over between tasks and a bounded task group: what the engine and the protocol
         // libraries share, knowing nothing of mail.
         .target(name: "MailMigConcurrency"),
+        // The client side of TLS both mail protocol libraries share: trust settings, the handler with its
+        // SNI rule, readable handshake failures, the guard against data injected before STARTTLS/STLS.
+        .target(
+            name: "MailMigTLS",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .target(
             name: "MailMigIMAP",
             dependencies: [
                 "MailMigConcurrency",
+                "MailMigTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A POP3 client library (RFC 1939, 2449, 2595, 3206, 5034) that reads mail and cannot delete it.
+        .target(
+            name: "MailMigPOP3",
+            dependencies: [
+                "MailMigTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(name: "imap-throughput", dependencies: ["MailMigIMAP"]),
@@ -113,10 +137,21 @@ let package = Package(
             name: "MailMigIMAPTests",
             dependencies: [
                 "MailMigIMAP",
+                "MailMigTLS",
                 "FuzzSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        .testTarget(
+            name: "MailMigPOP3Tests",
+            dependencies: [
+                "MailMigPOP3",
+                "MailMigTLS",
+                "FuzzSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "MailMigTLSTests", dependencies: ["MailMigTLS", .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore", "MailMigPlanFile", "TestSupport"]),
         .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"]),
         .testTarget(name: "MailMigConcurrencyTests", dependencies: ["MailMigConcurrency"]),
@@ -124,7 +159,7 @@ let package = Package(
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigDNS"]
+            dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigPOP3", "MailMigDNS"]
         ),
     ],
     swiftLanguageModes: [.v6]

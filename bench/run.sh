@@ -9,9 +9,9 @@
 # --baseline runs another mailmig build (e.g. the previous release's) in the same runs, as the tool
 # mailmig-baseline, so the table's ratio column compares the two builds on the same servers.
 #
-# Installs what is missing (isync, hyperfine, dovecot-imapd, time) with apt-get, builds mailmig in
+# Installs what is missing (isync, hyperfine, dovecot-imapd, dovecot-pop3d, time) with apt-get, builds mailmig in
 # release mode, starts a private pair of Dovecot instances under .bench/servers (ports 16401/16402
-# and 16411/16412, never the test instances), generates the corpus under .bench/ (kept between
+# and 16411/16412, POP3 on 16403/16404 and 16413/16414, never the test instances), generates the corpus under .bench/ (kept between
 # runs) and writes the raw results as JSON under .bench/. The servers keep running afterwards so a
 # second run skips loading the corpus; stop them with `bench/run.sh --stop`.
 set -euo pipefail
@@ -22,6 +22,8 @@ BENCH_DIR="$REPO_ROOT/.bench"
 export MAILMIG_TESTENV_DIR="$BENCH_DIR/servers"
 export MAILMIG_DOVECOT_SOURCE_PORT=16401 MAILMIG_DOVECOT_SOURCE_TLS_PORT=16402
 export MAILMIG_DOVECOT_TARGET_PORT=16411 MAILMIG_DOVECOT_TARGET_TLS_PORT=16412
+export MAILMIG_DOVECOT_SOURCE_POP3_PORT=16403 MAILMIG_DOVECOT_SOURCE_POP3_TLS_PORT=16404
+export MAILMIG_DOVECOT_TARGET_POP3_PORT=16413 MAILMIG_DOVECOT_TARGET_POP3_TLS_PORT=16414
 
 log() { printf 'bench/run.sh: %s\n' "$*" >&2; }
 
@@ -45,6 +47,8 @@ missing=()
 command -v mbsync >/dev/null 2>&1 || missing+=(isync)
 command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
 command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
+# The test instances serve POP3 too (scripts/testenv/dovecot.sh).
+[[ -x /usr/lib/dovecot/pop3 ]] || missing+=(dovecot-pop3d)
 [[ -x /usr/bin/time ]] || missing+=(time)
 ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
 

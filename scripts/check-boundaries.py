@@ -39,7 +39,7 @@ PLATFORM = {
 TESTING = {"Testing", "XCTest"}
 
 ADAPTERS = ["MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite"]
-PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigDNS"]
+PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigPOP3", "MailMigDNS"]
 FRONT_END = ["MailMigCLI", "ArgumentParser", "ConsoleKit*"]
 
 WHY_ENGINE = "the engine speaks to protocols only through its seams"
@@ -68,10 +68,20 @@ RULES = {
         "forbidden": {m: "shared plumbing depends on nothing of mailmig's" for m in
                       ["MailMigCore"] + PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB", "NIO*", "Yams"] + FRONT_END},
     },
+    # The client side of TLS below the mail protocol libraries: it knows no protocol.
+    "MailMigTLS": {
+        "allowed": ["NIOCore", "NIOPosix", "NIOSSL"],
+        "forbidden": {m: "shared TLS plumbing knows no protocol and no plan" for m in
+                      ["MailMigCore"] + PROTOCOL_LIBRARIES + ADAPTERS + FRONT_END},
+    },
     # Protocol libraries.
     "MailMigIMAP": {
-        "allowed": ["MailMigConcurrency", "NIOCore", "NIOPosix", "NIOSSL", "Logging"],
+        "allowed": ["MailMigConcurrency", "MailMigTLS", "NIOCore", "NIOPosix", "NIOSSL", "Logging"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore", "MailMigCLI"] + ADAPTERS},
+    },
+    "MailMigPOP3": {
+        "allowed": ["MailMigConcurrency", "MailMigTLS", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore", "MailMigCLI", "MailMigIMAP"] + ADAPTERS},
     },
     "MailMigDNS": {
         "allowed": ["NIOCore", "NIOPosix", "Crypto"],
@@ -122,8 +132,16 @@ RULES = {
         "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigStateSQLite", "MailMigCLI"]},
     },
     "MailMigIMAPTests": {
-        "allowed": ["MailMigIMAP", "FuzzSupport", "NIOCore", "NIOPosix", "NIOEmbedded"],
+        "allowed": ["MailMigIMAP", "MailMigTLS", "FuzzSupport", "NIOCore", "NIOPosix", "NIOEmbedded"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
+    },
+    "MailMigPOP3Tests": {
+        "allowed": ["MailMigPOP3", "MailMigTLS", "FuzzSupport", "NIOCore", "NIOPosix", "NIOEmbedded", "Crypto"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore", "MailMigIMAP"] + ADAPTERS},
+    },
+    "MailMigTLSTests": {
+        "allowed": ["MailMigTLS", "NIOCore", "NIOSSL"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + PROTOCOL_LIBRARIES + ADAPTERS},
     },
     "MailMigCLITests": {
         "allowed": ["MailMigCLI", "MailMigCore", "MailMigPlanFile", "TestSupport"],

@@ -7,7 +7,7 @@
 # filled and the servers installed. This script recreates the new machine's state in a throwaway
 # copy of this one and runs the install path in it, stage by stage:
 #
-#   fresh machine    purges bind9, bind9-dnsutils, dovecot-imapd, dovecot-core, libsqlite3-dev and
+#   fresh machine    purges bind9, bind9-dnsutils, dovecot-imapd, dovecot-pop3d, dovecot-core, libsqlite3-dev and
 #                    libyaml-dev (isync and hyperfine too when installed), empties the package lists,
 #                    then checks that `apt-cache policy bind9` has no candidate and that named,
 #                    dovecot, dig and nsupdate are gone
@@ -82,7 +82,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$work/root"
 netns="$work/netns"
 # What the project's scripts install, and the programs they look for to decide to.
-packages=(bind9 bind9-dnsutils dovecot-imapd dovecot-core libsqlite3-dev libyaml-dev isync hyperfine)
+packages=(bind9 bind9-dnsutils dovecot-imapd dovecot-pop3d dovecot-core libsqlite3-dev libyaml-dev isync hyperfine)
 programs=(named dovecot dig nsupdate)
 # The repository's runtime folders, hidden even when git does not list them (created later, or no git).
 runtime_dirs=(.build .swiftpm .testenv .demo .bench .mailmig)

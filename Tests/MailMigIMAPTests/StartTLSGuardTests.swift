@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import Testing
+import MailMigTLS
 @testable import MailMigIMAP
 
 @Suite("STARTTLS injection guard")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Private Dovecot instances ("source" and "target") for the IMAP integration tests.
+# Private Dovecot instances ("source" and "target") for the IMAP and POP3 integration tests.
 #
 # Usage: dovecot.sh install | start | stop | status | reset | reset-user NAME
 #        dovecot.sh doveadm source|target ARGS...
@@ -10,8 +10,8 @@
 #        dovecot.sh load source|target NAME DIR [FOLDER-PREFIX] (a generated or real corpus, by APPEND)
 #
 # Each instance runs `dovecot -c FILE` with its own base_dir, mail root, pid and log under
-# $MAILMIG_TESTENV_DIR/dovecot/NAME, listens on 127.0.0.1 only (plain+STARTTLS and implicit TLS)
-# and uses a certificate from a CA generated here. The source namespace uses "." as hierarchy
+# $MAILMIG_TESTENV_DIR/dovecot/NAME, listens on 127.0.0.1 only (IMAP and POP3, each plain+STARTTLS
+# and implicit TLS, on one mail store: mail loaded over IMAP is read over POP3) and uses a certificate from a CA generated here. The source namespace uses "." as hierarchy
 # separator, the target "/", so that delimiter conversion is exercised.
 set -euo pipefail
 
@@ -25,6 +25,10 @@ SOURCE_PORT="${MAILMIG_DOVECOT_SOURCE_PORT:-14301}"
 SOURCE_TLS_PORT="${MAILMIG_DOVECOT_SOURCE_TLS_PORT:-14302}"
 TARGET_PORT="${MAILMIG_DOVECOT_TARGET_PORT:-14311}"
 TARGET_TLS_PORT="${MAILMIG_DOVECOT_TARGET_TLS_PORT:-14312}"
+SOURCE_POP3_PORT="${MAILMIG_DOVECOT_SOURCE_POP3_PORT:-14303}"
+SOURCE_POP3_TLS_PORT="${MAILMIG_DOVECOT_SOURCE_POP3_TLS_PORT:-14304}"
+TARGET_POP3_PORT="${MAILMIG_DOVECOT_TARGET_POP3_PORT:-14313}"
+TARGET_POP3_TLS_PORT="${MAILMIG_DOVECOT_TARGET_POP3_TLS_PORT:-14314}"
 
 USERS=(alice bob carol dave erin)
 ADMIN_USER="admin"
@@ -41,6 +45,8 @@ die() { log "$*"; exit 1; }
 
 port_of() { if [[ $1 == source ]]; then echo "$SOURCE_PORT"; else echo "$TARGET_PORT"; fi; }
 tls_port_of() { if [[ $1 == source ]]; then echo "$SOURCE_TLS_PORT"; else echo "$TARGET_TLS_PORT"; fi; }
+pop3_port_of() { if [[ $1 == source ]]; then echo "$SOURCE_POP3_PORT"; else echo "$TARGET_POP3_PORT"; fi; }
+pop3_tls_port_of() { if [[ $1 == source ]]; then echo "$SOURCE_POP3_TLS_PORT"; else echo "$TARGET_POP3_TLS_PORT"; fi; }
 separator_of() { if [[ $1 == source ]]; then echo "."; else echo "/"; fi; }
 prefix_of() { if [[ $1 == source ]]; then echo "$SOURCE_PREFIX"; fi; }
 config_of() { echo "$ROOT/$1/dovecot.conf"; }
@@ -49,6 +55,7 @@ pid_file_of() { echo "$ROOT/$1/run/master.pid"; }
 cmd_install() {
     local missing=()
     command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
+    [[ -x /usr/lib/dovecot/pop3 ]] || missing+=(dovecot-pop3d)
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
 }
@@ -112,7 +119,7 @@ base_dir = $dir/run
 state_dir = $dir/state
 instance_name = mailmig-$name
 log_path = $dir/dovecot.log
-protocols = imap
+protocols = imap pop3
 listen = 127.0.0.1
 ssl = yes
 ssl_cert = <$ROOT/certs/server.crt
@@ -195,6 +202,23 @@ service imap-login {
 service imap {
   process_limit = 200
 }
+# The default UIDL (%08Xu%08Xv) is the IMAP UID and UIDVALIDITY in hex: tests can name a message
+# loaded over IMAP by its POP3 unique-id. POP3 never deletes here: mailmig does not send DELE.
+protocol pop3 {
+  mail_max_userip_connections = 100
+  pop3_uidl_format = %08Xu%08Xv
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $(pop3_port_of "$name")
+  }
+  inet_listener pop3s {
+    address = 127.0.0.1
+    port = $(pop3_tls_port_of "$name")
+    ssl = yes
+  }
+}
 EOF
 }
 
@@ -251,6 +275,10 @@ write_env_file() {
         echo "export MAILMIG_TEST_IMAP_TARGET_TLS_PORT=$TARGET_TLS_PORT"
         echo "export MAILMIG_TEST_IMAP_TARGET_SEPARATOR=/"
         echo "export MAILMIG_TEST_IMAP_TARGET_CONFIG=$(config_of target)"
+        echo "export MAILMIG_TEST_POP3_SOURCE_PORT=$SOURCE_POP3_PORT"
+        echo "export MAILMIG_TEST_POP3_SOURCE_TLS_PORT=$SOURCE_POP3_TLS_PORT"
+        echo "export MAILMIG_TEST_POP3_TARGET_PORT=$TARGET_POP3_PORT"
+        echo "export MAILMIG_TEST_POP3_TARGET_TLS_PORT=$TARGET_POP3_TLS_PORT"
         echo "export MAILMIG_TEST_IMAP_CA_FILE=$ROOT/certs/ca.crt"
         echo "export MAILMIG_TEST_IMAP_SELFSIGNED_CERT=$ROOT/certs/selfsigned.crt"
         echo "export MAILMIG_TEST_IMAP_ADMIN_USER=$ADMIN_USER"
@@ -268,6 +296,7 @@ write_env_file() {
 
 cmd_start() {
     command -v dovecot >/dev/null 2>&1 || die "dovecot is not installed; run: $0 install"
+    [[ -x /usr/lib/dovecot/pop3 ]] || die "dovecot-pop3d is not installed (the instances serve POP3 too); run: $0 install"
     mkdir -p "$ROOT"
     make_certificates
     local name

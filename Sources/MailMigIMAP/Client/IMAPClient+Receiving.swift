@@ -1,5 +1,6 @@
 import NIOCore
 import NIOSSL
+import MailMigTLS
 
 /// Reading responses: crediting them to commands, keeping session state, failing on connection loss.
 extension IMAPClient {
@@ -176,8 +177,7 @@ extension IMAPClient {
 
     static func classify(_ error: any Error, server: String) -> IMAPError {
         if let imap = error as? IMAPError { return imap }
-        if let ssl = error as? NIOSSLError { return .tls(server: server, subject: nil, reason: TLSFailure.reason(ssl)) }
-        if let ssl = error as? NIOSSLExtraError { return .tls(server: server, subject: nil, reason: TLSFailure.reason(ssl)) }
+        if let reason = TLSFailure.reason(of: error) { return .tls(server: server, subject: nil, reason: reason) }
         if let ssl = error as? BoringSSLError { return .tls(server: server, subject: nil, reason: "\(ssl)") }
         if let framing = error as? IMAPFramingError { return .protocolViolation(server: server, detail: framing.description) }
         return .connectionLost(server: server, detail: "\(error)")

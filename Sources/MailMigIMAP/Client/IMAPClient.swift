@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import MailMigConcurrency
+import MailMigTLS
 
 /// One IMAP connection: send commands (several may be in flight), read responses, track session state.
 ///
@@ -82,8 +83,8 @@ public actor IMAPClient {
             return try await connectOnce(configuration, logger: logger)
         } catch IMAPError.tls(let server, nil, let reason) where configuration.trust != .doNotVerify {
             let (subject, names) = await TLSCertificateProbe.describe(configuration)
-            let readable = reason == TLSFailure.wrongName ? TLSFailure.wrongName(host: configuration.host, names: names) : reason
-            throw IMAPError.tls(server: server, subject: subject, reason: readable)
+            throw IMAPError.tls(server: server, subject: subject,
+                                reason: TLSFailure.reason(reason, host: configuration.host, certificateNames: names))
         }
     }
 
@@ -92,11 +93,8 @@ public actor IMAPClient {
         let shared = InboundShared(startTLS: configuration.tls == .startTLS)
         do {
             asyncChannel = try await ChannelSetup.connect(configuration, shared: shared)
-        } catch let error as NIOSSLError {
-            throw IMAPError.tls(server: configuration.label, subject: nil, reason: TLSFailure.reason(error))
-        } catch let error as NIOSSLExtraError {
-            throw IMAPError.tls(server: configuration.label, subject: nil, reason: TLSFailure.reason(error))
         } catch {
+            if let reason = TLSFailure.reason(of: error) { throw IMAPError.tls(server: configuration.label, subject: nil, reason: reason) }
             throw IMAPError.connectFailed(server: configuration.label, detail: "\(error)")
         }
         let client = IMAPClient(configuration: configuration, channel: asyncChannel.channel, logger: logger, shared: shared)
@@ -180,19 +178,12 @@ public actor IMAPClient {
         let context: NIOSSLContext
         do {
             _ = try await execute(Command("STARTTLS"))
-            context = try ChannelSetup.makeTLSContext(configuration)
+            context = try TLSClient.makeContext(trust: configuration.trust)
         } catch {
             _ = startTLSGuard?.release()
             throw Self.classify(error, server: server)
         }
-        let host = configuration.host
-        let startTLSGuard = self.startTLSGuard
-        let plaintextFollowed = try await channel.eventLoop.submit { [channel] in
-            let handler = try ChannelSetup.makeTLSHandler(context, host: host)
-            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
-            return startTLSGuard?.release() ?? false
-        }.get()
-        if plaintextFollowed {
+        if try await TLSClient.upgrade(channel, context: context, host: configuration.host, guard: startTLSGuard) {
             let reason = IMAPError.protocolViolation(
                 server: server, detail: "data followed the STARTTLS answer before TLS began (possible injection); connection closed")
             await fail(with: reason)

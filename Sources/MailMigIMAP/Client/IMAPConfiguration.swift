@@ -1,3 +1,5 @@
+import MailMigTLS
+
 /// How to reach one IMAP server: address, transport security, timeouts and a label for messages.
 public struct IMAPConfiguration: Sendable, CustomStringConvertible {
     /// Transport security.
@@ -11,14 +13,7 @@ public struct IMAPConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// Which certificates to trust.
-    public enum Trust: Sendable, Equatable {
-        /// The operating system's roots.
-        case systemRoots
-        /// The CA certificates in a PEM file.
-        case caFile(String)
-        /// No verification at all: an explicit opt-out, never a default.
-        case doNotVerify
-    }
+    public typealias Trust = TLSTrust
 
     /// Host name or IP address.
     public var host: String

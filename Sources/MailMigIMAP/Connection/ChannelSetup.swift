@@ -1,30 +1,10 @@
 import NIOCore
 import NIOPosix
-import NIOSSL
+import MailMigTLS
 
 /// Opens TCP (and TLS) connections and installs the response framer.
 enum ChannelSetup {
     typealias AsyncChannel = NIOAsyncChannel<FramedResponse, ByteBuffer>
-
-    /// The TLS context for a configuration; fails early on an unreadable CA file.
-    static func makeTLSContext(_ configuration: IMAPConfiguration) throws -> NIOSSLContext {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        switch configuration.trust {
-        case .systemRoots:
-            tls.trustRoots = .default
-        case .caFile(let path):
-            tls.trustRoots = .file(path)
-        case .doNotVerify:
-            tls.certificateVerification = .none
-        }
-        return try NIOSSLContext(configuration: tls)
-    }
-
-    static func makeTLSHandler(_ context: NIOSSLContext, host: String) throws -> NIOSSLClientHandler {
-        // SNI may not carry an IP address; NIOSSL then checks the certificate against the IP itself.
-        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
-        return try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host)
-    }
 
     /// Adds the framer and wraps the channel for async use; must run on the channel's event loop.
     static func wrapSynchronously(
@@ -44,17 +24,9 @@ enum ChannelSetup {
 
     /// Connects over TCP, with TLS from the start when the mode is implicit.
     static func connect(_ configuration: IMAPConfiguration, shared: InboundShared) async throws -> AsyncChannel {
-        let tlsContext = configuration.tls == .implicit ? try makeTLSContext(configuration) : nil
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.milliseconds(Int64(configuration.connectTimeout * 1000)))
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-        return try await bootstrap.connect(host: configuration.host, port: configuration.port) { channel in
-            channel.eventLoop.makeCompletedFuture {
-                if let tlsContext {
-                    try channel.pipeline.syncOperations.addHandler(makeTLSHandler(tlsContext, host: configuration.host))
-                }
-                return try wrapSynchronously(channel, configuration: configuration, shared: shared)
-            }
+        try await TLSClient.connect(host: configuration.host, port: configuration.port, connectTimeout: configuration.connectTimeout,
+                                    implicitTLS: configuration.tls == .implicit ? configuration.trust : nil) { channel in
+            try wrapSynchronously(channel, configuration: configuration, shared: shared)
         }
     }
 }

@@ -1,3 +1,5 @@
+import MailMigTLS
+
 /// What the client shares with the handlers that read its connection.
 struct InboundShared: Sendable {
     /// Holds reading back after STARTTLS's answer until TLS is in place; nil unless the mode is STARTTLS.

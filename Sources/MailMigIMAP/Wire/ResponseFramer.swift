@@ -1,4 +1,5 @@
 import NIOCore
+import MailMigTLS
 
 /// Splits the inbound byte stream into complete responses (a line and its literals) and parses them.
 ///

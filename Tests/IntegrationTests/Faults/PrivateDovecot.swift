@@ -14,6 +14,9 @@ final class PrivateDovecot: @unchecked Sendable {
     let folder: URL
     /// Plain (STARTTLS) and implicit-TLS ports of source and target.
     let sourcePort: Int, sourceTLSPort: Int, targetPort: Int, targetTLSPort: Int
+    /// POP3 ports (plain with STLS, and implicit TLS) of source and target: dovecot.sh's defaults
+    /// belong to the shared instances, so a private pair needs its own.
+    let sourcePOP3Port: Int, sourcePOP3TLSPort: Int, targetPOP3Port: Int, targetPOP3TLSPort: Int
     /// The master user's password (dovecot.sh's fixed test value).
     let adminPassword = "secret-admin"
     /// The master user.
@@ -30,12 +33,13 @@ final class PrivateDovecot: @unchecked Sendable {
         let base = 25000 + 10 * Int.random(in: 0..<490)
         var ports: [Int] = []
         var candidate = base
-        while ports.count < 4, candidate < 30000 {
+        while ports.count < 8, candidate < 30000 {
             if FreePort.isFree(candidate) { ports.append(candidate) }
             candidate += 1
         }
-        guard ports.count == 4 else { throw ScriptRunner.Failure(description: "no four free ports from \(base)") }
+        guard ports.count == 8 else { throw ScriptRunner.Failure(description: "no eight free ports from \(base)") }
         (sourcePort, sourceTLSPort, targetPort, targetTLSPort) = (ports[0], ports[1], ports[2], ports[3])
+        (sourcePOP3Port, sourcePOP3TLSPort, targetPOP3Port, targetPOP3TLSPort) = (ports[4], ports[5], ports[6], ports[7])
         try script(["start"])
     }
 
@@ -47,6 +51,10 @@ final class PrivateDovecot: @unchecked Sendable {
             "MAILMIG_DOVECOT_SOURCE_TLS_PORT": String(sourceTLSPort),
             "MAILMIG_DOVECOT_TARGET_PORT": String(targetPort),
             "MAILMIG_DOVECOT_TARGET_TLS_PORT": String(targetTLSPort),
+            "MAILMIG_DOVECOT_SOURCE_POP3_PORT": String(sourcePOP3Port),
+            "MAILMIG_DOVECOT_SOURCE_POP3_TLS_PORT": String(sourcePOP3TLSPort),
+            "MAILMIG_DOVECOT_TARGET_POP3_PORT": String(targetPOP3Port),
+            "MAILMIG_DOVECOT_TARGET_POP3_TLS_PORT": String(targetPOP3TLSPort),
             "MAILMIG_DOVECOT_QUOTA": "1",
             "MAILMIG_DOVECOT_SOURCE_PREFIX": sourcePrefix,
         ]

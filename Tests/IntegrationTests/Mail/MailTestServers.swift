@@ -38,13 +38,19 @@ enum MailTestServers {
     static func scriptEnvironment() throws -> [String: String] {
         let config = URL(fileURLWithPath: try TestEnvironment.require("MAILMIG_TEST_IMAP_SOURCE_CONFIG"))
         let testenv = config.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return [
+        var environment = [
             "MAILMIG_TESTENV_DIR": testenv.path,
             "MAILMIG_DOVECOT_SOURCE_PORT": String(try port(.source)),
             "MAILMIG_DOVECOT_SOURCE_TLS_PORT": String(try tlsPort(.source)),
             "MAILMIG_DOVECOT_TARGET_PORT": String(try port(.target)),
             "MAILMIG_DOVECOT_TARGET_TLS_PORT": String(try tlsPort(.target)),
         ]
+        // An env file from before POP3 has no POP3 ports: dovecot.sh's defaults are those instances' ports then.
+        for (variable, setting) in [("SOURCE_PORT", "SOURCE_POP3_PORT"), ("SOURCE_TLS_PORT", "SOURCE_POP3_TLS_PORT"),
+                                    ("TARGET_PORT", "TARGET_POP3_PORT"), ("TARGET_TLS_PORT", "TARGET_POP3_TLS_PORT")] {
+            if let value = ProcessInfo.processInfo.environment["MAILMIG_TEST_POP3_\(variable)"] { environment["MAILMIG_DOVECOT_\(setting)"] = value }
+        }
+        return environment
     }
 
     /// A user name no other suite and no earlier run uses: `mt-BASE-xxxxxx`.

@@ -1,23 +1,36 @@
-import Logging
-import NIOCore
 import NIOSSL
 
 /// Readable reasons for TLS handshake failures.
-enum TLSFailure {
-    /// The reason given when the certificate does not name the host; `IMAPClient.connect` replaces
-    /// it with the names the certificate does carry.
-    static let wrongName = "the certificate is for another name"
+public enum TLSFailure {
+    /// The reason given when the certificate does not name the host; a client replaces it with the
+    /// names the certificate does carry (`wrongName(host:names:)`).
+    public static let wrongName = "the certificate is for another name"
 
-    static func reason(_ error: NIOSSLExtraError) -> String {
+    /// The reason for a failure NIOSSL reports after the handshake (the host name check).
+    public static func reason(_ error: NIOSSLExtraError) -> String {
         error == .failedToValidateHostname ? wrongName : "\(error)"
     }
 
     /// `the certificate is for mail.example.com, not 127.0.0.1`.
-    static func wrongName(host: String, names: [String]) -> String {
+    public static func wrongName(host: String, names: [String]) -> String {
         names.isEmpty ? "the certificate does not name \(host)" : "the certificate is for \(names.joined(separator: ", ")), not \(host)"
     }
 
-    static func reason(_ error: NIOSSLError) -> String {
+    /// The reason for any error NIOSSL throws during or after the handshake; nil for other errors.
+    public static func reason(of error: any Error) -> String? {
+        if let ssl = error as? NIOSSLError { return reason(ssl) }
+        if let ssl = error as? NIOSSLExtraError { return reason(ssl) }
+        return nil
+    }
+
+    /// The reason to show once the presented certificate's names are known: a certificate for
+    /// another name says which names it carries; any other reason stays as it is.
+    public static func reason(_ reason: String, host: String, certificateNames names: [String]) -> String {
+        reason == wrongName ? wrongName(host: host, names: names) : reason
+    }
+
+    /// The reason for a failed handshake.
+    public static func reason(_ error: NIOSSLError) -> String {
         let text = "\(error)"
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return "the certificate is not trusted (not signed by a trusted CA, expired or for another name)"
@@ -29,12 +42,11 @@ enum TLSFailure {
     }
 }
 
-/// Looks at the certificate a server presents, without trusting it, to name it in an error.
-enum TLSCertificateProbe {
+/// Names a certificate a server presented, without trusting it, for an error message.
+public enum TLSCertificateDescription {
     /// The certificate's subject (`CN=…, O=…`) and the names it is valid for (its DNS and IP
     /// subject alternative names, or its common name when it has none).
-    static func describe(_ configuration: IMAPConfiguration) async -> (subject: String?, names: [String]) {
-        guard let certificate = await certificate(of: configuration) else { return (nil, []) }
+    public static func describe(_ certificate: NIOSSLCertificate) -> (subject: String?, names: [String]) {
         var names: [String] = []
         for name in certificate._subjectAlternativeNames() {
             switch name.nameType {
@@ -48,23 +60,10 @@ enum TLSCertificateProbe {
     }
 
     /// An IP address as text: dotted for IPv4, colon-separated hex for IPv6.
-    static func address(_ bytes: [UInt8]) -> String {
+    public static func address(_ bytes: [UInt8]) -> String {
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
         return stride(from: 0, to: bytes.count - 1, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
             .joined(separator: ":")
-    }
-
-    private static func certificate(of configuration: IMAPConfiguration) async -> NIOSSLCertificate? {
-        var probe = configuration
-        probe.trust = .doNotVerify
-        probe.connectTimeout = min(configuration.connectTimeout, 10)
-        probe.readTimeout = min(configuration.readTimeout, 10)
-        guard let client = try? await IMAPClient.connectOnce(probe, logger: Logger(label: "mailmig.imap.probe")) else {
-            return nil
-        }
-        let certificate = try? await client.channel.nioSSL_peerCertificate().get()
-        await client.close()
-        return certificate
     }
 
     private static func subject(of certificate: NIOSSLCertificate) -> String? {
