@@ -30,7 +30,7 @@ struct MailboxCopier: Sendable {
                 result.reconciled = try await reconcilePending(dst)
                 if result.reconciled > 0 { progress?.recovered(mailbox: mailboxID, count: result.reconciled) }
                 let sourceFolders = try await wrap(folder: nil, side: .source) { try await src.folders(status: true) }
-                let targetFolders = try await wrap(folder: nil, side: .target) { try await dst.folders() }
+                let targetFolders = try await wrap(folder: nil, side: .target) { try await dst.folders(status: settings.dedupeChosen != true) }
                 let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
                                                   rules: settings.folders, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
                 if let collision = folderPlan.collisionError {
@@ -53,9 +53,11 @@ struct MailboxCopier: Sendable {
                 guard settings.stage > .prepare else { return result }
                 if settings.dedupeChosen != true {
                     // Checked again here, not only when planning: the state may have been lost since.
+                    let counts = Dictionary(targetFolders.map { ($0.listing.path, $0.status?.messages) }, uniquingKeysWith: { first, _ in first })
                     let unrecorded = try await UnrecordedTargetMail.find(folderPlan.mappings, mailbox: mailboxID,
-                                                                         existingTargets: Set(targetFolders.map(\.listing.path)), store: store) { path in
-                        try await wrap(folder: path, side: .target) { try await dst.openFolder(path, forWriting: false).exists }
+                                                                         existingTargets: Set(counts.keys), store: store) { path in
+                        if let known = counts[path] ?? nil { return known }
+                        return try await wrap(folder: path, side: .target) { try await dst.openFolder(path, forWriting: false).exists }
                     }
                     if !unrecorded.isEmpty {
                         throw MailError(side: .target, server: target.server, mailbox: mailboxID,
