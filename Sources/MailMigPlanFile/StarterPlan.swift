@@ -65,6 +65,11 @@ public enum StarterPlan {
         filters:
           max_message_size: 35MB
 
+        # A target folder that already holds mail the state does not know (welcome messages, another
+        # tool's copy) holds its mailbox back until this says what to do: target records the copies
+        # found there instead of copying them again; none copies everything beside them.
+        # dedupe: target
+
         # Batches move through the stages prepare, presync, sync and final; a mailbox is in one batch.
         batches:
           - { name: pilot, mailboxes: [alice@example.com], stage: sync }
