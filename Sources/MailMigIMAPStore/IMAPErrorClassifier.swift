@@ -6,10 +6,11 @@ enum IMAPErrorClassifier {
     /// RFC 5530 codes of a server that is busy or hit a fault of its own: the same command may work later.
     static let busyCodes: Set<String> = ["UNAVAILABLE", "INUSE", "LIMIT", "SERVERBUG"]
 
-    /// A dropped connection, a timeout (silence, or a command that never completes), `BYE`, the RFC 5530
-    /// codes of a busy server and a throttling answer are transient (with the server's suggested pause,
-    /// when it gives one); a `NO [AUTHENTICATIONFAILED]` or `[AUTHORIZATIONFAILED]` is a refused login; every other
-    /// `IMAPError` is a failure. Errors that are not `IMAPError`s pass through unchanged.
+    /// A dropped connection, a silent server (timeout), `BYE`, the RFC 5530 codes of a busy server and a
+    /// throttling answer are transient (with the server's suggested pause, when it gives one); a
+    /// `NO [AUTHENTICATIONFAILED]` or `[AUTHORIZATIONFAILED]` is a refused login; every other `IMAPError`
+    /// is a failure, a command that never completes while the server keeps talking among them: asking
+    /// again would only cost the same deadline again. Errors that are not `IMAPError`s pass through unchanged.
     static func classify(_ error: any Error) -> any Error {
         guard let imap = error as? IMAPError else { return error }
         let kind: MailStoreError.Kind = isTransient(imap) ? .transient : refusesLogin(imap) ? .loginRefused : .failed
@@ -25,7 +26,7 @@ enum IMAPErrorClassifier {
     /// Whether retrying the same command later may succeed.
     static func isTransient(_ error: IMAPError) -> Bool {
         switch error {
-        case .connectionLost, .timeout, .noCompletion, .bye, .connectFailed: return true
+        case .connectionLost, .timeout, .bye, .connectFailed: return true
         case .no(_, _, let text, let code), .bad(_, _, let text, let code):
             if case .other(let name, _)? = code, busyCodes.contains(name.uppercased()) { return true }
             // Exchange Online throttles with a NO or a BAD and no code: `Request is throttled. Suggested Backoff Time: …`.

@@ -134,6 +134,8 @@ public struct IMAPMailStore: MailStore {
     /// Opens a session without the limiter (the caller holds a slot).
     func open(_ mailbox: MailboxMapping) async throws -> IMAPStoreSession {
         let credentials = try credentials(for: mailbox)
+        // A server quoting the LOGIN or AUTHENTICATE line back sends the secret in these forms.
+        credentials.wireForms.forEach(SecretRedaction.register)
         var delay: UInt64 = 500_000_000
         var lastError: MailError?
         for attempt in 1...3 {

@@ -22,6 +22,9 @@ public struct FakeStoreFaults: Sendable {
     /// Messages every body stream leaves out although they were asked for, as a server with a damaged
     /// index does; lasts until cleared.
     public var withheld: Set<MessageKey> = []
+    /// Messages SEARCH lists but every metadata FETCH leaves out, as a server whose index lists a
+    /// message it can no longer describe does; lasts until cleared.
+    public var undescribed: Set<MessageKey> = []
     /// Every body stream delivers its first message twice and ends with a message nobody asked for;
     /// lasts until cleared.
     public var echoes = false

@@ -97,8 +97,10 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
             throw MailStoreError(.failed, "BAD CHANGEDSINCE needs CONDSTORE, which this server does not offer")
         }
         let claimed = store.faults.claimedSizes
+        let undescribed = store.faults.undescribed
         return try Self.select(selection, from: openMessages())
             .filter { message in changedSince.map { message.modSeq > $0 } ?? true }
+            .filter { !undescribed.contains($0.key) }
             .map { message in
                 var metadata = message.metadata
                 if let size = claimed[message.key] { metadata.size = size }

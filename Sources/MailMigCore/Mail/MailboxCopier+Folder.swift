@@ -99,17 +99,23 @@ extension MailboxCopier {
             }
         }
         try await recordTooLarge(oversize, folder: mapping.source, src: src, result: &result)
-        guard !wanted.isEmpty else { return [] }
-        progress?.folderStarted(mailbox: mailboxID, folder: mapping.source, messages: wanted.count)
-        let binary = await dst.acceptsNUL
-        // A server may leave out messages it was asked for (a damaged index, a message expunged
-        // meanwhile): those are asked for once more, and what is still missing is reported, never
-        // taken as copied.
-        var missing = wanted
-        for _ in 1...2 where !missing.isEmpty {
-            let delivered = try await transfer(missing, mapping: mapping, uidValidity: uidValidity, binary: binary, src: src, dst: dst,
-                                               result: &result)
-            missing.removeAll { delivered.contains($0) }
+        // A message SEARCH listed but the metadata FETCH left out is missing as much as one whose body
+        // never came: never dropped silently.
+        let described = Set(metadata.map(\.uid))
+        var missing = candidates.filter { !described.contains($0) }
+        if !wanted.isEmpty {
+            progress?.folderStarted(mailbox: mailboxID, folder: mapping.source, messages: wanted.count)
+            let binary = await dst.acceptsNUL
+            // A server may leave out messages it was asked for (a damaged index, a message expunged
+            // meanwhile): those are asked for once more, and what is still missing is reported, never
+            // taken as copied.
+            var unsent = wanted
+            for _ in 1...2 where !unsent.isEmpty {
+                let delivered = try await transfer(unsent, mapping: mapping, uidValidity: uidValidity, binary: binary, src: src, dst: dst,
+                                                   result: &result)
+                unsent.removeAll { delivered.contains($0) }
+            }
+            missing += unsent
         }
         guard !missing.isEmpty else { return [] }
         // A message deleted on the source meanwhile is no longer listed: nothing to copy, nothing lost.

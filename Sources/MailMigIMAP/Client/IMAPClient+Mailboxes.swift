@@ -25,7 +25,8 @@ extension IMAPClient {
 
     /// LIST, with SPECIAL-USE attributes and STATUS values in the same round trip where the server offers it.
     ///
-    /// With `status` set and no LIST-STATUS, STATUS is sent for each selectable mailbox, pipelined.
+    /// With `status` set and no LIST-STATUS, STATUS is sent for each selectable mailbox, pipelined; a
+    /// mailbox whose STATUS the server answers with `NO` is listed without status.
     public func list(reference: String = "", pattern: String = "*", status: Bool = false) async throws -> [MailboxInfo] {
         var command = Command("LIST ", name: "LIST \"\(pattern)\"", kind: .list)
         addMailbox(reference, to: &command)
@@ -56,7 +57,13 @@ extension IMAPClient {
             // Matched by name: pipelined STATUS answers need not be credited to their own command.
             var byName: [String: MailboxStatus] = [:]
             for (_, entry) in entries {
-                for case .status(let response) in try await wait(entry).untagged { byName[response.rawName] = response.status }
+                do {
+                    for case .status(let response) in try await wait(entry).untagged { byName[response.rawName] = response.status }
+                } catch IMAPError.no {
+                    // One folder the server will not report on (a damaged index, a name it cannot take
+                    // back) is listed without status; opening it fails later, for that folder alone.
+                    continue
+                }
             }
             for (index, _) in entries { mailboxes[index].status = byName[mailboxes[index].rawName] }
         }

@@ -17,16 +17,12 @@ extension IMAPClient {
             let result = try await execute(command)
             try await afterLogin(result)
         case .plain(let user, let password, let authzid):
-            var message: [UInt8] = Array((authzid ?? "").utf8)
-            message.append(0)
-            message.append(contentsOf: Array(user.utf8))
-            message.append(0)
-            message.append(contentsOf: Array(password.utf8))
             let who = authzid.map { "\(user) for \($0)" } ?? user
-            try await authenticate(mechanism: "PLAIN", initialResponse: Data(message).base64EncodedString(), name: "AUTHENTICATE PLAIN as \(who)")
+            let response = IMAPCredentials.plainInitialResponse(user: user, password: password, authorizationIdentity: authzid)
+            try await authenticate(mechanism: "PLAIN", initialResponse: response, name: "AUTHENTICATE PLAIN as \(who)")
         case .xoauth2(let user, let token):
-            let message = "user=\(user)\u{1}auth=Bearer \(token)\u{1}\u{1}"
-            try await authenticate(mechanism: "XOAUTH2", initialResponse: Data(message.utf8).base64EncodedString(), name: "AUTHENTICATE XOAUTH2 as \(user)")
+            let response = IMAPCredentials.xoauth2InitialResponse(user: user, accessToken: token)
+            try await authenticate(mechanism: "XOAUTH2", initialResponse: response, name: "AUTHENTICATE XOAUTH2 as \(user)")
         }
     }
 

@@ -9,6 +9,31 @@ import TestSupport
 struct MailUndeliveredTests {
     let alice = MailHarness.alice
 
+    @Test("a message SEARCH lists but the metadata FETCH leaves out is reported, keeps the folder pending, and is copied once described",
+          arguments: [false, true])
+    func undescribedMessage(namedMessages: Bool) async throws {
+        let source = FakeMailStore(side: .source, namesMessages: namedMessages)
+        let harness = try MailHarness(source: source)
+        let keys = source.seed(SampleMessages.make(6), into: "INBOX", of: alice)
+        source.faults.undescribed = [keys[2]]
+
+        let first = try await harness.apply().report
+        #expect(!first.succeeded, "a listed message that was not copied must not pass silently")
+        let outcome = first.failed.compactMap { entry -> String? in
+            if case .failed(let text) = entry.outcome { return text }
+            return nil
+        }.joined(separator: "\n")
+        #expect(outcome.contains("folder INBOX") && outcome.contains("(\(keys[2]))"), "\(outcome)")
+        #expect(harness.target.messages(in: "INBOX", of: alice).count == 5, "the others were copied")
+        #expect(try await !harness.plan().steps.isEmpty, "the folder is not current while a message is missing")
+
+        source.faults.undescribed = []
+        #expect(try await harness.apply().report.succeeded)
+        #expect(harness.targetMatchesSource("INBOX", "INBOX"))
+        #expect(harness.target.counters.appendedMessages == 6, "every message once")
+        #expect(try await harness.verify().passed)
+    }
+
     @Test("a message the source lists but never returns fails the pass with one sentence, leaves the folder pending, and is copied once it returns",
           arguments: [false, true])
     func withheldMessage(namedMessages: Bool) async throws {
