@@ -245,8 +245,7 @@ struct MailPlanner: Sendable {
         }
         let mapping = FolderMapper.map(source: source.map(\.listing), target: targetFolders.map(\.listing), rules: settings.folders,
                                        targetDelimiter: delimiter, targetInbox: inbox)
-        let counts = Dictionary(targetFolders.map { ($0.listing.path, $0.status?.messages) }, uniquingKeysWith: { first, _ in first })
-        return try await UnrecordedTargetMail.find(mapping.mappings, mailbox: id, existingTargets: Set(counts.keys), store: store) { counts[$0] ?? nil }
+        return try await UnrecordedTargetMail.find(mapping.mappings, mailbox: id, targetFolders: targetFolders, store: store)
     }
 
     static func searchDay(_ date: Date) -> CalendarDay? {

@@ -53,11 +53,9 @@ struct MailboxCopier: Sendable {
                 guard settings.stage > .prepare else { return result }
                 if settings.dedupeChosen != true {
                     // Checked again here, not only when planning: the state may have been lost since.
-                    let counts = Dictionary(targetFolders.map { ($0.listing.path, $0.status?.messages) }, uniquingKeysWith: { first, _ in first })
                     let unrecorded = try await UnrecordedTargetMail.find(folderPlan.mappings, mailbox: mailboxID,
-                                                                         existingTargets: Set(counts.keys), store: store) { path in
-                        if let known = counts[path] ?? nil { return known }
-                        return try await wrap(folder: path, side: .target) { try await dst.openFolder(path, forWriting: false).exists }
+                                                                         targetFolders: targetFolders, store: store) { path in
+                        try await wrap(folder: path, side: .target) { try await dst.openFolder(path, forWriting: false).exists }
                     }
                     if !unrecorded.isEmpty {
                         throw MailError(side: .target, server: target.server, mailbox: mailboxID,

@@ -23,17 +23,20 @@ public struct UnrecordedTargetFolder: Sendable, Equatable, Codable {
 /// Finds target folders with mail the state does not account for, before a first pass copies into them.
 enum UnrecordedTargetMail {
     /// The mapped folders whose source folder the state knows nothing of (no folder record, no ledger
-    /// row, no pending copy) and whose existing target folder holds messages; `count` reads a target
-    /// folder's message count (nil: unknown, taken as empty).
-    static func find(_ mappings: [FolderMapping], mailbox: String, existingTargets: Set<String>, store: StateStore,
-                     count: (String) async throws -> Int?) async throws -> [UnrecordedTargetFolder] {
+    /// row, no pending copy) and whose existing target folder holds messages, by the target's listing
+    /// with STATUS; `unreported` counts a folder the listing carries no STATUS for (nil: taken as empty).
+    static func find(_ mappings: [FolderMapping], mailbox: String, targetFolders: [ListedFolder], store: StateStore,
+                     unreported: (String) async throws -> Int? = { _ in nil }) async throws -> [UnrecordedTargetFolder] {
+        let counts = Dictionary(targetFolders.map { ($0.listing.path, $0.status?.messages) }, uniquingKeysWith: { first, _ in first })
         let pending = Set(try store.pendingCopies(mailbox: mailbox).map(\.folder))
         var found: [UnrecordedTargetFolder] = []
-        for mapping in mappings where existingTargets.contains(mapping.target) && !pending.contains(mapping.source) {
+        for mapping in mappings where counts.keys.contains(mapping.target) && !pending.contains(mapping.source) {
             // Folders merged on purpose (two `\Sent` folders) name their target folder once.
             guard !found.contains(where: { $0.target == mapping.target }),
                   try isUnknown(mapping.source, mailbox: mailbox, store: store) else { continue }
-            if let messages = try await count(mapping.target), messages > 0 {
+            var messages = counts[mapping.target] ?? nil
+            if messages == nil { messages = try await unreported(mapping.target) }
+            if let messages, messages > 0 {
                 found.append(UnrecordedTargetFolder(source: mapping.source, target: mapping.target, messages: messages))
             }
         }
