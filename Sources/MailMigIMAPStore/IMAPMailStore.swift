@@ -19,12 +19,13 @@ public struct IMAPMailStore: MailStore {
     /// Registers this kind under its plan key `imap`: the one line the composition root adds.
     public static func register(in registry: inout MailStoreRegistry) {
         registry.register("imap") { side, server, context in
-            IMAPMailStore(side: side, server: server, baseDirectory: context.baseDirectory, environment: context.environment)
+            guard case .imap = server.access else { return nil }
+            return IMAPMailStore(side: side, server: server, baseDirectory: context.baseDirectory, environment: context.environment)
         }
     }
 
     /// The server's host, as errors name it.
-    public var server: String { settings.imap.host }
+    public var server: String { settings.access.label }
 
     /// Creates a store.
     public init(side: MailSide, server: MailServer, baseDirectory: URL,
@@ -38,7 +39,7 @@ public struct IMAPMailStore: MailStore {
 
     /// The IMAP client settings for this server.
     public var configuration: IMAPConfiguration {
-        let endpoint = settings.imap
+        let endpoint = settings.access.endpoint ?? ServerEndpoint(host: server, port: 993, tls: .implicit, verifyCertificates: true)
         let tls: IMAPConfiguration.TLSMode = switch endpoint.tls {
         case .implicit: .implicit
         case .starttls: .startTLS
@@ -55,57 +56,21 @@ public struct IMAPMailStore: MailStore {
         return IMAPConfiguration(host: endpoint.host, port: endpoint.port, tls: tls, trust: trust, label: "\(side.rawValue) \(endpoint.host)")
     }
 
-    /// The address this side uses for a mailbox.
-    public func address(of mailbox: MailboxMapping) -> EmailAddress { side == .source ? mailbox.source : mailbox.target }
-
-    /// The login name of a mailbox on this side: the per-mailbox `user:` or the server's `user_format`.
-    public func loginName(for mailbox: MailboxMapping) -> String {
-        let override = side == .source ? mailbox.sourceLogin?.user : mailbox.targetLogin?.user
-        return override ?? Template.fill(settings.login.userFormat, with: placeholders(for: mailbox))
+    /// Reads the plan's login styles for this side.
+    var resolver: MailboxLoginResolver {
+        MailboxLoginResolver(side: side, login: settings.login ?? LoginSettings(style: .perMailbox, userFormat: "{address}", masterSeparator: "*"),
+                             server: server, baseDirectory: baseDirectory, environment: environment)
     }
 
-    func placeholders(for mailbox: MailboxMapping) -> [String: String] {
-        var values = Template.mailboxValues(source: mailbox.source, target: mailbox.target)
-        let own = address(of: mailbox)
-        values["address"] = own.description
-        values["localpart"] = own.localPart
-        values["domain"] = own.domain
-        return values
-    }
+    /// The login name of a mailbox on this side.
+    public func loginName(for mailbox: MailboxMapping) -> String { resolver.loginName(for: mailbox) }
 
-    /// The credentials of a mailbox; reads the secrets now.
+    /// The credentials of a mailbox in IMAP's terms; reads the secrets now.
     public func credentials(for mailbox: MailboxMapping) throws -> IMAPCredentials {
-        let login = loginName(for: mailbox)
-        let styles = self.settings.login
-        func secret(_ reference: SecretReference) throws -> String {
-            do {
-                return try reference.substituting(placeholders(for: mailbox)).resolve(baseDirectory: baseDirectory, environment: environment)
-            } catch {
-                throw MailError(side: side, server: server, mailbox: mailbox.source.description, reason: "\(error)")
-            }
-        }
-        switch styles.style {
-        case .masterUser, .authzid:
-            guard let admin = styles.admin else {
-                throw MailError(side: side, server: server, mailbox: mailbox.source.description, reason: "the plan gives no admin login")
-            }
-            if let token = admin.oauth2Token {
-                return .xoauth2(user: login, accessToken: try secret(token))
-            }
-            guard let reference = admin.password else {
-                throw MailError(side: side, server: server, mailbox: mailbox.source.description, reason: "the admin login has no password")
-            }
-            let password = try secret(reference)
-            if styles.style == .masterUser {
-                return .login(user: "\(login)\(styles.masterSeparator)\(admin.user)", password: password)
-            }
-            return .plain(user: admin.user, password: password, authorizationIdentity: login)
-        case .perMailbox:
-            let own = side == .source ? mailbox.sourceLogin?.password : mailbox.targetLogin?.password
-            guard let reference = own ?? styles.password else {
-                throw MailError(side: side, server: server, mailbox: mailbox.source.description, reason: "no password for this mailbox")
-            }
-            return .login(user: login, password: try secret(reference))
+        switch try resolver.credentials(for: mailbox) {
+        case .password(let user, let password): .login(user: user, password: password)
+        case .authorizationIdentity(let admin, let password, let mailbox): .plain(user: admin, password: password, authorizationIdentity: mailbox)
+        case .oauth2(let user, let token): .xoauth2(user: user, accessToken: token)
         }
     }
 

@@ -59,7 +59,7 @@ public enum PlanLoader {
 }
 
 extension PlanDecoder {
-    static let topLevelKeys = ["mailmig", "name", "source", "target", "dns", "domains", "mailboxes", "folders", "filters", "batches", "stages", "dedupe"]
+    static let topLevelKeys = ["mailmig", "name", "source", "target", "dns", "domains", "mailboxes", "folders", "filters", "batches", "stages", "dedupe", "backup"]
 
     /// Reads the whole document.
     mutating func decodePlan(_ root: PlanNode) -> Plan? {
@@ -93,20 +93,22 @@ extension PlanDecoder {
         let filters = fields["filters"].map { decodeFilters($0) } ?? Filters()
         let stages = fields["stages"].map { decodeStages($0) } ?? .standard
         let dedupe = fields["dedupe"].flatMap { choice($0, path: "dedupe", as: Plan.Dedupe.self) }
+        let backup = fields["backup"].flatMap { decodeBackup($0) }
         let (batches, members) = decodeBatches(fields["batches"], mailboxes: mailboxes)
         if let source, let target {
             checkLogins(source: source, target: target, mailboxes: mailboxes)
+            checkKinds(source: source, target: target, folders: fields["folders"], backup: backup)
         }
         guard let version, let name, let source, let target else { return nil }
         return Plan(formatVersion: version, name: name, source: source, target: target, dns: dns, domains: domains,
                     mailboxes: mailboxes, folders: folders, filters: filters, batches: batches, stages: stages, dedupe: dedupe,
-                    file: file, baseDirectory: baseDirectory, batchMembers: members)
+                    backup: backup, file: file, baseDirectory: baseDirectory, batchMembers: members)
     }
 
     /// With `per-mailbox` login, each mailbox needs a password from somewhere.
     private mutating func checkLogins(source: MailServer, target: MailServer, mailboxes: [MailboxMapping]) {
         for (side, server, login) in [("source", source, \MailboxMapping.sourceLogin), ("target", target, \MailboxMapping.targetLogin)] {
-            guard server.login.style == .perMailbox, server.login.password == nil else { continue }
+            guard let settings = server.login, settings.style == .perMailbox, settings.password == nil else { continue }
             for mailbox in mailboxes where mailbox[keyPath: login]?.password == nil {
                 diagnostics.error(mailbox.location, "mailbox \(mailbox.source) has no \(side) password: \(side).login uses style per-mailbox, so give \(side).login.password (e.g. file:secrets/{localpart}) or a \(side)_login.password for the mailbox")
             }

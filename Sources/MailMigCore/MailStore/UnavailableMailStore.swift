@@ -5,14 +5,16 @@
 struct UnavailableMailStore: MailStore {
     let side: MailSide
     let server: String
+    let kind: String
 
     init(side: MailSide, server: MailServer) {
         self.side = side
-        self.server = server.imap.host
+        self.server = server.access.label
+        self.kind = server.access.key
     }
 
     func withSession<T: Sendable>(for mailbox: MailboxMapping, _ body: (any MailStoreSession) async throws -> T) async throws -> T {
         throw MailError(side: side, server: server, mailbox: mailbox.source.description,
-                        reason: "this build has no mail store for the plan's \(side.rawValue) settings")
+                        reason: "this build cannot use \(kind) as the \(side.rawValue)")
     }
 }

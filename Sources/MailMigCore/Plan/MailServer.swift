@@ -1,9 +1,9 @@
 /// One side of a migration: the source or the target mail system.
 public struct MailServer: Sendable, Hashable, Codable {
-    /// How to reach the server over IMAP.
-    public var imap: IMAPEndpoint
-    /// How mailmig logs in to each mailbox.
-    public var login: LoginSettings
+    /// What kind of mail system it is and where: an IMAP or POP3 server, or a local Maildir tree.
+    public var access: MailAccess
+    /// How mailmig logs in to each mailbox; nil for a local store, which needs no login.
+    public var login: LoginSettings?
     /// Upper bound of concurrent connections mailmig opens to this server.
     public var connections: Int
     /// How to create a missing mailbox (target only).
@@ -15,14 +15,14 @@ public struct MailServer: Sendable, Hashable, Codable {
 
     /// Creates the settings of one side.
     public init(
-        imap: IMAPEndpoint,
-        login: LoginSettings,
+        access: MailAccess,
+        login: LoginSettings?,
         connections: Int,
         provision: Provisioning? = nil,
         enumerate: [String]? = nil,
         location: SourceLocation
     ) {
-        self.imap = imap
+        self.access = access
         self.login = login
         self.connections = connections
         self.provision = provision
@@ -34,21 +34,22 @@ public struct MailServer: Sendable, Hashable, Codable {
     public static let defaultConnections = 8
 }
 
-/// Transport security of an IMAP connection.
+/// Transport security of a connection to a mail server.
 public enum TLSMode: String, Sendable, Hashable, Codable, CaseIterable {
-    /// TLS from the first byte (port 993).
+    /// TLS from the first byte (IMAP port 993, POP3 port 995).
     case implicit
-    /// Plain connection upgraded with STARTTLS (port 143); refused if the server does not offer it.
+    /// Plain connection upgraded with STARTTLS (IMAP port 143) or STLS (POP3 port 110); refused if the
+    /// server does not offer it.
     case starttls
     /// No encryption: only sensible on a loopback or otherwise trusted network.
     case none
 }
 
-/// Host, port and TLS settings of an IMAP server.
-public struct IMAPEndpoint: Sendable, Hashable, Codable {
+/// Host, port and TLS settings of a mail server (IMAP or POP3).
+public struct ServerEndpoint: Sendable, Hashable, Codable {
     /// Host name or address.
     public var host: String
-    /// TCP port; defaults to 993 for implicit TLS and 143 otherwise.
+    /// TCP port; defaults to the protocol's port for the TLS mode (IMAP 993/143, POP3 995/110).
     public var port: Int
     /// Transport security.
     public var tls: TLSMode

@@ -27,6 +27,8 @@ public struct Plan: Sendable, Hashable, Codable {
     /// Whether to look for copies already on the target; nil when the plan does not say, and then a
     /// mailbox whose target folders already hold mail the state knows nothing of is held back.
     public var dedupe: Dedupe?
+    /// Where every pass first keeps a local copy of the source mailbox; nil: no backup.
+    public var backup: BackupSettings?
     /// The plan file as given by the user.
     public var file: String
     /// The folder relative paths in the plan resolve against.
@@ -57,6 +59,7 @@ public struct Plan: Sendable, Hashable, Codable {
         batches: [Batch],
         stages: StageSettings,
         dedupe: Dedupe?,
+        backup: BackupSettings? = nil,
         file: String,
         baseDirectory: URL,
         batchMembers: [String: [EmailAddress]]
@@ -73,6 +76,7 @@ public struct Plan: Sendable, Hashable, Codable {
         self.batches = batches
         self.stages = stages
         self.dedupe = dedupe
+        self.backup = backup
         self.file = file
         self.baseDirectory = baseDirectory
         self.batchMembers = batchMembers

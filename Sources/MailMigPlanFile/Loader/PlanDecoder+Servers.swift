@@ -2,13 +2,53 @@ import Foundation
 import MailMigCore
 
 extension PlanDecoder {
+    /// The plan keys naming what kind of system a side is; exactly one of them is written.
+    static let storeKeys = ["imap", "pop3", "maildir"]
+
     /// Reads `source:` or `target:`.
     mutating func decodeServer(_ node: PlanNode, path: String) -> MailServer? {
-        guard let fields = fields(node, path: path, allowed: ["imap", "login", "connections", "provision", "enumerate"]) else {
+        guard let fields = fields(node, path: path,
+                                  allowed: Self.storeKeys + ["login", "connections", "provision", "enumerate", "pop3_folder"]) else {
             return nil
         }
-        let imap = required(fields, "imap").flatMap { decodeEndpoint($0, path: fields.path("imap")) }
-        let login = required(fields, "login").flatMap { decodeLogin($0, path: fields.path("login")) }
+        let written = Self.storeKeys.filter { fields.has($0) }
+        guard let key = written.first else {
+            diagnostics.error(node.location, "\(path) needs one of imap, pop3 or maildir: the kind of system and where it is")
+            return nil
+        }
+        for extra in written.dropFirst() {
+            diagnostics.error(fields.keyLocation(extra), "\(path) is one system: it has \(key) already, so \(extra) cannot be given too")
+        }
+        var access: MailAccess?
+        switch key {
+        case "imap":
+            access = fields["imap"].flatMap { decodeEndpoint($0, path: fields.path("imap"), ports: (993, 143)) }.map { .imap($0) }
+        case "pop3":
+            if path != "source" {
+                diagnostics.error(fields.keyLocation("pop3"), "pop3 can only be a source: mailmig reads a POP3 maildrop and never writes to one")
+            }
+            var folder = "INBOX"
+            if let node = fields["pop3_folder"], let name = nonEmptyString(node, path: fields.path("pop3_folder")) {
+                folder = name.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+                if folder.isEmpty {
+                    diagnostics.error(node.location, "\(fields.path("pop3_folder")) must name a folder, e.g. INBOX or Archive/Old POP")
+                }
+            }
+            access = fields["pop3"].flatMap { decodeEndpoint($0, path: fields.path("pop3"), ports: (995, 110)) }.map { .pop3($0, folder: folder) }
+        default:
+            access = fields["maildir"].flatMap { decodeMaildir($0, path: fields.path("maildir")) }.map { .maildir(path: $0) }
+        }
+        if key != "pop3", fields.has("pop3_folder") {
+            diagnostics.error(fields.keyLocation("pop3_folder"), "\(path).pop3_folder belongs to a pop3 source")
+        }
+        var login: LoginSettings?
+        if key == "maildir" {
+            if fields.has("login") {
+                diagnostics.warning(fields.keyLocation("login"), "\(path).login is not used: a Maildir tree is read and written without logging in")
+            }
+        } else {
+            login = required(fields, "login").flatMap { decodeLogin($0, path: fields.path("login"), pop3: key == "pop3") }
+        }
         var connections = MailServer.defaultConnections
         if let node = fields["connections"] {
             connections = int(node, path: fields.path("connections"), range: 1...256) ?? connections
@@ -29,11 +69,23 @@ extension PlanDecoder {
                 diagnostics.error(fields.keyLocation("enumerate"), "enumerate belongs to the source: it lists the mailboxes `mailmig discover` looks at")
             }
         }
-        guard let imap, let login else { return nil }
-        return MailServer(imap: imap, login: login, connections: connections, provision: provision, enumerate: enumerate, location: node.location)
+        guard let access, key == "maildir" || login != nil else { return nil }
+        return MailServer(access: access, login: login, connections: connections, provision: provision, enumerate: enumerate, location: node.location)
     }
 
-    private mutating func decodeEndpoint(_ node: PlanNode, path: String) -> IMAPEndpoint? {
+    /// `maildir: { path: backups/{address} }`: the tree of each mailbox, a template with mailbox placeholders.
+    private mutating func decodeMaildir(_ node: PlanNode, path: String) -> String? {
+        guard let fields = fields(node, path: path, allowed: ["path"]) else { return nil }
+        guard let pathNode = required(fields, "path"), let template = nonEmptyString(pathNode, path: fields.path("path")) else { return nil }
+        checkPlaceholders(template, at: pathNode.location, path: fields.path("path"))
+        if Template.placeholders(in: template).isEmpty {
+            diagnostics.error(pathNode.location, "\(fields.path("path")) must hold a mailbox placeholder such as {address}, so each mailbox has its own tree")
+        }
+        return template
+    }
+
+    /// `ports`: the protocol's default for implicit TLS and for the others.
+    private mutating func decodeEndpoint(_ node: PlanNode, path: String, ports: (implicit: Int, plain: Int)) -> ServerEndpoint? {
         guard let fields = fields(node, path: path, allowed: ["host", "port", "tls", "ca_file", "verify_certificates"]) else {
             return nil
         }
@@ -42,7 +94,7 @@ extension PlanDecoder {
         if let node = fields["tls"] {
             tls = choice(node, path: fields.path("tls"), as: TLSMode.self) ?? tls
         }
-        var port = tls == .implicit ? 993 : 143
+        var port = tls == .implicit ? ports.implicit : ports.plain
         if let node = fields["port"] {
             port = int(node, path: fields.path("port"), range: 1...65_535) ?? port
         }
@@ -62,10 +114,11 @@ extension PlanDecoder {
             diagnostics.warning(fields.keyLocation("ca_file"), "\(path).ca_file has no effect with tls: none")
         }
         if let caFile, let node = fields["ca_file"] { checkCertificateFile(caFile, at: node.location, path: fields.path("ca_file")) }
-        return IMAPEndpoint(host: host, port: port, tls: tls, caFile: caFile, verifyCertificates: verify)
+        return ServerEndpoint(host: host, port: port, tls: tls, caFile: caFile, verifyCertificates: verify)
     }
 
-    private mutating func decodeLogin(_ node: PlanNode, path: String) -> LoginSettings? {
+    /// With `pop3`, an OAuth 2 token is refused: the POP3 client logs in with USER/PASS or AUTH PLAIN.
+    private mutating func decodeLogin(_ node: PlanNode, path: String, pop3: Bool) -> LoginSettings? {
         guard let fields = fields(node, path: path, allowed: ["admin", "style", "user_format", "password", "master_separator"]) else {
             return nil
         }
@@ -75,6 +128,10 @@ extension PlanDecoder {
             style = value
         }
         let admin = fields["admin"].flatMap { decodeCredential($0, path: fields.path("admin")) }
+        if pop3, admin?.oauth2Token != nil, let adminNode = fields["admin"], case .mapping(let pairs) = adminNode.content,
+           let token = pairs.first(where: { $0.key.scalarText == "oauth2_token" }) {
+            diagnostics.error(token.key.location, "\(path).admin.oauth2_token is not available for POP3: log in with a password (USER/PASS or AUTH PLAIN)")
+        }
         var userFormat = "{address}"
         if let node = fields["user_format"], let format = nonEmptyString(node, path: fields.path("user_format")) {
             checkPlaceholders(format, at: node.location, path: fields.path("user_format"))

@@ -1,0 +1,33 @@
+import MailMigCore
+
+extension PlanDecoder {
+    /// Reads `backup: { path: backups/, format: maildir }`.
+    mutating func decodeBackup(_ node: PlanNode) -> BackupSettings? {
+        guard let fields = fields(node, path: "backup", allowed: ["path", "format"]) else { return nil }
+        let path = required(fields, "path").flatMap { nonEmptyString($0, path: "backup.path") }
+        var format = BackupSettings.Format.maildir
+        if let node = fields["format"] {
+            format = choice(node, path: "backup.format", as: BackupSettings.Format.self) ?? format
+        }
+        if let path, let node = fields["path"], !Template.placeholders(in: path).isEmpty {
+            diagnostics.error(node.location, "backup.path is one folder for every mailbox (each gets its own tree in it, named by its address): write it without placeholders")
+        }
+        guard let path else { return nil }
+        return BackupSettings(path: path, format: format, location: node.location)
+    }
+
+    /// What the kinds of the two sides rule out: folder rules for a POP3 maildrop, which has one
+    /// folder; a target that cannot be written; a backup of a source that is itself the backup.
+    mutating func checkKinds(source: MailServer, target: MailServer, folders: PlanNode?, backup: BackupSettings?) {
+        if case .pop3(_, let folder) = source.access, let folders, case .mapping(let pairs) = folders.content {
+            for pair in pairs {
+                let key = pair.key.scalarText ?? "…"
+                diagnostics.error(pair.key.location, "folders.\(key) has no meaning for a POP3 source, whose maildrop is one folder "
+                    + "(copied to \(folder)): remove it, and set source.pop3_folder to choose the target folder")
+            }
+        }
+        if case .maildir(let path) = source.access, let backup, path.hasPrefix(backup.path) {
+            diagnostics.error(backup.location, "backup.path \(backup.path) holds the source's own Maildir trees (\(path)): a backup of a backup into itself would copy every message onto itself")
+        }
+    }
+}
