@@ -11,7 +11,7 @@ extension MailMig {
             commandName: "verify",
             abstract: "Compare every migrated mailbox on source and target, folder by folder; exit 1 on any difference.",
             discussion: """
-                    Per folder: counts, Message-IDs, size sums, flags (without \\Recent) and internal dates; with --deep also the SHA-256 of every body. Messages skipped on purpose are listed and counted (a verification that passes says how many are not on the target), messages on the target that mailmig did not copy are warnings, mail that arrived after the last pass is noted. The result is recorded: the cutover of a domain waits while its last verification failed.
+                    Per folder: counts, Message-IDs, size sums, flags (without \\Recent) and internal dates; with --deep also the SHA-256 of every body. With --backup the backup is compared instead of the target, always with the SHA-256 of every body, and each of its files is hashed again against its manifest; that verdict is recorded apart and does not hold back a cutover. Messages skipped on purpose are listed and counted (a verification that passes says how many are not on the target), messages on the target that mailmig did not copy are warnings, mail that arrived after the last pass is noted. The result is recorded: the cutover of a domain waits while its last verification failed.
                     """
         )
 
@@ -21,6 +21,9 @@ extension MailMig {
 
         @Flag(help: "Also fetch every body on both sides and compare SHA-256 (slow: reads all mail once more).")
         var deep = false
+
+        @Flag(help: "Compare the backup (backup: in the plan) with the source instead of the target: every body by SHA-256, and every file against the backup's manifest.")
+        var backup = false
 
         @Flag(help: "Print one JSON object per line (versioned, stable).")
         var json = false
@@ -36,7 +39,10 @@ extension MailMig {
                 defer { held.release() }
                 let store = try workspace.openState()
                 let filter = ResourceFilter(targets: targets.map { $0.hasPrefix("mailbox.") ? $0 : MailboxRecord.address($0) })
-                let verifier = Verifier(context: workspace.mail, store: store, deep: deep, filter: filter)
+                if backup, workspace.plan.backup == nil {
+                    throw ValidationError("--backup compares the backup with the source, but the plan has no backup: section")
+                }
+                let verifier = Verifier(context: workspace.mail, store: store, deep: deep, filter: filter, backup: backup)
                 let report = try await verifier.run()
                 try verifier.record(report)
                 let logger = Logger(label: "mailmig")

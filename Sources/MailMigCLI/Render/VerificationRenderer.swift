@@ -8,7 +8,7 @@ public enum VerificationRenderer {
         var out = ""
         for mailbox in report.mailboxes {
             let stage = mailbox.stage.map { " (\($0.rawValue))" } ?? ""
-            let head = "\(mailbox.source) → \(mailbox.target)\(stage)"
+            let head = "\(mailbox.source) → \(report.backup ? "backup" : mailbox.target)\(stage)"
             switch mailbox.outcome {
             case .notMigrated:
                 out += palette.dim("○ \(mailbox.source): not migrated yet, nothing to compare") + "\n"
@@ -24,6 +24,9 @@ public enum VerificationRenderer {
                 out += "\(palette.red("✗")) \(head): \(counts(mailbox)), \(Formatting.count(differences)) difference\(differences == 1 ? "" : "s")\n"
             }
             out += details(mailbox, palette: palette)
+            for finding in mailbox.integrity {
+                out += "    \(palette.red("backup")): \(finding)\n"
+            }
         }
         out += "\n" + verdict(report, palette: palette) + "\n"
         return out
@@ -94,7 +97,8 @@ public enum VerificationRenderer {
     static func verdict(_ report: VerificationReport, palette: Palette) -> String {
         let verified = report.mailboxes.filter { $0.outcome != .notMigrated }
         let failed = verified.filter { $0.outcome == .failed }
-        let kind = report.deep ? "Deep verification (SHA-256 of every body)" : "Verification"
+        let kind = report.backup ? "Verification of the backup (SHA-256 of every body, and the files against the manifest)"
+            : report.deep ? "Deep verification (SHA-256 of every body)" : "Verification"
         if verified.isEmpty { return "Nothing to verify: no mailbox has been migrated yet." }
         if failed.isEmpty {
             let passed = "\(kind) passed: \(verified.count) mailbox\(verified.count == 1 ? "" : "es") consistent"
@@ -102,7 +106,10 @@ public enum VerificationRenderer {
             guard skipped > 0 else { return palette.green(passed + ".") }
             // A pass with skipped messages is not a complete copy: say so where the verdict is read.
             return palette.yellow(passed + ", but \(Formatting.count(skipped)) message\(skipped == 1 ? " was" : "s were") skipped on purpose "
-                                  + "and \(skipped == 1 ? "is" : "are") not on the target (listed above; mailmig status says why).")
+                                  + "and \(skipped == 1 ? "is" : "are") not on the \(report.backup ? "backup" : "target") (listed above; mailmig status says why).")
+        }
+        if report.backup {
+            return palette.red("\(kind) failed: \(failed.count) of \(verified.count) mailbox\(verified.count == 1 ? "" : "es") differ from the source or from the manifest.")
         }
         let domains = report.failedDomains.joined(separator: ", ")
         return palette.red("\(kind) failed: \(failed.count) of \(verified.count) mailbox\(verified.count == 1 ? "" : "es") differ; the cutover of \(domains) is held back until verify passes.")
@@ -114,7 +121,7 @@ public enum VerificationRenderer {
         for mailbox in report.mailboxes {
             out += JSONOutput.line(type: "verify-mailbox", VerifyMailboxLine(mailbox)) + "\n"
         }
-        let summary = VerifySummaryLine(at: report.at, deep: report.deep, passed: report.passed, failedDomains: report.failedDomains,
+        let summary = VerifySummaryLine(at: report.at, deep: report.deep, backup: report.backup, passed: report.passed, failedDomains: report.failedDomains,
                                         verified: report.mailboxes.filter { $0.outcome != .notMigrated }.count,
                                         failed: report.mailboxes.filter { $0.outcome == .failed }.count, skipped: report.skippedMessages)
         out += JSONOutput.line(type: "verify-summary", summary) + "\n"
@@ -134,6 +141,7 @@ struct VerifyMailboxLine: Encodable {
     var found: Int
     var differences: Int
     var folders: [FolderVerification]
+    var integrity: [String]
 
     init(_ mailbox: MailboxVerification) {
         source = mailbox.source
@@ -146,6 +154,7 @@ struct VerifyMailboxLine: Encodable {
         found = mailbox.found
         differences = mailbox.differences
         folders = mailbox.folders
+        integrity = mailbox.integrity
     }
 }
 
@@ -153,6 +162,7 @@ struct VerifyMailboxLine: Encodable {
 struct VerifySummaryLine: Encodable {
     var at: Date
     var deep: Bool
+    var backup: Bool
     var passed: Bool
     var failedDomains: [String]
     var verified: Int

@@ -37,6 +37,10 @@ public enum MailPassStep: StepKind {
                 object["dedupe"] = work.settings.dedupeTarget ? "target" : "none"
             }
             if let repairs = estimate.repairs, !repairs.isEmpty { object["repairs"] = repairs }
+            if let backup = estimate.backupMessages {
+                object["backup_messages"] = backup
+                object["backup_bytes"] = estimate.backupBytes ?? 0
+            }
         }
         return object
     }
@@ -83,6 +87,13 @@ public struct MailEstimate: Sendable, Equatable, Codable {
     /// What the last verification found that this pass puts right, one phrase per folder
     /// (`verify found flags differing on 3 messages in INBOX`; nil: nothing).
     public var repairs: [String]?
+    /// Messages the backup lacks, which the pass copies there first (nil: the plan has no backup).
+    public var backupMessages: Int?
+    /// Their bytes.
+    public var backupBytes: Int64?
+    /// Where a source with a single folder goes, as the plan shows it (`from POP3 to INBOX`); nil for a
+    /// source with folders of its own.
+    public var route: String?
 
     /// Creates an estimate.
     public init(messages: Int = 0, bytes: Int64 = 0, folders: Int = 0, overLimit: Int = 0, changedFolders: Int = 0) {

@@ -120,8 +120,8 @@ struct MailPlanner: Sendable {
         if stage == .prepare { return text + ": create the target's folders" }
         let folders = { (count: Int) in "\(count) folder\(count == 1 ? "" : "s")" }
         if estimate.messages > 0 {
-            text += ": \(Formatting.count(estimate.messages)) message\(estimate.messages == 1 ? "" : "s") (\(Formatting.bytes(estimate.bytes))) to copy"
-            text += " in \(folders(estimate.folders))"
+            text += ": \(Formatting.count(estimate.messages)) message\(estimate.messages == 1 ? "" : "s") (\(Formatting.bytes(estimate.bytes)))"
+            text += estimate.route.map { " \($0)" } ?? " to copy in \(folders(estimate.folders))"
         } else if reached == nil {
             text += ": nothing to copy yet; creates or checks \(folders(estimate.changedFolders)) on the target"
         } else if reached.map({ $0 < stage }) == true {
@@ -130,6 +130,9 @@ struct MailPlanner: Sendable {
             text += ": nothing new to copy; flags may have changed in \(folders(estimate.changedFolders))"
         }
         if estimate.overLimit > 0 { text += "; \(estimate.overLimit) over the size limit" }
+        if let backup = estimate.backupMessages, backup > 0 {
+            text += "; backs up \(Formatting.count(backup)) message\(backup == 1 ? "" : "s") (\(Formatting.bytes(estimate.backupBytes ?? 0))) first"
+        }
         if let renamed = estimate.renamedFolders, !renamed.isEmpty {
             let shown = renamed.prefix(3).joined(separator: ", ")
             text += "; renamed for the target: \(shown)" + (renamed.count > 3 ? " and \(renamed.count - 3) more" : "")
@@ -189,15 +192,25 @@ struct MailPlanner: Sendable {
             if let collision = mapping.collisionError { return (estimate, collision) }
             let renames = mapping.renames
             estimate.renamedFolders = renames.isEmpty ? nil : renames
+            if case .pop3 = plan.source.access, let only = mapping.mappings.first, mapping.mappings.count == 1 {
+                estimate.route = "from POP3 to \(only.target)"
+            }
             if settings.stage > .prepare {
                 let unrecorded = try await unrecordedTargetMail(mailbox, source: folders, copied: mapping.mappings, settings: settings)
                 estimate.unrecordedTarget = unrecorded.isEmpty ? nil : unrecorded
             }
             let statuses = Dictionary(folders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
+            // With `backup:`, every pass first brings the backup up to date: a folder is current only when both copies are.
+            let backupKey = context.backup == nil ? nil : MailboxCopier.ledgerKey(id, scope: MailboxCopier.backupScope)
+            let backupSettings = context.backupSettings(for: settings)
+            if backupKey != nil { estimate.backupMessages = 0 }
             for folder in mapping.mappings {
                 let status = statuses[folder.source] ?? nil
-                let recorded = try store.resource(FolderRecord.address(mailbox: id, folder: folder.source)).map { try $0.decode(FolderRecord.self) }
-                if recorded?.isCurrent(with: status, for: settings) == true { continue }
+                let current = try [(id, settings), backupKey.map { ($0, backupSettings) }].compactMap { $0 }.allSatisfy { key, passSettings in
+                    let recorded = try store.resource(FolderRecord.address(mailbox: key, folder: folder.source)).map { try $0.decode(FolderRecord.self) }
+                    return recorded?.isCurrent(with: status, for: passSettings) == true
+                }
+                if current { continue }
                 estimate.changedFolders += 1
                 guard settings.stage > .prepare else { continue }
                 // STATUS already says there is nothing to copy: opening the folder would cost two round
@@ -214,11 +227,24 @@ struct MailPlanner: Sendable {
                 let copied = try store.ledgerUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
                 let skipped = try store.skippedUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
                 let filter: MessageFilter = settings.cutoff.flatMap { MailPlanner.searchDay($0) }.map { .before($0) } ?? .all
-                let candidates = try await src.messageUIDs(filter).filter { !copied.contains($0) && !skipped.contains($0) }
-                guard !candidates.isEmpty else { continue }
-                estimate.folders += 1
-                for message in try await src.metadata(.uids(candidates)) {
+                let listed = try await src.messageUIDs(filter)
+                let candidates = listed.filter { !copied.contains($0) && !skipped.contains($0) }
+                var backupCandidates: [MessageKey] = []
+                if let backupKey {
+                    let backedUp = try store.ledgerUIDs(mailbox: backupKey, folder: folder.source, uidValidity: selected.uidValidity)
+                        .union(try store.skippedUIDs(mailbox: backupKey, folder: folder.source, uidValidity: selected.uidValidity))
+                    backupCandidates = listed.filter { !backedUp.contains($0) }
+                }
+                guard !candidates.isEmpty || !backupCandidates.isEmpty else { continue }
+                if !candidates.isEmpty { estimate.folders += 1 }
+                let wanted = Set(candidates), toBackUp = Set(backupCandidates)
+                for message in try await src.metadata(.uids(Array(wanted.union(toBackUp)).sorted())) {
                     let size = Int64(message.size ?? 0)
+                    if toBackUp.contains(message.uid) {
+                        estimate.backupMessages = (estimate.backupMessages ?? 0) + 1
+                        estimate.backupBytes = (estimate.backupBytes ?? 0) + size
+                    }
+                    guard wanted.contains(message.uid) else { continue }
                     if let limit = settings.maxMessageSize, size > limit {
                         estimate.overLimit += 1
                     } else {

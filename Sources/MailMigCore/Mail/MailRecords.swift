@@ -18,6 +18,8 @@ public struct MailboxRecord: Sendable, Equatable, Codable {
     public var lastDuration: Double?
     /// The outcome of the last pass.
     public var lastResult: MailPassResult?
+    /// The outcome of the backup copy of the last pass, when the plan has `backup:`.
+    public var lastBackup: MailPassResult?
     /// The error of the last failed pass, with the server's answer.
     public var lastError: String?
 

@@ -37,11 +37,14 @@ struct MailSteps: Sendable {
         let skippedBefore = try store.skipped(mailbox: work.source).count
         var result: MailPassResult
         do {
-            // Each retry resumes from the ledger, so nothing is copied twice; one that recorded more
-            // messages than the last earns the pass further attempts.
-            result = try await TransientRetry.run(progress: { try store.ledger(mailbox: work.source).count + store.skipped(mailbox: work.source).count }) {
-                try await copier.run()
+            if let backup = context.backup {
+                // The backup goes first: no message reaches the target that the backup does not hold.
+                let backupCopier = MailboxCopier(mailbox: mailbox, batch: work.batch, settings: context.backupSettings(for: work.settings),
+                                                 store: store, source: context.source, target: backup, faults: faults, progress: nil,
+                                                 ledgerScope: MailboxCopier.backupScope)
+                record.lastBackup = try await Self.retried(backupCopier, store: store)
             }
+            result = try await Self.retried(copier, store: store)
         } catch {
             var failure = error
             let skipped = (try? store.skipped(mailbox: work.source).count).map { $0 - skippedBefore } ?? 0
@@ -62,6 +65,15 @@ struct MailSteps: Sendable {
         record.lastResult = result
         record.lastError = nil
         return StepResult(changes: [try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)])
+    }
+
+    /// Runs a copier, retried on transient failures. Each retry resumes from the ledger, so nothing is
+    /// copied twice; one that recorded more messages than the last earns the pass further attempts.
+    static func retried(_ copier: MailboxCopier, store: StateStore) async throws -> MailPassResult {
+        let key = copier.ledgerKey
+        return try await TransientRetry.run(progress: { try store.ledger(mailbox: key).count + store.skipped(mailbox: key).count }) {
+            try await copier.run()
+        }
     }
 
     /// `2 messages were skipped on purpose and not copied (mailmig status and mailmig report list them with the reason)`.

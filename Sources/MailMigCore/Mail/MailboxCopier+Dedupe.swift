@@ -15,7 +15,7 @@ extension MailboxCopier {
         guard selected.exists > 0 else { return [] }
         let targetIDs = try await wrap(folder: mapping.target, side: .target) { try await dst.messageIDs(.all) }
         let targetMeta = try await wrap(folder: mapping.target, side: .target) { try await dst.metadata(.all) }
-        let claimed = try store.targetUIDs(mailbox: mailboxID, targetFolder: mapping.target, targetUIDValidity: selected.uidValidity)
+        let claimed = try store.targetUIDs(mailbox: ledgerKey, targetFolder: mapping.target, targetUIDValidity: selected.uidValidity)
         var available: [String: [MessageKey]] = [:]
         for message in targetMeta where !claimed.contains(message.uid) {
             guard let id = targetIDs[message.uid] ?? nil else { continue }
@@ -28,7 +28,7 @@ extension MailboxCopier {
             guard var uids = available[key], !uids.isEmpty else { continue }
             let targetUID = uids.removeFirst()
             available[key] = uids
-            entries.append(LedgerEntry(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: message.uid, messageID: id,
+            entries.append(LedgerEntry(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, uid: message.uid, messageID: id,
                                        size: message.size ?? 0, internalDate: message.internalDate?.description ?? "", sha256: "",
                                        flags: Self.storable(message.flags), targetFolder: mapping.target,
                                        targetUIDValidity: selected.uidValidity, targetUID: targetUID))
@@ -52,7 +52,7 @@ extension MailboxCopier {
         var wanted: [LedgerEntry] = []
         let stream = try await wrap(folder: mapping.source, side: .source) { try await src.messages(keys) }.restricted(to: keys)
         for try await message in stream {
-            wanted.append(LedgerEntry(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: message.uid, messageID: nil,
+            wanted.append(LedgerEntry(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, uid: message.uid, messageID: nil,
                                       size: message.body.count, internalDate: message.internalDate?.description ?? "",
                                       sha256: MessageHeaders.sha256(message.body), flags: flags[message.uid] ?? [], targetFolder: mapping.target,
                                       targetUIDValidity: targetUIDValidity, targetUID: nil))

@@ -7,7 +7,7 @@ extension MailboxCopier {
     @discardableResult
     func copyFolder(_ mapping: FolderMapping, status: FolderStatus?, src: any MailStoreSession, dst: any MailStoreSession,
                     result: inout MailPassResult) async throws -> [MessageKey] {
-        let address = FolderRecord.address(mailbox: mailboxID, folder: mapping.source)
+        let address = FolderRecord.address(mailbox: ledgerKey, folder: mapping.source)
         let recorded = try store.resource(address).map { try $0.decode(FolderRecord.self) }
         if let recorded, recorded.target == mapping.target, recorded.isCurrent(with: status, for: settings) {
             result.unchangedFolders += 1
@@ -35,8 +35,8 @@ extension MailboxCopier {
         if let findings, !findings.missing.isEmpty {
             result.restored += try await forgetMissing(findings.missing, mapping: mapping, uidValidity: uidValidity, dst: dst)
         }
-        let copied = try store.ledgerUIDs(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity)
-        let skipped = try store.skippedUIDs(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity)
+        let copied = try store.ledgerUIDs(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity)
+        let skipped = try store.skippedUIDs(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity)
         let filter: MessageFilter = cutoffDay.map { .before($0) } ?? .all
         let found = try await wrap(folder: mapping.source, side: .source) { try await src.messageUIDs(filter) }
         var candidates = found.filter { !copied.contains($0) && !skipped.contains($0) }.sorted()
@@ -127,7 +127,7 @@ extension MailboxCopier {
     /// body's announced length gave.
     private func tooLarge(_ uid: MessageKey, size: Int, internalDate: MessageDate?, folder: String, uidValidity: UInt32) -> SkippedMessage {
         let limit = settings.maxMessageSizeText ?? settings.maxMessageSize.map { "\($0) bytes" } ?? "none"
-        return SkippedMessage(mailbox: mailboxID, folder: folder, uidValidity: uidValidity, uid: uid, size: size,
+        return SkippedMessage(mailbox: ledgerKey, folder: folder, uidValidity: uidValidity, uid: uid, size: size,
                               internalDate: internalDate?.description, messageID: nil,
                               reason: "larger than filters.max_message_size (\(limit))")
     }
@@ -207,7 +207,7 @@ extension MailboxCopier {
                 let containsNUL = body.contains(0)
                 if !binary, containsNUL {
                     try store.recordSkipped([SkippedMessage(
-                        mailbox: mailboxID, folder: folder, uidValidity: uidValidity, uid: message.uid, size: body.count,
+                        mailbox: ledgerKey, folder: folder, uidValidity: uidValidity, uid: message.uid, size: body.count,
                         internalDate: message.internalDate?.description, messageID: MessageHeaders.messageID(in: body),
                         reason: "contains NUL bytes and the target does not offer BINARY, so it cannot be appended unaltered")])
                     skipped += 1
@@ -279,7 +279,7 @@ extension MailboxCopier {
             let message = fetched.message
             let body = message.body
             let flags = Self.storable(message.flags)
-            entries.append(LedgerEntry(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
+            entries.append(LedgerEntry(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
                                        messageID: MessageHeaders.messageID(in: body), size: body.count,
                                        internalDate: message.internalDate?.description ?? "", sha256: MessageHeaders.sha256(body),
                                        flags: flags, targetFolder: mapping.target, targetUIDValidity: nil, targetUID: nil))
@@ -304,7 +304,7 @@ extension MailboxCopier {
             case .refused(let reason):
                 // The server refused this one message (size, content policy): report it, keep going.
                 let entry = entries[index]
-                refused.append(SkippedMessage(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uid: entry.uid,
+                refused.append(SkippedMessage(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, uid: entry.uid,
                                               size: entry.size, internalDate: entry.internalDate, messageID: entry.messageID,
                                               reason: "refused by the target: \(reason)"))
             case .failed(let error):

@@ -9,7 +9,7 @@ extension MailboxCopier {
     /// that are not UTF-8, or odd quoting, is decoded and matched differently by each server, and a
     /// miss there would copy the message a second time.
     func reconcilePending(_ dst: any MailStoreSession) async throws -> Int {
-        let pending = try store.pendingCopies(mailbox: mailboxID)
+        let pending = try store.pendingCopies(mailbox: ledgerKey)
         guard !pending.isEmpty else { return 0 }
         var reconciled = 0
         for (folder, entries) in Dictionary(grouping: pending, by: \.targetFolder).sorted(by: { $0.key < $1.key }) {
@@ -22,7 +22,7 @@ extension MailboxCopier {
             } catch {
                 throw MailError(error, side: .target, server: target.server, mailbox: mailboxID, folder: folder)
             }
-            var claimed = try store.targetUIDs(mailbox: mailboxID, targetFolder: folder, targetUIDValidity: selected.uidValidity)
+            var claimed = try store.targetUIDs(mailbox: ledgerKey, targetFolder: folder, targetUIDValidity: selected.uidValidity)
             var found: [LedgerEntry] = []
             var missing: [LedgerEntry] = []
             var rewrites: [TargetRewrite] = []
@@ -76,10 +76,10 @@ extension MailboxCopier {
     /// Messages are matched by size and internal date; where that is ambiguous, by the SHA-256 of their
     /// bytes. Matched messages are not copied again; unmatched ledger rows stay under the old UIDVALIDITY.
     func rekey(folder: String, from oldValidity: UInt32, to newValidity: UInt32, src: any MailStoreSession) async throws -> Int {
-        let old = try store.ledger(mailbox: mailboxID, folder: folder).filter { $0.uidValidity == oldValidity }
+        let old = try store.ledger(mailbox: ledgerKey, folder: folder).filter { $0.uidValidity == oldValidity }
         guard !old.isEmpty else { return 0 }
         let metadata = try await wrap(folder: folder, side: .source) { try await src.metadata(.all) }
-        let known = try store.ledgerUIDs(mailbox: mailboxID, folder: folder, uidValidity: newValidity)
+        let known = try store.ledgerUIDs(mailbox: ledgerKey, folder: folder, uidValidity: newValidity)
         // Dates compare by instant: servers keep the moment of an INTERNALDATE, not always its zone offset.
         func key(size: Int?, date: Date?) -> String { "\(size ?? -1)|\(date?.timeIntervalSince1970 ?? -1)" }
         var newByKey: [String: [MessageKey]] = [:]
@@ -108,7 +108,7 @@ extension MailboxCopier {
                 byHash[entry.sha256] = matches
             }
         }
-        try store.rekey(mailbox: mailboxID, folder: folder, from: oldValidity, to: newValidity, uids: pairs)
+        try store.rekey(mailbox: ledgerKey, folder: folder, from: oldValidity, to: newValidity, uids: pairs)
         return pairs.count
     }
 
@@ -124,9 +124,9 @@ extension MailboxCopier {
         if let changedSince {
             metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.all, changedSince: changedSince) }
             guard !metadata.isEmpty else { return 0 }
-            ledger = try store.ledger(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uids: metadata.map(\.uid))
+            ledger = try store.ledger(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, uids: metadata.map(\.uid))
         } else {
-            ledger = try store.ledger(mailbox: mailboxID, folder: mapping.source).filter { $0.uidValidity == uidValidity }
+            ledger = try store.ledger(mailbox: ledgerKey, folder: mapping.source).filter { $0.uidValidity == uidValidity }
             guard !ledger.isEmpty else { return 0 }
             metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(ledger.map(\.uid))) }
         }
@@ -152,7 +152,7 @@ extension MailboxCopier {
             for entry in targets { updated[entry.uid] = flags }
         }
         try await wrap(folder: mapping.target, side: .target) { try await dst.closeFolder() }
-        try store.updateLedgerFlags(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, flags: updated)
+        try store.updateLedgerFlags(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, flags: updated)
         return updated.count
     }
 }

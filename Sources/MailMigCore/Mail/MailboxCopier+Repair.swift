@@ -9,11 +9,11 @@ extension MailboxCopier {
     /// size and SHA-256 counts as there, and a row without a hash (recorded by `dedupe: target`) is kept:
     /// a message copied twice is worse than one reported missing again.
     func forgetMissing(_ keys: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, dst: any MailStoreSession) async throws -> Int {
-        let entries = try store.ledger(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, uids: keys)
+        let entries = try store.ledger(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, uids: keys)
         guard !entries.isEmpty else { return 0 }
         let selected = try await wrap(folder: mapping.source, side: .target) { try await dst.openFolder(mapping.target, forWriting: false) }
         let listed = Set(try await wrap(folder: mapping.source, side: .target) { try await dst.messageUIDs(.all) })
-        var claimed = try store.targetUIDs(mailbox: mailboxID, targetFolder: mapping.target, targetUIDValidity: selected.uidValidity)
+        var claimed = try store.targetUIDs(mailbox: ledgerKey, targetFolder: mapping.target, targetUIDValidity: selected.uidValidity)
         var gone: [LedgerEntry] = []
         var relocated: [LedgerEntry] = []
         for entry in entries {
@@ -47,7 +47,7 @@ extension MailboxCopier {
     /// not to store (recorded as a rewrite when the message was appended) are not stored again.
     func repairFlags(mapping: FolderMapping, uidValidity: UInt32, src: any MailStoreSession, dst: any MailStoreSession,
                      dropped: inout [String]) async throws -> Int {
-        let ledger = try store.ledger(mailbox: mailboxID, folder: mapping.source).filter { $0.uidValidity == uidValidity && $0.targetUID != nil }
+        let ledger = try store.ledger(mailbox: ledgerKey, folder: mapping.source).filter { $0.uidValidity == uidValidity && $0.targetUID != nil }
         guard !ledger.isEmpty else { return 0 }
         let sourceMetadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(ledger.map(\.uid))) }
         let wanted = Dictionary(sourceMetadata.map { ($0.uid, Self.storable($0.flags)) }, uniquingKeysWith: { first, _ in first })
@@ -55,7 +55,7 @@ extension MailboxCopier {
         let located = ledger.filter { $0.targetFolder == mapping.target && ($0.targetUIDValidity == nil || $0.targetUIDValidity == selected.uidValidity) }
         let targetMetadata = try await wrap(folder: mapping.source, side: .target) { try await dst.metadata(.uids(located.compactMap(\.targetUID))) }
         let held = Dictionary(targetMetadata.map { ($0.uid, Self.storable($0.flags)) }, uniquingKeysWith: { first, _ in first })
-        let rewrites = try store.targetRewrites(mailbox: mailboxID, folder: mapping.source)
+        let rewrites = try store.targetRewrites(mailbox: ledgerKey, folder: mapping.source)
             .filter { $0.uidValidity == uidValidity && $0.attribute == .flags }
         let words = { (text: String) in text.split(separator: " ").map(String.init) }
         var groups: [[String]: [LedgerEntry]] = [:]
@@ -76,7 +76,7 @@ extension MailboxCopier {
             for entry in entries { recorded[entry.uid] = flags }
         }
         try await wrap(folder: mapping.source, side: .target) { try await dst.closeFolder() }
-        try store.updateLedgerFlags(mailbox: mailboxID, folder: mapping.source, uidValidity: uidValidity, flags: recorded)
+        try store.updateLedgerFlags(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, flags: recorded)
         return groups.values.reduce(0) { $0 + $1.count }
     }
 }

@@ -15,12 +15,26 @@ struct MailboxCopier: Sendable {
     let target: any MailStore
     let faults: FaultInjection
     let progress: (any MailProgress)?
+    /// Which copy of the mailbox this pass keeps: nil for the target, `backup` for the local backup.
+    /// The ledger, the folder records and the skipped messages of each are kept apart by it.
+    var ledgerScope: String? = nil
 
     /// Messages per APPEND chunk, and the bytes after which a chunk is sent early.
     static let chunkMessages = 64
     static let chunkBytes = 8 << 20
 
     var mailboxID: String { mailbox.source.description }
+
+    /// The mailbox as the state keys this copy's ledger (`alice@acme.test`, `backup:alice@acme.test`).
+    var ledgerKey: String { MailboxCopier.ledgerKey(mailboxID, scope: ledgerScope) }
+
+    /// The scope of the backup's copy (`backup:alice@acme.test` in the ledger).
+    static let backupScope = "backup"
+
+    /// The ledger key of a mailbox's copy: the source address, prefixed by the scope for a copy other than the target.
+    static func ledgerKey(_ mailbox: String, scope: String?) -> String {
+        scope.map { "\($0):\(mailbox)" } ?? mailbox
+    }
 
     /// Runs the pass; throws a `MailError` naming server, mailbox and folder.
     func run() async throws -> MailPassResult {
@@ -53,7 +67,7 @@ struct MailboxCopier: Sendable {
                 guard settings.stage > .prepare else { return result }
                 if settings.dedupeChosen != true {
                     // Checked again here, not only when planning: the state may have been lost since.
-                    let unrecorded = try await UnrecordedTargetMail.find(folderPlan.mappings, mailbox: mailboxID,
+                    let unrecorded = try await UnrecordedTargetMail.find(folderPlan.mappings, mailbox: ledgerKey,
                                                                          targetFolders: targetFolders, store: store) { path in
                         try await wrap(folder: path, side: .target) { try await dst.openFolder(path, forWriting: false).exists }
                     }

@@ -109,3 +109,11 @@ public enum InboxSpelling: Sendable, Equatable {
         }
     }
 }
+
+/// A store that keeps its own record of what it holds and can check its copy against it (a backup's
+/// files against the SHA-256 sums of its manifest), which `mailmig verify --backup` asks for.
+public protocol SelfCheckingMailStore: MailStore {
+    /// What differs from the store's record in the copy of `mailbox`, one sentence each naming the file
+    /// and the folder; empty when every message is as recorded.
+    func checkIntegrity(of mailbox: MailboxMapping) async throws -> [String]
+}

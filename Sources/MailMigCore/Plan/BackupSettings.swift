@@ -21,24 +21,11 @@ public struct BackupSettings: Sendable, Hashable, Codable {
         self.location = location
     }
 
-    /// The tree of one mailbox: `<path>/<source address>`, lower-cased as addresses compare, with `/`,
-    /// `%` and control characters (which a local part may hold) written as `%XX`.
-    public func folder(of mailbox: MailboxMapping) -> String {
-        (path.hasSuffix("/") ? path : path + "/") + Self.fileName(of: mailbox.source)
-    }
-
-    /// An address as one file name: it always holds `@`, so it is never `.` or `..`.
-    static func fileName(of address: EmailAddress) -> String {
-        var name: [UInt8] = []
-        for byte in address.description.lowercased().utf8 {
-            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "%") || byte < 0x20 || byte == 0x7F {
-                let hex = String(byte, radix: 16, uppercase: true)
-                name += Array(("%" + (hex.count < 2 ? "0" : "") + hex).utf8)
-            } else {
-                name.append(byte)
-            }
-        }
-        return String(decoding: name, as: UTF8.self)
+    /// The backup as a mail store's settings: a Maildir tree per mailbox, `<path>/{source}`, which
+    /// the `maildir` store fills with the source address as a file name (`Template.fileName`).
+    public var server: MailServer {
+        MailServer(access: .maildir(path: (path.hasSuffix("/") ? path : path + "/") + "{source}"), login: nil,
+                   connections: MailServer.defaultConnections, location: location)
     }
 
     /// What the plan and errors call the backup: `backup backups/`.

@@ -41,6 +41,22 @@ public enum Template {
         return keys
     }
 
+    /// A placeholder's value as one file name, for paths (`backups/{source}`): lower-cased, as addresses
+    /// compare, with `/`, `%` and control characters (which a local part may hold) written as `%XX`.
+    /// An address always holds `@`, so it is never `.` or `..`.
+    public static func fileName(_ value: String) -> String {
+        var name: [UInt8] = []
+        for byte in value.lowercased().utf8 {
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "%") || byte < 0x20 || byte == 0x7F {
+                let hex = String(byte, radix: 16, uppercase: true)
+                name += Array(("%" + (hex.count < 2 ? "0" : "") + hex).utf8)
+            } else {
+                name.append(byte)
+            }
+        }
+        return String(decoding: name, as: UTF8.self)
+    }
+
     /// Placeholders accepted wherever a mailbox is substituted.
     public static let mailboxKeys: Set<String> = [
         "address", "source", "target", "localpart", "domain", "target_localpart", "target_domain",

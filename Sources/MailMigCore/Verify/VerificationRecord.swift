@@ -40,6 +40,8 @@ public struct VerificationRecord: Sendable, Equatable, Codable {
 
     /// The state address.
     public static let address = "verification"
+    /// The state address of the last verification of the backup (`verify --backup`), which the cutover does not wait for.
+    public static let backupAddress = "verification.backup"
     /// The resource kind.
     public static let kind = "verification"
 
@@ -65,9 +67,10 @@ extension Verifier {
     /// and what it found per folder on the folder records (`VerifyFindings`), which the next plan reads.
     @discardableResult
     public func record(_ report: VerificationReport) throws -> VerificationRecord {
-        let previous = try store.resource(VerificationRecord.address).flatMap { try? $0.decode(VerificationRecord.self) }
+        let address = backup ? VerificationRecord.backupAddress : VerificationRecord.address
+        let previous = try store.resource(address).flatMap { try? $0.decode(VerificationRecord.self) }
         let record = VerificationRecord.merging(report, into: previous)
-        try store.commit([try .put(VerificationRecord.address, kind: VerificationRecord.kind, record)] + findingChanges(report))
+        try store.commit([try .put(address, kind: VerificationRecord.kind, record)] + findingChanges(report))
         return record
     }
 }

@@ -8,12 +8,15 @@ public struct VerificationReport: Sendable, Equatable, Codable {
     public var deep: Bool
     /// The mailboxes, in plan order.
     public var mailboxes: [MailboxVerification]
+    /// Whether the backup was compared with the source instead of the target (`--backup`).
+    public var backup: Bool = false
 
     /// Creates a report.
-    public init(at: Date, deep: Bool, mailboxes: [MailboxVerification]) {
+    public init(at: Date, deep: Bool, mailboxes: [MailboxVerification], backup: Bool = false) {
         self.at = at
         self.deep = deep
         self.mailboxes = mailboxes
+        self.backup = backup
     }
 
     /// Whether every verified mailbox is consistent (mailboxes not migrated yet do not count).
@@ -53,15 +56,20 @@ public struct MailboxVerification: Sendable, Equatable, Codable {
     public var error: String?
     /// The folders compared, in source order.
     public var folders: [FolderVerification]
+    /// What a store that keeps its own record of its copy found when it checked itself (a backup's
+    /// files against its manifest), one sentence each naming the file and folder.
+    public var integrity: [String] = []
 
     /// Creates a result.
-    public init(source: String, target: String, stage: Stage?, outcome: Outcome, error: String? = nil, folders: [FolderVerification] = []) {
+    public init(source: String, target: String, stage: Stage?, outcome: Outcome, error: String? = nil, folders: [FolderVerification] = [],
+                integrity: [String] = []) {
         self.source = source
         self.target = target
         self.stage = stage
         self.outcome = outcome
         self.error = error
         self.folders = folders
+        self.integrity = integrity
     }
 
     /// Messages that must be on the target, over all folders.
@@ -71,7 +79,7 @@ public struct MailboxVerification: Sendable, Equatable, Codable {
     /// Bytes that must be on the target.
     public var expectedBytes: Int64 { folders.reduce(0) { $0 + $1.expectedBytes } }
     /// Differences that fail the verification, over all folders.
-    public var differences: Int { folders.reduce(0) { $0 + $1.differences } }
+    public var differences: Int { folders.reduce(0) { $0 + $1.differences } + integrity.count }
     /// Messages skipped on purpose, over all folders.
     public var skipped: Int { folders.reduce(0) { $0 + $1.skipped.count } }
 }

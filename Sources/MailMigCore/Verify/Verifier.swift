@@ -16,13 +16,31 @@ public struct Verifier: Sendable {
     public var deep: Bool
     /// Which mailboxes to verify (`--target`); empty verifies all.
     public var filter: ResourceFilter
+    /// Whether the backup is compared with the source instead of the target (`--backup`): bodies are
+    /// always hashed, and a store that keeps its own record of what it holds checks itself against it.
+    public var backup: Bool
 
     /// Creates a verifier.
-    public init(context: MailContext, store: StateStore, deep: Bool = false, filter: ResourceFilter = ResourceFilter()) {
+    public init(context: MailContext, store: StateStore, deep: Bool = false, filter: ResourceFilter = ResourceFilter(), backup: Bool = false) {
         self.context = context
         self.store = store
-        self.deep = deep
+        // A POP3 message has no flags or folder to compare: its bytes are what identifies it.
+        self.deep = deep || backup || context.plan.source.access.key == "pop3"
         self.filter = filter
+        self.backup = backup
+    }
+
+    /// The copy compared with the source: the target, or the backup.
+    var destination: any MailStore { backup ? context.backup ?? context.target : context.target }
+
+    /// The folder rules the compared copy was made with.
+    var rules: FolderRules {
+        backup ? context.backupSettings(for: context.settings(for: .sync, now: Date())).folders : context.plan.folders
+    }
+
+    /// The mailbox as the state keys the compared copy's ledger.
+    func ledgerKey(_ mailbox: String) -> String {
+        MailboxCopier.ledgerKey(mailbox, scope: backup ? MailboxCopier.backupScope : nil)
     }
 
     /// Verifies the plan's mailboxes; a mailbox whose servers cannot be read is reported failed, not thrown.
@@ -44,7 +62,7 @@ public struct Verifier: Sendable {
         let limit = min(context.plan.source.connections, context.plan.target.connections, 4)
         let verified = try await BoundedConcurrency.map(work, limit: limit) { item in (item.index, await verify(item.mailbox, stage: item.stage)) }
         for (index, result) in verified { results[index] = result }
-        return VerificationReport(at: now, deep: deep, mailboxes: results.compactMap { $0 })
+        return VerificationReport(at: now, deep: deep, mailboxes: results.compactMap { $0 }, backup: backup)
     }
 
     /// Verifies one mailbox.
@@ -52,12 +70,17 @@ public struct Verifier: Sendable {
         let source = mailbox.source.description
         do {
             let folders = try await context.source.withSession(for: mailbox) { src in
-                try await context.target.withSession(for: mailbox) { dst in
+                try await destination.withSession(for: mailbox) { dst in
                     try await compareFolders(mailbox, onlyLedger: stage < .sync, src: src, dst: dst)
                 }
             }
+            var integrity: [String] = []
+            if let checking = destination as? any SelfCheckingMailStore {
+                integrity = try await checking.checkIntegrity(of: mailbox)
+            }
             return MailboxVerification(source: source, target: mailbox.target.description, stage: stage,
-                                       outcome: folders.allSatisfy(\.passed) ? .passed : .failed, folders: folders)
+                                       outcome: folders.allSatisfy(\.passed) && integrity.isEmpty ? .passed : .failed, folders: folders,
+                                       integrity: integrity)
         } catch {
             return MailboxVerification(source: source, target: mailbox.target.description, stage: stage, outcome: .failed, error: "\(error)")
         }
@@ -66,11 +89,11 @@ public struct Verifier: Sendable {
     /// Maps the folders and compares each target folder with the source folders that go there.
     func compareFolders(_ mailbox: MailboxMapping, onlyLedger: Bool, src: any MailStoreSession,
                         dst: any MailStoreSession) async throws -> [FolderVerification] {
-        let id = mailbox.source.description
+        let id = ledgerKey(mailbox.source.description)
         let sourceFolders = try await src.folders()
         let targetFolders = try await dst.folders()
         let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
-                                          rules: context.plan.folders, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
+                                          rules: rules, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
         let inboxes = Set(sourceFolders.filter(\.listing.isInbox).map(\.listing.path))
         let existing = Set(targetFolders.filter(\.listing.selectable).map(\.listing.path))
         let ledger = try store.ledger(mailbox: id)
@@ -175,7 +198,7 @@ public struct Verifier: Sendable {
         do {
             return try await body()
         } catch {
-            let server = session.side == .source ? context.source.server : context.target.server
+            let server = session.side == .source ? context.source.server : destination.server
             throw MailError(error, side: session.side, server: server, mailbox: mailbox, folder: folder)
         }
     }

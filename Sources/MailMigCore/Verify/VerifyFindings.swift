@@ -85,7 +85,7 @@ extension Verifier {
         var changes: [ResourceChange] = []
         for mailbox in report.mailboxes where mailbox.outcome != .notMigrated && mailbox.error == nil {
             for folder in mailbox.folders {
-                let address = FolderRecord.address(mailbox: mailbox.source, folder: folder.source)
+                let address = FolderRecord.address(mailbox: ledgerKey(mailbox.source), folder: folder.source)
                 guard var record = try store.resource(address).map({ try $0.decode(FolderRecord.self) }) else { continue }
                 let found = VerifyFindings(folder, at: report.at)
                 if found?.same(as: record.verifyFindings) ?? (record.verifyFindings == nil) { continue }

@@ -97,6 +97,10 @@ extension PlanSchema {
         "target"
       ],
       "description": "What to do about mail a target folder already holds when mailmig's state knows nothing of it (a copy made by another tool, or by mailmig under a state since lost). `target`: look for copies on the target by Message-ID, size and internal date (by size and SHA-256 for a message without Message-ID), and record them instead of copying them again. `none`: the ledger alone decides; everything is copied, even where the target already holds it. Not set: a mailbox whose target folders already hold such mail is held back until the plan says one or the other."
+    },
+    "backup": {
+      "$ref": "#/$defs/backup",
+      "description": "A local, verifiable copy of every source mailbox, kept up to date by every pass before it copies to the target. Default: none."
     }
   },
   "$defs": {
@@ -1046,18 +1050,32 @@ extension PlanSchema {
       "description": "The system mail comes from. Nothing is ever deleted there.",
       "type": "object",
       "additionalProperties": false,
-      "required": [
-        "imap",
-        "login"
-      ],
+      "required": [],
       "properties": {
         "imap": {
           "$ref": "#/$defs/imap",
-          "description": "How to reach the server over IMAP."
+          "description": "An IMAP server: how to reach it. Exactly one of imap, pop3 and maildir."
+        },
+        "pop3": {
+          "$ref": "#/$defs/pop3",
+          "description": "A POP3 server (source only): its maildrop is copied as one folder, `pop3_folder`. Exactly one of imap, pop3 and maildir."
+        },
+        "pop3_folder": {
+          "$ref": "#/$defs/nonEmptyString",
+          "description": "With pop3: the folder the maildrop is copied to on the target, plan form (levels joined by /). Default: `INBOX`.",
+          "default": "INBOX",
+          "examples": [
+            "INBOX",
+            "Archive/Old POP"
+          ]
+        },
+        "maildir": {
+          "$ref": "#/$defs/maildir",
+          "description": "A local Maildir tree per mailbox. Exactly one of imap, pop3 and maildir."
         },
         "login": {
           "$ref": "#/$defs/login",
-          "description": "How mailmig authenticates for each mailbox on this server."
+          "description": "How mailmig authenticates for each mailbox on this server; required for imap and pop3, not used for maildir."
         },
         "connections": {
           "type": "integer",
@@ -1077,24 +1095,44 @@ extension PlanSchema {
             ]
           ]
         }
-      }
+      },
+      "oneOf": [
+        {
+          "required": [
+            "imap",
+            "login"
+          ]
+        },
+        {
+          "required": [
+            "maildir"
+          ]
+        },
+        {
+          "required": [
+            "pop3",
+            "login"
+          ]
+        }
+      ]
     },
     "target": {
       "description": "The system mail goes to.",
       "type": "object",
       "additionalProperties": false,
-      "required": [
-        "imap",
-        "login"
-      ],
+      "required": [],
       "properties": {
         "imap": {
           "$ref": "#/$defs/imap",
-          "description": "How to reach the server over IMAP."
+          "description": "An IMAP server: how to reach it. Exactly one of imap, pop3 and maildir."
+        },
+        "maildir": {
+          "$ref": "#/$defs/maildir",
+          "description": "A local Maildir tree per mailbox. Exactly one of imap, pop3 and maildir."
         },
         "login": {
           "$ref": "#/$defs/login",
-          "description": "How mailmig authenticates for each mailbox on this server."
+          "description": "How mailmig authenticates for each mailbox on this server; required for imap and pop3, not used for maildir."
         },
         "connections": {
           "type": "integer",
@@ -1107,7 +1145,20 @@ extension PlanSchema {
           "$ref": "#/$defs/provision",
           "description": "How to create a missing mailbox on the target."
         }
-      }
+      },
+      "oneOf": [
+        {
+          "required": [
+            "imap",
+            "login"
+          ]
+        },
+        {
+          "required": [
+            "maildir"
+          ]
+        }
+      ]
     },
     "mailboxLogin": {
       "description": "Credentials of this mailbox on one side, overriding the server's login settings (user, password or both).",
@@ -1411,6 +1462,96 @@ extension PlanSchema {
               ]
             }
           }
+        }
+      }
+    },
+    "pop3": {
+      "description": "How to reach the server over POP3 (RFC 1939), read only: mailmig never deletes there (no DELE) and quits without QUIT when the server would remove retrieved messages at QUIT (EXPIRE 0).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "host"
+      ],
+      "properties": {
+        "host": {
+          "$ref": "#/$defs/nonEmptyString",
+          "description": "Host name or address of the POP3 server.",
+          "examples": [
+            "pop.example.com",
+            "127.0.0.1"
+          ]
+        },
+        "port": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 65535,
+          "description": "TCP port; 995 with tls: implicit, 110 otherwise.",
+          "examples": [
+            995,
+            110
+          ]
+        },
+        "tls": {
+          "enum": [
+            "implicit",
+            "starttls",
+            "none"
+          ],
+          "description": "Transport security: `implicit` (TLS from the first byte, port 995), `starttls` (plain connection upgraded with STLS, refused if the server does not offer it) or `none` (no encryption; only sensible on a loopback or trusted network). Default: `implicit`.",
+          "default": "implicit"
+        },
+        "ca_file": {
+          "$ref": "#/$defs/nonEmptyString",
+          "description": "A CA certificate (PEM) to trust instead of the system roots, relative to the plan's folder.",
+          "examples": [
+            "certs/ca.pem"
+          ]
+        },
+        "verify_certificates": {
+          "type": "boolean",
+          "description": "Set to false only to turn certificate verification off (a warning is shown). Default: true.",
+          "default": true
+        }
+      }
+    },
+    "maildir": {
+      "description": "A local Maildir tree per mailbox, with a manifest.jsonl of every message (docs/maildir.md): a backup made by mailmig, or any Maildir.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "path"
+      ],
+      "properties": {
+        "path": {
+          "$ref": "#/$defs/nonEmptyString",
+          "description": "The tree of each mailbox, relative to the plan's folder, with a mailbox placeholder ({source}, {address}, {localpart}…; addresses are written lower-cased, with / and % as %2F and %25).",
+          "examples": [
+            "backups/{source}"
+          ]
+        }
+      }
+    },
+    "backup": {
+      "description": "A local, verifiable copy of every source mailbox: every pass first copies the source there (exactly once, resumably), then to the target. `mailmig verify --backup` checks it; `source: { maildir: { path: <path>/{source} } }` restores from it.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "path"
+      ],
+      "properties": {
+        "path": {
+          "$ref": "#/$defs/nonEmptyString",
+          "description": "The folder that holds one Maildir tree per mailbox, named by the source address, relative to the plan's folder. No placeholders.",
+          "examples": [
+            "backups/"
+          ]
+        },
+        "format": {
+          "enum": [
+            "maildir"
+          ],
+          "description": "How the copy is stored: `maildir` (Maildir trees with a manifest.jsonl). Default: `maildir`.",
+          "default": "maildir"
         }
       }
     }
