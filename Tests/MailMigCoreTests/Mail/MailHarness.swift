@@ -14,7 +14,9 @@ final class MailHarness: @unchecked Sendable {
     let source: FakeMailStore
     let target: FakeMailStore
     /// Top-level YAML appended to the plan (folders, filters, batches).
-    let extra: String
+    var extra: String
+    /// The store the plan's `backup:` is served by, when a test gives one.
+    var backup: FakeMailStore?
 
     /// A fresh folder; alice exists on both servers (INBOX only) unless the caller seeds otherwise.
     init(source: FakeMailStore = FakeMailStore(side: .source), target: FakeMailStore = FakeMailStore(side: .target), extra: String = "") throws {
@@ -56,8 +58,12 @@ final class MailHarness: @unchecked Sendable {
             throw InvalidTestPlan(description: result.diagnostics.map { "\($0.location): \($0.message)" }.joined(separator: "\n"))
         }
         var mail = MailStoreRegistry()
-        let (source, target) = (self.source, self.target)
-        mail.register("imap") { side, _, _ in side == .source ? source : target }
+        let (source, target, backup) = (self.source, self.target, self.backup)
+        mail.register("imap") { side, server, _ in
+            guard case .imap = server.access else { return nil }
+            return side == .source ? source : target
+        }
+        if let backup { mail.register("maildir") { _, _, _ in backup } }
         return Workspace(plan: plan, planPath: path, planBytes: Array(text.utf8), stateBackend: SQLiteStateBackend(folder: stateFolder),
                          adapters: AdapterRegistry(mail: mail), dnsProviders: [:])
     }
@@ -83,10 +89,10 @@ final class MailHarness: @unchecked Sendable {
         return (plan, await engine.apply(plan, parallelism: 1))
     }
 
-    /// What `mailmig verify` reports.
-    func verify(deep: Bool = false) async throws -> VerificationReport {
+    /// What `mailmig verify` reports (`--backup`: of the backup).
+    func verify(deep: Bool = false, backup: Bool = false) async throws -> VerificationReport {
         let workspace = try workspace()
-        return try await Verifier(context: workspace.mail, store: try workspace.openState(), deep: deep).run()
+        return try await Verifier(context: workspace.mail, store: try workspace.openState(), deep: deep, backup: backup).run()
     }
 
     /// What `mailmig verify` reports, recorded in the state as the command records it.
