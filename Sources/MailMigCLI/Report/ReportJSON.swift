@@ -71,6 +71,14 @@ public enum ReportJSON {
         } else {
             object["last_result"] = NSNull()
         }
+        if let backup = mailbox.backup {
+            var kept: [String: any Sendable] = ["copied_messages": backup.copied, "copied_bytes": backup.bytes, "skipped_messages": backup.skipped]
+            if let verdict = backup.verification {
+                kept["verification"] = ["at": ReportFormatting.time(verdict.at), "passed": verdict.passed,
+                                        "differences": verdict.differences] as [String: any Sendable]
+            }
+            object["backup"] = kept
+        }
         if let verdict = mailbox.verification {
             object["verification"] = ["at": ReportFormatting.time(verdict.at), "passed": verdict.passed, "deep": verdict.deep,
                                       "differences": verdict.differences] as [String: any Sendable]

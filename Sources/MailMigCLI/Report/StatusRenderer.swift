@@ -68,6 +68,12 @@ public enum StatusRenderer {
         } else {
             out += "      " + palette.dim("no pass completed yet") + "\n"
         }
+        if let backup = mailbox.backup {
+            var line = "backup: \(ReportFormatting.plural(backup.copied, "message")), \(ReportFormatting.bytes(backup.bytes)) kept"
+            if backup.skipped > 0 { line += ", \(backup.skipped) left out" }
+            line += "; verify --backup: \(ReportFormatting.verdict(backup.verification))"
+            out += "      \(line)\n"
+        }
         var verification = "      verification: \(ReportFormatting.verdict(mailbox.verification))"
         if let verdict = mailbox.verification, let last = mailbox.lastPass, verdict.at < last {
             verification += palette.yellow(" (before the last pass; run mailmig verify again)")

@@ -38,6 +38,7 @@ public struct ReportBuilder: Sendable {
             }
         }
         let verification = try verificationRecord()
+        let backupVerification = try store.resource(VerificationRecord.backupAddress).flatMap { try? $0.decode(VerificationRecord.self) }
         let totals = try store.ledgerTotals()
         let skippedByMailbox = Dictionary(grouping: try store.skipped(), by: \.mailbox)
         let pending = try store.pendingCopyCounts()
@@ -47,13 +48,21 @@ public struct ReportBuilder: Sendable {
             let skipped = skippedByMailbox[source] ?? []
             let folders = folderRecords[source] ?? []
             let counts = folders.compactMap(\.messages)
-            return MailboxStatus(
+            var backup: BackupStatus?
+            if plan.backup != nil {
+                let key = MailboxCopier.ledgerKey(source, scope: MailboxCopier.backupScope)
+                backup = BackupStatus(copied: totals[key]?.messages ?? 0, bytes: totals[key]?.bytes ?? 0, skipped: skippedByMailbox[key]?.count ?? 0,
+                                      lastResult: record?.lastBackup, verification: backupVerification?.mailboxes[source])
+            }
+            var status = MailboxStatus(
                 source: source, target: target, batch: batch, stage: record?.reached, provisioned: record?.provisioned ?? false,
                 copied: totals[source]?.messages ?? 0, copiedBytes: totals[source]?.bytes ?? 0,
                 skipped: skipped.count, skippedBytes: skipped.reduce(0) { $0 + Int64($1.size) }, skipReasons: Self.reasons(skipped),
                 sourceMessages: !folders.isEmpty && counts.count == folders.count ? counts.reduce(0, +) : nil,
                 folders: folders.count, pending: pending[source] ?? 0, lastPass: record?.lastPass, lastDuration: record?.lastDuration,
                 lastResult: record?.lastResult, error: record?.lastError, verification: verification?.mailboxes[source])
+            status.backup = backup
+            return status
         }
 
         var batches: [BatchStatus] = []

@@ -95,6 +95,8 @@ public struct MailboxStatus: Sendable, Equatable {
     public var error: String?
     /// The last verification verdict.
     public var verification: MailboxVerdict?
+    /// The backup of the mailbox, when the plan has `backup:`.
+    public var backup: BackupStatus? = nil
 
     /// Messages known: copied plus skipped.
     public var knownMessages: Int { copied + skipped }
@@ -107,6 +109,29 @@ public struct MailboxStatus: Sendable, Equatable {
         guard let stage else { return .notStarted }
         if stage < .sync { return .inProgress }
         return skipped > 0 ? .migratedWithSkips : .migrated
+    }
+}
+
+/// The backup of one mailbox: what its ledger holds, its last copy and its last verification.
+public struct BackupStatus: Sendable, Equatable {
+    /// Messages kept in the backup.
+    public var copied: Int
+    /// Their bytes.
+    public var bytes: Int64
+    /// Messages the backup left out (they could not be read from the source).
+    public var skipped: Int
+    /// The backup copy of the last pass.
+    public var lastResult: MailPassResult?
+    /// The last `verify --backup` verdict.
+    public var verification: MailboxVerdict?
+
+    /// Creates a backup status.
+    public init(copied: Int, bytes: Int64, skipped: Int, lastResult: MailPassResult?, verification: MailboxVerdict?) {
+        self.copied = copied
+        self.bytes = bytes
+        self.skipped = skipped
+        self.lastResult = lastResult
+        self.verification = verification
     }
 }
 
