@@ -50,7 +50,7 @@ extension MaildirStoreSession {
         let final = folder.absolute("cur/" + name.name)
         try Posix.createFile(staged, bytes: message.body, modified: date.instant, action: "write the message file")
         do {
-            try Posix.move(staged, to: final, action: "move into cur/ the message file")
+            try Posix.move(staged, to: final, action: "move to cur/ the message file")
             try Posix.syncDirectory(folder.absolute("cur"))
         } catch {
             try? Posix.removeFile(staged)
@@ -82,16 +82,27 @@ extension MaildirStoreSession {
         let wanted = MessageFlags.storable(flags)
         let name = { (key: String) in MaildirFileName(unique: key, letters: MaildirFlags.letters(for: wanted)) }
         var lines: [MaildirManifestEntry] = []
-        for message in Self.selected(.uids(uids), from: messages) where Set(wanted) != message.flags || !message.file.hasPrefix("cur/") {
-            let file = "cur/" + name(message.key).name
-            if file != message.file {
-                try Posix.move(folder.absolute(message.file), to: folder.absolute(file), action: "rename for its new flags the message file")
+        do {
+            for message in Self.selected(.uids(uids), from: messages) where Set(wanted) != message.flags || !message.file.hasPrefix("cur/") {
+                let file = "cur/" + name(message.key).name
+                if file != message.file {
+                    try Posix.move(folder.absolute(message.file), to: folder.absolute(file), action: "give new flags to the message file")
+                }
+                var line = try message.recorded ?? MaildirRecovery.describe(folder: folder, file: file, name: name(message.key))
+                line.file = folder.relative(file)
+                line.flags = wanted
+                lines.append(line)
             }
-            var line = try message.recorded ?? MaildirRecovery.describe(folder: folder, file: file, name: name(message.key))
-            line.file = folder.relative(file)
-            line.flags = wanted
-            lines.append(line)
+        } catch {
+            // The files renamed so far are recorded under their new names before the failure is reported.
+            try? commit(lines, in: folder)
+            throw error
         }
+        try commit(lines, in: folder)
+    }
+
+    /// Syncs the folder's renames and appends their manifest lines.
+    private func commit(_ lines: [MaildirManifestEntry], in folder: MaildirFolder) throws {
         guard !lines.isEmpty else { return }
         try Posix.syncDirectory(folder.absolute("cur"))
         if Posix.isDirectory(folder.absolute("new")) { try Posix.syncDirectory(folder.absolute("new")) }

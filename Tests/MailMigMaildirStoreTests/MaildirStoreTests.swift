@@ -57,6 +57,25 @@ struct MaildirStoreTests {
         try await fixture.session(.source) { _ in }
     }
 
+    @Test("a message that cannot be written fails, with every one after it, naming the file; nothing is left or recorded")
+    func writeFailure() async throws {
+        let fixture = try MaildirFixture()
+        try await fixture.session { session in
+            try await session.createFolder("Broken")
+            try FileManager.default.removeItem(atPath: fixture.path(".Broken/tmp"))
+            try Data().write(to: URL(fileURLWithPath: fixture.path(".Broken/tmp")))
+            let outcomes = try await session.append((0..<3).map { OutgoingMessage(body: Samples.message("b\($0)"), flags: [], internalDate: nil) },
+                                                    to: "Broken")
+            #expect(outcomes.count == 3)
+            for outcome in outcomes {
+                guard case .failed(let error) = outcome else { Issue.record("not failed: \(outcome)"); continue }
+                #expect("\(error)".hasPrefix("cannot write the message file \(fixture.path(".Broken/tmp/"))"))
+            }
+        }
+        #expect(try fixture.files(in: ".Broken").isEmpty)
+        #expect(try MaildirManifest.read(root: fixture.root()).lineCount == 0)
+    }
+
     @Test("the store never deletes: replacing flags and storing again keeps every file")
     func neverDeletes() async throws {
         let fixture = try MaildirFixture()
