@@ -21,6 +21,11 @@ struct MaildirFileName: Equatable {
         letters = info.hasPrefix("2,") ? String(info.dropFirst(2)) : ""
     }
 
+    /// Splits the name of a file given as a folder lists it (`cur/<name>`, `new/<name>`).
+    init(folderFile: String) {
+        self.init(parsing: String(folderFile.drop { $0 != "/" }.dropFirst()))
+    }
+
     /// A name from its parts.
     init(unique: String, letters: String) {
         self.unique = unique

@@ -70,7 +70,7 @@ struct MaildirFolder: Sendable, Equatable {
     /// How many messages the folder holds.
     func messageCount() throws -> Int {
         var keys = Set<String>()
-        for file in try messageFiles() { keys.insert(MaildirFileName(parsing: String(file.dropFirst(4))).unique) }
+        for file in try messageFiles() { keys.insert(MaildirFileName(folderFile: file).unique) }
         return keys.count
     }
 }

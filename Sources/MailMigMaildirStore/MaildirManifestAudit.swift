@@ -49,7 +49,7 @@ public enum MaildirManifestAudit {
         var seen = Set<ManifestKey>()
         for folder in try MaildirTree.folders(root: root.path) {
             for file in try folder.messageFiles() {
-                let name = MaildirFileName(parsing: String(file.drop { $0 != "/" }.dropFirst()))
+                let name = MaildirFileName(folderFile: file)
                 let relative = folder.relative(file)
                 let identity = ManifestKey(folder: folder.path, key: name.unique)
                 guard let recorded = manifest.entry(folder: folder.path, key: name.unique) else {

@@ -26,7 +26,7 @@ struct MaildirMessage: Sendable {
         let keywords = folder.dovecotKeywords
         var messages: [String: MaildirMessage] = [:]
         for file in try folder.messageFiles() {
-            let name = MaildirFileName(parsing: String(file.drop { $0 != "/" }.dropFirst()))
+            let name = MaildirFileName(folderFile: file)
             if messages[name.unique] != nil { continue }
             let recorded = manifest?.entry(folder: folder.path, key: name.unique)
             let flags: Set<String>

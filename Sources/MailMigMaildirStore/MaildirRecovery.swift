@@ -31,7 +31,7 @@ enum MaildirRecovery {
             outcome.removedTemporary += try clearTemporary(folder)
             var lines: [MaildirManifestEntry] = []
             for file in try folder.messageFiles() {
-                let name = MaildirFileName(parsing: String(file.drop { $0 != "/" }.dropFirst()))
+                let name = MaildirFileName(folderFile: file)
                 let relative = folder.relative(file)
                 if let recorded = manifest.entry(folder: folder.path, key: name.unique) {
                     guard recorded.file != relative else { continue }
