@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "MailMigIMAPStore", targets: ["MailMigIMAPStore"]),
         .library(name: "MailMigRFC2136", targets: ["MailMigRFC2136"]),
         .library(name: "MailMigStateSQLite", targets: ["MailMigStateSQLite"]),
+        .library(name: "MailMigMaildirStore", targets: ["MailMigMaildirStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -70,6 +71,15 @@ let package = Package(
         ),
         // The mail store over IMAP (RFC 3501/9051 and the extensions the copier uses).
         .target(name: "MailMigIMAPStore", dependencies: ["MailMigCore", "MailMigIMAP"]),
+        // The mail store over local Maildir++ trees: the backup of every source mailbox, and a source to restore from.
+        .target(
+            name: "MailMigMaildirStore",
+            dependencies: [
+                "MailMigCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // DNS providers over the DNS protocol itself (RFC 2136 updates, RFC 1035 presentation format).
         .target(name: "MailMigRFC2136", dependencies: ["MailMigCore", "MailMigDNS"]),
         // The state as one SQLite file per plan: the adapter behind MailMigCore's StateBackend.
@@ -154,6 +164,18 @@ let package = Package(
         .testTarget(name: "MailMigTLSTests", dependencies: ["MailMigTLS", .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore", "MailMigPlanFile", "TestSupport"]),
         .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"]),
+        // The Maildir store's own tests, and the engine copying into it and back out of it.
+        .testTarget(
+            name: "MailMigMaildirStoreTests",
+            dependencies: [
+                "MailMigMaildirStore",
+                "MailMigCore",
+                "MailMigPlanFile",
+                "MailMigStateSQLite",
+                "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "MailMigConcurrencyTests", dependencies: ["MailMigConcurrency"]),
         .testTarget(name: "MailMigStateSQLiteTests", dependencies: ["MailMigStateSQLite", "MailMigCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),

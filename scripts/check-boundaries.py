@@ -38,7 +38,7 @@ PLATFORM = {
 }
 TESTING = {"Testing", "XCTest"}
 
-ADAPTERS = ["MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite"]
+ADAPTERS = ["MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore"]
 PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigPOP3", "MailMigDNS"]
 FRONT_END = ["MailMigCLI", "ArgumentParser", "ConsoleKit*"]
 
@@ -90,15 +90,19 @@ RULES = {
     # Adapters: the engine, their own protocol library (or storage library), and what it builds on.
     "MailMigIMAPStore": {
         "allowed": ["MailMigCore", "MailMigIMAP", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "MailMigPlanFile", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
     },
     "MailMigRFC2136": {
         "allowed": ["MailMigCore", "MailMigDNS", "NIOCore", "NIOPosix", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigIMAPStore", "MailMigStateSQLite", "MailMigPlanFile", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigIMAPStore", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
     },
     "MailMigStateSQLite": {
         "allowed": ["MailMigCore", "GRDB", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136", "MailMigPlanFile"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136", "MailMigMaildirStore", "MailMigPlanFile"] + FRONT_END},
+    },
+    "MailMigMaildirStore": {
+        "allowed": ["MailMigCore", "Logging", "Crypto"],
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite", "MailMigPlanFile", "GRDB", "NIO*"] + FRONT_END},
     },
     # The command-line layer: options, views, progress, logging, and the composition root
     # (Sources/MailMigCLI/Adapters.swift), the one place that names adapters.
@@ -150,6 +154,11 @@ RULES = {
     "MailMigIMAPStoreTests": {
         "allowed": ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "MailMigCLI"]},
+    },
+    # The Maildir store's tests also run the engine over it (plan file, SQLite state, the in-memory store).
+    "MailMigMaildirStoreTests": {
+        "allowed": ["MailMigMaildirStore", "MailMigCore", "MailMigPlanFile", "MailMigStateSQLite", "TestSupport", "Crypto"],
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136", "MailMigCLI"]},
     },
     "MailMigConcurrencyTests": {
         "allowed": ["MailMigConcurrency"],

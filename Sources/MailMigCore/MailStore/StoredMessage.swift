@@ -53,13 +53,18 @@ public struct OutgoingMessage: Sendable, Equatable {
     /// Whether the bytes contain NUL (RFC 3516 BINARY needed): the copier reads each body for this
     /// once, when it decides whether the target can take the message, and stores reuse the answer.
     public var containsNUL: Bool
+    /// How the source names the message, for a store that records where each copy came from (the
+    /// Maildir backup's manifest); nil when the caller gives none. Stores that keep no such record
+    /// ignore it.
+    public var sourceIdentity: String?
 
     /// Creates a message; `containsNUL` is computed from `body` when not given.
-    public init(body: [UInt8], flags: [String], internalDate: MessageDate?, containsNUL: Bool? = nil) {
+    public init(body: [UInt8], flags: [String], internalDate: MessageDate?, containsNUL: Bool? = nil, sourceIdentity: String? = nil) {
         self.body = body
         self.flags = flags
         self.internalDate = internalDate
         self.containsNUL = containsNUL ?? body.contains(0)
+        self.sourceIdentity = sourceIdentity
     }
 }
 

@@ -1,0 +1,119 @@
+import Foundation
+import MailMigCore
+
+extension MaildirStoreSession {
+    /// Stores messages in a folder, one outcome per message.
+    ///
+    /// Each message is written to `tmp/` and synced, given its internal date as modification time,
+    /// renamed into `cur/` with its flag letters, the directory synced, and only then its manifest line
+    /// appended and synced: a message is reported stored once all of that holds. A message the file
+    /// system refuses for its size is refused; any other failure (disk full, permissions, a missing
+    /// folder) fails it and every message after it.
+    public func append(_ messages: [OutgoingMessage], to path: String) async throws -> [AppendOutcome] {
+        try requireWritable()
+        let folder = try self.folder(path)
+        guard folder.exists else {
+            let error = MailStoreError(.failed, "there is no folder '\(path)' in \(root.path) to store messages in (no Maildir at \(folder.location))")
+            return messages.map { _ in .failed(error) }
+        }
+        defer { invalidate(folder) }
+        let uidValidity = folder.uidValidity
+        var outcomes: [AppendOutcome] = []
+        var failure: (any Error)?
+        for message in messages {
+            if let failure {
+                outcomes.append(.failed(failure))
+                continue
+            }
+            do {
+                let key = try store(message, in: folder)
+                outcomes.append(.stored(uidValidity: uidValidity, uid: .name(key)))
+            } catch let error as FileSystemError where error.concernsMessageOnly {
+                outcomes.append(.refused(error.description))
+            } catch {
+                failure = error
+                outcomes.append(.failed(error))
+            }
+        }
+        return outcomes
+    }
+
+    /// Writes one message safely into `cur/` and records it; returns its key. On a failure nothing of
+    /// it is left behind.
+    private func store(_ message: OutgoingMessage, in folder: MaildirFolder) throws -> String {
+        let flags = MessageFlags.storable(message.flags)
+        let date = message.internalDate ?? MaildirDates.messageDate(Date())
+        // Unique by time, process, counter and 64 random bits; the file in tmp/ is created exclusively.
+        let key = MaildirUniqueName.make(size: message.body.count)
+        let name = MaildirFileName(unique: key, letters: MaildirFlags.letters(for: flags))
+        let staged = folder.absolute("tmp/" + key)
+        let final = folder.absolute("cur/" + name.name)
+        try Posix.createFile(staged, bytes: message.body, modified: date.instant, action: "write the message file")
+        do {
+            try Posix.move(staged, to: final, action: "move to cur/ the message file")
+            try Posix.syncDirectory(folder.absolute("cur"))
+        } catch {
+            try? Posix.removeFile(staged)
+            throw error
+        }
+        let entry = MaildirManifestEntry(folder: folder.path, key: key, file: folder.relative("cur/" + name.name), size: message.body.count,
+                                         internalDate: date.text, flags: flags, sha256: Digest.sha256(message.body),
+                                         source: message.sourceIdentity)
+        do {
+            try record([entry])
+        } catch {
+            // Never reported stored and never recorded: the copy did not happen.
+            try? Posix.removeFile(final)
+            try? Posix.syncDirectory(folder.absolute("cur"))
+            throw error
+        }
+        return key
+    }
+
+    /// Replaces the flags of messages of the folder opened for writing: each file is renamed to its new
+    /// letters (a file in `new/` moves to `cur/`), then one manifest line per changed message is appended.
+    public func replaceFlags(of uids: [MessageKey], with flags: [String]) async throws {
+        try requireWritable()
+        guard let opened, opened.forWriting else {
+            throw MailStoreError(.failed, "no folder of \(root.path) is open for writing, so flags cannot change")
+        }
+        let (folder, messages) = try openMessages()
+        defer { invalidate(folder) }
+        let wanted = MessageFlags.storable(flags)
+        let name = { (key: String) in MaildirFileName(unique: key, letters: MaildirFlags.letters(for: wanted)) }
+        var lines: [MaildirManifestEntry] = []
+        do {
+            for message in Self.selected(.uids(uids), from: messages) where Set(wanted) != message.flags || !message.file.hasPrefix("cur/") {
+                let file = "cur/" + name(message.key).name
+                if file != message.file {
+                    try Posix.move(folder.absolute(message.file), to: folder.absolute(file), action: "give new flags to the message file")
+                }
+                var line = try message.recorded ?? MaildirRecovery.describe(folder: folder, file: file, name: name(message.key))
+                line.file = folder.relative(file)
+                line.flags = wanted
+                lines.append(line)
+            }
+        } catch {
+            // The files renamed so far are recorded under their new names before the failure is reported.
+            try? commit(lines, in: folder)
+            throw error
+        }
+        try commit(lines, in: folder)
+    }
+
+    /// Syncs the folder's renames and appends their manifest lines.
+    private func commit(_ lines: [MaildirManifestEntry], in folder: MaildirFolder) throws {
+        guard !lines.isEmpty else { return }
+        try Posix.syncDirectory(folder.absolute("cur"))
+        if Posix.isDirectory(folder.absolute("new")) { try Posix.syncDirectory(folder.absolute("new")) }
+        try record(lines)
+    }
+
+    /// Appends manifest lines and takes them into the session's manifest.
+    private func record(_ lines: [MaildirManifestEntry]) throws {
+        try requireWritable()
+        guard let writer = root.writer else { return }
+        try writer.append(lines)
+        for line in lines { root.manifest?.record(line) }
+    }
+}
