@@ -45,6 +45,7 @@ let package = Package(
                 "MailMigCore",
                 "MailMigPlanFile",
                 "MailMigIMAPStore",
+                "MailMigMaildirStore",
                 "MailMigRFC2136",
                 "MailMigStateSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -286,7 +286,10 @@ extension MailboxCopier {
             // The ledger keeps every flag, so flag sync sees no change; the target is sent only what it can take.
             let sendable = MessageFlags.sendable(flags)
             result.dropped(sendable.dropped, in: mapping.source)
-            messages.append(OutgoingMessage(body: body, flags: sendable.kept, internalDate: message.internalDate, containsNUL: fetched.containsNUL))
+            // A store that records where a message came from (a backup's manifest) learns it in the ledger's own terms.
+            let identity = "\(mapping.source) \(uidValidity) \(message.uid.storageText)"
+            messages.append(OutgoingMessage(body: body, flags: sendable.kept, internalDate: message.internalDate, containsNUL: fetched.containsNUL,
+                                            sourceIdentity: identity))
         }
         try store.recordPendingCopies(entries)
         faults.pass("mail-pending")
