@@ -9,7 +9,11 @@ Planning: `mailmig plan --no-refresh` of a 10,000-mailbox plan against an empty 
 Folders: `mailmig plan` of one mailbox holding 1,000, 5,000 and 20,000 folders (see folders.py),
 against the target of under 20 s for 20,000; with --baseline, another build in the same run.
 
-Usage: checks.py --binary PATH [--baseline PATH] [--quick] [--only memory|planning|folders]
+Local copy: the profile's corpus copied from the bench source into local Maildir trees by mailmig (a
+`maildir` target, the store `backup:` writes), mbsync and doveadm backup, in one run; then mailmig's
+IMAP-to-IMAP migration of the same users without and with `backup:` (see localcopy.py).
+
+Usage: checks.py --binary PATH [--baseline PATH] [--quick] [--only memory|planning|folders|localcopy]
 Writes .bench/checks-<profile>-<time>.json and prints a summary.
 """
 import argparse
@@ -23,7 +27,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
+import bench  # noqa: E402
 import folders  # noqa: E402
+import localcopy  # noqa: E402
 import servers  # noqa: E402
 import tools  # noqa: E402
 
@@ -134,7 +140,7 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--quick", action="store_true", help="2,000 messages in the memory check")
     parser.add_argument("--baseline", help="another mailmig build measured in the folder-count check too")
-    parser.add_argument("--only", choices=["memory", "planning", "folders"])
+    parser.add_argument("--only", choices=["memory", "planning", "folders", "localcopy"])
     args = parser.parse_args()
     args.binary = os.path.abspath(args.binary)
     servers.snapshot_scripts()
@@ -145,6 +151,14 @@ def main():
         results["folders"] = folders.folder_check(args.binary, os.path.abspath(args.baseline) if args.baseline else None)
     if args.only in (None, "memory"):
         results["memory"] = memory_check(args.binary, args.quick)
+    if args.only in (None, "localcopy"):
+        profile = "quick" if args.quick else "full"
+        totals = corpus.main_corpus(profile)
+        users = bench.users_for(profile, totals)
+        bench.prepare_source(profile, totals, users)
+        bench.remove_new_mail(users)
+        results["localcopy"] = localcopy.local_copy_check(args.binary, users, totals["messages"], os.path.join(servers.BENCH_DIR, "work"))
+        print(localcopy.render(results["localcopy"], totals["messages"]))
     out = os.path.join(servers.BENCH_DIR, "checks-%s-%s.json" % ("quick" if args.quick else "full",
                                                                  time.strftime("%Y%m%d-%H%M%S")))
     with open(out, "w", encoding="utf-8") as handle:

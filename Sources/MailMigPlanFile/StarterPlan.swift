@@ -70,6 +70,10 @@ public enum StarterPlan {
         # found there instead of copying them again; none copies everything beside them.
         # dedupe: target
 
+        # A local copy of every source mailbox (Maildir with a manifest), brought up to date by every
+        # pass before it copies to the target; check it with mailmig verify --backup.
+        # backup: { path: backups/ }
+
         # Batches move through the stages prepare, presync, sync and final; a mailbox is in one batch.
         batches:
           - { name: pilot, mailboxes: [alice@example.com], stage: sync }

@@ -1,0 +1,151 @@
+"""The local-copy check: copying mailboxes from an IMAP server into local Maildir trees, and what a
+plan's `backup:` adds to a migration.
+
+Three tools copy the same source users (the corpus of the chosen profile, loaded by bench.py's
+preparation) into an empty local folder, one after the other, in one run:
+
+- mailmig: a plan whose target is `maildir: { path: "<dir>/{source}" }` (the store a `backup:`
+  writes), `mailmig apply --auto-approve --quiet`;
+- mbsync: one channel per user from the IMAP store to a MaildirStore (`SubFolders Maildir++`),
+  `Create Near`, `CopyArrivalDate yes`, 4 channels in parallel;
+- doveadm backup: Dovecot's imapc migration with the target's mail location overridden to a Maildir
+  under the same folder (`-o mail_location=maildir:<dir>/%u`), 4 users in parallel.
+
+Every copy is then counted (message files under cur/ and new/) against the source's message count.
+Then mailmig migrates the same users IMAP to IMAP twice, without and with `backup:`, to show what
+the backup costs a pass.
+"""
+import os
+import shutil
+import time
+
+import servers
+import tools
+
+PARALLEL = tools.PARALLEL
+
+
+def count_files(root):
+    """Message files in every cur/ and new/ under root (Maildir++ or a tree of Maildirs)."""
+    total = 0
+    for folder, _, files in os.walk(root):
+        if os.path.basename(folder) in ("cur", "new"):
+            total += len(files)
+    return total
+
+
+def mailmig_plan(users, target_lines, extra=""):
+    """A plan text copying every user from the bench source, with the given target lines."""
+    source = tools.plan_text(users).split("\ntarget:")[0]
+    lines = [source, "target:", *target_lines, "", "mailboxes:"]
+    lines += ["  - %s@acme.test" % user for user in users]
+    lines += ["", "batches:", "  - { name: all, select: rest, stage: sync }", "", extra]
+    return "\n".join(lines)
+
+
+def run_mailmig(binary, folder, plan):
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "mailmig.yaml")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(plan)
+    env = dict(os.environ, BENCH_ADMIN_PASSWORD=servers.ADMIN_PASSWORD)
+    seconds, rss, cpu, status, error = tools.timed([binary, "apply", "--auto-approve", "--quiet", path], env=env, cwd=folder)
+    failures = [] if status == 0 else ["mailmig apply: exit %d: %s" % (status, " | ".join(error.splitlines()[-5:]))]
+    return seconds, rss, cpu, failures
+
+
+def mbsync_config(users, out, folder):
+    blocks = []
+    for user in users:
+        blocks.append("IMAPAccount far-%s\nHost localhost\nPort %d\nUser %s*%s\nPass %s\nSSLType STARTTLS\nCertificateFile %s\n\n"
+                      "IMAPStore far-%s\nAccount far-%s\n\n"
+                      "MaildirStore near-%s\nPath %s/%s/\nInbox %s/%s\nSubFolders Maildir++\n\n"
+                      "Channel %s\nFar :far-%s:\nNear :near-%s:\nPatterns *\nCreate Near\nRemove None\nExpunge None\n"
+                      "Sync Pull\nCopyArrivalDate yes\nSyncState %s/state-%s\n"
+                      % (user, servers.PORTS["source"], user, servers.ADMIN, servers.ADMIN_PASSWORD, servers.ca_file(),
+                         user, user, user, out, user, out, user, user, user, user, folder, user))
+    path = os.path.join(folder, "mbsyncrc")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(blocks))
+    os.chmod(path, 0o600)
+    return path
+
+
+def doveadm_command(user, out):
+    settings = {
+        "mail_location": "maildir:%s/%%u" % out,
+        "imapc_host": "127.0.0.1",
+        "imapc_port": str(servers.PORTS["source"]),
+        "imapc_ssl": "starttls",
+        "ssl_client_ca_file": servers.ca_file(),
+        "imapc_user": user,
+        "imapc_master_user": servers.ADMIN,
+        "imapc_password": servers.ADMIN_PASSWORD,
+        "imapc_features": "rfc822.size fetch-headers",
+    }
+    options = [part for key, value in settings.items() for part in ("-o", "%s=%s" % (key, value))]
+    return ["doveadm", "-c", servers.config_file("target"), *options, "backup", "-R", "-u", user, "imapc:"]
+
+
+def local_copy_check(binary, users, expected, work):
+    """Times the three tools copying `users` into local Maildirs; `expected` is the source's message count."""
+    results = {}
+    base = os.path.join(work, "localcopy")
+    shutil.rmtree(base, ignore_errors=True)
+
+    def measure(name, run, out):
+        os.makedirs(out, exist_ok=True)
+        seconds, rss, cpu, failures = run()
+        found = count_files(out)
+        if found != expected:
+            failures.append("%s holds %d message files after the copy, not %d" % (out, found, expected))
+        results[name] = {"seconds": seconds, "peak_rss_kib": rss, "cpu_seconds": cpu, "messages": found, "failures": failures}
+        print("localcopy: %s %.1f s, %d messages%s" % (name, seconds, found, "; " + "; ".join(failures) if failures else ""), flush=True)
+
+    out = os.path.join(base, "mailmig-out")
+    plan = mailmig_plan(users, ["  maildir: { path: \"%s/{source}\" }" % out])
+    measure("mailmig", lambda: run_mailmig(binary, os.path.join(base, "mailmig"), plan), out)
+
+    out = os.path.join(base, "mbsync-out")
+    folder = os.path.join(base, "mbsync")
+    os.makedirs(folder, exist_ok=True)
+    config = mbsync_config(users, out, folder)
+    measure("mbsync", lambda: tools.parallel([["mbsync", "-q", "-c", config, user] for user in users]), out)
+
+    out = os.path.join(base, "doveadm-out")
+    measure("doveadm", lambda: tools.parallel([doveadm_command(user, out) for user in users]), out)
+
+    # What backup: adds to an IMAP-to-IMAP migration.
+    target = tools.plan_text(users).split("\ntarget:")[1].split("\nmailboxes:")[0].strip("\n").splitlines()
+    for name, extra in (("migration", ""), ("migration+backup", "backup: { path: backups/ }\n")):
+        for user in users:
+            servers.empty_user("target", user)
+        folder = os.path.join(base, name)
+        started = time.monotonic()
+        seconds, rss, cpu, failures = run_mailmig(binary, folder, mailmig_plan(users, target, extra))
+        results[name] = {"seconds": seconds, "peak_rss_kib": rss, "cpu_seconds": cpu, "failures": failures,
+                         "messages": sum(servers.message_count("target", user) for user in users)}
+        if extra:
+            results[name]["backup_messages"] = count_files(os.path.join(folder, "backups"))
+        print("localcopy: %s %.1f s%s" % (name, time.monotonic() - started, "; " + "; ".join(failures) if failures else ""), flush=True)
+    for user in users:
+        servers.empty_user("target", user)
+    copies = [results[name]["seconds"] for name in ("mbsync", "doveadm")]
+    results["holds"] = not any(result["failures"] for result in results.values() if isinstance(result, dict)) \
+        and results["mailmig"]["seconds"] <= min(copies) * 1.2
+    shutil.rmtree(base, ignore_errors=True)
+    return results
+
+
+def render(result, expected):
+    lines = ["Local copy (IMAP to Maildir), %d messages:" % expected, "",
+             "| tool | seconds | msg/s | peak RSS | vs mailmig |", "|---|---|---|---|---|"]
+    base = result["mailmig"]["seconds"]
+    for name in ("mailmig", "mbsync", "doveadm"):
+        entry = result[name]
+        lines.append("| %s | %.1f | %.0f | %.0f MB | %.2f× |" % (name, entry["seconds"], expected / max(entry["seconds"], 0.001),
+                                                                entry["peak_rss_kib"] / 1024, entry["seconds"] / base))
+    plain, backed = result["migration"], result["migration+backup"]
+    lines += ["", "mailmig IMAP to IMAP: %.1f s; with backup: %.1f s (%.2f×), %d messages backed up"
+              % (plain["seconds"], backed["seconds"], backed["seconds"] / max(plain["seconds"], 0.001), backed.get("backup_messages", 0))]
+    return "\n".join(lines)
