@@ -45,6 +45,7 @@ let package = Package(
                 "MailMigCore",
                 "MailMigPlanFile",
                 "MailMigIMAPStore",
+                "MailMigPOP3Store",
                 "MailMigRFC2136",
                 "MailMigStateSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,6 @@
 import MailMigCore
 import MailMigIMAPStore
+import MailMigPOP3Store
 import MailMigRFC2136
 import MailMigStateSQLite
 
@@ -8,6 +9,7 @@ extension AdapterRegistry {
     package static let standard: AdapterRegistry = {
         var registry = AdapterRegistry()
         IMAPMailStore.register(in: &registry.mail)
+        POP3MailStore.register(in: &registry.mail)
         RFC2136ZoneProvider.register(in: &registry.dns)
         return registry
     }()
