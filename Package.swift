@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "MailMigPOP3", targets: ["MailMigPOP3"]),
         .library(name: "MailMigDNS", targets: ["MailMigDNS"]),
         .library(name: "MailMigIMAPStore", targets: ["MailMigIMAPStore"]),
+        .library(name: "MailMigPOP3Store", targets: ["MailMigPOP3Store"]),
         .library(name: "MailMigRFC2136", targets: ["MailMigRFC2136"]),
         .library(name: "MailMigStateSQLite", targets: ["MailMigStateSQLite"]),
         .library(name: "MailMigMaildirStore", targets: ["MailMigMaildirStore"]),
@@ -46,6 +47,7 @@ let package = Package(
                 "MailMigPlanFile",
                 "MailMigIMAPStore",
                 "MailMigMaildirStore",
+                "MailMigPOP3Store",
                 "MailMigRFC2136",
                 "MailMigStateSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -81,6 +83,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The mail store over POP3 (RFC 1939): a maildrop read as one folder, as a source only.
+        .target(name: "MailMigPOP3Store", dependencies: ["MailMigCore", "MailMigPOP3", "MailMigTLS"]),
         // DNS providers over the DNS protocol itself (RFC 2136 updates, RFC 1035 presentation format).
         .target(name: "MailMigRFC2136", dependencies: ["MailMigCore", "MailMigDNS"]),
         // The state as one SQLite file per plan: the adapter behind MailMigCore's StateBackend.
@@ -175,6 +179,20 @@ let package = Package(
                 "MailMigStateSQLite",
                 "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The POP3 store against a scripted POP3 server on a loopback port, alone and under the engine.
+        .testTarget(
+            name: "MailMigPOP3StoreTests",
+            dependencies: [
+                "MailMigPOP3Store",
+                "MailMigCore",
+                "MailMigPOP3",
+                "MailMigPlanFile",
+                "MailMigStateSQLite",
+                "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "MailMigConcurrencyTests", dependencies: ["MailMigConcurrency"]),

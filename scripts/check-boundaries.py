@@ -38,7 +38,7 @@ PLATFORM = {
 }
 TESTING = {"Testing", "XCTest"}
 
-ADAPTERS = ["MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore"]
+ADAPTERS = ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore"]
 PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigPOP3", "MailMigDNS"]
 FRONT_END = ["MailMigCLI", "ArgumentParser", "ConsoleKit*"]
 
@@ -90,19 +90,23 @@ RULES = {
     # Adapters: the engine, their own protocol library (or storage library), and what it builds on.
     "MailMigIMAPStore": {
         "allowed": ["MailMigCore", "MailMigIMAP", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigPOP3", "MailMigDNS", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
+    },
+    "MailMigPOP3Store": {
+        "allowed": ["MailMigCore", "MailMigPOP3", "MailMigTLS", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigDNS", "MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
     },
     "MailMigRFC2136": {
         "allowed": ["MailMigCore", "MailMigDNS", "NIOCore", "NIOPosix", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigIMAPStore", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
     },
     "MailMigStateSQLite": {
         "allowed": ["MailMigCore", "GRDB", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136", "MailMigMaildirStore", "MailMigPlanFile"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigMaildirStore", "MailMigPlanFile"] + FRONT_END},
     },
     "MailMigMaildirStore": {
         "allowed": ["MailMigCore", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite", "MailMigPlanFile", "GRDB", "NIO*"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigPlanFile", "GRDB", "NIO*"] + FRONT_END},
     },
     # The command-line layer: options, views, progress, logging, and the composition root
     # (Sources/MailMigCLI/Adapters.swift), the one place that names adapters.
@@ -133,7 +137,7 @@ RULES = {
     # The loader's tests read real RFC 2136 settings through the kind the adapter registers.
     "MailMigPlanFileTests": {
         "allowed": ["MailMigPlanFile", "MailMigCore", "MailMigRFC2136", "FuzzSupport"],
-        "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigStateSQLite", "MailMigCLI"]},
+        "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigStateSQLite", "MailMigCLI"]},
     },
     "MailMigIMAPTests": {
         "allowed": ["MailMigIMAP", "MailMigTLS", "FuzzSupport", "NIOCore", "NIOPosix", "NIOEmbedded"],
@@ -153,7 +157,14 @@ RULES = {
     },
     "MailMigIMAPStoreTests": {
         "allowed": ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"],
-        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigDNS", "MailMigRFC2136", "MailMigStateSQLite", "MailMigCLI"]},
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigPOP3", "MailMigDNS", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigCLI"]},
+    },
+    # The POP3 store's tests also run the engine over it (plan, apply, verify into TestSupport's fake
+    # target), which takes the plan loader and the SQLite state, as the engine's own tests do.
+    "MailMigPOP3StoreTests": {
+        "allowed": ["MailMigPOP3Store", "MailMigCore", "MailMigPOP3", "MailMigPlanFile", "MailMigStateSQLite", "TestSupport",
+                    "NIOCore", "NIOPosix"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigIMAP", "MailMigDNS", "MailMigIMAPStore", "MailMigRFC2136", "MailMigCLI"]},
     },
     # The Maildir store's tests also run the engine over it (plan file, SQLite state, the in-memory store).
     "MailMigMaildirStoreTests": {
@@ -166,7 +177,7 @@ RULES = {
     },
     "MailMigStateSQLiteTests": {
         "allowed": ["MailMigStateSQLite", "MailMigCore", "GRDB"],
-        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigRFC2136", "MailMigCLI"]},
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigCLI"]},
     },
     "MailMigDNSTests": {
         "allowed": ["MailMigDNS", "FuzzSupport", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers"],

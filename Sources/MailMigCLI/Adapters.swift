@@ -1,6 +1,7 @@
 import MailMigCore
 import MailMigIMAPStore
 import MailMigMaildirStore
+import MailMigPOP3Store
 import MailMigRFC2136
 import MailMigStateSQLite
 
@@ -10,6 +11,7 @@ extension AdapterRegistry {
         var registry = AdapterRegistry()
         IMAPMailStore.register(in: &registry.mail)
         MaildirMailStore.register(in: &registry.mail)
+        POP3MailStore.register(in: &registry.mail)
         RFC2136ZoneProvider.register(in: &registry.dns)
         return registry
     }()

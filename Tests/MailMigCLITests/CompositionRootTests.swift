@@ -13,9 +13,9 @@ struct CompositionRootTests {
             .appendingPathComponent("plans/demo.yaml").path
     }
 
-    @Test("the standard registry knows IMAP stores and RFC 2136 providers")
+    @Test("the standard registry knows IMAP and POP3 stores and RFC 2136 providers")
     func standardKinds() {
-        #expect(AdapterRegistry.standard.mail.kinds == ["imap"])
+        #expect(AdapterRegistry.standard.mail.kinds == ["imap", "maildir", "pop3"])
         #expect(AdapterRegistry.standard.dns.kinds == ["rfc2136"])
     }
 
