@@ -147,6 +147,17 @@ public struct Verifier: Sendable {
             let record = try store.resource(FolderRecord.address(mailbox: mailbox, folder: mapping.source)).flatMap { try? $0.decode(FolderRecord.self) }
             var syncedBelow: UInt32?
             if let record, record.uidValidity == validity, record.stage >= .sync { syncedBelow = record.uidNext }
+            if case .pop3 = context.plan.source.access {
+                // A POP3 maildrop keeps no internal date and its LIST size need not count what RETR
+                // delivers: a copied message is compared as the ledger recorded it when it was read.
+                let copied = Dictionary(ledger.filter { $0.folder == mapping.source && $0.uidValidity == validity }.map { ($0.uid, $0) },
+                                        uniquingKeysWith: { first, _ in first })
+                for index in messages.indices {
+                    guard let entry = copied[messages[index].uid] else { continue }
+                    messages[index].size = entry.size
+                    messages[index].internalDate = entry.internalDate.isEmpty ? nil : entry.internalDate
+                }
+            }
             var input = SourceFolderInput(mapping: mapping, messages: messages,
                                           ledger: ledger.filter { $0.folder == mapping.source && $0.uidValidity == validity },
                                           skipped: skipped.filter { $0.folder == mapping.source && $0.uidValidity == validity },
