@@ -13,7 +13,9 @@ preparation) into an empty local folder, one after the other, in one run:
 
 Every copy is then counted (message files under cur/ and new/) against the source's message count.
 Then mailmig migrates the same users IMAP to IMAP twice, without and with `backup:`, to show what
-the backup costs a pass.
+the backup costs a pass. Last, the users' INBOXes are read over POP3 (STLS, master user) into the
+IMAP target by mailmig (`source: { pop3: … }`) and by doveadm backup with Dovecot's pop3c storage;
+mbsync has no POP3.
 """
 import os
 import shutil
@@ -128,6 +130,7 @@ def local_copy_check(binary, users, expected, work):
         if extra:
             results[name]["backup_messages"] = count_files(os.path.join(folder, "backups"))
         print("localcopy: %s %.1f s%s" % (name, time.monotonic() - started, "; " + "; ".join(failures) if failures else ""), flush=True)
+    pop3_check(binary, users, base, results)
     for user in users:
         servers.empty_user("target", user)
     copies = [results[name]["seconds"] for name in ("mbsync", "doveadm")]
@@ -135,6 +138,49 @@ def local_copy_check(binary, users, expected, work):
         and results["mailmig"]["seconds"] <= min(copies) * 1.2
     shutil.rmtree(base, ignore_errors=True)
     return results
+
+
+def pop3_plan(users):
+    source = ["source:",
+              "  pop3: { host: 127.0.0.1, port: %d, tls: starttls, ca_file: \"%s\" }" % (servers.PORTS["source_pop3"], servers.ca_file()),
+              "  login:",
+              "    style: master-user",
+              "    admin: { user: %s, password: \"env:BENCH_ADMIN_PASSWORD\" }" % servers.ADMIN,
+              "    user_format: \"{localpart}\""]
+    target = tools.plan_text(users).split("\ntarget:")[1].split("\nmailboxes:")[0].strip("\n").splitlines()
+    lines = ["mailmig: 1", "name: bench-pop3", "", *source, "", "target:", *target, "", "mailboxes:"]
+    lines += ["  - %s@acme.test" % user for user in users]
+    lines += ["", "batches:", "  - { name: all, select: rest, stage: sync }", ""]
+    return "\n".join(lines)
+
+
+def doveadm_pop3_command(user):
+    settings = {
+        "pop3c_host": "127.0.0.1",
+        "pop3c_port": str(servers.PORTS["source_pop3"]),
+        "pop3c_ssl": "starttls",
+        "ssl_client_ca_file": servers.ca_file(),
+        "pop3c_user": user,
+        "pop3c_master_user": servers.ADMIN,
+        "pop3c_password": servers.ADMIN_PASSWORD,
+    }
+    options = [part for key, value in settings.items() for part in ("-o", "%s=%s" % (key, value))]
+    return ["doveadm", "-c", servers.config_file("target"), *options, "backup", "-R", "-u", user, "pop3c:"]
+
+
+def pop3_check(binary, users, base, results):
+    """POP3 to IMAP: the users' INBOXes read over POP3 into the empty target, by mailmig and by doveadm (pop3c)."""
+    expected = sum(servers.inbox_count("source", user) for user in users)
+    for name, run in (("pop3-mailmig", lambda: run_mailmig(binary, os.path.join(base, "pop3-mailmig"), pop3_plan(users))),
+                      ("pop3-doveadm", lambda: tools.parallel([doveadm_pop3_command(user) for user in users]))):
+        for user in users:
+            servers.empty_user("target", user)
+        seconds, rss, cpu, failures = run()
+        found = sum(servers.inbox_count("target", user) for user in users)
+        if found != expected:
+            failures.append("the target INBOXes hold %d messages after the copy, not %d" % (found, expected))
+        results[name] = {"seconds": seconds, "peak_rss_kib": rss, "cpu_seconds": cpu, "messages": found, "failures": failures}
+        print("localcopy: %s %.1f s, %d messages%s" % (name, seconds, found, "; " + "; ".join(failures) if failures else ""), flush=True)
 
 
 def render(result, expected):
@@ -148,4 +194,8 @@ def render(result, expected):
     plain, backed = result["migration"], result["migration+backup"]
     lines += ["", "mailmig IMAP to IMAP: %.1f s; with backup: %.1f s (%.2f×), %d messages backed up"
               % (plain["seconds"], backed["seconds"], backed["seconds"] / max(plain["seconds"], 0.001), backed.get("backup_messages", 0))]
+    pop3, dove = result.get("pop3-mailmig"), result.get("pop3-doveadm")
+    if pop3 and dove:
+        lines += ["", "POP3 to IMAP, %d INBOX messages: mailmig %.1f s, doveadm (pop3c) %.1f s: %.2f×"
+                  % (pop3["messages"], pop3["seconds"], dove["seconds"], dove["seconds"] / max(pop3["seconds"], 0.001))]
     return "\n".join(lines)

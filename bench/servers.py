@@ -18,7 +18,8 @@ SNAPSHOT = os.path.join(BENCH_DIR, "scripts")
 DOVECOT_SH = os.path.join(SNAPSHOT, "scripts", "testenv", "dovecot.sh")
 CORPUS_SCRIPTS = os.path.join(SNAPSHOT, "scripts", "corpus")
 
-PORTS = {"source": 16401, "source_tls": 16402, "target": 16411, "target_tls": 16412}
+PORTS = {"source": 16401, "source_tls": 16402, "target": 16411, "target_tls": 16412,
+         "source_pop3": 16403, "source_pop3_tls": 16404, "target_pop3": 16413, "target_pop3_tls": 16414}
 ADMIN = "admin"
 ADMIN_PASSWORD = "secret-admin"
 
@@ -46,6 +47,10 @@ def environment():
         "MAILMIG_DOVECOT_SOURCE_TLS_PORT": str(PORTS["source_tls"]),
         "MAILMIG_DOVECOT_TARGET_PORT": str(PORTS["target"]),
         "MAILMIG_DOVECOT_TARGET_TLS_PORT": str(PORTS["target_tls"]),
+        "MAILMIG_DOVECOT_SOURCE_POP3_PORT": str(PORTS["source_pop3"]),
+        "MAILMIG_DOVECOT_SOURCE_POP3_TLS_PORT": str(PORTS["source_pop3_tls"]),
+        "MAILMIG_DOVECOT_TARGET_POP3_PORT": str(PORTS["target_pop3"]),
+        "MAILMIG_DOVECOT_TARGET_POP3_TLS_PORT": str(PORTS["target_pop3_tls"]),
     })
     return env
 
@@ -116,6 +121,15 @@ def dump(instance, user, out):
         "dump of %s on %s" % (user, instance))
     with open(out, encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def inbox_count(instance, user):
+    """Messages in a user's INBOX, as doveadm counts them."""
+    output = dovecot("doveadm", instance, "mailbox", "status", "-u", user, "-t", "messages", "INBOX")
+    value = output.strip().rpartition("=")[2]
+    if not value.isdigit():
+        raise BenchFailure("doveadm mailbox status for %s on %s answered %r" % (user, instance, output.strip()))
+    return int(value)
 
 
 def message_count(instance, user):
