@@ -45,21 +45,17 @@ public struct IMAPMailStore: MailStore {
         case .starttls: .startTLS
         case .none: .none
         }
-        let trust: IMAPConfiguration.Trust
-        if !endpoint.verifyCertificates {
-            trust = .doNotVerify
-        } else if let caFile = endpoint.caFile {
-            trust = .caFile(baseDirectory.resolvingPlanPath(caFile).path)
-        } else {
-            trust = .systemRoots
+        let trust: IMAPConfiguration.Trust = switch endpoint.certificateTrust(baseDirectory: baseDirectory) {
+        case .systemRoots: .systemRoots
+        case .caFile(let path): .caFile(path)
+        case .doNotVerify: .doNotVerify
         }
         return IMAPConfiguration(host: endpoint.host, port: endpoint.port, tls: tls, trust: trust, label: "\(side.rawValue) \(endpoint.host)")
     }
 
     /// Reads the plan's login styles for this side.
     var resolver: MailboxLoginResolver {
-        MailboxLoginResolver(side: side, login: settings.login ?? LoginSettings(style: .perMailbox, userFormat: "{address}", masterSeparator: "*"),
-                             server: server, baseDirectory: baseDirectory, environment: environment)
+        MailboxLoginResolver(side: side, server: settings, baseDirectory: baseDirectory, environment: environment)
     }
 
     /// The login name of a mailbox on this side.
@@ -76,22 +72,10 @@ public struct IMAPMailStore: MailStore {
 
     /// Connects and logs in as `mailbox`, runs `body`, and logs out; retries connecting up to 3 times.
     public func withSession<T: Sendable>(for mailbox: MailboxMapping, _ body: (any MailStoreSession) async throws -> T) async throws -> T {
-        await limiter.acquire()
-        let session: IMAPStoreSession
         do {
-            session = try await open(mailbox)
+            return try await limiter.withSession(open: { try await open(mailbox) }, close: { await $0.close() }, body)
         } catch {
-            await limiter.release()
-            throw error
-        }
-        do {
-            let result = try await body(session)
-            await session.close()
-            await limiter.release()
-            return result
-        } catch {
-            await session.close()
-            await limiter.release()
+            // A failure to open is a `MailError` already, which this keeps as it is.
             throw MailError(IMAPErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
         }
     }

@@ -13,21 +13,17 @@ extension POP3MailStore {
         case .starttls: .startTLS
         case .none: .none
         }
-        let trust: TLSTrust
-        if !endpoint.verifyCertificates {
-            trust = .doNotVerify
-        } else if let caFile = endpoint.caFile {
-            trust = .caFile(baseDirectory.resolvingPlanPath(caFile).path)
-        } else {
-            trust = .systemRoots
+        let trust: TLSTrust = switch endpoint.certificateTrust(baseDirectory: baseDirectory) {
+        case .systemRoots: .systemRoots
+        case .caFile(let path): .caFile(path)
+        case .doNotVerify: .doNotVerify
         }
         return POP3Configuration(host: endpoint.host, port: endpoint.port, tls: tls, trust: trust, label: "\(side.rawValue) \(endpoint.host)")
     }
 
     /// Reads the plan's login styles for this side.
     var resolver: MailboxLoginResolver {
-        MailboxLoginResolver(side: side, login: settings.login ?? LoginSettings(style: .perMailbox, userFormat: "{address}", masterSeparator: "*"),
-                             server: server, baseDirectory: baseDirectory, environment: environment)
+        MailboxLoginResolver(side: side, server: settings, baseDirectory: baseDirectory, environment: environment)
     }
 
     /// The login name of a mailbox on this side.

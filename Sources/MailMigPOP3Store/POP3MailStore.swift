@@ -51,22 +51,10 @@ public struct POP3MailStore: MailStore {
     /// Connects and logs in as `mailbox`, lists the maildrop, runs `body`, and ends with QUIT; retries
     /// connecting up to 3 times.
     public func withSession<T: Sendable>(for mailbox: MailboxMapping, _ body: (any MailStoreSession) async throws -> T) async throws -> T {
-        await limiter.acquire()
-        let session: POP3StoreSession
         do {
-            session = try await open(mailbox)
+            return try await limiter.withSession(open: { try await open(mailbox) }, close: { await $0.end() }, body)
         } catch {
-            await limiter.release()
-            throw error
-        }
-        do {
-            let result = try await body(session)
-            await session.end()
-            await limiter.release()
-            return result
-        } catch {
-            await session.end()
-            await limiter.release()
+            // A failure to open is a `MailError` already, which this keeps as it is.
             throw MailError(POP3ErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
         }
     }

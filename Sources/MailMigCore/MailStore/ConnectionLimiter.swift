@@ -25,3 +25,33 @@ public actor ConnectionLimiter {
         }
     }
 }
+
+extension ConnectionLimiter {
+    /// Holds one slot while a session `open` makes runs `body`; closes the session whatever `body`
+    /// does. Errors of `open` and `body` pass through, to be named by the store. Runs on the caller's
+    /// executor, not the limiter's: only taking and freeing the slot go through the actor.
+    public nonisolated func withSession<Session: Sendable, T: Sendable>(
+        open: () async throws -> Session,
+        close: (Session) async -> Void,
+        _ body: (Session) async throws -> T
+    ) async throws -> T {
+        await acquire()
+        let session: Session
+        do {
+            session = try await open()
+        } catch {
+            await release()
+            throw error
+        }
+        do {
+            let result = try await body(session)
+            await close(session)
+            await release()
+            return result
+        } catch {
+            await close(session)
+            await release()
+            throw error
+        }
+    }
+}

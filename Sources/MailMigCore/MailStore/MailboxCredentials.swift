@@ -43,6 +43,13 @@ public struct MailboxLoginResolver: Sendable {
         self.environment = environment
     }
 
+    /// Creates the resolver of one side of a plan; a side without `login:` (a local store) logs in
+    /// per mailbox as its address, which only a network store would ask for.
+    public init(side: MailSide, server: MailServer, baseDirectory: URL, environment: [String: String]) {
+        self.init(side: side, login: server.login ?? LoginSettings(style: .perMailbox, userFormat: "{address}", masterSeparator: "*"),
+                  server: server.access.label, baseDirectory: baseDirectory, environment: environment)
+    }
+
     /// The address this side uses for a mailbox.
     public func address(of mailbox: MailboxMapping) -> EmailAddress { side == .source ? mailbox.source : mailbox.target }
 
