@@ -22,6 +22,7 @@ public enum ReportHTML {
         out += failures(report.failures)
         out += dns(report)
         out += verification(status)
+        out += backup(status)
         out += "<footer>Figures come from the state: copied messages and bytes from the ledger, skips from the skipped table, "
         out += "DNS as recorded (not queried). Throughput is measured over the time applies ran.</footer>\n"
         out += "</main>\n</body>\n</html>\n"
@@ -135,6 +136,21 @@ public enum ReportHTML {
         out += "<table><thead><tr><th>Mailbox</th><th>Result</th><th>Detail</th></tr></thead><tbody>\n"
         for mailbox in status.mailboxes {
             out += "<tr><td>\(e(mailbox.source))</td><td>\(verdictBadge(mailbox.verification))</td><td>\(e(ReportFormatting.verdict(mailbox.verification)))</td></tr>\n"
+        }
+        return out + "</tbody></table></section>\n"
+    }
+
+    /// The backup of each mailbox, when the plan keeps one.
+    static func backup(_ status: StatusReport) -> String {
+        let kept = status.mailboxes.filter { $0.backup != nil }
+        guard !kept.isEmpty else { return "" }
+        var out = "<section><h2>Backup</h2>\n<table><thead><tr><th>Mailbox</th><th class=\"num\">Messages</th><th class=\"num\">Bytes</th>"
+        out += "<th class=\"num\">Left out</th><th>verify --backup</th></tr></thead><tbody>\n"
+        for mailbox in kept {
+            guard let backup = mailbox.backup else { continue }
+            out += "<tr><td>\(e(mailbox.source))</td><td class=\"num\">\(e(ReportFormatting.count(backup.copied)))</td>"
+            out += "<td class=\"num\">\(e(ReportFormatting.bytes(backup.bytes)))</td><td class=\"num\">\(backup.skipped)</td>"
+            out += "<td>\(verdictBadge(backup.verification)) \(e(ReportFormatting.verdict(backup.verification)))</td></tr>\n"
         }
         return out + "</tbody></table></section>\n"
     }

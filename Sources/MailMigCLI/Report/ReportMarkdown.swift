@@ -78,6 +78,14 @@ public enum ReportMarkdown {
         } else {
             out += "`mailmig verify` has not run yet.\n"
         }
+        let kept = status.mailboxes.compactMap { mailbox in mailbox.backup.map { (mailbox.source, $0) } }
+        if !kept.isEmpty {
+            out += "\n## Backup\n\n| Mailbox | Messages | Bytes | Left out | verify --backup |\n|---|--:|--:|--:|---|\n"
+            for (source, backup) in kept {
+                out += "| \(cell(source)) | \(ReportFormatting.count(backup.copied)) | \(ReportFormatting.bytes(backup.bytes)) | \(backup.skipped) | "
+                out += "\(cell(ReportFormatting.verdict(backup.verification))) |\n"
+            }
+        }
         out += "\n## Applies\n\n"
         if report.applies.isEmpty {
             out += "None.\n"
