@@ -4,11 +4,13 @@ import MailMigCore
 extension MaildirStoreSession {
     /// Stores messages in a folder, one outcome per message.
     ///
-    /// Each message is written to `tmp/` and synced, given its internal date as modification time,
-    /// renamed into `cur/` with its flag letters, the directory synced, and only then its manifest line
-    /// appended and synced: a message is reported stored once all of that holds. A message the file
-    /// system refuses for its size is refused; any other failure (disk full, permissions, a missing
-    /// folder) fails it and every message after it.
+    /// Each message is written to `tmp/` and synced, given its internal date as modification time, and
+    /// renamed into `cur/` with its flag letters; then, once for the whole chunk, the directory is
+    /// synced and the manifest lines are appended and synced. A message is reported stored once all of
+    /// that holds: a crash before the manifest leaves whole files without lines, which the next session
+    /// records, never a line without its file. A message the file system refuses for its size is
+    /// refused; any other failure (disk full, permissions, a missing folder) fails it and every message
+    /// after it.
     public func append(_ messages: [OutgoingMessage], to path: String) async throws -> [AppendOutcome] {
         try requireWritable()
         let folder = try self.folder(path)
@@ -19,6 +21,7 @@ extension MaildirStoreSession {
         defer { invalidate(folder) }
         let uidValidity = folder.uidValidity
         var outcomes: [AppendOutcome] = []
+        var written: [(index: Int, entry: MaildirManifestEntry)] = []
         var failure: (any Error)?
         for message in messages {
             if let failure {
@@ -26,8 +29,9 @@ extension MaildirStoreSession {
                 continue
             }
             do {
-                let key = try store(message, in: folder)
-                outcomes.append(.stored(uidValidity: uidValidity, uid: .name(key)))
+                let entry = try place(message, in: folder)
+                written.append((outcomes.count, entry))
+                outcomes.append(.stored(uidValidity: uidValidity, uid: .name(entry.key)))
             } catch let error as FileSystemError where error.concernsMessageOnly {
                 outcomes.append(.refused(error.description))
             } catch {
@@ -35,12 +39,24 @@ extension MaildirStoreSession {
                 outcomes.append(.failed(error))
             }
         }
+        guard !written.isEmpty else { return outcomes }
+        do {
+            try Posix.syncDirectory(folder.absolute("cur"))
+            try record(written.map(\.entry))
+        } catch {
+            // Never reported stored and never recorded: the copies did not happen.
+            for (index, entry) in written {
+                try? Posix.removeFile(folder.root + "/" + entry.file)
+                outcomes[index] = .failed(error)
+            }
+            try? Posix.syncDirectory(folder.absolute("cur"))
+        }
         return outcomes
     }
 
-    /// Writes one message safely into `cur/` and records it; returns its key. On a failure nothing of
-    /// it is left behind.
-    private func store(_ message: OutgoingMessage, in folder: MaildirFolder) throws -> String {
+    /// Writes one message into `cur/` by way of `tmp/` (synced before the rename); returns its manifest
+    /// line, not yet recorded. On a failure nothing of it is left behind.
+    private func place(_ message: OutgoingMessage, in folder: MaildirFolder) throws -> MaildirManifestEntry {
         let flags = MessageFlags.storable(message.flags)
         let date = message.internalDate ?? MaildirDates.messageDate(Date())
         // Unique by time, process, counter and 64 random bits; the file in tmp/ is created exclusively.
@@ -51,23 +67,13 @@ extension MaildirStoreSession {
         try Posix.createFile(staged, bytes: message.body, modified: date.instant, action: "write the message file")
         do {
             try Posix.move(staged, to: final, action: "move to cur/ the message file")
-            try Posix.syncDirectory(folder.absolute("cur"))
         } catch {
             try? Posix.removeFile(staged)
             throw error
         }
-        let entry = MaildirManifestEntry(folder: folder.path, key: key, file: folder.relative("cur/" + name.name), size: message.body.count,
-                                         internalDate: date.text, flags: flags, sha256: Digest.sha256(message.body),
-                                         source: message.sourceIdentity)
-        do {
-            try record([entry])
-        } catch {
-            // Never reported stored and never recorded: the copy did not happen.
-            try? Posix.removeFile(final)
-            try? Posix.syncDirectory(folder.absolute("cur"))
-            throw error
-        }
-        return key
+        return MaildirManifestEntry(folder: folder.path, key: key, file: folder.relative("cur/" + name.name), size: message.body.count,
+                                    internalDate: date.text, flags: flags, sha256: Digest.sha256(message.body),
+                                    source: message.sourceIdentity)
     }
 
     /// Replaces the flags of messages of the folder opened for writing: each file is renamed to its new
