@@ -5,6 +5,8 @@ import MailMigCore
 /// Puts a mailbox's Maildir right after a run that stopped anywhere, so the manifest describes every
 /// message file again. Runs when a session opens a Maildir of this store, under its lock.
 ///
+/// - A file the intent journal names that reached `cur/` gets the line the store meant to write, with
+///   its keywords and source identity (`MaildirIntentJournal`); then the journal is removed.
 /// - A file in `tmp/` was never moved into `cur/`, so never reported stored: removed.
 /// - What a crash left of a folder being created is removed (it never held messages).
 /// - A file in `cur/` or `new/` without a manifest line was moved in before the crash took its line:
@@ -24,6 +26,14 @@ enum MaildirRecovery {
     /// Recovers every folder of the Maildir at `root`, appending lines through `writer` and to `manifest`.
     static func recover(root: String, manifest: inout MaildirManifest, writer: MaildirManifestWriter) throws -> Outcome {
         var outcome = Outcome()
+        // First, so that a file the journal names is found recorded below and keeps its keywords.
+        let journalled = try MaildirIntentJournal.read(root: root).filter { entry in
+            manifest.entry(folder: entry.folder, key: entry.key) == nil && Posix.exists(root + "/" + entry.file)
+        }
+        try writer.append(journalled)
+        journalled.forEach { manifest.record($0) }
+        outcome.recorded += journalled.count
+        try MaildirIntentJournal.clear(root: root)
         for entry in try Posix.entries(of: root) where entry.isDirectory && entry.name.hasPrefix(MaildirFolderCreation.stagingPrefix) {
             try Posix.removeTree(root + "/" + entry.name)
         }

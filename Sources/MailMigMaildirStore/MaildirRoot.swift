@@ -14,7 +14,7 @@ struct MaildirRoot {
     static let logger = Logger(label: "mailmig.maildir")
 
     /// Files this store keeps at a root besides the folders, which a fresh root may already hold.
-    static let ownFiles: Set<String> = [RootLock.fileName, MaildirManifest.fileName]
+    static let ownFiles: Set<String> = [RootLock.fileName, MaildirManifest.fileName, MaildirIntentJournal.fileName]
 
     /// The root directory.
     let path: String

@@ -4,13 +4,14 @@ import MailMigCore
 extension MaildirStoreSession {
     /// Stores messages in a folder, one outcome per message.
     ///
-    /// Each message is written to `tmp/` and synced, given its internal date as modification time, and
-    /// renamed into `cur/` with its flag letters; then, once for the whole chunk, the directory is
-    /// synced and the manifest lines are appended and synced. A message is reported stored once all of
-    /// that holds: a crash before the manifest leaves whole files without lines, which the next session
-    /// records, never a line without its file. A message the file system refuses for its size is
-    /// refused; any other failure (disk full, permissions, a missing folder) fails it and every message
-    /// after it.
+    /// Each message is written to `tmp/` and synced, with its internal date as modification time. Then,
+    /// once for the whole chunk, the manifest lines are journalled and synced (`MaildirIntentJournal`),
+    /// the files renamed into `cur/` with their flag letters, the directory synced, and the lines
+    /// appended to the manifest and synced. A message is reported stored once all of that holds; a crash
+    /// anywhere leaves either files in `tmp/` (removed on the next open) or files in `cur/` whose lines,
+    /// keywords included, recovery appends from the journal. A message the file system refuses for its
+    /// size is refused; any other failure (disk full, permissions, a missing folder) fails it and every
+    /// message after it.
     public func append(_ messages: [OutgoingMessage], to path: String) async throws -> [AppendOutcome] {
         try requireWritable()
         let folder = try self.folder(path)
@@ -21,7 +22,7 @@ extension MaildirStoreSession {
         defer { invalidate(folder) }
         let uidValidity = folder.uidValidity
         var outcomes: [AppendOutcome] = []
-        var written: [(index: Int, entry: MaildirManifestEntry)] = []
+        var staged: [(index: Int, entry: MaildirManifestEntry)] = []
         var failure: (any Error)?
         for message in messages {
             if let failure {
@@ -29,8 +30,8 @@ extension MaildirStoreSession {
                 continue
             }
             do {
-                let entry = try place(message, in: folder)
-                written.append((outcomes.count, entry))
+                let entry = try stage(message, in: folder)
+                staged.append((outcomes.count, entry))
                 outcomes.append(.stored(uidValidity: uidValidity, uid: .name(entry.key)))
             } catch let error as FileSystemError where error.concernsMessageOnly {
                 outcomes.append(.refused(error.description))
@@ -39,38 +40,39 @@ extension MaildirStoreSession {
                 outcomes.append(.failed(error))
             }
         }
-        guard !written.isEmpty else { return outcomes }
+        guard !staged.isEmpty else { return outcomes }
+        var moved: [(index: Int, entry: MaildirManifestEntry)] = []
         do {
+            try MaildirIntentJournal.write(staged.map(\.entry), root: root.path)
+            for item in staged {
+                try Posix.move(folder.absolute("tmp/" + item.entry.key), to: root.path + "/" + item.entry.file, action: "move to cur/ the message file")
+                moved.append(item)
+            }
             try Posix.syncDirectory(folder.absolute("cur"))
-            try record(written.map(\.entry))
+            try record(moved.map(\.entry))
+            try MaildirIntentJournal.clear(root: root.path)
         } catch {
             // Never reported stored and never recorded: the copies did not happen.
-            for (index, entry) in written {
-                try? Posix.removeFile(folder.root + "/" + entry.file)
-                outcomes[index] = .failed(error)
+            for item in staged {
+                try? Posix.removeFile(folder.absolute("tmp/" + item.entry.key))
+                try? Posix.removeFile(root.path + "/" + item.entry.file)
+                outcomes[item.index] = .failed(error)
             }
             try? Posix.syncDirectory(folder.absolute("cur"))
+            try? MaildirIntentJournal.clear(root: root.path)
         }
         return outcomes
     }
 
-    /// Writes one message into `cur/` by way of `tmp/` (synced before the rename); returns its manifest
-    /// line, not yet recorded. On a failure nothing of it is left behind.
-    private func place(_ message: OutgoingMessage, in folder: MaildirFolder) throws -> MaildirManifestEntry {
+    /// Writes one message into `tmp/` under its key, synced, dated; returns the manifest line it will
+    /// have in `cur/`. On a failure nothing of it is left behind.
+    private func stage(_ message: OutgoingMessage, in folder: MaildirFolder) throws -> MaildirManifestEntry {
         let flags = MessageFlags.storable(message.flags)
         let date = message.internalDate ?? MaildirDates.messageDate(Date())
         // Unique by time, process, counter and 64 random bits; the file in tmp/ is created exclusively.
         let key = MaildirUniqueName.make(size: message.body.count)
         let name = MaildirFileName(unique: key, letters: MaildirFlags.letters(for: flags))
-        let staged = folder.absolute("tmp/" + key)
-        let final = folder.absolute("cur/" + name.name)
-        try Posix.createFile(staged, bytes: message.body, modified: date.instant, action: "write the message file")
-        do {
-            try Posix.move(staged, to: final, action: "move to cur/ the message file")
-        } catch {
-            try? Posix.removeFile(staged)
-            throw error
-        }
+        try Posix.createFile(folder.absolute("tmp/" + key), bytes: message.body, modified: date.instant, action: "write the message file")
         return MaildirManifestEntry(folder: folder.path, key: key, file: folder.relative("cur/" + name.name), size: message.body.count,
                                     internalDate: date.text, flags: flags, sha256: Digest.sha256(message.body),
                                     source: message.sourceIdentity)

@@ -51,6 +51,35 @@ struct MaildirRecoveryTests {
         #expect(try MaildirManifestAudit.audit(root: fixture.root()).isEmpty)
     }
 
+    @Test("a file moved into cur/ before its manifest line keeps its keywords and source identity, from the intent journal")
+    func journalledFile() async throws {
+        let fixture = try MaildirFixture()
+        _ = try await seed(fixture)
+        let body = Samples.message("journalled")
+        let key = "1700000003.M4P4.host,S=\(body.count)"
+        let line = "{\"file\":\"cur/\(key):2,S\",\"flags\":[\"$Label1\",\"NonJunk\",\"\\\\Seen\"],\"folder\":\"INBOX\",\"internal_date\":\"01-Feb-2026 10:00:00 +0000\","
+            + "\"key\":\"\(key)\",\"sha256\":\"\(SHA256Hex.of(body))\",\"size\":\(body.count),\"source\":\"INBOX 7 12\"}\n"
+        // A second line names a file that stayed in tmp/: the journal is written before any move.
+        let stayed = "1700000004.M5P5.host,S=3"
+        let other = "{\"file\":\"cur/\(stayed):2,\",\"flags\":[],\"folder\":\"INBOX\",\"internal_date\":\"01-Feb-2026 10:00:00 +0000\","
+            + "\"key\":\"\(stayed)\",\"sha256\":\"00\",\"size\":3,\"source\":null}\n"
+        try Data((line + other).utf8).write(to: URL(fileURLWithPath: fixture.path("manifest.pending.jsonl")))
+        try Data(body).write(to: URL(fileURLWithPath: fixture.path("cur/\(key):2,S")))
+        try Data("abc".utf8).write(to: URL(fileURLWithPath: fixture.path("tmp/\(stayed)")))
+
+        let messages = try await fixture.session(.source) { session in
+            _ = try await session.openFolder("INBOX", forWriting: false)
+            return try await Samples.all(session)
+        }
+        #expect(messages.count == 2, "the message left in tmp/ was never stored")
+        #expect(messages.first { $0.uid == .name(key) }?.flags == ["$Label1", "NonJunk", "\\Seen"])
+        let recorded = try #require(try MaildirManifest.read(root: fixture.root()).entry(folder: "INBOX", key: key))
+        #expect(recorded.source == "INBOX 7 12")
+        #expect(!FileManager.default.fileExists(atPath: fixture.path("manifest.pending.jsonl")), "the journal is removed once applied")
+        #expect(try fixture.files(in: "", "tmp").isEmpty)
+        #expect(try MaildirManifestAudit.audit(root: fixture.root()).isEmpty)
+    }
+
     @Test("a manifest line cut short by a crash is dropped and its file recorded again")
     func tornLine() async throws {
         let fixture = try MaildirFixture()
