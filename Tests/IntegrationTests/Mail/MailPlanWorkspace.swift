@@ -18,12 +18,18 @@ struct MailPlanWorkspace {
     /// `target.provision` YAML (indented by the caller's two spaces), or nil.
     var provision: String?
     var connections = 4
+    /// `backup.path` (`backups/`), or nil for a plan without a backup.
+    var backup: String?
+    /// A `maildir` path template (`backups/{source}`) the source is read from instead of the source Dovecot.
+    var sourceMaildir: String?
 
-    init(mailboxes: [Mailbox], extra: String = "", provision: String? = nil) throws {
+    init(mailboxes: [Mailbox], extra: String = "", provision: String? = nil, backup: String? = nil, sourceMaildir: String? = nil) throws {
         folder = try MailMigBinary.temporaryFolder()
         self.mailboxes = mailboxes
         self.extra = extra
         self.provision = provision
+        self.backup = backup
+        self.sourceMaildir = sourceMaildir
         try write()
     }
 
@@ -44,13 +50,18 @@ struct MailPlanWorkspace {
             """
         }
         var text = "mailmig: 1\nname: mail-integration-tests\nsource:\n"
-        text += try side(.source, format: "{localpart}")
+        if let sourceMaildir {
+            text += "  maildir: { path: \"\(sourceMaildir)\" }\n\n"
+        } else {
+            text += try side(.source, format: "{localpart}")
+        }
         text += "target:\n" + (try side(.target, format: "{target_localpart}"))
         if let provision { text += "  provision:\n\(provision)\n" }
         text += "mailboxes:\n"
         for mailbox in mailboxes {
             text += "  - { source: \(mailbox.source)@acme.test, target: \(mailbox.target)@newmail.test }\n"
         }
+        if let backup { text += "backup: { path: \"\(backup)\" }\n" }
         text += extra
         try text.write(to: planPath, atomically: true, encoding: .utf8)
     }
