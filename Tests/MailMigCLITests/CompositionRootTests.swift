@@ -13,9 +13,9 @@ struct CompositionRootTests {
             .appendingPathComponent("plans/demo.yaml").path
     }
 
-    @Test("the standard registry knows IMAP stores and RFC 2136 providers")
+    @Test("the standard registry knows IMAP and Maildir stores and RFC 2136 providers")
     func standardKinds() {
-        #expect(AdapterRegistry.standard.mail.kinds == ["imap"])
+        #expect(AdapterRegistry.standard.mail.kinds == ["imap", "maildir"])
         #expect(AdapterRegistry.standard.dns.kinds == ["rfc2136"])
     }
 
