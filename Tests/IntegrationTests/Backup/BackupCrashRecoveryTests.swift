@@ -7,17 +7,19 @@ import Testing
 /// source message exactly once, with its flags.
 @Suite("Backup: SIGKILL recovery", .serialized, .enabled(if: TestEnvironment.isEnabled))
 struct BackupCrashRecoveryTests {
-    typealias Kill = MailCrashRecoveryTests.Kill
+    typealias Kill = BackupCrashTrial.Kill
 
     /// The backup is filled first, one chunk per folder, so the first dozen passes of each point fall
     /// in the backup; `mail-append:18` falls in the target's copy. A kill at `mail-pending` leaves a
     /// chunk recorded but not written, one at `mail-append` a chunk written to the tree but not yet in
-    /// the ledger; random moments can also fall inside the store's own writing of a message.
+    /// the ledger. Kills when the manifest reaches a random length fall inside the store's own writing
+    /// of the next message; one at a random moment may fall anywhere.
     static func trials() -> [Kill] {
         var generator = SystemRandomNumberGenerator()
-        var kills: [Kill] = [1, 6].map { .fault("kill-after:mail-pending:\($0)") }
+        var kills: [Kill] = [.fault("kill-after:mail-pending:1")]
         kills += [1, 9, 18].map { .fault("kill-after:mail-append:\($0)") }
-        kills += (0..<2).map { _ in .after(Double.random(in: 0.8...2.0, using: &generator)) }
+        kills += (0..<2).map { _ in .backupLines(Int.random(in: 5...140, using: &generator)) }
+        kills.append(.after(Double.random(in: 0.4...1.6, using: &generator)))
         return kills
     }
 

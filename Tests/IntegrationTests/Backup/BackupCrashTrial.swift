@@ -6,7 +6,30 @@ import Testing
 /// applies until one succeeds, then every check that the backup and the target hold each source
 /// message exactly once.
 struct BackupCrashTrial {
-    typealias Kill = MailCrashRecoveryTests.Kill
+    /// How the first apply is killed.
+    enum Kill: CustomStringConvertible {
+        /// At a `MAILMIG_FAULT` crash point.
+        case fault(String)
+        /// `kill -9` after so many seconds.
+        case after(Double)
+        /// `kill -9` as soon as the backup's manifest holds so many lines: at a moment inside the
+        /// backup's writing that no crash point marks, possibly in the middle of one message.
+        case backupLines(Int)
+
+        /// Whether the apply may end before the kill (a moment that comes too late); the others always kill.
+        var mayMiss: Bool {
+            if case .after = self { return true }
+            return false
+        }
+
+        var description: String {
+            switch self {
+            case .fault(let fault): return "MAILMIG_FAULT=\(fault)"
+            case .after(let seconds): return "kill -9 after \(String(format: "%.2f", seconds)) s"
+            case .backupLines(let lines): return "kill -9 at \(lines) manifest lines"
+            }
+        }
+    }
 
     var index: Int
     var kill: Kill
@@ -22,15 +45,16 @@ struct BackupCrashTrial {
         defer { MailTestServers.removeUser(targetUser, on: .target) }
         let workspace = try MailPlanWorkspace(mailboxes: [.init(source: sourceUser, target: targetUser)], backup: "backups/")
         defer { workspace.remove() }
+        let tree = workspace.backupTree(of: sourceUser)
         let first: (killed: Bool, output: String)
         switch kill {
         case .fault(let fault): first = try workspace.applyKilled(after: nil, fault: fault)
         case .after(let seconds): first = try workspace.applyKilled(after: seconds, fault: nil)
+        case .backupLines(let lines): first = try workspace.applyKilled(after: nil, fault: nil) { tree.manifestLineEnds() >= lines }
         }
-        if case .fault = kill {
-            #expect(first.killed, "trial \(index) (\(kill)): the crash point was never reached:\n\(first.output)")
+        if !kill.mayMiss {
+            #expect(first.killed, "trial \(index) (\(kill)): the apply was never killed:\n\(first.output)")
         }
-        let tree = workspace.backupTree(of: sourceUser)
         if torn { try Self.tearLastWrite(tree) }
         let filesAtKill = tree.exists ? try tree.messageFiles().count : 0
         let linesAtKill = tree.readableManifestLineCount()

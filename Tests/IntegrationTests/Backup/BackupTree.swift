@@ -48,6 +48,12 @@ struct BackupTree {
         return text.split(separator: "\n").filter { (try? JSONDecoder().decode(ManifestLine.self, from: Data($0.utf8))) != nil }.count
     }
 
+    /// How many line ends the manifest holds now: cheap enough to poll while a process writes it.
+    func manifestLineEnds() -> Int {
+        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent("manifest.jsonl").path) else { return 0 }
+        return data.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+    }
+
     /// The newest line of each message (folder and key): a later line supersedes an earlier one.
     func manifestEntries() throws -> [String: ManifestLine] {
         var entries: [String: ManifestLine] = [:]

@@ -104,9 +104,10 @@ struct MailPlanWorkspace {
         return store
     }
 
-    /// Starts `mailmig apply --auto-approve` and kills it with SIGKILL after `delay` seconds, unless it ended
-    /// before; returns whether it was killed (by this or by a `MAILMIG_FAULT` crash point).
-    func applyKilled(after delay: Double?, fault: String?) throws -> (killed: Bool, output: String) {
+    /// Starts `mailmig apply --auto-approve` and kills it with SIGKILL after `delay` seconds, or as soon as
+    /// `condition` holds (polled every millisecond, for at most a minute), unless it ended before; returns
+    /// whether it was killed (by this or by a `MAILMIG_FAULT` crash point).
+    func applyKilled(after delay: Double?, fault: String?, when condition: (() -> Bool)? = nil) throws -> (killed: Bool, output: String) {
         let process = Process()
         process.executableURL = MailMigBinary.url
         process.arguments = ["apply", "--auto-approve"]
@@ -126,6 +127,10 @@ struct MailPlanWorkspace {
         if let delay {
             let deadline = Date().addingTimeInterval(delay)
             while process.isRunning, Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        } else if let condition {
+            let deadline = Date().addingTimeInterval(60)
+            while process.isRunning, Date() < deadline, !condition() { usleep(1_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         process.waitUntilExit()
