@@ -13,7 +13,7 @@ struct CompositionRootTests {
             .appendingPathComponent("plans/demo.yaml").path
     }
 
-    @Test("the standard registry knows IMAP and POP3 stores and RFC 2136 providers")
+    @Test("the standard registry knows the IMAP, Maildir and POP3 stores and RFC 2136 providers")
     func standardKinds() {
         #expect(AdapterRegistry.standard.mail.kinds == ["imap", "maildir", "pop3"])
         #expect(AdapterRegistry.standard.dns.kinds == ["rfc2136"])

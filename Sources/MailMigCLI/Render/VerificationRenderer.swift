@@ -23,7 +23,7 @@ public enum VerificationRenderer {
                 let differences = mailbox.differences
                 out += "\(palette.red("✗")) \(head): \(counts(mailbox)), \(Formatting.count(differences)) difference\(differences == 1 ? "" : "s")\n"
             }
-            out += details(mailbox, palette: palette)
+            out += details(mailbox, palette: palette, copy: report.backup ? "backup" : "target")
             for finding in mailbox.integrity {
                 out += "    \(palette.red("backup")): \(finding)\n"
             }
@@ -39,35 +39,37 @@ public enum VerificationRenderer {
         return "\(Formatting.count(mailbox.found))/\(Formatting.count(mailbox.expected)) messages, \(Formatting.bytes(mailbox.expectedBytes)) in \(count) folder\(count == 1 ? "" : "s")\(skipped)"
     }
 
-    /// The lines under a mailbox: differences, then warnings, skipped messages and notes.
-    static func details(_ mailbox: MailboxVerification, palette: Palette) -> String {
+    /// The lines under a mailbox: differences, then warnings, skipped messages and notes. `copy` names
+    /// what was compared with the source (`target`, or `backup` for verify --backup), so no line of a
+    /// backup's verification speaks of a target it never read.
+    static func details(_ mailbox: MailboxVerification, palette: Palette, copy: String = "target") -> String {
         var out = ""
         for folder in mailbox.folders {
             let name = folder.source == folder.target ? folder.source : "\(folder.source) → \(folder.target)"
             var lines: [String] = []
             if !folder.targetExists, folder.expected > 0 {
-                lines.append("the target folder \(folder.target) does not exist")
+                lines.append("the \(copy) folder \(folder.target) does not exist")
             }
             if folder.found != folder.expected || folder.foundBytes != folder.expectedBytes {
                 lines.append("counts: \(Formatting.count(folder.expected)) expected (\(Formatting.count(Int(folder.expectedBytes))) bytes), \(Formatting.count(folder.found)) found (\(Formatting.count(Int(folder.foundBytes))) bytes)")
             }
-            if !folder.messageIDsMatch, folder.missing.isEmpty { lines.append("the Message-IDs on the target are not those of the source") }
-            lines += folder.missing.map { "missing on the target: \(describe($0))" }
-            lines += folder.duplicates.map { "a second copy on the target of a message mailmig copied: \(describe($0))" }
-            lines += folder.flagMismatches.map { "flags differ: \(describe($0.message)): source \($0.source), target \($0.target)" }
-            lines += folder.dateMismatches.map { "internal date differs: \(describe($0.message)): source \($0.source), target \($0.target)" }
-            lines += folder.sizeMismatches.map { "size differs: \(describe($0.message)): source \($0.source) bytes, target \($0.target) bytes" }
-            lines += folder.bodyMismatches.map { "body differs (SHA-256): \(describe($0.message)): source \($0.source.prefix(16))…, target \($0.target.prefix(16))…" }
+            if !folder.messageIDsMatch, folder.missing.isEmpty { lines.append("the Message-IDs on the \(copy) are not those of the source") }
+            lines += folder.missing.map { "missing on the \(copy): \(describe($0, copy: copy))" }
+            lines += folder.duplicates.map { "a second copy on the \(copy) of a message mailmig copied: \(describe($0, copy: copy))" }
+            lines += folder.flagMismatches.map { "flags differ: \(describe($0.message, copy: copy)): source \($0.source), \(copy) \($0.target)" }
+            lines += folder.dateMismatches.map { "internal date differs: \(describe($0.message, copy: copy)): source \($0.source), \(copy) \($0.target)" }
+            lines += folder.sizeMismatches.map { "size differs: \(describe($0.message, copy: copy)): source \($0.source) bytes, \(copy) \($0.target) bytes" }
+            lines += folder.bodyMismatches.map { "body differs (SHA-256): \(describe($0.message, copy: copy)): source \($0.source.prefix(16))…, \(copy) \($0.target.prefix(16))…" }
             for line in lines { out += "    \(palette.red(name)): \(line)\n" }
             for extra in folder.extra {
-                out += "    \(palette.yellow(name)): warning: on the target but not copied by mailmig: \(describe(extra))\n"
+                out += "    \(palette.yellow(name)): warning: on the \(copy) but not copied by mailmig: \(describe(extra, copy: copy))\n"
             }
             for rewrite in folder.targetRewrites {
-                out += "    \(palette.yellow(name)): the target stores this differently (a limit of the server, recorded when it was copied): "
-                    + "\(describe(rewrite.message)): sent \(rewrite.source), stored \(rewrite.target)\n"
+                out += "    \(palette.yellow(name)): the \(copy) stores this differently (a limit of the server, recorded when it was copied): "
+                    + "\(describe(rewrite.message, copy: copy)): sent \(rewrite.source), stored \(rewrite.target)\n"
             }
             for skip in folder.skipped {
-                out += "    \(name): skipped on purpose: \(describe(skip.message)): \(skip.reason)\n"
+                out += "    \(name): skipped on purpose: \(describe(skip.message, copy: copy)): \(skip.reason)\n"
             }
             if folder.notCopiedYet > 0 {
                 out += palette.dim("    \(name): \(Formatting.count(folder.notCopiedYet)) message\(folder.notCopiedYet == 1 ? "" : "s") arrived after the last pass; the next pass copies them") + "\n"
@@ -76,17 +78,18 @@ public enum VerificationRenderer {
                 out += palette.dim("    \(name): \(Formatting.count(folder.flagsNotCarriedYet)) flag change\(folder.flagsNotCarriedYet == 1 ? "" : "s") on the source after the last pass; the next pass carries them") + "\n"
             }
             if folder.deletedOnSource > 0 {
-                out += palette.dim("    \(name): \(Formatting.count(folder.deletedOnSource)) message\(folder.deletedOnSource == 1 ? " was" : "s were") deleted on the source after copying (still on the target)") + "\n"
+                out += palette.dim("    \(name): \(Formatting.count(folder.deletedOnSource)) message\(folder.deletedOnSource == 1 ? " was" : "s were") deleted on the source after copying (still on the \(copy))") + "\n"
             }
         }
         return out
     }
 
-    /// `source UID 3, target UID 7, <id@host>, 1,234 bytes, 01-Jan-2024 10:00:00 +0000`.
-    static func describe(_ message: MessageReference) -> String {
+    /// `source UID 3, target UID 7, <id@host>, 1,234 bytes, 01-Jan-2024 10:00:00 +0000`; `copy` names the
+    /// side compared with the source.
+    static func describe(_ message: MessageReference, copy: String = "target") -> String {
         var parts: [String] = []
         if let uid = message.sourceUID { parts.append("source \(uid)") }
-        if let uid = message.targetUID { parts.append("target \(uid)") }
+        if let uid = message.targetUID { parts.append("\(copy) \(uid)") }
         parts.append(message.messageID.map { "Message-ID \($0)" } ?? "no Message-ID")
         parts.append("\(Formatting.count(message.size)) bytes")
         if let date = message.internalDate { parts.append(date) }

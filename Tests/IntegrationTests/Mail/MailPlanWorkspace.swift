@@ -18,12 +18,18 @@ struct MailPlanWorkspace {
     /// `target.provision` YAML (indented by the caller's two spaces), or nil.
     var provision: String?
     var connections = 4
+    /// `backup.path` (`backups/`), or nil for a plan without a backup.
+    var backup: String?
+    /// A `maildir` path template (`backups/{source}`) the source is read from instead of the source Dovecot.
+    var sourceMaildir: String?
 
-    init(mailboxes: [Mailbox], extra: String = "", provision: String? = nil) throws {
+    init(mailboxes: [Mailbox], extra: String = "", provision: String? = nil, backup: String? = nil, sourceMaildir: String? = nil) throws {
         folder = try MailMigBinary.temporaryFolder()
         self.mailboxes = mailboxes
         self.extra = extra
         self.provision = provision
+        self.backup = backup
+        self.sourceMaildir = sourceMaildir
         try write()
     }
 
@@ -44,13 +50,18 @@ struct MailPlanWorkspace {
             """
         }
         var text = "mailmig: 1\nname: mail-integration-tests\nsource:\n"
-        text += try side(.source, format: "{localpart}")
+        if let sourceMaildir {
+            text += "  maildir: { path: \"\(sourceMaildir)\" }\n\n"
+        } else {
+            text += try side(.source, format: "{localpart}")
+        }
         text += "target:\n" + (try side(.target, format: "{target_localpart}"))
         if let provision { text += "  provision:\n\(provision)\n" }
         text += "mailboxes:\n"
         for mailbox in mailboxes {
             text += "  - { source: \(mailbox.source)@acme.test, target: \(mailbox.target)@newmail.test }\n"
         }
+        if let backup { text += "backup: { path: \"\(backup)\" }\n" }
         text += extra
         try text.write(to: planPath, atomically: true, encoding: .utf8)
     }
@@ -93,9 +104,10 @@ struct MailPlanWorkspace {
         return store
     }
 
-    /// Starts `mailmig apply --auto-approve` and kills it with SIGKILL after `delay` seconds, unless it ended
-    /// before; returns whether it was killed (by this or by a `MAILMIG_FAULT` crash point).
-    func applyKilled(after delay: Double?, fault: String?) throws -> (killed: Bool, output: String) {
+    /// Starts `mailmig apply --auto-approve` and kills it with SIGKILL after `delay` seconds, or as soon as
+    /// `condition` holds (polled every millisecond, for at most a minute), unless it ended before; returns
+    /// whether it was killed (by this or by a `MAILMIG_FAULT` crash point).
+    func applyKilled(after delay: Double?, fault: String?, when condition: (() -> Bool)? = nil) throws -> (killed: Bool, output: String) {
         let process = Process()
         process.executableURL = MailMigBinary.url
         process.arguments = ["apply", "--auto-approve"]
@@ -115,6 +127,10 @@ struct MailPlanWorkspace {
         if let delay {
             let deadline = Date().addingTimeInterval(delay)
             while process.isRunning, Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        } else if let condition {
+            let deadline = Date().addingTimeInterval(60)
+            while process.isRunning, Date() < deadline, !condition() { usleep(1_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         process.waitUntilExit()

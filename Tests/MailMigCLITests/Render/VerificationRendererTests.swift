@@ -78,4 +78,26 @@ struct VerificationRendererTests {
         #expect(text.contains("INBOX: flags differ: source UID 4, target UID 9, no Message-ID, 5 bytes: source \\Seen, target (none)"))
         #expect(text.contains("Verification failed: 1 of 1 mailbox differ; the cutover of beta.test is held back"))
     }
+
+    @Test("verify --backup speaks of the backup, never of a target it did not read")
+    func backupWording() {
+        var failed = Self.mailbox("a@acme.test", .failed)
+        var folder = FolderVerification(source: "Kunden/2024", target: "Kunden/2024", targetExists: true)
+        folder.expected = 2
+        folder.found = 1
+        folder.missing = [MessageReference(sourceUID: 3, targetUID: nil, messageID: "<m@x>", size: 10, internalDate: nil)]
+        folder.bodyMismatches = [ValueMismatch(message: MessageReference(sourceUID: 4, targetUID: .name("1700000000.M1P2Q3"), messageID: nil,
+                                                                         size: 5, internalDate: nil),
+                                               source: "0f6faddfc03ea8d978017f63", target: "b715efb86bc20704779f4b2a")]
+        failed.folders = [folder]
+        failed.integrity = ["folder 'Kunden/2024': the message file .Kunden.2024/cur/1700000000.M1P2Q3:2,S has changed since it was written"]
+        let text = VerificationRenderer.human(VerificationReport(at: Date(), deep: true, mailboxes: [failed], backup: true),
+                                              palette: Palette(enabled: false))
+        #expect(text.contains("✗ a@acme.test → backup (sync): 1/2 messages"))
+        #expect(text.contains("Kunden/2024: missing on the backup: source UID 3, Message-ID <m@x>, 10 bytes"))
+        #expect(text.contains("Kunden/2024: body differs (SHA-256): source UID 4, backup message \"1700000000.M1P2Q3\", no Message-ID, 5 bytes: "
+                              + "source 0f6faddfc03ea8d9…, backup b715efb86bc20704…"))
+        #expect(text.contains("backup: folder 'Kunden/2024': the message file .Kunden.2024/cur/1700000000.M1P2Q3:2,S has changed"))
+        #expect(!text.contains("target"), "\(text)")
+    }
 }
