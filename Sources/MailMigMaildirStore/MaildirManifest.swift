@@ -22,6 +22,8 @@ public struct MaildirManifest: Sendable {
     private var newest: [ManifestKey: MaildirManifestEntry] = [:]
     /// Keys in the order first seen.
     private var order: [ManifestKey] = []
+    /// Lines recorded per folder, read or written: every stored message and every flag change adds one.
+    private var linesByFolder: [String: Int] = [:]
 
     /// An empty manifest.
     init() {}
@@ -48,8 +50,16 @@ public struct MaildirManifest: Sendable {
         newest[ManifestKey(folder: folder, key: key)]
     }
 
+    /// How many lines the folder has: it grows with every message stored and every flag changed (by
+    /// mailmig, or found changed by recovery), so it serves as the folder's mod-sequence (RFC 7162
+    /// HIGHESTMODSEQ) for telling a folder that changed from one that did not.
+    public func changeCount(of folder: String) -> Int {
+        linesByFolder[folder] ?? 0
+    }
+
     /// Takes in a line just written.
     mutating func record(_ entry: MaildirManifestEntry) {
+        linesByFolder[entry.folder, default: 0] += 1
         let key = ManifestKey(folder: entry.folder, key: entry.key)
         if newest.updateValue(entry, forKey: key) == nil { order.append(key) }
     }

@@ -46,7 +46,7 @@ public actor MaildirStoreSession: MailStoreSession {
                 return ListedFolder(listing: listing, status: nil)
             }
             return ListedFolder(listing: listing, status: FolderStatus(messages: try folder.messageCount(), uidNext: nil,
-                                                                         uidValidity: folder.uidValidity, highestModSeq: nil))
+                                                                         uidValidity: folder.uidValidity, highestModSeq: modSeq(of: folder)))
         }
     }
 
@@ -78,7 +78,15 @@ public actor MaildirStoreSession: MailStoreSession {
         }
         let messages = try MaildirMessage.catalogue(of: folder, manifest: root.manifest)
         opened = (folder, forWriting, messages)
-        return FolderSnapshot(uidValidity: folder.uidValidity, uidNext: nil, highestModSeq: nil, exists: messages.count)
+        return FolderSnapshot(uidValidity: folder.uidValidity, uidNext: nil, highestModSeq: modSeq(of: folder), exists: messages.count)
+    }
+
+    /// The folder's manifest line count as its mod-sequence, so that a pass can tell an unchanged folder
+    /// from one whose flags changed; nil for a Maildir without a manifest (another program's), whose
+    /// flags may change unrecorded. Recovery, run when the session opened, has recorded every file
+    /// renamed or added since, so the count covers changes made outside mailmig too.
+    func modSeq(of folder: MaildirFolder) -> UInt64? {
+        root.manifest.map { UInt64($0.changeCount(of: folder.path)) }
     }
 
     /// Closes the open folder, if any.

@@ -69,5 +69,13 @@ struct MaildirEngineCopyTests {
         #expect(restored.folder("Projects/2024", of: alice)?.subscribed == false)
         #expect(restored.folder("Sent", of: alice)?.subscribed == true, "subscriptions survive the backup")
         #expect(try await restore.verify().passed)
+        let settled = try await restore.engine().plan()
+        #expect(settled.steps.isEmpty, "the manifest's line counts tell an unchanged folder: \(settled.steps.map(\.reason))")
+
+        // A flag changed in the backup by a mail reader (the file renamed) is found by the next plan.
+        let inbox = try #require(try FileManager.default.contentsOfDirectory(atPath: fixture.path("cur")).first { $0.hasSuffix(":2,") })
+        try FileManager.default.moveItem(atPath: fixture.path("cur/\(inbox)"), toPath: fixture.path("cur/\(inbox)F"))
+        let changed = try await restore.engine().plan()
+        #expect(changed.steps.count == 1, "a renamed file is recorded and counts as a change")
     }
 }
