@@ -23,6 +23,11 @@ struct Maildrop: Sendable {
     /// Every message, in message-number order.
     let entries: [Entry]
     private let byKey: [MessageKey: Entry]
+    /// A number that changes whenever the set of unique-ids does: what the store reports as the
+    /// folder's HIGHESTMODSEQ, so a later pass can tell an unchanged maildrop without its count
+    /// alone (one message deleted by a mail client and one delivered keep the count the same).
+    /// FNV-1a over the unique-ids in order, kept to 53 bits so it stays exact in any JSON reader.
+    let changeTag: UInt64
 
     /// The maildrop of a listing; throws `MailStoreError` (`.failed`) when a message has no unique-id
     /// or shares one with another.
@@ -44,6 +49,19 @@ struct Maildrop: Sendable {
         }
         self.entries = entries
         self.byKey = byKey
+        self.changeTag = Self.changeTag(of: listing.compactMap(\.uniqueID))
+    }
+
+    /// FNV-1a (64 bits) of the unique-ids, each followed by a line end, masked to 53 bits; never 0,
+    /// which would read as "no mod-sequence".
+    static func changeTag(of uniqueIDs: [String]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for uniqueID in uniqueIDs {
+            for byte in uniqueID.utf8 + [UInt8(ascii: "\n")] {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            }
+        }
+        return max(hash & (1 << 53 - 1), 1)
     }
 
     /// The message with this key, if the maildrop has it.

@@ -6,9 +6,10 @@ import MailMigPOP3
 ///
 /// The maildrop is one folder, named by the plan (`source.pop3_folder`, `INBOX` by default), with a
 /// constant UIDVALIDITY of 1: unique-ids are stable by definition (RFC 1939 §7), so the keys never
-/// need renumbering. The maildrop is listed once, when the session starts; a message delivered later
-/// waits for the next pass. Nothing here writes: POP3 can only read, and the engine never writes to
-/// its source.
+/// need renumbering. Its HIGHESTMODSEQ is `Maildrop.changeTag`: POP3 has no flags to change, so a
+/// folder whose unique-ids are the same as at the last pass needs no pass at all. The maildrop is
+/// listed once, when the session starts; a message delivered later waits for the next pass. Nothing
+/// here writes: POP3 can only read, and the engine never writes to its source.
 actor POP3StoreSession: MailStoreSession {
     /// The constant UIDVALIDITY of the maildrop.
     static let uidValidity: UInt32 = 1
@@ -64,7 +65,7 @@ actor POP3StoreSession: MailStoreSession {
     func folders(status: Bool) async throws -> [ListedFolder] {
         let levels = folder.split(separator: "/").map(String.init)
         let listing = FolderListing(levels: levels, specialUse: nil, selectable: true, isInbox: inboxSpelling.names(folder))
-        let counts = FolderStatus(messages: maildrop.entries.count, uidNext: nil, uidValidity: Self.uidValidity, highestModSeq: nil)
+        let counts = FolderStatus(messages: maildrop.entries.count, uidNext: nil, uidValidity: Self.uidValidity, highestModSeq: maildrop.changeTag)
         return [ListedFolder(listing: listing, status: status ? counts : nil)]
     }
 
@@ -75,7 +76,7 @@ actor POP3StoreSession: MailStoreSession {
             throw MailStoreError(.noSuchFolder, "a POP3 maildrop is the one folder '\(folder)'; there is no folder '\(path)'")
         }
         if forWriting { throw Self.readOnly }
-        return FolderSnapshot(uidValidity: Self.uidValidity, uidNext: nil, highestModSeq: nil, exists: maildrop.entries.count)
+        return FolderSnapshot(uidValidity: Self.uidValidity, uidNext: nil, highestModSeq: maildrop.changeTag, exists: maildrop.entries.count)
     }
 
     /// Nothing to close: the maildrop stays as it is until the session ends.

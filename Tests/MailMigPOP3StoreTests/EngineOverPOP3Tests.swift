@@ -38,6 +38,9 @@ struct EngineOverPOP3Tests {
         let verification = try await harness.verify(deep: true)
         #expect(verification.passed, "\(verification.mailboxes)")
 
+        let settled = try await harness.plan()
+        #expect(settled.steps.isEmpty, "an unchanged maildrop needs no pass: \(settled.steps.map(\.reason))")
+
         let retrieved = server.commands.filter { $0 == "RETR" }.count
         let (_, again) = try await harness.apply()
         #expect(again.succeeded)
@@ -55,6 +58,9 @@ struct EngineOverPOP3Tests {
             script.messages.removeFirst()
             script.messages.append(.init(StoreFixture.sample(9, day: 9), id: "uid-9"))
         }
+        let planned = try await harness.plan()
+        #expect(planned.steps.map(\.reason) == ["sync (incremental): 1 message (\(Formatting.bytes(Int64(StoreFixture.sample(9, day: 9).utf8.count)))) from POP3 to INBOX"],
+                "one message removed and one delivered keep the count; the unique-ids tell the change")
         let (_, report) = try await harness.apply()
         #expect(report.succeeded, "\(report.failed.map(\.outcome))")
         let bodies = harness.target.messages(in: "INBOX", of: alice).map { String(decoding: $0.body, as: UTF8.self) }

@@ -33,4 +33,18 @@ struct MaildropTests {
         #expect(error?.kind == .failed)
         #expect(error?.reason.contains("message 2 no unique-id") == true)
     }
+
+    @Test("the change tag is the same for the same unique-ids and differs when one is replaced, however the count stays")
+    func changeTag() throws {
+        let listing = (1...3).map { POP3MessageInfo(number: $0, size: 10, uniqueID: "id-\($0)") }
+        let tag = try Maildrop(listing).changeTag
+        #expect(try Maildrop(listing).changeTag == tag)
+        var replaced = listing
+        replaced[0] = POP3MessageInfo(number: 1, size: 10, uniqueID: "id-4")
+        #expect(try Maildrop(replaced).changeTag != tag)
+        // Joined without a separator, "id-1" + "id-23" would read like "id-1id-2" + "3".
+        #expect(Maildrop.changeTag(of: ["ab", "c"]) != Maildrop.changeTag(of: ["a", "bc"]))
+        #expect(try Maildrop([]).changeTag > 0)
+        #expect([tag, Maildrop.changeTag(of: ["x"])].allSatisfy { $0 < 1 << 53 })
+    }
 }

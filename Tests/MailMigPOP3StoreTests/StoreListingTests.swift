@@ -13,7 +13,7 @@ struct StoreListingTests {
         return try await ScriptedPOP3Server.start(script)
     }
 
-    @Test("the maildrop is one folder, the INBOX by default, with its count and a constant UIDVALIDITY; it is subscribed")
+    @Test("the maildrop is one folder, the INBOX by default, with its count, a constant UIDVALIDITY and its unique-ids' change tag; it is subscribed")
     func oneFolder() async throws {
         let server = try await Self.server([.init(StoreFixture.sample(1), id: "u1"), .init(StoreFixture.sample(2), id: "u2")])
         defer { Task { await server.stop() } }
@@ -21,10 +21,11 @@ struct StoreListingTests {
         let (folders, subscribed, snapshot) = try await store.withSession(for: StoreFixture.mailbox) { session in
             (try await session.folders(status: true), try await session.subscribedFolders(), try await session.openFolder("INBOX", forWriting: false))
         }
+        let tag = Maildrop.changeTag(of: ["u1", "u2"])
         #expect(folders == [ListedFolder(listing: FolderListing(levels: ["INBOX"], specialUse: nil, isInbox: true),
-                                         status: FolderStatus(messages: 2, uidNext: nil, uidValidity: 1, highestModSeq: nil))])
+                                         status: FolderStatus(messages: 2, uidNext: nil, uidValidity: 1, highestModSeq: tag))])
         #expect(subscribed == ["INBOX"])
-        #expect(snapshot == FolderSnapshot(uidValidity: 1, uidNext: nil, highestModSeq: nil, exists: 2))
+        #expect(snapshot == FolderSnapshot(uidValidity: 1, uidNext: nil, highestModSeq: tag, exists: 2))
     }
 
     @Test("pop3_folder names the folder; a nested one has its levels; only its path opens")

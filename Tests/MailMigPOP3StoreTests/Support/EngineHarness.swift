@@ -62,6 +62,12 @@ final class EngineHarness: @unchecked Sendable {
 
     var stateFolder: URL { folder.appendingPathComponent(".mailmig") }
 
+    /// What `mailmig plan` shows.
+    func plan() async throws -> ExecutionPlan {
+        let workspace = try workspace()
+        return try await Engine(workspace: workspace, store: try workspace.openState()).plan()
+    }
+
     /// Plans and applies, as `mailmig apply --auto-approve`.
     @discardableResult
     func apply() async throws -> (plan: ExecutionPlan, report: ApplyReport) {
