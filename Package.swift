@@ -200,7 +200,8 @@ let package = Package(
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigPOP3", "MailMigDNS"]
+            dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigPOP3", "MailMigDNS",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
     ],
     swiftLanguageModes: [.v6]

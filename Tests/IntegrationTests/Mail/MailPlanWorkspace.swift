@@ -22,14 +22,25 @@ struct MailPlanWorkspace {
     var backup: String?
     /// A `maildir` path template (`backups/{source}`) the source is read from instead of the source Dovecot.
     var sourceMaildir: String?
+    /// The source is the source Dovecot's POP3 side (STLS on its plain port), copied to this `pop3_folder`
+    /// (nil: the default), instead of its IMAP side.
+    var sourcePOP3: POP3Source?
+    /// `pop3_folder` (nil: left out, so INBOX) and `login` (nil: the master user) of a POP3 source.
+    struct POP3Source {
+        var folder: String?
+        /// The YAML of `login:`'s value, on one line (`{ style: per-mailbox, … }`).
+        var login: String?
+    }
 
-    init(mailboxes: [Mailbox], extra: String = "", provision: String? = nil, backup: String? = nil, sourceMaildir: String? = nil) throws {
+    init(mailboxes: [Mailbox], extra: String = "", provision: String? = nil, backup: String? = nil, sourceMaildir: String? = nil,
+         sourcePOP3: POP3Source? = nil) throws {
         folder = try MailMigBinary.temporaryFolder()
         self.mailboxes = mailboxes
         self.extra = extra
         self.provision = provision
         self.backup = backup
         self.sourceMaildir = sourceMaildir
+        self.sourcePOP3 = sourcePOP3
         try write()
     }
 
@@ -38,13 +49,17 @@ struct MailPlanWorkspace {
     /// Writes mailmig.yaml (again, after a change).
     func write() throws {
         let ca = try MailTestServers.caFile()
-        func side(_ instance: MailTestServers.Instance, format: String) throws -> String {
-            """
-              imap: { host: \(try MailTestServers.host(instance)), port: \(try MailTestServers.port(instance)), tls: starttls, ca_file: "\(ca)" }
-              login:
+        func side(_ instance: MailTestServers.Instance, format: String, system: String = "imap", port: Int? = nil,
+                  login: String? = nil) throws -> String {
+            let masterUser = """
+
                 style: master-user
                 admin: { user: \(try MailTestServers.adminUser()), password: "env:MAILTESTS_ADMIN_PASSWORD" }
                 user_format: "\(format)"
+            """
+            return """
+              \(system): { host: \(try MailTestServers.host(instance)), port: \(try port ?? MailTestServers.port(instance)), tls: starttls, ca_file: "\(ca)" }
+              login: \(login ?? masterUser)
               connections: \(connections)
 
             """
@@ -52,6 +67,10 @@ struct MailPlanWorkspace {
         var text = "mailmig: 1\nname: mail-integration-tests\nsource:\n"
         if let sourceMaildir {
             text += "  maildir: { path: \"\(sourceMaildir)\" }\n\n"
+        } else if let sourcePOP3 {
+            text += try side(.source, format: "{localpart}", system: "pop3", port: try TestEnvironment.requireInt(POP3TestServer.portVariable),
+                             login: sourcePOP3.login)
+            if let folder = sourcePOP3.folder { text += "  pop3_folder: \"\(folder)\"\n" }
         } else {
             text += try side(.source, format: "{localpart}")
         }
