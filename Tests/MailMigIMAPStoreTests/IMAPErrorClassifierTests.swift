@@ -11,6 +11,15 @@ struct IMAPErrorClassifierTests {
         .no(server: "target imap.acme.test", command: "EXAMINE", text: "refused", code: code)
     }
 
+    @Test("silence instead of a greeting is a failure, not worth a retry, and names the tls setting; other timeouts are transient")
+    func silentGreeting() {
+        let greeting = IMAPError.timeout(server: "source imap.acme.test", operation: "the greeting", seconds: 120)
+        #expect((IMAPErrorClassifier.classify(greeting) as? MailStoreError)?.kind == .failed)
+        #expect(greeting.description.hasSuffix("needs tls: implicit"))
+        let fetch = IMAPError.timeout(server: "source imap.acme.test", operation: "UID FETCH", seconds: 120)
+        #expect((IMAPErrorClassifier.classify(fetch) as? MailStoreError)?.kind == .transient)
+    }
+
     @Test("NO [NONEXISTENT] and a NO without a code to SELECT/EXAMINE mean the folder does not exist")
     func missingFolder() {
         #expect(IMAPErrorClassifier.meansNoSuchFolder(Self.no(.other(name: "NONEXISTENT", arguments: nil))))

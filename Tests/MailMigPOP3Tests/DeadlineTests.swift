@@ -20,6 +20,14 @@ struct DeadlineTests {
         #expect(ContinuousClock.now - started < .seconds(60))
     }
 
+    @Test("silence instead of a greeting is final, not transient, and names the tls setting; a silent command stays transient")
+    func silentGreeting() {
+        let greeting = POP3Error.timeout(server: "source pop.acme.test", command: "greeting", seconds: 60)
+        #expect(greeting.kind == .permanent)
+        #expect(greeting.description == "POP3 server source pop.acme.test sent no greeting within 60 seconds; a port that expects TLS at once (995) needs tls: implicit")
+        #expect(POP3Error.timeout(server: "s", command: "RETR", seconds: 60).kind == .transient)
+    }
+
     @Test("a server trickling a short line every 50 ms (60 B/s, below the 1,000 B/s minimum) still hits the deadline")
     func trickle() async throws {
         let server = try await ScriptedPOP3Server.start(commandTimeout: 0.5, minimumTransferRate: 1000)

@@ -56,6 +56,8 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible, LocalizedError 
             return "IMAP server \(server) rejected \(command) as invalid: \(text)\(code.map { " [\($0)]" } ?? "")"
         case .connectionLost(let server, let detail):
             return "Connection to IMAP server \(server) was lost: \(detail)"
+        case .timeout(let server, "the greeting", let seconds):
+            return "IMAP server \(server) sent no greeting within \(Self.format(seconds)) seconds; a port that expects TLS at once (993) needs tls: implicit"
         case .timeout(let server, let operation, let seconds):
             return "IMAP server \(server) did not answer \(operation) within \(Self.format(seconds)) seconds"
         case .noCompletion(let server, let command, let seconds, let reason):

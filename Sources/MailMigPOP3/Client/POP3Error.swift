@@ -52,6 +52,9 @@ public enum POP3Error: Error, Sendable, CustomStringConvertible, LocalizedError 
             case .systemPermanent?, .other?: return .permanent
             case nil: return Self.loginCommands.contains(command) ? .loginRefused : .permanent
             }
+        // A server that says nothing at all after connecting is waiting for something else, mostly a
+        // TLS handshake (`tls: starttls` or `none` on port 995): retrying only waits again.
+        case .timeout(_, "greeting", _): return .permanent
         case .connectFailed, .connectionLost, .timeout: return .transient
         case .tls, .startTLSUnavailable, .lineTooLong, .responseTooLarge, .protocolViolation, .unsupported, .lineBreakInArgument:
             return .permanent
@@ -84,6 +87,8 @@ public enum POP3Error: Error, Sendable, CustomStringConvertible, LocalizedError 
             return "POP3 server \(server) cannot protect the connection with STLS (\(Self.excerpt(detail))); not continuing in plain text"
         case .connectionLost(let server, let command, let detail):
             return "Connection to POP3 server \(server) was lost during \(command): \(Self.excerpt(detail))"
+        case .timeout(let server, "greeting", let seconds):
+            return "POP3 server \(server) sent no greeting within \(Self.format(seconds)) seconds; a port that expects TLS at once (995) needs tls: implicit"
         case .timeout(let server, let command, let seconds):
             return "POP3 server \(server) did not complete its answer to \(command) in time (\(Self.format(seconds)) seconds plus the time its progress earned)"
         case .lineTooLong(let server, let command, let limit):

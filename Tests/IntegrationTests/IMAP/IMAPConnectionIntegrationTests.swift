@@ -31,6 +31,15 @@ extension IMAPIntegration {
             try await client.logout()
         }
 
+        @Test("STARTTLS asked of the implicit-TLS port: no greeting comes, and the error says which setting to change")
+        func startTLSOnTheImplicitPort() async throws {
+            var configuration = try Dovecot.configuration(.source, tls: .startTLS, readTimeout: 2)
+            configuration.port = try TestEnvironment.requireInt("MAILMIG_TEST_IMAP_SOURCE_TLS_PORT")
+            let error = try await #require(throws: IMAPError.self) { _ = try await IMAPClient.connect(configuration) }
+            guard case .timeout(_, "the greeting", _) = error else { Issue.record("\(error)"); return }
+            #expect(error.description.contains("tls: implicit"), "\(error)")
+        }
+
         @Test func plainConnectionWhenAskedFor() async throws {
             let client = try await IMAPClient.connect(try Dovecot.configuration(.source, tls: .none))
             #expect(await client.supports("STARTTLS"))

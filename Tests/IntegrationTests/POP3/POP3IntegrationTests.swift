@@ -104,6 +104,18 @@ struct POP3IntegrationTests {
         await pop3.close()
     }
 
+    @Test("STLS asked of the implicit-TLS port: no greeting comes; the error is final and says which setting to change")
+    func startTLSOnTheImplicitPort() async throws {
+        var configuration = try POP3TestServer.configuration(tls: .startTLS, commandTimeout: 2)
+        configuration.port = try TestEnvironment.requireInt("MAILMIG_TEST_POP3_SOURCE_TLS_PORT")
+        let started = ContinuousClock.now
+        let error = try await #require(throws: POP3Error.self) { _ = try await POP3Client.connect(configuration) }
+        guard case .timeout(_, "greeting", _) = error else { Issue.record("\(error)"); return }
+        #expect(error.kind == .permanent, "waiting again would only wait again")
+        #expect(error.description.contains("tls: implicit"), "\(error)")
+        #expect(ContinuousClock.now - started < .seconds(30))
+    }
+
     @Test("a certificate from an untrusted CA is refused, naming the certificate")
     func untrustedCertificate() async throws {
         let selfSigned = try TestEnvironment.require("MAILMIG_TEST_IMAP_SELFSIGNED_CERT")
