@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MailMigCore
 import Synchronization
@@ -13,14 +14,17 @@ final class MaildirBodyReader: Sendable {
     private let folder: MaildirFolder
     private let messages: [MaildirMessage]
     private let maxBodySize: Int64?
+    /// Whether a file with a manifest line must still hash to it.
+    private let checksRecordedHash: Bool
     /// The index of the next message to read.
     private let position = Mutex(0)
 
     /// A reader of `messages` (in the order given) of `folder`.
-    init(folder: MaildirFolder, messages: [MaildirMessage], maxBodySize: Int64?) {
+    init(folder: MaildirFolder, messages: [MaildirMessage], maxBodySize: Int64?, checksRecordedHash: Bool) {
         self.folder = folder
         self.messages = messages
         self.maxBodySize = maxBodySize
+        self.checksRecordedHash = checksRecordedHash
     }
 
     /// The next message, nil at the end.
@@ -60,6 +64,19 @@ final class MaildirBodyReader: Sendable {
         if let maxBodySize, Int64(body.count) > maxBodySize {
             return StoredMessage(uid: message.messageKey, body: [], internalDate: date, flags: message.flags, omittedSize: body.count)
         }
+        if checksRecordedHash { try Self.check(body, against: message.recorded, path: path) }
         return StoredMessage(uid: message.messageKey, body: body, internalDate: date, flags: message.flags)
+    }
+
+    /// Refuses a file that is no longer what the manifest recorded of it: a restore must never carry
+    /// a damaged backup file to a target as if it were the message.
+    static func check(_ body: [UInt8], against recorded: MaildirManifestEntry?, path: String) throws {
+        guard let recorded else { return }
+        let found = Digest.hex(SHA256.hash(data: body))
+        guard found == recorded.sha256, body.count == recorded.size else {
+            throw MailStoreError(.failed, "the file \(path) is not the message its manifest recorded (SHA-256 \(found.prefix(16))…, "
+                + "\(body.count) bytes; recorded \(recorded.sha256.prefix(16))…, \(recorded.size) bytes): it changed after it was written; "
+                + "mailmig verify --backup lists every such file")
+        }
     }
 }

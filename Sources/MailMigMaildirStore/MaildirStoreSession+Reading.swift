@@ -43,10 +43,13 @@ extension MaildirStoreSession {
 
     /// The messages' exact bytes, in key order, one file read at a time as the stream is read; a file
     /// larger than `maxBodySize` is not read and arrives as its size. A file gone meanwhile is left out.
+    /// On the source side, a file that is not what its manifest line recorded fails the stream.
     public func messages(_ uids: [MessageKey], maxBodySize: Int64?) async throws -> MessageStream {
         let (folder, messages) = try openMessages()
         let chosen = Self.selected(.uids(uids), from: messages)
-        let reader = MaildirBodyReader(folder: folder, messages: chosen, maxBodySize: maxBodySize)
+        // A source must not pass a damaged file on as the message; a target's verify compares what is
+        // there and reports the difference itself.
+        let reader = MaildirBodyReader(folder: folder, messages: chosen, maxBodySize: maxBodySize, checksRecordedHash: side == .source)
         return MessageStream { try reader.next() }
     }
 

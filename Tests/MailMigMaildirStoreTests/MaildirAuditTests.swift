@@ -46,6 +46,34 @@ struct MaildirAuditTests {
         #expect(findings[0].description.contains(file))
     }
 
+    @Test("as a source, reading a file that is not what its manifest recorded fails, naming the file; a foreign file is read as it is")
+    func damagedFileIsNotRead() async throws {
+        let fixture = try await seeded()
+        let name = try #require(try fixture.files(in: "").first)
+        let path = fixture.path("cur/" + name)
+        try await fixture.session { session in
+            _ = try await session.openFolder("INBOX", forWriting: false)
+            #expect(try await Samples.all(session).map(\.body) == [Samples.message("one")])
+        }
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[10] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+        try Data(Samples.message("foreign")).write(to: URL(fileURLWithPath: fixture.path(".Clubs.chess%2ecom/new/foreign")))
+        try await fixture.session(.target) { session in
+            // The target side reads what is there: verify compares it and reports the difference.
+            _ = try await session.openFolder("INBOX", forWriting: false)
+            #expect(try await Samples.all(session).map(\.body) == [Array(bytes)])
+        }
+        try await fixture.session(.source) { session in
+            _ = try await session.openFolder("INBOX", forWriting: false)
+            let error = await #expect(throws: MailStoreError.self) { _ = try await Samples.all(session) }
+            #expect(error?.kind == .failed)
+            #expect(error?.reason.contains(path) == true, "\(String(describing: error))")
+            _ = try await session.openFolder("Clubs/chess.com", forWriting: false)
+            #expect(try await Samples.all(session).map(\.body).sorted { $0.count < $1.count } == [Samples.message("two"), Samples.message("foreign")].sorted { $0.count < $1.count })
+        }
+    }
+
     @Test("a missing file, a file without a line and an unreadable line are each found")
     func missingUnrecordedUnreadable() async throws {
         let fixture = try await seeded()

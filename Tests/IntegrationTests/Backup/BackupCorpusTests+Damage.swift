@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -32,5 +33,20 @@ extension BackupCorpusTests {
         #expect(output.contains("\(folder): body differs (SHA-256)"), "the body is found changed against the source:\n\(output)")
         print("verify --backup after a flipped byte:\n" + output.split(separator: "\n").filter { !$0.isEmpty }.prefix(8).joined(separator: "\n"))
         try BackupExpectations.expectVerify(workspace, [], status: 0, "the target after the backup was damaged")
+
+        // A restore from the damaged backup refuses the file instead of passing it on as the message.
+        let restoreUser = "\(user)-dmg"
+        try MailTestServers.addUser(restoreUser, on: .target)
+        defer { MailTestServers.removeUser(restoreUser, on: .target) }
+        let restore = try MailPlanWorkspace(mailboxes: [.init(source: user, target: restoreUser)],
+                                            sourceMaildir: workspace.folder.appendingPathComponent("backups").path + "/{source}")
+        defer { restore.remove() }
+        let refused = try restore.mailmig(["apply", "--auto-approve"])
+        let text = refused.stdout + refused.stderr
+        #expect(refused.status != 0, "a restore from a damaged backup must not succeed:\n\(text)")
+        #expect(text.contains(name) && text.contains("is not the message its manifest recorded"), "the restore names the damaged file:\n\(text)")
+        let restored = try MailTestServers.snapshot(restoreUser, on: .target)
+        let damaged = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        #expect(!restored.allMessages.contains { $0.sha256 == damaged }, "the damaged bytes reached the target")
     }
 }
