@@ -12,7 +12,7 @@ import MailMigCore
     }
 
     @Test func pop3SourceTakesItsPortsAndFolder() throws {
-        let result = PlanFixtures.load(Self.plan(source: "{ pop3: { host: pop.a.test }, pop3_folder: \"Archive//Old POP/\", login: { style: authzid, admin: { user: a, password: env:A } } }"))
+        let result = PlanFixtures.load(Self.plan(source: "{ pop3: { host: pop.a.test }, pop3_folder: \"Archive/Old POP\", login: { style: authzid, admin: { user: a, password: env:A } } }"))
         let plan = try #require(result.plan, "\(PlanFixtures.errors(result))")
         guard case .pop3(let endpoint, let folder) = plan.source.access else { Issue.record("not pop3: \(plan.source.access)"); return }
         #expect(endpoint.port == 995)
@@ -22,6 +22,11 @@ import MailMigCore
         #expect(plain.source.access.endpoint?.port == 110)
         guard case .pop3(_, let inbox) = plain.source.access else { Issue.record("not pop3"); return }
         #expect(inbox == "INBOX")
+        for bad in ["Archive//Old POP", "/Archive", "Archive/"] {
+            let result = PlanFixtures.load(Self.plan(source: "{ pop3: { host: p.test }, pop3_folder: \"\(bad)\", login: { admin: { user: a, password: env:A } } }"))
+            #expect(result.plan == nil, "\(bad) was accepted")
+            #expect(PlanFixtures.errors(result).contains { $0.contains("source.pop3_folder '\(bad)' is not a valid folder path") }, "\(PlanFixtures.errors(result))")
+        }
     }
 
     @Test func pop3RefusesWhatPOP3CannotDo() {
@@ -71,5 +76,12 @@ import MailMigCore
         #expect(PlanFixtures.errors(format).contains { $0.contains("unknown value 'mbox' for backup.format; expected one of maildir") })
         let itself = PlanFixtures.load(Self.plan(source: "{ maildir: { path: \"b/{source}\" } }", rest: "backup: { path: b/ }\n"))
         #expect(PlanFixtures.errors(itself).contains { $0.contains("holds the source's own Maildir trees") })
+        // The same folder however it is spelt; a folder that only starts with the same letters is another one.
+        for (source, backup) in [("b/{source}", "./b/"), ("./b/{source}", "b"), ("b/{source}", "x/../b"), ("b//{source}", "b/."), ("b/{source}", "/")] {
+            let spelt = PlanFixtures.load(Self.plan(source: "{ maildir: { path: \"\(source)\" } }", rest: "backup: { path: \"\(backup)\" }\n"))
+            #expect(PlanFixtures.errors(spelt).contains { $0.contains("holds the source's own Maildir trees") }, "\(source) in \(backup)")
+        }
+        let other = PlanFixtures.load(Self.plan(source: "{ maildir: { path: \"bx/{source}\" } }", rest: "backup: { path: b }\nmailboxes: [a@x.test]\n"))
+        #expect(!PlanFixtures.errors(other).contains { $0.contains("holds the source's own Maildir trees") }, "\(PlanFixtures.errors(other))")
     }
 }

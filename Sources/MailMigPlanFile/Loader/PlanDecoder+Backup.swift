@@ -1,3 +1,4 @@
+import Foundation
 import MailMigCore
 
 extension PlanDecoder {
@@ -26,8 +27,18 @@ extension PlanDecoder {
                     + "(copied to \(folder)): remove it, and set source.pop3_folder to choose the target folder")
             }
         }
-        if case .maildir(let path) = source.access, let backup, path.hasPrefix(backup.path) {
+        if case .maildir(let path) = source.access, let backup,
+           Self.folder(ofTemplate: path, base: baseDirectory).starts(with: Self.folder(ofTemplate: backup.path, base: baseDirectory)) {
             diagnostics.error(backup.location, "backup.path \(backup.path) holds the source's own Maildir trees (\(path)): a backup of a backup into itself would copy every message onto itself")
         }
+    }
+
+    /// The folder a path template names before its first placeholder, as absolute path components with
+    /// `.`, `..`, repeated slashes and symbolic links resolved: `./backups/`, `x/../backups` and
+    /// `backups/{source}` all start with the same components.
+    static func folder(ofTemplate template: String, base: URL) -> [String] {
+        let fixed = template.split(separator: "/", omittingEmptySubsequences: false).prefix { !$0.contains("{") }.joined(separator: "/")
+        let url = fixed.hasPrefix("/") ? URL(fileURLWithPath: fixed) : base.appendingPathComponent(fixed)
+        return url.standardizedFileURL.resolvingSymlinksInPath().pathComponents
     }
 }

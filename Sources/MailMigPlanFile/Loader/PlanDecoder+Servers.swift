@@ -29,9 +29,9 @@ extension PlanDecoder {
             }
             var folder = "INBOX"
             if let node = fields["pop3_folder"], let name = nonEmptyString(node, path: fields.path("pop3_folder")) {
-                folder = name.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
-                if folder.isEmpty {
-                    diagnostics.error(node.location, "\(fields.path("pop3_folder")) must name a folder, e.g. INBOX or Archive/Old POP")
+                folder = name
+                if !Self.isFolderPath(name) {
+                    diagnostics.error(node.location, "\(fields.path("pop3_folder")) '\(name)' is not a valid folder path: use '/' between levels, no empty levels (INBOX, Archive/Old POP)")
                 }
             }
             access = fields["pop3"].flatMap { decodeEndpoint($0, path: fields.path("pop3"), ports: (995, 110)) }.map { .pop3($0, folder: folder) }
