@@ -25,6 +25,7 @@ import servers
 import tools
 
 PARALLEL = tools.PARALLEL
+POP3C_LIMIT = 120
 
 
 def count_files(root):
@@ -61,11 +62,11 @@ def mbsync_config(users, out, folder):
     for user in users:
         blocks.append("IMAPAccount far-%s\nHost localhost\nPort %d\nUser %s*%s\nPass %s\nSSLType STARTTLS\nCertificateFile %s\n\n"
                       "IMAPStore far-%s\nAccount far-%s\n\n"
-                      "MaildirStore near-%s\nPath %s/%s/\nInbox %s/%s\nSubFolders Maildir++\n\n"
+                      "MaildirStore near-%s\nInbox %s/%s\nSubFolders Maildir++\n\n"
                       "Channel %s\nFar :far-%s:\nNear :near-%s:\nPatterns *\nCreate Near\nRemove None\nExpunge None\n"
                       "Sync Pull\nCopyArrivalDate yes\nSyncState %s/state-%s\n"
                       % (user, servers.PORTS["source"], user, servers.ADMIN, servers.ADMIN_PASSWORD, servers.ca_file(),
-                         user, user, user, out, user, out, user, user, user, user, folder, user))
+                         user, user, user, out, user, user, user, user, folder, user))
     path = os.path.join(folder, "mbsyncrc")
     with open(path, "w", encoding="utf-8") as handle:
         handle.write("\n".join(blocks))
@@ -75,7 +76,7 @@ def mbsync_config(users, out, folder):
 
 def doveadm_command(user, out):
     settings = {
-        "mail_location": "maildir:%s/%%u" % out,
+        "mail_location": "maildir:%s/%s" % (out, user),
         "imapc_host": "127.0.0.1",
         "imapc_port": str(servers.PORTS["source"]),
         "imapc_ssl": "starttls",
@@ -115,6 +116,12 @@ def local_copy_check(binary, users, expected, work):
     measure("mbsync", lambda: tools.parallel([["mbsync", "-q", "-c", config, user] for user in users]), out)
 
     out = os.path.join(base, "doveadm-out")
+    # doveadm runs as the target instance's user of that name, with its mail location moved to `out`;
+    # it writes as the mail user, not as the one running the bench.
+    for user in users:
+        servers.empty_user("target", user)
+    os.makedirs(out, exist_ok=True)
+    os.chmod(out, 0o777)
     measure("doveadm", lambda: tools.parallel([doveadm_command(user, out) for user in users]), out)
 
     # What backup: adds to an IMAP-to-IMAP migration.
@@ -134,7 +141,8 @@ def local_copy_check(binary, users, expected, work):
     for user in users:
         servers.empty_user("target", user)
     copies = [results[name]["seconds"] for name in ("mbsync", "doveadm")]
-    results["holds"] = not any(result["failures"] for result in results.values() if isinstance(result, dict)) \
+    # pop3c failing is a finding about doveadm, not about mailmig or the bench.
+    results["holds"] = not any(result["failures"] for name, result in results.items() if isinstance(result, dict) and name != "pop3-doveadm") \
         and results["mailmig"]["seconds"] <= min(copies) * 1.2
     shutil.rmtree(base, ignore_errors=True)
     return results
@@ -155,17 +163,23 @@ def pop3_plan(users):
 
 
 def doveadm_pop3_command(user):
+    # pop3c over STLS sends no login after the handshake (Dovecot 2.3.19: "no auth attempts in 30 secs"),
+    # and without pop3c_quick_received_date dsync waits on TOP until the 300 s command timeout; implicit
+    # TLS with quick received dates copies (dated by arrival at the target, not by the message).
     settings = {
         "pop3c_host": "127.0.0.1",
-        "pop3c_port": str(servers.PORTS["source_pop3"]),
-        "pop3c_ssl": "starttls",
+        "pop3c_port": str(servers.PORTS["source_pop3_tls"]),
+        "pop3c_ssl": "pop3s",
+        "pop3c_quick_received_date": "yes",
         "ssl_client_ca_file": servers.ca_file(),
         "pop3c_user": user,
         "pop3c_master_user": servers.ADMIN,
         "pop3c_password": servers.ADMIN_PASSWORD,
     }
     options = [part for key, value in settings.items() for part in ("-o", "%s=%s" % (key, value))]
-    return ["doveadm", "-c", servers.config_file("target"), *options, "backup", "-R", "-u", user, "pop3c:"]
+    # pop3c stalls on some maildrops of this corpus (a command waits for its 300 s timeout): each copy
+    # gets POP3C_LIMIT seconds, and what it copied by then is counted.
+    return ["timeout", "-s", "KILL", str(POP3C_LIMIT), "doveadm", "-c", servers.config_file("target"), *options, "backup", "-R", "-u", user, "pop3c:"]
 
 
 def pop3_check(binary, users, base, results):
@@ -195,7 +209,10 @@ def render(result, expected):
     lines += ["", "mailmig IMAP to IMAP: %.1f s; with backup: %.1f s (%.2f×), %d messages backed up"
               % (plain["seconds"], backed["seconds"], backed["seconds"] / max(plain["seconds"], 0.001), backed.get("backup_messages", 0))]
     pop3, dove = result.get("pop3-mailmig"), result.get("pop3-doveadm")
-    if pop3 and dove:
+    if pop3 and dove and dove["failures"]:
+        lines += ["", "POP3 to IMAP, %d INBOX messages: mailmig %.1f s; doveadm (pop3c) did not finish: %d messages in %.1f s (%s)"
+                  % (pop3["messages"], pop3["seconds"], dove["messages"], dove["seconds"], dove["failures"][-1])]
+    elif pop3 and dove:
         lines += ["", "POP3 to IMAP, %d INBOX messages: mailmig %.1f s, doveadm (pop3c) %.1f s: %.2f×"
                   % (pop3["messages"], pop3["seconds"], dove["seconds"], dove["seconds"] / max(pop3["seconds"], 0.001))]
     return "\n".join(lines)
