@@ -75,19 +75,7 @@ def mbsync_config(users, out, folder):
 
 
 def doveadm_command(user, out):
-    settings = {
-        "mail_location": "maildir:%s/%s" % (out, user),
-        "imapc_host": "127.0.0.1",
-        "imapc_port": str(servers.PORTS["source"]),
-        "imapc_ssl": "starttls",
-        "ssl_client_ca_file": servers.ca_file(),
-        "imapc_user": user,
-        "imapc_master_user": servers.ADMIN,
-        "imapc_password": servers.ADMIN_PASSWORD,
-        "imapc_features": "rfc822.size fetch-headers",
-    }
-    options = [part for key, value in settings.items() for part in ("-o", "%s=%s" % (key, value))]
-    return ["doveadm", "-c", servers.config_file("target"), *options, "backup", "-R", "-u", user, "imapc:"]
+    return tools.DoveadmBackup.command(user, mail_location="maildir:%s/%s" % (out, user))
 
 
 def local_copy_check(binary, users, expected, work):

@@ -142,7 +142,9 @@ class DoveadmBackup:
     def reset(self):
         pass
 
-    def command(self, user):
+    @staticmethod
+    def command(user, **extra):
+        """doveadm backup of `user` from the source over imapc; `extra` settings (e.g. mail_location) added."""
         settings = {
             "imapc_host": "127.0.0.1",
             "imapc_port": str(servers.PORTS["source"]),
@@ -152,6 +154,7 @@ class DoveadmBackup:
             "imapc_master_user": servers.ADMIN,
             "imapc_password": servers.ADMIN_PASSWORD,
             "imapc_features": "rfc822.size fetch-headers",
+            **extra,
         }
         options = [part for key, value in settings.items() for part in ("-o", "%s=%s" % (key, value))]
         return ["doveadm", "-c", servers.config_file("target"), *options, "backup", "-R", "-u", user, "imapc:"]
