@@ -26,9 +26,7 @@ enum IMAPErrorClassifier {
     /// Whether retrying the same command later may succeed.
     static func isTransient(_ error: IMAPError) -> Bool {
         switch error {
-        // Silence from the first byte on is a server waiting for something else, mostly a TLS
-        // handshake (`tls: starttls` on port 993): retrying only waits again.
-        case .timeout(_, "the greeting", _): return false
+        case .timeout where error.isSilentGreeting: return false
         case .connectionLost, .timeout, .bye, .connectFailed: return true
         case .no(_, _, let text, let code), .bad(_, _, let text, let code):
             if case .other(let name, _)? = code, busyCodes.contains(name.uppercased()) { return true }

@@ -27,12 +27,12 @@ extension IMAPClient {
         let now = NIODeadline.now()
         let silentSince = max(lastActivity, shared.counter.lastByte)
         if now - silentSince > Self.seconds(configuration.readTimeout) {
-            let operation = pending.first?.name ?? "the greeting"
+            let operation = pending.first?.name ?? IMAPError.greeting
             await giveUp(.timeout(server: server, operation: operation, seconds: configuration.readTimeout))
             return false
         }
         if greeting != nil, now > greetingDeadline {
-            await giveUp(.noCompletion(server: server, command: "the greeting", seconds: configuration.readTimeout,
+            await giveUp(.noCompletion(server: server, command: IMAPError.greeting, seconds: configuration.readTimeout,
                                        reason: "the server sent other responses instead"))
             return false
         }

@@ -39,6 +39,16 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible, LocalizedError 
         }
     }
 
+    /// The operation a `timeout` or `noCompletion` names when the greeting was awaited.
+    public static let greeting = "the greeting"
+
+    /// Whether nothing at all came after connecting: mostly `tls: starttls` or `none` on a port that
+    /// expects TLS at once (993), where waiting again only waits again.
+    public var isSilentGreeting: Bool {
+        if case .timeout(_, Self.greeting, _) = self { return true }
+        return false
+    }
+
     /// The response code of a `NO` or `BAD`, e.g. `.tryCreate` or `.overQuota`.
     public var responseCode: ResponseCode? {
         switch self {
@@ -56,7 +66,7 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible, LocalizedError 
             return "IMAP server \(server) rejected \(command) as invalid: \(text)\(code.map { " [\($0)]" } ?? "")"
         case .connectionLost(let server, let detail):
             return "Connection to IMAP server \(server) was lost: \(detail)"
-        case .timeout(let server, "the greeting", let seconds):
+        case .timeout(let server, _, let seconds) where isSilentGreeting:
             return "IMAP server \(server) sent no greeting within \(Self.format(seconds)) seconds; a port that expects TLS at once (993) needs tls: implicit"
         case .timeout(let server, let operation, let seconds):
             return "IMAP server \(server) did not answer \(operation) within \(Self.format(seconds)) seconds"

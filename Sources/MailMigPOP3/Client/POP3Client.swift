@@ -141,8 +141,8 @@ public actor POP3Client {
     }
 
     func awaitGreeting() async throws {
-        let reply = try await exchange(nil, name: "greeting")
-        guard case .ok(let text) = reply.status else { throw Self.refusal(reply.status, server: server, command: "greeting") }
+        let reply = try await exchange(nil, name: POP3Error.greeting)
+        guard case .ok(let text) = reply.status else { throw Self.refusal(reply.status, server: server, command: POP3Error.greeting) }
         greeting = POP3Greeting(text: text)
     }
 

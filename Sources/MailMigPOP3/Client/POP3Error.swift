@@ -41,6 +41,8 @@ public enum POP3Error: Error, Sendable, CustomStringConvertible, LocalizedError 
 
     /// Commands whose plain `-ERR` means the login was refused (servers without RFC 3206 codes).
     static let loginCommands: Set<String> = ["USER", "PASS", "APOP", "AUTH"]
+    /// The command an error names when the greeting was awaited.
+    public static let greeting = "greeting"
 
     /// What a caller can do about it.
     public var kind: Kind {
@@ -54,7 +56,7 @@ public enum POP3Error: Error, Sendable, CustomStringConvertible, LocalizedError 
             }
         // A server that says nothing at all after connecting is waiting for something else, mostly a
         // TLS handshake (`tls: starttls` or `none` on port 995): retrying only waits again.
-        case .timeout(_, "greeting", _): return .permanent
+        case .timeout(_, Self.greeting, _): return .permanent
         case .connectFailed, .connectionLost, .timeout: return .transient
         case .tls, .startTLSUnavailable, .lineTooLong, .responseTooLarge, .protocolViolation, .unsupported, .lineBreakInArgument:
             return .permanent
@@ -87,7 +89,7 @@ public enum POP3Error: Error, Sendable, CustomStringConvertible, LocalizedError 
             return "POP3 server \(server) cannot protect the connection with STLS (\(Self.excerpt(detail))); not continuing in plain text"
         case .connectionLost(let server, let command, let detail):
             return "Connection to POP3 server \(server) was lost during \(command): \(Self.excerpt(detail))"
-        case .timeout(let server, "greeting", let seconds):
+        case .timeout(let server, Self.greeting, let seconds):
             return "POP3 server \(server) sent no greeting within \(Self.format(seconds)) seconds; a port that expects TLS at once (995) needs tls: implicit"
         case .timeout(let server, let command, let seconds):
             return "POP3 server \(server) did not complete its answer to \(command) in time (\(Self.format(seconds)) seconds plus the time its progress earned)"

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Testing
 
@@ -46,7 +45,7 @@ extension BackupCorpusTests {
         #expect(refused.status != 0, "a restore from a damaged backup must not succeed:\n\(text)")
         #expect(text.contains(name) && text.contains("is not the message its manifest recorded"), "the restore names the damaged file:\n\(text)")
         let restored = try MailTestServers.snapshot(restoreUser, on: .target)
-        let damaged = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let damaged = SHA256Hex.of(bytes)
         #expect(!restored.allMessages.contains { $0.sha256 == damaged }, "the damaged bytes reached the target")
     }
 }

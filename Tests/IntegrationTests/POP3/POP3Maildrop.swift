@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import MailMigIMAP
 
@@ -19,7 +18,7 @@ struct POP3Maildrop {
 
         /// The bytes POP3 serves, and so the copy's: a message without a final line end gets CRLF (RFC 1939 §3).
         var served: [UInt8] { bytes.suffix(2) == [13, 10] ? bytes : bytes + [13, 10] }
-        var sha256: String { POP3Maildrop.sha256(served) }
+        var sha256: String { SHA256Hex.of(served) }
     }
 
     var messages: [Message]
@@ -79,9 +78,5 @@ struct POP3Maildrop {
         formatter.timeZone = TimeZone(secondsFromGMT: 7_200)
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-    }
-
-    static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 }
