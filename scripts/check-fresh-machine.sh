@@ -7,12 +7,14 @@
 # filled and the servers installed. This script recreates the new machine's state in a throwaway
 # copy of this one and runs the install path in it, stage by stage:
 #
-#   fresh machine    purges bind9, bind9-dnsutils, dovecot-imapd, dovecot-pop3d, dovecot-core, libsqlite3-dev and
-#                    libyaml-dev (isync and hyperfine too when installed), empties the package lists,
-#                    then checks that `apt-cache policy bind9` has no candidate and that named,
-#                    dovecot, dig and nsupdate are gone
+#   fresh machine    purges bind9, bind9-dnsutils, dovecot-imapd, dovecot-pop3d, dovecot-core,
+#                    pdns-server, pdns-backend-sqlite3, sqlite3, libsqlite3-dev and libyaml-dev (isync
+#                    and hyperfine too when installed), empties the package lists, then checks that
+#                    `apt-cache policy bind9` has no candidate and that named, dovecot, pdns_server,
+#                    sqlite3, dig and nsupdate are gone
 #   install-deps     scripts/install-deps.sh, then checks that the servers' programs are there
-#   testenv start    scripts/testenv.sh start, then checks that BIND answers and both Dovecots greet
+#   testenv start    scripts/testenv.sh start, then checks that BIND answers, both Dovecots greet and
+#                    PowerDNS answers over DNS and its HTTP API
 #   testenv stop     scripts/testenv.sh stop, then checks that no server is left running
 #   demo             with --demo: scripts/demo.sh, then scripts/demo.sh stop (builds mailmig)
 #   test.sh          with --full: scripts/test.sh (builds mailmig and runs every test)
@@ -82,8 +84,9 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root="$work/root"
 netns="$work/netns"
 # What the project's scripts install, and the programs they look for to decide to.
-packages=(bind9 bind9-dnsutils dovecot-imapd dovecot-pop3d dovecot-core libsqlite3-dev libyaml-dev isync hyperfine)
-programs=(named dovecot dig nsupdate)
+packages=(bind9 bind9-dnsutils dovecot-imapd dovecot-pop3d dovecot-core pdns-server pdns-backend-sqlite3 sqlite3
+    libsqlite3-dev libyaml-dev isync hyperfine)
+programs=(named dovecot pdns_server sqlite3 dig nsupdate)
 # The repository's runtime folders, hidden even when git does not list them (created later, or no git).
 runtime_dirs=(.build .swiftpm .testenv .demo .bench .mailmig)
 
@@ -241,7 +244,7 @@ make_copy() {
     mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
     mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
 
-    # Package scripts must not start the system's named or dovecot (port 53, 143) in the copy.
+    # Package scripts must not start the system's named, pdns or dovecot (port 53, 143) in the copy.
     if [[ ! -x $root/usr/sbin/policy-rc.d ]]; then
         printf '#!/bin/sh\n# Added by scripts/check-fresh-machine.sh in its throwaway copy.\nexit 101\n' \
             >"$root/usr/sbin/policy-rc.d"
@@ -330,12 +333,13 @@ testenv_start() {
     servers_started=1
     show scripts/testenv.sh start
     offline scripts/testenv.sh start || return 1
-    # Independently of the scripts' own waiting: BIND answers, both Dovecots greet.
+    # Independently of the scripts' own waiting: BIND answers, both Dovecots greet, PowerDNS answers.
     # shellcheck disable=SC2016
     offline /bin/bash -c '
         set -e
         . .testenv/bind9.env
         . .testenv/dovecot.env
+        . .testenv/powerdns.env
         soa="$(dig +short +time=2 +tries=1 -p "$MAILMIG_TEST_DNS_PORT" "@$MAILMIG_TEST_DNS_HOST" "$MAILMIG_TEST_DNS_ZONE" SOA)"
         [[ -n $soa ]] || { echo "bind9: no SOA for $MAILMIG_TEST_DNS_ZONE on port $MAILMIG_TEST_DNS_PORT"; exit 1; }
         echo "bind9 answers on 127.0.0.1:$MAILMIG_TEST_DNS_PORT: $MAILMIG_TEST_DNS_ZONE SOA $soa"
@@ -343,7 +347,14 @@ testenv_start() {
             greeting="$(timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && head -n 1 <&3" | tr -d "\r")"
             [[ $greeting == "* OK"* ]] || { echo "dovecot: no IMAP greeting on port $port"; exit 1; }
             echo "dovecot greets on 127.0.0.1:$port: $greeting"
-        done'
+        done
+        soa="$(dig +short +time=2 +tries=1 -p "$MAILMIG_TEST_PDNS_PORT" "@$MAILMIG_TEST_PDNS_HOST" "$MAILMIG_TEST_PDNS_CUTOVER_ZONE" SOA)"
+        [[ -n $soa ]] || { echo "powerdns: no SOA for $MAILMIG_TEST_PDNS_CUTOVER_ZONE on port $MAILMIG_TEST_PDNS_PORT"; exit 1; }
+        echo "powerdns answers on 127.0.0.1:$MAILMIG_TEST_PDNS_PORT: $MAILMIG_TEST_PDNS_CUTOVER_ZONE SOA $soa"
+        zones="$(curl -fsS --max-time 5 -H "X-API-Key: $(cat "$MAILMIG_TEST_PDNS_API_KEY_FILE")" \
+            "$MAILMIG_TEST_PDNS_API_URL/api/v1/servers/$MAILMIG_TEST_PDNS_SERVER_ID/zones")" ||
+            { echo "powerdns: no answer from the API at $MAILMIG_TEST_PDNS_API_URL"; exit 1; }
+        echo "powerdns API answers at $MAILMIG_TEST_PDNS_API_URL: ${#zones} bytes of zones"'
 }
 
 # no_servers_left: fails, naming them, when processes still run in the copy.
