@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "MailMigIMAPStore", targets: ["MailMigIMAPStore"]),
         .library(name: "MailMigPOP3Store", targets: ["MailMigPOP3Store"]),
         .library(name: "MailMigRFC2136", targets: ["MailMigRFC2136"]),
+        .library(name: "MailMigPowerDNS", targets: ["MailMigPowerDNS"]),
+        .library(name: "MailMigManualDNS", targets: ["MailMigManualDNS"]),
         .library(name: "MailMigStateSQLite", targets: ["MailMigStateSQLite"]),
         .library(name: "MailMigMaildirStore", targets: ["MailMigMaildirStore"]),
     ],
@@ -26,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/console-kit", from: "4.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .executableTarget(
@@ -49,6 +52,8 @@ let package = Package(
                 "MailMigMaildirStore",
                 "MailMigPOP3Store",
                 "MailMigRFC2136",
+                "MailMigPowerDNS",
+                "MailMigManualDNS",
                 "MailMigStateSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,8 +90,27 @@ let package = Package(
         ),
         // The mail store over POP3 (RFC 1939): a maildrop read as one folder, as a source only.
         .target(name: "MailMigPOP3Store", dependencies: ["MailMigCore", "MailMigPOP3", "MailMigTLS"]),
-        // DNS providers over the DNS protocol itself (RFC 2136 updates, RFC 1035 presentation format).
-        .target(name: "MailMigRFC2136", dependencies: ["MailMigCore", "MailMigDNS"]),
+        // Reading RRsets at a zone's servers over the DNS protocol, which every DNS provider shares: the
+        // presentation format (RFC 1035 §5.1), the zone's authoritative servers, the propagation check.
+        .target(name: "MailMigAuthoritativeDNS", dependencies: ["MailMigCore", "MailMigDNS"]),
+        // DNS providers over the DNS protocol itself (RFC 2136 updates signed with TSIG).
+        .target(name: "MailMigRFC2136", dependencies: ["MailMigCore", "MailMigDNS", "MailMigAuthoritativeDNS"]),
+        // The PowerDNS Authoritative HTTP API: RRsets replaced with PATCH, read back through the API.
+        .target(
+            name: "MailMigPowerDNS",
+            dependencies: [
+                "MailMigCore",
+                "MailMigDNS",
+                "MailMigAuthoritativeDNS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // A DNS host mailmig cannot drive: the operator sets the records, mailmig checks them.
+        .target(name: "MailMigManualDNS", dependencies: ["MailMigCore", "MailMigDNS", "MailMigAuthoritativeDNS"]),
         // The state as one SQLite file per plan: the adapter behind MailMigCore's StateBackend.
         .target(
             name: "MailMigStateSQLite",
@@ -146,7 +170,7 @@ let package = Package(
         // and the fixtures both the engine's and the command line's tests use.
         .target(name: "TestSupport", dependencies: ["MailMigCore", "MailMigPlanFile"], path: "Tests/TestSupport"),
         // The engine's tests; the views and the rest of the command line are tested in MailMigCLITests.
-        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"]),
+        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigStateSQLite", "MailMigRFC2136", "MailMigAuthoritativeDNS", "MailMigManualDNS", "MailMigPowerDNS", "FuzzSupport", "TestSupport"]),
         .testTarget(name: "MailMigPlanFileTests", dependencies: ["MailMigPlanFile", "MailMigCore", "MailMigRFC2136", "FuzzSupport"]),
         .testTarget(
             name: "MailMigIMAPTests",
@@ -200,7 +224,7 @@ let package = Package(
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigIMAP", "MailMigPOP3", "MailMigDNS",
+            dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS", "MailMigIMAP", "MailMigPOP3", "MailMigDNS",
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
     ],

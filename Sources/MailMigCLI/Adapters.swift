@@ -3,6 +3,8 @@ import MailMigIMAPStore
 import MailMigMaildirStore
 import MailMigPOP3Store
 import MailMigRFC2136
+import MailMigPowerDNS
+import MailMigManualDNS
 import MailMigStateSQLite
 
 extension AdapterRegistry {
@@ -13,6 +15,8 @@ extension AdapterRegistry {
         MaildirMailStore.register(in: &registry.mail)
         POP3MailStore.register(in: &registry.mail)
         RFC2136ZoneProvider.register(in: &registry.dns)
+        PowerDNSZoneProvider.register(in: &registry.dns)
+        ManualZoneProvider.register(in: &registry.dns)
         return registry
     }()
 

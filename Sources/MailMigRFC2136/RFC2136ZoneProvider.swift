@@ -1,4 +1,5 @@
 import Foundation
+import MailMigAuthoritativeDNS
 import MailMigCore
 import MailMigDNS
 
@@ -10,6 +11,7 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
     let baseDirectory: URL
     let environment: [String: String]
     let client: DNSClient
+    let servers: ZoneServers
     let zones = ZoneCache()
 
     /// Creates a provider; the TSIG secret is read only when an update is sent.
@@ -20,7 +22,11 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
         self.baseDirectory = baseDirectory
         self.environment = environment
         self.client = DNSClient(timeout: .seconds(max(1, settings.timeoutSeconds) / 3 + 1), attempts: 3)
+        self.servers = ZoneServers(provider: name, timeoutSeconds: settings.timeoutSeconds)
     }
+
+    /// Updates carry their own prerequisites (RFC 2136 §2.4): a change is a compare-and-swap.
+    public var capabilities: DNSProviderCapabilities { DNSProviderCapabilities(writes: .compareAndSwap) }
 
     var primary: DNSServer { DNSServer(host: settings.host, port: settings.port) }
 
@@ -35,12 +41,7 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
     public func text(ofTXT value: String) -> String { PresentationFormat.text(ofTXT: value) }
 
     public func read(_ key: RRsetKey) async throws -> RRsetSnapshot? {
-        let owner = try dnsName(key)
-        let result = try await wrap(key) { try await client.query(owner, type: PresentationFormat.wireType(key.type), server: primary) }
-        guard result.rcode == .noError || result.rcode == .nameError else {
-            throw ProviderError(.server("the server \(primary) answered \(result.rcode) to a query for \(key)"), provider: name, key: key)
-        }
-        return PresentationFormat.snapshot(result.rrset)
+        try await servers.read(key, at: primary)
     }
 
     public func write(_ change: DNSChange) async throws {
@@ -105,36 +106,8 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
     }
 
     public func waitUntilVisible(_ key: RRsetKey, _ snapshot: RRsetSnapshot?) async throws -> Bool {
-        let owner = try dnsName(key)
-        let servers = try await checkServers(for: key, owner: owner)
-        let deadline = ContinuousClock.now + .seconds(max(5, settings.timeoutSeconds * 3))
-        var pending = Set(servers)
-        while !pending.isEmpty {
-            for server in pending {
-                let answer = try? await client.query(owner, type: PresentationFormat.wireType(key.type), server: server)
-                if let answer, answer.rcode == .noError || answer.rcode == .nameError,
-                   PresentationFormat.snapshot(answer.rrset) == snapshot {
-                    pending.remove(server)
-                }
-            }
-            if pending.isEmpty { break }
-            if ContinuousClock.now >= deadline { return false }
-            try await Task.sleep(for: .milliseconds(500))
-        }
-        return true
-    }
-
-    private func checkServers(for key: RRsetKey, owner: DNSName) async throws -> [DNSServer] {
-        var servers = [primary]
-        for entry in settings.checkServers {
-            let parts = entry.split(separator: ":")
-            if parts.count == 2, let port = Int(parts[1]) {
-                servers.append(DNSServer(host: String(parts[0]), port: port))
-            } else {
-                servers.append(DNSServer(host: entry, port: 53))
-            }
-        }
-        return Array(Set(servers))
+        let checked = Array(Set([primary] + ZoneServers.servers(settings.checkServers)))
+        return try await servers.waitUntilAnswered(key, snapshot, servers: checked, seconds: max(5, settings.timeoutSeconds * 3))
     }
 
     private func zone(of key: RRsetKey, owner: DNSName) async throws -> DNSName {
@@ -160,11 +133,7 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
     }
 
     private func dnsName(_ key: RRsetKey) throws -> DNSName {
-        do {
-            return try DNSName(key.fqdn)
-        } catch {
-            throw ProviderError(.invalidValue("'\(key.fqdn)' is not a valid DNS name"), provider: name, key: key)
-        }
+        try servers.owner(key)
     }
 
     private func wrap<T: Sendable>(_ key: RRsetKey, _ body: () async throws -> T) async throws -> T {

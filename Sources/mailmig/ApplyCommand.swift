@@ -76,8 +76,9 @@ extension MailMig {
                 interrupt.install()
                 let progress = ApplyProgress(palette: palette, quiet: quiet || json, plan: plan, live: true)
                 interrupt.route(notice: { progress.notice($0) }, cleanup: { progress.finish() })
+                let prompt = json ? nil : TerminalOperatorPrompt.ifInteractive(palette: palette, notice: { progress.notice($0) })
                 let report = await engine.apply(plan, operation: saved?.operation ?? "apply", parallelism: parallelism,
-                                                cancellation: interrupt.flag, observer: progress, mailProgress: progress)
+                                                cancellation: interrupt.flag, observer: progress, mailProgress: progress, operatorPrompt: prompt)
                 progress.finish()
                 Logger(label: "mailmig").info("\(report.summaryLine)", metadata: ["apply": "\(report.applyID)"])
                 if json {

@@ -70,8 +70,10 @@ extension MailMig {
                     }
                 }
                 interrupt.install()
+                let progress = ApplyProgress(palette: palette, quiet: json, plan: plan, live: false)
+                let prompt = json ? nil : TerminalOperatorPrompt.ifInteractive(palette: palette, notice: { progress.notice($0) })
                 let report = await engine.apply(plan, operation: "rollback", parallelism: 1, cancellation: interrupt.flag,
-                                                observer: ApplyProgress(palette: palette, quiet: json, plan: plan, live: false))
+                                                observer: progress, operatorPrompt: prompt)
                 print(json ? ApplyRenderer.jsonLines(report) : ApplyRenderer.human(report, palette: palette), terminator: "")
                 return report.succeeded
             }

@@ -13,10 +13,10 @@ struct CompositionRootTests {
             .appendingPathComponent("plans/demo.yaml").path
     }
 
-    @Test("the standard registry knows the IMAP, Maildir and POP3 stores and RFC 2136 providers")
+    @Test("the standard registry knows the IMAP, Maildir and POP3 stores and the RFC 2136, PowerDNS and manual providers")
     func standardKinds() {
         #expect(AdapterRegistry.standard.mail.kinds == ["imap", "maildir", "pop3"])
-        #expect(AdapterRegistry.standard.dns.kinds == ["rfc2136"])
+        #expect(AdapterRegistry.standard.dns.kinds == ["manual", "powerdns", "rfc2136"])
     }
 
     @Test("a workspace from the demo plan has a provider per declared name, real stores on both sides, and the plan's checksum")

@@ -95,6 +95,9 @@ package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked S
             if !quiet { emit("  \(palette.red("✗")) \(step.address): \(message)") }
         case .notStarted:
             break
+        case .waiting(let item):
+            logger.notice("step waits for the operator", metadata: ["address": "\(step.address)", "instruction": "\(item.instruction)"])
+            if !quiet { emit("  \(palette.yellow("⧗")) \(step.address): waiting for the operator: \(item.instruction)") }
         }
     }
 

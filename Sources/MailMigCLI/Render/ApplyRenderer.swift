@@ -13,8 +13,11 @@ public enum ApplyRenderer {
                 out += "  \(palette.red("✗")) \(entry.step.address): \(message)\n"
             case .notStarted:
                 out += "  \(palette.dim("○")) \(entry.step.address): not started\n"
+            case .waiting:
+                break
             }
         }
+        out += ChecklistRenderer.human(report.checklist, palette: palette)
         let line = report.summaryLine
         out += (report.succeeded ? palette.green(line) : palette.red(line)) + "\n"
         if !report.succeeded { out += "Run `mailmig apply` again to resume: done steps are not repeated.\n" }
@@ -35,11 +38,15 @@ public enum ApplyRenderer {
                 object["error"] = message
             case .notStarted:
                 object["status"] = "not_started"
+            case .waiting(let item):
+                object["status"] = "waiting"
+                object["instruction"] = item.instruction
+                object["records"] = item.recordLines
             }
             lines.append(JSONLine.encode(object))
         }
         lines.append(JSONLine.encode(["type": "apply", "id": report.applyID, "done": report.done.count, "failed": report.failed.count,
-                                      "not_started": report.notStarted.count, "total": report.entries.count,
+                                      "not_started": report.notStarted.count, "waiting": report.waiting.count, "total": report.entries.count,
                                       "interrupted": report.interrupted, "succeeded": report.succeeded,
                                       "skipped_messages": report.skippedMessages]))
         return lines.joined(separator: "\n") + "\n"

@@ -14,6 +14,8 @@ extension Engine {
     /// to what was there before mailmig). Mail copied is never removed by a rollback.
     public func rollbackPlan(toSerial serial: Int) async throws -> ExecutionPlan {
         var plan = ExecutionPlan.empty
+        // One change after the other; records the operator restores by hand wait for nobody.
+        var previous: String?
         let current = try recordedDNS()
         for (address, past) in try store.resources(asOf: serial).sorted(by: { $0.key < $1.key }) where past.kind == DNSRecordState.kind {
             let then = try past.attributes.map { try StateCoding.decoder.decode(DNSRecordState.self, from: $0) }
@@ -31,7 +33,8 @@ extension Engine {
                 id: "dns:\(address)", address: address, action: action,
                 reason: then == nil ? "roll back to serial \(serial): restore the records from before mailmig and forget them"
                                     : "roll back to serial \(serial): \(then?.phase == .cutover ? "the cutover records" : "the records before the cutover")",
-                work: .dns(change), dependsOn: plan.steps.last.map { [$0.id] } ?? []))
+                work: .dns(change), dependsOn: previous.map { [$0] } ?? []))
+            if provider.capabilities.writes != .byOperator { previous = "dns:\(address)" }
         }
         if plan.steps.contains(where: { $0.work.dnsChange?.phase == .source }),
            workspace.plan.domains.contains(where: { $0.route == .target }) {

@@ -43,9 +43,9 @@ public struct Engine: Sendable {
     /// Runs a plan's steps.
     public func apply(_ plan: ExecutionPlan, operation: String = "apply", parallelism: Int = 4,
                       cancellation: CancellationFlag = CancellationFlag(), observer: (any ExecutionObserver)? = nil,
-                      mailProgress: (any MailProgress)? = nil) async -> ApplyReport {
+                      mailProgress: (any MailProgress)? = nil, operatorPrompt: (any OperatorPrompt)? = nil) async -> ApplyReport {
         let executor = Executor(store: store, dnsProviders: workspace.dnsProviders, mail: workspace.mail, mailProgress: mailProgress,
-                                cancellation: cancellation, parallelism: parallelism, now: now)
+                                cancellation: cancellation, parallelism: parallelism, now: now, operatorPrompt: operatorPrompt)
         return await executor.run(plan, applyID: UUID().uuidString.lowercased(), operation: operation, observer: observer)
     }
 

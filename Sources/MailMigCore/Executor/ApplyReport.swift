@@ -5,6 +5,8 @@ public struct ApplyReport: Sendable, Equatable {
         case done(warnings: [String])
         case failed(String)
         case notStarted
+        /// Waiting for the operator to set these records by hand; not a failure.
+        case waiting(DNSChecklistItem)
     }
 
     /// One step and its outcome.
@@ -29,16 +31,22 @@ public struct ApplyReport: Sendable, Equatable {
     public var done: [Entry] { entries.filter { if case .done = $0.outcome { return true } else { return false } } }
     /// Steps that failed.
     public var failed: [Entry] { entries.filter { if case .failed = $0.outcome { return true } else { return false } } }
+    /// Steps waiting for the operator.
+    public var waiting: [Entry] { entries.filter { if case .waiting = $0.outcome { return true } else { return false } } }
+    /// What the operator must set by hand, in plan order.
+    public var checklist: [DNSChecklistItem] { entries.compactMap { if case .waiting(let item) = $0.outcome { return item } else { return nil } } }
     /// Steps never started.
     public var notStarted: [Entry] { entries.filter { $0.outcome == .notStarted } }
 
-    /// Whether everything was done.
+    /// Whether everything was done or waits for the operator.
     public var succeeded: Bool { failed.isEmpty && notStarted.isEmpty }
 
     /// `Applied 7/12: ✓ 7 done, ✗ 1 failed, ○ 4 not started`, and the messages skipped when there are any:
     /// `; 2 messages skipped on purpose (mailmig status says why)`.
     public var summaryLine: String {
-        let line = "Applied \(done.count)/\(entries.count): ✓ \(done.count) done, ✗ \(failed.count) failed, ○ \(notStarted.count) not started"
+        var line = "Applied \(done.count)/\(entries.count): ✓ \(done.count) done, "
+        if !waiting.isEmpty { line += "⧗ \(waiting.count) waiting for the operator, " }
+        line += "✗ \(failed.count) failed, ○ \(notStarted.count) not started"
         guard skippedMessages > 0 else { return line }
         return line + "; \(Formatting.count(skippedMessages)) message\(skippedMessages == 1 ? "" : "s") skipped on purpose (mailmig status says why)"
     }

@@ -23,11 +23,14 @@ public struct Executor: Sendable {
     let cancellation: CancellationFlag
     let parallelism: Int
     let now: @Sendable () -> Date
+    let operatorPrompt: (any OperatorPrompt)?
 
-    /// Creates an executor.
+    /// Creates an executor; `operatorPrompt` asks the operator at a terminal to set records by hand.
     public init(store: StateStore, dnsProviders: [String: any DNSZoneProvider], mail: MailContext? = nil,
                 mailProgress: (any MailProgress)? = nil, faults: FaultInjection = FaultInjection(),
-                cancellation: CancellationFlag = CancellationFlag(), parallelism: Int = 4, now: @escaping @Sendable () -> Date = Date.init) {
+                cancellation: CancellationFlag = CancellationFlag(), parallelism: Int = 4, now: @escaping @Sendable () -> Date = Date.init,
+                operatorPrompt: (any OperatorPrompt)? = nil) {
+        self.operatorPrompt = operatorPrompt
         self.store = store
         self.dnsProviders = dnsProviders
         self.mail = mail
@@ -91,6 +94,15 @@ public struct Executor: Sendable {
             let (changes, warnings) = try await perform(step)
             try store.journalDone(applyID: applyID, stepID: step.id, changes: changes)
             return .done(warnings: warnings)
+        } catch let waiting as OperatorActionRequired {
+            // Not a failure: the state keeps what the RRset held before, and a later apply checks it.
+            do {
+                try store.journalDone(applyID: applyID, stepID: step.id, changes: waiting.changes)
+                try store.journalFinish(applyID: applyID, stepID: step.id, status: .waiting, error: waiting.description)
+            } catch {
+                return .failed(SecretRedaction.redact("\(error)"))
+            }
+            return .waiting(waiting.item)
         } catch {
             let message = SecretRedaction.redact("\(error)")
             try? store.journalFinish(applyID: applyID, stepID: step.id, status: .failed, error: message)
@@ -99,7 +111,8 @@ public struct Executor: Sendable {
     }
 
     private func perform(_ step: PlannedStep) async throws -> ([ResourceChange], [String]) {
-        let context = StepContext(store: store, dnsProviders: dnsProviders, mail: mail, mailProgress: mailProgress, faults: faults, now: now)
+        let context = StepContext(store: store, dnsProviders: dnsProviders, mail: mail, mailProgress: mailProgress, faults: faults, now: now,
+                                  operatorPrompt: operatorPrompt)
         let result = try await step.work.perform(step: step, in: context)
         return (result.changes, result.warnings)
     }

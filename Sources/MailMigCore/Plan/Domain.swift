@@ -8,8 +8,9 @@ public struct Domain: Sendable, Hashable, Codable {
 
     /// The domain name, lower-cased, without a trailing dot.
     public var name: String
-    /// The DNS provider (a key of `dns.providers`).
-    public var dnsProvider: String
+    /// The DNS provider (a key of `dns.providers`); `nil` for `dns: none`: a mail-only domain whose
+    /// records mailmig neither changes nor checks.
+    public var dnsProvider: String?
     /// A record that proves ownership of the domain to the target, added while preparing.
     public var verify: DomainRecord?
     /// Where mail is routed now.
@@ -24,7 +25,7 @@ public struct Domain: Sendable, Hashable, Codable {
     /// Creates a domain.
     public init(
         name: String,
-        dnsProvider: String,
+        dnsProvider: String?,
         verify: DomainRecord? = nil,
         route: Route,
         cutover: Cutover? = nil,

@@ -20,11 +20,15 @@ public struct DNSPlanner: Sendable {
     public var force: Bool
     /// The record syntax of each provider by name, to normalise the plan's values as they read back.
     public var syntax: [String: any DNSRecordSyntax]
+    /// What each provider can do, by name; a provider missing here compares and swaps, with no TTL or type limit.
+    public var capabilities: [String: DNSProviderCapabilities]
 
     /// Creates a planner.
     public init(plan: Plan, recorded: [String: DNSRecordState], live: [RRsetKey: RRsetSnapshot?],
-                facts: CutoverGateFacts, now: Date, force: Bool, syntax: [String: any DNSRecordSyntax]) {
+                facts: CutoverGateFacts, now: Date, force: Bool, syntax: [String: any DNSRecordSyntax],
+                capabilities: [String: DNSProviderCapabilities] = [:]) {
         self.syntax = syntax
+        self.capabilities = capabilities
         self.plan = plan
         self.recorded = recorded
         self.live = live
@@ -37,6 +41,7 @@ public struct DNSPlanner: Sendable {
     public static func managedKeys(of domain: Domain) -> [RRsetKey] {
         var keys: [RRsetKey] = []
         func add(_ key: RRsetKey) { if !keys.contains(key) { keys.append(key) } }
+        guard domain.dnsProvider != nil else { return [] }
         if let verify = domain.verify { add(RRsetKey(domain: domain.name, owner: verify.name, type: verify.type)) }
         for record in domain.cutover?.records ?? [] { add(RRsetKey(domain: domain.name, owner: record.name, type: record.type)) }
         return keys
@@ -55,24 +60,45 @@ public struct DNSPlanner: Sendable {
         for state in recorded.values.sorted(by: { $0.key < $1.key }) where !planned.contains(state.key.address) {
             release(state, into: &result)
         }
+        // One change at a time, in plan order; records the operator sets by hand wait for nobody and
+        // hold up nobody, so one apply prints the whole checklist.
         var previous: String?
         for index in result.steps.indices {
+            guard let change = result.steps[index].work.dnsChange, capability(change.provider).writes != .byOperator else { continue }
             if let previous { result.steps[index].dependsOn = [previous] }
             previous = result.steps[index].id
         }
         return result
     }
 
+    private func capability(_ provider: String) -> DNSProviderCapabilities {
+        capabilities[provider] ?? DNSProviderCapabilities(writes: .compareAndSwap)
+    }
+
+    /// Refuses a change the provider cannot hold: a record type it does not manage, a TTL below its minimum.
+    private func checkSupported(_ change: DNSChange) throws(ProviderError) {
+        let limits = capability(change.provider)
+        guard limits.recordTypes.contains(change.key.type) else {
+            let types = limits.recordTypes.map(\.rawValue).sorted().joined(separator: ", ")
+            throw ProviderError(.unsupported("this provider cannot manage \(change.key.type.rawValue) records; it manages \(types)"), provider: change.provider, key: change.key)
+        }
+        if let ttl = change.desired?.ttl, ttl < limits.minimumTTL, change.desired != change.expected {
+            throw ProviderError(.unsupported("the TTL \(ttl)s is below the lowest TTL this provider accepts, \(limits.minimumTTL)s; raise lower_ttl_to or the record's ttl"),
+                                provider: change.provider, key: change.key)
+        }
+    }
+
     private func liveValue(_ key: RRsetKey) -> RRsetSnapshot? { live[key] ?? nil }
 
     private func planDomain(_ domain: Domain, keys: [RRsetKey], into result: inout ExecutionPlan) throws(ProviderError) {
+        guard let provider = domain.dnsProvider else { return }
         let cutoverKeys = keys.filter { key in domain.cutover?.records.contains { RRsetKey(domain: domain.name, owner: $0.name, type: $0.type) == key } ?? false }
         var originals: [RRsetKey: RRsetSnapshot?] = [:]
         for key in keys {
             let state = recorded[key.address]
             let current = liveValue(key)
             var original = state.map(\.original) ?? current
-            if let state, state.applied != current {
+            if let state, state.applied != current, !(state.requested.map { $0.desired == current } ?? false) {
                 let adopt = state.phase == .source
                 if adopt, let current {
                     // Before the cutover the source's records are the operator's to change: follow them.
@@ -103,27 +129,28 @@ public struct DNSPlanner: Sendable {
 
         for key in keys {
             let original = originals[key] ?? nil
-            let desired = try desiredSnapshot(key, domain: domain, original: original, cutOver: cutOver, isCutoverKey: cutoverKeys.contains(key))
+            let desired = try desiredSnapshot(key, domain: domain, provider: provider, original: original, cutOver: cutOver, isCutoverKey: cutoverKeys.contains(key))
             let phase: DNSPhase = cutOver && cutoverKeys.contains(key) ? .cutover : .source
             let state = recorded[key.address]
             let current = liveValue(key)
             let stateNeedsUpdate = state == nil ? desired != current : (state?.original != original || state?.phase != phase || state?.applied != current)
             guard desired != current || stateNeedsUpdate else { continue }
-            let change = DNSChange(key: key, provider: domain.dnsProvider, expected: current, desired: desired, original: original, phase: phase, forget: false)
+            let change = DNSChange(key: key, provider: provider, expected: current, desired: desired, original: original, phase: phase, forget: false)
+            try checkSupported(change)
             result.steps.append(PlannedStep(
                 id: "dns:\(key.address)", address: key.address, action: action(from: current, to: desired),
                 reason: reason(change, previous: state, domain: domain), work: .dns(change), dependsOn: []))
         }
     }
 
-    private func desiredSnapshot(_ key: RRsetKey, domain: Domain, original: RRsetSnapshot?, cutOver: Bool, isCutoverKey: Bool) throws(ProviderError) -> RRsetSnapshot? {
+    private func desiredSnapshot(_ key: RRsetKey, domain: Domain, provider: String, original: RRsetSnapshot?, cutOver: Bool, isCutoverKey: Bool) throws(ProviderError) -> RRsetSnapshot? {
         var values = Set(original?.values ?? [])
         var explicitTTL: Int?
         if cutOver {
             for record in domain.cutover?.records ?? [] where RRsetKey(domain: domain.name, owner: record.name, type: record.type) == key {
-                let normalized = try normalize(record.values, type: record.type, key: key, provider: domain.dnsProvider)
+                let normalized = try normalize(record.values, type: record.type, key: key, provider: provider)
                 if let match = record.match, record.type == .TXT {
-                    let format = try recordSyntax(domain.dnsProvider, key: key)
+                    let format = try recordSyntax(provider, key: key)
                     values = values.filter { !format.text(ofTXT: $0).hasPrefix(match) }
                     values.formUnion(normalized)
                 } else {
@@ -134,7 +161,7 @@ public struct DNSPlanner: Sendable {
         }
         var verifyTTL: Int?
         if let verify = domain.verify, RRsetKey(domain: domain.name, owner: verify.name, type: verify.type) == key {
-            values.formUnion(try normalize(verify.values, type: verify.type, key: key, provider: domain.dnsProvider))
+            values.formUnion(try normalize(verify.values, type: verify.type, key: key, provider: provider))
             verifyTTL = verify.ttl
         }
         guard !values.isEmpty else { return nil }
@@ -172,7 +199,7 @@ public struct DNSPlanner: Sendable {
             ? "no longer in the plan: forget it (the records are as before mailmig)"
             : "no longer in the plan: restore the records from before mailmig, then forget it"
         result.steps.append(PlannedStep(id: "dns:\(state.key.address)", address: state.key.address, action: .delete,
-                                        reason: reason, work: .dns(change), dependsOn: []))
+                                        reason: noted(reason, provider: state.provider, change: change), work: .dns(change), dependsOn: []))
     }
 
     private func action(from current: RRsetSnapshot?, to desired: RRsetSnapshot?) -> ChangeAction {
@@ -183,12 +210,25 @@ public struct DNSPlanner: Sendable {
         }
     }
 
+    /// `reason`, with what the plan must say about a provider that cannot compare and swap.
+    private func noted(_ reason: String, provider: String, change: DNSChange) -> String {
+        guard change.writesDNS, let note = capability(provider).planNote else { return reason }
+        return "\(reason) (\(note))"
+    }
+
     private func reason(_ change: DNSChange, previous: DNSRecordState?, domain: Domain) -> String {
+        noted(plainReason(change, previous: previous, domain: domain), provider: change.provider, change: change)
+    }
+
+    private func plainReason(_ change: DNSChange, previous: DNSRecordState?, domain: Domain) -> String {
         let current = change.expected
         let desired = change.desired
         if change.phase == .cutover, previous?.phase != .cutover { return "cut over to the target" }
         if change.phase == .source, previous?.phase == .cutover { return "restore the records recorded before the cutover (route: source)" }
-        if current == desired { return "record the change made outside mailmig in the state" }
+        if current == desired {
+            if let request = previous?.requested, request.desired == current { return "found the records set by hand as asked: record them in the state" }
+            return "record the change made outside mailmig in the state"
+        }
         var reasons: [String] = []
         if let current, let desired, current.ttl != desired.ttl {
             reasons.append(desired.ttl < current.ttl

@@ -8,7 +8,8 @@ struct DNSResourcePlanner: ResourcePlanner {
         let recorded = try DNSRecordState.recorded(in: context.store)
         var keys: [RRsetKey: String] = [:]
         for domain in workspace.plan.domains {
-            for key in DNSPlanner.managedKeys(of: domain) { keys[key] = domain.dnsProvider }
+            guard let provider = domain.dnsProvider else { continue }
+            for key in DNSPlanner.managedKeys(of: domain) { keys[key] = provider }
         }
         for state in recorded.values where keys[state.key] == nil { keys[state.key] = state.provider }
         var live: [RRsetKey: RRsetSnapshot?] = [:]
@@ -18,7 +19,7 @@ struct DNSResourcePlanner: ResourcePlanner {
         }
         let facts = try CutoverGateFacts.read(from: context.store, plan: workspace.plan)
         let planner = DNSPlanner(plan: workspace.plan, recorded: recorded, live: live, facts: facts, now: context.now, force: context.force,
-                                 syntax: workspace.dnsProviders.mapValues { $0 })
+                                 syntax: workspace.dnsProviders.mapValues { $0 }, capabilities: workspace.dnsProviders.mapValues(\.capabilities))
         return try planner.makePlan()
     }
 }

@@ -72,10 +72,13 @@ public struct DNSRecordState: Sendable, Equatable, Codable {
     public var lowered: TTLLowering?
     /// When the cutover happened.
     public var cutoverAt: Date?
+    /// What the operator was asked to set by hand and has not been found yet (providers that cannot
+    /// be written to); finding it live is not drift.
+    public var requested: OperatorRequest?
 
     /// Creates a record from its fields.
     package init(key: RRsetKey, provider: String, original: RRsetSnapshot? = nil, applied: RRsetSnapshot? = nil, phase: DNSPhase,
-                 lowered: TTLLowering? = nil, cutoverAt: Date? = nil) {
+                 lowered: TTLLowering? = nil, cutoverAt: Date? = nil, requested: OperatorRequest? = nil) {
         self.key = key
         self.provider = provider
         self.original = original
@@ -83,10 +86,28 @@ public struct DNSRecordState: Sendable, Equatable, Codable {
         self.phase = phase
         self.lowered = lowered
         self.cutoverAt = cutoverAt
+        self.requested = requested
     }
 
     /// The kind name in the state.
     public static let kind = "dns-rrset"
+}
+
+/// Records the operator was asked to set by hand, and when.
+public struct OperatorRequest: Sendable, Equatable, Codable {
+    /// What the RRset must hold (`nil`: no records).
+    public var desired: RRsetSnapshot?
+    /// The phase the RRset is in once it holds them.
+    public var phase: DNSPhase
+    /// When the apply asked.
+    public var at: Date
+
+    /// Creates a request.
+    public init(desired: RRsetSnapshot?, phase: DNSPhase, at: Date) {
+        self.desired = desired
+        self.phase = phase
+        self.at = at
+    }
 }
 
 /// A TTL lowering: resolvers may still hold the old TTL's answers until `at + fromTTL`.

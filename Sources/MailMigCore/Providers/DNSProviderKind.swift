@@ -22,6 +22,8 @@ public struct DNSProviderKind: Sendable {
     /// schema's shared definitions (`#/$defs/secret`, `#/$defs/duration`, `#/$defs/hostPort`,
     /// `#/$defs/nonEmptyString`).
     public let schema: String
+    /// Whether the key may be written without settings (`manual:`); the kind then reads an empty mapping.
+    public let settingsOptional: Bool
     private let reader: @Sendable (PlanNode, String) -> Reading
     private let factory: @Sendable (DNSProvider, AdapterContext) -> (any DNSZoneProvider)?
 
@@ -33,15 +35,18 @@ public struct DNSProviderKind: Sendable {
     ///   - decode: reads the settings node at the path messages name (`dns.providers.NAME.<key>`); returns
     ///     the settings when a provider can be made from them, and every finding, as `PlanNodeDecoding`
     ///     collects them.
+    ///   - settingsOptional: whether the key may be written without settings.
     ///   - make: makes the provider named `name` from its decoded settings.
     public init<Settings>(
         key: String,
         schema: String,
+        settingsOptional: Bool = false,
         decode: @escaping @Sendable (_ settings: PlanNode, _ path: String) -> (settings: Settings?, diagnostics: [Diagnostic]),
         make: @escaping @Sendable (_ name: String, _ settings: Settings, _ context: AdapterContext) -> any DNSZoneProvider
     ) {
         self.key = key
         self.schema = schema
+        self.settingsOptional = settingsOptional
         self.reader = { node, path in
             let result = decode(node, path)
             return Reading(accepted: result.settings != nil, diagnostics: result.diagnostics)

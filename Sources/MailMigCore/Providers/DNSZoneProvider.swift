@@ -7,11 +7,18 @@ public protocol DNSZoneProvider: DNSRecordSyntax {
     /// The provider's name in the plan.
     var name: String { get }
 
+    /// How writes reach the zone, the lowest TTL and the record types the provider accepts.
+    var capabilities: DNSProviderCapabilities { get }
+
     /// The RRset as the zone's primary server holds it now, or `nil` when there is none.
     func read(_ key: RRsetKey) async throws -> RRsetSnapshot?
 
-    /// Replaces the RRset only if it still holds `change.expected`; fails with
+    /// Makes the RRset `change.desired`.
+    ///
+    /// A `compareAndSwap` provider replaces it only if it still holds `change.expected` and fails with
     /// `ProviderError.changedSincePlanned` otherwise, so a change made in between is never overwritten.
+    /// A `readCheckWrite` provider replaces it unconditionally: the DNS step has checked it just before
+    /// and reads it back after. A `byOperator` provider is never asked to write.
     func write(_ change: DNSChange) async throws
 
     /// Waits until the zone's servers answer `snapshot` (`nil`: no records); `false` if they did not in time.
@@ -30,6 +37,8 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         case secret(String)
         /// The server failed or refused; the text is its error.
         case server(String)
+        /// The plan asks for something the provider cannot hold (a record type, a TTL below its minimum).
+        case unsupported(String)
     }
 
     /// What went wrong.
@@ -61,6 +70,8 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
             return "DNS provider \(provider)\(subject): \(text)"
         case .secret(let text):
             return "DNS provider \(provider): \(text)"
+        case .unsupported(let text):
+            return "DNS provider \(provider)\(subject): \(text)"
         case .server(let text):
             // A server's answer may quote what it was sent.
             return "DNS provider \(provider)\(subject): \(SecretRedaction.redact(text))"

@@ -154,7 +154,8 @@ public struct ReportBuilder: Sendable {
         }
         let cutoverKeys = (domain.cutover?.records ?? []).map { RRsetKey(domain: domain.name, owner: $0.name, type: $0.type) }
         let cutoverStates = cutoverKeys.compactMap { recorded[$0.address] }
-        let cutOver = !cutoverKeys.isEmpty && cutoverStates.count == cutoverKeys.count && cutoverStates.allSatisfy { $0.phase == .cutover }
+        // A mail-only domain (`dns: none`) is cut over when the plan routes it to the target.
+        let cutOver = domain.dnsProvider == nil ? domain.route == .target : !cutoverKeys.isEmpty && cutoverStates.count == cutoverKeys.count && cutoverStates.allSatisfy { $0.phase == .cutover }
         if cutOver {
             return DomainStatus(name: domain.name, route: domain.route, records: records, cutOver: true,
                                 cutoverAt: cutoverStates.compactMap(\.cutoverAt).max(), earliestCutover: nil, waitingFor: [])

@@ -10,6 +10,8 @@ public enum StepStatus: String, Sendable, Codable {
     case failed
     /// Never started because the apply stopped first.
     case skipped
+    /// Waiting for the operator to set records by hand; a later apply checks them.
+    case waiting
 }
 
 /// One journal row: a step of an apply and what became of it.

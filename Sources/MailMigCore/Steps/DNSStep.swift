@@ -6,16 +6,56 @@ public enum DNSStep: StepKind {
 
     public static func perform(_ change: DNSChange, step: PlannedStep, in context: StepContext) async throws -> StepResult {
         guard let provider = context.dnsProviders[change.provider] else { throw ProviderError.undefined(change.provider, key: change.key) }
+        let previous = try context.store.resource(change.key.address).map { try $0.decode(DNSRecordState.self) }
         var warnings: [String] = []
         if change.writesDNS {
-            try await provider.write(change)
+            switch provider.capabilities.writes {
+            case .compareAndSwap:
+                try await provider.write(change)
+            case .readCheckWrite:
+                try await readCheckWrite(change, provider: provider)
+            case .byOperator:
+                try await awaitOperator(change, provider: provider, previous: previous, in: context)
+            }
             context.faults.pass("dns-write")
             if try await !provider.waitUntilVisible(change.key, change.desired) {
                 warnings.append("the change of \(change.key) was accepted but not yet answered by every checked server")
             }
         }
-        let previous = try context.store.resource(change.key.address).map { try $0.decode(DNSRecordState.self) }
         return StepResult(changes: [try DNSRecordState.recording(change, previous: previous, at: context.now())], warnings: warnings)
+    }
+
+    /// The compare-and-swap a provider without conditional writes cannot do itself: read and compare,
+    /// replace, then read back; the read-back finds a change made by someone else in between.
+    private static func readCheckWrite(_ change: DNSChange, provider: any DNSZoneProvider) async throws {
+        let live = try await provider.read(change.key)
+        if live == change.desired { return }
+        guard live == change.expected else { throw ProviderError(.changedSincePlanned(now: live), provider: provider.name, key: change.key) }
+        try await provider.write(change)
+        let written = try await provider.read(change.key)
+        guard written == change.desired else {
+            throw ProviderError(.server("the records read back after the write are \(written?.description ?? "none"), not \(change.desired?.description ?? "none"): someone changed them at the same time; run `mailmig plan` again"),
+                                provider: provider.name, key: change.key)
+        }
+    }
+
+    /// Asks the operator to set the records. At a terminal the operator confirms and the zone is read
+    /// until it answers them; otherwise (or when the operator leaves it) the step waits for a later
+    /// apply, keeping in the state what the RRset held before so a restore stays exact.
+    private static func awaitOperator(_ change: DNSChange, provider: any DNSZoneProvider, previous: DNSRecordState?,
+                                      in context: StepContext) async throws {
+        let item = DNSChecklistItem(key: change.key, provider: change.provider, current: change.expected, desired: change.desired)
+        if let prompt = context.operatorPrompt {
+            var differs: RRsetSnapshot?? = nil
+            while await prompt.confirm(item, stillDiffers: differs) {
+                if try await provider.waitUntilVisible(change.key, change.desired) { return }
+                differs = .some(try await provider.read(change.key))
+            }
+        }
+        let waiting = DNSRecordState(key: change.key, provider: change.provider, original: change.original, applied: change.expected,
+                                     phase: previous?.phase ?? .source, lowered: previous?.lowered, cutoverAt: previous?.cutoverAt,
+                                     requested: OperatorRequest(desired: change.desired, phase: change.phase, at: context.now()))
+        throw OperatorActionRequired(item: item, changes: [try .put(change.key.address, kind: DNSRecordState.kind, waiting)])
     }
 
     /// The change either reached the server (the live RRset is what it wanted: record it as done) or did

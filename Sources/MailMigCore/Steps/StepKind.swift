@@ -68,10 +68,14 @@ public struct StepContext: Sendable {
     public let faults: FaultInjection
     /// The run's clock.
     public let now: @Sendable () -> Date
+    /// Asks the operator at a terminal to set records by hand; `nil` without one (the step then waits
+    /// for a later apply).
+    public let operatorPrompt: (any OperatorPrompt)?
 
     /// Creates a context.
     public init(store: StateStore, dnsProviders: [String: any DNSZoneProvider], mail: MailContext?, mailProgress: (any MailProgress)?,
-                faults: FaultInjection, now: @escaping @Sendable () -> Date) {
+                faults: FaultInjection, now: @escaping @Sendable () -> Date, operatorPrompt: (any OperatorPrompt)? = nil) {
+        self.operatorPrompt = operatorPrompt
         self.store = store
         self.dnsProviders = dnsProviders
         self.mail = mail

@@ -18,6 +18,11 @@ extension PlanDecoder {
                 diagnostics.error(pair.key.location, "a DNS provider needs a name")
                 continue
             }
+            if name == Self.noDNS {
+                diagnostics.error(pair.key.location, "a DNS provider cannot be named none: `dns: none` marks a mail-only domain; choose another name")
+                unusable.insert(name)
+                continue
+            }
             if let provider = decodeProvider(pair.value, name: name) {
                 providers[name] = provider
             } else {
@@ -59,7 +64,7 @@ extension PlanDecoder {
             if !unknown { diagnostics.error(node.location, missingKindMessage(path: path)) }
             return nil
         }
-        guard !chosen.pair.value.isNull else {
+        guard !chosen.pair.value.isNull || chosen.kind.settingsOptional else {
             diagnostics.error(chosen.pair.key.location, "missing value for '\(chosen.kind.key)' in \(path)")
             return nil
         }

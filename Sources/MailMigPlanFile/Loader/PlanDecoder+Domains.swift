@@ -32,8 +32,15 @@ extension PlanDecoder {
             }
         }
         var provider: String?
+        var mailOnly = false
         if let node = required(fields, "dns"), let text = nonEmptyString(node, path: fields.path("dns")) {
-            if dns.providers[text] != nil {
+            if text == Self.noDNS {
+                mailOnly = true
+                for key in ["verify", "cutover"] where fields.has(key) {
+                    diagnostics.error(fields.keyLocation(key),
+                                      "\(fields.path(key)) needs a DNS provider, but \(fields.path("dns")) is none (mail only: mailmig changes and checks no record); name a provider of dns.providers or remove \(key):")
+                }
+            } else if dns.providers[text] != nil {
                 provider = text
             } else if unusableProviders.contains(text) {
                 // The provider's own errors say why it cannot be used.
@@ -51,13 +58,16 @@ extension PlanDecoder {
         }
         let verify = fields["verify"].flatMap { decodeVerification($0, path: fields.path("verify")) }
         let cutover = fields["cutover"].flatMap { decodeCutover($0, path: fields.path("cutover")) }
-        if route == .target, cutover?.records.isEmpty ?? true {
+        if route == .target, !mailOnly, cutover?.records.isEmpty ?? true {
             diagnostics.warning(fields.keyLocation("route"), "\(path) routes to the target but declares no cutover records, so nothing changes in DNS")
         }
-        guard let name, let provider else { return nil }
-        return Domain(name: name, dnsProvider: provider, verify: verify, route: route, cutover: cutover,
+        guard let name, provider != nil || mailOnly else { return nil }
+        return Domain(name: name, dnsProvider: provider, verify: mailOnly ? nil : verify, route: route, cutover: mailOnly ? nil : cutover,
                       location: node.location, routeLocation: fields["route"]?.location ?? node.location)
     }
+
+    /// `dns: none`: a mail-only domain.
+    static let noDNS = "none"
 
     private mutating func decodeVerification(_ node: PlanNode, path: String) -> DomainRecord? {
         guard let fields = fields(node, path: path, allowed: ["name", "type", "value", "ttl"]) else { return nil }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import MailMigRFC2136
+import MailMigAuthoritativeDNS
 @testable import MailMigCore
 
 /// What the planner wants to change, step by step through a migration, against a fake zone.

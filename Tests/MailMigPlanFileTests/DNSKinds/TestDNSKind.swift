@@ -34,6 +34,7 @@ enum TestDNSKind {
     struct Provider: DNSZoneProvider {
         let name: String
         let settings: Settings
+        var capabilities: DNSProviderCapabilities { DNSProviderCapabilities(writes: .compareAndSwap) }
 
         func read(_ key: RRsetKey) async throws -> RRsetSnapshot? { nil }
         func write(_ change: DNSChange) async throws {}

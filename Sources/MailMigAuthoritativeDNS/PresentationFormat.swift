@@ -13,7 +13,7 @@ public struct PresentationFormat: DNSRecordSyntax {
 
     public func text(ofTXT value: String) -> String { Self.text(ofTXT: value) }
     /// The wire type for a plan's record type.
-    static func wireType(_ type: DNSRecordType) -> MailMigDNS.RecordType {
+    public static func wireType(_ type: DNSRecordType) -> MailMigDNS.RecordType {
         switch type {
         case .A: return .a
         case .AAAA: return .aaaa
@@ -27,7 +27,7 @@ public struct PresentationFormat: DNSRecordSyntax {
     }
 
     /// The value in normalised presentation format; throws a message saying what was expected.
-    static func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {
+    public static func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {
         do {
             return try RecordData(type: wireType(type), presentation: value).description
         } catch {
@@ -36,18 +36,18 @@ public struct PresentationFormat: DNSRecordSyntax {
     }
 
     /// The text of a TXT value (strings joined), for `match:` prefixes.
-    static func text(ofTXT value: String) -> String {
+    public static func text(ofTXT value: String) -> String {
         (try? RecordData(type: .txt, presentation: value))?.joinedText ?? value
     }
 
     /// Converts an RRset read from a server into a snapshot.
-    static func snapshot(_ rrset: RRset?) -> RRsetSnapshot? {
+    public static func snapshot(_ rrset: RRset?) -> RRsetSnapshot? {
         guard let rrset, !rrset.records.isEmpty else { return nil }
         return RRsetSnapshot(ttl: Int(rrset.ttl), values: rrset.records.map(\.description))
     }
 
     /// Converts a snapshot back into an RRset at `name`.
-    static func rrset(_ snapshot: RRsetSnapshot, name: DNSName, type: DNSRecordType) throws -> RRset {
+    public static func rrset(_ snapshot: RRsetSnapshot, name: DNSName, type: DNSRecordType) throws -> RRset {
         try RRset(name: name, type: wireType(type), ttl: UInt32(clamping: snapshot.ttl), presentation: snapshot.values)
     }
 }

@@ -1,0 +1,77 @@
+import MailMigAuthoritativeDNS
+import MailMigCore
+import MailMigDNS
+
+/// A DNS host mailmig cannot drive (a registrar's web form, a provider without an API): the operator
+/// sets the records from the checklist an apply prints, and mailmig reads them at the zone's servers.
+///
+/// Reading asks the first check server (or the zone's first authoritative server); a change counts
+/// as made once every one of them answers it.
+public struct ManualZoneProvider: DNSZoneProvider {
+    /// The provider's name in the plan.
+    public let name: String
+    let settings: ManualSettings
+    let servers: ZoneServers
+    let resolver: DNSServer
+    let found = AuthorityCache()
+
+    /// Creates a provider; `resolver` finds the zone's servers when the plan lists none.
+    public init(name: String, settings: ManualSettings, resolver: DNSServer = ZoneServers.systemResolver()) {
+        self.name = name
+        self.settings = settings
+        self.servers = ZoneServers(provider: name, timeoutSeconds: settings.timeoutSeconds)
+        self.resolver = resolver
+    }
+
+    /// Nothing is written by mailmig: the operator sets the records.
+    public var capabilities: DNSProviderCapabilities { DNSProviderCapabilities(writes: .byOperator) }
+
+    public func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {
+        do {
+            return try PresentationFormat.normalize(value, type: type)
+        } catch {
+            throw ProviderError(error.kind, provider: name, key: nil)
+        }
+    }
+
+    public func text(ofTXT value: String) -> String { PresentationFormat.text(ofTXT: value) }
+
+    public func read(_ key: RRsetKey) async throws -> RRsetSnapshot? {
+        let checked = try await checkServers(for: key)
+        var lastError: (any Error)?
+        // The first server that answers decides; the others are asked only when it does not.
+        for server in checked {
+            do {
+                return try await servers.read(key, at: server)
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? ProviderError(.server("no server to ask"), provider: name, key: key)
+    }
+
+    public func write(_ change: DNSChange) async throws {
+        throw ProviderError(.unsupported("mailmig cannot write to this DNS host; the operator sets the records"), provider: name, key: change.key)
+    }
+
+    public func waitUntilVisible(_ key: RRsetKey, _ snapshot: RRsetSnapshot?) async throws -> Bool {
+        try await servers.waitUntilAnswered(key, snapshot, servers: try await checkServers(for: key), seconds: max(5, settings.timeoutSeconds))
+    }
+
+    private func checkServers(for key: RRsetKey) async throws -> [DNSServer] {
+        if !settings.checkServers.isEmpty { return ZoneServers.servers(settings.checkServers) }
+        if let known = await found.servers(for: key.domain) { return known }
+        let authoritative = try await servers.authoritativeServers(of: key.domain, resolver: resolver)
+        await found.store(authoritative, for: key.domain)
+        return authoritative
+    }
+}
+
+/// The authoritative servers found per domain, so each run asks the resolver once.
+actor AuthorityCache {
+    private var known: [String: [DNSServer]] = [:]
+
+    func servers(for domain: String) -> [DNSServer]? { known[domain] }
+
+    func store(_ servers: [DNSServer], for domain: String) { known[domain] = servers }
+}
