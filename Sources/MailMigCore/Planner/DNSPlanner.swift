@@ -60,6 +60,8 @@ public struct DNSPlanner: Sendable {
         for state in recorded.values.sorted(by: { $0.key < $1.key }) where !planned.contains(state.key.address) {
             release(state, into: &result)
         }
+        let writing = Set(result.steps.compactMap { $0.work.dnsChange }.filter(\.writesDNS).map(\.provider))
+        result.warnings += writing.sorted().compactMap { capability($0).planWarning(provider: $0) }
         // One change at a time, in plan order; records the operator sets by hand wait for nobody and
         // hold up nobody, so one apply prints the whole checklist.
         var previous: String?
@@ -90,6 +92,14 @@ public struct DNSPlanner: Sendable {
 
     private func liveValue(_ key: RRsetKey) -> RRsetSnapshot? { live[key] ?? nil }
 
+    /// The phase the RRset has reached: the recorded one, or the one the operator was asked to set by
+    /// hand once the zone answers it (so a cutover made by hand is not held back by the gates again).
+    private func reachedPhase(_ key: RRsetKey) -> DNSPhase? {
+        guard let state = recorded[key.address] else { return nil }
+        if let request = state.requested, request.desired == liveValue(key) { return request.phase }
+        return state.phase
+    }
+
     private func planDomain(_ domain: Domain, keys: [RRsetKey], into result: inout ExecutionPlan) throws(ProviderError) {
         guard let provider = domain.dnsProvider else { return }
         let cutoverKeys = keys.filter { key in domain.cutover?.records.contains { RRsetKey(domain: domain.name, owner: $0.name, type: $0.type) == key } ?? false }
@@ -114,7 +124,7 @@ public struct DNSPlanner: Sendable {
         }
 
         var cutOver = domain.route == .target
-        if cutOver, cutoverKeys.contains(where: { recorded[$0.address]?.phase != .cutover }) {
+        if cutOver, cutoverKeys.contains(where: { reachedPhase($0) != .cutover }) {
             let blocked = CutoverGate.check(domain: domain, plan: plan, cutoverKeys: cutoverKeys, base: { originals[$0] ?? nil },
                                             recorded: { recorded[$0.address] }, facts: facts, now: now)
             if !blocked.isEmpty {
@@ -223,12 +233,14 @@ public struct DNSPlanner: Sendable {
     private func plainReason(_ change: DNSChange, previous: DNSRecordState?, domain: Domain) -> String {
         let current = change.expected
         let desired = change.desired
+        if current == desired, let request = previous?.requested, request.desired == current {
+            return request.phase == .cutover && previous?.phase != .cutover
+                ? "found the cutover records set by hand as asked: record them in the state"
+                : "found the records set by hand as asked: record them in the state"
+        }
         if change.phase == .cutover, previous?.phase != .cutover { return "cut over to the target" }
         if change.phase == .source, previous?.phase == .cutover { return "restore the records recorded before the cutover (route: source)" }
-        if current == desired {
-            if let request = previous?.requested, request.desired == current { return "found the records set by hand as asked: record them in the state" }
-            return "record the change made outside mailmig in the state"
-        }
+        if current == desired { return "record the change made outside mailmig in the state" }
         var reasons: [String] = []
         if let current, let desired, current.ttl != desired.ttl {
             reasons.append(desired.ttl < current.ttl

@@ -32,12 +32,23 @@ public struct DNSProviderCapabilities: Sendable, Hashable {
         self.recordTypes = recordTypes
     }
 
-    /// What a plan says beside a change through a provider with these capabilities, if anything.
+    /// What a plan says beside each change through a provider with these capabilities, if anything.
     public var planNote: String? {
         switch writes {
         case .compareAndSwap: return nil
-        case .readCheckWrite: return "not atomic at this provider: mailmig reads and checks the records, writes them, then reads them back"
-        case .byOperator: return "set by hand: apply prints the records to set and a later apply checks them at the zone's servers"
+        case .readCheckWrite: return "not atomic at this provider"
+        case .byOperator: return "set by hand at this provider"
+        }
+    }
+
+    /// What a plan says once about a provider `name` it changes records through, if anything.
+    public func planWarning(provider name: String) -> String? {
+        switch writes {
+        case .compareAndSwap: return nil
+        case .readCheckWrite:
+            return "DNS provider \(name) cannot replace an RRset only if it is unchanged: mailmig reads and checks each RRset, writes it, then reads it back; a change someone else makes in that moment can be overwritten"
+        case .byOperator:
+            return "DNS provider \(name) is set by hand: apply prints the records to set and waits; a later apply checks them at the zone's servers and records them"
         }
     }
 }
