@@ -170,8 +170,8 @@ let package = Package(
         // and the fixtures both the engine's and the command line's tests use.
         .target(name: "TestSupport", dependencies: ["MailMigCore", "MailMigPlanFile"], path: "Tests/TestSupport"),
         // The engine's tests; the views and the rest of the command line are tested in MailMigCLITests.
-        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigStateSQLite", "MailMigRFC2136", "MailMigAuthoritativeDNS", "MailMigManualDNS", "MailMigPowerDNS", "FuzzSupport", "TestSupport"]),
-        .testTarget(name: "MailMigPlanFileTests", dependencies: ["MailMigPlanFile", "MailMigCore", "MailMigRFC2136", "FuzzSupport"]),
+        .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigStateSQLite", "MailMigRFC2136", "MailMigAuthoritativeDNS", "FuzzSupport", "TestSupport"]),
+        .testTarget(name: "MailMigPlanFileTests", dependencies: ["MailMigPlanFile", "MailMigCore", "MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS", "FuzzSupport"]),
         .testTarget(
             name: "MailMigIMAPTests",
             dependencies: [

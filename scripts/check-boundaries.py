@@ -38,7 +38,11 @@ PLATFORM = {
 }
 TESTING = {"Testing", "XCTest"}
 
-ADAPTERS = ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore"]
+ADAPTERS = ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS", "MailMigStateSQLite",
+            "MailMigMaildirStore"]
+# What several DNS adapters share: reading RRsets at a zone's servers over the DNS protocol.
+DNS_ADAPTER_SUPPORT = ["MailMigAuthoritativeDNS"]
+DNS_ADAPTERS = ["MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS"]
 PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigPOP3", "MailMigDNS"]
 FRONT_END = ["MailMigCLI", "ArgumentParser", "ConsoleKit*"]
 
@@ -55,7 +59,7 @@ RULES = {
     # The engine.
     "MailMigCore": {
         "allowed": ["MailMigConcurrency", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ENGINE for m in PROTOCOL_LIBRARIES + ADAPTERS + ["MailMigPlanFile", "Yams", "GRDB", "NIO*"] + FRONT_END},
+        "forbidden": {m: WHY_ENGINE for m in PROTOCOL_LIBRARIES + ADAPTERS + DNS_ADAPTER_SUPPORT + ["MailMigPlanFile", "Yams", "GRDB", "NIO*", "AsyncHTTPClient"] + FRONT_END},
     },
     # The plan file format: YAML, the plan decoder, CSV mailbox lists, the JSON Schema.
     "MailMigPlanFile": {
@@ -90,23 +94,37 @@ RULES = {
     # Adapters: the engine, their own protocol library (or storage library), and what it builds on.
     "MailMigIMAPStore": {
         "allowed": ["MailMigCore", "MailMigIMAP", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigPOP3", "MailMigDNS", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigPOP3", "MailMigDNS", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     "MailMigPOP3Store": {
         "allowed": ["MailMigCore", "MailMigPOP3", "MailMigTLS", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigDNS", "MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigDNS", "MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     "MailMigRFC2136": {
-        "allowed": ["MailMigCore", "MailMigDNS", "NIOCore", "NIOPosix", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
+        "allowed": ["MailMigCore", "MailMigDNS", "MailMigAuthoritativeDNS", "NIOCore", "NIOPosix", "Logging", "Crypto"],
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigPowerDNS", "MailMigManualDNS", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
+    },
+    "MailMigPowerDNS": {
+        "allowed": ["MailMigCore", "MailMigDNS", "MailMigAuthoritativeDNS", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOFoundationCompat", "NIOSSL", "Logging"],
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigManualDNS", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
+    },
+    "MailMigManualDNS": {
+        "allowed": ["MailMigCore", "MailMigDNS", "MailMigAuthoritativeDNS"],
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigPowerDNS", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB", "AsyncHTTPClient"] + FRONT_END},
+    },
+    # Shared by the DNS adapters: the presentation format, a zone's servers, the propagation check.
+    "MailMigAuthoritativeDNS": {
+        "allowed": ["MailMigCore", "MailMigDNS"],
+        "forbidden": {m: "shared DNS adapter support knows the engine and the DNS library, no adapter" for m in
+                      ["MailMigIMAP", "MailMigPOP3", "MailMigPlanFile", "GRDB"] + ADAPTERS + FRONT_END},
     },
     "MailMigStateSQLite": {
         "allowed": ["MailMigCore", "GRDB", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigMaildirStore", "MailMigPlanFile"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigMaildirStore", "MailMigPlanFile"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     "MailMigMaildirStore": {
         "allowed": ["MailMigCore", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigPlanFile", "GRDB", "NIO*"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigPlanFile", "GRDB", "NIO*"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     # The command-line layer: options, views, progress, logging, and the composition root
     # (Sources/MailMigCLI/Adapters.swift), the one place that names adapters.
@@ -131,12 +149,12 @@ RULES = {
         "forbidden": {m: WHY_FAKE for m in PROTOCOL_LIBRARIES + ADAPTERS},
     },
     "MailMigCoreTests": {
-        "allowed": ["MailMigCore", "MailMigPlanFile", "MailMigStateSQLite", "MailMigRFC2136", "FuzzSupport", "TestSupport"],
+        "allowed": ["MailMigCore", "MailMigPlanFile", "MailMigStateSQLite", "MailMigRFC2136", "MailMigAuthoritativeDNS", "FuzzSupport", "TestSupport"],
         "forbidden": {m: WHY_ENGINE_TESTS for m in FRONT_END},
     },
-    # The loader's tests read real RFC 2136 settings through the kind the adapter registers.
+    # The loader's tests read real DNS provider settings through the kinds the adapters register.
     "MailMigPlanFileTests": {
-        "allowed": ["MailMigPlanFile", "MailMigCore", "MailMigRFC2136", "FuzzSupport"],
+        "allowed": ["MailMigPlanFile", "MailMigCore"] + DNS_ADAPTERS + ["FuzzSupport"],
         "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigStateSQLite", "MailMigCLI"]},
     },
     "MailMigIMAPTests": {
@@ -185,7 +203,7 @@ RULES = {
     },
     "IntegrationTests": {
         # Crypto: the suites hash what they loaded and what arrived (SHA-256), as the verifier does.
-        "allowed": ["MailMigCore", "MailMigPlanFile", "MailMigCLI"] + ADAPTERS + PROTOCOL_LIBRARIES + ["FuzzSupport", "TestSupport", "Crypto"],
+        "allowed": ["MailMigCore", "MailMigPlanFile", "MailMigCLI"] + ADAPTERS + DNS_ADAPTER_SUPPORT + PROTOCOL_LIBRARIES + ["FuzzSupport", "TestSupport", "Crypto"],
         "forbidden": {},
     },
 }

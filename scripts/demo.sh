@@ -7,6 +7,10 @@
 #                            cutover (route: target, after the lowered TTL) → final pass → verify → report
 #   scripts/demo.sh stop     stops the demo's servers (its files stay in .demo/ until the next run)
 #
+#   DEMO_DNS=powerdns scripts/demo.sh
+#                            the same, with the zone at a PowerDNS Authoritative server changed through
+#                            its HTTP API instead of BIND9's RFC 2136 updates
+#
 # Everything lives in .demo/ at the repository root; nothing outside the repository is needed.
 # (`scripts/demo.sh create-mailbox NAME` is what the plan's target.provision.create runs.)
 set -euo pipefail
@@ -21,6 +25,16 @@ export MAILMIG_DOVECOT_TARGET_PORT=14411 MAILMIG_DOVECOT_TARGET_TLS_PORT=14412
 export MAILMIG_DOVECOT_SOURCE_POP3_PORT=14403 MAILMIG_DOVECOT_SOURCE_POP3_TLS_PORT=14404
 export MAILMIG_DOVECOT_TARGET_POP3_PORT=14413 MAILMIG_DOVECOT_TARGET_POP3_TLS_PORT=14414
 export MAILMIG_TEST_DNS_PORT=15354 MAILMIG_TEST_DNS_TTL=60
+# With DEMO_DNS=powerdns, PowerDNS answers on the same DNS port and its API listens on 18091.
+export MAILMIG_TEST_PDNS_PORT=15354 MAILMIG_TEST_PDNS_API_PORT=18091 MAILMIG_TEST_PDNS_TTL=60
+dns_server="${DEMO_DNS:-bind9}"
+case "$dns_server" in
+    bind9 | powerdns) ;;
+    *)
+        echo "DEMO_DNS must be bind9 or powerdns, not '$dns_server'" >&2
+        exit 2
+        ;;
+esac
 
 step=0
 say() { printf '\n\033[1m== %d. %s\033[0m\n' "$((step += 1))" "$*"; }
@@ -29,6 +43,7 @@ run() { printf '$ %s\n' "$*"; "$@"; }
 stop_servers() {
     "$repo/scripts/testenv/dovecot.sh" stop >/dev/null 2>&1 || true
     "$repo/scripts/testenv/bind9.sh" stop >/dev/null 2>&1 || true
+    "$repo/scripts/testenv/powerdns.sh" stop >/dev/null 2>&1 || true
 }
 
 case "${1:-run}" in
@@ -54,12 +69,12 @@ say "Installing what is missing and building mailmig"
 bin="$(cd "$repo" && swift build --show-bin-path)/mailmig"
 mailmig() { printf '$ mailmig %s\n' "$*"; (cd "$demo" && "$bin" "$@"); }
 
-say "Starting a source and a target Dovecot and a BIND9 (fresh, in .demo/)"
+say "Starting a source and a target Dovecot and a DNS server, $dns_server (fresh, in .demo/)"
 stop_servers
 rm -rf "$demo"
 mkdir -p "$demo"
 "$repo/scripts/testenv/dovecot.sh" start
-"$repo/scripts/testenv/bind9.sh" start
+"$repo/scripts/testenv/$dns_server.sh" start
 # shellcheck source=/dev/null
 . "$demo/servers/dovecot.env"
 printf '%s' "$MAILMIG_TEST_IMAP_ADMIN_PASSWORD" >"$demo/admin-password"
@@ -89,6 +104,23 @@ echo "frank and grace exist only on the source: the plan will create them on the
 
 cp "$repo/plans/demo.yaml" "$demo/demo.yaml"
 edit() { sed -i "$1" "$demo/demo.yaml"; printf '(edited demo.yaml: %s)\n' "$2"; }
+if [[ $dns_server == powerdns ]]; then
+    # The provider block, rewritten for PowerDNS's HTTP API; the domains still say `dns: local`.
+    python3 - "$demo/demo.yaml" <<'EOF'
+import re, sys
+path = sys.argv[1]
+text = open(path).read()
+block = re.compile(r"^      rfc2136:\n(?:        .*\n)+", re.M)
+powerdns = ("      powerdns:\n"
+            "        api_url: http://127.0.0.1:18091\n"
+            "        api_key: file:servers/powerdns/api.key\n"
+            "        check_servers: [\"127.0.0.1:15354\"]\n")
+text, count = block.subn(powerdns, text)
+assert count == 1, "demo.yaml: no rfc2136 provider block to replace"
+open(path, "w").write(text.replace("(RFC 2136, signed with a TSIG key)", "(PowerDNS's HTTP API)"))
+EOF
+    printf '(edited demo.yaml: the DNS provider local is the PowerDNS API at 127.0.0.1:18091)\n'
+fi
 
 say "Validating the plan"
 mailmig validate demo.yaml

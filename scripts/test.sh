@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of mailmig on a fresh Debian machine: installs what is missing, starts the
-# local Dovecot and BIND9 test servers, builds, checks the module boundaries, runs the demo end to
+# local Dovecot, BIND9 and PowerDNS test servers, builds, checks the module boundaries, runs the demo end to
 # end, the unit and integration tests and the schema/loader agreement check, then stops the servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -65,7 +65,7 @@ enum RFC2136Schema {
                   }
                 ]
               },
-              "description": "Servers asked to confirm that changes have spread (host or host:port); the zone's NS records when absent."
+              "description": "Servers asked, besides the primary, to confirm that changes have spread (host or host:port); the primary only when absent."
             },
             "timeout": {
               "allOf": [

@@ -1,6 +1,8 @@
 import Foundation
 import MailMigCore
 @testable import MailMigPlanFile
+import MailMigManualDNS
+import MailMigPowerDNS
 import MailMigRFC2136
 
 /// Plans shared by the loader tests.
@@ -9,6 +11,14 @@ enum PlanFixtures {
     static let dnsKinds: DNSProviderRegistry = {
         var registry = DNSProviderRegistry()
         RFC2136ZoneProvider.register(in: &registry)
+        return registry
+    }()
+
+    /// Every DNS provider kind of the standard build: RFC 2136, PowerDNS and manual.
+    static let allDNSKinds: DNSProviderRegistry = {
+        var registry = dnsKinds
+        PowerDNSZoneProvider.register(in: &registry)
+        ManualZoneProvider.register(in: &registry)
         return registry
     }()
 

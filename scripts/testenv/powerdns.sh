@@ -6,7 +6,7 @@
 #
 # Usage: scripts/testenv/powerdns.sh install|start|stop|reset|status
 # Environment: MAILMIG_TESTENV_DIR (default <repo>/.testenv), MAILMIG_TEST_PDNS_PORT (DNS, UDP and
-# TCP, default 15354), MAILMIG_TEST_PDNS_API_PORT (HTTP API, default 18081), MAILMIG_TEST_PDNS_TTL
+# TCP, default 15355), MAILMIG_TEST_PDNS_API_PORT (HTTP API, default 18081), MAILMIG_TEST_PDNS_TTL
 # (the zones' default TTL in seconds, default 3600).
 set -euo pipefail
 
@@ -14,7 +14,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$repo_root/scripts/lib/apt.sh"
 testenv_dir="${MAILMIG_TESTENV_DIR:-$repo_root/.testenv}"
 base="$testenv_dir/powerdns"
-port="${MAILMIG_TEST_PDNS_PORT:-15354}"
+port="${MAILMIG_TEST_PDNS_PORT:-15355}"
 api_port="${MAILMIG_TEST_PDNS_API_PORT:-18081}"
 zone_ttl="${MAILMIG_TEST_PDNS_TTL:-3600}"
 host="127.0.0.1"

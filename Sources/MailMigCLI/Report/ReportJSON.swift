@@ -103,6 +103,9 @@ public enum ReportJSON {
                          "old_ttl_expires": ReportFormatting.time(lowered.oldTTLExpires)]
                     } ?? NSNull(),
                     "cutover_at": optionalTime(record.cutoverAt),
+                    "waiting_for_operator": record.requested.map { request -> [String: any Sendable] in
+                        ["since": ReportFormatting.time(request.at), "ttl": request.desired?.ttl ?? NSNull(), "values": request.desired?.values ?? []]
+                    } ?? NSNull(),
                 ]
             },
         ]

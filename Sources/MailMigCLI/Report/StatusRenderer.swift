@@ -93,6 +93,10 @@ public enum StatusRenderer {
         for record in domain.records {
             out += "      \(record.key.description)  \(record.phase.rawValue)  \(record.ttlState)\n"
             if let applied = record.applied, !applied.values.isEmpty { out += "          \(ReportFormatting.line(applied.values.joined(separator: ", ")))\n" }
+            if let request = record.requested {
+                let records = request.desired.map { "ttl \($0.ttl): " + $0.values.joined(separator: ", ") } ?? "no records"
+                out += "          \(palette.yellow("⧗ waiting for the operator")) since \(ReportFormatting.time(request.at)): \(ReportFormatting.line(records)); the next apply checks it\n"
+            }
         }
         if let earliest = domain.earliestCutover {
             out += "      earliest cutover: \(ReportFormatting.time(earliest)) (as recorded)\n"

@@ -150,7 +150,7 @@ public struct ReportBuilder: Sendable {
         let records = keys.compactMap { key -> RecordStatus? in
             guard let state = recorded[key.address] else { return nil }
             return RecordStatus(key: key, phase: state.phase, applied: state.applied, original: state.original,
-                                lowered: state.lowered, cutoverAt: state.cutoverAt)
+                                lowered: state.lowered, cutoverAt: state.cutoverAt, requested: state.requested)
         }
         let cutoverKeys = (domain.cutover?.records ?? []).map { RRsetKey(domain: domain.name, owner: $0.name, type: $0.type) }
         let cutoverStates = cutoverKeys.compactMap { recorded[$0.address] }

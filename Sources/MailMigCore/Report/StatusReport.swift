@@ -167,6 +167,8 @@ public struct RecordStatus: Sendable, Equatable {
     public var lowered: TTLLowering?
     /// When it was cut over.
     public var cutoverAt: Date?
+    /// What the operator was asked to set by hand and an apply has not found yet.
+    public var requested: OperatorRequest? = nil
 
     /// `ttl 300 (lowered from 3600 at …; the old TTL expires …)` or `ttl 3600`.
     public var ttlState: String {

@@ -833,9 +833,10 @@ extension PlanSchema {
         },
         "dns": {
           "$ref": "#/$defs/nonEmptyString",
-          "description": "The DNS provider that serves this domain: a name under dns.providers.",
+          "description": "The DNS provider that serves this domain: a name under dns.providers; `none` for a mail-only domain, whose records mailmig neither changes nor checks.",
           "examples": [
-            "primary"
+            "primary",
+            "none"
           ]
         },
         "verify": {
@@ -853,6 +854,29 @@ extension PlanSchema {
         "cutover": {
           "$ref": "#/$defs/cutover",
           "description": "What changes in DNS at the cutover, and the TTL lowered ahead of it."
+        }
+      },
+      "if": {
+        "properties": {
+          "dns": {
+            "const": "none"
+          }
+        }
+      },
+      "then": {
+        "not": {
+          "anyOf": [
+            {
+              "required": [
+                "verify"
+              ]
+            },
+            {
+              "required": [
+                "cutover"
+              ]
+            }
+          ]
         }
       }
     },

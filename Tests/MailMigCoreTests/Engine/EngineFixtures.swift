@@ -103,9 +103,13 @@ final class EngineHarness: @unchecked Sendable {
     let zone: FakeZone
     /// The engine's clock.
     let clock: TestClock
+    /// How the fake provider writes.
+    let capabilities: DNSProviderCapabilities
 
-    /// A fresh folder and a zone holding `records`.
-    init(records: [RRsetKey: RRsetSnapshot] = EngineFixtures.originalRecords) throws {
+    /// A fresh folder and a zone holding `records`, behind a provider with `capabilities`.
+    init(records: [RRsetKey: RRsetSnapshot] = EngineFixtures.originalRecords,
+         capabilities: DNSProviderCapabilities = DNSProviderCapabilities(writes: .compareAndSwap)) throws {
+        self.capabilities = capabilities
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         zone = FakeZone(records)
@@ -128,7 +132,7 @@ final class EngineHarness: @unchecked Sendable {
             throw InvalidTestPlan(description: result.diagnostics.map { "\($0.location): \($0.message)" }.joined(separator: "\n"))
         }
         return Workspace(plan: plan, planPath: planPath, planBytes: Array(text.utf8), stateBackend: SQLiteStateBackend(folder: stateFolder),
-                         adapters: AdapterRegistry(), dnsProviders: ["primary": FakeDNSProvider(zone: zone)])
+                         adapters: AdapterRegistry(), dnsProviders: ["primary": FakeDNSProvider(zone: zone, capabilities: capabilities)])
     }
 
     /// An engine over the plan `text`, the state in the folder and the fake zone, at the clock's time.
@@ -140,10 +144,11 @@ final class EngineHarness: @unchecked Sendable {
 
     /// Plans and applies `text`; returns the plan and the report.
     @discardableResult
-    func apply(_ text: String = EngineFixtures.plan(), force: Bool = false) async throws -> (plan: ExecutionPlan, report: ApplyReport) {
+    func apply(_ text: String = EngineFixtures.plan(), force: Bool = false, parallelism: Int = 1,
+               operatorPrompt: (any OperatorPrompt)? = nil) async throws -> (plan: ExecutionPlan, report: ApplyReport) {
         let engine = try engine(text)
         let plan = try await engine.plan(force: force)
-        let report = await engine.apply(plan, parallelism: 1)
+        let report = await engine.apply(plan, parallelism: parallelism, operatorPrompt: operatorPrompt)
         return (plan, report)
     }
 
