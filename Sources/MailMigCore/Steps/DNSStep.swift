@@ -129,6 +129,18 @@ public struct DNSChange: Sendable, Equatable, Codable {
     /// Whether the state forgets the RRset afterwards (it left the plan and was restored).
     public var forget: Bool
 
+    /// Creates a change.
+    public init(key: RRsetKey, provider: String, expected: RRsetSnapshot?, desired: RRsetSnapshot?, original: RRsetSnapshot?,
+                phase: DNSPhase, forget: Bool) {
+        self.key = key
+        self.provider = provider
+        self.expected = expected
+        self.desired = desired
+        self.original = original
+        self.phase = phase
+        self.forget = forget
+    }
+
     /// Whether the change writes to DNS at all (it may only record an outside change in the state).
     public var writesDNS: Bool { expected != desired }
 }
