@@ -1,3 +1,5 @@
+import MailMigAuthoritativeDNS
+
 /// The JSON Schema of `dns.providers.NAME.manual`, which `mailmig schema` places at `#/$defs/manual`.
 enum ManualSchema {
     /// The schema text: one schema object; its references point at the plan schema's shared definitions.
@@ -10,41 +12,8 @@ enum ManualSchema {
           ],
           "additionalProperties": false,
           "properties": {
-            "check_servers": {
-              "type": "array",
-              "items": {
-                "allOf": [
-                  {
-                    "$ref": "#/$defs/nonEmptyString"
-                  },
-                  {
-                    "$ref": "#/$defs/hostPort"
-                  }
-                ]
-              },
-              "description": "Servers whose answers decide that the records are set (host or host:port; port 53 by default); the zone's authoritative servers, found through the system's resolver, when absent."
-            },
-            "timeout": {
-              "allOf": [
-                {
-                  "$ref": "#/$defs/duration"
-                },
-                {
-                  "if": {
-                    "type": "integer"
-                  },
-                  "then": {
-                    "minimum": 1,
-                    "maximum": 600
-                  }
-                }
-              ],
-              "description": "How long to wait for an answer: 1 second to 10 minutes; 10 seconds by default.",
-              "default": "10s",
-              "examples": [
-                "10s"
-              ]
-            }
+            "check_servers": \#(ZoneServerSettings.checkServersSchema(description: "Servers whose answers decide that the records are set (host or host:port; port 53 by default); the zone's authoritative servers, found through the system's resolver, when absent.")),
+            "timeout": \#(ZoneServerSettings.timeoutSchema)
           }
         }
         """#

@@ -1,3 +1,4 @@
+import MailMigAuthoritativeDNS
 import MailMigCore
 
 /// Settings of a DNS host mailmig cannot drive: what `dns.providers.NAME.manual` holds.
@@ -31,28 +32,9 @@ struct ManualSettingsDecoder: PlanNodeDecoding {
     var diagnostics = DiagnosticBag()
 
     mutating func decode(_ node: PlanNode, path: String) -> ManualSettings? {
-        if node.isNull { return ManualSettings(checkServers: [], timeoutSeconds: 10) }
+        if node.isNull { return ManualSettings(checkServers: [], timeoutSeconds: ZoneServerSettings.defaultTimeout) }
         guard let settings = fields(node, path: path, allowed: ManualSettings.keys) else { return nil }
-        var checkServers: [String] = []
-        var valid = true
-        if let node = settings["check_servers"], let items = list(node, path: settings.path("check_servers")) {
-            for (index, item) in items.enumerated() {
-                if hostPort(item, path: settings.path("check_servers") + "[\(index)]", defaultPort: 53) != nil {
-                    checkServers.append(item.scalarText ?? "")
-                } else {
-                    valid = false
-                }
-            }
-        }
-        var timeout = 10
-        if let node = settings["timeout"], let duration = duration(node, path: settings.path("timeout")) {
-            if duration.seconds < 1 || duration.seconds > 600 {
-                diagnostics.error(node.location, "\(settings.path("timeout")) must be between 1s and 10m")
-                valid = false
-            } else {
-                timeout = Int(duration.seconds)
-            }
-        }
-        return valid ? ManualSettings(checkServers: checkServers, timeoutSeconds: timeout) : nil
+        guard let checkServers = checkServers(in: settings), let timeout = timeoutSeconds(in: settings) else { return nil }
+        return ManualSettings(checkServers: checkServers, timeoutSeconds: timeout)
     }
 }

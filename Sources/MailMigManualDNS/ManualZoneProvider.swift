@@ -7,7 +7,7 @@ import MailMigDNS
 ///
 /// Reading asks the first check server (or the zone's first authoritative server); a change counts
 /// as made once every one of them answers it.
-public struct ManualZoneProvider: DNSZoneProvider {
+public struct ManualZoneProvider: PresentationFormatProvider {
     /// The provider's name in the plan.
     public let name: String
     let settings: ManualSettings
@@ -25,16 +25,6 @@ public struct ManualZoneProvider: DNSZoneProvider {
 
     /// Nothing is written by mailmig: the operator sets the records.
     public var capabilities: DNSProviderCapabilities { DNSProviderCapabilities(writes: .byOperator) }
-
-    public func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {
-        do {
-            return try PresentationFormat.normalize(value, type: type)
-        } catch {
-            throw ProviderError(error.kind, provider: name, key: nil)
-        }
-    }
-
-    public func text(ofTXT value: String) -> String { PresentationFormat.text(ofTXT: value) }
 
     public func read(_ key: RRsetKey) async throws -> RRsetSnapshot? {
         let checked = try await checkServers(for: key)

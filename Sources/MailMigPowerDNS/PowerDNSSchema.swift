@@ -1,3 +1,5 @@
+import MailMigAuthoritativeDNS
+
 /// The JSON Schema of `dns.providers.NAME.powerdns`, which `mailmig schema` places at `#/$defs/powerdns`.
 enum PowerDNSSchema {
     /// The schema text: one schema object; its references point at the plan schema's shared definitions.
@@ -32,41 +34,8 @@ enum PowerDNSSchema {
               "description": "The server id in API paths. Default: `localhost`.",
               "default": "localhost"
             },
-            "check_servers": {
-              "type": "array",
-              "items": {
-                "allOf": [
-                  {
-                    "$ref": "#/$defs/nonEmptyString"
-                  },
-                  {
-                    "$ref": "#/$defs/hostPort"
-                  }
-                ]
-              },
-              "description": "Servers asked to confirm that changes are answered (host or host:port; port 53 by default); the API is read back when absent."
-            },
-            "timeout": {
-              "allOf": [
-                {
-                  "$ref": "#/$defs/duration"
-                },
-                {
-                  "if": {
-                    "type": "integer"
-                  },
-                  "then": {
-                    "minimum": 1,
-                    "maximum": 600
-                  }
-                }
-              ],
-              "description": "How long to wait for one answer: 1 second to 10 minutes; 10 seconds by default.",
-              "default": "10s",
-              "examples": [
-                "10s"
-              ]
-            },
+            "check_servers": \#(ZoneServerSettings.checkServersSchema(description: "Servers asked to confirm that changes are answered (host or host:port; port 53 by default); the API is read back when absent.")),
+            "timeout": \#(ZoneServerSettings.timeoutSchema),
             "ca_file": {
               "$ref": "#/$defs/nonEmptyString",
               "description": "A CA certificate (PEM) to trust for an https api_url, relative to the plan file's folder; the system's trust store otherwise."

@@ -1,3 +1,4 @@
+import MailMigAuthoritativeDNS
 import MailMigCore
 
 /// Settings of a PowerDNS Authoritative server's HTTP API: what `dns.providers.NAME.powerdns` holds.
@@ -63,31 +64,14 @@ struct PowerDNSSettingsDecoder: PlanNodeDecoding {
         let apiKey = required(settings, "api_key").flatMap { secret($0, path: settings.path("api_key")) }
         var serverID = "localhost"
         if let node = settings["server_id"], let text = nonEmptyString(node, path: settings.path("server_id")) { serverID = text }
-        var checkServers: [String] = []
-        if let node = settings["check_servers"], let items = list(node, path: settings.path("check_servers")) {
-            for (index, item) in items.enumerated() {
-                if hostPort(item, path: settings.path("check_servers") + "[\(index)]", defaultPort: 53) != nil {
-                    checkServers.append(item.scalarText ?? "")
-                } else {
-                    valid = false
-                }
-            }
-        }
-        var timeout = 10
-        if let node = settings["timeout"], let duration = duration(node, path: settings.path("timeout")) {
-            if duration.seconds < 1 || duration.seconds > 600 {
-                diagnostics.error(node.location, "\(settings.path("timeout")) must be between 1s and 10m")
-                valid = false
-            } else {
-                timeout = Int(duration.seconds)
-            }
-        }
+        let checkServers = checkServers(in: settings)
+        let timeout = timeoutSeconds(in: settings)
         let caFile = settings["ca_file"].flatMap { nonEmptyString($0, path: settings.path("ca_file")) }
         if caFile != nil, let apiURL, apiURL.hasPrefix("http://") {
             diagnostics.error(settings.keyLocation("ca_file"), "\(settings.path("ca_file")) is for an https:// api_url; \(apiURL) is plain http")
             valid = false
         }
-        guard valid, let apiURL, let apiKey else { return nil }
+        guard valid, let apiURL, let apiKey, let checkServers, let timeout else { return nil }
         return PowerDNSSettings(apiURL: apiURL, apiKey: apiKey, serverID: serverID, checkServers: checkServers, timeoutSeconds: timeout, caFile: caFile)
     }
 

@@ -8,7 +8,7 @@ import MailMigDNS
 /// The API replaces an RRset without a condition (`PATCH` with `changetype: REPLACE`), so the DNS
 /// step reads and checks before writing and reads back after (`readCheckWrite`). Reads go to the API,
 /// which answers what the backend holds; `check_servers`, when given, must answer a change too.
-public struct PowerDNSZoneProvider: DNSZoneProvider {
+public struct PowerDNSZoneProvider: PresentationFormatProvider {
     /// The provider's name in the plan.
     public let name: String
     let settings: PowerDNSSettings
@@ -29,16 +29,6 @@ public struct PowerDNSZoneProvider: DNSZoneProvider {
 
     /// PATCH has no precondition: read, check, write, read back.
     public var capabilities: DNSProviderCapabilities { DNSProviderCapabilities(writes: .readCheckWrite) }
-
-    public func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {
-        do {
-            return try PresentationFormat.normalize(value, type: type)
-        } catch {
-            throw ProviderError(error.kind, provider: name, key: nil)
-        }
-    }
-
-    public func text(ofTXT value: String) -> String { PresentationFormat.text(ofTXT: value) }
 
     public func read(_ key: RRsetKey) async throws -> RRsetSnapshot? {
         let api = try client()

@@ -1,3 +1,5 @@
+import MailMigAuthoritativeDNS
+
 /// The JSON Schema of `dns.providers.NAME.rfc2136`, which `mailmig schema` places at `#/$defs/rfc2136`.
 enum RFC2136Schema {
     /// The schema text: one schema object; its references point at the plan schema's shared definitions.
@@ -53,42 +55,8 @@ enum RFC2136Schema {
                 }
               }
             },
-            "check_servers": {
-              "type": "array",
-              "items": {
-                "allOf": [
-                  {
-                    "$ref": "#/$defs/nonEmptyString"
-                  },
-                  {
-                    "$ref": "#/$defs/hostPort"
-                  }
-                ]
-              },
-              "description": "Servers asked, besides the primary, to confirm that changes have spread (host or host:port); the primary only when absent."
-            },
-            "timeout": {
-              "allOf": [
-                {
-                  "$ref": "#/$defs/duration"
-                },
-                {
-                  "if": {
-                    "type": "integer"
-                  },
-                  "then": {
-                    "minimum": 1,
-                    "maximum": 600
-                  }
-                }
-              ],
-              "description": "How long to wait for an answer: 1 second to 10 minutes; 10 seconds by default.",
-              "default": "10s",
-              "examples": [
-                "10s",
-                30
-              ]
-            }
+            "check_servers": \#(ZoneServerSettings.checkServersSchema(description: "Servers asked, besides the primary, to confirm that changes have spread (host or host:port); the primary only when absent.")),
+            "timeout": \#(ZoneServerSettings.timeoutSchema)
           }
         }
         """#

@@ -1,3 +1,4 @@
+import MailMigAuthoritativeDNS
 import MailMigCore
 
 extension RFC2136Settings {
@@ -21,22 +22,9 @@ struct RFC2136SettingsDecoder: PlanNodeDecoding {
         guard let settings = fields(node, path: path, allowed: Self.keys) else { return nil }
         let server = required(settings, "server").flatMap { hostPort($0, path: settings.path("server"), defaultPort: 53) }
         let key = required(settings, "key").flatMap { decodeTSIGKey($0, path: settings.path("key")) }
-        var checkServers: [String] = []
-        if let node = settings["check_servers"], let items = list(node, path: settings.path("check_servers")) {
-            // Each entry is checked at its own position, whatever the others hold.
-            for (index, item) in items.enumerated() where hostPort(item, path: settings.path("check_servers") + "[\(index)]", defaultPort: 53) != nil {
-                checkServers.append(item.scalarText ?? "")
-            }
-        }
-        var timeout = 10
-        if let node = settings["timeout"], let duration = duration(node, path: settings.path("timeout")) {
-            if duration.seconds < 1 || duration.seconds > 600 {
-                diagnostics.error(node.location, "\(settings.path("timeout")) must be between 1s and 10m")
-            } else {
-                timeout = Int(duration.seconds)
-            }
-        }
-        guard let server, let key else { return nil }
+        let checkServers = checkServers(in: settings)
+        let timeout = timeoutSeconds(in: settings)
+        guard let server, let key, let checkServers, let timeout else { return nil }
         return RFC2136Settings(host: server.host, port: server.port, key: key, checkServers: checkServers, timeoutSeconds: timeout)
     }
 

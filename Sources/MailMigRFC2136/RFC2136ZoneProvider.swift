@@ -4,7 +4,7 @@ import MailMigCore
 import MailMigDNS
 
 /// A DNS system reached by RFC 2136 dynamic updates signed with TSIG (BIND, Knot, PowerDNS, Windows DNS).
-public struct RFC2136ZoneProvider: DNSZoneProvider {
+public struct RFC2136ZoneProvider: PresentationFormatProvider {
     /// The provider's name in the plan.
     public let name: String
     let settings: RFC2136Settings
@@ -29,16 +29,6 @@ public struct RFC2136ZoneProvider: DNSZoneProvider {
     public var capabilities: DNSProviderCapabilities { DNSProviderCapabilities(writes: .compareAndSwap) }
 
     var primary: DNSServer { DNSServer(host: settings.host, port: settings.port) }
-
-    public func normalize(_ value: String, type: DNSRecordType) throws(ProviderError) -> String {
-        do {
-            return try PresentationFormat.normalize(value, type: type)
-        } catch {
-            throw ProviderError(error.kind, provider: name, key: nil)
-        }
-    }
-
-    public func text(ofTXT value: String) -> String { PresentationFormat.text(ofTXT: value) }
 
     public func read(_ key: RRsetKey) async throws -> RRsetSnapshot? {
         try await servers.read(key, at: primary)
