@@ -26,7 +26,8 @@ extension Engine {
             let live = try await provider.read(reference.key)
             let desired = then.map(\.applied) ?? reference.original
             let change = DNSChange(key: reference.key, provider: reference.provider, expected: live, desired: desired,
-                                   original: then?.original ?? reference.original, phase: then?.phase ?? .source, forget: then == nil)
+                                   original: then?.original ?? reference.original, phase: then?.phase ?? .source, forget: then == nil,
+                                   setByHand: provider.capabilities.writes == .byOperator ? true : nil)
             if live == desired, then == current[address] { continue }
             let action: ChangeAction = live == nil ? .create : desired == nil ? .delete : .update
             plan.steps.append(PlannedStep(

@@ -145,7 +145,8 @@ public struct DNSPlanner: Sendable {
             let current = liveValue(key)
             let stateNeedsUpdate = state == nil ? desired != current : (state?.original != original || state?.phase != phase || state?.applied != current)
             guard desired != current || stateNeedsUpdate else { continue }
-            let change = DNSChange(key: key, provider: provider, expected: current, desired: desired, original: original, phase: phase, forget: false)
+            let change = DNSChange(key: key, provider: provider, expected: current, desired: desired, original: original, phase: phase, forget: false,
+                                   setByHand: capability(provider).writes == .byOperator ? true : nil)
             try checkSupported(change)
             result.steps.append(PlannedStep(
                 id: "dns:\(key.address)", address: key.address, action: action(from: current, to: desired),
@@ -204,7 +205,8 @@ public struct DNSPlanner: Sendable {
     private func release(_ state: DNSRecordState, into result: inout ExecutionPlan) {
         let current = liveValue(state.key)
         let change = DNSChange(key: state.key, provider: state.provider, expected: current, desired: state.original,
-                               original: state.original, phase: .source, forget: true)
+                               original: state.original, phase: .source, forget: true,
+                               setByHand: capability(state.provider).writes == .byOperator ? true : nil)
         let reason = current == state.original
             ? "no longer in the plan: forget it (the records are as before mailmig)"
             : "no longer in the plan: restore the records from before mailmig, then forget it"

@@ -91,6 +91,11 @@ public enum DNSStep: StepKind {
         for value in (after?.values ?? []) where !old.contains(value) { lines.append("+ \(value)") }
         for value in (after?.values ?? []) where old.contains(value) && before != after { lines.append("  \(value)") }
         if change.forget { lines.append("(forgotten by the state afterwards)") }
+        if change.setByHand == true, change.writesDNS {
+            let item = DNSChecklistItem(key: change.key, provider: change.provider, current: change.expected, desired: change.desired)
+            lines.append("to set by hand: \(item.instruction):")
+            lines += item.recordLines.map { "  \($0)" }
+        }
         return lines
     }
 
@@ -128,10 +133,14 @@ public struct DNSChange: Sendable, Equatable, Codable {
     public var phase: DNSPhase
     /// Whether the state forgets the RRset afterwards (it left the plan and was restored).
     public var forget: Bool
+    /// Whether the operator sets it by hand (a provider mailmig cannot write to), so the plan shows
+    /// the records as a DNS host's form asks for them; absent in plans saved before it existed.
+    public var setByHand: Bool?
 
     /// Creates a change.
     public init(key: RRsetKey, provider: String, expected: RRsetSnapshot?, desired: RRsetSnapshot?, original: RRsetSnapshot?,
-                phase: DNSPhase, forget: Bool) {
+                phase: DNSPhase, forget: Bool, setByHand: Bool? = nil) {
+        self.setByHand = setByHand
         self.key = key
         self.provider = provider
         self.expected = expected

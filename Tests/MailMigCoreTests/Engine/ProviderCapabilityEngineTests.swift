@@ -83,6 +83,8 @@ struct ProviderCapabilityEngineTests {
         let harness = try EngineHarness(capabilities: Self.byOperator)
         let (plan, report) = try await harness.apply(parallelism: 4)
         #expect(plan.steps.allSatisfy { $0.dependsOn.isEmpty })
+        let mxStep = try #require(plan.step(for: F.mx))
+        #expect(mxStep.work.detail.suffix(2) == ["to set by hand: change the TTL of acme.test MX from 3600 to 300:", "  acme.test.  MX  300  \(F.oldMX)"])
         #expect(plan.warnings.contains { $0.hasPrefix("DNS provider primary is set by hand") })
         #expect(report.waiting.count == 3)
         #expect(report.succeeded)
