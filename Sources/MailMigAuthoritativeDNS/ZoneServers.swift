@@ -65,15 +65,15 @@ public struct ZoneServers: Sendable {
         return true
     }
 
-    /// The authoritative servers (port 53) of the zone holding `domain`, found through the recursive
-    /// resolver `resolver` from the zone's NS records and their addresses.
-    public func authoritativeServers(of domain: String, resolver: DNSServer) async throws -> [DNSServer] {
+    /// The authoritative servers of the zone holding `domain`, found through the recursive resolver
+    /// `resolver` from the zone's NS records and their addresses, asked on `port` (53 but in tests).
+    public func authoritativeServers(of domain: String, resolver: DNSServer, port: Int = 53) async throws -> [DNSServer] {
         var recursive = client
         recursive.recursionDesired = true
         let key = RRsetKey(domain: domain, owner: "@", type: .NS)
         do {
             let authority = try await recursive.findAuthority(for: try owner(key), server: resolver)
-            let servers = authority.servers()
+            let servers = authority.servers(port: port)
             guard !servers.isEmpty else {
                 throw ProviderError(.server("the resolver \(resolver) knows no address of a name server of \(authority.zone); list the zone's servers in check_servers"),
                                     provider: provider, key: nil)

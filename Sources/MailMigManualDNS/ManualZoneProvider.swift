@@ -13,14 +13,17 @@ public struct ManualZoneProvider: PresentationFormatProvider {
     let settings: ManualSettings
     let servers: ZoneServers
     let resolver: DNSServer
+    let nameServerPort: Int
     let found = AuthorityCache()
 
-    /// Creates a provider; `resolver` finds the zone's servers when the plan lists none.
-    public init(name: String, settings: ManualSettings, resolver: DNSServer = ZoneServers.systemResolver()) {
+    /// Creates a provider; `resolver` finds the zone's servers when the plan lists none, and they are
+    /// asked on `nameServerPort`.
+    public init(name: String, settings: ManualSettings, resolver: DNSServer = ZoneServers.systemResolver(), nameServerPort: Int = 53) {
         self.name = name
         self.settings = settings
         self.servers = ZoneServers(provider: name, timeoutSeconds: settings.timeoutSeconds)
         self.resolver = resolver
+        self.nameServerPort = nameServerPort
     }
 
     /// Nothing is written by mailmig: the operator sets the records.
@@ -51,7 +54,7 @@ public struct ManualZoneProvider: PresentationFormatProvider {
     private func checkServers(for key: RRsetKey) async throws -> [DNSServer] {
         if !settings.checkServers.isEmpty { return ZoneServers.servers(settings.checkServers) }
         if let known = await found.servers(for: key.domain) { return known }
-        let authoritative = try await servers.authoritativeServers(of: key.domain, resolver: resolver)
+        let authoritative = try await servers.authoritativeServers(of: key.domain, resolver: resolver, port: nameServerPort)
         await found.store(authoritative, for: key.domain)
         return authoritative
     }
