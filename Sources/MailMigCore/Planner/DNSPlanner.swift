@@ -109,7 +109,8 @@ public struct DNSPlanner: Sendable {
             let current = liveValue(key)
             var original = state.map(\.original) ?? current
             if let state, state.applied != current, !(state.requested.map { $0.desired == current } ?? false) {
-                let adopt = state.phase == .source
+                // Records set by hand other than the cutover records asked for are a mistake, not the source's.
+                let adopt = state.phase == .source && state.requested?.phase != .cutover
                 if adopt, let current {
                     // Before the cutover the source's records are the operator's to change: follow them.
                     original = RRsetSnapshot(ttl: state.original?.ttl ?? current.ttl, values: current.values)

@@ -40,6 +40,48 @@ import Testing
         #expect(!output.stdout.contains("\u{1B}["), "no colour when not on a terminal")
     }
 
+    /// A mail-only plan: its domain says `dns: none` and the plan has no `dns:` section.
+    static func mailOnlyPlan(extra: String = "") -> String {
+        """
+        mailmig: 1
+        name: mail-only
+        source:
+          imap: { host: imap.oldmail.test, port: 993, tls: implicit }
+          login: { admin: { user: admin, password: env:MAILMIG_PASSWORD }, style: master-user }
+        target:
+          imap: { host: imap.newmail.test, port: 993, tls: implicit }
+          login: { admin: { user: admin, password: env:MAILMIG_PASSWORD }, style: master-user }
+        mailboxes: [alice@mailonly.test]
+        domains:
+          - name: mailonly.test
+            dns: none
+
+        """ + extra
+    }
+
+    @Test func aDomainWithDNSNoneNeedsNoDNSSection() throws {
+        let folder = try MailMigBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(Self.mailOnlyPlan().utf8).write(to: folder.appendingPathComponent("mailmig.yaml"))
+        let output = try MailMigBinary.run(["validate"], in: folder)
+        #expect(output.status == 0, "\(output.stdout)\(output.stderr)")
+        #expect(output.stdout == "mailmig.yaml: valid\n", "\(output.stdout)")
+    }
+
+    @Test func dnsNoneRefusesVerifyAtItsLine() throws {
+        let folder = try MailMigBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = Self.mailOnlyPlan(extra: "    verify: { type: TXT, value: \"MS=ms-0001\" }\n")
+        try Data(plan.utf8).write(to: folder.appendingPathComponent("mailmig.yaml"))
+        let output = try MailMigBinary.run(["validate"], in: folder)
+        #expect(output.status == 1)
+        let lines = output.stdout.split(separator: "\n").map(String.init)
+        let error = try #require(lines.first { $0.hasPrefix("mailmig.yaml:13:5: error: ") }, "\(lines)")
+        #expect(error.contains("domains[0].verify"), "\(error)")
+        #expect(error.contains("domains[0].dns is none"), "\(error)")
+        #expect(lines.last == "mailmig.yaml: 1 error, 0 warnings", "\(lines)")
+    }
+
     @Test func jsonOutputIsOneObjectPerLine() throws {
         let folder = try MailMigBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

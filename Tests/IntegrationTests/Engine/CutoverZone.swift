@@ -1,60 +1,56 @@
 import Foundation
 
-/// The zone `cutover.test` of the test BIND server, which only the engine's end-to-end tests change,
-/// with `dig` and `nsupdate` to look at it and change it the way an operator would.
+/// The zone `cutover.test` of one test DNS server (see `CutoverBackend`), which only the engine's
+/// end-to-end tests and the manual provider's tests change, with `dig` to look at it and the
+/// operator's own tool to change it.
 struct CutoverZone {
+    let backend: CutoverBackend
     let host: String
     let port: Int
-    let keyName: String
-    let keyFile: String
-    let nsupdateKeyFile: String
+    let access: CutoverAccess
     let zone = "cutover.test"
 
     static let originalMX = "10 mx.oldmail.test."
     static let originalCNAME = "autodiscover.oldmail.test."
     static let originalSPF = "\"v=spf1 include:spf.oldmail.test -all\""
     static let originalVerification = "\"mailmig-verification=cutover-0001\""
+    static let originalTTL = 3600
     static let newMX = "10 mx.newmail.test."
     static let newCNAME = "autodiscover.newmail.test."
     static let newSPF = "\"v=spf1 include:spf.newmail.test -all\""
     static let verifyValue = "MS=ms-e2e-0001"
 
-    /// Reads the server and key from the test environment.
-    init() throws {
-        host = try TestEnvironment.require("MAILMIG_TEST_DNS_HOST")
-        port = try TestEnvironment.requireInt("MAILMIG_TEST_DNS_PORT")
-        keyName = try TestEnvironment.require("MAILMIG_TEST_DNS_KEY_NAME")
-        keyFile = try TestEnvironment.require("MAILMIG_TEST_DNS_KEY_FILE")
-        nsupdateKeyFile = try TestEnvironment.require("MAILMIG_TEST_DNS_NSUPDATE_KEYFILE")
+    /// Reads the backend's server and credentials from the test environment.
+    init(_ backend: CutoverBackend = .bind) throws {
+        self.backend = backend
+        (host, port, access) = try CutoverAccess.load(backend)
     }
 
-    /// `host:port`, as mailmig names the server.
+    /// `host:port` of the DNS server, as mailmig names it.
     var server: String { "\(host):\(port)" }
 
-    /// Puts the zone's mail records back to what `scripts/testenv/bind9.sh` creates.
+    /// The owner name of `name`, relative to the zone (`@` for the apex).
+    func owner(_ name: String) -> String {
+        name == "@" ? "\(zone)." : "\(name).\(zone)."
+    }
+
+    /// Puts the zone's mail records back to what the server's test-environment script creates.
     func restore() throws {
-        try nsupdate([
-            "update delete \(zone). MX",
-            "update delete \(zone). TXT",
-            "update delete autodiscover.\(zone). CNAME",
-            "update add \(zone). 3600 MX \(Self.originalMX)",
-            "update add \(zone). 3600 TXT \(Self.originalVerification)",
-            "update add \(zone). 3600 TXT \(Self.originalSPF)",
-            "update add autodiscover.\(zone). 3600 CNAME \(Self.originalCNAME)",
-        ])
+        try set("@", "MX", ttl: Self.originalTTL, values: [Self.originalMX])
+        try set("@", "TXT", ttl: Self.originalTTL, values: [Self.originalVerification, Self.originalSPF])
+        try set("autodiscover", "CNAME", ttl: Self.originalTTL, values: [Self.originalCNAME])
     }
 
-    /// Sends `commands` with `nsupdate`, signed with the granted key, like an operator changing records by hand.
-    func nsupdate(_ commands: [String]) throws {
-        let script = (["server \(host) \(port)", "zone \(zone)."] + commands + ["send", ""]).joined(separator: "\n")
-        let result = try Self.run("/usr/bin/env", ["nsupdate", "-k", nsupdateKeyFile], input: script)
-        guard result.status == 0 else { throw ToolFailed(description: "nsupdate failed (\(result.status)): \(result.output)") }
+    /// Replaces the RRset at `name` (relative to the zone) with `values`, like an operator changing
+    /// records by hand: nsupdate signed with the granted key at BIND, the HTTP API at PowerDNS.
+    func set(_ name: String, _ type: String, ttl: Int, values: [String]) throws {
+        try access.set(owner: owner(name), zone: zone, type: type, ttl: ttl, values: values)
     }
 
-    /// The RRset at `name` (relative to the zone, `@` for the apex) as `dig` sees it: TTL and sorted values.
+    /// The RRset at `name` (relative to the zone, `@` for the apex) as `dig` sees it at this
+    /// backend's DNS port: TTL and sorted values.
     func dig(_ name: String, _ type: String) throws -> (ttl: Int?, values: [String]) {
-        let owner = name == "@" ? "\(zone)." : "\(name).\(zone)."
-        let result = try Self.run("/usr/bin/env", ["dig", "+noall", "+answer", "+time=2", "+tries=2", "-p", "\(port)", "@\(host)", owner, type])
+        let result = try Self.run("/usr/bin/env", ["dig", "+noall", "+answer", "+time=2", "+tries=2", "-p", "\(port)", "@\(host)", owner(name), type])
         guard result.status == 0 else { throw ToolFailed(description: "dig failed (\(result.status)): \(result.output)") }
         var ttl: Int?
         var values: [String] = []
@@ -67,49 +63,51 @@ struct CutoverZone {
         return (ttl, values.sorted())
     }
 
-    /// A plan that manages the zone through mailmig's RFC 2136 provider; `secretFile` overrides the key file.
-    func plan(route: String, secretFile: String? = nil) -> String {
-        """
-        mailmig: 1
-        name: cutover-end-to-end
-        source:
-          imap: { host: imap.oldmail.test, port: 993, tls: implicit }
-          login: { admin: { user: admin, password: env:CUTOVER_TEST_PASSWORD }, style: master-user }
-        target:
-          imap: { host: imap.newmail.test, port: 993, tls: implicit }
-          login: { admin: { user: admin, password: env:CUTOVER_TEST_PASSWORD }, style: master-user }
-        dns:
-          providers:
-            bind:
-              rfc2136:
-                server: \(server)
-                key: { name: \(keyName), algorithm: hmac-sha256, secret: "file:\(secretFile ?? keyFile)" }
-                check_servers: ["\(server)"]
-        domains:
-          - name: \(zone)
-            dns: bind
-            verify: { type: TXT, value: "\(Self.verifyValue)" }
-            route: \(route)
-            cutover:
-              lower_ttl_to: 300
-              records:
-                - { type: MX, values: ["\(Self.newMX)"] }
-                - { name: autodiscover, type: CNAME, values: ["\(Self.newCNAME)"] }
-                - { type: TXT, match: "v=spf1", values: ["v=spf1 include:spf.newmail.test -all"] }
+    /// The provider of the plan; `credentialFile` replaces the TSIG secret or the API key file.
+    func provider(credentialFile: String? = nil) -> PlanProvider {
+        access.provider(credentialFile: credentialFile)
+    }
 
-        """
+    /// A plan that manages the zone through `provider` (by default this backend's own).
+    func plan(route: String, provider: PlanProvider? = nil) -> String {
+        let provider = provider ?? self.provider()
+        return """
+            mailmig: 1
+            name: cutover-end-to-end
+            source:
+              imap: { host: imap.oldmail.test, port: 993, tls: implicit }
+              login: { admin: { user: admin, password: env:CUTOVER_TEST_PASSWORD }, style: master-user }
+            target:
+              imap: { host: imap.newmail.test, port: 993, tls: implicit }
+              login: { admin: { user: admin, password: env:CUTOVER_TEST_PASSWORD }, style: master-user }
+            dns:
+              providers:
+            \(provider.yaml)
+            domains:
+              - name: \(zone)
+                dns: \(provider.name)
+                verify: { type: TXT, value: "\(Self.verifyValue)" }
+                route: \(route)
+                cutover:
+                  lower_ttl_to: 300
+                  records:
+                    - { type: MX, values: ["\(Self.newMX)"] }
+                    - { name: autodiscover, type: CNAME, values: ["\(Self.newCNAME)"] }
+                    - { type: TXT, match: "v=spf1", values: ["v=spf1 include:spf.newmail.test -all"] }
+
+            """
     }
 
     /// A fresh folder holding `mailmig.yaml` with the plan routed to `route`.
-    func workspace(route: String = "source") throws -> URL {
+    func workspace(route: String = "source", provider: PlanProvider? = nil) throws -> URL {
         let folder = try MailMigBinary.temporaryFolder()
-        try write(route: route, in: folder)
+        try write(route: route, in: folder, provider: provider)
         return folder
     }
 
     /// Rewrites the plan in `folder` routed to `route`.
-    func write(route: String, in folder: URL, secretFile: String? = nil) throws {
-        try plan(route: route, secretFile: secretFile).write(to: folder.appendingPathComponent("mailmig.yaml"), atomically: true, encoding: .utf8)
+    func write(route: String, in folder: URL, provider: PlanProvider? = nil) throws {
+        try plan(route: route, provider: provider).write(to: folder.appendingPathComponent("mailmig.yaml"), atomically: true, encoding: .utf8)
     }
 
     /// Runs a tool, feeding `input`, and returns its status and combined output.

@@ -138,6 +138,25 @@ struct ProviderCapabilityEngineTests {
         #expect(plan.drift.contains { $0.address == F.mx.address && $0.live == wrong.description })
     }
 
+    @Test("other records than the cutover asked for by hand are set back, and the original before mailmig is kept for the rollback")
+    func operatorMistypedCutover() async throws {
+        let harness = try EngineHarness(capabilities: Self.byOperator)
+        let (_, first) = try await harness.apply()
+        for item in first.checklist { await harness.zone.set(item.key, item.desired) }
+        try await harness.apply()
+        let (_, cutover) = try await harness.apply(F.plan(route: "target"), force: true)
+        #expect(cutover.checklist.contains { $0.key == F.mx && $0.desired == RRsetSnapshot(ttl: 300, values: [F.newMX]) })
+        let typo = RRsetSnapshot(ttl: 300, values: ["20 mx.typo.test."])
+        await harness.zone.set(F.mx, typo)
+
+        let plan = try await harness.engine(F.plan(route: "target")).plan()
+        let drift = try #require(plan.drift.first { $0.address == F.mx.address })
+        #expect(drift.resolution == "the plan sets it back")
+        #expect(plan.change(for: F.mx)?.desired == RRsetSnapshot(ttl: 300, values: [F.oldMX]))
+        try await harness.apply(F.plan(route: "target"))
+        #expect(try harness.recorded(F.mx)?.original == F.originalRecords[F.mx])
+    }
+
     @Test("at a terminal the operator confirms and the step is done in the same apply; leaving it makes it wait")
     func operatorAtTerminal() async throws {
         let harness = try EngineHarness(capabilities: Self.byOperator)
