@@ -2,7 +2,7 @@
 # Checks that mailmig's install path works on a new Debian machine, without changing this one.
 #
 # A new machine has empty package lists (no *_Packages file under /var/lib/apt/lists), where
-# `apt-get install` answers "Unable to locate package" for everything, and none of the servers the
+# installing answers "Unable to locate package" for everything until `apt-get update` has run, and none of the servers the
 # tests start. A machine that has been used for a while hides any mistake there: its lists are
 # filled and the servers installed. This script recreates the new machine's state in a throwaway
 # copy of this one and runs the install path in it, stage by stage:
@@ -52,8 +52,8 @@ if [[ ${1:-} != --inside ]]; then
         printf 'check-fresh-machine: must run as root (it mounts and chroots)\n' >&2
         exit 2
     fi
-    # Its own tools, installed like everything else: through scripts/lib/apt.sh, which refreshes
-    # empty or stale package lists first.
+    # Its own tools, installed like everything else: through scripts/lib/apt.sh, whose apt_install
+    # runs `apt-get update` first when the package lists are empty or stale.
     . "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
     command -v ip >/dev/null || apt_install iproute2 || exit 1
     for tool in unshare nsenter chroot findmnt mountpoint ip; do

@@ -14,7 +14,7 @@ public struct ManualZoneProvider: PresentationFormatProvider {
     let servers: ZoneServers
     let resolver: DNSServer
     let nameServerPort: Int
-    let found = AuthorityCache()
+    let found = LookupCache<[DNSServer]>()
 
     /// Creates a provider; `resolver` finds the zone's servers when the plan lists none, and they are
     /// asked on `nameServerPort`.
@@ -53,18 +53,9 @@ public struct ManualZoneProvider: PresentationFormatProvider {
 
     private func checkServers(for key: RRsetKey) async throws -> [DNSServer] {
         if !settings.checkServers.isEmpty { return ZoneServers.servers(settings.checkServers) }
-        if let known = await found.servers(for: key.domain) { return known }
+        if let known = await found.value(for: key.domain) { return known }
         let authoritative = try await servers.authoritativeServers(of: key.domain, resolver: resolver, port: nameServerPort)
         await found.store(authoritative, for: key.domain)
         return authoritative
     }
-}
-
-/// The authoritative servers found per domain, so each run asks the resolver once.
-actor AuthorityCache {
-    private var known: [String: [DNSServer]] = [:]
-
-    func servers(for domain: String) -> [DNSServer]? { known[domain] }
-
-    func store(_ servers: [DNSServer], for domain: String) { known[domain] = servers }
 }

@@ -15,7 +15,7 @@ public struct PowerDNSZoneProvider: PresentationFormatProvider {
     let baseDirectory: URL
     let environment: [String: String]
     let servers: ZoneServers
-    let zones = ZoneIDCache()
+    let zones = LookupCache<String>()
 
     /// Creates a provider; the API key is read only when the API is called.
     public init(name: String, settings: PowerDNSSettings, baseDirectory: URL,
@@ -67,7 +67,7 @@ public struct PowerDNSZoneProvider: PresentationFormatProvider {
 
     /// The id of the most specific zone of the server that holds `key`'s owner name.
     private func zoneID(for key: RRsetKey, api: PowerDNSAPI) async throws -> String {
-        if let known = await zones.id(for: key.fqdn) { return known }
+        if let known = await zones.value(for: key.fqdn) { return known }
         let listed = try await wrap(key) { () async throws(PowerDNSAPI.Failure) in try await api.zones() }
         let owner = key.fqdn.lowercased() + "."
         let containing = listed.filter { zone in
@@ -100,13 +100,4 @@ public struct PowerDNSZoneProvider: PresentationFormatProvider {
             throw ProviderError(.server(error.description), provider: name, key: key)
         }
     }
-}
-
-/// Zone ids found per owner name, so each apply lists the zones once per name.
-actor ZoneIDCache {
-    private var ids: [String: String] = [:]
-
-    func id(for owner: String) -> String? { ids[owner] }
-
-    func store(_ id: String, for owner: String) { ids[owner] = id }
 }

@@ -12,7 +12,7 @@ public struct RFC2136ZoneProvider: PresentationFormatProvider {
     let environment: [String: String]
     let client: DNSClient
     let servers: ZoneServers
-    let zones = ZoneCache()
+    let zones = LookupCache<DNSName>()
 
     /// Creates a provider; the TSIG secret is read only when an update is sent.
     public init(name: String, settings: RFC2136Settings, baseDirectory: URL,
@@ -101,7 +101,7 @@ public struct RFC2136ZoneProvider: PresentationFormatProvider {
     }
 
     private func zone(of key: RRsetKey, owner: DNSName) async throws -> DNSName {
-        if let cached = await zones.zone(for: key.domain) { return cached }
+        if let cached = await zones.value(for: key.domain) { return cached }
         let domain = try dnsName(RRsetKey(domain: key.domain, owner: "@", type: key.type))
         let authority = try await wrap(key) { try await client.findAuthority(for: domain, server: primary) }
         await zones.store(authority.zone, for: key.domain)
@@ -133,13 +133,4 @@ public struct RFC2136ZoneProvider: PresentationFormatProvider {
             throw ProviderError(.server(error.description), provider: name, key: key)
         }
     }
-}
-
-/// Zones found per domain, so each apply looks a zone up once.
-actor ZoneCache {
-    private var zones: [String: DNSName] = [:]
-
-    func zone(for domain: String) -> DNSName? { zones[domain] }
-
-    func store(_ zone: DNSName, for domain: String) { zones[domain] = zone }
 }
