@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "MailMigPowerDNS", targets: ["MailMigPowerDNS"]),
         .library(name: "MailMigManualDNS", targets: ["MailMigManualDNS"]),
         .library(name: "MailMigStateSQLite", targets: ["MailMigStateSQLite"]),
+        .library(name: "MailMigStatePostgres", targets: ["MailMigStatePostgres"]),
         .library(name: "MailMigMaildirStore", targets: ["MailMigMaildirStore"]),
     ],
     dependencies: [
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/console-kit", from: "4.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .executableTarget(
@@ -55,6 +57,7 @@ let package = Package(
                 "MailMigPowerDNS",
                 "MailMigManualDNS",
                 "MailMigStateSQLite",
+                "MailMigStatePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ConsoleKitTerminal", package: "console-kit"),
@@ -117,6 +120,18 @@ let package = Package(
             dependencies: [
                 "MailMigCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The state in a PostgreSQL database, one schema per plan, locked with a session advisory lock.
+        .target(
+            name: "MailMigStatePostgres",
+            dependencies: [
+                "MailMigCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Bounded hand-over between tasks and a bounded task group: what the engine and the protocol
@@ -220,12 +235,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MailMigConcurrencyTests", dependencies: ["MailMigConcurrency"]),
-        .testTarget(name: "MailMigStateSQLiteTests", dependencies: ["MailMigStateSQLite", "MailMigCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "MailMigStateSQLiteTests", dependencies: ["MailMigStateSQLite", "MailMigCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigIMAPStore", "MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS", "MailMigIMAP", "MailMigPOP3", "MailMigDNS",
-                           .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigIMAPStore", "MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS", "MailMigIMAP", "MailMigPOP3", "MailMigDNS",
+                           "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
     ],
     swiftLanguageModes: [.v6]

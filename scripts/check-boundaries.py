@@ -39,7 +39,7 @@ PLATFORM = {
 TESTING = {"Testing", "XCTest"}
 
 ADAPTERS = ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS", "MailMigStateSQLite",
-            "MailMigMaildirStore"]
+            "MailMigStatePostgres", "MailMigMaildirStore"]
 # What several DNS adapters share: reading RRsets at a zone's servers over the DNS protocol.
 DNS_ADAPTER_SUPPORT = ["MailMigAuthoritativeDNS"]
 DNS_ADAPTERS = ["MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS"]
@@ -59,12 +59,12 @@ RULES = {
     # The engine.
     "MailMigCore": {
         "allowed": ["MailMigConcurrency", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ENGINE for m in PROTOCOL_LIBRARIES + ADAPTERS + DNS_ADAPTER_SUPPORT + ["MailMigPlanFile", "Yams", "GRDB", "NIO*", "AsyncHTTPClient"] + FRONT_END},
+        "forbidden": {m: WHY_ENGINE for m in PROTOCOL_LIBRARIES + ADAPTERS + DNS_ADAPTER_SUPPORT + ["MailMigPlanFile", "Yams", "GRDB", "NIO*", "PostgresNIO", "AsyncHTTPClient"] + FRONT_END},
     },
     # The plan file format: YAML, the plan decoder, CSV mailbox lists, the JSON Schema.
     "MailMigPlanFile": {
         "allowed": ["MailMigCore", "Yams", "Logging"],
-        "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB", "NIO*"] + FRONT_END},
+        "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB", "NIO*", "PostgresNIO"] + FRONT_END},
     },
     # Shared by the engine and the protocol libraries: task plumbing that knows nothing of mail.
     "MailMigConcurrency": {
@@ -94,23 +94,23 @@ RULES = {
     # Adapters: the engine, their own protocol library (or storage library), and what it builds on.
     "MailMigIMAPStore": {
         "allowed": ["MailMigCore", "MailMigIMAP", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigPOP3", "MailMigDNS", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigPOP3", "MailMigDNS", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     "MailMigPOP3Store": {
         "allowed": ["MailMigCore", "MailMigPOP3", "MailMigTLS", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigDNS", "MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigDNS", "MailMigIMAPStore", "MailMigRFC2136", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     "MailMigRFC2136": {
         "allowed": ["MailMigCore", "MailMigDNS", "MailMigAuthoritativeDNS", "NIOCore", "NIOPosix", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigPowerDNS", "MailMigManualDNS", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigPowerDNS", "MailMigManualDNS", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
     },
     "MailMigPowerDNS": {
         "allowed": ["MailMigCore", "MailMigDNS", "MailMigAuthoritativeDNS", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOFoundationCompat", "NIOSSL", "Logging"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigManualDNS", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigManualDNS", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + FRONT_END},
     },
     "MailMigManualDNS": {
         "allowed": ["MailMigCore", "MailMigDNS", "MailMigAuthoritativeDNS"],
-        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigPowerDNS", "MailMigStateSQLite", "MailMigMaildirStore", "MailMigPlanFile", "GRDB", "AsyncHTTPClient"] + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigPowerDNS", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigMaildirStore", "MailMigPlanFile", "GRDB", "AsyncHTTPClient"] + FRONT_END},
     },
     # Shared by the DNS adapters: the presentation format, a zone's servers, the propagation check.
     "MailMigAuthoritativeDNS": {
@@ -120,11 +120,16 @@ RULES = {
     },
     "MailMigStateSQLite": {
         "allowed": ["MailMigCore", "GRDB", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigMaildirStore", "MailMigPlanFile"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigMaildirStore", "MailMigStatePostgres", "MailMigPlanFile", "PostgresNIO"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
+    },
+    # The state in PostgreSQL: PostgresNIO and the SwiftNIO it runs on, never SQLite's adapter or GRDB.
+    "MailMigStatePostgres": {
+        "allowed": ["MailMigCore", "PostgresNIO", "NIOCore", "NIOPosix", "Logging", "Crypto"],
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigMaildirStore", "MailMigStateSQLite", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     "MailMigMaildirStore": {
         "allowed": ["MailMigCore", "Logging", "Crypto"],
-        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigPlanFile", "GRDB", "NIO*"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
+        "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigPlanFile", "GRDB", "NIO*"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     # The command-line layer: options, views, progress, logging, and the composition root
     # (Sources/MailMigCLI/Adapters.swift), the one place that names adapters.
@@ -193,8 +198,9 @@ RULES = {
         "allowed": ["MailMigConcurrency"],
         "forbidden": {},
     },
+    # The SQLite state's own tests, and the conformance checks every state backend passes (TestSupport).
     "MailMigStateSQLiteTests": {
-        "allowed": ["MailMigStateSQLite", "MailMigCore", "GRDB"],
+        "allowed": ["MailMigStateSQLite", "MailMigCore", "TestSupport", "GRDB"],
         "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigCLI"]},
     },
     "MailMigDNSTests": {

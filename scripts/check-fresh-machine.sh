@@ -8,13 +8,14 @@
 # copy of this one and runs the install path in it, stage by stage:
 #
 #   fresh machine    purges bind9, bind9-dnsutils, dovecot-imapd, dovecot-pop3d, dovecot-core,
-#                    pdns-server, pdns-backend-sqlite3, sqlite3, libsqlite3-dev and libyaml-dev (isync
-#                    and hyperfine too when installed), empties the package lists, then checks that
-#                    `apt-cache policy bind9` has no candidate and that named, dovecot, pdns_server,
-#                    sqlite3, dig and nsupdate are gone
+#                    pdns-server, pdns-backend-sqlite3, postgresql (with its server, client and common
+#                    packages), sqlite3, libsqlite3-dev and libyaml-dev (isync and hyperfine too when
+#                    installed), empties the package lists, then checks that `apt-cache policy bind9`
+#                    has no candidate and that named, dovecot, pdns_server, psql, sqlite3, dig and
+#                    nsupdate are gone
 #   install-deps     scripts/install-deps.sh, then checks that the servers' programs are there
-#   testenv start    scripts/testenv.sh start, then checks that BIND answers, both Dovecots greet and
-#                    PowerDNS answers over DNS and its HTTP API
+#   testenv start    scripts/testenv.sh start, then checks that BIND answers, both Dovecots greet,
+#                    PowerDNS answers over DNS and its HTTP API, and PostgreSQL takes a login
 #   testenv stop     scripts/testenv.sh stop, then checks that no server is left running
 #   demo             with --demo: scripts/demo.sh, then scripts/demo.sh stop (builds mailmig)
 #   test.sh          with --full: scripts/test.sh (builds mailmig and runs every test)
@@ -85,8 +86,9 @@ root="$work/root"
 netns="$work/netns"
 # What the project's scripts install, and the programs they look for to decide to.
 packages=(bind9 bind9-dnsutils dovecot-imapd dovecot-pop3d dovecot-core pdns-server pdns-backend-sqlite3 sqlite3
+    postgresql postgresql-15 postgresql-contrib postgresql-client-15 postgresql-common postgresql-client-common
     libsqlite3-dev libyaml-dev isync hyperfine)
-programs=(named dovecot pdns_server sqlite3 dig nsupdate)
+programs=(named dovecot pdns_server psql sqlite3 dig nsupdate)
 # The repository's runtime folders, hidden even when git does not list them (created later, or no git).
 runtime_dirs=(.build .swiftpm .testenv .demo .bench .mailmig)
 
@@ -227,6 +229,11 @@ make_copy() {
     mapfile -t layers < <(printf '%s\n' "${layers[@]}" | sort -u) # a filesystem before those below it
     for layer in "${layers[@]}"; do mkdir -p "$(upper_of "$layer")" "$(workdir_of "$layer")"; done
     hide_ignored
+    # The test PostgreSQL cluster lives outside the repository (scripts/testenv/postgres.sh): a new
+    # machine has none.
+    for path in /var/tmp/mailmig-test-postgres-*; do
+        [[ -e $path ]] && whiteout "$path"
+    done
 
     mkdir -p "$root"
     for layer in "${layers[@]}"; do
@@ -333,13 +340,15 @@ testenv_start() {
     servers_started=1
     show scripts/testenv.sh start
     offline scripts/testenv.sh start || return 1
-    # Independently of the scripts' own waiting: BIND answers, both Dovecots greet, PowerDNS answers.
+    # Independently of the scripts' own waiting: BIND answers, both Dovecots greet, PowerDNS answers,
+    # PostgreSQL takes the tests' login.
     # shellcheck disable=SC2016
     offline /bin/bash -c '
         set -e
         . .testenv/bind9.env
         . .testenv/dovecot.env
         . .testenv/powerdns.env
+        . .testenv/postgres.env
         soa="$(dig +short +time=2 +tries=1 -p "$MAILMIG_TEST_DNS_PORT" "@$MAILMIG_TEST_DNS_HOST" "$MAILMIG_TEST_DNS_ZONE" SOA)"
         [[ -n $soa ]] || { echo "bind9: no SOA for $MAILMIG_TEST_DNS_ZONE on port $MAILMIG_TEST_DNS_PORT"; exit 1; }
         echo "bind9 answers on 127.0.0.1:$MAILMIG_TEST_DNS_PORT: $MAILMIG_TEST_DNS_ZONE SOA $soa"
@@ -354,7 +363,10 @@ testenv_start() {
         zones="$(curl -fsS --max-time 5 -H "X-API-Key: $(cat "$MAILMIG_TEST_PDNS_API_KEY_FILE")" \
             "$MAILMIG_TEST_PDNS_API_URL/api/v1/servers/$MAILMIG_TEST_PDNS_SERVER_ID/zones")" ||
             { echo "powerdns: no answer from the API at $MAILMIG_TEST_PDNS_API_URL"; exit 1; }
-        echo "powerdns API answers at $MAILMIG_TEST_PDNS_API_URL: ${#zones} bytes of zones"'
+        echo "powerdns API answers at $MAILMIG_TEST_PDNS_API_URL: ${#zones} bytes of zones"
+        version="$(psql "$MAILMIG_PG_URL" -X -A -t -c "SHOW server_version")" ||
+            { echo "postgres: no login on $MAILMIG_TEST_PG_HOST:$MAILMIG_TEST_PG_PORT"; exit 1; }
+        echo "postgres takes a login on $MAILMIG_TEST_PG_HOST:$MAILMIG_TEST_PG_PORT: server $version"'
 }
 
 # no_servers_left: fails, naming them, when processes still run in the copy.

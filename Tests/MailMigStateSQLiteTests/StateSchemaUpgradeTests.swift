@@ -85,22 +85,4 @@ struct StateSchemaUpgradeTests {
         #expect(try SQLiteStateBackend(folder: none).openIfPresent() == nil)
         #expect(!FileManager.default.fileExists(atPath: none.path))
     }
-
-    @Test("a name made of digits and the UID of the same digits are two messages")
-    func namesAndUIDsStayApart() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-keys-\(UUID().uuidString)/.mailmig")
-        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
-        let store = try SQLiteStateStore.open(folder: folder)
-        func entry(_ key: MessageKey) -> LedgerEntry {
-            LedgerEntry(mailbox: "a@acme.test", folder: "INBOX", uidValidity: 1, uid: key, messageID: nil, size: 1,
-                        internalDate: "", sha256: "", flags: [], targetFolder: "INBOX", targetUIDValidity: 2, targetUID: key)
-        }
-        try store.commitCopies([entry(.uid(123)), entry(.name("123")), entry(.name("=x y"))])
-        let keys = try store.ledgerUIDs(mailbox: "a@acme.test", folder: "INBOX", uidValidity: 1)
-        #expect(keys == [.uid(123), .name("123"), .name("=x y")])
-        #expect(try store.ledger(mailbox: "a@acme.test", folder: "INBOX").map(\.targetUID) == [.uid(123), .name("123"), .name("=x y")])
-        try store.rekey(mailbox: "a@acme.test", folder: "INBOX", from: 1, to: 5, uids: [(.name("123"), .name("456"))])
-        #expect(try store.ledgerUIDs(mailbox: "a@acme.test", folder: "INBOX", uidValidity: 5) == [.name("456")])
-        #expect(try store.ledgerUIDs(mailbox: "a@acme.test", folder: "INBOX", uidValidity: 1) == [.uid(123), .name("=x y")])
-    }
 }

@@ -1,0 +1,99 @@
+import Foundation
+import MailMigCore
+import NIOCore
+import PostgresNIO
+
+/// Where a PostgreSQL state lives: the server, the login and the database a connection URL names.
+///
+/// The password is kept only to log in: `address` and every message name the server as
+/// `host:port/database`, never with the login.
+struct PostgresServer: Sendable, CustomStringConvertible {
+    /// The host name or address (an IPv6 address without brackets).
+    var host: String
+    /// The TCP port.
+    var port: Int
+    /// The role to log in as.
+    var user: String
+    /// Its password; nil when the server asks for none.
+    var password: String?
+    /// The database.
+    var database: String
+    /// How long one connection attempt may take, in seconds.
+    var connectTimeout: Int
+
+    /// `host:port/database`, as messages name the server.
+    var address: String {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "\(shownHost):\(port)/\(database)"
+    }
+
+    /// The address, never the password.
+    var description: String { address }
+
+    /// Reads `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable&connect_timeout=S]`.
+    ///
+    /// Throws `StateError.unreadable` naming what is wrong, without repeating the URL (it holds the
+    /// password). TLS is not offered yet: `sslmode` may only be `disable`, `allow` or `prefer`, which
+    /// all connect without it.
+    init(url text: String) throws(StateError) {
+        func refuse(_ reason: String) -> StateError {
+            .unreadable(path: "named by the PostgreSQL URL", reason: reason)
+        }
+        let shape = "it must look like postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+        guard let components = URLComponents(string: text.trimmingCharacters(in: .whitespaces)) else {
+            throw refuse("the URL cannot be read; \(shape)")
+        }
+        guard let scheme = components.scheme?.lowercased(), scheme == "postgres" || scheme == "postgresql" else {
+            throw refuse("the URL must start with postgres:// or postgresql://")
+        }
+        guard var host = components.host, !host.isEmpty else { throw refuse("the URL names no host; \(shape)") }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let user = components.user, !user.isEmpty else { throw refuse("the URL names no user; \(shape)") }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        guard !database.isEmpty, !database.contains("/") else { throw refuse("the URL names no database; \(shape)") }
+        let port = components.port ?? 5432
+        guard (1...65535).contains(port) else { throw refuse("the port must be a number from 1 to 65535") }
+
+        var connectTimeout = 10
+        for item in components.queryItems ?? [] {
+            switch item.name {
+            case "sslmode":
+                let mode = item.value ?? ""
+                guard ["disable", "allow", "prefer"].contains(mode) else {
+                    throw refuse("sslmode=\(mode) is not supported: the PostgreSQL state connects without TLS (sslmode=disable)")
+                }
+            case "connect_timeout":
+                guard let seconds = item.value.flatMap(Int.init), seconds > 0 else {
+                    throw refuse("connect_timeout must be a whole number of seconds above 0")
+                }
+                connectTimeout = seconds
+            default:
+                throw refuse("the URL parameter '\(item.name)' is not known; only sslmode and connect_timeout are")
+            }
+        }
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = components.password
+        self.database = database
+        self.connectTimeout = connectTimeout
+    }
+
+    /// The settings of a connection whose unqualified table names are those of `schema`.
+    func configuration(schema: String) -> PostgresConnection.Configuration {
+        var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password,
+                                                             database: database, tls: .disable)
+        configuration.options.connectTimeout = .seconds(Int64(connectTimeout))
+        // Sent with the login, so no query is needed to set them. The keepalives make the server notice
+        // within about two minutes a client whose machine vanished without closing its connection, and
+        // so end its session and release the plan lock it held.
+        configuration.options.additionalStartupParameters = [
+            ("application_name", "mailmig"),
+            ("search_path", PostgresSchema.quoted(schema)),
+            ("tcp_keepalives_idle", "60"),
+            ("tcp_keepalives_interval", "10"),
+            ("tcp_keepalives_count", "6"),
+        ]
+        return configuration
+    }
+}
