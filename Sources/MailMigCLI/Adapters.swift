@@ -1,3 +1,4 @@
+import Foundation
 import MailMigCore
 import MailMigIMAPStore
 import MailMigMaildirStore
@@ -5,6 +6,7 @@ import MailMigPOP3Store
 import MailMigRFC2136
 import MailMigPowerDNS
 import MailMigManualDNS
+import MailMigStatePostgres
 import MailMigStateSQLite
 
 extension AdapterRegistry {
@@ -20,8 +22,17 @@ extension AdapterRegistry {
         return registry
     }()
 
-    /// Where the state of the plan at `plan` lives: the one place the program chooses its storage.
-    package static func stateBackend(forPlanAt plan: String) -> any StateBackend {
-        SQLiteStateBackend(folder: Workspace.stateFolder(forPlanAt: plan))
+    /// Where the state of `plan`, read from the file at `path`, lives: the one place the program chooses
+    /// its storage. `state: local` is the SQLite file in `.mailmig/` next to the plan; `state: postgres`
+    /// reads its URL secret here, so a missing one fails before anything is planned.
+    package static func stateBackend(for plan: Plan, at path: String,
+                                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any StateBackend {
+        switch plan.state {
+        case .local:
+            return SQLiteStateBackend(folder: Workspace.stateFolder(forPlanAt: path))
+        case .postgres(let settings):
+            let url = try settings.url.resolve(baseDirectory: plan.baseDirectory, environment: environment)
+            return try PostgresStateBackend(url: url, schema: settings.schema ?? PostgresStateSettings.defaultSchema(planName: plan.name))
+        }
     }
 }

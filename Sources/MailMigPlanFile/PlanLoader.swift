@@ -59,7 +59,7 @@ public enum PlanLoader {
 }
 
 extension PlanDecoder {
-    static let topLevelKeys = ["mailmig", "name", "source", "target", "dns", "domains", "mailboxes", "folders", "filters", "batches", "stages", "dedupe", "backup"]
+    static let topLevelKeys = ["mailmig", "name", "source", "target", "dns", "domains", "mailboxes", "folders", "filters", "batches", "stages", "dedupe", "backup", "state"]
 
     /// Reads the whole document.
     mutating func decodePlan(_ root: PlanNode) -> Plan? {
@@ -94,6 +94,7 @@ extension PlanDecoder {
         let stages = fields["stages"].map { decodeStages($0) } ?? .standard
         let dedupe = fields["dedupe"].flatMap { choice($0, path: "dedupe", as: Plan.Dedupe.self) }
         let backup = fields["backup"].flatMap { decodeBackup($0) }
+        let state = fields["state"].map { decodeState($0) } ?? .local
         let (batches, members) = decodeBatches(fields["batches"], mailboxes: mailboxes)
         if let source, let target {
             checkLogins(source: source, target: target, mailboxes: mailboxes)
@@ -102,7 +103,7 @@ extension PlanDecoder {
         guard let version, let name, let source, let target else { return nil }
         return Plan(formatVersion: version, name: name, source: source, target: target, dns: dns, domains: domains,
                     mailboxes: mailboxes, folders: folders, filters: filters, batches: batches, stages: stages, dedupe: dedupe,
-                    backup: backup, file: file, baseDirectory: baseDirectory, batchMembers: members)
+                    backup: backup, state: state, file: file, baseDirectory: baseDirectory, batchMembers: members)
     }
 
     /// With `per-mailbox` login, each mailbox needs a password from somewhere.

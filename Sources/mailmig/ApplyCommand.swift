@@ -12,7 +12,9 @@ extension MailMig {
             commandName: "apply",
             abstract: "Apply a plan file (after showing it and asking), or a saved plan (as it is).",
             discussion: """
-                    Every step is journaled and the state is committed after each one. If a step fails, the steps in flight finish and nothing new starts; run apply again to resume. Ctrl-C stops the same way. Prints at the end: Applied N/M: ✓ done, ✗ failed, ○ not started.
+                    Every step is journaled and the state is committed after each one. A failed mailbox is charged to its batch's error_budget and the other mailboxes go on; once a batch's budget is spent, that batch starts nothing new and the other batches go on. Any other failure, or Ctrl-C, lets the steps in flight finish and starts nothing new. Run apply again to resume. Prints at the end: Applied N/M: ✓ done, ✗ failed, ○ not started.
+
+                    Exit status: 0 when everything is done (or waits for the operator), 1 when a step failed or a gate holds something back, 3 when a batch's error budget was spent.
                     """
         )
 
@@ -33,8 +35,14 @@ extension MailMig {
         @Flag(help: "Let a cutover go ahead although a safety gate holds it back.")
         var force = false
 
-        @Option(help: "Steps run at the same time, at most (DNS changes always run one at a time).")
+        @Option(help: "Steps run at the same time, at most (DNS changes always run one at a time); with --workers, per worker.")
         var parallelism: Int = 4
+
+        @Option(help: ArgumentHelp("Copy mail in N worker processes on this machine, joined by any `mailmig worker` on other machines (0: only those); needs state: postgres.", valueName: "N"))
+        var workers: Int?
+
+        @Option(help: ArgumentHelp("Seconds a worker's claim on a mailbox lasts without renewal; a worker silent that long has its mailboxes taken over.", valueName: "seconds"))
+        var lease: Int = 60
 
         @Flag(help: "Print one JSON object per line.")
         var json = false
@@ -42,11 +50,17 @@ extension MailMig {
         @Flag(help: "Print no progress lines, only the plan and the final summary.")
         var quiet = false
 
+        func validate() throws {
+            if let workers, workers < 0 || workers > 256 { throw ValidationError("--workers must be between 0 and 256") }
+            if lease < 5 || lease > 3_600 { throw ValidationError("--lease must be between 5 and 3600 seconds") }
+            if parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
+        }
+
         func run() async throws {
             try log.bootstrap()
             let palette = style.resolve()
             let interrupt = InterruptHandler()
-            let succeeded: Bool = try await failing {
+            let status: Int32 = try await failing {
                 let saved = try SavedPlan.read(ifSavedPlanAt: file)
                 let planPath = saved?.planFile ?? file
                 let workspace = try WorkspaceLoader.loadWorkspace(path: planPath, palette: palette, printWarnings: !json)
@@ -68,31 +82,42 @@ extension MailMig {
                         guard !json else { throw ConfirmationError.jsonNeedsApproval(command: "apply") }
                         guard try Confirmation.ask("Do you want to perform these actions?") else {
                             print("Apply cancelled; nothing was changed.")
-                            return true
+                            return 0
                         }
                     }
                 }
-                guard plan.hasChanges else { return plan.blocked.isEmpty }
+                guard plan.hasChanges else { return plan.blocked.isEmpty ? 0 : 1 }
                 interrupt.install()
                 let progress = ApplyProgress(palette: palette, quiet: quiet || json, plan: plan, live: true)
                 interrupt.route(notice: { progress.notice($0) }, cleanup: { progress.finish() })
                 let prompt = json ? nil : TerminalOperatorPrompt.ifInteractive(palette: palette, notice: { progress.notice($0) })
-                let report = await engine.apply(plan, operation: saved?.operation ?? "apply", parallelism: parallelism,
+                let report: ApplyReport
+                var copiedByWorkers: String?
+                if let workers {
+                    let shared = try await SharedApplyRun(plan: plan, planPath: planPath, engine: engine, workers: workers, parallelism: parallelism,
+                                                      leaseSeconds: lease, operation: saved?.operation ?? "apply", cancellation: interrupt.flag,
+                                                      progress: progress, operatorPrompt: prompt).run()
+                    report = shared.report
+                    copiedByWorkers = shared.copied
+                } else {
+                    report = await engine.apply(plan, operation: saved?.operation ?? "apply", parallelism: parallelism,
                                                 cancellation: interrupt.flag, observer: progress, mailProgress: progress, operatorPrompt: prompt)
+                }
                 progress.finish()
                 Logger(label: "mailmig").info("\(report.summaryLine)", metadata: ["apply": "\(report.applyID)"])
                 if json {
                     print(ApplyRenderer.jsonLines(report), terminator: "")
                 } else {
-                    if let summary = progress.summary { print(summary) }
+                    if let summary = progress.summary ?? copiedByWorkers { print(summary) }
                     print(ApplyRenderer.human(report, palette: palette), terminator: "")
                     if report.succeeded, !plan.blocked.isEmpty {
                         print("Not done yet: \(plan.blocked.count) held back (see above); apply again when the gate allows it.")
                     }
                 }
-                return report.succeeded && plan.blocked.isEmpty
+                if !report.exhaustedBudgets.isEmpty { return 3 }
+                return report.succeeded && plan.blocked.isEmpty ? 0 : 1
             }
-            if !succeeded { throw ExitCode(1) }
+            if status != 0 { throw ExitCode(status) }
         }
     }
 }

@@ -25,7 +25,7 @@ struct MailMig: AsyncParsableCommand {
         // In the order a migration uses them; then state repair, then tools.
         subcommands: [
             Init.self, Validate.self, DiscoverCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self,
-            StatusCommand.self, ReportCommand.self, RollbackCommand.self,
+            StatusCommand.self, ReportCommand.self, RollbackCommand.self, WorkerCommand.self,
         ],
         groupedSubcommands: [
             CommandGroup(name: "State", subcommands: [StateCommand.self, ForceUnlock.self]),

@@ -9,8 +9,8 @@ extension MailMig {
     struct StateCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "state",
-            abstract: "Inspect or repair the recorded state (.mailmig/state.sqlite next to the plan).",
-            subcommands: [List.self, Show.self, Remove.self, History.self]
+            abstract: "Inspect or repair the recorded state (.mailmig/state.sqlite next to the plan, or the plan's state: postgres database).",
+            subcommands: [List.self, Show.self, Remove.self, History.self, Push.self, Pull.self]
         )
 
         /// Where the state is: next to the plan file.
@@ -18,14 +18,32 @@ extension MailMig {
             @Option(name: .customLong("plan"), help: "The plan file whose state to use.")
             var plan: String = PlanLoader.defaultFileName
 
-            /// The plan's state backend.
-            var backend: any StateBackend { AdapterRegistry.stateBackend(forPlanAt: plan) }
+            /// The plan's state backend, as the plan's `state:` says.
+            func backend() throws -> any StateBackend {
+                try WorkspaceLoader.loadWorkspace(path: plan, palette: Palette(enabled: false), printWarnings: false).stateBackend
+            }
 
             func open() throws -> StateStore {
+                let backend = try backend()
                 guard let store = try backend.openIfPresent() else {
                     throw ValidationError("there is no state at \(backend.location) yet; it is created by the first plan or apply")
                 }
                 return store
+            }
+        }
+
+        /// Moves the state one way and says how many rows of each table moved.
+        static func move(_ direction: StateMove.Direction, plan: String, lockTimeout: Int) async throws {
+            try await failing {
+                let workspace = try WorkspaceLoader.loadWorkspace(path: plan, palette: Palette(enabled: false), printWarnings: false)
+                let moved = try StateMove.run(direction, workspace: workspace, lockTimeout: lockTimeout)
+                let rows = moved.tables.filter { $0.rows > 0 }.map { "\($0.table) \($0.rows)" }.joined(separator: ", ")
+                print("Copied the state from \(moved.from) to \(moved.to): \(rows).")
+                if direction == .push {
+                    print("The plan now uses the PostgreSQL state; keep or remove .mailmig/ (mailmig no longer reads it).")
+                } else {
+                    print("To use the local copy, set state: local in the plan (or remove state:).")
+                }
             }
         }
 
@@ -70,10 +88,11 @@ extension MailMig {
             func run() async throws {
                 try await failing {
                     _ = try location.open()
-                    let held = try location.backend.lock(operation: "state rm", timeout: lock.lockTimeout)
+                    let backend = try location.backend()
+                    let held = try backend.lock(operation: "state rm", timeout: lock.lockTimeout)
                     defer { held.release() }
                     // Under the lock: the one opening that may bring an older schema up to date.
-                    let store = try location.backend.open()
+                    let store = try backend.open()
                     for address in addresses where try store.resource(address) == nil { throw StateError.noSuchResource(address) }
                     let serial = try store.commit(addresses.map { .remove(address: $0) })
                     print("Removed \(addresses.count) resource\(addresses.count == 1 ? "" : "s") from the state (serial \(serial)).")
@@ -96,6 +115,25 @@ extension MailMig {
         }
     }
 
+    /// `mailmig state push` and `mailmig state pull`.
+    struct Push: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy the local state (.mailmig/ next to the plan) into the plan's state: postgres, which must be empty.")
+        @OptionGroup var location: StateCommand.Location
+        @OptionGroup var lock: LockOptions
+
+        func run() async throws { try await StateCommand.move(.push, plan: location.plan, lockTimeout: lock.lockTimeout) }
+    }
+
+    struct Pull: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy the plan's state: postgres into the local state (.mailmig/ next to the plan), which must be empty.")
+        @OptionGroup var location: StateCommand.Location
+        @OptionGroup var lock: LockOptions
+
+        func run() async throws { try await StateCommand.move(.pull, plan: location.plan, lockTimeout: lock.lockTimeout) }
+    }
+
     /// `mailmig force-unlock ID`.
     struct ForceUnlock: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -107,7 +145,8 @@ extension MailMig {
 
         func run() async throws {
             try await failing {
-                try AdapterRegistry.stateBackend(forPlanAt: plan).forceUnlock(id: id)
+                try WorkspaceLoader.loadWorkspace(path: plan, palette: Palette(enabled: false), printWarnings: false)
+                    .stateBackend.forceUnlock(id: id)
                 print("Unlocked: the lock record \(id) was cleared.")
             }
         }

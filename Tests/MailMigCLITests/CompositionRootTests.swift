@@ -37,7 +37,7 @@ struct CompositionRootTests {
         let loaded = PlanLoader.load(path: Self.demoPlan, dnsKinds: AdapterRegistry.standard.dns)
         let plan = try #require(loaded.plan)
         let workspace = Workspace(plan: plan, planPath: Self.demoPlan, planBytes: loaded.bytes,
-                                  stateBackend: AdapterRegistry.stateBackend(forPlanAt: Self.demoPlan), adapters: AdapterRegistry())
+                                  stateBackend: try AdapterRegistry.stateBackend(for: plan, at: Self.demoPlan), adapters: AdapterRegistry())
         #expect(workspace.dnsProviders.isEmpty)
         let mailbox = try #require(plan.mailboxes.first)
         await #expect(throws: MailError.self) { try await workspace.mail.source.withSession(for: mailbox) { _ in 0 } }

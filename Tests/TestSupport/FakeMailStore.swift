@@ -73,6 +73,10 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
             throw MailError(side: side, server: server, mailbox: mailbox.source.description, kind: .loginRefused,
                             reason: "NO [AUTHENTICATIONFAILED] Authentication failed for \(address)")
         }
+        if faults.brokenMailboxes.contains(address) {
+            throw MailError(side: side, server: server, mailbox: mailbox.source.description, kind: .failed,
+                            reason: "NO [SERVERBUG] Internal error occurred. Refer to server log for more information.")
+        }
         do {
             return try await body(FakeStoreSession(store: self, address: address))
         } catch {

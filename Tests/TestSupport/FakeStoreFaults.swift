@@ -40,6 +40,9 @@ public struct FakeStoreFaults: Sendable {
     /// Folders (plan-form paths) whose SELECT and EXAMINE the server refuses with `NO`, as one with a
     /// damaged index does; lasts until cleared.
     public var refusedFolders: Set<String> = []
+    /// Mailboxes (addresses on this side) whose every login succeeds and whose first command then fails
+    /// with `NO [SERVERBUG]`, as a server with a damaged account does; lasts until cleared.
+    public var brokenMailboxes: Set<String> = []
 
     /// No faults.
     public init() {}

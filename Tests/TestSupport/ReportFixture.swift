@@ -59,15 +59,15 @@ public final class ReportFixture: @unchecked Sendable {
     public static let mx = RRsetKey(domain: "acme.test", owner: "@", type: .MX)
     public static let cname = RRsetKey(domain: "acme.test", owner: "autodiscover", type: .CNAME)
 
-    /// The fixture, its state opened from `stateBackend(planPath)` (the plan's path is `mailmig.yaml` in `folder`),
+    /// The fixture, its state opened from `stateBackend(plan, planPath)` (the plan's path is `mailmig.yaml` in `folder`),
     /// its plan read with `dnsKinds` (the plan declares an `rfc2136` provider).
-    public init(stateBackend: (_ planPath: String) -> any StateBackend, dnsKinds: DNSProviderRegistry) throws {
+    public init(stateBackend: (_ plan: Plan, _ planPath: String) throws -> any StateBackend, dnsKinds: DNSProviderRegistry) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         self.dnsKinds = dnsKinds
         let planPath = folder.appendingPathComponent("mailmig.yaml").path
         plan = try Self.load(Self.planText, file: planPath, folder: folder, dnsKinds: dnsKinds)
-        store = try stateBackend(planPath).open()
+        store = try stateBackend(plan, planPath).open()
         try fill()
     }
 

@@ -29,8 +29,8 @@ package enum WorkspaceLoader {
             throw ExitCode(1)
         }
         if printWarnings, !result.warnings.isEmpty { printer.print(result, file: plan, verdict: false) }
-        return Workspace(plan: loaded, planPath: plan, planBytes: result.bytes, stateBackend: AdapterRegistry.stateBackend(forPlanAt: plan),
-                         adapters: adapters)
+        return Workspace(plan: loaded, planPath: plan, planBytes: result.bytes,
+                         stateBackend: try AdapterRegistry.stateBackend(for: loaded, at: plan), adapters: adapters)
     }
 }
 

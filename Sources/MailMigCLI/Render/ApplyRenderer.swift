@@ -18,6 +18,10 @@ public enum ApplyRenderer {
             }
         }
         out += ChecklistRenderer.human(report.checklist, palette: palette)
+        for spent in report.exhaustedBudgets {
+            out += "  \(palette.red("✗")) batch \(spent.batch) started nothing more: \(spent.failedMailboxes.joined(separator: ", ")) failed "
+                + "(error_budget: \(spent.budget))\n"
+        }
         let line = report.summaryLine
         out += (report.succeeded ? palette.green(line) : palette.red(line)) + "\n"
         if !report.succeeded { out += "Run `mailmig apply` again to resume: done steps are not repeated.\n" }
@@ -48,7 +52,11 @@ public enum ApplyRenderer {
         lines.append(JSONLine.encode(["type": "apply", "id": report.applyID, "done": report.done.count, "failed": report.failed.count,
                                       "not_started": report.notStarted.count, "waiting": report.waiting.count, "total": report.entries.count,
                                       "interrupted": report.interrupted, "succeeded": report.succeeded,
-                                      "skipped_messages": report.skippedMessages]))
+                                      "skipped_messages": report.skippedMessages,
+                                      "exhausted_budgets": report.exhaustedBudgets.map { spent -> [String: any Sendable] in
+                                          ["batch": spent.batch, "failed_mailboxes": spent.failedMailboxes, "allowed": spent.allowed,
+                                           "budget": spent.budget]
+                                      }]))
         return lines.joined(separator: "\n") + "\n"
     }
 }

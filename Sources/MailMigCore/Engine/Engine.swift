@@ -45,7 +45,8 @@ public struct Engine: Sendable {
                       cancellation: CancellationFlag = CancellationFlag(), observer: (any ExecutionObserver)? = nil,
                       mailProgress: (any MailProgress)? = nil, operatorPrompt: (any OperatorPrompt)? = nil) async -> ApplyReport {
         let executor = Executor(store: store, dnsProviders: workspace.dnsProviders, mail: workspace.mail, mailProgress: mailProgress,
-                                cancellation: cancellation, parallelism: parallelism, now: now, operatorPrompt: operatorPrompt)
+                                cancellation: cancellation, parallelism: parallelism, now: now, operatorPrompt: operatorPrompt,
+                                budgets: ErrorBudgets(plan: workspace.plan))
         return await executor.run(plan, applyID: UUID().uuidString.lowercased(), operation: operation, observer: observer)
     }
 

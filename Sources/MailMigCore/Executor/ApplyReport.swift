@@ -26,6 +26,8 @@ public struct ApplyReport: Sendable, Equatable {
     /// Messages the apply skipped on purpose and recorded (`mailmig status` and `mailmig report` list
     /// them with the reason), failed passes included.
     public var skippedMessages = 0
+    /// Batches whose error budget this apply spent, so that none of their steps started after that.
+    public var exhaustedBudgets: [BudgetExhaustion] = []
 
     /// Steps done.
     public var done: [Entry] { entries.filter { if case .done = $0.outcome { return true } else { return false } } }
@@ -47,6 +49,7 @@ public struct ApplyReport: Sendable, Equatable {
         var line = "Applied \(done.count)/\(entries.count): ✓ \(done.count) done, "
         if !waiting.isEmpty { line += "⧗ \(waiting.count) waiting for the operator, " }
         line += "✗ \(failed.count) failed, ○ \(notStarted.count) not started"
+        for spent in exhaustedBudgets { line += "; \(spent)" }
         guard skippedMessages > 0 else { return line }
         return line + "; \(Formatting.count(skippedMessages)) message\(skippedMessages == 1 ? "" : "s") skipped on purpose (mailmig status says why)"
     }

@@ -5,7 +5,8 @@ public enum MailPassStep: StepKind {
     public static let name = "mailbox"
 
     public static func perform(_ work: MailboxWork, step: PlannedStep, in context: StepContext) async throws -> StepResult {
-        let steps = MailSteps(context: try context.mailContext(), store: context.store, faults: context.faults, progress: context.mailProgress)
+        let steps = MailSteps(context: try context.mailContext(), store: context.store, faults: context.faults, progress: context.mailProgress,
+                              lease: context.lease)
         return try await steps.pass(work)
     }
 
@@ -25,6 +26,8 @@ public enum MailPassStep: StepKind {
     }
 
     public static func beforeAfter(_ work: MailboxWork) -> (before: String, after: String) { (work.source, work.target) }
+
+    public static func mailbox(_ work: MailboxWork) -> String? { work.source }
 
     public static func jsonFields(_ work: MailboxWork) -> [String: any Sendable] {
         var object: [String: any Sendable] = ["mailbox": work.source, "stage": work.settings.stage.rawValue]

@@ -71,7 +71,8 @@ struct MailPlanner: Sendable {
                 return ([], blocked)
             }
         }
-        let settings = context.settings(for: batch.stage, now: now)
+        var settings = context.settings(for: batch.stage, now: now)
+        settings.maxSkipped = batch.maxSkipped
         let reached = record?.reached
         var estimate: MailEstimate?
         if refresh, provisionID == nil {

@@ -161,6 +161,8 @@ public struct MailPassSettings: Sendable, Equatable, Codable {
     /// already holds mail is refused, because copying would duplicate what another copy put there.
     /// Nil in passes saved before it was recorded, which counts as not said.
     public var dedupeChosen: Bool?
+    /// Skipped messages the mailbox may have (`batches[].max_skipped`) before its pass fails; nil: no limit.
+    public var maxSkipped: Int?
 
     /// Creates settings.
     public init(stage: Stage, cutoff: Date?, maxMessageSize: ByteSize?, folders: FolderRules, dedupeTarget: Bool = false,

@@ -6,6 +6,8 @@ struct MailSteps: Sendable {
     let store: StateStore
     let faults: FaultInjection
     let progress: (any MailProgress)?
+    /// The worker's leases, checked before each chunk is appended; nil outside a shared apply.
+    var lease: LeaseGuard? = nil
 
     /// Creates a target mailbox with the plan's command.
     func provision(_ work: ProvisionWork) async throws -> [ResourceChange] {
@@ -31,17 +33,19 @@ struct MailSteps: Sendable {
         let started = Date()
         var record = try existingRecord(work.source) ?? MailboxRecord(source: work.source, target: work.target, batch: work.batch,
                                                                         reached: nil, provisioned: false)
-        let copier = MailboxCopier(mailbox: mailbox, batch: work.batch, settings: work.settings, store: store, source: context.source,
+        var copier = MailboxCopier(mailbox: mailbox, batch: work.batch, settings: work.settings, store: store, source: context.source,
                                    target: context.target, faults: faults, progress: progress)
+        copier.lease = lease
         // Skips of attempts that failed count too: they are recorded for good.
         let skippedBefore = try store.skipped(mailbox: work.source).count
         var result: MailPassResult
         do {
             if let backup = context.backup {
                 // The backup goes first: no message reaches the target that the backup does not hold.
-                let backupCopier = MailboxCopier(mailbox: mailbox, batch: work.batch, settings: context.backupSettings(for: work.settings),
+                var backupCopier = MailboxCopier(mailbox: mailbox, batch: work.batch, settings: context.backupSettings(for: work.settings),
                                                  store: store, source: context.source, target: backup, faults: faults, progress: nil,
                                                  ledgerScope: MailboxCopier.backupScope)
+                backupCopier.lease = lease
                 record.lastBackup = try await Self.retried(backupCopier, store: store)
             }
             result = try await Self.retried(copier, store: store)
@@ -55,6 +59,17 @@ struct MailSteps: Sendable {
             record.lastError = SecretRedaction.redact("\(failure)")
             _ = try? store.commit([try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)])
             throw failure
+        }
+        if let limit = work.settings.maxSkipped {
+            let skipped = try store.skipped(mailbox: work.source).count
+            if skipped > limit {
+                // What was copied stays copied; the mailbox is not counted as having reached the stage.
+                let failure = SkipLimitExceeded(mailbox: work.source, batch: work.batch, skipped: skipped, limit: limit)
+                record.lastResult = result
+                record.lastError = failure.description
+                _ = try? store.commit([try .put(MailboxRecord.address(work.source), kind: MailboxRecord.kind, record)])
+                throw failure
+            }
         }
         record.reached = max(record.reached ?? work.settings.stage, work.settings.stage)
         record.batch = work.batch

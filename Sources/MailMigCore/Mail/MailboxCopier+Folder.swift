@@ -291,6 +291,7 @@ extension MailboxCopier {
             messages.append(OutgoingMessage(body: body, flags: sendable.kept, internalDate: message.internalDate, containsNUL: fetched.containsNUL,
                                             sourceIdentity: identity))
         }
+        try lease?.check(mailbox: mailboxID)
         try store.recordPendingCopies(entries)
         faults.pass("mail-pending")
         let outcomes = try await wrap(folder: mapping.source, side: .target) { try await dst.append(messages, to: mapping.target) }

@@ -18,6 +18,8 @@ struct MailboxCopier: Sendable {
     /// Which copy of the mailbox this pass keeps: nil for the target, `backup` for the local backup.
     /// The ledger, the folder records and the skipped messages of each are kept apart by it.
     var ledgerScope: String? = nil
+    /// The worker's leases in a shared apply: a chunk is appended only while they can be trusted.
+    var lease: LeaseGuard? = nil
 
     /// Messages per APPEND chunk, and the bytes after which a chunk is sent early.
     static let chunkMessages = 64

@@ -5,7 +5,8 @@ public enum ProvisionStep: StepKind {
     public static let name = "provision"
 
     public static func perform(_ work: ProvisionWork, step: PlannedStep, in context: StepContext) async throws -> StepResult {
-        let steps = MailSteps(context: try context.mailContext(), store: context.store, faults: context.faults, progress: context.mailProgress)
+        let steps = MailSteps(context: try context.mailContext(), store: context.store, faults: context.faults, progress: context.mailProgress,
+                              lease: context.lease)
         return StepResult(changes: try await steps.provision(work))
     }
 
@@ -18,6 +19,8 @@ public enum ProvisionStep: StepKind {
     public static func detail(_ work: ProvisionWork) -> [String] { ["run: " + work.command.joined(separator: " ")] }
 
     public static func beforeAfter(_ work: ProvisionWork) -> (before: String, after: String) { ("no mailbox", work.target) }
+
+    public static func mailbox(_ work: ProvisionWork) -> String? { work.source }
 
     public static func jsonFields(_ work: ProvisionWork) -> [String: any Sendable] { ["mailbox": work.target] }
 }

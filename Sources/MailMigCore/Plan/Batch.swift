@@ -6,17 +6,22 @@ public struct Batch: Sendable, Hashable, Codable {
     public var selection: Selection
     /// How far this batch should go.
     public var stage: Stage
-    /// How many mailboxes may fail before the batch stops starting new ones.
-    public var errorBudget: Int?
+    /// How many mailboxes may fail before the batch stops starting new ones; nil: no limit.
+    public var errorBudget: ErrorBudget?
+    /// How many skipped messages a mailbox of this batch may have before its pass counts as failed
+    /// (Exchange's bad-item limit); nil: no limit.
+    public var maxSkipped: Int?
     /// Where the batch was declared.
     public var location: SourceLocation
 
     /// Creates a batch.
-    public init(name: String, selection: Selection, stage: Stage, errorBudget: Int? = nil, location: SourceLocation) {
+    public init(name: String, selection: Selection, stage: Stage, errorBudget: ErrorBudget? = nil, maxSkipped: Int? = nil,
+                location: SourceLocation) {
         self.name = name
         self.selection = selection
         self.stage = stage
         self.errorBudget = errorBudget
+        self.maxSkipped = maxSkipped
         self.location = location
     }
 

@@ -29,6 +29,8 @@ public struct Plan: Sendable, Hashable, Codable {
     public var dedupe: Dedupe?
     /// Where every pass first keeps a local copy of the source mailbox; nil: no backup.
     public var backup: BackupSettings?
+    /// Where the state lives: `.mailmig/` next to the plan, or a shared PostgreSQL database.
+    public var state: StateSettings = .local
     /// The plan file as given by the user.
     public var file: String
     /// The folder relative paths in the plan resolve against.
@@ -60,6 +62,7 @@ public struct Plan: Sendable, Hashable, Codable {
         stages: StageSettings,
         dedupe: Dedupe?,
         backup: BackupSettings? = nil,
+        state: StateSettings = .local,
         file: String,
         baseDirectory: URL,
         batchMembers: [String: [EmailAddress]]
@@ -77,6 +80,7 @@ public struct Plan: Sendable, Hashable, Codable {
         self.stages = stages
         self.dedupe = dedupe
         self.backup = backup
+        self.state = state
         self.file = file
         self.baseDirectory = baseDirectory
         self.batchMembers = batchMembers

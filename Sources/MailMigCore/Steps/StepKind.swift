@@ -28,6 +28,15 @@ public protocol StepKind: Sendable {
 
     /// The kind's fields of the step's JSON line (`mailmig plan --json`).
     static func jsonFields(_ payload: Payload) -> [String: any Sendable]
+
+    /// The source mailbox the step works on, if any: its failure is charged to the error budget of
+    /// that mailbox's batch instead of stopping the apply.
+    static func mailbox(_ payload: Payload) -> String?
+}
+
+extension StepKind {
+    /// Steps of kinds that work on no one mailbox (DNS) are charged to no batch.
+    public static func mailbox(_ payload: Payload) -> String? { nil }
 }
 
 /// What a step did: state changes to commit with it, and warnings.
@@ -71,11 +80,15 @@ public struct StepContext: Sendable {
     /// Asks the operator at a terminal to set records by hand; `nil` without one (the step then waits
     /// for a later apply).
     public let operatorPrompt: (any OperatorPrompt)?
+    /// The leases of a worker that runs the step for a shared apply; nil in a plain apply.
+    public let lease: LeaseGuard?
 
     /// Creates a context.
     public init(store: StateStore, dnsProviders: [String: any DNSZoneProvider], mail: MailContext?, mailProgress: (any MailProgress)?,
-                faults: FaultInjection, now: @escaping @Sendable () -> Date, operatorPrompt: (any OperatorPrompt)? = nil) {
+                faults: FaultInjection, now: @escaping @Sendable () -> Date, operatorPrompt: (any OperatorPrompt)? = nil,
+                lease: LeaseGuard? = nil) {
         self.operatorPrompt = operatorPrompt
+        self.lease = lease
         self.store = store
         self.dnsProviders = dnsProviders
         self.mail = mail

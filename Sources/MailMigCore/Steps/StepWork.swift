@@ -55,6 +55,9 @@ public struct StepWork: Sendable, Equatable, Codable {
 
     /// The kind's fields of the JSON line.
     public var jsonFields: [String: any Sendable] { box.jsonFields }
+
+    /// The source mailbox the step works on, if any.
+    public var mailbox: String? { box.mailbox }
 }
 
 /// A coding key that is any string: the kind's name, and `_0` for its payload.
@@ -75,6 +78,7 @@ protocol StepPayloadBox: Sendable {
     var detail: [String] { get }
     var beforeAfter: (before: String, after: String) { get }
     var jsonFields: [String: any Sendable] { get }
+    var mailbox: String? { get }
 }
 
 /// The payload of a step of kind `Kind`, forwarding each operation to the kind.
@@ -101,6 +105,7 @@ struct PayloadBox<Kind: StepKind>: StepPayloadBox {
     var detail: [String] { Kind.detail(payload) }
     var beforeAfter: (before: String, after: String) { Kind.beforeAfter(payload) }
     var jsonFields: [String: any Sendable] { Kind.jsonFields(payload) }
+    var mailbox: String? { Kind.mailbox(payload) }
 }
 
 extension StepKind {

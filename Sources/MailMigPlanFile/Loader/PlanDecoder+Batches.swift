@@ -25,7 +25,7 @@ extension PlanDecoder {
     }
 
     private mutating func decodeBatch(_ node: PlanNode, path: String) -> Batch? {
-        guard let fields = fields(node, path: path, allowed: ["name", "mailboxes", "select", "stage", "error_budget"]) else { return nil }
+        guard let fields = fields(node, path: path, allowed: ["name", "mailboxes", "select", "stage", "error_budget", "max_skipped"]) else { return nil }
         var name: String?
         if let node = required(fields, "name"), let text = nonEmptyString(node, path: fields.path("name")) {
             if Self.isTag(text) { name = text } else {
@@ -33,10 +33,8 @@ extension PlanDecoder {
             }
         }
         let stage = required(fields, "stage").flatMap { choice($0, path: fields.path("stage"), as: Stage.self) }
-        var errorBudget: Int?
-        if let node = fields["error_budget"] {
-            errorBudget = int(node, path: fields.path("error_budget"), range: 0...1_000_000)
-        }
+        let errorBudget = fields["error_budget"].flatMap { decodeErrorBudget($0, path: fields.path("error_budget")) }
+        let maxSkipped = fields["max_skipped"].flatMap { int($0, path: fields.path("max_skipped"), range: 0...1_000_000_000) }
         var selection: Batch.Selection?
         switch (fields["mailboxes"], fields["select"]) {
         case (.some, .some):
@@ -58,7 +56,23 @@ extension PlanDecoder {
             selection = decodeSelect(select, path: fields.path("select"))
         }
         guard let name, let stage, let selection else { return nil }
-        return Batch(name: name, selection: selection, stage: stage, errorBudget: errorBudget, location: node.location)
+        return Batch(name: name, selection: selection, stage: stage, errorBudget: errorBudget, maxSkipped: maxSkipped, location: node.location)
+    }
+
+    /// `2` (mailboxes) or `10%` (of the batch's mailboxes).
+    private mutating func decodeErrorBudget(_ node: PlanNode, path: String) -> ErrorBudget? {
+        if case .scalar(_, .int) = node.content {
+            return int(node, path: path, range: 0...1_000_000).map { .mailboxes($0) }
+        }
+        guard case .scalar(let text, _) = node.content, text.hasSuffix("%") else {
+            typeMismatch(node, path: path, expected: "a number of mailboxes (2) or a percentage of the batch (10%)")
+            return nil
+        }
+        guard let budget = ErrorBudget(text: text) else {
+            diagnostics.error(node.location, "\(displayPath(path)) must be a percentage between 0% and 100%, found \(text)")
+            return nil
+        }
+        return budget
     }
 
     private mutating func decodeSelect(_ node: PlanNode, path: String) -> Batch.Selection? {

@@ -101,6 +101,10 @@ extension PlanSchema {
     "backup": {
       "$ref": "#/$defs/backup",
       "description": "A local, verifiable copy of every source mailbox, kept up to date by every pass before it copies to the target. Default: none."
+    },
+    "state": {
+      "$ref": "#/$defs/state",
+      "description": "Where the state lives: `local` (default: `.mailmig/` next to the plan, one SQLite file) or a PostgreSQL database that several operators and worker machines share."
     }
   },
   "$defs": {
@@ -1426,13 +1430,32 @@ extension PlanSchema {
           ]
         },
         "error_budget": {
-          "type": "integer",
-          "minimum": 0,
-          "maximum": 1000000,
-          "description": "How many mailboxes may fail before the batch stops starting new ones; unlimited when absent.",
+          "oneOf": [
+            {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 1000000
+            },
+            {
+              "type": "string",
+              "pattern": "^\\s*(100|[1-9]?[0-9])\\s*%\\s*$"
+            }
+          ],
+          "description": "How many of the batch's mailboxes may fail before it starts no new one (the other batches go on): a count, or a percentage of the batch's mailboxes, rounded down. Unlimited when absent.",
           "examples": [
             0,
-            3
+            3,
+            "10%"
+          ]
+        },
+        "max_skipped": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 1000000000,
+          "description": "How many messages of a mailbox may be skipped (too large, refused by the target, unreadable) before its pass counts as failed and is charged to error_budget; unlimited when absent.",
+          "examples": [
+            0,
+            50
           ]
         }
       },
@@ -1578,6 +1601,48 @@ extension PlanSchema {
           "default": "maildir"
         }
       }
+    },
+    "state": {
+      "oneOf": [
+        {
+          "const": "local",
+          "description": "The state in `.mailmig/` next to the plan: one SQLite file and a file lock."
+        },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "postgres"
+          ],
+          "properties": {
+            "postgres": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "url"
+              ],
+              "description": "The state in a PostgreSQL database (version 12 or later), in a schema of its own; the plan lock is an advisory lock.",
+              "properties": {
+                "url": {
+                  "$ref": "#/$defs/secret",
+                  "description": "The connection URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE, as a secret reference (env:NAME or file:PATH).",
+                  "examples": [
+                    "env:MAILMIG_PG_URL"
+                  ]
+                },
+                "schema": {
+                  "type": "string",
+                  "pattern": "^(?!pg_)[a-z_][a-z0-9_]{0,62}$",
+                  "description": "The PostgreSQL schema for this plan's tables; default: mailmig_ and the plan's name (lower case, other characters as _).",
+                  "examples": [
+                    "acme_migration"
+                  ]
+                }
+              }
+            }
+          }
+        }
+      ]
     }
   }
 }

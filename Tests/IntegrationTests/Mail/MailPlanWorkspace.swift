@@ -1,5 +1,6 @@
 import Foundation
 import MailMigCore
+import MailMigStatePostgres
 import MailMigStateSQLite
 
 /// A temporary folder holding a mail-migration plan against the test Dovecot instances, and its state.
@@ -25,6 +26,10 @@ struct MailPlanWorkspace {
     /// The source is the source Dovecot's POP3 side (STLS on its plain port), copied to this `pop3_folder`
     /// (nil: the default), instead of its IMAP side.
     var sourcePOP3: POP3Source?
+    /// The schema of the plan's `state: postgres` on the test server; nil: the local SQLite state.
+    /// `MAILMIG_TEST_STATE=postgres` gives every workspace a schema of its own, so that the mail suites
+    /// run on the PostgreSQL state as they do on SQLite.
+    var postgres: PostgresTestSchema?
     /// `pop3_folder` (nil: left out, so INBOX) and `login` (nil: the master user) of a POP3 source.
     struct POP3Source {
         var folder: String?
@@ -41,6 +46,7 @@ struct MailPlanWorkspace {
         self.backup = backup
         self.sourceMaildir = sourceMaildir
         self.sourcePOP3 = sourcePOP3
+        if ProcessInfo.processInfo.environment["MAILMIG_TEST_STATE"] == "postgres" { postgres = try PostgresTestSchema() }
         try write()
     }
 
@@ -81,6 +87,7 @@ struct MailPlanWorkspace {
             text += "  - { source: \(mailbox.source)@acme.test, target: \(mailbox.target)@newmail.test }\n"
         }
         if let backup { text += "backup: { path: \"\(backup)\" }\n" }
+        if let postgres { text += "state: { postgres: { url: env:MAILMIG_PG_URL, schema: \(postgres.name) } }\n" }
         text += extra
         try text.write(to: planPath, atomically: true, encoding: .utf8)
     }
@@ -89,6 +96,7 @@ struct MailPlanWorkspace {
     func environment() throws -> [String: String] {
         var environment = try MailTestServers.scriptEnvironment()
         environment["MAILTESTS_ADMIN_PASSWORD"] = try MailTestServers.adminPassword()
+        if let postgres { environment["MAILMIG_PG_URL"] = postgres.url }
         return environment
     }
 
@@ -115,8 +123,14 @@ struct MailPlanWorkspace {
         return output.stdout
     }
 
-    /// The plan's state (`.mailmig/state.sqlite`), opened read-write as mailmig does.
+    /// The plan's state (`.mailmig/state.sqlite`, or its PostgreSQL schema), opened read-write as mailmig does.
     func state() throws -> StateStore {
+        if let postgres {
+            guard let store = try postgres.backend().openIfPresent() else {
+                throw ScriptRunner.Failure(description: "no state in the PostgreSQL schema \(postgres.name)")
+            }
+            return store
+        }
         guard let store = try SQLiteStateStore.openIfPresent(folder: folder.appendingPathComponent(".mailmig")) else {
             throw ScriptRunner.Failure(description: "no state in \(folder.path)/.mailmig")
         }
@@ -157,8 +171,9 @@ struct MailPlanWorkspace {
         return (killed, output.text() + errors.text())
     }
 
-    /// Removes the folder.
+    /// Removes the folder, and the PostgreSQL schema when there is one.
     func remove() {
         try? FileManager.default.removeItem(at: folder)
+        postgres?.drop()
     }
 }

@@ -17,6 +17,15 @@ final class MailHarness: @unchecked Sendable {
     var extra: String
     /// The store the plan's `backup:` is served by, when a test gives one.
     var backup: FakeMailStore?
+    /// Mailboxes listed after alice, in this order (each exists on both servers).
+    var others: [String] = [] {
+        didSet {
+            for address in others {
+                source.addMailbox(address)
+                target.addMailbox(address)
+            }
+        }
+    }
 
     /// A fresh folder; alice exists on both servers (INBOX only) unless the caller seeds otherwise.
     init(source: FakeMailStore = FakeMailStore(side: .source), target: FakeMailStore = FakeMailStore(side: .target), extra: String = "") throws {
@@ -44,7 +53,7 @@ final class MailHarness: @unchecked Sendable {
           login: { admin: { user: admin, password: env:MAIL_TEST_PASSWORD }, style: master-user }
         mailboxes:
           - \(Self.alice)
-        \(extra)
+        \(others.map { "  - \($0)\n" }.joined())\(extra)
         """
     }
 

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The worker processes `apply --workers N` starts on this machine: the same executable running
+/// `mailmig worker PLAN`, their output reduced to errors, stopped with the apply.
+package final class LocalWorkers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var processes: [Process] = []
+
+    /// No workers yet.
+    package init() {}
+
+    /// Starts `count` workers on the plan; throws when the executable cannot be started.
+    package func start(count: Int, plan: String, parallelism: Int, leaseSeconds: Int) throws {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let program = FileManager.default.isExecutableFile(atPath: executable.path)
+            ? executable : URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        for _ in 0..<count {
+            let process = Process()
+            process.executableURL = program
+            process.arguments = ["worker", plan, "--parallelism", "\(parallelism)", "--lease", "\(leaseSeconds)", "--wait", "120", "--quiet", "--no-color"]
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            lock.withLock { processes.append(process) }
+        }
+    }
+
+    /// The workers' process ids.
+    package var pids: [Int32] { lock.withLock { processes.map(\.processIdentifier) } }
+
+    /// Whether every worker started has exited.
+    package var allExited: Bool { lock.withLock { !processes.isEmpty && processes.allSatisfy { !$0.isRunning } } }
+
+    /// Waits up to `seconds` for the workers to leave by themselves (they do once the apply is
+    /// closed), then stops those still running.
+    package func finish(within seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        let running = lock.withLock { processes }
+        while running.contains(where: \.isRunning), Date() < deadline { usleep(100_000) }
+        for process in running where process.isRunning { process.terminate() }
+        for process in running { process.waitUntilExit() }
+    }
+}

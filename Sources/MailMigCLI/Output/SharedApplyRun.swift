@@ -1,0 +1,106 @@
+import Foundation
+import MailMigCore
+
+/// `apply --workers N`: opens the shared apply, starts the local workers once its queue is open,
+/// watches that someone is still working, and stops the workers when it ends.
+package struct SharedApplyRun {
+    let plan: ExecutionPlan
+    let planPath: String
+    let engine: Engine
+    let workers: Int
+    let parallelism: Int
+    let leaseSeconds: Int
+    let operation: String
+    let cancellation: CancellationFlag
+    let progress: ApplyProgress
+    let operatorPrompt: (any OperatorPrompt)?
+
+    /// A run as the apply command's options ask.
+    package init(plan: ExecutionPlan, planPath: String, engine: Engine, workers: Int, parallelism: Int, leaseSeconds: Int, operation: String,
+                 cancellation: CancellationFlag, progress: ApplyProgress, operatorPrompt: (any OperatorPrompt)?) {
+        self.plan = plan
+        self.planPath = planPath
+        self.engine = engine
+        self.workers = workers
+        self.parallelism = parallelism
+        self.leaseSeconds = leaseSeconds
+        self.operation = operation
+        self.cancellation = cancellation
+        self.progress = progress
+        self.operatorPrompt = operatorPrompt
+    }
+
+    /// Runs the apply with its workers; throws when the state cannot be shared or a worker cannot start.
+    /// Returns the report and what every worker copied, read from the ledger (`N messages (…) copied …`).
+    package func run() async throws -> (report: ApplyReport, copied: String?) {
+        let before = Self.copiedSoFar(engine.store)
+        let started = Date()
+        let local = LocalWorkers()
+        let (progress, workers, parallelism, leaseSeconds, planPath) = (self.progress, self.workers, self.parallelism, self.leaseSeconds, self.planPath)
+        let startError = Shared<String?>(nil)
+        let watch = Shared<Task<Void, Never>?>(nil)
+        let report = try await engine.applyShared(plan, operation: operation, parallelism: parallelism * max(1, workers), leaseSeconds: leaseSeconds,
+                                                  cancellation: cancellation, observer: progress, operatorPrompt: operatorPrompt) { remote in
+            do {
+                try local.start(count: workers, plan: planPath, parallelism: parallelism, leaseSeconds: leaseSeconds)
+            } catch {
+                startError.value = "cannot start a worker process: \(error)"
+                Task { await remote.abandon(reason: "no worker could be started") }
+                return
+            }
+            progress.notice(workers == 0
+                ? "Waiting for workers: run `mailmig worker \(planPath)` on the machines that copy mail."
+                : "Started \(workers) worker process\(workers == 1 ? "" : "es") (pid \(local.pids.map(String.init).joined(separator: ", "))); `mailmig worker \(planPath)` on other machines joins them.")
+            watch.value = Task {
+                // Ends every wait if all local workers died and no other worker renews a lease.
+                var noticed = false
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(2))
+                    guard !remote.hasLiveWorker() else { continue }
+                    if workers > 0, local.allExited {
+                        await remote.abandon(reason: "every worker process stopped before this step was done (their errors are above); run mailmig apply again")
+                        return
+                    }
+                    if workers == 0, !noticed {
+                        noticed = true
+                        progress.notice("No worker is running yet: run `mailmig worker \(planPath)` on a machine with the same plan file and state URL.")
+                    }
+                }
+            }
+        }
+        watch.value?.cancel()
+        local.finish(within: Double(leaseSeconds))
+        if let error = startError.value { throw SharedApplyStartFailed(description: error) }
+        let after = Self.copiedSoFar(engine.store)
+        let (messages, bytes) = (after.messages - before.messages, after.bytes - before.bytes)
+        guard messages > 0 else { return (report, nil) }
+        let seconds = max(0.001, Date().timeIntervalSince(started))
+        let line = "\(Formatting.count(messages)) message\(messages == 1 ? "" : "s") (\(Formatting.bytes(bytes))) copied by the workers in "
+            + "\(String(format: "%.1f", seconds)) s (\(String(format: "%.0f", Double(messages) / seconds)) msg/s)"
+        return (report, line)
+    }
+
+    /// Messages and bytes in the ledger of the targets (the backup's copies left out).
+    static func copiedSoFar(_ store: StateStore) -> (messages: Int, bytes: Int64) {
+        let totals = (try? store.ledgerTotals()) ?? [:]
+        return totals.filter { !$0.key.contains(":") }.values.reduce((0, 0)) { ($0.0 + $1.messages, $0.1 + $1.bytes) }
+    }
+}
+
+/// A worker process could not be started.
+struct SharedApplyStartFailed: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A value set in the queue-opened callback and read after the apply, under a lock.
+private final class Shared<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}

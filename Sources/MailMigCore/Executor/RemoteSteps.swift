@@ -1,0 +1,100 @@
+import Foundation
+
+/// The coordinator's side of a shared apply: offers mail steps to the workers through the state and
+/// waits for their outcomes, which one polling task collects for every step in flight.
+public final class RemoteSteps: Sendable {
+    let queue: any SharedApplyQueue
+    /// The apply whose queue this is.
+    public let applyID: String
+    /// How long a worker may stay silent before its claims are taken over.
+    public let leaseSeconds: Int
+    private let waiter: OutcomeWaiter
+    private let heartbeat: Task<Void, Never>
+
+    /// Opens the queue of a new apply for the workers whose plan file has `planSHA256`.
+    public init(queue: any SharedApplyQueue, applyID: String, planSHA256: String, leaseSeconds: Int,
+                coordinator: WorkerIdentity = .current(), pollInterval: Duration = .milliseconds(200)) throws(StateError) {
+        try queue.openQueue(applyID: applyID, planSHA256: planSHA256, coordinator: coordinator)
+        self.queue = queue
+        self.applyID = applyID
+        self.leaseSeconds = leaseSeconds
+        waiter = OutcomeWaiter(queue: queue, applyID: applyID, pollInterval: pollInterval)
+        // Workers leave an apply whose coordinator has been silent too long; DNS steps may take minutes.
+        heartbeat = Task {
+            while !Task.isCancelled {
+                try? queue.coordinatorHeartbeat(applyID: applyID)
+                try? await Task.sleep(for: .seconds(max(1, leaseSeconds / 3)))
+            }
+        }
+    }
+
+    /// Offers the step and waits until a worker settles it.
+    func run(_ step: PlannedStep) async -> ApplyReport.Outcome {
+        do {
+            try queue.offer(applyID: applyID, stepID: step.id, step: StateCoding.encoder.encode(step))
+        } catch {
+            return .failed("cannot offer the step to the workers: \(error)")
+        }
+        return await waiter.wait(for: step.id)
+    }
+
+    /// Whether any worker renewed its leases within the lease time.
+    public func hasLiveWorker() -> Bool {
+        ((try? queue.workers(applyID: applyID)) ?? []).contains { $0.silence < Double(leaseSeconds) }
+    }
+
+    /// Ends every wait with a failure when no worker is alive to finish it (the workers died and none
+    /// took their steps over); the steps stay offered in the state and the next apply plans them again.
+    public func abandon(reason: String) async {
+        await waiter.abandon(reason: reason)
+    }
+
+    /// Closes the queue: the workers finish and leave.
+    public func close() {
+        heartbeat.cancel()
+        try? queue.closeQueue(applyID: applyID)
+    }
+}
+
+/// Steps in flight and their continuations; one task polls the state for all of them.
+actor OutcomeWaiter {
+    let queue: any SharedApplyQueue
+    let applyID: String
+    let pollInterval: Duration
+    private var waiting: [String: CheckedContinuation<ApplyReport.Outcome, Never>] = [:]
+    private var polling = false
+
+    init(queue: any SharedApplyQueue, applyID: String, pollInterval: Duration) {
+        self.queue = queue
+        self.applyID = applyID
+        self.pollInterval = pollInterval
+    }
+
+    func wait(for stepID: String) async -> ApplyReport.Outcome {
+        await withCheckedContinuation { continuation in
+            waiting[stepID] = continuation
+            if !polling {
+                polling = true
+                Task { await self.poll() }
+            }
+        }
+    }
+
+    func abandon(reason: String) {
+        for (_, continuation) in waiting { continuation.resume(returning: .failed(reason)) }
+        waiting = [:]
+    }
+
+    private func poll() async {
+        while !waiting.isEmpty {
+            if let settled = try? queue.settledSteps(applyID: applyID, stepIDs: Array(waiting.keys)) {
+                for (stepID, outcome) in settled {
+                    waiting.removeValue(forKey: stepID)?.resume(returning: outcome.outcome)
+                }
+            }
+            guard !waiting.isEmpty else { break }
+            try? await Task.sleep(for: pollInterval)
+        }
+        polling = false
+    }
+}

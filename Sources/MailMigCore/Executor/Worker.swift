@@ -1,0 +1,200 @@
+import Foundation
+
+/// One process working on a shared apply: it claims the mail steps the coordinator offers, runs each
+/// with its journal, as a plain apply would, and settles it with its outcome.
+///
+/// It renews its leases every third of the lease time. It appends nothing once it could not renew
+/// them for two thirds of it (`LeaseGuard`), and leaves a step it could not finish in time to be taken
+/// over rather than settling it. It leaves when the coordinator closes the apply, when the coordinator
+/// has been silent for `coordinatorTimeout`, or when interrupted, after finishing what it holds.
+public struct Worker: Sendable {
+    let workspace: Workspace
+    let store: StateStore
+    let queue: any SharedApplyQueue
+    let parallelism: Int
+    let leaseSeconds: Int
+    let identity: WorkerIdentity
+    let faults: FaultInjection
+    let cancellation: CancellationFlag
+    let mailProgress: (any MailProgress)?
+
+    /// Seconds without a heartbeat after which a coordinator counts as gone.
+    public var coordinatorTimeout: Double = 120
+
+    /// A worker over an open shared state.
+    public init(workspace: Workspace, store: StateStore, parallelism: Int, leaseSeconds: Int, identity: WorkerIdentity = .current(),
+                faults: FaultInjection = FaultInjection(), cancellation: CancellationFlag = CancellationFlag(),
+                mailProgress: (any MailProgress)? = nil) throws(SharedApplyUnavailable) {
+        guard let queue = store as? any SharedApplyQueue else { throw SharedApplyUnavailable(location: workspace.stateBackend.location) }
+        self.workspace = workspace
+        self.store = store
+        self.queue = queue
+        self.parallelism = max(1, parallelism)
+        self.leaseSeconds = max(3, leaseSeconds)
+        self.identity = identity
+        self.faults = faults
+        self.cancellation = cancellation
+        self.mailProgress = mailProgress
+    }
+
+    /// Waits up to `waitSeconds` for a shared apply of this plan, works on it until it ends, and says what it did.
+    public func run(waitSeconds: Double, observer: (any ExecutionObserver)? = nil) async throws -> WorkerSummary {
+        let apply = try await awaitApply(waitSeconds: waitSeconds)
+        let lease = LeaseGuard(leaseSeconds: leaseSeconds)
+        let context = StepContext(store: store, dnsProviders: [:], mail: workspace.mail, mailProgress: mailProgress, faults: faults,
+                                  now: Date.init, lease: lease)
+        let runner = StepRunner(store: store, context: context)
+        var summary = WorkerSummary(applyID: apply.applyID)
+        let heartbeat = Task { [queue, identity, leaseSeconds] in
+            while !Task.isCancelled {
+                let askedAt = lease.now()
+                if (try? queue.renewLeases(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds)) != nil {
+                    lease.renewed(askedAt: askedAt)
+                }
+                try? await Task.sleep(for: .seconds(Double(leaseSeconds) / 3))
+            }
+        }
+        defer { heartbeat.cancel() }
+        try queue.renewLeases(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds)
+
+        await withTaskGroup(of: Event.self) { group in
+            var inFlight = 0
+            var ticking = false
+            var leaving = false
+            while true {
+                while !leaving, !cancellation.isCancelled, inFlight < parallelism, lease.isValid,
+                      let claimed = try? queue.claim(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds) {
+                    inFlight += 1
+                    group.addTask { await self.work(on: claimed, applyID: apply.applyID, runner: runner, lease: lease, observer: observer) }
+                }
+                if cancellation.isCancelled || shouldLeave(apply) { leaving = true }
+                if leaving, inFlight == 0 { break }
+                if !ticking {
+                    ticking = true
+                    group.addTask {
+                        try? await Task.sleep(for: .milliseconds(500))
+                        return .tick
+                    }
+                }
+                guard let event = await group.next() else { break }
+                switch event {
+                case .tick:
+                    ticking = false
+                case .settled(let outcome, let takenOver):
+                    inFlight -= 1
+                    summary.count(outcome, takenOver: takenOver)
+                }
+            }
+            group.cancelAll()
+        }
+        return summary
+    }
+
+    private enum Event: Sendable {
+        case tick
+        case settled(ApplyReport.Outcome?, takenOver: Bool)
+    }
+
+    /// Runs one claimed step and settles it; a step it no longer holds safely is left to be taken over.
+    private func work(on claimed: ClaimedStep, applyID: String, runner: StepRunner, lease: LeaseGuard,
+                      observer: (any ExecutionObserver)?) async -> Event {
+        let step: PlannedStep
+        do {
+            step = try StateCoding.decoder.decode(PlannedStep.self, from: claimed.step)
+        } catch {
+            let outcome = QueuedOutcome.failed("\(identity) cannot read step \(claimed.stepID) (is it an older mailmig?): \(error)")
+            _ = try? queue.settle(applyID: applyID, stepID: claimed.stepID, worker: identity.id, outcome: outcome)
+            return .settled(outcome.outcome, takenOver: false)
+        }
+        observer?.stepStarted(step)
+        let outcome = await runner.run(step, applyID: applyID)
+        observer?.stepFinished(step, outcome)
+        guard lease.isValid else { return .settled(nil, takenOver: claimed.attempt > 1) }
+        let queued: QueuedOutcome
+        switch outcome {
+        case .done(let warnings): queued = .done(warnings: warnings)
+        case .failed(let message): queued = .failed(message)
+        case .waiting, .notStarted: queued = .failed("\(step.address): a step that waits for the operator cannot run on a worker")
+        }
+        let settled = (try? queue.settle(applyID: applyID, stepID: claimed.stepID, worker: identity.id, outcome: queued)) ?? false
+        return .settled(settled ? outcome : nil, takenOver: claimed.attempt > 1)
+    }
+
+    /// Whether the apply is over for this worker: closed, replaced, or its coordinator gone.
+    private func shouldLeave(_ apply: SharedApply) -> Bool {
+        do {
+            guard let open = try queue.openSharedApply() else { return true }
+            return open.applyID != apply.applyID || open.coordinatorSilence > coordinatorTimeout
+        } catch {
+            // The state cannot be read just now: the leases say whether to go on.
+            return false
+        }
+    }
+
+    /// Polls for an open shared apply of this plan.
+    private func awaitApply(waitSeconds: Double) async throws -> SharedApply {
+        let deadline = Date().addingTimeInterval(waitSeconds)
+        while true {
+            if let open = try queue.openSharedApply(), open.coordinatorSilence <= coordinatorTimeout {
+                guard open.planSHA256 == workspace.planSHA256 else {
+                    throw WorkerError.planDiffers(coordinator: open.coordinator, plan: workspace.planPath)
+                }
+                return open
+            }
+            if cancellation.isCancelled || Date() >= deadline {
+                throw WorkerError.noApply(location: workspace.stateBackend.location, waited: waitSeconds)
+            }
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+}
+
+/// What a worker did on one apply.
+public struct WorkerSummary: Sendable, Equatable {
+    /// The apply.
+    public var applyID: String
+    /// Steps it finished and settled.
+    public var done = 0
+    /// Steps that failed.
+    public var failed = 0
+    /// Steps it took over from a worker that stopped renewing its lease.
+    public var takenOver = 0
+    /// Steps it could not settle because its lease ran out; another worker takes them over.
+    public var leftToOthers = 0
+
+    mutating func count(_ outcome: ApplyReport.Outcome?, takenOver: Bool) {
+        if takenOver { self.takenOver += 1 }
+        switch outcome {
+        case .done?: done += 1
+        case .failed?: failed += 1
+        case nil: leftToOthers += 1
+        default: break
+        }
+    }
+
+    /// `Worker: 12 steps done, 1 failed, 2 taken over from a stopped worker`.
+    public var line: String {
+        var line = "Worker: \(done) step\(done == 1 ? "" : "s") done, \(failed) failed"
+        if takenOver > 0 { line += ", \(takenOver) taken over from a stopped worker" }
+        if leftToOthers > 0 { line += ", \(leftToOthers) left to other workers (lease lost)" }
+        return line
+    }
+}
+
+/// Why a worker could not join.
+public enum WorkerError: Error, Sendable, CustomStringConvertible {
+    /// No shared apply opened within the wait.
+    case noApply(location: String, waited: Double)
+    /// The apply runs a different plan file.
+    case planDiffers(coordinator: String, plan: String)
+
+    /// One sentence.
+    public var description: String {
+        switch self {
+        case .noApply(let location, let waited):
+            return "no shared apply of this plan started at \(location) within \(Int(waited)) s; start one with mailmig apply --workers N"
+        case .planDiffers(let coordinator, let plan):
+            return "the apply run by \(coordinator) uses a different version of \(plan); give every worker the same plan file"
+        }
+    }
+}

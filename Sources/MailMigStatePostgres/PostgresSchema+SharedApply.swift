@@ -1,0 +1,44 @@
+/// Schema version 2: the queue of a shared apply (`apply --workers`, `mailmig worker`).
+extension PostgresSchema {
+    static let version2 = PostgresMigration(version: 2, statements: [
+        // The apply that offers steps, and whether its coordinator is alive.
+        """
+        CREATE TABLE shared_applies (
+            apply_id text PRIMARY KEY,
+            plan_sha256 text NOT NULL,
+            coordinator text NOT NULL,
+            opened_at timestamptz NOT NULL DEFAULT now(),
+            heartbeat_at timestamptz NOT NULL DEFAULT now(),
+            closed_at timestamptz
+        )
+        """,
+        // Its steps: offered, claimed by a worker until lease_until (the database's clock), settled.
+        """
+        CREATE TABLE apply_queue (
+            apply_id text NOT NULL,
+            step_id text NOT NULL,
+            seq bigserial NOT NULL,
+            step bytea NOT NULL,
+            status text NOT NULL,
+            worker text,
+            lease_until timestamptz,
+            attempts integer NOT NULL DEFAULT 0,
+            outcome text,
+            PRIMARY KEY (apply_id, step_id)
+        )
+        """,
+        "CREATE INDEX apply_queue_by_status ON apply_queue (apply_id, status, seq)",
+        // The workers seen on each apply.
+        """
+        CREATE TABLE apply_workers (
+            apply_id text NOT NULL,
+            worker text NOT NULL,
+            host text NOT NULL,
+            pid integer NOT NULL,
+            seen_at timestamptz NOT NULL,
+            settled integer NOT NULL DEFAULT 0,
+            PRIMARY KEY (apply_id, worker)
+        )
+        """,
+    ])
+}
