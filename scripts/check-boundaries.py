@@ -124,7 +124,7 @@ RULES = {
     },
     # The state in PostgreSQL: PostgresNIO and the SwiftNIO it runs on, never SQLite's adapter or GRDB.
     "MailMigStatePostgres": {
-        "allowed": ["MailMigCore", "PostgresNIO", "NIOCore", "NIOPosix", "Logging", "Crypto"],
+        "allowed": ["MailMigCore", "PostgresNIO", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
         "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigMaildirStore", "MailMigStateSQLite", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     "MailMigMaildirStore": {

@@ -1,6 +1,7 @@
 import Foundation
 import MailMigCore
 import NIOCore
+import NIOSSL
 import PostgresNIO
 
 /// Where a PostgreSQL state lives: the server, the login and the database a connection URL names.
@@ -20,6 +21,21 @@ struct PostgresServer: Sendable, CustomStringConvertible {
     var database: String
     /// How long one connection attempt may take, in seconds.
     var connectTimeout: Int
+    /// Whether the connection uses TLS (`sslmode`).
+    var tls: TLSUse = .prefer
+    /// CA certificates (PEM) to trust instead of the system's (`sslrootcert`).
+    var rootCertificates: String?
+
+    /// `sslmode` as mailmig reads it. Whenever TLS is used, the server's certificate chain and name are
+    /// verified (stricter than libpq's `require`, which checks neither).
+    enum TLSUse: String, Sendable {
+        /// `disable`: never (the URL says so explicitly).
+        case disable
+        /// `allow`, `prefer` (the default): when the server offers it.
+        case prefer
+        /// `require`, `verify-ca`, `verify-full`: always; a server without TLS is refused.
+        case require
+    }
 
     /// `host:port/database`, as messages name the server.
     var address: String {
@@ -30,11 +46,11 @@ struct PostgresServer: Sendable, CustomStringConvertible {
     /// The address, never the password.
     var description: String { address }
 
-    /// Reads `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable&connect_timeout=S]`.
+    /// Reads `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…&sslrootcert=PATH&connect_timeout=S]`.
     ///
     /// Throws `StateError.unreadable` naming what is wrong, without repeating the URL (it holds the
-    /// password). TLS is not offered yet: `sslmode` may only be `disable`, `allow` or `prefer`, which
-    /// all connect without it.
+    /// password). `sslmode` and `sslrootcert` choose TLS as libpq's do, except that a certificate is
+    /// always verified, chain and host name, whenever TLS is used.
     init(url text: String) throws(StateError) {
         func refuse(_ reason: String) -> StateError {
             .unreadable(path: "named by the PostgreSQL URL", reason: reason)
@@ -55,34 +71,54 @@ struct PostgresServer: Sendable, CustomStringConvertible {
         guard (1...65535).contains(port) else { throw refuse("the port must be a number from 1 to 65535") }
 
         var connectTimeout = 10
+        var tls = TLSUse.prefer
+        var rootCertificates: String?
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
-                let mode = item.value ?? ""
-                guard ["disable", "allow", "prefer"].contains(mode) else {
-                    throw refuse("sslmode=\(mode) is not supported: the PostgreSQL state connects without TLS (sslmode=disable)")
+                switch item.value ?? "" {
+                case "disable": tls = .disable
+                case "allow", "prefer": tls = .prefer
+                case "require", "verify-ca", "verify-full": tls = .require
+                default: throw refuse("sslmode must be disable, allow, prefer, require, verify-ca or verify-full")
                 }
+            case "sslrootcert":
+                guard let path = item.value, !path.isEmpty else { throw refuse("sslrootcert must name a file of CA certificates (PEM)") }
+                rootCertificates = path
             case "connect_timeout":
                 guard let seconds = item.value.flatMap(Int.init), seconds > 0 else {
                     throw refuse("connect_timeout must be a whole number of seconds above 0")
                 }
                 connectTimeout = seconds
             default:
-                throw refuse("the URL parameter '\(item.name)' is not known; only sslmode and connect_timeout are")
+                throw refuse("the URL parameter '\(item.name)' is not known; only sslmode, sslrootcert and connect_timeout are")
             }
         }
+
         self.host = host
         self.port = port
         self.user = user
         self.password = components.password
         self.database = database
         self.connectTimeout = connectTimeout
+        self.tls = tls
+        self.rootCertificates = rootCertificates
+    }
+
+    /// The TLS context: the system's roots or `sslrootcert`'s, the chain and the host name verified.
+    func tlsSetting() throws -> PostgresConnection.Configuration.TLS {
+        guard tls != .disable else { return .disable }
+        var settings = TLSConfiguration.makeClientConfiguration()
+        settings.certificateVerification = .fullVerification
+        if let rootCertificates { settings.trustRoots = .file(rootCertificates) }
+        let context = try NIOSSLContext(configuration: settings)
+        return tls == .require ? .require(context) : .prefer(context)
     }
 
     /// The settings of a connection whose unqualified table names are those of `schema`.
-    func configuration(schema: String) -> PostgresConnection.Configuration {
+    func configuration(schema: String) throws -> PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password,
-                                                             database: database, tls: .disable)
+                                                             database: database, tls: try tlsSetting())
         configuration.options.connectTimeout = .seconds(Int64(connectTimeout))
         // Sent with the login, so no query is needed to set them. The keepalives make the server notice
         // within about two minutes a client whose machine vanished without closing its connection, and

@@ -6,7 +6,9 @@ import MailMigCore
 ///
 /// Several plans can share one database, each in its own schema. The role needs to connect to the
 /// database and to use the schema; to create the schema on first use it needs `CREATE` on the
-/// database (or the schema can be made beforehand and given to the role). Connections use no TLS.
+/// database (or the schema can be made beforehand and given to the role). Connections use TLS as the
+/// URL's `sslmode` says (default `prefer`: when the server offers it), always verifying the server's
+/// certificate, chain and name, whenever TLS is used.
 public struct PostgresStateBackend: StateBackend {
     /// The PostgreSQL schema holding this plan's tables.
     public var schema: String { endpoint.schema }
@@ -17,7 +19,9 @@ public struct PostgresStateBackend: StateBackend {
     ///
     /// - Parameters:
     ///   - url: `postgres://USER:PASSWORD@HOST[:PORT]/DATABASE`, optionally with `?connect_timeout=S`
-    ///     (seconds per connection attempt, default 10) and `sslmode=disable`. The password is used
+    ///     (seconds per connection attempt, default 10), `sslmode` (`disable`; `allow` or `prefer`, the
+    ///     default: TLS when offered; `require`, `verify-ca` or `verify-full`: TLS always) and
+    ///     `sslrootcert=PATH` (CA certificates to trust). The password is used
     ///     to log in and appears in no message.
     ///   - schema: the schema's name: letters, digits and `_`, not starting with a digit, at most 63 bytes.
     /// - Throws: `StateError.unreadable` for a URL or schema name that cannot be used. Nothing is

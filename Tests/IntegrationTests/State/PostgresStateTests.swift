@@ -234,7 +234,7 @@ struct PostgresStateTests {
             ("mysql://u:\(secret)@h/db", "must start with postgres://"),
             ("postgres://u:\(secret)@h:5432/", "names no database"),
             ("postgres://:\(secret)@h/db", "names no user"),
-            ("postgres://u:\(secret)@h/db?sslmode=require", "sslmode=require is not supported"),
+            ("postgres://u:\(secret)@h/db?sslmode=sometimes", "sslmode must be disable, allow, prefer, require, verify-ca or verify-full"),
             ("postgres://u:\(secret)@h/db?search_path=x", "'search_path' is not known"),
         ]
         for (url, expected) in bad {
@@ -247,6 +247,18 @@ struct PostgresStateTests {
             #expect(throws: StateError.self, "schema \(name)") { try PostgresStateBackend(url: schema.url, schema: name) }
         }
         #expect(try PostgresStateBackend(url: schema.url).schema == "mailmig")
+    }
+
+    @Test("sslmode=require refuses a server without TLS in one sentence; the default (prefer) connects without it")
+    func tlsRequired() throws {
+        let schema = try PostgresTestSchema()
+        defer { schema.drop() }
+        let separator = schema.url.contains("?") ? "&" : "?"
+        let strict = try PostgresStateBackend(url: schema.url + separator + "sslmode=require", schema: schema.name)
+        let refusal = (#expect(throws: StateError.self) { try strict.open() })?.description ?? ""
+        #expect(refusal.contains("TLS"), "\(refusal)")
+        _ = try PostgresStateBackend(url: schema.url + separator + "sslmode=prefer", schema: schema.name).open()
+        #expect(try schema.exists())
     }
 }
 
