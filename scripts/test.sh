@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of mailmig on a fresh Debian machine: installs what is missing, starts the
-# local Dovecot, BIND9 and PowerDNS test servers, builds, checks the module boundaries, runs the demo end to
+# local Dovecot, BIND9, PowerDNS and PostgreSQL test servers, builds, checks the module boundaries, runs the demo end to
 # end, the unit and integration tests and the schema/loader agreement check, then stops the servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +33,8 @@ scripts/demo.sh stop
 # and would otherwise stall each other's exchanges with the servers past their time limits.
 swift test --skip-build --skip IntegrationTests
 swift test --skip-build --filter IntegrationTests --no-parallel
+# Two mail suites again with every plan's state in PostgreSQL (a schema each): the PostgreSQL backend
+# carries a migration as SQLite does. MAILMIG_TEST_STATE=postgres with --filter IntegrationTests.Mail
+# runs every mail suite that way.
+MAILMIG_TEST_STATE=postgres swift test --skip-build --filter "IntegrationTests.(MailIncrementalPassTests|MailVerifyFindingsTests)" --no-parallel
 python3 scripts/check-schema.py "$MAILMIG_BINARY"

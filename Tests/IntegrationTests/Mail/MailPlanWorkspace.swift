@@ -171,6 +171,15 @@ struct MailPlanWorkspace {
         return (killed, output.text() + errors.text())
     }
 
+    /// Loses the state as an operator deleting it would: `.mailmig/`, or the PostgreSQL schema.
+    func loseState() throws {
+        if let postgres {
+            postgres.drop()
+        } else {
+            try FileManager.default.removeItem(at: folder.appendingPathComponent(".mailmig"))
+        }
+    }
+
     /// Removes the folder, and the PostgreSQL schema when there is one.
     func remove() {
         try? FileManager.default.removeItem(at: folder)

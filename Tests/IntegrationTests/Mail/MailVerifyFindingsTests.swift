@@ -18,7 +18,7 @@ struct MailVerifyFindingsTests {
         let messages = try migrated.count(on: .source)
         #expect(messages == 12)
         #expect(try migrated.count(on: .target) == messages)
-        try FileManager.default.removeItem(at: migrated.workspace.folder.appendingPathComponent(".mailmig"))
+        try migrated.workspace.loseState()
 
         // Without dedupe: the mailbox is held back, plan exits 1, and apply copies nothing.
         let held = try migrated.workspace.mailmig(["plan", "--no-color"])

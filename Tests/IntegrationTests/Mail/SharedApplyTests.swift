@@ -7,9 +7,9 @@ import Testing
 /// worker killed with SIGKILL mid-copy has its mailboxes taken over without loss or duplicate.
 @Suite("Shared apply: workers on one PostgreSQL state", .serialized, .enabled(if: TestEnvironment.isEnabled))
 struct SharedApplyTests {
-    static let mailboxCount = 8
+    static let mailboxCount = 6
 
-    /// Source users with a generated corpus each (60 messages, three folders), their empty target
+    /// Source users with a generated corpus each (40 messages over a few folders), their empty target
     /// users, and a plan whose state is a fresh PostgreSQL schema.
     struct Fixture {
         let workspace: MailPlanWorkspace
@@ -18,7 +18,7 @@ struct SharedApplyTests {
         let expected: [String: [String: [MailboxSnapshot.Fingerprint]]]
 
         init(tag: String) throws {
-            let corpus = try MailTestServers.generate(["--mailboxes", "\(SharedApplyTests.mailboxCount)", "--messages", "60", "--seed", "23",
+            let corpus = try MailTestServers.generate(["--mailboxes", "\(SharedApplyTests.mailboxCount)", "--messages", "40", "--seed", "23",
                                                        "--attachments", "0.05", "--attachment-max", "200000"])
             defer { try? FileManager.default.removeItem(at: corpus.deletingLastPathComponent()) }
             var sources: [String] = []
