@@ -55,7 +55,7 @@ public struct Worker: Sendable {
             }
         }
         defer { heartbeat.cancel() }
-        try queue.renewLeases(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds)
+        _ = try queue.renewLeases(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds)
 
         await withTaskGroup(of: Event.self) { group in
             var inFlight = 0
