@@ -48,18 +48,19 @@ def each(function, items, workers=4):
         return list(pool.map(function, items))
 
 
-def prepare_source(profile, totals, users):
-    """Loads the corpus into the source users unless they already hold exactly it."""
+def prepare_source(profile, totals, users, empty=servers.empty_user):
+    """Loads the corpus into the source users unless they already hold exactly it; `empty(instance,
+    user)` makes a user exist with no mail before its corpus is loaded. Returns the users' message counts."""
     stamp = os.path.join(servers.BENCH_DIR, "source-loaded-%s.txt" % profile)
     expected = "%d %d %s" % (totals["messages"], totals["bytes"], " ".join(users))
     if os.path.exists(stamp) and open(stamp, encoding="utf-8").read() == expected \
             and all(servers.dovecot_quiet_has_user("source", user) for user in users):
         counts = each(lambda user: servers.message_count("source", user), users)
         if sum(counts) == totals["messages"]:
-            return
+            return counts
     log("loading %d messages (%.0f MB) into %d source users" % (totals["messages"], totals["bytes"] / 1e6, len(users)))
     for user in users:
-        servers.empty_user("source", user)
+        empty("source", user)
     each(lambda pair: servers.load("source", pair[0], corpus.mailbox_directory(profile, "corpus", pair[1])),
          list(zip(users, totals["mailboxes"])))
     counts = each(lambda user: servers.message_count("source", user), users)
@@ -67,6 +68,7 @@ def prepare_source(profile, totals, users):
         raise servers.BenchFailure("the source holds %d messages after loading, not %d" % (sum(counts), totals["messages"]))
     with open(stamp, "w", encoding="utf-8") as handle:
         handle.write(expected)
+    return counts
 
 
 def remove_new_mail(users):

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The performance benchmark: mailmig against mbsync and doveadm backup, plus the memory,
-# planning and folder-count checks. See docs/performance.md for what it measures and the latest figures.
+# planning and folder-count checks; or the benchmark of shared applies with worker processes.
+# See docs/performance.md for what it measures and the latest figures.
 #
 # Usage: bench/run.sh [--quick] [--runs N] [--tools mailmig,mbsync,doveadm] [--binary MAILMIG-BINARY]
 #                     [--baseline MAILMIG-BINARY] [--skip-checks] [--skip-copy]
+#        bench/run.sh --workers-bench [--mailboxes N] [--messages N] [--binary MAILMIG-BINARY]
+#        bench/run.sh --stop
 #
 # --binary measures that mailmig build instead of building the working tree in release mode.
 # --baseline runs another mailmig build (e.g. the previous release's) in the same runs, as the tool
@@ -14,6 +17,12 @@
 # and 16411/16412, POP3 on 16403/16404 and 16413/16414, never the test instances), generates the corpus under .bench/ (kept between
 # runs) and writes the raw results as JSON under .bench/. The servers keep running afterwards so a
 # second run skips loading the corpus; stop them with `bench/run.sh --stop`.
+#
+# --workers-bench runs bench/workers.py instead of the copy benchmark and the checks: N small
+# mailboxes (default 1,000 of 20 messages) copied by a plain apply with SQLite state, then with
+# PostgreSQL state by `apply --workers 1` and `--workers 4`. It also starts a private PostgreSQL
+# server (scripts/testenv/postgres.sh, port 16432, cluster in /var/tmp/mailmig-bench-postgres-16432,
+# never the test server), which `--stop` stops as well.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,10 +33,12 @@ export MAILMIG_DOVECOT_SOURCE_PORT=16401 MAILMIG_DOVECOT_SOURCE_TLS_PORT=16402
 export MAILMIG_DOVECOT_TARGET_PORT=16411 MAILMIG_DOVECOT_TARGET_TLS_PORT=16412
 export MAILMIG_DOVECOT_SOURCE_POP3_PORT=16403 MAILMIG_DOVECOT_SOURCE_POP3_TLS_PORT=16404
 export MAILMIG_DOVECOT_TARGET_POP3_PORT=16413 MAILMIG_DOVECOT_TARGET_POP3_TLS_PORT=16414
+# The PostgreSQL server of --workers-bench (bench/workers.py has the same port and directory).
+export MAILMIG_TEST_PG_PORT=16432 MAILMIG_TEST_PG_DIR=/var/tmp/mailmig-bench-postgres-16432
 
 log() { printf 'bench/run.sh: %s\n' "$*" >&2; }
 
-quick=() runs=3 tools="mailmig,mbsync,doveadm" checks=1 copy=1 baseline=() binary=""
+quick=() runs=3 tools="mailmig,mbsync,doveadm" checks=1 copy=1 baseline=() binary="" workers_bench=0 workers_options=()
 while (($# > 0)); do
     case "$1" in
         --quick) quick=(--quick) ;;
@@ -37,15 +48,24 @@ while (($# > 0)); do
         --baseline) baseline=(--baseline "${2:?--baseline needs a mailmig binary}"); shift ;;
         --skip-checks) checks=0 ;;
         --skip-copy) copy=0 ;;
-        --stop) "$REPO_ROOT/scripts/testenv/dovecot.sh" stop; exit 0 ;;
+        --workers-bench) workers_bench=1 ;;
+        --mailboxes) workers_options+=(--mailboxes "${2:?--mailboxes needs a number}"); shift ;;
+        --messages) workers_options+=(--messages "${2:?--messages needs a number}"); shift ;;
+        --stop)
+            "$REPO_ROOT/scripts/testenv/dovecot.sh" stop
+            # The PostgreSQL server only --workers-bench starts (postgres.sh writes postgres.env while it runs).
+            [[ ! -f $MAILMIG_TESTENV_DIR/postgres.env ]] || "$REPO_ROOT/scripts/testenv/postgres.sh" stop
+            exit 0 ;;
         *) log "unknown argument $1"; exit 2 ;;
     esac
     shift
 done
 
 missing=()
-command -v mbsync >/dev/null 2>&1 || missing+=(isync)
-command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
+if ((!workers_bench)); then
+    command -v mbsync >/dev/null 2>&1 || missing+=(isync)
+    command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
+fi
 command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
 # The test instances serve POP3 too (scripts/testenv/dovecot.sh).
 [[ -x /usr/lib/dovecot/pop3 ]] || missing+=(dovecot-pop3d)
@@ -62,6 +82,11 @@ fi
 mkdir -p "$BENCH_DIR"
 [[ -f $BENCH_DIR/.gitignore ]] || echo '*' >"$BENCH_DIR/.gitignore"
 "$REPO_ROOT/scripts/testenv/dovecot.sh" start
+
+if ((workers_bench)); then
+    "$REPO_ROOT/scripts/testenv/postgres.sh" start
+    exec python3 "$REPO_ROOT/bench/workers.py" --binary "$binary" "${workers_options[@]}"
+fi
 
 status=0
 if ((copy)); then

@@ -152,16 +152,37 @@ def dovecot_quiet_has_user(instance, user):
     return result.returncode == 0
 
 
-def server_cpu_seconds(instance):
-    """CPU seconds used so far by an instance's master and its finished children (imap, auth, ...).
+def process_cpu_seconds(pid, children=False):
+    """CPU seconds used so far by a process and the children it reaped; with `children`, also by its
+    live children and what they reaped (the resident processes of a server, and the sessions still open)."""
+    def ticks(stat):
+        # After the command name: state is field 3, ppid 4, utime 14, stime 15, cutime 16, cstime 17 (1-based).
+        fields = stat.rpartition(")")[2].split()
+        return int(fields[1]), sum(int(value) for value in fields[11:15])
+
+    with open("/proc/%d/stat" % pid, encoding="utf-8") as handle:
+        total = ticks(handle.read())[1]
+    if children:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == pid:
+                continue
+            try:
+                with open("/proc/%s/stat" % entry, encoding="utf-8") as handle:
+                    parent, used = ticks(handle.read())
+            except (OSError, ValueError, IndexError):
+                continue   # ended meanwhile
+            if parent == pid:
+                total += used
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(instance, resident=False):
+    """CPU seconds used so far by an instance's master and its finished children (imap, auth, ...);
+    with `resident`, also by its live children (config, stats, log, anvil, sessions still open).
 
     Dovecot's master reaps its imap processes, so their time lands in the master's cutime and
     cstime once they exit; the difference over a pass is what the server spent on it.
     """
     with open(os.path.join(SERVERS_DIR, "dovecot", instance, "run", "master.pid"), encoding="utf-8") as handle:
-        pid = handle.read().strip()
-    with open("/proc/%s/stat" % pid, encoding="utf-8") as handle:
-        fields = handle.read().rpartition(")")[2].split()
-    # After the command name: state is field 3, utime 14, stime 15, cutime 16, cstime 17 (1-based).
-    ticks = sum(int(value) for value in fields[11:15])
-    return ticks / os.sysconf("SC_CLK_TCK")
+        pid = int(handle.read().strip())
+    return process_cpu_seconds(pid, children=resident)

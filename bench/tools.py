@@ -23,8 +23,9 @@ import servers
 PARALLEL = 4
 
 
-def timed(arguments, env=None, cwd=None):
-    """(seconds, peak RSS in KiB, CPU seconds (user + system), exit status, error output) of one command."""
+def timed(arguments, env=None, cwd=None, outputs=None):
+    """(seconds, peak RSS in KiB, CPU seconds (user + system), exit status, error output) of one command;
+    a dict passed as `outputs` receives its whole "stdout" and "stderr" as text."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         start = time.monotonic()
         result = subprocess.run(["/usr/bin/time", "-f", "rusage %M %U %S", "-o", report.name, *arguments],
@@ -34,6 +35,8 @@ def timed(arguments, env=None, cwd=None):
     rss = int(lines[-1][1]) if lines else 0
     cpu = float(lines[-1][2]) + float(lines[-1][3]) if lines else 0.0
     error = (result.stderr or result.stdout).decode("utf-8", "replace").strip()
+    if outputs is not None:
+        outputs.update(stdout=result.stdout.decode("utf-8", "replace"), stderr=result.stderr.decode("utf-8", "replace"))
     return seconds, rss, cpu, result.returncode, error
 
 
@@ -73,14 +76,16 @@ class Mailmig:
         return seconds, rss, cpu, failures
 
 
-def plan_text(users, source_port=None, target_port=None):
-    """A plan copying every user to the same name on the target, one batch at stage sync."""
+def plan_text(users, source_port=None, target_port=None, connections=None):
+    """A plan copying every user to the same name on the target, one batch at stage sync
+    (`connections:` of both sides when given, else the default)."""
     lines = ["mailmig: 1", "name: bench", ""]
     for side, port in (("source", source_port or servers.PORTS["source"]),
                        ("target", target_port or servers.PORTS["target"])):
         lines += [
             "%s:" % side,
             "  imap: { host: 127.0.0.1, port: %d, tls: starttls, ca_file: \"%s\" }" % (port, servers.ca_file()),
+            *(["  connections: %d" % connections] if connections else []),
             "  login:",
             "    style: master-user",
             "    admin: { user: %s, password: \"env:BENCH_ADMIN_PASSWORD\" }" % servers.ADMIN,
