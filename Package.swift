@@ -81,7 +81,10 @@ let package = Package(
             ]
         ),
         // The mail store over IMAP (RFC 3501/9051 and the extensions the copier uses).
-        .target(name: "MailMigIMAPStore", dependencies: ["MailMigCore", "MailMigIMAP"]),
+        .target(
+            name: "MailMigIMAPStore",
+            dependencies: ["MailMigCore", "MailMigIMAP", .product(name: "Logging", package: "swift-log")]
+        ),
         // The mail store over local Maildir++ trees: the backup of every source mailbox, and a source to restore from.
         .target(
             name: "MailMigMaildirStore",

@@ -62,7 +62,7 @@ extension IMAPErrorClassifier {
     /// The error a message's APPEND leaves the pass with: transient when the server is busy or the
     /// connection failed, otherwise a failure; a full quota says what it means for the messages.
     static func appendFailure(_ error: IMAPError) -> MailStoreError {
-        if isTransient(error) { return MailStoreError(.transient, error.description, retryAfter: Throttling.suggestedPause(in: error)) }
+        if isTransient(error) { return classify(error) as? MailStoreError ?? MailStoreError(.transient, error.description) }
         guard error.responseCode == .overQuota else { return MailStoreError(.failed, error.description) }
         return MailStoreError(.failed, "the account is over its quota, so nothing more can be stored until space is freed; the messages "
                                   + "stay pending and the next apply tries again (\(error.description))")

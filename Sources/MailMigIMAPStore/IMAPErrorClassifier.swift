@@ -4,7 +4,7 @@ import MailMigIMAP
 /// Turns the IMAP library's errors into the engine's `MailStoreError` kinds: which are worth a retry.
 enum IMAPErrorClassifier {
     /// RFC 5530 codes of a server that is busy or hit a fault of its own: the same command may work later.
-    static let busyCodes: Set<String> = ["UNAVAILABLE", "INUSE", "LIMIT", "SERVERBUG"]
+    static let busyCodes: Set<String> = ["UNAVAILABLE", "INUSE", "LIMIT", "SERVERBUG", "THROTTLED"]
 
     /// A dropped connection, a silent server (timeout), `BYE`, the RFC 5530 codes of a busy server and a
     /// throttling answer are transient (with the server's suggested pause, when it gives one); a
@@ -14,7 +14,8 @@ enum IMAPErrorClassifier {
     static func classify(_ error: any Error) -> any Error {
         guard let imap = error as? IMAPError else { return error }
         let kind: MailStoreError.Kind = isTransient(imap) ? .transient : refusesLogin(imap) ? .loginRefused : .failed
-        return MailStoreError(kind, imap.description, retryAfter: kind == .transient ? Throttling.suggestedPause(in: imap) : nil)
+        guard kind == .transient else { return MailStoreError(kind, imap.description) }
+        return MailStoreError(.transient, imap.description, retryAfter: Throttling.suggestedPause(in: imap), throttled: Throttling.isThrottling(imap))
     }
 
     /// Whether the server refused the credentials or the identity they act for (RFC 5530 §3).
@@ -28,10 +29,10 @@ enum IMAPErrorClassifier {
         switch error {
         case .timeout where error.isSilentGreeting: return false
         case .connectionLost, .timeout, .bye, .connectFailed: return true
-        case .no(_, _, let text, let code), .bad(_, _, let text, let code):
+        case .no(_, _, _, let code), .bad(_, _, _, let code):
             if case .other(let name, _)? = code, busyCodes.contains(name.uppercased()) { return true }
-            // Exchange Online throttles with a NO or a BAD and no code: `Request is throttled. Suggested Backoff Time: …`.
-            return Throttling.isThrottled(text)
+            // Exchange Online throttles with a NO or a BAD and no code, Gmail with `[ALERT]` or `[OVERQUOTA]`.
+            return Throttling.isThrottling(error)
         default: return false
         }
     }

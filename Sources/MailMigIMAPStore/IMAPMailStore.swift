@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MailMigCore
 import MailMigIMAP
 
@@ -34,7 +35,15 @@ public struct IMAPMailStore: MailStore {
         self.settings = server
         self.baseDirectory = baseDirectory
         self.environment = environment
-        self.limiter = ConnectionLimiter(limit: server.connections)
+        let label = "\(side.rawValue) \(server.access.label)"
+        self.limiter = ConnectionLimiter(limit: server.connections, recoverAfter: Double(server.throttling.recoverAfter),
+                                         onChange: { Self.log($0, server: label) })
+    }
+
+    /// One line in the log per change of the connection window (`target outlook.office365.com: throttled, connections 8 → 4`).
+    static func log(_ change: ConnectionLimiter.WindowChange, server: String) {
+        let what = change.throttled ? "throttled, connections \(change.from) → \(change.to)" : "no throttling lately, connections \(change.from) → \(change.to)"
+        Logger(label: "mailmig.pacing").notice("\(server): \(what)", metadata: ["window": "\(change.to)", "at": "\(String(format: "%.3f", change.at))"])
     }
 
     /// The IMAP client settings for this server.
@@ -72,13 +81,21 @@ public struct IMAPMailStore: MailStore {
 
     /// Connects and logs in as `mailbox`, runs `body`, and logs out; retries connecting up to 3 times.
     public func withSession<T: Sendable>(for mailbox: MailboxMapping, _ body: (any MailStoreSession) async throws -> T) async throws -> T {
+        let meter = ThrottleMeter.current
         do {
-            return try await limiter.withSession(open: { try await open(mailbox) }, close: { await $0.close() }, body)
+            return try await limiter.withSession(open: { try await open(mailbox) }, close: { await $0.close() },
+                                                 throttledWait: { meter?.add($0, side: side) }, body)
         } catch {
             // A failure to open is a `MailError` already, which this keeps as it is.
-            throw MailError(IMAPErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
+            let failure = MailError(IMAPErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
+            // Only this side's throttling paces this server: a target's answer passes through the source's session too.
+            if failure.isThrottled, failure.side == side { await limiter.throttled(suggestedPause: failure.retryAfter) }
+            throw failure
         }
     }
+
+    /// How the connections to this server adapted to throttling so far.
+    public func pacing() async -> ConnectionLimiter.Summary? { await limiter.summary }
 
     /// Opens a session without the limiter (the caller holds a slot).
     func open(_ mailbox: MailboxMapping) async throws -> IMAPStoreSession {
@@ -99,7 +116,8 @@ public struct IMAPMailStore: MailStore {
                 }
             } catch {
                 let wrapped = MailError(IMAPErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
-                guard wrapped.isTransient, attempt < 3 else { throw wrapped }
+                // A throttled login is the engine's to pace (the caller shrinks the window and retries): not retried here.
+                guard wrapped.isTransient, !wrapped.isThrottled, attempt < 3 else { throw wrapped }
                 lastError = wrapped
                 // A throttling server's suggested pause is honoured when it is longer, up to the cap.
                 let suggested = UInt64(min(MailStoreError.longestRetryPause, wrapped.retryAfter ?? 0) * 1_000_000_000)

@@ -88,4 +88,36 @@ struct IMAPErrorClassifierTests {
         let error = IMAPError.no(server: "s", command: "LOGIN", text: "AUTHENTICATIONFAILED in the text only", code: nil)
         #expect((IMAPErrorClassifier.classify(error) as? MailStoreError)?.kind == .failed)
     }
+
+    @Test("each service's throttling answer is transient and marked throttled; a full mailbox or a refusal is not",
+          arguments: [
+              (IMAPError.bad(server: "s", command: "UID FETCH", text: "Request is throttled. Suggested Backoff Time: 300 milliseconds", code: nil), true),
+              (IMAPError.no(server: "s", command: "LOGIN", text: "Too many simultaneous connections. (Failure)", code: .alert), true),
+              (IMAPError.no(server: "s", command: "SELECT", text: "Account exceeded command or bandwidth limits. (Failure)", code: .overQuota), true),
+              (IMAPError.no(server: "s", command: "LOGIN", text: "Maximum number of connections from user+IP exceeded (mail_max_userip_connections=10)",
+                            code: .other(name: "UNAVAILABLE", arguments: nil)), true),
+              (IMAPError.no(server: "s", command: "FETCH", text: "slow down", code: .other(name: "THROTTLED", arguments: nil)), true),
+              (IMAPError.no(server: "s", command: "FETCH", text: "Too many commands", code: .other(name: "LIMIT", arguments: nil)), true),
+              (IMAPError.bye(server: "s", text: "[UNAVAILABLE] Too many connections, try later"), true),
+              (IMAPError.no(server: "s", command: "APPEND", text: "Quota exceeded (mailbox for user is full)", code: .overQuota), false),
+              (IMAPError.no(server: "s", command: "SELECT", text: "Permission denied", code: .other(name: "NOPERM", arguments: nil)), false),
+              (IMAPError.no(server: "s", command: "FETCH", text: "in use", code: .other(name: "INUSE", arguments: nil)), false),
+          ])
+    func serviceThrottling(_ error: IMAPError, throttled: Bool) throws {
+        let classified = try #require(IMAPErrorClassifier.classify(error) as? MailStoreError)
+        #expect(classified.throttled == throttled)
+        // INUSE is busy, not throttling: transient all the same.
+        let busy = error.responseCode == .other(name: "INUSE", arguments: nil)
+        #expect((classified.kind == .transient) == (throttled || busy))
+        if case .no(_, "APPEND", _, _) = error {
+            #expect(IMAPErrorClassifier.appendRefusal(error) == .folder)
+        }
+    }
+
+    @Test("Gmail's bandwidth answer to an APPEND leaves the message pending and retries, it is not a full quota")
+    func gmailBandwidthAppend() {
+        let error = IMAPError.no(server: "s", command: "APPEND", text: "Account exceeded command or bandwidth limits. (Failure)", code: .overQuota)
+        #expect(IMAPErrorClassifier.appendRefusal(error) == .transient)
+        #expect(IMAPErrorClassifier.appendFailure(error).throttled)
+    }
 }

@@ -25,6 +25,10 @@ import MailMigRFC2136
         #expect(plan.target.provision?.check == ["doveadm", "user", "{target}"])
         #expect(plan.source.connections == 8)
         #expect(plan.target.connections == MailServer.defaultConnections)
+        #expect(plan.source.throttling == ThrottlingSettings())
+        let throttled = PlanFixtures.load(PlanFixtures.complete.replacingOccurrences(
+            of: "  connections: 8\n", with: "  connections: 8\n  throttling: { recover_after: 1m, give_up_after: 2h }\n"))
+        #expect(throttled.plan?.source.throttling == ThrottlingSettings(recoverAfter: 60, giveUpAfter: 7200), "\(throttled.diagnostics)")
 
         let provider = try #require(plan.dns.providers["primary"])
         #expect(provider.kind == "rfc2136")

@@ -4,7 +4,7 @@ random (seeded, bounded), injects network faults.
 
 Usage:
   proxy.py --listen PORT --target HOST:PORT [--seed S]
-           [--mode random|drop|stall|delay|cut-literal|unavailable|cut-fetch|understate-size|none]
+           [--mode random|drop|stall|delay|cut-literal|unavailable|throttle-exchange|throttle-gmail|throttle-code|cut-fetch|understate-size|none]
            [--every N] [--rate R] [--both-directions] [--max-faults N] [--max-seconds T] [--tls-cert CRT --tls-key KEY] [--port-file FILE]
 
 Modes (each decided per server->client chunk, with --both-directions per client->server chunk too, with probability --rate, at most --max-faults in all):
@@ -17,6 +17,11 @@ Modes (each decided per server->client chunk, with --both-directions per client-
   random       one of the above, chosen at random each time;
   unavailable  answer a client's LOGIN/AUTHENTICATE/SELECT/EXAMINE/FETCH with
                `TAG NO [UNAVAILABLE] ...` instead of forwarding it (a throttling server);
+  throttle-exchange  answer such commands (and STATUS) as Exchange Online throttles:
+               `TAG BAD Request is throttled. Suggested Backoff Time: N milliseconds` (N: --backoff-ms);
+  throttle-gmail     as Gmail: `TAG NO [ALERT] Too many simultaneous connections. (Failure)` to a
+               login, `TAG NO [OVERQUOTA] Account exceeded command or bandwidth limits. (Failure)` to others;
+  throttle-code      `TAG NO [THROTTLED] ...` and `TAG NO [LIMIT] ...` in turn (RFC 5530 and common use);
   cut-fetch    forward whole responses only and close the connection right after the --every'th
                FETCH response carrying a message body (BODY[] or BINARY[]) of each connection
                (a source that breaks every few messages; not random, --rate is not used);
@@ -44,7 +49,8 @@ SIZE = re.compile(rb"RFC822\.SIZE (\d{4,})")
 SIZE_MARKER = b"RFC822.SIZE "
 KINDS = ("drop", "stall", "delay", "cut-literal")
 # Commands a throttling server may refuse (never APPEND: its literal would follow), one line per chunk only.
-THROTTLED = re.compile(rb"^([A-Za-z0-9.]+) (LOGIN|AUTHENTICATE|SELECT|EXAMINE|UID FETCH|FETCH) ", re.IGNORECASE)
+THROTTLED = re.compile(rb"^([A-Za-z0-9.]+) (LOGIN|AUTHENTICATE|SELECT|EXAMINE|UID FETCH|FETCH|STATUS) ", re.IGNORECASE)
+REFUSING = ("unavailable", "throttle-exchange", "throttle-gmail", "throttle-code")
 
 
 # The last line of a FETCH response part that announces a whole message body as a literal.
@@ -64,7 +70,7 @@ class Faults:
 
     def pick(self, chunk):
         """The fault to inject on this server->client chunk, or None."""
-        if self.mode in ("none", "unavailable", "cut-fetch", "understate-size") or self.count >= self.max_faults:
+        if self.mode in ("none", "cut-fetch", "understate-size") + REFUSING or self.count >= self.max_faults:
             return None
         if self.random.random() >= self.rate:
             return None
@@ -75,13 +81,26 @@ class Faults:
         return kind
 
     def refuse(self, chunk):
-        """In mode unavailable: the tag of a client command to answer NO [UNAVAILABLE], or None."""
-        if self.mode != "unavailable" or self.count >= self.max_faults:
+        """In a refusing mode: the tag and command of a client command to answer in the server's place, or None."""
+        if self.mode not in REFUSING or self.count >= self.max_faults:
             return None
         match = THROTTLED.match(chunk)
-        if not match or self.random.random() >= self.rate:
+        if not match or (self.mode == "unavailable" and match.group(2).upper() == b"STATUS") or self.random.random() >= self.rate:
             return None
-        return match.group(1)
+        return match.group(1), match.group(2).upper()
+
+    def answer(self, tag, command, backoff_ms):
+        """The refusal a throttling server of this mode sends."""
+        if self.mode == "throttle-exchange":
+            return tag + b" BAD Request is throttled. Suggested Backoff Time: %d milliseconds\r\n" % backoff_ms
+        if self.mode == "throttle-gmail":
+            if command in (b"LOGIN", b"AUTHENTICATE"):
+                return tag + b" NO [ALERT] Too many simultaneous connections. (Failure)\r\n"
+            return tag + b" NO [OVERQUOTA] Account exceeded command or bandwidth limits. (Failure)\r\n"
+        if self.mode == "throttle-code":
+            code = b"THROTTLED" if self.count % 2 else b"LIMIT"
+            return tag + b" NO [" + code + b"] Too many requests, slow down (fault proxy)\r\n"
+        return tag + b" NO [UNAVAILABLE] Service temporarily unavailable (fault proxy)\r\n"
 
     def report(self, kind, connection, detail=""):
         self.count += 1
@@ -103,17 +122,18 @@ async def pump_plain(reader, writer, closed, transform=None):
         closed.set()
 
 
-async def pump_refusing(reader, writer, client_writer, closed, faults, connection):
-    """Forwards client->server, answering some commands NO [UNAVAILABLE] itself (mode unavailable)."""
+async def pump_refusing(reader, writer, client_writer, closed, faults, connection, backoff_ms):
+    """Forwards client->server, answering some commands itself as a throttling server would (the refusing modes)."""
     try:
         while not closed.is_set():
             data = await reader.read(65536)
             if not data:
                 break
-            tag = faults.refuse(data)
-            if tag is not None and data.endswith(b"\r\n") and data.count(b"\r\n") == 1:
-                faults.report("unavailable", connection, data.split(b" ", 2)[1].decode("ascii", "replace"))
-                client_writer.write(tag + b" NO [UNAVAILABLE] Service temporarily unavailable (fault proxy)\r\n")
+            refused = faults.refuse(data)
+            if refused is not None and data.endswith(b"\r\n") and data.count(b"\r\n") == 1:
+                tag, command = refused
+                faults.report(faults.mode, connection, command.decode("ascii", "replace"))
+                client_writer.write(faults.answer(tag, command, backoff_ms))
                 await client_writer.drain()
                 continue
             writer.write(data)
@@ -258,8 +278,8 @@ async def handle(client_reader, client_writer, args, faults):
         return
     closed = asyncio.Event()
     tasks = [
-        asyncio.create_task(pump_refusing(client_reader, server_writer, client_writer, closed, faults, connection)
-                            if args.mode == "unavailable" else
+        asyncio.create_task(pump_refusing(client_reader, server_writer, client_writer, closed, faults, connection, args.backoff_ms)
+                            if args.mode in REFUSING else
                             pump(client_reader, server_writer, closed, faults, connection, "client->server")
                             if args.both_directions else pump_plain(client_reader, server_writer, closed)),
         asyncio.create_task(pump_cutting_fetch(server_reader, client_writer, closed, faults, connection, args.every)
@@ -283,7 +303,8 @@ async def main():
     parser.add_argument("--listen", type=int, required=True, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--target", required=True, help="HOST:PORT to forward to")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--mode", choices=("random",) + KINDS + ("unavailable", "cut-fetch", "understate-size", "none"), default="random")
+    parser.add_argument("--mode", choices=("random",) + KINDS + REFUSING + ("cut-fetch", "understate-size", "none"), default="random")
+    parser.add_argument("--backoff-ms", type=int, default=300, help="throttle-exchange: the suggested backoff time")
     parser.add_argument("--every", type=int, default=3, help="cut-fetch: message bodies per connection before it is closed")
     parser.add_argument("--rate", type=float, default=0.02, help="probability of a fault per server chunk")
     parser.add_argument("--max-faults", type=int, default=20, help="faults injected at most")

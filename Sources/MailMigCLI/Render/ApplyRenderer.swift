@@ -56,6 +56,11 @@ public enum ApplyRenderer {
                                       "exhausted_budgets": report.exhaustedBudgets.map { spent -> [String: any Sendable] in
                                           ["batch": spent.batch, "failed_mailboxes": spent.failedMailboxes, "allowed": spent.allowed,
                                            "budget": spent.budget]
+                                      },
+                                      "throttling": report.throttling.map { server -> [String: any Sendable] in
+                                          ["side": server.side.rawValue, "server": server.server, "throttlings": server.pacing.throttlings,
+                                           "throttled_seconds": server.pacing.throttledSeconds, "connections": server.pacing.ceiling,
+                                           "lowest_connections": server.pacing.lowestWindow, "connections_now": server.pacing.window]
                                       }]))
         return lines.joined(separator: "\n") + "\n"
     }

@@ -49,6 +49,7 @@ public enum ReportHTML {
         out += card("Data copied", ReportFormatting.bytes(summary.bytes))
         out += card("Time applies ran", ReportFormatting.duration(summary.activeSeconds), "",
                     summary.firstStart.map { "from \(ReportFormatting.time($0))" })
+        if let throttling = ReportFormatting.throttling(summary) { out += card("Throttled", throttling, "warn") }
         out += card("Throughput", summary.bytesPerSecond.map(ReportFormatting.rate) ?? "n/a", "",
                     summary.messagesPerSecond.map { String(format: "%.1f messages/s", $0) })
         return out + "</section>\n"

@@ -18,6 +18,7 @@ public enum ReportJSON {
                 "skipped_messages": summary.skippedMessages, "skipped_bytes": summary.skippedBytes,
                 "first_start": optionalTime(summary.firstStart), "last_end": optionalTime(summary.lastEnd),
                 "active_seconds": summary.activeSeconds,
+                "source_throttled_seconds": summary.sourceThrottledSeconds, "target_throttled_seconds": summary.targetThrottledSeconds,
                 "bytes_per_second": summary.bytesPerSecond ?? NSNull(), "messages_per_second": summary.messagesPerSecond ?? NSNull(),
             ] as [String: any Sendable],
             "batches": report.status.batches.map { batch -> [String: any Sendable] in
@@ -67,7 +68,9 @@ public enum ReportJSON {
             object["last_result"] = ["copied": result.copied, "bytes": result.bytes, "skipped": result.skipped, "flag_updates": result.flagUpdates,
                                      "folders": result.folders, "created_folders": result.createdFolders, "reconciled": result.reconciled,
                                      "rekeyed": result.rekeyed, "deduplicated": result.deduplicated,
-                                     "dropped_keywords": result.droppedKeywords] as [String: any Sendable]
+                                     "dropped_keywords": result.droppedKeywords,
+                                     "source_throttled_seconds": result.sourceThrottledSeconds,
+                                     "target_throttled_seconds": result.targetThrottledSeconds] as [String: any Sendable]
         } else {
             object["last_result"] = NSNull()
         }

@@ -17,6 +17,7 @@ public enum ReportMarkdown {
         out += "| First apply | \(ReportFormatting.time(summary.firstStart, none: "none")) |\n"
         out += "| Last apply ended | \(ReportFormatting.time(summary.lastEnd, none: "none")) |\n"
         out += "| Time applies ran | \(ReportFormatting.duration(summary.activeSeconds)) |\n"
+        if let throttling = ReportFormatting.throttling(summary) { out += "| Throttled | \(throttling) |\n" }
         out += "| Throughput | \(summary.bytesPerSecond.map(ReportFormatting.rate) ?? "n/a")"
         out += summary.messagesPerSecond.map { String(format: ", %.1f messages/s", $0) } ?? ""
         out += " |\n\n"

@@ -28,6 +28,8 @@ public struct ApplyReport: Sendable, Equatable {
     public var skippedMessages = 0
     /// Batches whose error budget this apply spent, so that none of their steps started after that.
     public var exhaustedBudgets: [BudgetExhaustion] = []
+    /// Servers that throttled this apply, and how the connections to them adapted.
+    public var throttling: [ServerThrottling] = []
 
     /// Steps done.
     public var done: [Entry] { entries.filter { if case .done = $0.outcome { return true } else { return false } } }
@@ -50,6 +52,7 @@ public struct ApplyReport: Sendable, Equatable {
         if !waiting.isEmpty { line += "⧗ \(waiting.count) waiting for the operator, " }
         line += "✗ \(failed.count) failed, ○ \(notStarted.count) not started"
         for spent in exhaustedBudgets { line += "; \(spent)" }
+        for server in throttling { line += "; \(server.line)" }
         guard skippedMessages > 0 else { return line }
         return line + "; \(Formatting.count(skippedMessages)) message\(skippedMessages == 1 ? "" : "s") skipped on purpose (mailmig status says why)"
     }

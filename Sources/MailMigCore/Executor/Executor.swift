@@ -89,6 +89,7 @@ public struct Executor: Sendable {
         let entries = plan.steps.map { ApplyReport.Entry(step: $0, outcome: outcomes[$0.id] ?? .notStarted) }
         var report = ApplyReport(applyID: applyID, entries: entries, interrupted: cancellation.isCancelled)
         report.exhaustedBudgets = ledger.exhaustions
+        report.throttling = await ServerThrottling.collect(mail)
         if let skippedBefore, let skippedAfter = try? store.skipped().count { report.skippedMessages = max(0, skippedAfter - skippedBefore) }
         let status = report.succeeded ? "succeeded" : report.interrupted ? "interrupted" : "failed"
         try? store.finishApply(id: applyID, status: status, summary: report.summaryLine)

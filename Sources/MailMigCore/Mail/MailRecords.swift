@@ -114,6 +114,9 @@ public struct MailPassResult: Sendable, Equatable, Codable {
     /// Keywords left out because no target can be sent them (not IMAP atoms), by source folder,
     /// gathered over every pass of the mailbox.
     public var droppedKeywords: [String: [String]] = [:]
+    /// Seconds the pass was held back by the source server's throttling (pauses it asked for or that
+    /// its throttling answers earned), and by the target's.
+    public var sourceThrottledSeconds = 0.0, targetThrottledSeconds = 0.0
 
     /// Creates empty counts.
     public init() {}
@@ -134,6 +137,13 @@ public struct MailPassResult: Sendable, Equatable, Codable {
         deduplicated = try count(.deduplicated)
         restored = try count(.restored)
         droppedKeywords = try values.decodeIfPresent([String: [String]].self, forKey: .droppedKeywords) ?? [:]
+        sourceThrottledSeconds = try values.decodeIfPresent(Double.self, forKey: .sourceThrottledSeconds) ?? 0
+        targetThrottledSeconds = try values.decodeIfPresent(Double.self, forKey: .targetThrottledSeconds) ?? 0
+    }
+
+    /// Seconds held back by one side's throttling.
+    public func throttledSeconds(_ side: MailSide) -> Double {
+        side == .source ? sourceThrottledSeconds : targetThrottledSeconds
     }
 
     /// Notes a folder's keywords that were left out, once per keyword.

@@ -46,9 +46,12 @@ struct MailSteps: Sendable {
                                                  store: store, source: context.source, target: backup, faults: faults, progress: nil,
                                                  ledgerScope: MailboxCopier.backupScope)
                 backupCopier.lease = lease
-                record.lastBackup = try await Self.retried(backupCopier, store: store)
+                record.lastBackup = try await Self.retried(backupCopier, store: store, plan: context.plan)
             }
-            result = try await Self.retried(copier, store: store)
+            let meter = ThrottleMeter()
+            result = try await ThrottleMeter.$current.withValue(meter) { try await Self.retried(copier, store: store, plan: context.plan) }
+            result.sourceThrottledSeconds = meter.total(.source)
+            result.targetThrottledSeconds = meter.total(.target)
         } catch {
             var failure = error
             let skipped = (try? store.skipped(mailbox: work.source).count).map { $0 - skippedBefore } ?? 0
@@ -84,9 +87,11 @@ struct MailSteps: Sendable {
 
     /// Runs a copier, retried on transient failures. Each retry resumes from the ledger, so nothing is
     /// copied twice; one that recorded more messages than the last earns the pass further attempts.
-    static func retried(_ copier: MailboxCopier, store: StateStore) async throws -> MailPassResult {
+    /// A server that throttles is waited for, up to its side's `throttling.give_up_after` in a row without progress.
+    static func retried(_ copier: MailboxCopier, store: StateStore, plan: Plan) async throws -> MailPassResult {
         let key = copier.ledgerKey
-        return try await TransientRetry.run(progress: { try store.ledger(mailbox: key).count + store.skipped(mailbox: key).count }) {
+        return try await TransientRetry.run(progress: { try store.ledger(mailbox: key).count + store.skipped(mailbox: key).count },
+                                            giveUpAfter: { Double(($0 == .source ? plan.source : plan.target).throttling.giveUpAfter) }) {
             try await copier.run()
         }
     }

@@ -15,6 +15,8 @@ public struct MailError: Error, Sendable, CustomStringConvertible {
     public var reason: String
     /// The pause the server asked for before a retry, in seconds, when it named one (`MailStoreError.retryAfter`).
     public var retryAfter: Double?
+    /// Whether the server said it paces the client (`MailStoreError.throttled`).
+    public var isThrottled = false
 
     /// Whether retrying may help (a dropped connection or a timeout, not a refusal).
     public var isTransient: Bool { kind == .transient }
@@ -38,6 +40,7 @@ public struct MailError: Error, Sendable, CustomStringConvertible {
         } else if let store = error as? MailStoreError {
             self.init(side: side, server: server, mailbox: mailbox, folder: folder, kind: store.kind, reason: store.reason)
             retryAfter = store.retryAfter
+            isThrottled = store.throttled
         } else {
             self.init(side: side, server: server, mailbox: mailbox, folder: folder, kind: .failed, reason: "\(error)")
         }

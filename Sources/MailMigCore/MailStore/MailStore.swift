@@ -12,6 +12,15 @@ public protocol MailStore: Sendable {
     /// Logs in as `mailbox`, runs `body`, and logs out, whatever `body` does; retries connecting where
     /// that is safe. Errors are `MailError`s naming the side, server and mailbox.
     func withSession<T: Sendable>(for mailbox: MailboxMapping, _ body: (any MailStoreSession) async throws -> T) async throws -> T
+
+    /// How the store's connections adapted to the server's throttling so far; nil for a store that
+    /// neither limits its connections nor hears of throttling.
+    func pacing() async -> ConnectionLimiter.Summary?
+}
+
+extension MailStore {
+    /// No pacing to report.
+    public func pacing() async -> ConnectionLimiter.Summary? { nil }
 }
 
 /// One logged-in connection to a mail store, acting for one mailbox, speaking in plan-form folder

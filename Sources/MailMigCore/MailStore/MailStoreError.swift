@@ -22,15 +22,19 @@ public struct MailStoreError: Error, Sendable, CustomStringConvertible {
     /// The pause the server asked for before a retry, in seconds (a throttling server's suggested
     /// backoff), when it named one.
     public var retryAfter: Double?
+    /// Whether the server said it paces the client (throttling): a transient failure that slows the
+    /// whole server's connections down and never, on its own, fails a mailbox.
+    public var throttled: Bool
 
     /// The longest pause, in seconds, taken on a server's suggestion: a run never sleeps longer on one
     /// server's word (Exchange Online suggests pauses of a minute or two).
     public static let longestRetryPause = 300.0
 
     /// Creates an error.
-    public init(_ kind: Kind, _ reason: String, retryAfter: Double? = nil) {
+    public init(_ kind: Kind, _ reason: String, retryAfter: Double? = nil, throttled: Bool = false) {
         self.kind = kind
         self.retryAfter = retryAfter
+        self.throttled = throttled && kind == .transient
         // Server text may quote a secret it was sent.
         self.reason = SecretRedaction.redact(reason)
     }

@@ -6,6 +6,8 @@ public struct MailServer: Sendable, Hashable, Codable {
     public var login: LoginSettings?
     /// Upper bound of concurrent connections mailmig opens to this server.
     public var connections: Int
+    /// How the connections adapt to a server that throttles.
+    public var throttling = ThrottlingSettings()
     /// How to create a missing mailbox (target only).
     public var provision: Provisioning?
     /// A command that prints every mailbox address of the server, one per line (source only; `mailmig discover`).
@@ -20,11 +22,13 @@ public struct MailServer: Sendable, Hashable, Codable {
         connections: Int,
         provision: Provisioning? = nil,
         enumerate: [String]? = nil,
+        throttling: ThrottlingSettings = ThrottlingSettings(),
         location: SourceLocation
     ) {
         self.access = access
         self.login = login
         self.connections = connections
+        self.throttling = throttling
         self.provision = provision
         self.enumerate = enumerate
         self.location = location

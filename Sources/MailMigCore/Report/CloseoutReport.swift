@@ -36,6 +36,8 @@ public struct CloseoutSummary: Sendable, Equatable {
     public var lastEnd: Date?
     /// Seconds applies were running, summed (overlaps are not possible: applies take the lock).
     public var activeSeconds: Double
+    /// Seconds the mailboxes' last passes were held back by the source's throttling, summed; and by the target's.
+    public var sourceThrottledSeconds = 0.0, targetThrottledSeconds = 0.0
 
     /// Mailboxes with this outcome.
     public func count(_ outcome: MailboxOutcome) -> Int { outcomes[outcome] ?? 0 }

@@ -120,7 +120,9 @@ public struct ReportBuilder: Sendable {
             mailboxes: mailboxes.count, outcomes: outcomes,
             messages: mailboxes.reduce(0) { $0 + $1.copied }, bytes: mailboxes.reduce(0) { $0 + $1.copiedBytes },
             skippedMessages: mailboxes.reduce(0) { $0 + $1.skipped }, skippedBytes: mailboxes.reduce(0) { $0 + $1.skippedBytes },
-            firstStart: applies.first?.startedAt, lastEnd: applies.compactMap(\.finishedAt).max(), activeSeconds: active)
+            firstStart: applies.first?.startedAt, lastEnd: applies.compactMap(\.finishedAt).max(), activeSeconds: active,
+            sourceThrottledSeconds: mailboxes.reduce(0) { $0 + ($1.lastResult?.sourceThrottledSeconds ?? 0) },
+            targetThrottledSeconds: mailboxes.reduce(0) { $0 + ($1.lastResult?.targetThrottledSeconds ?? 0) })
         let dnsChanges = try store.history(kind: DNSRecordState.kind).map(Self.dnsChange)
         return CloseoutReport(status: status, summary: summary, skipped: skipped, failures: failures, dnsChanges: dnsChanges, applies: applies)
     }

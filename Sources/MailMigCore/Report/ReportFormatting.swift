@@ -17,6 +17,13 @@ public enum ReportFormatting {
         return String(format: "%dh %02dm", whole / 3600, (whole % 3600) / 60)
     }
 
+    /// `source 0ms, target 1m 04s`: how long the last passes were held back by each side's throttling;
+    /// nil when neither throttled.
+    public static func throttling(_ summary: CloseoutSummary) -> String? {
+        guard summary.sourceThrottledSeconds > 0 || summary.targetThrottledSeconds > 0 else { return nil }
+        return "source \(duration(summary.sourceThrottledSeconds)), target \(duration(summary.targetThrottledSeconds))"
+    }
+
     /// `3.1 MiB/s`.
     public static func rate(_ bytesPerSecond: Double) -> String { Formatting.bytes(Int64(bytesPerSecond.rounded())) + "/s" }
 

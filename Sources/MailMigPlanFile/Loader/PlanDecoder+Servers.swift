@@ -8,7 +8,7 @@ extension PlanDecoder {
     /// Reads `source:` or `target:`.
     mutating func decodeServer(_ node: PlanNode, path: String) -> MailServer? {
         guard let fields = fields(node, path: path,
-                                  allowed: Self.storeKeys + ["login", "connections", "provision", "enumerate", "pop3_folder"]) else {
+                                  allowed: Self.storeKeys + ["login", "connections", "throttling", "provision", "enumerate", "pop3_folder"]) else {
             return nil
         }
         let written = Self.storeKeys.filter { fields.has($0) }
@@ -53,6 +53,7 @@ extension PlanDecoder {
         if let node = fields["connections"] {
             connections = int(node, path: fields.path("connections"), range: 1...256) ?? connections
         }
+        let throttling = fields["throttling"].map { decodeThrottling($0, path: fields.path("throttling")) } ?? ThrottlingSettings()
         var provision: Provisioning?
         if let node = fields["provision"] {
             if path == "source" {
@@ -70,7 +71,29 @@ extension PlanDecoder {
             }
         }
         guard let access, key == "maildir" || login != nil else { return nil }
-        return MailServer(access: access, login: login, connections: connections, provision: provision, enumerate: enumerate, location: node.location)
+        return MailServer(access: access, login: login, connections: connections, provision: provision, enumerate: enumerate,
+                          throttling: throttling, location: node.location)
+    }
+
+    /// `throttling: { recover_after: 30s, give_up_after: 1h }`: how the connections adapt to throttling.
+    private mutating func decodeThrottling(_ node: PlanNode, path: String) -> ThrottlingSettings {
+        var settings = ThrottlingSettings()
+        guard let fields = fields(node, path: path, allowed: ["recover_after", "give_up_after"]) else { return settings }
+        if let value = fields["recover_after"], let duration = duration(value, path: fields.path("recover_after")) {
+            if duration.seconds < 1 {
+                diagnostics.error(value.location, "\(fields.path("recover_after")) must be at least 1s: the time without throttling before one more connection is allowed")
+            } else {
+                settings.recoverAfter = duration.seconds
+            }
+        }
+        if let value = fields["give_up_after"], let duration = duration(value, path: fields.path("give_up_after")) {
+            if duration.seconds < 1 {
+                diagnostics.error(value.location, "\(fields.path("give_up_after")) must be at least 1s: how long a mailbox may be throttled in a row before its pass fails")
+            } else {
+                settings.giveUpAfter = duration.seconds
+            }
+        }
+        return settings
     }
 
     /// `maildir: { path: backups/{address} }`: the tree of each mailbox, a template with mailbox placeholders.

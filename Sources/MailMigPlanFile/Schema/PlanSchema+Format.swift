@@ -1112,6 +1112,10 @@ extension PlanSchema {
           "description": "Upper bound of concurrent connections to this server. Default: `8`.",
           "default": 8
         },
+        "throttling": {
+          "$ref": "#/$defs/throttling",
+          "description": "How the connections adapt to a server that throttles."
+        },
         "enumerate": {
           "$ref": "#/$defs/command",
           "description": "A command that prints every mailbox address of the source, one per line (a bare name gets the plan's first domain), for `mailmig discover`. Run once, without placeholders. Default: none (discover looks at the plan's mailboxes only).",
@@ -1168,6 +1172,10 @@ extension PlanSchema {
           "maximum": 256,
           "description": "Upper bound of concurrent connections to this server. Default: `8`.",
           "default": 8
+        },
+        "throttling": {
+          "$ref": "#/$defs/throttling",
+          "description": "How the connections adapt to a server that throttles."
         },
         "provision": {
           "$ref": "#/$defs/provision",
@@ -1643,6 +1651,23 @@ extension PlanSchema {
           }
         }
       ]
+    },
+    "throttling": {
+      "description": "How the connections adapt to a server that throttles (Exchange's `Request is throttled`, Gmail's bandwidth and connection limits, `[UNAVAILABLE]`, `[LIMIT]`, `[THROTTLED]`): a throttling answer halves the connections open to the server and pauses it for the time it suggests; each `recover_after` without throttling allows one connection more, up to `connections`. Throttling never fails a mailbox on its own.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "recover_after": {
+          "$ref": "#/$defs/duration",
+          "description": "Time without throttling after which one more connection is allowed again. Default: `30s`.",
+          "default": "30s"
+        },
+        "give_up_after": {
+          "$ref": "#/$defs/duration",
+          "description": "How long one mailbox may be throttled in a row, with no message getting through, before its pass fails; the next apply resumes it. Default: `1h`.",
+          "default": "1h"
+        }
+      }
     }
   }
 }

@@ -12,6 +12,10 @@ struct FaultPlan {
         var caFile: String?
         /// Written as `verify_certificates: false` when false.
         var verifyCertificates = true
+        /// `connections:` of the side.
+        var connections = 2
+        /// More YAML of the side (`throttling: { … }`), one line, without indentation.
+        var settings = ""
     }
 
     let folder: URL
@@ -54,8 +58,8 @@ struct FaultPlan {
                 style: master-user
                 admin: { user: admin, password: "env:FAULTS_ADMIN_PASSWORD" }
                 user_format: "{localpart}"
-              connections: 2
-
+              connections: \(endpoint.connections)
+            \(endpoint.settings.isEmpty ? "" : "  " + endpoint.settings + "\n")
             """
         }
         var text = "mailmig: 1\nname: fault-tests\nsource:\n" + side(source) + "target:\n" + side(target) + "mailboxes:\n"

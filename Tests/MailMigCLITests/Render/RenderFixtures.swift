@@ -42,14 +42,19 @@ enum RenderFixtures {
         warnings: ["--force: cutting over although batch 'pilot' holds mailboxes of acme.test and has not synced yet; the cutover needs every such batch at sync"])
 
     /// The plan applied with its second step failed and its third not started.
-    static let report = ApplyReport(
-        applyID: "3f2c9a5e-apply",
-        entries: [
-            ApplyReport.Entry(step: plan.steps[0], outcome: .done(warnings: ["the change of acme.test TXT was accepted but not yet answered by every checked server"])),
-            ApplyReport.Entry(step: plan.steps[1], outcome: .failed("DNS provider primary for acme.test MX: the record changed since it was planned: now ttl 60: 10 other.test.; run `mailmig plan` again")),
-            ApplyReport.Entry(step: plan.steps[2], outcome: .notStarted),
-        ],
-        interrupted: false)
+    static let report: ApplyReport = {
+        var report = ApplyReport(
+            applyID: "3f2c9a5e-apply",
+            entries: [
+                ApplyReport.Entry(step: plan.steps[0], outcome: .done(warnings: ["the change of acme.test TXT was accepted but not yet answered by every checked server"])),
+                ApplyReport.Entry(step: plan.steps[1], outcome: .failed("DNS provider primary for acme.test MX: the record changed since it was planned: now ttl 60: 10 other.test.; run `mailmig plan` again")),
+                ApplyReport.Entry(step: plan.steps[2], outcome: .notStarted),
+            ],
+            interrupted: false)
+        report.throttling = [ServerThrottling(side: .target, server: "outlook.office365.com",
+                                              pacing: .init(throttlings: 12, throttledSeconds: 94.2, lowestWindow: 2, window: 8, ceiling: 8))]
+        return report
+    }()
 
     /// The plan cancelled after its first step: the step in flight finished, nothing new started.
     static let interrupted = ApplyReport(
