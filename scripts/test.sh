@@ -28,13 +28,8 @@ python3 scripts/check-boundaries.py
 scripts/demo.sh
 scripts/demo.sh stop
 
-# Unit tests in parallel; the integration suites one at a time: they wait for child processes
-# (mailmig, doveadm, dig) synchronously, which ties up the few threads Swift's concurrency runs on,
-# and would otherwise stall each other's exchanges with the servers past their time limits.
+# Unit tests in parallel; then the integration suites in four groups at once, each group one suite
+# at a time, and the state suite again on PostgreSQL (scripts/test-integration.sh says why).
 swift test --skip-build --skip IntegrationTests
-swift test --skip-build --filter IntegrationTests --no-parallel
-# The state suite again with the plan's state in PostgreSQL (a schema of its own): the PostgreSQL
-# backend carries a migration as SQLite does. MAILMIG_TEST_STATE=postgres with
-# --filter IntegrationTests.Mail runs every mail suite that way (about ten minutes).
-MAILMIG_TEST_STATE=postgres swift test --skip-build --filter "IntegrationTests.MailVerifyFindingsTests" --no-parallel
+scripts/test-integration.sh
 python3 scripts/check-schema.py "$MAILMIG_BINARY"
