@@ -10,10 +10,37 @@ import Synchronization
 /// its name, never by its path: under the prefix `INBOX.`, `INBOX.Inbox` has the path `Inbox` and
 /// is another folder (RFC 3501 §5.1, RFC 2342).
 struct IMAPFolderNames: Sendable {
+    /// A namespace other than the personal one, as NAMESPACE gave it (RFC 2342).
+    struct Other: Sendable, Equatable {
+        /// Its prefix (`shared.`, `Public Folders/`); never empty (an empty one cannot be told from the personal namespace).
+        var prefix: String
+        /// Its hierarchy delimiter.
+        var delimiter: Character?
+        /// Other users' or shared.
+        var kind: OtherNamespace.Kind
+    }
+
     /// The personal namespace prefix (`INBOX.` or empty).
     let prefix: String
     /// The hierarchy delimiter of the personal namespace.
     let delimiter: Character?
+    /// The other namespaces with a prefix, longest prefix first.
+    var others: [Other] = []
+
+    /// Names a server with these namespaces.
+    init(prefix: String, delimiter: Character?, others: [Other] = []) {
+        self.prefix = prefix
+        self.delimiter = delimiter
+        self.others = others.filter { !$0.prefix.isEmpty }.sorted { $0.prefix.count > $1.prefix.count }
+    }
+
+    /// The other namespace a server name belongs to, nil for the personal one. A name equal to the
+    /// prefix without its delimiter (`shared`, listed as the namespace's parent) belongs to it too.
+    func otherNamespace(of name: String) -> Other? {
+        others.first { other in
+            name.hasPrefix(other.prefix) || other.delimiter.map { other.prefix == name + String($0) } == true
+        }
+    }
 
     /// Which paths name the INBOX: with a prefix only `INBOX` itself, since any other spelling
     /// becomes a folder under the prefix.
@@ -22,6 +49,7 @@ struct IMAPFolderNames: Sendable {
     /// The listing of a mailbox LIST returned, or nil for the namespace prefix itself (`INBOX.`
     /// listed as a parent is not a folder of its own).
     func listing(of info: MailboxInfo) -> FolderListing? {
+        if let other = otherNamespace(of: info.name) { return listing(of: info, in: other) }
         let isInbox = info.name.uppercased() == "INBOX"
         let levels = levels(of: info.name)
         guard !levels.isEmpty, !levels.contains(where: \.isEmpty) else { return nil }
@@ -34,6 +62,18 @@ struct IMAPFolderNames: Sendable {
         }
         return FolderListing(levels: levels, specialUse: info.specialUse?.rawValue, selectable: info.isSelectable,
                              isInbox: isInbox, shownName: shown)
+    }
+
+    /// The listing of a mailbox of another namespace: its whole name as levels, prefix included, so it
+    /// can never take the path of a personal folder; nil for the namespace's root itself.
+    private func listing(of info: MailboxInfo, in other: Other) -> FolderListing? {
+        let split = { (text: String) in other.delimiter.map { text.split(separator: $0, omittingEmptySubsequences: false).map(String.init) } ?? [text] }
+        let prefixLevels = split(other.prefix).filter { !$0.isEmpty }.count
+        let levels = split(info.name)
+        guard levels.count > prefixLevels, !levels.contains(where: \.isEmpty) else { return nil }
+        let shown = info.isNameDecoded ? nil : "\(Self.escaped(info.rawName)) (not valid modified UTF-7, copied under its name as written)"
+        return FolderListing(levels: levels, specialUse: nil, selectable: info.isSelectable, isInbox: false, shownName: shown,
+                             namespace: OtherNamespace(kind: other.kind, prefixLevels: prefixLevels))
     }
 
     /// The plan-form levels of a decoded server name.

@@ -18,6 +18,8 @@ struct IMAPStoreSession: MailStoreSession {
     let delimiter: Character?
     /// The personal namespace prefix (`INBOX.` or empty).
     let prefix: String
+    /// The other namespaces NAMESPACE named (other users', shared).
+    var otherNamespaces: [IMAPFolderNames.Other] = []
     /// Whether the server offers CONDSTORE (mod-sequences for cheap flag deltas).
     let tracksChanges: Bool
     /// The names the last LIST gave.
@@ -30,19 +32,26 @@ struct IMAPStoreSession: MailStoreSession {
         let capabilities = await client.capabilities
         var prefix = ""
         var delimiter: Character?
-        if capabilities.contains("NAMESPACE"), let personal = try await client.namespaces().personal.first {
-            prefix = personal.prefix
-            delimiter = personal.delimiter
+        var others: [IMAPFolderNames.Other] = []
+        if capabilities.contains("NAMESPACE") {
+            let namespaces = try await client.namespaces()
+            if let personal = namespaces.personal.first {
+                prefix = personal.prefix
+                delimiter = personal.delimiter
+            }
+            // A second personal namespace is the user's too; other users' and shared ones are not.
+            others = namespaces.otherUsers.map { .init(prefix: $0.prefix, delimiter: $0.delimiter, kind: .otherUsers) }
+                + namespaces.shared.map { .init(prefix: $0.prefix, delimiter: $0.delimiter, kind: .shared) }
         }
         if delimiter == nil { delimiter = try await client.hierarchyDelimiter() }
-        return IMAPStoreSession(client: client, side: side, mailbox: mailbox, delimiter: delimiter, prefix: prefix,
+        return IMAPStoreSession(client: client, side: side, mailbox: mailbox, delimiter: delimiter, prefix: prefix, otherNamespaces: others,
                                 tracksChanges: enabled.contains("CONDSTORE") || capabilities.contains("CONDSTORE"))
     }
 
     var acceptsNUL: Bool { get async { await client.supports("BINARY") } }
 
     /// How names and paths correspond on this server.
-    var names: IMAPFolderNames { IMAPFolderNames(prefix: prefix, delimiter: delimiter) }
+    var names: IMAPFolderNames { IMAPFolderNames(prefix: prefix, delimiter: delimiter, others: otherNamespaces) }
 
     var inboxSpelling: InboxSpelling { names.inboxSpelling }
 

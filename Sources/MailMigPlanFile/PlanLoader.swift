@@ -89,8 +89,12 @@ extension PlanDecoder {
             decodeDomains($0, dns: dns, unusableProviders: unusableProviders, dnsWritten: fields.has("dns"))
         } ?? []
         let mailboxes = fields["mailboxes"].map { decodeMailboxes($0) } ?? []
-        let folders = fields["folders"].map { decodeFolders($0) } ?? .standard
-        let filters = fields["filters"].map { decodeFilters($0) } ?? Filters()
+        var folders = fields["folders"].map { decodeFolders($0) } ?? .standard
+        var filters = fields["filters"].map { decodeFilters($0) } ?? Filters()
+        // What the services' presets know: their folder names, and the target's message size limit.
+        folders.sourceFolderNames = source?.preset?.folderNames
+        folders.targetFolderNames = target?.preset?.folderNames
+        if filters.maxMessageSize == nil { filters.maxMessageSize = target?.preset?.maxMessageSize }
         let stages = fields["stages"].map { decodeStages($0) } ?? .standard
         let dedupe = fields["dedupe"].flatMap { choice($0, path: "dedupe", as: Plan.Dedupe.self) }
         let backup = fields["backup"].flatMap { decodeBackup($0) }

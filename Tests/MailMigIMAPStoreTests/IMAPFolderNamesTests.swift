@@ -55,4 +55,22 @@ struct IMAPFolderNamesTests {
         #expect(names == ["X", "INBOX.X"])
         #expect(table.entry("Other") == nil)
     }
+
+    @Test("folders of other namespaces keep their whole name as their path and say which namespace; their roots are no folders")
+    func otherNamespaces() throws {
+        let names = IMAPFolderNames(prefix: "", delimiter: ".", others: [
+            .init(prefix: "Users.", delimiter: ".", kind: .otherUsers), .init(prefix: "Public.", delimiter: ".", kind: .shared),
+            .init(prefix: "", delimiter: ".", kind: .shared),
+        ])
+        let projects = try #require(names.listing(of: Self.info("Public.Projects.2024")))
+        #expect(projects.path == "Public/Projects/2024" && !projects.isInbox)
+        #expect(projects.namespace == OtherNamespace(kind: .shared, prefixLevels: 1))
+        let bob = try #require(names.listing(of: Self.info("Users.bob.INBOX")))
+        #expect(bob.path == "Users/bob/INBOX" && !bob.isInbox && bob.namespace?.kind == .otherUsers)
+        #expect(names.listing(of: Self.info("Public")) == nil && names.listing(of: Self.info("Public.")) == nil)
+        // A personal folder is still personal; an empty prefix of another namespace is ignored.
+        let mine = try #require(names.listing(of: Self.info("Publications")))
+        #expect(mine.namespace == nil && mine.path == "Publications")
+        #expect(names.listing(of: Self.info("INBOX"))?.isInbox == true)
+    }
 }

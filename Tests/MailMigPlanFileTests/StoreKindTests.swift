@@ -47,7 +47,7 @@ import MailMigCore
 
     @Test func aSideIsExactlyOneSystem() {
         let none = PlanFixtures.load(Self.plan(source: "{ login: { admin: { user: a, password: env:A } } }"))
-        #expect(PlanFixtures.errors(none).contains("3:9: source needs one of imap, pop3 or maildir: the kind of system and where it is"))
+        #expect(PlanFixtures.errors(none).contains("3:9: source needs one of imap, pop3 or maildir: the kind of system and where it is (or a preset)"))
         let two = PlanFixtures.load(Self.plan(source: "{ imap: { host: a.test }, maildir: { path: \"m/{source}\" }, login: { admin: { user: a, password: env:A } } }"))
         #expect(PlanFixtures.errors(two).contains { $0.contains("source is one system: it has imap already, so maildir cannot be given too") })
     }

@@ -39,6 +39,11 @@ QUOTA="${MAILMIG_DOVECOT_QUOTA:-0}"
 # Opt-in: MAILMIG_DOVECOT_SOURCE_PREFIX=INBOX. at start gives the source's personal namespace that
 # prefix (as Courier and Cyrus have), so INBOX.Inbox is a folder of its own beside INBOX.
 SOURCE_PREFIX="${MAILMIG_DOVECOT_SOURCE_PREFIX:-}"
+# Opt-in: MAILMIG_DOVECOT_SOURCE_SHARED=1 at start gives the source two more namespaces (RFC 2342): a
+# public one, "Public<sep>", that every user sees, and other users' folders under "Users<sep><user><sep>"
+# (announced by NAMESPACE; without the ACL plugin Dovecot lists no folders there). mailmig must copy
+# neither into a mailbox by default.
+SOURCE_SHARED="${MAILMIG_DOVECOT_SOURCE_SHARED:-}"
 
 log() { printf 'dovecot.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -92,6 +97,29 @@ quota_settings() {
     [[ $QUOTA == 1 ]] || return 0
     printf 'mail_plugins = $mail_plugins quota\nplugin {\n  quota = count:User quota\n  quota_vsizes = yes\n}\n'
 }
+# With MAILMIG_DOVECOT_SOURCE_SHARED=1: the source's public and other-users namespaces.
+shared_namespaces() {
+    local name=$1 dir=$2 sep=$3 layout=$4
+    [[ $name == source && $SOURCE_SHARED == 1 ]] || return 0
+    cat <<NAMESPACES
+namespace public {
+  type = public
+  separator = $sep
+  prefix = Public$sep
+  location = maildir:$dir/public$layout
+  subscriptions = no
+  list = yes
+}
+namespace users {
+  type = shared
+  separator = $sep
+  prefix = Users$sep%%u$sep
+  location = maildir:$dir/mail/%%u$layout:INDEXPVT=$dir/mail/%u/shared/%%u
+  subscriptions = no
+  list = children
+}
+NAMESPACES
+}
 quota_imap_settings() {
     [[ $QUOTA == 1 ]] || return 0
     printf '  mail_plugins = $mail_plugins quota imap_quota\n'
@@ -102,8 +130,8 @@ write_config() {
     local sep layout=""
     sep="$(separator_of "$name")"
     [[ $sep == "/" ]] && layout=":LAYOUT=fs"
-    mkdir -p "$dir/run" "$dir/state" "$dir/mail"
-    chown mail:mail "$dir/mail"
+    mkdir -p "$dir/run" "$dir/state" "$dir/mail" "$dir/public"
+    chown mail:mail "$dir/mail" "$dir/public"
     : >"$dir/users"
     local user
     for user in "${USERS[@]}"; do
@@ -168,6 +196,7 @@ namespace inbox {
   }
 $(extra_special_folders "$name")
 }
+$(shared_namespaces "$name" "$dir" "$sep" "$layout")
 passdb {
   driver = passwd-file
   args = scheme=PLAIN $dir/masters

@@ -15,7 +15,13 @@ public enum DiscoveryRenderer {
             }
             let rows = mailbox.folders.map { folder -> [String] in
                 let over = folder.oversize.isEmpty ? "" : "\(folder.oversize.count)"
-                return [folder.path + (folder.selectable ? "" : " (no messages)"), folder.specialUse ?? "",
+                var name = folder.path + (folder.selectable ? "" : " (no messages)")
+                switch folder.namespace {
+                case .shared?: name += " (shared namespace: copied only with folders.shared: include)"
+                case .otherUsers?: name += " (another user's: not copied)"
+                case nil: break
+                }
+                return [name, folder.specialUse ?? "",
                         Formatting.count(folder.messages), Formatting.bytes(folder.bytes), over]
             }
             let total = ["total", "", Formatting.count(mailbox.messages), Formatting.bytes(mailbox.bytes),

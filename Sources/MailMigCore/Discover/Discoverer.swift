@@ -53,6 +53,11 @@ public struct Discoverer: Sendable {
         let mailboxes = try await BoundedConcurrency.map(work, limit: min(context.plan.source.connections, 4)) { mailbox, inPlan in
             await discover(mailbox, inPlan: inPlan, targetDelimiter: delimiter)
         }
+        // What the services' presets say cannot be migrated over IMAP, or needs doing first.
+        for (side, server) in [("source", context.plan.source), ("target", context.plan.target)] {
+            guard let preset = server.preset else { continue }
+            notes += preset.notes.map { "\(side) \(preset.description) (preset \(preset.name)): \($0)" }
+        }
         return DiscoveryReport(mailboxes: mailboxes, targetDelimiter: delimiter.map(String.init), notes: notes)
     }
 
@@ -86,6 +91,7 @@ public struct Discoverer: Sendable {
         for (listing, status) in listed.map({ ($0.listing, $0.status) }) {
             var folder = DiscoveredFolder(path: listing.path, levels: listing.levels, specialUse: listing.specialUse, selectable: listing.selectable,
                                           messages: status?.messages ?? 0, bytes: 0, oversize: [], shownName: listing.shownName)
+            folder.namespace = listing.namespace?.kind
             // A folder STATUS shows empty has no sizes to add up: opening it would only cost round trips.
             if listing.selectable, status?.messages != 0 {
                 do {

@@ -29,9 +29,9 @@ public struct DiscoveredMailbox: Sendable, Equatable, Codable {
     public var risks: [DiscoveryRisk]
 
     /// Messages over all folders.
-    public var messages: Int { folders.reduce(0) { $0 + $1.messages } }
+    public var messages: Int { folders.filter { $0.namespace == nil }.reduce(0) { $0 + $1.messages } }
     /// Bytes over all folders.
-    public var bytes: Int64 { folders.reduce(0) { $0 + $1.bytes } }
+    public var bytes: Int64 { folders.filter { $0.namespace == nil }.reduce(0) { $0 + $1.bytes } }
 }
 
 /// One folder of a source mailbox.
@@ -54,6 +54,9 @@ public struct DiscoveredFolder: Sendable, Equatable, Codable {
     public var shownName: String?
     /// The server's answer when it refused to open the folder (its sizes are then unknown).
     public var unreadable: String?
+    /// The namespace when it is not the mailbox's own (other users' or shared folders, RFC 2342);
+    /// such folders are not counted in the mailbox's totals.
+    public var namespace: OtherNamespace.Kind? = nil
 }
 
 /// A message too large to be copied.

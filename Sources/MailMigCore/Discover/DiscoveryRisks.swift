@@ -18,7 +18,7 @@ public enum DiscoveryRisks {
             risks.append(DiscoveryRisk(kind: .manyItems, mailbox: address, folder: nil,
                                        message: "holds \(Formatting.count(mailbox.messages)) messages, more than \(Formatting.count(thresholds.items))"))
         }
-        for folder in mailbox.folders {
+        for folder in mailbox.folders where folder.namespace == nil {
             let isTrash = folder.specialUse?.lowercased() == "\\trash" || folder.path.lowercased() == "trash"
             if isTrash, folder.bytes >= thresholds.trashBytes {
                 risks.append(DiscoveryRisk(kind: .largeTrash, mailbox: address, folder: folder.path,

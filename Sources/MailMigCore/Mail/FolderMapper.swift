@@ -12,15 +12,19 @@ public struct FolderListing: Sendable, Equatable, Codable {
     /// How the store shows the folder where its path alone would mislead a reader, with why:
     /// `INBOX.Inbox (not the INBOX)`, or a name that is not valid modified UTF-7, escaped.
     public var shownName: String?
+    /// The namespace the folder belongs to when it is not the personal one (RFC 2342); nil: personal.
+    public var namespace: OtherNamespace?
 
     /// Creates a listing; without `isInbox`, the folder spelled `INBOX` in any case is the INBOX, as on
     /// a server without a namespace prefix.
-    public init(levels: [String], specialUse: String?, selectable: Bool = true, isInbox: Bool? = nil, shownName: String? = nil) {
+    public init(levels: [String], specialUse: String?, selectable: Bool = true, isInbox: Bool? = nil, shownName: String? = nil,
+                namespace: OtherNamespace? = nil) {
         self.levels = levels
         self.specialUse = specialUse
         self.selectable = selectable
-        self.isInbox = isInbox ?? (levels.count == 1 && levels[0].uppercased() == "INBOX")
+        self.isInbox = namespace == nil && (isInbox ?? (levels.count == 1 && levels[0].uppercased() == "INBOX"))
         self.shownName = shownName
+        self.namespace = namespace
     }
 
     /// The folder in plan form: levels joined with `/`.
@@ -37,6 +41,8 @@ public struct FolderMapping: Sendable, Equatable, Codable {
         case specialUse = "special use"
         /// From `folders.map`.
         case mapped = "folders.map"
+        /// A shared folder, into `folders.shared_into`.
+        case sharedNamespace = "folders.shared"
     }
 
     /// The source folder in plan form.
@@ -59,6 +65,11 @@ public struct FolderPlan: Sendable, Equatable, Codable {
     public var mappings: [FolderMapping]
     /// Source folders left out by `folders.exclude`.
     public var excluded: [String]
+    /// Source folders of a namespace other than the personal one that are not copied: other users'
+    /// folders always, shared folders unless `folders.shared: include` (nil when there were none).
+    public var otherNamespaces: [String]? = nil
+    /// Shared folders copied into `folders.shared_into` (nil when there were none).
+    public var sharedIncluded: [String]? = nil
 
     /// Target folders that more than one source folder maps to, with those source folders in order.
     ///
@@ -141,13 +152,30 @@ public enum FolderMapper {
                            targetDelimiter: Character?, targetInbox: InboxSpelling = .anyCase) -> FolderPlan {
         var plan = FolderPlan(mappings: [], excluded: [])
         var targetByRole: [String: String] = [:]
-        for folder in target {
+        for folder in target where folder.namespace == nil {
             if let role = folder.specialUse?.lowercased(), targetByRole[role] == nil { targetByRole[role] = folder.path }
         }
+        // The target service's own names, from its preset, where the target announces no folder with the role.
+        for (role, name) in rules.targetFolderNames ?? [:] where targetByRole["\\" + role.lowercased()] == nil {
+            targetByRole["\\" + role.lowercased()] = name
+        }
+        let sourceRoles = Dictionary((rules.sourceFolderNames ?? [:]).map { ($0.value, "\\" + $0.key.lowercased()) }, uniquingKeysWith: { first, _ in first })
         for folder in source where folder.selectable {
             let path = folder.path
             if rules.isExcluded(path) {
                 plan.excluded.append(path)
+                continue
+            }
+            if let namespace = folder.namespace {
+                // Other users' folders are their own mailboxes, migrated as such; shared folders only when asked.
+                guard namespace.kind == .shared, let into = rules.sharedInto else {
+                    plan.otherNamespaces = (plan.otherNamespaces ?? []) + [path]
+                    continue
+                }
+                let levels = into.split(separator: "/").map(String.init) + folder.levels.dropFirst(namespace.prefixLevels)
+                plan.sharedIncluded = (plan.sharedIncluded ?? []) + [path]
+                plan.mappings.append(FolderMapping(source: path, target: levels.joined(separator: "/"), rule: .sharedNamespace,
+                                                   note: nil, targetIsInbox: false, shownSource: folder.shownName))
                 continue
             }
             func mapping(_ target: String, _ rule: FolderMapping.Rule, note: String?) -> FolderMapping {
@@ -158,7 +186,7 @@ public enum FolderMapper {
                 plan.mappings.append(mapping(mapped, .mapped, note: nil))
                 continue
             }
-            if rules.automap, let role = folder.specialUse?.lowercased(), let match = targetByRole[role] {
+            if rules.automap, let role = folder.specialUse?.lowercased() ?? sourceRoles[path], let match = targetByRole[role] {
                 plan.mappings.append(mapping(match, .specialUse, note: nil))
                 continue
             }
@@ -173,5 +201,27 @@ public enum FolderMapper {
             plan.mappings.append(mapping(levels.joined(separator: "/"), .sameName, note: note))
         }
         return plan
+    }
+}
+
+/// A namespace other than the personal one (RFC 2342): other users' folders, or shared (public) ones.
+public struct OtherNamespace: Sendable, Equatable, Codable {
+    /// Which kind of namespace.
+    public enum Kind: String, Sendable, Codable {
+        /// Other users' personal folders (`Other Users/`, Dovecot's `shared/%u/`).
+        case otherUsers = "other users"
+        /// Folders shared by everyone: public folders (`Public Folders/`, Dovecot's `public/`).
+        case shared
+    }
+
+    /// Which kind.
+    public var kind: Kind
+    /// How many leading levels of the folder's path are the namespace's prefix (`Public Folders/` is one).
+    public var prefixLevels: Int
+
+    /// Creates a namespace description.
+    public init(kind: Kind, prefixLevels: Int) {
+        self.kind = kind
+        self.prefixLevels = prefixLevels
     }
 }

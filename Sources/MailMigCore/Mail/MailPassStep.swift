@@ -85,6 +85,11 @@ public struct MailEstimate: Sendable, Equatable, Codable {
     public var changedFolders: Int
     /// Folders whose name the target forces to change, as `source → target` (nil: none, or not known).
     public var renamedFolders: [String]?
+    /// Source folders of other namespaces left behind (other users' always, shared ones without
+    /// `folders.shared: include`); nil: none, or not known.
+    public var otherNamespaceFolders: Int?
+    /// Shared folders copied into `folders.shared_into` (nil: none).
+    public var sharedFolders: Int?
     /// Target folders that already hold mail the state knows nothing of (nil: none, or not looked for).
     public var unrecordedTarget: [UnrecordedTargetFolder]?
     /// What the last verification found that this pass puts right, one phrase per folder

@@ -134,6 +134,12 @@ struct MailPlanner: Sendable {
         if let backup = estimate.backupMessages, backup > 0 {
             text += "; backs up \(Formatting.count(backup)) message\(backup == 1 ? "" : "s") (\(Formatting.bytes(estimate.backupBytes ?? 0))) first"
         }
+        if let shared = estimate.sharedFolders, shared > 0 {
+            text += "; \(folders(shared)) of shared namespaces copied (folders.shared)"
+        }
+        if let other = estimate.otherNamespaceFolders, other > 0 {
+            text += "; \(folders(other)) of shared or other users' namespaces left out (folders.shared)"
+        }
         if let renamed = estimate.renamedFolders, !renamed.isEmpty {
             let shown = renamed.prefix(3).joined(separator: ", ")
             text += "; renamed for the target: \(shown)" + (renamed.count > 3 ? " and \(renamed.count - 3) more" : "")
@@ -193,6 +199,8 @@ struct MailPlanner: Sendable {
             if let collision = mapping.collisionError { return (estimate, collision) }
             let renames = mapping.renames
             estimate.renamedFolders = renames.isEmpty ? nil : renames
+            estimate.otherNamespaceFolders = mapping.otherNamespaces?.count
+            estimate.sharedFolders = mapping.sharedIncluded?.count
             if case .pop3 = plan.source.access, let only = mapping.mappings.first, mapping.mappings.count == 1 {
                 estimate.route = "from POP3 to \(only.target)"
             }

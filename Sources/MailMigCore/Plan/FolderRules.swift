@@ -9,13 +9,26 @@ public struct FolderRules: Sendable, Hashable, Codable {
     public var map: [String: String]
     /// Globs of source folders never copied: `*` matches any run of characters (also `/`), `?` one.
     public var exclude: [String]
+    /// Where the source's shared folders (its shared namespaces, RFC 2342) go on the target, as a folder
+    /// path (`Shared`); nil: they are not copied (`folders.shared: exclude`, the default).
+    public var sharedInto: String?
+    /// The source service's folder of each SPECIAL-USE role, from its preset (`sent` → `Sent Items`):
+    /// a source folder by that name without an announced role has that role. Nil: no preset.
+    public var sourceFolderNames: [String: String]? = nil
+    /// The target service's folder of each role, from its preset: where the target announces no folder
+    /// with a role, a source folder of that role goes there. Nil: no preset.
+    public var targetFolderNames: [String: String]? = nil
 
     /// Creates folder rules.
-    public init(automap: Bool, map: [String: String], exclude: [String]) {
+    public init(automap: Bool, map: [String: String], exclude: [String], sharedInto: String? = nil) {
         self.automap = automap
         self.map = map
         self.exclude = exclude
+        self.sharedInto = sharedInto
     }
+
+    /// Default for `folders.shared_into`.
+    public static let defaultSharedInto = "Shared"
 
     /// Rules that copy every folder under its own name, matching special folders by role.
     public static let standard = FolderRules(automap: true, map: [:], exclude: [])

@@ -8,6 +8,8 @@ public struct MailServer: Sendable, Hashable, Codable {
     public var connections: Int
     /// How the connections adapt to a server that throttles.
     public var throttling = ThrottlingSettings()
+    /// The service preset the plan named for this side (`preset:`), whose settings are already in the others.
+    public var preset: ServicePreset? = nil
     /// How to create a missing mailbox (target only).
     public var provision: Provisioning?
     /// A command that prints every mailbox address of the server, one per line (source only; `mailmig discover`).

@@ -150,7 +150,7 @@ extension PlanDecoder {
 
     /// Reads `folders:`.
     mutating func decodeFolders(_ node: PlanNode) -> FolderRules {
-        guard let fields = fields(node, path: "folders", allowed: ["automap", "map", "exclude"]) else { return .standard }
+        guard let fields = fields(node, path: "folders", allowed: ["automap", "map", "exclude", "shared", "shared_into"]) else { return .standard }
         var rules = FolderRules.standard
         if let node = fields["automap"] { rules.automap = bool(node, path: "folders.automap") ?? true }
         if let node = fields["map"] {
@@ -169,7 +169,25 @@ extension PlanDecoder {
             }
         }
         if let node = fields["exclude"] { rules.exclude = strings(node, path: "folders.exclude") ?? [] }
+        let shared = fields["shared"].flatMap { choice($0, path: "folders.shared", as: SharedFolders.self) } ?? .exclude
+        var into = FolderRules.defaultSharedInto
+        if let node = fields["shared_into"], let path = nonEmptyString(node, path: "folders.shared_into") {
+            if !Self.isFolderPath(path) || path.uppercased() == "INBOX" {
+                diagnostics.error(node.location, "folders.shared_into '\(path)' is not a folder path shared folders can go under: use '/' between levels, no empty levels, not INBOX")
+            }
+            if shared == .exclude {
+                diagnostics.warning(fields.keyLocation("shared_into"), "folders.shared_into is not used: shared folders are copied only with folders.shared: include")
+            }
+            into = path
+        }
+        if shared == .include { rules.sharedInto = into }
         return rules
+    }
+
+    /// `folders.shared`: whether the source's shared namespaces are copied.
+    enum SharedFolders: String, CaseIterable {
+        case exclude
+        case include
     }
 
     static func isFolderPath(_ path: String) -> Bool {

@@ -6,17 +6,18 @@ extension PlanDecoder {
     static let storeKeys = ["imap", "pop3", "maildir"]
 
     /// Reads `source:` or `target:`.
-    mutating func decodeServer(_ node: PlanNode, path: String) -> MailServer? {
+    mutating func decodeServer(_ written: PlanNode, path: String) -> MailServer? {
+        let (node, preset) = applyPreset(to: written, path: path)
         guard let fields = fields(node, path: path,
                                   allowed: Self.storeKeys + ["login", "connections", "throttling", "provision", "enumerate", "pop3_folder"]) else {
             return nil
         }
-        let written = Self.storeKeys.filter { fields.has($0) }
-        guard let key = written.first else {
-            diagnostics.error(node.location, "\(path) needs one of imap, pop3 or maildir: the kind of system and where it is")
+        let kinds = Self.storeKeys.filter { fields.has($0) }
+        guard let key = kinds.first else {
+            diagnostics.error(node.location, "\(path) needs one of imap, pop3 or maildir: the kind of system and where it is (or a preset)")
             return nil
         }
-        for extra in written.dropFirst() {
+        for extra in kinds.dropFirst() {
             diagnostics.error(fields.keyLocation(extra), "\(path) is one system: it has \(key) already, so \(extra) cannot be given too")
         }
         var access: MailAccess?
@@ -71,8 +72,10 @@ extension PlanDecoder {
             }
         }
         guard let access, key == "maildir" || login != nil else { return nil }
-        return MailServer(access: access, login: login, connections: connections, provision: provision, enumerate: enumerate,
-                          throttling: throttling, location: node.location)
+        var server = MailServer(access: access, login: login, connections: connections, provision: provision, enumerate: enumerate,
+                                throttling: throttling, location: node.location)
+        server.preset = preset
+        return server
     }
 
     /// `throttling: { recover_after: 30s, give_up_after: 1h }`: how the connections adapt to throttling.

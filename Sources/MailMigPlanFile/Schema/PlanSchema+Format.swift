@@ -1080,6 +1080,17 @@ extension PlanSchema {
       "additionalProperties": false,
       "required": [],
       "properties": {
+        "preset": {
+          "description": "A service preset: its host, port, TLS, login style, connections, throttling, folder names and size limit, under the plan's own settings, which win (docs/presets.md). `mailmig discover` lists what the service cannot migrate over IMAP.",
+          "enum": [
+            "domino",
+            "dovecot",
+            "exchange",
+            "generic",
+            "gmail",
+            "microsoft365"
+          ]
+        },
         "imap": {
           "$ref": "#/$defs/imap",
           "description": "An IMAP server: how to reach it. Exactly one of imap, pop3 and maildir."
@@ -1145,6 +1156,31 @@ extension PlanSchema {
             "pop3",
             "login"
           ]
+        },
+        {
+          "required": [
+            "preset",
+            "login"
+          ],
+          "not": {
+            "anyOf": [
+              {
+                "required": [
+                  "imap"
+                ]
+              },
+              {
+                "required": [
+                  "pop3"
+                ]
+              },
+              {
+                "required": [
+                  "maildir"
+                ]
+              }
+            ]
+          }
         }
       ]
     },
@@ -1154,6 +1190,17 @@ extension PlanSchema {
       "additionalProperties": false,
       "required": [],
       "properties": {
+        "preset": {
+          "description": "A service preset: its host, port, TLS, login style, connections, throttling, folder names and size limit, under the plan's own settings, which win (docs/presets.md). `mailmig discover` lists what the service cannot migrate over IMAP.",
+          "enum": [
+            "domino",
+            "dovecot",
+            "exchange",
+            "generic",
+            "gmail",
+            "microsoft365"
+          ]
+        },
         "imap": {
           "$ref": "#/$defs/imap",
           "description": "An IMAP server: how to reach it. Exactly one of imap, pop3 and maildir."
@@ -1193,6 +1240,31 @@ extension PlanSchema {
           "required": [
             "maildir"
           ]
+        },
+        {
+          "required": [
+            "preset",
+            "login"
+          ],
+          "not": {
+            "anyOf": [
+              {
+                "required": [
+                  "imap"
+                ]
+              },
+              {
+                "required": [
+                  "pop3"
+                ]
+              },
+              {
+                "required": [
+                  "maildir"
+                ]
+              }
+            ]
+          }
         }
       ]
     },
@@ -1335,6 +1407,20 @@ extension PlanSchema {
               "Calendar*"
             ]
           ]
+        },
+        "shared": {
+          "description": "Whether the source's shared namespaces (RFC 2342: public folders, Dovecot's `public/`, Exchange's public folders as IMAP shows them) are copied, into `shared_into`. Other users' namespaces are never copied into a mailbox: they are mailboxes of their own. Default: `exclude`.",
+          "enum": [
+            "exclude",
+            "include"
+          ],
+          "default": "exclude"
+        },
+        "shared_into": {
+          "description": "The target folder shared folders go under with `shared: include`: `Public/Projects` of the source arrives as `Shared/Projects`. Default: `Shared`.",
+          "type": "string",
+          "minLength": 1,
+          "default": "Shared"
         }
       }
     },

@@ -24,11 +24,14 @@ final class PrivateDovecot: @unchecked Sendable {
 
     /// The source's personal namespace prefix (`INBOX.`), empty for none.
     let sourcePrefix: String
+    /// Whether the source has a public namespace (`Public.`) and other users' (`Users.<user>.`).
+    let sourceShared: Bool
 
     /// Starts both instances on free ports in 25000–29999; the source's personal namespace gets
     /// `sourcePrefix` (`INBOX.`, as Courier and Cyrus have).
-    init(sourcePrefix: String = "") throws {
+    init(sourcePrefix: String = "", sourceShared: Bool = false) throws {
         self.sourcePrefix = sourcePrefix
+        self.sourceShared = sourceShared
         folder = try MailMigBinary.temporaryFolder()
         let base = 25000 + 10 * Int.random(in: 0..<490)
         var ports: [Int] = []
@@ -57,6 +60,7 @@ final class PrivateDovecot: @unchecked Sendable {
             "MAILMIG_DOVECOT_TARGET_POP3_TLS_PORT": String(targetPOP3TLSPort),
             "MAILMIG_DOVECOT_QUOTA": "1",
             "MAILMIG_DOVECOT_SOURCE_PREFIX": sourcePrefix,
+            "MAILMIG_DOVECOT_SOURCE_SHARED": sourceShared ? "1" : "",
         ]
     }
 
