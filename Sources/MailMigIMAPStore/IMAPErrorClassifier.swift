@@ -4,7 +4,7 @@ import MailMigIMAP
 /// Turns the IMAP library's errors into the engine's `MailStoreError` kinds: which are worth a retry.
 enum IMAPErrorClassifier {
     /// RFC 5530 codes of a server that is busy or hit a fault of its own: the same command may work later.
-    static let busyCodes: Set<String> = ["UNAVAILABLE", "INUSE", "LIMIT", "SERVERBUG", "THROTTLED"]
+    static let busyCodes: Set<String> = ["UNAVAILABLE", "INUSE", "LIMIT", "SERVERBUG"]
 
     /// A dropped connection, a silent server (timeout), `BYE`, the RFC 5530 codes of a busy server and a
     /// throttling answer are transient (with the server's suggested pause, when it gives one); a

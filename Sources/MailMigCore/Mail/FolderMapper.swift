@@ -166,6 +166,10 @@ public enum FolderMapper {
                 plan.excluded.append(path)
                 continue
             }
+            func mapping(_ target: String, _ rule: FolderMapping.Rule, note: String?) -> FolderMapping {
+                FolderMapping(source: path, target: target, rule: rule, note: note, targetIsInbox: targetInbox.names(target),
+                              shownSource: folder.shownName)
+            }
             if let namespace = folder.namespace {
                 // Other users' folders are their own mailboxes, migrated as such; shared folders only when asked.
                 guard namespace.kind == .shared, let into = rules.sharedInto else {
@@ -174,13 +178,8 @@ public enum FolderMapper {
                 }
                 let levels = into.split(separator: "/").map(String.init) + folder.levels.dropFirst(namespace.prefixLevels)
                 plan.sharedIncluded = (plan.sharedIncluded ?? []) + [path]
-                plan.mappings.append(FolderMapping(source: path, target: levels.joined(separator: "/"), rule: .sharedNamespace,
-                                                   note: nil, targetIsInbox: false, shownSource: folder.shownName))
+                plan.mappings.append(mapping(levels.joined(separator: "/"), .sharedNamespace, note: nil))
                 continue
-            }
-            func mapping(_ target: String, _ rule: FolderMapping.Rule, note: String?) -> FolderMapping {
-                FolderMapping(source: path, target: target, rule: rule, note: note, targetIsInbox: targetInbox.names(target),
-                              shownSource: folder.shownName)
             }
             if let mapped = rules.map[path] {
                 plan.mappings.append(mapping(mapped, .mapped, note: nil))

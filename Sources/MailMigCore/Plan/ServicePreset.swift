@@ -22,14 +22,4 @@ public struct ServicePreset: Sendable, Hashable, Codable {
         self.maxMessageSize = maxMessageSize
         self.notes = notes
     }
-
-    /// The role a folder of this service has by its name (`Sent Items` → `\Sent`), nil when it has none.
-    public func role(ofFolder path: String) -> String? {
-        folderNames.first { $0.value == path }.map { "\\" + $0.key.capitalizedRole }
-    }
-}
-
-extension String {
-    /// `sent` → `Sent`: a role's name as RFC 6154 spells it after the backslash.
-    fileprivate var capitalizedRole: String { prefix(1).uppercased() + dropFirst() }
 }

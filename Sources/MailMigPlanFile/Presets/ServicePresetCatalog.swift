@@ -63,9 +63,10 @@ extension PlanDecoder {
         let description = fields["description"].flatMap { nonEmptyString($0, path: "description") } ?? name
         guard let server = required(fields, "server") else { return nil }
         var folderNames: [String: String] = [:]
-        if let node = fields["folder_names"], let names = self.fields(node, path: "folder_names",
-                                                                      allowed: ["sent", "trash", "junk", "drafts", "archive", "all", "flagged"]) {
-            for key in ["sent", "trash", "junk", "drafts", "archive", "all", "flagged"] {
+        // The SPECIAL-USE roles of RFC 6154 that name a folder of their own.
+        let roles = ["sent", "trash", "junk", "drafts", "archive", "all", "flagged"]
+        if let node = fields["folder_names"], let names = self.fields(node, path: "folder_names", allowed: roles) {
+            for key in roles {
                 if let value = names[key].flatMap({ nonEmptyString($0, path: "folder_names.\(key)") }) { folderNames[key] = value }
             }
         }
