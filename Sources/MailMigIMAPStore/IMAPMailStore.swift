@@ -86,8 +86,10 @@ public struct IMAPMailStore: MailStore {
             return try await limiter.withSession(open: { try await open(mailbox) }, close: { await $0.close() },
                                                  throttledWait: { meter?.add($0, side: side) }, body)
         } catch {
-            // A failure to open is a `MailError` already, which this keeps as it is.
-            let failure = MailError(IMAPErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
+            // A failure to open is a `MailError` already, which this keeps as it is; the state's failures
+            // in `body` are not this server's and pass unchanged.
+            let wrapped = MailError.wrapping(IMAPErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
+            guard let failure = wrapped as? MailError else { throw wrapped }
             // Only this side's throttling paces this server: a target's answer passes through the source's session too.
             if failure.isThrottled, failure.side == side { await limiter.throttled(suggestedPause: failure.retryAfter) }
             throw failure

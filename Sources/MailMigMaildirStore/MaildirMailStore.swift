@@ -44,7 +44,7 @@ public struct MaildirMailStore: MailStore {
             return result
         } catch {
             await session.end()
-            throw MailError(error, side: side, server: label, mailbox: name, folder: nil)
+            throw MailError.wrapping(error, side: side, server: label, mailbox: name, folder: nil)
         }
     }
 }

@@ -54,8 +54,9 @@ public struct POP3MailStore: MailStore {
         do {
             return try await limiter.withSession(open: { try await open(mailbox) }, close: { await $0.end() }, body)
         } catch {
-            // A failure to open is a `MailError` already, which this keeps as it is.
-            throw MailError(POP3ErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
+            // A failure to open is a `MailError` already, which this keeps as it is; the state's failures
+            // in `body` are not this server's and pass unchanged.
+            throw MailError.wrapping(POP3ErrorClassifier.classify(error), side: side, server: server, mailbox: mailbox.source.description, folder: nil)
         }
     }
 

@@ -22,7 +22,7 @@ struct PostgresEndpoint: Sendable {
     func failure(_ error: any Error) -> StateError {
         if let error = error as? StateError { return error }
         if PostgresFailure.isConnectionLost(error) {
-            return .unreadable(path: location, reason: "lost the connection to the server: \(PostgresFailure.describe(error))")
+            return .unreachable(path: location, reason: "lost the connection to the server: \(PostgresFailure.describe(error))")
         }
         return .unreadable(path: location, reason: PostgresFailure.describe(error))
     }
@@ -49,6 +49,9 @@ struct PostgresEndpoint: Sendable {
                 if attempt < Self.connectAttempts, PostgresFailure.isTransientConnectFailure(error) {
                     Thread.sleep(forTimeInterval: 0.3 * Double(attempt))
                     continue
+                }
+                if PostgresFailure.isTransientConnectFailure(error) {
+                    throw .unreachable(path: location, reason: "cannot connect to the server: \(PostgresFailure.describe(error))")
                 }
                 if PostgresFailure.sqlState(error) == nil {
                     throw .unreadable(path: location, reason: "cannot reach the server: \(PostgresFailure.describe(error))")

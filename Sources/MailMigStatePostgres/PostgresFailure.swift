@@ -21,6 +21,7 @@ enum PostgresFailure {
 
     /// Whether the connection itself failed (closed, refused, timed out) rather than a statement.
     static func isConnectionLost(_ error: any Error) -> Bool {
+        if error is NoAnswer { return true }
         guard let error = error as? PSQLError else { return error is ChannelError || error is IOError || error is NIOConnectionError }
         switch error.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
@@ -40,6 +41,7 @@ enum PostgresFailure {
     /// One line about the failure: the server's message and SQLSTATE, or what the socket reported.
     static func describe(_ error: any Error) -> String {
         if let error = error as? StateError { return error.description }
+        if let error = error as? NoAnswer { return error.description }
         if let error = error as? PSQLError {
             if let info = error.serverInfo {
                 let message = info[.message] ?? "an error"

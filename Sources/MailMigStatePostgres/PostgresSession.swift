@@ -30,10 +30,17 @@ final class PostgresSession: @unchecked Sendable {
     /// An id for PostgresNIO's log metadata.
     static func nextID() -> Int { Int.random(in: 1...Int(Int32.max)) }
 
+    /// How long the server may leave a statement unanswered, in seconds, before the connection is
+    /// given up. The state's statements are short (a row lock waits only for another short
+    /// transaction), so a silent server is a stopped server or a broken network, not a slow query;
+    /// without a deadline a half-open TCP connection would block the caller forever.
+    static let answerTimeout: Int64 = 60
+
     /// Runs one statement and returns its rows.
     @discardableResult
     func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
-        try connection.query(query, logger: Self.logger).wait()
+        let answer = connection.query(query, logger: Self.logger)
+        return try awaitAnswers { try answer.wait() }
     }
 
     /// Runs statements one after the other without waiting between them (PostgresNIO queues them on
@@ -44,11 +51,35 @@ final class PostgresSession: @unchecked Sendable {
             return
         }
         let futures = queries.map { connection.query($0, logger: Self.logger) }
-        var failure: (any Error)?
-        for future in futures {
-            do { _ = try future.wait() } catch { if failure == nil { failure = error } }
+        try awaitAnswers {
+            var failure: (any Error)?
+            for future in futures {
+                do { _ = try future.wait() } catch { if failure == nil { failure = error } }
+            }
+            if let failure { throw failure }
         }
-        if let failure { throw failure }
+    }
+
+    /// Runs `wait` (which waits for answers on this connection) under `answerTimeout`: when the
+    /// deadline passes first, the connection is closed, which ends every wait on it, and the caller
+    /// gets `NoAnswer`.
+    private func awaitAnswers<T>(_ wait: () throws -> T) throws -> T {
+        let expired = ExpiryFlag()
+        let connection = self.connection
+        let deadline = connection.eventLoop.scheduleTask(in: .seconds(Self.answerTimeout)) {
+            expired.set()
+            let _: EventLoopFuture<Void> = connection.close()
+        }
+        defer { deadline.cancel() }
+        do {
+            return try wait()
+        } catch {
+            if expired.isSet {
+                broken = true
+                throw NoAnswer(seconds: Self.answerTimeout)
+            }
+            throw error
+        }
     }
 
     /// Ends an open transaction, keeping nothing of it; a connection where even that fails is marked
@@ -77,4 +108,21 @@ final class PostgresSession: @unchecked Sendable {
 
     /// Whether the connection may be handed to the next caller.
     var isReusable: Bool { !broken && !connection.isClosed }
+}
+
+/// The server left a statement unanswered past `PostgresSession.answerTimeout`.
+struct NoAnswer: Error, CustomStringConvertible {
+    /// The deadline, in seconds.
+    let seconds: Int64
+
+    var description: String { "the server did not answer within \(seconds) s" }
+}
+
+/// Set once, from an event-loop thread, read by the waiting thread.
+private final class ExpiryFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }

@@ -47,7 +47,7 @@ public final class PostgresStateLock: StateLock, @unchecked Sendable {
             }
             // Under the lock: no other writer can be running while the schema changes.
             try PostgresSchema.migrate(schema: endpoint.schema, migrations: migrations, in: session)
-            let info = LockInfo(id: UUID().uuidString.lowercased(), operation: operation, who: currentUserAndHost(), pid: getpid(), since: Date())
+            let info = LockInfo(id: UUID().uuidString.lowercased(), operation: operation, who: LockInfo.currentUserAndHost(), pid: getpid(), since: Date())
             try PostgresAdvisoryLock.write(info, in: session)
             return PostgresStateLock(session: session, schema: endpoint.schema, info: info)
         } catch {
@@ -100,12 +100,5 @@ public final class PostgresStateLock: StateLock, @unchecked Sendable {
             try? PostgresAdvisoryLock.unlock(schema: schema, in: session)
         }
         session.close()
-    }
-
-    /// `user@host` of this process, as the SQLite state's lock records it.
-    static func currentUserAndHost() -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let user = environment["USER"] ?? environment["LOGNAME"] ?? "uid\(getuid())"
-        return "\(user)@\(ProcessInfo.processInfo.hostName)"
     }
 }

@@ -14,7 +14,7 @@ extension PostgresStateStore: SharedApplyQueue {
                 try session.query("DELETE FROM apply_queue WHERE apply_id = \(id)")
             }
             try session.query("""
-                INSERT INTO shared_applies (apply_id, plan_sha256, coordinator) VALUES (\(applyID), \(planSHA256), \(coordinator.description))
+                INSERT INTO shared_applies (apply_id, plan_sha256, coordinator) VALUES (\(applyID), \(planSHA256), \(coordinator.asCoordinator))
                 """)
         }
     }

@@ -43,7 +43,7 @@ public final class FileStateLock: StateLock, @unchecked Sendable {
             }
             usleep(200_000)
         }
-        let info = LockInfo(id: UUID().uuidString.lowercased(), operation: operation, who: currentUserAndHost(), pid: getpid(), since: Date())
+        let info = LockInfo(id: UUID().uuidString.lowercased(), operation: operation, who: LockInfo.currentUserAndHost(), pid: getpid(), since: Date())
         writeInfo(info, descriptor: descriptor)
         return FileStateLock(descriptor: descriptor, info: info, path: path)
     }
@@ -99,10 +99,5 @@ public final class FileStateLock: StateLock, @unchecked Sendable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try? decoder.decode(LockInfo.self, from: Data(buffer[0..<count]))
-    }
-
-    static func currentUserAndHost() -> String {
-        let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "uid\(getuid())"
-        return "\(user)@\(ProcessInfo.processInfo.hostName)"
     }
 }

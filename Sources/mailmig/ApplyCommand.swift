@@ -67,6 +67,10 @@ extension MailMig {
                 let held = try workspace.lock(operation: saved?.operation ?? "apply", timeout: lock.lockTimeout)
                 defer { held.release() }
                 let store = try workspace.openState()
+                // Before planning, which may take minutes: a state only this process can use cannot take workers.
+                if workers != nil, !(store is any SharedApplyQueue) {
+                    throw SharedApplyUnavailable(location: workspace.stateBackend.location)
+                }
                 let engine = Engine(workspace: workspace, store: store)
                 for note in try await engine.recover() { printError(note) }
                 let plan: ExecutionPlan

@@ -13,23 +13,50 @@ extension MailMig {
             subcommands: [List.self, Show.self, Remove.self, History.self, Push.self, Pull.self]
         )
 
-        /// Where the state is: next to the plan file.
+        /// Where the state is, for subcommands whose arguments are resource addresses: `--plan FILE`.
         struct Location: ParsableArguments {
             @Option(name: .customLong("plan"), help: "The plan file whose state to use.")
             var plan: String = PlanLoader.defaultFileName
 
             /// The plan's state backend, as the plan's `state:` says.
-            func backend() throws -> any StateBackend {
-                try WorkspaceLoader.loadWorkspace(path: plan, palette: Palette(enabled: false), printWarnings: false).stateBackend
-            }
+            func backend() throws -> any StateBackend { try StateCommand.backend(plan: plan) }
 
-            func open() throws -> StateStore {
-                let backend = try backend()
-                guard let store = try backend.openIfPresent() else {
-                    throw ValidationError("there is no state at \(backend.location) yet; it is created by the first plan or apply")
-                }
-                return store
+            func open() throws -> StateStore { try StateCommand.open(plan: plan) }
+
+            /// Refuses a plan file given where a resource address belongs (`state show plan.yaml ADDRESS`).
+            static func refusePlanFile(among addresses: [String]) throws {
+                guard let file = addresses.first(where: { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }) else { return }
+                throw ValidationError("'\(file)' looks like a plan file, but this argument is a resource address; name the plan with --plan \(file)")
             }
+        }
+
+        /// Where the state is, for subcommands without other arguments: the plan file as the argument,
+        /// as `plan` and `apply` take it, or `--plan FILE`, as the other `state` subcommands do.
+        struct PlanArgument: ParsableArguments {
+            @Argument(help: "The plan file whose state to use.", completion: .file(extensions: ["yaml", "yml"]))
+            var file: String?
+            @Option(name: .customLong("plan"), help: "The same, as the other state subcommands take it.")
+            var plan: String?
+
+            var path: String { file ?? plan ?? PlanLoader.defaultFileName }
+
+            func validate() throws {
+                if let file, let plan, file != plan { throw ValidationError("name the plan file once: \(file) or --plan \(plan)") }
+            }
+        }
+
+        /// The plan's state backend, as the plan's `state:` says.
+        static func backend(plan: String) throws -> any StateBackend {
+            try WorkspaceLoader.loadWorkspace(path: plan, palette: Palette(enabled: false), printWarnings: false).stateBackend
+        }
+
+        /// The plan's state; refuses when there is none yet.
+        static func open(plan: String) throws -> StateStore {
+            let backend = try backend(plan: plan)
+            guard let store = try backend.openIfPresent() else {
+                throw ValidationError("there is no state at \(backend.location) yet; it is created by the first plan or apply")
+            }
+            return store
         }
 
         /// Moves the state one way and says how many rows of each table moved.
@@ -49,11 +76,11 @@ extension MailMig {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List every resource with its kind and the serial that last changed it.")
-            @OptionGroup var location: Location
+            @OptionGroup var location: PlanArgument
 
             func run() async throws {
                 try await failing {
-                    let store = try location.open()
+                    let store = try StateCommand.open(plan: location.path)
                     let meta = try store.meta()
                     print("lineage \(meta.lineage), serial \(meta.serial)")
                     for record in try store.resources() { print("\(record.address)\t\(record.kind)\tserial \(record.serial)") }
@@ -65,6 +92,8 @@ extension MailMig {
             static let configuration = CommandConfiguration(abstract: "Print one resource's recorded attributes as JSON.")
             @OptionGroup var location: Location
             @Argument(help: "The resource address, e.g. domain.acme.test/dns/@/MX.") var address: String
+
+            func validate() throws { try Location.refusePlanFile(among: [address]) }
 
             func run() async throws {
                 try await failing {
@@ -84,6 +113,8 @@ extension MailMig {
             @OptionGroup var location: Location
             @OptionGroup var lock: LockOptions
             @Argument(help: "Resource addresses.") var addresses: [String]
+
+            func validate() throws { try Location.refusePlanFile(among: addresses) }
 
             func run() async throws {
                 try await failing {
@@ -105,6 +136,8 @@ extension MailMig {
             @OptionGroup var location: Location
             @Argument(help: "Only this resource.") var address: String?
 
+            func validate() throws { try Location.refusePlanFile(among: address.map { [$0] } ?? []) }
+
             func run() async throws {
                 try await failing {
                     for entry in try location.open().history(address: address) {
@@ -119,19 +152,19 @@ extension MailMig {
     struct Push: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy the local state (.mailmig/ next to the plan) into the plan's state: postgres, which must be empty.")
-        @OptionGroup var location: StateCommand.Location
+        @OptionGroup var location: StateCommand.PlanArgument
         @OptionGroup var lock: LockOptions
 
-        func run() async throws { try await StateCommand.move(.push, plan: location.plan, lockTimeout: lock.lockTimeout) }
+        func run() async throws { try await StateCommand.move(.push, plan: location.path, lockTimeout: lock.lockTimeout) }
     }
 
     struct Pull: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy the plan's state: postgres into the local state (.mailmig/ next to the plan), which must be empty.")
-        @OptionGroup var location: StateCommand.Location
+        @OptionGroup var location: StateCommand.PlanArgument
         @OptionGroup var lock: LockOptions
 
-        func run() async throws { try await StateCommand.move(.pull, plan: location.plan, lockTimeout: lock.lockTimeout) }
+        func run() async throws { try await StateCommand.move(.pull, plan: location.path, lockTimeout: lock.lockTimeout) }
     }
 
     /// `mailmig force-unlock ID`.

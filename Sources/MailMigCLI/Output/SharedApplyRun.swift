@@ -31,9 +31,8 @@ package struct SharedApplyRun {
     }
 
     /// Runs the apply with its workers; throws when the state cannot be shared or a worker cannot start.
-    /// Returns the report and what every worker copied, read from the ledger (`N messages (…) copied …`).
+    /// Returns the report and what the workers' passes copied, read from the state (`N messages (…) copied …`).
     package func run() async throws -> (report: ApplyReport, copied: String?) {
-        let before = Self.copiedSoFar(engine.store)
         let started = Date()
         let local = LocalWorkers()
         let (progress, workers, parallelism, leaseSeconds, planPath) = (self.progress, self.workers, self.parallelism, self.leaseSeconds, self.planPath)
@@ -71,19 +70,27 @@ package struct SharedApplyRun {
         watch.value?.cancel()
         local.finish(within: Double(leaseSeconds))
         if let error = startError.value { throw SharedApplyStartFailed(description: error) }
-        let after = Self.copiedSoFar(engine.store)
-        let (messages, bytes) = (after.messages - before.messages, after.bytes - before.bytes)
-        guard messages > 0 else { return (report, nil) }
+        let passes = Self.passResults(of: report, in: engine.store)
+        let messages = passes.reduce(0) { $0 + $1.copied }
+        let bytes = passes.reduce(Int64(0)) { $0 + $1.bytes }
+        let found = passes.reduce(0) { $0 + $1.deduplicated + $1.reconciled }
+        guard messages > 0 || found > 0 else { return (report, nil) }
         let seconds = max(0.001, Date().timeIntervalSince(started))
-        let line = "\(Formatting.count(messages)) message\(messages == 1 ? "" : "s") (\(Formatting.bytes(bytes))) copied by the workers in "
+        var line = "\(Formatting.count(messages)) message\(messages == 1 ? "" : "s") (\(Formatting.bytes(bytes))) copied by the workers in "
             + "\(String(format: "%.1f", seconds)) s (\(String(format: "%.0f", Double(messages) / seconds)) msg/s)"
+        if found > 0 { line += "; \(Formatting.count(found)) found already on the target and recorded, not copied" }
         return (report, line)
     }
 
-    /// Messages and bytes in the ledger of the targets (the backup's copies left out).
-    static func copiedSoFar(_ store: StateStore) -> (messages: Int, bytes: Int64) {
-        let totals = (try? store.ledgerTotals()) ?? [:]
-        return totals.filter { !$0.key.contains(":") }.values.reduce((0, 0)) { ($0.0 + $1.messages, $0.1 + $1.bytes) }
+    /// What the passes this apply finished recorded in the state: a worker's counts live in its own
+    /// process, so the coordinator reads each mailbox's last pass back. Messages a pass found on the
+    /// target (`dedupe: target`, an interrupted chunk) are in the ledger too, but were not copied.
+    static func passResults(of report: ApplyReport, in store: StateStore) -> [MailPassResult] {
+        report.done.compactMap { entry in
+            guard let work = entry.step.work.mailPass,
+                  let record = try? store.resource(MailboxRecord.address(work.source))?.decode(MailboxRecord.self) else { return nil }
+            return record.lastResult
+        }
     }
 }
 

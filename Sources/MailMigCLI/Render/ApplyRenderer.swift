@@ -1,3 +1,4 @@
+import Foundation
 import MailMigCore
 /// Text for the end of an apply (also when it stops half-way).
 public enum ApplyRenderer {
@@ -21,6 +22,9 @@ public enum ApplyRenderer {
         for spent in report.exhaustedBudgets {
             out += "  \(palette.red("✗")) batch \(spent.batch) started nothing more: \(spent.failedMailboxes.joined(separator: ", ")) failed "
                 + "(error_budget: \(spent.budget))\n"
+        }
+        if let failure = report.stateFailure {
+            out += "  \(palette.red("✗")) started nothing more: \(failure); once it is back, `mailmig apply` resumes\n"
         }
         let line = report.summaryLine
         out += (report.succeeded ? palette.green(line) : palette.red(line)) + "\n"
@@ -53,6 +57,7 @@ public enum ApplyRenderer {
                                       "not_started": report.notStarted.count, "waiting": report.waiting.count, "total": report.entries.count,
                                       "interrupted": report.interrupted, "succeeded": report.succeeded,
                                       "skipped_messages": report.skippedMessages,
+                                      "state_failure": report.stateFailure.map { $0 as any Sendable } ?? NSNull(),
                                       "exhausted_budgets": report.exhaustedBudgets.map { spent -> [String: any Sendable] in
                                           ["batch": spent.batch, "failed_mailboxes": spent.failedMailboxes, "allowed": spent.allowed,
                                            "budget": spent.budget]

@@ -41,7 +41,7 @@ public enum StatusRenderer {
         if mailbox.knownMessages > 0 || mailbox.sourceMessages != nil {
             var copied = "copied \(ReportFormatting.plural(mailbox.copied, "message")), \(ReportFormatting.bytes(mailbox.copiedBytes))"
             copied += " of \(ReportFormatting.plural(mailbox.knownMessages, "message")), \(ReportFormatting.bytes(mailbox.knownBytes)) known"
-            if let source = mailbox.sourceMessages { copied += "; the source held \(ReportFormatting.plural(source, "message")) at the last pass" }
+            if let source = mailbox.sourceMessages { copied += "; the source held \(ReportFormatting.plural(source, "message")) when its folders were last read" }
             out += "      \(copied)\n"
         } else {
             out += "      nothing copied yet\n"

@@ -43,9 +43,7 @@ public enum SourceEnumerator {
             throw Failure(command: command, reason: "\(error)")
         }
         guard outcome.succeeded else {
-            let how = outcome.exited ? "exit status \(outcome.status)" : "it was stopped after \(Int(timeout)) s or by a signal"
-            let text = outcome.errors.isEmpty ? "" : outcome.errorText
-            throw Failure(command: command, reason: text.isEmpty ? how : "\(how): \(text)")
+            throw Failure(command: command, reason: outcome.failure(timeout: timeout, errorsOnly: true))
         }
         return String(decoding: outcome.output, as: UTF8.self)
     }

@@ -32,6 +32,11 @@ public struct SharedApplyUnavailable: Error, Sendable, CustomStringConvertible {
     /// Where the state is.
     public var location: String
 
+    /// The error for the state at `location`.
+    public init(location: String) {
+        self.location = location
+    }
+
     /// One sentence.
     public var description: String {
         "the state at \(location) belongs to one process; workers need a shared state: add state: { postgres: { url: env:MAILMIG_PG_URL } } to the plan"

@@ -30,6 +30,8 @@ public struct ApplyReport: Sendable, Equatable {
     public var exhaustedBudgets: [BudgetExhaustion] = []
     /// Servers that throttled this apply, and how the connections to them adapted.
     public var throttling: [ServerThrottling] = []
+    /// Why the apply stopped starting steps because its state failed (unreachable, unwritable), if it did.
+    public var stateFailure: String?
 
     /// Steps done.
     public var done: [Entry] { entries.filter { if case .done = $0.outcome { return true } else { return false } } }
@@ -52,6 +54,7 @@ public struct ApplyReport: Sendable, Equatable {
         if !waiting.isEmpty { line += "⧗ \(waiting.count) waiting for the operator, " }
         line += "✗ \(failed.count) failed, ○ \(notStarted.count) not started"
         for spent in exhaustedBudgets { line += "; \(spent)" }
+        if stateFailure != nil { line += "; stopped: the state failed" }
         for server in throttling { line += "; \(server.line)" }
         guard skippedMessages > 0 else { return line }
         return line + "; \(Formatting.count(skippedMessages)) message\(skippedMessages == 1 ? "" : "s") skipped on purpose (mailmig status says why)"

@@ -14,8 +14,8 @@ public protocol ExecutionObserver: Sendable {
 /// the same transaction that commits its resource changes, so a crash at any point leaves a journal
 /// from which the next run finds out what happened (`Recovery`). A failed mailbox step is charged to
 /// its batch's error budget (`ErrorBudgets`): the batch goes on until the budget is spent, then starts
-/// nothing new while the other batches go on. After any other failure, or an interruption, what is in
-/// flight finishes and nothing new starts.
+/// nothing new while the other batches go on. After any other failure, an interruption, or the state
+/// failing under it (`StateOutage`), what is in flight finishes and nothing new starts.
 public struct Executor: Sendable {
     let store: StateStore
     let dnsProviders: [String: any DNSZoneProvider]
@@ -28,6 +28,7 @@ public struct Executor: Sendable {
     let operatorPrompt: (any OperatorPrompt)?
     let budgets: ErrorBudgets
     let remote: RemoteSteps?
+    let outage: StateOutage
 
     /// Creates an executor; `operatorPrompt` asks the operator at a terminal to set records by hand;
     /// `budgets` says which failures stop only their batch (`.none`: every failure stops the run);
@@ -37,6 +38,7 @@ public struct Executor: Sendable {
                 cancellation: CancellationFlag = CancellationFlag(), parallelism: Int = 4, now: @escaping @Sendable () -> Date = Date.init,
                 operatorPrompt: (any OperatorPrompt)? = nil, budgets: ErrorBudgets = .none, remote: RemoteSteps? = nil) {
         self.remote = remote
+        outage = remote?.outage ?? StateOutage()
         self.operatorPrompt = operatorPrompt
         self.budgets = budgets
         self.store = store
@@ -65,7 +67,7 @@ public struct Executor: Sendable {
         await withTaskGroup(of: (String, ApplyReport.Outcome).self) { group in
             var inFlight = 0
             while true {
-                while !cancellation.isCancelled, inFlight < parallelism,
+                while !cancellation.isCancelled, outage.current == nil, inFlight < parallelism,
                       let index = remaining.firstIndex(where: { step in
                           ledger.mayStart(step) && step.dependsOn.allSatisfy { outcomes[$0].map(Self.isDone) ?? false }
                       }) {
@@ -89,6 +91,7 @@ public struct Executor: Sendable {
         let entries = plan.steps.map { ApplyReport.Entry(step: $0, outcome: outcomes[$0.id] ?? .notStarted) }
         var report = ApplyReport(applyID: applyID, entries: entries, interrupted: cancellation.isCancelled)
         report.exhaustedBudgets = ledger.exhaustions
+        report.stateFailure = outage.current?.description
         report.throttling = await ServerThrottling.collect(mail)
         if let skippedBefore, let skippedAfter = try? store.skipped().count { report.skippedMessages = max(0, skippedAfter - skippedBefore) }
         let status = report.succeeded ? "succeeded" : report.interrupted ? "interrupted" : "failed"
@@ -104,6 +107,6 @@ public struct Executor: Sendable {
     private func execute(_ step: PlannedStep, applyID: String) async -> ApplyReport.Outcome {
         let context = StepContext(store: store, dnsProviders: dnsProviders, mail: mail, mailProgress: mailProgress, faults: faults, now: now,
                                   operatorPrompt: operatorPrompt)
-        return await StepRunner(store: store, context: context).run(step, applyID: applyID)
+        return await StepRunner(store: store, context: context, outage: outage).run(step, applyID: applyID)
     }
 }

@@ -27,6 +27,13 @@ public final class LeaseGuard: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Seconds since the last renewal (or since the guard was made).
+    public var secondsSinceRenewal: Double {
+        lock.lock()
+        defer { lock.unlock() }
+        return Double(DispatchTime.now().uptimeNanoseconds - min(renewedAt, DispatchTime.now().uptimeNanoseconds)) / 1_000_000_000
+    }
+
     /// Whether the leases can still be trusted.
     public var isValid: Bool {
         lock.lock()

@@ -8,6 +8,8 @@ public final class RemoteSteps: Sendable {
     public let applyID: String
     /// How long a worker may stay silent before its claims are taken over.
     public let leaseSeconds: Int
+    /// Set when the state fails under the apply; the executor then offers nothing more.
+    public let outage = StateOutage()
     private let waiter: OutcomeWaiter
     private let heartbeat: Task<Void, Never>
 
@@ -18,7 +20,8 @@ public final class RemoteSteps: Sendable {
         self.queue = queue
         self.applyID = applyID
         self.leaseSeconds = leaseSeconds
-        waiter = OutcomeWaiter(queue: queue, applyID: applyID, pollInterval: pollInterval)
+        waiter = OutcomeWaiter(queue: queue, applyID: applyID, pollInterval: pollInterval, outage: outage,
+                               patience: .seconds(max(1, leaseSeconds)))
         // Workers leave an apply whose coordinator has been silent too long; DNS steps may take minutes.
         heartbeat = Task {
             while !Task.isCancelled {
@@ -33,6 +36,7 @@ public final class RemoteSteps: Sendable {
         do {
             try queue.offer(applyID: applyID, stepID: step.id, step: StateCoding.encoder.encode(step))
         } catch {
+            outage.record(error)
             return .failed("cannot offer the step to the workers: \(error)")
         }
         return await waiter.wait(for: step.id)
@@ -57,17 +61,25 @@ public final class RemoteSteps: Sendable {
 }
 
 /// Steps in flight and their continuations; one task polls the state for all of them.
+///
+/// When the state has not answered for `patience` (the lease time: by then no worker can have
+/// renewed its leases either), every wait ends with the state's error instead of waiting for a
+/// server that may never come back; the steps stay in the journal and the next apply settles them.
 actor OutcomeWaiter {
     let queue: any SharedApplyQueue
     let applyID: String
     let pollInterval: Duration
+    let outage: StateOutage
+    let patience: Duration
     private var waiting: [String: CheckedContinuation<ApplyReport.Outcome, Never>] = [:]
     private var polling = false
 
-    init(queue: any SharedApplyQueue, applyID: String, pollInterval: Duration) {
+    init(queue: any SharedApplyQueue, applyID: String, pollInterval: Duration, outage: StateOutage, patience: Duration) {
         self.queue = queue
         self.applyID = applyID
         self.pollInterval = pollInterval
+        self.outage = outage
+        self.patience = patience
     }
 
     func wait(for stepID: String) async -> ApplyReport.Outcome {
@@ -86,10 +98,23 @@ actor OutcomeWaiter {
     }
 
     private func poll() async {
+        let clock = ContinuousClock()
+        var failingSince: ContinuousClock.Instant?
         while !waiting.isEmpty {
-            if let settled = try? queue.settledSteps(applyID: applyID, stepIDs: Array(waiting.keys)) {
+            do {
+                let settled = try queue.settledSteps(applyID: applyID, stepIDs: Array(waiting.keys))
+                failingSince = nil
                 for (stepID, outcome) in settled {
                     waiting.removeValue(forKey: stepID)?.resume(returning: outcome.outcome)
+                }
+            } catch {
+                let since = failingSince ?? clock.now
+                failingSince = since
+                if clock.now - since >= patience {
+                    outage.record(error)
+                    let seconds = Int((clock.now - since).components.seconds)
+                    abandon(reason: "no outcome from the workers: the state database did not answer for \(seconds) s; "
+                                + "the next apply finds out from the journal what they did")
                 }
             }
             guard !waiting.isEmpty else { break }

@@ -6,12 +6,15 @@
 struct StepRunner: Sendable {
     let store: StateStore
     let context: StepContext
+    /// Told when the state fails under the step, so that the caller starts nothing more.
+    var outage: StateOutage?
 
     /// Runs the step; never throws: the outcome says what happened.
     func run(_ step: PlannedStep, applyID: String) async -> ApplyReport.Outcome {
         do {
             try store.journalPending(applyID: applyID, stepID: step.id, address: step.address, step: StateCoding.encoder.encode(step))
         } catch {
+            outage?.record(error)
             return .failed("cannot write the journal: \(error)")
         }
         do {
@@ -28,6 +31,7 @@ struct StepRunner: Sendable {
             }
             return .waiting(waiting.item)
         } catch {
+            if let state = error as? StateError, state.isUnreachable { outage?.record(state) }
             let message = SecretRedaction.redact("\(error)")
             try? store.journalFinish(applyID: applyID, stepID: step.id, status: .failed, error: message)
             return .failed(message)

@@ -6,7 +6,9 @@ import Foundation
 /// It renews its leases every third of the lease time. It appends nothing once it could not renew
 /// them for two thirds of it (`LeaseGuard`), and leaves a step it could not finish in time to be taken
 /// over rather than settling it. It leaves when the coordinator closes the apply, when the coordinator
-/// has been silent for `coordinatorTimeout`, or when interrupted, after finishing what it holds.
+/// has been silent for `coordinatorTimeout`, or when interrupted, after finishing what it holds; and
+/// with `WorkerError.stateUnreachable` when the state has not answered for a whole lease time (its
+/// steps are then another worker's, or the next apply's, to finish).
 public struct Worker: Sendable {
     let workspace: Workspace
     let store: StateStore
@@ -45,11 +47,16 @@ public struct Worker: Sendable {
                                   now: Date.init, lease: lease)
         let runner = StepRunner(store: store, context: context)
         var summary = WorkerSummary(applyID: apply.applyID)
+        let outage = StateOutage()
         let heartbeat = Task { [queue, identity, leaseSeconds] in
             while !Task.isCancelled {
                 let askedAt = lease.now()
-                if (try? queue.renewLeases(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds)) != nil {
+                do {
+                    _ = try queue.renewLeases(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds)
                     lease.renewed(askedAt: askedAt)
+                    outage.clear()
+                } catch {
+                    outage.record(error)
                 }
                 try? await Task.sleep(for: .seconds(Double(leaseSeconds) / 3))
             }
@@ -57,11 +64,16 @@ public struct Worker: Sendable {
         defer { heartbeat.cancel() }
         _ = try queue.renewLeases(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds)
 
+        var unreachable: StateError?
         await withTaskGroup(of: Event.self) { group in
             var inFlight = 0
             var ticking = false
             var leaving = false
             while true {
+                if unreachable == nil, lease.secondsSinceRenewal > Double(leaseSeconds), let failure = outage.current {
+                    unreachable = failure
+                    leaving = true
+                }
                 while !leaving, !cancellation.isCancelled, inFlight < parallelism, lease.isValid,
                       let claimed = try? queue.claim(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds) {
                     inFlight += 1
@@ -86,6 +98,9 @@ public struct Worker: Sendable {
                 }
             }
             group.cancelAll()
+        }
+        if let unreachable {
+            throw WorkerError.stateUnreachable(summary: summary, seconds: Int(lease.secondsSinceRenewal), failure: unreachable)
         }
         return summary
     }
@@ -187,6 +202,8 @@ public enum WorkerError: Error, Sendable, CustomStringConvertible {
     case noApply(location: String, waited: Double)
     /// The apply runs a different plan file.
     case planDiffers(coordinator: String, plan: String)
+    /// The state did not answer for a whole lease time, so the worker left what it held to others.
+    case stateUnreachable(summary: WorkerSummary, seconds: Int, failure: StateError)
 
     /// One sentence.
     public var description: String {
@@ -194,7 +211,10 @@ public enum WorkerError: Error, Sendable, CustomStringConvertible {
         case .noApply(let location, let waited):
             return "no shared apply of this plan started at \(location) within \(Int(waited)) s; start one with mailmig apply --workers N"
         case .planDiffers(let coordinator, let plan):
-            return "the apply run by \(coordinator) uses a different version of \(plan); give every worker the same plan file"
+            return "\(coordinator) uses a different version of \(plan); give every worker the same plan file"
+        case .stateUnreachable(let summary, let seconds, let failure):
+            return "this worker stopped: \(failure) (no answer for \(seconds) s, longer than its lease); "
+                + "its steps go to other workers or the next apply. \(summary.line)"
         }
     }
 }

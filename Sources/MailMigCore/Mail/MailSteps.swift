@@ -14,9 +14,9 @@ struct MailSteps: Sendable {
         let outcome = try await ProvisionCommand.run(work.command, in: context.plan.baseDirectory,
                                                      environment: context.environment)
         guard outcome.succeeded else {
-            let how = outcome.exited ? "exited with \(outcome.status)" : "was stopped after 120 s or by a signal"
             throw MailError(side: .target, server: context.target.server, mailbox: work.source,
-                            reason: "creating the mailbox \(work.target) failed: `\(work.command.joined(separator: " "))` \(how): \(outcome.errorText)")
+                            reason: "creating the mailbox \(work.target) failed: `\(work.command.joined(separator: " "))` "
+                                + outcome.failure(timeout: ProvisionCommand.timeout))
         }
         var record = try existingRecord(work.source) ?? MailboxRecord(source: work.source, target: work.target, batch: batchName(work.source),
                                                                         reached: nil, provisioned: false)

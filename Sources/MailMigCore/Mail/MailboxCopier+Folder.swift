@@ -174,7 +174,7 @@ extension MailboxCopier {
                 try? await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
             }
             if let mail = error as? MailError { throw mail }
-            throw MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
+            throw MailError.wrapping(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
         }
         let (unstorable, oversize, delivered) = try await reader.value
         result.skipped += unstorable
@@ -228,7 +228,7 @@ extension MailboxCopier {
             // failure is passed on: a source that drops the connection every few messages still lets
             // every attempt make progress instead of throwing the chunk away each time.
             if !chunk.isEmpty { _ = await queue.send(chunk) }
-            let wrapped = MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: folder)
+            let wrapped = MailError.wrapping(error, side: .source, server: source.server, mailbox: mailboxID, folder: folder)
             await queue.finish(throwing: wrapped)
             throw wrapped
         }

@@ -118,7 +118,7 @@ struct MailboxCopier: Sendable {
             return try await body()
         } catch {
             let server = side == .source ? source.server : target.server
-            throw MailError(error, side: side, server: server, mailbox: mailboxID, folder: folder)
+            throw MailError.wrapping(error, side: side, server: server, mailbox: mailboxID, folder: folder)
         }
     }
 

@@ -8,8 +8,11 @@ enum ProvisionCommand {
         return command.map { Template.fill($0, with: values) }
     }
 
+    /// How long a provisioning command may run, in seconds.
+    static let timeout: TimeInterval = 120
+
     /// Runs `command` in `directory` (the plan's folder), with a time limit.
-    static func run(_ command: [String], in directory: URL, environment: [String: String], timeout: TimeInterval = 120) async throws -> CommandRunner.Outcome {
+    static func run(_ command: [String], in directory: URL, environment: [String: String], timeout: TimeInterval = timeout) async throws -> CommandRunner.Outcome {
         try await CommandRunner.run(command, in: directory, environment: environment, timeout: timeout)
     }
 }

@@ -46,6 +46,15 @@ public struct MailError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// What to throw for `error`, raised while working on a mailbox: a store's error becomes a
+    /// `MailError` with the operation's context; an error of the state (`StateError`), of a worker's
+    /// lease or a cancellation is not the mail server's and passes unchanged, so that it is never
+    /// reported as the server's answer or retried as a dropped connection.
+    public static func wrapping(_ error: any Error, side: MailSide, server: String, mailbox: String, folder: String?) -> any Error {
+        if error is StateError || error is LeaseLost || error is CancellationError { return error }
+        return MailError(error, side: side, server: server, mailbox: mailbox, folder: folder)
+    }
+
     /// `source server imap.acme.test, mailbox alice@acme.test, folder INBOX: …`.
     public var description: String {
         var text = "\(side.rawValue) server \(server), mailbox \(mailbox)"

@@ -27,6 +27,19 @@ public struct LockInfo: Sendable, Codable, Equatable {
         "\(operation) (id \(id), \(who), pid \(pid), since \(Self.format(since)))"
     }
 
+    /// `user@host` of this process: the login name from the environment, else the account database's
+    /// name for the user id (services and containers often set no USER), else `uid N`.
+    public static func currentUserAndHost() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let user = environment["USER"] ?? environment["LOGNAME"] ?? accountName() ?? "uid \(getuid())"
+        return "\(user)@\(ProcessInfo.processInfo.hostName)"
+    }
+
+    private static func accountName() -> String? {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
+    }
+
     static func format(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]

@@ -67,6 +67,9 @@ public struct WorkerIdentity: Sendable, Equatable, Codable, CustomStringConverti
 
     /// `worker 4711 on mig-02`.
     public var description: String { "worker \(pid) on \(host)" }
+
+    /// `mailmig apply (pid 4711 on mig-02)`: the same process as the coordinator of a shared apply.
+    public var asCoordinator: String { "mailmig apply (pid \(pid) on \(host))" }
 }
 
 /// A step a worker claimed.
@@ -108,7 +111,7 @@ public struct SharedApply: Sendable, Equatable {
     public var applyID: String
     /// SHA-256 of the plan file the coordinator applies.
     public var planSHA256: String
-    /// The coordinator.
+    /// The coordinator, as `WorkerIdentity.asCoordinator` names it.
     public var coordinator: String
     /// Seconds since the coordinator's last heartbeat.
     public var coordinatorSilence: Double

@@ -10,6 +10,9 @@ public enum StateError: Error, Sendable, CustomStringConvertible, Equatable {
     case newerSchema(found: Int, supported: Int)
     /// The database cannot be opened or read.
     case unreadable(path: String, reason: String)
+    /// The database server cannot be reached or stopped answering (a shared state's server down,
+    /// the network between): nothing can be recorded until it is back.
+    case unreachable(path: String, reason: String)
     /// `force-unlock` was given an id that is not the current lock's.
     case lockMismatch(given: String, current: String?)
     /// `force-unlock` was asked to break a lock a live process still holds.
@@ -19,6 +22,13 @@ public enum StateError: Error, Sendable, CustomStringConvertible, Equatable {
     /// A resource address is not in the state.
     case noSuchResource(String)
 
+    /// Whether the failure is the state's server or the network to it, not the data.
+    public var isUnreachable: Bool {
+        if case .unreachable = self { return true }
+        return false
+    }
+
+    /// One sentence.
     public var description: String {
         switch self {
         case .locked(let info):
@@ -29,6 +39,8 @@ public enum StateError: Error, Sendable, CustomStringConvertible, Equatable {
             return "the state database has schema version \(found), but this mailmig supports up to \(supported); upgrade mailmig before using this state"
         case .unreadable(let path, let reason):
             return "cannot open the state database \(path): \(reason)"
+        case .unreachable(let path, let reason):
+            return "the state database \(path) is unreachable: \(reason)"
         case .lockMismatch(let given, let current):
             if let current { return "lock id \(given) does not match the current lock \(current); nothing was unlocked" }
             return "the state is not locked; nothing to unlock"

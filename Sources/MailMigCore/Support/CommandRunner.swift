@@ -24,6 +24,15 @@ enum CommandRunner {
             let tail = errors.isEmpty ? output.suffix(2_000) : errors.suffix(2_000)
             return String(decoding: tail, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
+
+        /// `exited with 3: no such domain`, or `exited with 3` alone when it printed nothing;
+        /// `was stopped after 120 s or by a signal` when it did not exit by itself. `errorsOnly` leaves
+        /// the standard output out (when it is data, not a message).
+        func failure(timeout: TimeInterval, errorsOnly: Bool = false) -> String {
+            let how = exited ? "exited with \(status)" : "was stopped after \(Int(timeout)) s or by a signal"
+            let text = errorsOnly && errors.isEmpty ? "" : errorText
+            return text.isEmpty ? how : "\(how): \(text)"
+        }
     }
 
     /// Runs `command` in `directory`; throws only when it cannot be started.

@@ -210,7 +210,7 @@ public struct Verifier: Sendable {
             return try await body()
         } catch {
             let server = session.side == .source ? context.source.server : destination.server
-            throw MailError(error, side: session.side, server: server, mailbox: mailbox, folder: folder)
+            throw MailError.wrapping(error, side: session.side, server: server, mailbox: mailbox, folder: folder)
         }
     }
 }

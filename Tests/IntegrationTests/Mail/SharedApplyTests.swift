@@ -17,7 +17,8 @@ struct SharedApplyTests {
         let targets: [String]
         let expected: [String: [String: [MailboxSnapshot.Fingerprint]]]
 
-        init(tag: String) throws {
+        /// The state is a new schema on the test server, or `postgres`'s.
+        init(tag: String, postgres: PostgresTestSchema? = nil) throws {
             let corpus = try MailTestServers.generate(["--mailboxes", "\(SharedApplyTests.mailboxCount)", "--messages", "40", "--seed", "23",
                                                        "--attachments", "0.05", "--attachment-max", "200000"])
             defer { try? FileManager.default.removeItem(at: corpus.deletingLastPathComponent()) }
@@ -35,7 +36,7 @@ struct SharedApplyTests {
                 targets.append(target)
             }
             var workspace = try MailPlanWorkspace(mailboxes: zip(sources, targets).map { .init(source: $0, target: $1) })
-            workspace.postgres = try PostgresTestSchema()
+            workspace.postgres = try postgres ?? PostgresTestSchema()
             workspace.connections = 8
             try workspace.write()
             self.workspace = workspace

@@ -215,7 +215,7 @@ struct PostgresStateTests {
         let started = Date()
         let refused = #expect(throws: StateError.self) { try unreachable.open() }
         let refusal = refused?.description ?? ""
-        #expect(refusal == "cannot open the state database postgres://127.0.0.1:1/\(components.path.dropFirst()) (schema \(schema.name)): cannot reach the server: connection refused")
+        #expect(refusal == "the state database postgres://127.0.0.1:1/\(components.path.dropFirst()) (schema \(schema.name)) is unreachable: cannot connect to the server: connection refused")
         #expect(Date().timeIntervalSince(started) < 5)
         #expect(unreachable.lockHolder() == nil)
         #expect(throws: StateError.self) { try unreachable.lock(operation: "apply", timeout: 0) }

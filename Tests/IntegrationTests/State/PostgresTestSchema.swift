@@ -13,7 +13,12 @@ struct PostgresTestSchema {
 
     /// A new schema name on the server `MAILMIG_PG_URL` names; nothing is created yet.
     init() throws {
-        url = try TestEnvironment.require("MAILMIG_PG_URL")
+        try self.init(url: TestEnvironment.require("MAILMIG_PG_URL"))
+    }
+
+    /// A new schema name on the server `url` names (a `PrivatePostgres`).
+    init(url: String) {
+        self.url = url
         name = "mailmig_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     }
 

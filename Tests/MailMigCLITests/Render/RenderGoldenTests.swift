@@ -91,7 +91,7 @@ struct RenderGoldenTests {
         {"address":"domain.acme.test/dns/_dmarc/TXT","id":"dns:domain.acme.test/dns/_dmarc/TXT","status":"done","type":"step","version":1,"warnings":["the change of acme.test TXT was accepted but not yet answered by every checked server"]}
         {"address":"domain.acme.test/dns/@/MX","error":"DNS provider primary for acme.test MX: the record changed since it was planned: now ttl 60: 10 other.test.; run `mailmig plan` again","id":"dns:domain.acme.test/dns/@/MX","status":"failed","type":"step","version":1}
         {"address":"domain.beta.test/dns/autodiscover/CNAME","id":"dns:domain.beta.test/dns/autodiscover/CNAME","status":"not_started","type":"step","version":1}
-        {"done":1,"exhausted_budgets":[],"failed":1,"id":"3f2c9a5e-apply","interrupted":false,"not_started":1,"skipped_messages":0,"succeeded":false,"throttling":[{"connections":8,"connections_now":8,"lowest_connections":2,"server":"outlook.office365.com","side":"target","throttled_seconds":94.2,"throttlings":12}],"total":3,"type":"apply","version":1,"waiting":0}
+        {"done":1,"exhausted_budgets":[],"failed":1,"id":"3f2c9a5e-apply","interrupted":false,"not_started":1,"skipped_messages":0,"state_failure":null,"succeeded":false,"throttling":[{"connections":8,"connections_now":8,"lowest_connections":2,"server":"outlook.office365.com","side":"target","throttled_seconds":94.2,"throttlings":12}],"total":3,"type":"apply","version":1,"waiting":0}
 
         """#
 

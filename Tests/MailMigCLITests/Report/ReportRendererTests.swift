@@ -100,7 +100,7 @@ struct ReportRendererTests {
         let status = try fixture.builder.status()
         let human = StatusRenderer.human(status)
         #expect(human.contains("Batch pilot (goal: sync, every mailbox has reached sync)"))
-        #expect(human.contains("copied 3 messages, 42.5 KiB of 3 messages, 42.5 KiB known; the source held 3 messages at the last pass"))
+        #expect(human.contains("copied 3 messages, 42.5 KiB of 3 messages, 42.5 KiB known; the source held 3 messages when its folders were last read"))
         #expect(human.contains("1 × larger than filters.max_message_size (35MB)"))
         #expect(human.contains("failed: the target server imap.newmail.test refused APPEND"))
         #expect(human.contains("earliest cutover: 2026-03-01T12:00:00Z (as recorded)"))

@@ -79,7 +79,15 @@ struct DiscoveryTests {
         do {
             _ = try await SourceEnumerator.run(["sh", "-c", "echo nope >&2; exit 3"], in: URL(fileURLWithPath: "/tmp"), environment: ["PATH": "/usr/bin:/bin"])
         } catch {
-            #expect("\(error)" == "source.enumerate (sh -c echo nope >&2; exit 3) failed: exit status 3: nope")
+            #expect("\(error)" == "source.enumerate (sh -c echo nope >&2; exit 3) failed: exited with 3: nope")
+        }
+        // A command that fails without a word ends the sentence at its status, not at a colon; what it
+        // printed on its standard output is data, not a message.
+        do {
+            _ = try await SourceEnumerator.run(["sh", "-c", "echo a@x.test; exit 4"], in: URL(fileURLWithPath: "/tmp"), environment: ["PATH": "/usr/bin:/bin"])
+            Issue.record("a failing command was taken for a success")
+        } catch {
+            #expect("\(error)" == "source.enumerate (sh -c echo a@x.test; exit 4) failed: exited with 4")
         }
     }
 

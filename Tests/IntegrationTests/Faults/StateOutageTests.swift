@@ -1,0 +1,59 @@
+import Foundation
+import MailMigCore
+import Testing
+
+/// The PostgreSQL state going away under a shared apply: the coordinator and its worker stop within a
+/// bound, each with one sentence naming the state database (never as a mail server's failure), and
+/// once the server is back a plain apply finishes the job with nothing lost or copied twice.
+@Suite("State outage: the PostgreSQL state stopped under a shared apply", .serialized, .enabled(if: TestEnvironment.isEnabled))
+struct StateOutageTests {
+    static let lease = 6
+
+    @Test("PostgreSQL stopped mid-chunk: apply and worker stop within a bound with a clear error; a re-run after it is back is exact")
+    func postgresStopped() throws {
+        let server = try PrivatePostgres()
+        defer { server.remove() }
+        let schema = PostgresTestSchema(url: server.url)
+        let fixture = try SharedApplyTests.Fixture(tag: "sto", postgres: schema)
+        defer { fixture.remove() }
+
+        let lease = String(Self.lease)
+        let apply = try fixture.start(["apply", "--auto-approve", "--workers", "0", "--lease", lease])
+        // The worker holds its second chunk, recorded as pending, for 8 s: the state is stopped meanwhile,
+        // so the chunk's APPEND reaches the target and its commit cannot.
+        let worker = try fixture.start(["worker", "--lease", lease, "--parallelism", "1", "--wait", "60"], fault: "pause-after:mail-pending:2:8")
+        let pendingSeen = Date().addingTimeInterval(90)
+        var pending = 0
+        while pending == 0, Date() < pendingSeen, worker.isRunning {
+            pending = Int((try? schema.psql("SELECT count(*) FROM \(schema.name).copy_pending")) ?? "") ?? 0
+            if pending == 0 { usleep(100_000) }
+        }
+        try #require(pending > 0, "the worker recorded no pending chunk:\n\(worker.currentErrors())")
+        let stopped = Date()
+        try server.stop()
+
+        let applied = fixture.finish(apply, within: 180)
+        let appliedAfter = Date().timeIntervalSince(stopped)
+        let left = fixture.finish(worker, within: 180)
+        let leftAfter = Date().timeIntervalSince(stopped)
+        // A lease to notice, the worker's 8 s pause, connection attempts: well under a minute, never a hang.
+        #expect(appliedAfter < 60, "the apply took \(appliedAfter) s to stop:\n\(applied.text)")
+        #expect(leftAfter < 60, "the worker took \(leftAfter) s to stop:\n\(left.text)")
+
+        #expect(applied.status == 1, "apply exited \(applied.status):\n\(applied.text)")
+        #expect(applied.text.contains("state database postgres://") && applied.text.contains("is unreachable"), "\(applied.text)")
+        #expect(applied.stdout.contains("started nothing more"), "\(applied.stdout)")
+        #expect(applied.stdout.contains("stopped: the state failed"), "\(applied.stdout)")
+        #expect(left.status == 1, "worker exited \(left.status):\n\(left.text)")
+        #expect(left.stderr.contains("this worker stopped: the state database postgres://"), "\(left.stderr)")
+        // A failure of the state is never put in a mail server's name.
+        for line in (applied.text + left.text).split(separator: "\n") where line.contains("state database") {
+            #expect(!line.contains("source server") && !line.contains("target server"), "a state failure named as a server's: \(line)")
+        }
+
+        try server.start()
+        let rerun = try fixture.workspace.mailmig(["apply", "--auto-approve"])
+        #expect(rerun.status == 0, "the apply after the outage exited \(rerun.status):\n\(rerun.stdout)\(rerun.stderr)")
+        try fixture.checkExact("after the state outage")
+    }
+}
