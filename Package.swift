@@ -83,7 +83,19 @@ let package = Package(
         // The mail store over IMAP (RFC 3501/9051 and the extensions the copier uses).
         .target(
             name: "MailMigIMAPStore",
-            dependencies: ["MailMigCore", "MailMigIMAP", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["MailMigCore", "MailMigIMAP", "MailMigOAuth2", .product(name: "Logging", package: "swift-log")]
+        ),
+        // OAuth 2.0 access tokens (RFC 6749 client credentials and refresh tokens, RFC 7523 JWT bearer
+        // signed RS256, a command that prints one), cached in memory: a protocol library, no plan.
+        .target(
+            name: "MailMigOAuth2",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         // The mail store over local Maildir++ trees: the backup of every source mailbox, and a source to restore from.
         .target(
@@ -212,6 +224,7 @@ let package = Package(
         .testTarget(name: "MailMigTLSTests", dependencies: ["MailMigTLS", .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore", "MailMigPlanFile", "TestSupport"]),
         .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"]),
+        .testTarget(name: "MailMigOAuth2Tests", dependencies: ["MailMigOAuth2", .product(name: "_CryptoExtras", package: "swift-crypto")]),
         // The Maildir store's own tests, and the engine copying into it and back out of it.
         .testTarget(
             name: "MailMigMaildirStoreTests",

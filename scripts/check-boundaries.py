@@ -43,7 +43,7 @@ ADAPTERS = ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigPo
 # What several DNS adapters share: reading RRsets at a zone's servers over the DNS protocol.
 DNS_ADAPTER_SUPPORT = ["MailMigAuthoritativeDNS"]
 DNS_ADAPTERS = ["MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS"]
-PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigPOP3", "MailMigDNS"]
+PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigPOP3", "MailMigDNS", "MailMigOAuth2"]
 FRONT_END = ["MailMigCLI", "ArgumentParser", "ConsoleKit*"]
 
 WHY_ENGINE = "the engine speaks to protocols only through its seams"
@@ -91,9 +91,14 @@ RULES = {
         "allowed": ["NIOCore", "NIOPosix", "Crypto"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore", "MailMigCLI"] + ADAPTERS},
     },
+    # OAuth 2.0 access tokens over HTTP (a token endpoint, a signed JWT): no plan, no mail protocol.
+    "MailMigOAuth2": {
+        "allowed": ["AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOFoundationCompat", "_CryptoExtras"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore", "MailMigCLI", "MailMigIMAP", "MailMigPOP3", "MailMigDNS"] + ADAPTERS},
+    },
     # Adapters: the engine, their own protocol library (or storage library), and what it builds on.
     "MailMigIMAPStore": {
-        "allowed": ["MailMigCore", "MailMigIMAP", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
+        "allowed": ["MailMigCore", "MailMigIMAP", "MailMigOAuth2", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
         "forbidden": {m: WHY_ADAPTER for m in ["MailMigPOP3", "MailMigDNS", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     "MailMigPOP3Store": {
@@ -202,6 +207,10 @@ RULES = {
     "MailMigStateSQLiteTests": {
         "allowed": ["MailMigStateSQLite", "MailMigCore", "TestSupport", "GRDB"],
         "forbidden": {m: WHY_ADAPTER for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigCLI"]},
+    },
+    "MailMigOAuth2Tests": {
+        "allowed": ["MailMigOAuth2", "_CryptoExtras"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
     },
     "MailMigDNSTests": {
         "allowed": ["MailMigDNS", "FuzzSupport", "NIOCore", "NIOPosix", "NIOConcurrencyHelpers"],

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MailMigCore
 import MailMigIMAP
+import MailMigOAuth2
 
 /// The mail store of one side of a migration over IMAP: logged-in sessions for one mailbox at a time.
 ///
@@ -16,6 +17,8 @@ public struct IMAPMailStore: MailStore {
     let baseDirectory: URL
     let environment: [String: String]
     let limiter: ConnectionLimiter
+    /// The access tokens of an `oauth2` login, in memory for the life of the store.
+    let tokens: OAuth2Tokens?
 
     /// Registers this kind under its plan key `imap`: the one line the composition root adds.
     public static func register(in registry: inout MailStoreRegistry) {
@@ -38,6 +41,7 @@ public struct IMAPMailStore: MailStore {
         let label = "\(side.rawValue) \(server.access.label)"
         self.limiter = ConnectionLimiter(limit: server.connections, recoverAfter: Double(server.throttling.recoverAfter),
                                          onChange: { Self.log($0, server: label) })
+        tokens = server.login?.oauth2.map { OAuth2Tokens(settings: $0, baseDirectory: baseDirectory, environment: environment) }
     }
 
     /// One line in the log per change of the connection window (`target outlook.office365.com: throttled, connections 8 → 4`).
@@ -70,12 +74,23 @@ public struct IMAPMailStore: MailStore {
     /// The login name of a mailbox on this side.
     public func loginName(for mailbox: MailboxMapping) -> String { resolver.loginName(for: mailbox) }
 
-    /// The credentials of a mailbox in IMAP's terms; reads the secrets now.
-    public func credentials(for mailbox: MailboxMapping) throws -> IMAPCredentials {
+    /// The credentials of a mailbox in IMAP's terms; reads the secrets now. An `oauth2` login gets its
+    /// token from the token endpoint (or the cache): `capabilities` choose its mechanism, `renew`
+    /// replaces a token the server refused.
+    public func credentials(for mailbox: MailboxMapping, capabilities: Set<String> = [], renew: Bool = false) async throws -> IMAPCredentials {
         switch try resolver.credentials(for: mailbox) {
-        case .password(let user, let password): .login(user: user, password: password)
-        case .authorizationIdentity(let admin, let password, let mailbox): .plain(user: admin, password: password, authorizationIdentity: mailbox)
-        case .oauth2(let user, let token): .xoauth2(user: user, accessToken: token)
+        case .password(let user, let password): return .login(user: user, password: password)
+        case .authorizationIdentity(let admin, let password, let mailbox): return .plain(user: admin, password: password, authorizationIdentity: mailbox)
+        case .oauth2(let user, let token): return .xoauth2(user: user, accessToken: token)
+        case .oauth2Grant(let user, _, let values):
+            guard let tokens else { throw MailStoreError(.failed, "the plan gives no login.oauth2 settings") }
+            let endpoint = configuration
+            do {
+                return try await tokens.credentials(user: user, values: values, capabilities: capabilities, host: endpoint.host, port: endpoint.port,
+                                                    renew: renew)
+            } catch let error as OAuth2Error {
+                throw MailStoreError(error.isTransient ? .transient : .failed, error.description)
+            }
         }
     }
 
@@ -96,21 +111,35 @@ public struct IMAPMailStore: MailStore {
         }
     }
 
+    /// Logs in on a connected client. An OAuth 2 token the server refuses (expired early, revoked and
+    /// granted again) is replaced once, on the same connection, before the refusal counts.
+    func login(_ client: IMAPClient, as mailbox: MailboxMapping) async throws {
+        var renew = false
+        while true {
+            let credentials = try await credentials(for: mailbox, capabilities: await client.capabilities, renew: renew)
+            // A server quoting the LOGIN or AUTHENTICATE line back sends the secret in these forms.
+            credentials.wireForms.forEach(SecretRedaction.register)
+            do {
+                try await client.login(credentials)
+                return
+            } catch let error as IMAPError where credentials.isBearerToken && !renew && IMAPErrorClassifier.refusesLogin(error) {
+                renew = true
+            }
+        }
+    }
+
     /// How the connections to this server adapted to throttling so far.
     public func pacing() async -> ConnectionLimiter.Summary? { await limiter.summary }
 
     /// Opens a session without the limiter (the caller holds a slot).
     func open(_ mailbox: MailboxMapping) async throws -> IMAPStoreSession {
-        let credentials = try credentials(for: mailbox)
-        // A server quoting the LOGIN or AUTHENTICATE line back sends the secret in these forms.
-        credentials.wireForms.forEach(SecretRedaction.register)
         var delay: UInt64 = 500_000_000
         var lastError: MailError?
         for attempt in 1...3 {
             do {
                 let client = try await IMAPClient.connect(configuration)
                 do {
-                    try await client.login(credentials)
+                    try await login(client, as: mailbox)
                     return try await IMAPStoreSession.start(client: client, side: side, mailbox: mailbox.source.description)
                 } catch {
                     await client.close()

@@ -50,7 +50,7 @@ extension POP3MailStore {
             return .user(name: user, password: password)
         case .authorizationIdentity(let admin, let password, let mailbox):
             return .plain(user: admin, password: password, authorizationIdentity: mailbox)
-        case .oauth2(let user, _):
+        case .oauth2(let user, _), .oauth2Grant(let user, _, _):
             throw MailStoreError(.failed, "cannot log in as \(user) with an OAuth 2 token: this POP3 client logs in with a password "
                 + "(USER/PASS or AUTH PLAIN)")
         }
@@ -63,7 +63,7 @@ extension POP3MailStore {
         switch credentials {
         case .password(let name, let secret): (authorization, user, password) = ("", name, secret)
         case .authorizationIdentity(let admin, let secret, let mailbox): (authorization, user, password) = (mailbox, admin, secret)
-        case .oauth2: return []
+        case .oauth2, .oauth2Grant: return []
         }
         let message = Array(authorization.utf8) + [0] + Array(user.utf8) + [0] + Array(password.utf8)
         return [Data(message).base64EncodedString()]

@@ -59,6 +59,26 @@ struct CommandTests {
         }
     }
 
+    /// RFC 7628 §3.1's message, and §3.2.3: the error challenge is answered with 0x01, then the NO comes.
+    @Test func oauthBearerSendsTheGS2MessageAndAnswersTheErrorChallenge() async throws {
+        let server = try await ScriptedServer.start(greeting: "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=OAUTHBEARER] ready")
+        async let done: Void = server.client.login(.oauthBearer(user: "al,i=ce@example.org", host: "imap.example.org", port: 993,
+                                                                accessToken: "ya29.token"))
+        let line = try await server.received()
+        let message = "n,a=al=2Ci=3Dce@example.org,\u{1}host=imap.example.org\u{1}port=993\u{1}auth=Bearer ya29.token\u{1}\u{1}"
+        #expect(line == "M1 AUTHENTICATE OAUTHBEARER \(Data(message.utf8).base64EncodedString())\r\n")
+        try await server.send("+ eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIn0=")
+        #expect(try await server.received() == "AQ==\r\n")
+        try await server.send("M1 NO [AUTHENTICATIONFAILED] Authentication failed.")
+        do {
+            try await done
+            Issue.record("login succeeded")
+        } catch let error as IMAPError {
+            #expect(error.responseCode == .other(name: "AUTHENTICATIONFAILED", arguments: nil))
+            #expect(!error.description.contains("ya29"))
+        }
+    }
+
     @Test func pipelinedAppendsGoOutBeforeAnyAnswer() async throws {
         let server = try await ScriptedServer.start()
         try await server.login(capabilities: "IMAP4rev1 LITERAL+ UIDPLUS")

@@ -35,6 +35,7 @@ struct ValueTypeTests {
             .login(user: "alice", password: "hunter2-secret"),
             .plain(user: "admin", password: "hunter2-secret", authorizationIdentity: "alice"),
             .xoauth2(user: "alice", accessToken: "hunter2-secret"),
+            .oauthBearer(user: "alice", host: "imap.example.org", port: 993, accessToken: "hunter2-secret"),
         ]
         for credentials in secrets {
             #expect(!credentials.description.contains("hunter2"))

@@ -11,6 +11,9 @@ public enum MailboxCredentials: Sendable, CustomStringConvertible {
     case authorizationIdentity(admin: String, password: String, mailbox: String)
     /// An OAuth 2 bearer token for `user` (XOAUTH2).
     case oauth2(user: String, token: String)
+    /// A login as `user` with a token the store gets from `settings` when it connects; `placeholders`
+    /// are the mailbox's, for a grant whose subject or command names the mailbox.
+    case oauth2Grant(user: String, settings: OAuth2Login, placeholders: [String: String])
 
     /// The mechanism and identities, without the secret.
     public var description: String {
@@ -18,6 +21,7 @@ public enum MailboxCredentials: Sendable, CustomStringConvertible {
         case .password(let user, _): "password login as \(user)"
         case .authorizationIdentity(let admin, _, let mailbox): "PLAIN as \(admin) for \(mailbox)"
         case .oauth2(let user, _): "OAuth 2 token for \(user)"
+        case .oauth2Grant(let user, let settings, _): "OAuth 2 token for \(user) (\(settings.summary))"
         }
     }
 }
@@ -99,6 +103,11 @@ public struct MailboxLoginResolver: Sendable {
             let own = side == .source ? mailbox.sourceLogin?.password : mailbox.targetLogin?.password
             guard let reference = own ?? login.password else { throw failure("no password for this mailbox") }
             return .password(user: name, password: try secret(reference))
+        case .oauth2:
+            guard let settings = login.oauth2 else { throw failure("the plan gives no login.oauth2 settings") }
+            var values = placeholders(for: mailbox)
+            values["login"] = name
+            return .oauth2Grant(user: name, settings: settings, placeholders: values)
         }
     }
 }

@@ -84,6 +84,8 @@ public struct LoginSettings: Sendable, Hashable, Codable {
         case authzid
         /// Every mailbox logs in with its own credentials.
         case perMailbox = "per-mailbox"
+        /// Every mailbox logs in as itself with an OAuth 2.0 access token from `oauth2`.
+        case oauth2
     }
 
     /// The shared admin credential (required for `master-user` and `authzid`).
@@ -96,6 +98,8 @@ public struct LoginSettings: Sendable, Hashable, Codable {
     public var password: SecretReference?
     /// Separator between mailbox and admin for `master-user` (Dovecot's default is `*`).
     public var masterSeparator: String
+    /// For `oauth2`: where the access tokens come from.
+    public var oauth2: OAuth2Login?
 
     /// Creates login settings.
     public init(
@@ -103,13 +107,15 @@ public struct LoginSettings: Sendable, Hashable, Codable {
         style: Style,
         userFormat: String,
         password: SecretReference? = nil,
-        masterSeparator: String
+        masterSeparator: String,
+        oauth2: OAuth2Login? = nil
     ) {
         self.admin = admin
         self.style = style
         self.userFormat = userFormat
         self.password = password
         self.masterSeparator = masterSeparator
+        self.oauth2 = oauth2
     }
 }
 

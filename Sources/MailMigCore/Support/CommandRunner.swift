@@ -4,23 +4,23 @@ import Foundation
 ///
 /// A relative program path resolves against the plan's folder; a bare name is looked up on the PATH.
 /// The command gets no standard input and is stopped after `timeout` seconds.
-enum CommandRunner {
+public enum CommandRunner {
     /// What a finished command left behind.
-    struct Outcome: Sendable {
+    public struct Outcome: Sendable {
         /// The exit status (meaningful when `exited`).
-        var status: Int32
+        public var status: Int32
         /// Whether it exited by itself (not stopped by the time limit or a signal).
-        var exited: Bool
+        public var exited: Bool
         /// Standard output.
-        var output: Data
+        public var output: Data
         /// Standard error.
-        var errors: Data
+        public var errors: Data
 
         /// Exited with status 0.
-        var succeeded: Bool { exited && status == 0 }
+        public var succeeded: Bool { exited && status == 0 }
 
         /// The end of standard error (or of the output when there is none), trimmed, for messages.
-        var errorText: String {
+        public var errorText: String {
             let tail = errors.isEmpty ? output.suffix(2_000) : errors.suffix(2_000)
             return String(decoding: tail, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -28,7 +28,7 @@ enum CommandRunner {
         /// `exited with 3: no such domain`, or `exited with 3` alone when it printed nothing;
         /// `was stopped after 120 s or by a signal` when it did not exit by itself. `errorsOnly` leaves
         /// the standard output out (when it is data, not a message).
-        func failure(timeout: TimeInterval, errorsOnly: Bool = false) -> String {
+        public func failure(timeout: TimeInterval, errorsOnly: Bool = false) -> String {
             let how = exited ? "exited with \(status)" : "was stopped after \(Int(timeout)) s or by a signal"
             let text = errorsOnly && errors.isEmpty ? "" : errorText
             return text.isEmpty ? how : "\(how): \(text)"
@@ -36,7 +36,7 @@ enum CommandRunner {
     }
 
     /// Runs `command` in `directory`; throws only when it cannot be started.
-    static func run(_ command: [String], in directory: URL, environment: [String: String], timeout: TimeInterval) async throws -> Outcome {
+    public static func run(_ command: [String], in directory: URL, environment: [String: String], timeout: TimeInterval) async throws -> Outcome {
         guard let program = command.first else { return Outcome(status: 127, exited: true, output: Data(), errors: Data("empty command".utf8)) }
         let process = Process()
         if program.contains("/") {

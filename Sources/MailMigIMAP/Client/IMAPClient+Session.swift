@@ -23,10 +23,15 @@ extension IMAPClient {
         case .xoauth2(let user, let token):
             let response = IMAPCredentials.xoauth2InitialResponse(user: user, accessToken: token)
             try await authenticate(mechanism: "XOAUTH2", initialResponse: response, name: "AUTHENTICATE XOAUTH2 as \(user)")
+        case .oauthBearer(let user, let host, let port, let token):
+            let response = IMAPCredentials.oauthBearerInitialResponse(user: user, host: host, port: port, accessToken: token)
+            // RFC 7628 §3.2.3: the client answers the server's error challenge with a single 0x01.
+            try await authenticate(mechanism: "OAUTHBEARER", initialResponse: response, name: "AUTHENTICATE OAUTHBEARER as \(user)",
+                                   failureAcknowledgement: Data([1]).base64EncodedString())
         }
     }
 
-    private func authenticate(mechanism: String, initialResponse: String, name: String) async throws {
+    private func authenticate(mechanism: String, initialResponse: String, name: String, failureAcknowledgement: String = "") async throws {
         if !capabilities.isEmpty, !capabilities.contains("AUTH=\(mechanism)") {
             throw IMAPError.unsupported(server: server, capability: "AUTH=\(mechanism)", operation: name)
         }
@@ -38,11 +43,12 @@ extension IMAPClient {
             let challenge = try await waitForContinuationOrCompletion(entry)
             if challenge != nil { try await sendContinuationData(initialResponse) }
         }
-        // XOAUTH2 failures arrive as a base64 JSON challenge that must be answered with an empty line.
+        // XOAUTH2 and OAUTHBEARER failures arrive as a base64 JSON challenge that must be answered
+        // (XOAUTH2: an empty line; OAUTHBEARER: 0x01) before the server sends its NO.
         while entry.outcome == nil {
             guard let challenge = try await waitForContinuationOrCompletion(entry) else { break }
             logger.debug("authentication challenge", metadata: ["server": "\(server)", "challenge": "\(challenge)"])
-            try await sendContinuationData("")
+            try await sendContinuationData(failureAcknowledgement)
         }
         let result = try await wait(entry)
         try await afterLogin(result)

@@ -93,11 +93,22 @@ public enum IMAPCredentials: Sendable, CustomStringConvertible {
     case plain(user: String, password: String, authorizationIdentity: String? = nil)
     /// `AUTHENTICATE XOAUTH2` with an OAuth 2 access token.
     case xoauth2(user: String, accessToken: String)
+    /// `AUTHENTICATE OAUTHBEARER` (RFC 7628) with an OAuth 2 access token; `host` and `port` are the
+    /// server's, as the mechanism's message carries them.
+    case oauthBearer(user: String, host: String, port: Int, accessToken: String)
+
+    /// Whether the secret is an OAuth 2 access token (which a refused login may mean has expired).
+    public var isBearerToken: Bool {
+        switch self {
+        case .xoauth2, .oauthBearer: return true
+        case .login, .plain: return false
+        }
+    }
 
     /// The account whose mail is accessed.
     public var mailboxOwner: String {
         switch self {
-        case .login(let user, _), .xoauth2(let user, _): return user
+        case .login(let user, _), .xoauth2(let user, _), .oauthBearer(let user, _, _, _): return user
         case .plain(let user, _, let authzid): return authzid ?? user
         }
     }
@@ -109,6 +120,7 @@ public enum IMAPCredentials: Sendable, CustomStringConvertible {
         case .plain(let user, _, let authzid?): return "AUTHENTICATE PLAIN as \(user) for \(authzid)"
         case .plain(let user, _, nil): return "AUTHENTICATE PLAIN as \(user)"
         case .xoauth2(let user, _): return "AUTHENTICATE XOAUTH2 as \(user)"
+        case .oauthBearer(let user, _, _, _): return "AUTHENTICATE OAUTHBEARER as \(user)"
         }
     }
 }

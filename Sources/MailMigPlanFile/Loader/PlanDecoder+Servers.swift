@@ -145,10 +145,11 @@ extension PlanDecoder {
 
     /// With `pop3`, an OAuth 2 token is refused: the POP3 client logs in with USER/PASS or AUTH PLAIN.
     private mutating func decodeLogin(_ node: PlanNode, path: String, pop3: Bool) -> LoginSettings? {
-        guard let fields = fields(node, path: path, allowed: ["admin", "style", "user_format", "password", "master_separator"]) else {
+        guard let fields = fields(node, path: path, allowed: ["admin", "style", "user_format", "password", "master_separator", "oauth2"]) else {
             return nil
         }
-        var style = LoginSettings.Style.masterUser
+        // `oauth2:` alone says how every mailbox logs in.
+        var style = fields.has("oauth2") ? LoginSettings.Style.oauth2 : .masterUser
         if let node = fields["style"] {
             guard let value = choice(node, path: fields.path("style"), as: LoginSettings.Style.self) else { return nil }
             style = value
@@ -171,7 +172,21 @@ extension PlanDecoder {
         if let node = fields["master_separator"] {
             separator = nonEmptyString(node, path: fields.path("master_separator")) ?? separator
         }
+        let oauth2 = fields["oauth2"].flatMap { decodeOAuth2($0, path: fields.path("oauth2")) }
+        if pop3, let key = fields["oauth2"] {
+            diagnostics.error(key.location, "\(path).oauth2 is not available for POP3: log in with a password (USER/PASS or AUTH PLAIN)")
+        }
+        if style != .oauth2, fields.has("oauth2") {
+            diagnostics.error(fields.keyLocation("oauth2"), "\(path).oauth2 is for style oauth2; style \(style.rawValue) does not use it")
+        }
         switch style {
+        case .oauth2:
+            if !fields.has("oauth2") {
+                diagnostics.error(fields.node.location, "\(path) uses style oauth2, which needs oauth2: { client_credentials | jwt_bearer | refresh_token | command }")
+            }
+            for key in ["admin", "password"] where fields.has(key) {
+                diagnostics.error(fields.keyLocation(key), "\(path).\(key) is not used with style oauth2: every mailbox logs in as itself with a token")
+            }
         case .masterUser, .authzid:
             if !fields.has("admin") {
                 diagnostics.error(fields.node.location, "\(path) uses style \(style.rawValue), which needs an admin login: add admin: { user: …, password: env:… }")
@@ -184,7 +199,81 @@ extension PlanDecoder {
                 diagnostics.warning(fields.keyLocation("admin"), "\(path).admin is not used with style per-mailbox")
             }
         }
-        return LoginSettings(admin: admin, style: style, userFormat: userFormat, password: password, masterSeparator: separator)
+        return LoginSettings(admin: admin, style: style, userFormat: userFormat, password: password, masterSeparator: separator, oauth2: oauth2)
+    }
+
+    /// `login.oauth2`: exactly one grant, and the mechanism.
+    private mutating func decodeOAuth2(_ node: PlanNode, path: String) -> OAuth2Login? {
+        let grants = ["client_credentials", "jwt_bearer", "refresh_token", "command"]
+        guard let fields = fields(node, path: path, allowed: grants + ["mechanism"]) else { return nil }
+        var mechanism: OAuth2Login.Mechanism?
+        if let node = fields["mechanism"] { mechanism = choice(node, path: fields.path("mechanism"), as: OAuth2Login.Mechanism.self) }
+        // In the order written, so the error points at the second one.
+        let given = grants.filter { fields.has($0) }.sorted {
+            let (a, b) = (fields.keyLocation($0), fields.keyLocation($1))
+            return (a.line, a.column) < (b.line, b.column)
+        }
+        guard let key = given.first else {
+            diagnostics.error(fields.node.location, "\(path) needs one grant: client_credentials, jwt_bearer, refresh_token or command")
+            return nil
+        }
+        for extra in given.dropFirst() {
+            diagnostics.error(fields.keyLocation(extra), "\(path) takes one grant: it has \(key) already, so \(extra) cannot be given too")
+        }
+        guard let grantNode = fields[key] else { return nil }
+        let grantPath = fields.path(key)
+        let grant: OAuth2Login.Grant?
+        switch key {
+        case "client_credentials":
+            guard let grantFields = self.fields(grantNode, path: grantPath, allowed: ["token_url", "client_id", "client_secret", "scope"]) else { return nil }
+            let url = tokenURL(grantFields, required: true)
+            let clientID = required(grantFields, "client_id").flatMap { nonEmptyString($0, path: grantFields.path("client_id")) }
+            let secretRef = required(grantFields, "client_secret").flatMap { secret($0, path: grantFields.path("client_secret")) }
+            let scope = grantFields["scope"].flatMap { nonEmptyString($0, path: grantFields.path("scope")) }
+            guard let url, let clientID, let secretRef else { return nil }
+            grant = .clientCredentials(tokenURL: url, clientID: clientID, clientSecret: secretRef, scope: scope)
+        case "jwt_bearer":
+            guard let grantFields = self.fields(grantNode, path: grantPath, allowed: ["key_file", "subject", "scope", "token_url"]) else { return nil }
+            let keyFile = required(grantFields, "key_file").flatMap { nonEmptyString($0, path: grantFields.path("key_file")) }
+            var subject: String?
+            if let node = grantFields["subject"], let text = nonEmptyString(node, path: grantFields.path("subject")) {
+                checkPlaceholders(text, at: node.location, path: grantFields.path("subject"))
+                subject = text
+            }
+            let scope = required(grantFields, "scope").flatMap { nonEmptyString($0, path: grantFields.path("scope")) }
+            let url = tokenURL(grantFields, required: false)
+            guard let keyFile, let scope else { return nil }
+            grant = .jwtBearer(keyFile: keyFile, subject: subject, scope: scope, tokenURL: url)
+        case "refresh_token":
+            guard let grantFields = self.fields(grantNode, path: grantPath, allowed: ["token_url", "client_id", "client_secret", "refresh_token", "scope"]) else {
+                return nil
+            }
+            let url = tokenURL(grantFields, required: true)
+            let clientID = required(grantFields, "client_id").flatMap { nonEmptyString($0, path: grantFields.path("client_id")) }
+            let secretRef = grantFields["client_secret"].flatMap { secret($0, path: grantFields.path("client_secret")) }
+            let refresh = required(grantFields, "refresh_token").flatMap { secret($0, path: grantFields.path("refresh_token")) }
+            let scope = grantFields["scope"].flatMap { nonEmptyString($0, path: grantFields.path("scope")) }
+            guard let url, let clientID, let refresh else { return nil }
+            grant = .refreshToken(tokenURL: url, clientID: clientID, clientSecret: secretRef, refreshToken: refresh, scope: scope)
+        default:
+            grant = command(grantNode, path: grantPath).map { .command($0) }
+        }
+        return grant.map { OAuth2Login(grant: $0, mechanism: mechanism) }
+    }
+
+    /// `token_url`: https, or http on a loopback address only (tokens and secrets never cross a network in clear).
+    private mutating func tokenURL(_ fields: PlanFields, required isRequired: Bool) -> String? {
+        guard let node = isRequired ? required(fields, "token_url") : fields["token_url"] else { return nil }
+        guard let text = nonEmptyString(node, path: fields.path("token_url")) else { return nil }
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(), let host = components.host, !host.isEmpty else {
+            diagnostics.error(node.location, "\(fields.path("token_url")) must be a URL such as https://login.microsoftonline.com/TENANT/oauth2/v2.0/token")
+            return nil
+        }
+        guard scheme == "https" || (scheme == "http" && Self.isLoopback(host)) else {
+            diagnostics.error(node.location, "\(fields.path("token_url")) must use https: tokens and client secrets never cross a network in clear (http only on 127.0.0.1)")
+            return nil
+        }
+        return text
     }
 
     private mutating func decodeCredential(_ node: PlanNode, path: String) -> Credential? {

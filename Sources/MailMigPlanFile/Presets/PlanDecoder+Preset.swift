@@ -30,12 +30,33 @@ extension PlanDecoder {
                     return chosen.contains(key)
                 })
             }
+            // A plan whose login gets OAuth 2 tokens logs in that way, whatever login style the preset names.
+            if let login = own.child("login"), login.child("oauth2") != nil, login.child("style") == nil {
+                defaults = defaults.removing(["login", "style"])
+            }
             return (own.merged(over: defaults), entry.preset)
         }
     }
 }
 
 extension PlanNode {
+    /// The value of `key` when this is a mapping that has it.
+    func child(_ key: String) -> PlanNode? {
+        guard case .mapping(let pairs) = content else { return nil }
+        return pairs.first { $0.key.scalarText == key }?.value
+    }
+
+    /// This mapping without the key at `path` (keys of nested mappings); unchanged when it is not there.
+    func removing(_ path: [String]) -> PlanNode {
+        guard let first = path.first, case .mapping(let pairs) = content else { return self }
+        let kept: [Pair] = pairs.compactMap { pair in
+            guard pair.key.scalarText == first else { return pair }
+            guard path.count > 1 else { return nil }
+            return Pair(key: pair.key, value: pair.value.removing(Array(path.dropFirst())))
+        }
+        return PlanNode(content: .mapping(kept), location: location)
+    }
+
     /// This mapping with the keys of `defaults` it lacks added, in `defaults`' order after its own;
     /// where both hold a mapping for a key, the two are merged the same way. Anything else is kept as it is.
     func merged(over defaults: PlanNode) -> PlanNode {

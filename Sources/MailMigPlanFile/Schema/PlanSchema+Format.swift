@@ -999,9 +999,10 @@ extension PlanSchema {
           "enum": [
             "master-user",
             "authzid",
-            "per-mailbox"
+            "per-mailbox",
+            "oauth2"
           ],
-          "description": "How mailmig logs in to each mailbox: `master-user` logs in as `{mailbox}{separator}{admin}` with the admin's password (Dovecot master users); `authzid` uses the admin's credentials with the mailbox as authorization identity (AUTHENTICATE PLAIN, or XOAUTH2 with a token); `per-mailbox` logs in with each mailbox's own credentials. Default: `master-user`.",
+          "description": "How mailmig logs in to each mailbox: `master-user` logs in as `{mailbox}{separator}{admin}` with the admin's password (Dovecot master users); `authzid` uses the admin's credentials with the mailbox as authorization identity (AUTHENTICATE PLAIN, or XOAUTH2 with a token); `per-mailbox` logs in with each mailbox's own credentials. `oauth2` logs in as each mailbox with an OAuth 2.0 access token from `oauth2`. Default: `oauth2` when `oauth2` is given, else `master-user`.",
           "default": "master-user"
         },
         "user_format": {
@@ -1022,24 +1023,61 @@ extension PlanSchema {
           "$ref": "#/$defs/nonEmptyString",
           "description": "Style master-user: the text between mailbox and admin in the login name. Default: `*`.",
           "default": "*"
+        },
+        "oauth2": {
+          "$ref": "#/$defs/oauth2Login",
+          "description": "Style oauth2: where the access tokens come from (exactly one grant)."
         }
       },
       "if": {
+        "anyOf": [
+          {
+            "required": [
+              "oauth2"
+            ]
+          },
+          {
+            "required": [
+              "style"
+            ],
+            "properties": {
+              "style": {
+                "const": "oauth2"
+              }
+            }
+          }
+        ]
+      },
+      "then": {
         "required": [
-          "style"
+          "oauth2"
         ],
         "properties": {
           "style": {
-            "const": "per-mailbox"
-          }
+            "const": "oauth2"
+          },
+          "admin": false,
+          "password": false
         }
       },
       "else": {
-        "required": [
-          "admin"
-        ],
-        "properties": {
-          "password": false
+        "if": {
+          "required": [
+            "style"
+          ],
+          "properties": {
+            "style": {
+              "const": "per-mailbox"
+            }
+          }
+        },
+        "else": {
+          "required": [
+            "admin"
+          ],
+          "properties": {
+            "password": false
+          }
         }
       }
     },
@@ -1754,6 +1792,156 @@ extension PlanSchema {
           "default": "1h"
         }
       }
+    },
+    "tokenURL": {
+      "type": "string",
+      "pattern": "^(https://|http://(127\\.|localhost[:/]|\\[::1\\]))",
+      "description": "The token endpoint: https, or http on a loopback address only.",
+      "examples": [
+        "https://login.microsoftonline.com/TENANT/oauth2/v2.0/token",
+        "https://oauth2.googleapis.com/token"
+      ]
+    },
+    "oauth2Login": {
+      "description": "How a side gets OAuth 2.0 access tokens: exactly one grant. Tokens are asked for when a session logs in, kept in memory only, replaced before they expire and once more when the server refuses one.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "mechanism": {
+          "enum": [
+            "xoauth2",
+            "oauthbearer"
+          ],
+          "description": "The SASL mechanism that carries the token. Default: OAUTHBEARER (RFC 7628) when the server offers it, else XOAUTH2."
+        },
+        "client_credentials": {
+          "description": "RFC 6749 §4.4: one application token for every mailbox (Exchange Online app-only access).",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "token_url",
+            "client_id",
+            "client_secret"
+          ],
+          "properties": {
+            "token_url": {
+              "$ref": "#/$defs/tokenURL"
+            },
+            "client_id": {
+              "$ref": "#/$defs/nonEmptyString",
+              "description": "The application (client) id."
+            },
+            "client_secret": {
+              "$ref": "#/$defs/secret",
+              "description": "The client secret, by reference."
+            },
+            "scope": {
+              "$ref": "#/$defs/nonEmptyString",
+              "description": "The scope asked for.",
+              "examples": [
+                "https://outlook.office365.com/.default"
+              ]
+            }
+          }
+        },
+        "jwt_bearer": {
+          "description": "RFC 7523: a JWT signed RS256 with a service account's key, for `subject` (Google Workspace domain-wide delegation: one token per mailbox).",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "key_file",
+            "scope"
+          ],
+          "properties": {
+            "key_file": {
+              "$ref": "#/$defs/nonEmptyString",
+              "description": "The service account's JSON key file (client_email, private_key, token_uri), relative to the plan's folder."
+            },
+            "subject": {
+              "$ref": "#/$defs/template",
+              "description": "The user the token acts for, with placeholders.",
+              "examples": [
+                "{address}"
+              ]
+            },
+            "scope": {
+              "$ref": "#/$defs/nonEmptyString",
+              "description": "The scope asked for.",
+              "examples": [
+                "https://mail.google.com/"
+              ]
+            },
+            "token_url": {
+              "$ref": "#/$defs/tokenURL",
+              "description": "The token endpoint; default: the key file's token_uri."
+            }
+          }
+        },
+        "refresh_token": {
+          "description": "RFC 6749 §6: a refresh token exchanged for access tokens.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "token_url",
+            "client_id",
+            "refresh_token"
+          ],
+          "properties": {
+            "token_url": {
+              "$ref": "#/$defs/tokenURL"
+            },
+            "client_id": {
+              "$ref": "#/$defs/nonEmptyString"
+            },
+            "client_secret": {
+              "$ref": "#/$defs/secret"
+            },
+            "refresh_token": {
+              "$ref": "#/$defs/mailboxSecret",
+              "description": "The refresh token, by reference (placeholders allowed)."
+            },
+            "scope": {
+              "$ref": "#/$defs/nonEmptyString"
+            }
+          }
+        },
+        "command": {
+          "$ref": "#/$defs/command",
+          "description": "A program that prints a token (or JSON with access_token and expires_in); its words may hold mailbox placeholders."
+        }
+      },
+      "oneOf": [
+        {
+          "required": [
+            "client_credentials"
+          ]
+        },
+        {
+          "required": [
+            "jwt_bearer"
+          ]
+        },
+        {
+          "required": [
+            "refresh_token"
+          ]
+        },
+        {
+          "required": [
+            "command"
+          ]
+        }
+      ],
+      "examples": [
+        {
+          "client_credentials": {
+            "token_url": "https://login.microsoftonline.com/TENANT/oauth2/v2.0/token",
+            "client_id": "00000000-0000-0000-0000-000000000000",
+            "client_secret": "env:M365_CLIENT_SECRET",
+            "scope": "https://outlook.office365.com/.default"
+          }
+        }
+      ]
     }
   }
 }

@@ -16,6 +16,8 @@ struct FaultPlan {
         var connections = 2
         /// More YAML of the side (`throttling: { … }`), one line, without indentation.
         var settings = ""
+        /// The side's `login:` mapping as YAML lines without indentation; nil: the master user.
+        var login: String?
     }
 
     let folder: URL
@@ -52,12 +54,12 @@ struct FaultPlan {
             var imap = "host: 127.0.0.1, port: \(endpoint.port), tls: \(endpoint.tls)"
             if let ca = endpoint.caFile { imap += ", ca_file: \"\(ca)\"" }
             if !endpoint.verifyCertificates { imap += ", verify_certificates: false" }
+            let login = (endpoint.login ?? "style: master-user\nadmin: { user: admin, password: \"env:FAULTS_ADMIN_PASSWORD\" }\nuser_format: \"{localpart}\"")
+                .split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
             return """
               imap: { \(imap) }
               login:
-                style: master-user
-                admin: { user: admin, password: "env:FAULTS_ADMIN_PASSWORD" }
-                user_format: "{localpart}"
+            \(login)
               connections: \(endpoint.connections)
             \(endpoint.settings.isEmpty ? "" : "  " + endpoint.settings + "\n")
             """

@@ -21,19 +21,7 @@ final class FaultProxy: @unchecked Sendable {
                                             "--mode", mode, "--seed", String(seed), "--rate", String(rate), "--max-faults", String(maxFaults),
                                             "--max-seconds", "900", "--every", String(every), "--tls-cert", certificate, "--tls-key", key]
                                 + (bothDirections ? ["--both-directions"] : []))
-        var found: Int?
-        for _ in 0..<100 {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                found = value
-                break
-            }
-            usleep(50_000)
-        }
-        guard let found else {
-            child.signal(SIGKILL)
-            throw ScriptRunner.Failure(description: "the fault proxy did not start: \(child.wait().stderr)")
-        }
-        port = found
+        port = try Spawn.port(writtenTo: portFile, by: child, what: "the fault proxy")
     }
 
     /// Stops the proxy and returns its log (one line per fault injected).

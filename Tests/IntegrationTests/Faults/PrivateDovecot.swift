@@ -26,12 +26,15 @@ final class PrivateDovecot: @unchecked Sendable {
     let sourcePrefix: String
     /// Whether the source has a public namespace (`Public.`) and other users' (`Users.<user>.`).
     let sourceShared: Bool
+    /// The introspection URL both instances check OAuth 2 tokens at (XOAUTH2, OAUTHBEARER), if any.
+    let oauth2IntrospectionURL: String?
 
     /// Starts both instances on free ports in 25000–29999; the source's personal namespace gets
     /// `sourcePrefix` (`INBOX.`, as Courier and Cyrus have).
-    init(sourcePrefix: String = "", sourceShared: Bool = false) throws {
+    init(sourcePrefix: String = "", sourceShared: Bool = false, oauth2IntrospectionURL: String? = nil) throws {
         self.sourcePrefix = sourcePrefix
         self.sourceShared = sourceShared
+        self.oauth2IntrospectionURL = oauth2IntrospectionURL
         folder = try MailMigBinary.temporaryFolder()
         let base = 25000 + 10 * Int.random(in: 0..<490)
         var ports: [Int] = []
@@ -61,6 +64,7 @@ final class PrivateDovecot: @unchecked Sendable {
             "MAILMIG_DOVECOT_QUOTA": "1",
             "MAILMIG_DOVECOT_SOURCE_PREFIX": sourcePrefix,
             "MAILMIG_DOVECOT_SOURCE_SHARED": sourceShared ? "1" : "",
+            "MAILMIG_DOVECOT_OAUTH2_INTROSPECTION_URL": oauth2IntrospectionURL ?? "",
         ]
     }
 

@@ -104,6 +104,19 @@ enum Spawn {
         return Child(pid: pid, stdoutFile: stdoutFile, stderrFile: stderrFile)
     }
 
+    /// The port a helper started with `--port-file FILE` writes once it listens (5 s at most); a
+    /// helper that does not is killed and the error shows what it said.
+    static func port(writtenTo file: URL, by child: Child, what: String) throws -> Int {
+        for _ in 0..<100 {
+            if let text = try? String(contentsOf: file, encoding: .utf8), let value = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return value
+            }
+            usleep(50_000)
+        }
+        child.signal(SIGKILL)
+        throw ScriptRunner.Failure(description: "\(what) did not start: \(child.wait().stderr)")
+    }
+
     /// Runs `program ARGS` to its end.
     static func run(_ program: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
         try start(program, arguments, in: directory, environment: environment).wait()
