@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MailMigCore
 
 #if canImport(Glibc)
@@ -10,20 +11,87 @@ import Glibc
 ///
 /// PostgreSQL releases a session advisory lock when the session ends, so a process that dies (or is
 /// killed) never leaves the state locked: its record stays behind until the next holder replaces it
-/// or `force-unlock` clears it. A lost connection releases the lock too.
+/// or `force-unlock` clears it. A lost connection releases the lock too: a keeper checks the session
+/// every `keeperInterval` seconds and, when it is gone (the server restarted, the network broke), takes
+/// the lock again on a new session; if another process took it meanwhile, the lock is lost and the
+/// `whenLost` handler says so, so the holder stops instead of working unlocked beside the other.
 public final class PostgresStateLock: StateLock, @unchecked Sendable {
-    // `session` is only touched by `release()`, which is idempotent under `mutex`.
+    // `session`, `lost` and `lossHandler` are guarded by `mutex`; the keeper and `release()` take it.
     private var session: PostgresSession?
+    private var lost: String?
+    private var lossHandler: (@Sendable (String) -> Void)?
     private let mutex = NSLock()
-    private let schema: String
+    private let endpoint: PostgresEndpoint
+    private var schema: String { endpoint.schema }
+    private var keeper: DispatchSourceTimer?
     /// The holder's details.
     public let info: LockInfo
 
-    private init(session: PostgresSession, schema: String, info: LockInfo) {
+    /// Seconds between two checks of the lock's session.
+    static let keeperInterval = 2
+
+    private init(session: PostgresSession, endpoint: PostgresEndpoint, info: LockInfo) {
         self.session = session
-        self.schema = schema
+        self.endpoint = endpoint
         self.info = info
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "mailmig.state.lock-keeper"))
+        timer.schedule(deadline: .now() + .seconds(Self.keeperInterval), repeating: .seconds(Self.keeperInterval))
+        timer.setEventHandler { [weak self] in self?.keep() }
+        keeper = timer
+        timer.resume()
     }
+
+    public func whenLost(_ handler: @escaping @Sendable (String) -> Void) {
+        mutex.lock()
+        let already = lost
+        if already == nil { lossHandler = handler }
+        mutex.unlock()
+        if let already { handler(already) }
+    }
+
+    /// One check: the session answers, or the lock is taken again on a new one, or it is lost.
+    private func keep() {
+        mutex.lock()
+        guard lost == nil, let current = session else {
+            mutex.unlock()
+            return
+        }
+        if current.isReusable, (try? current.query("SELECT 1")) != nil {
+            mutex.unlock()
+            return
+        }
+        current.close()
+        // The server cannot be reached yet: try again at the next tick (the apply's own state calls
+        // fail meanwhile and stop it if the outage lasts).
+        guard let fresh = try? endpoint.connect() else {
+            mutex.unlock()
+            return
+        }
+        var reason: String?
+        do {
+            if try PostgresAdvisoryLock.tryLock(schema: schema, in: fresh) {
+                try PostgresAdvisoryLock.write(info, in: fresh)
+                session = fresh
+                Self.logger.notice("the plan lock's session ended (the server restarted or the network broke); the lock was taken again",
+                                   metadata: ["state": "\(endpoint.location)"])
+            } else {
+                let holder = (try? PostgresAdvisoryLock.record(schema: schema, in: fresh)) ?? nil
+                fresh.close()
+                reason = "the plan lock on \(endpoint.location) ended with its connection and was taken meanwhile by "
+                    + "\(holder?.summary ?? "another process"); this run starts nothing more"
+            }
+        } catch {
+            fresh.close()
+            mutex.unlock()
+            return
+        }
+        let handler = reason == nil ? nil : lossHandler
+        if let reason { lost = reason }
+        mutex.unlock()
+        if let reason, let handler { handler(reason) }
+    }
+
+    static let logger = Logger(label: "mailmig.state")
 
     deinit { release() }
 
@@ -49,7 +117,7 @@ public final class PostgresStateLock: StateLock, @unchecked Sendable {
             try PostgresSchema.migrate(schema: endpoint.schema, migrations: migrations, in: session)
             let info = LockInfo(id: UUID().uuidString.lowercased(), operation: operation, who: LockInfo.currentUserAndHost(), pid: getpid(), since: Date())
             try PostgresAdvisoryLock.write(info, in: session)
-            return PostgresStateLock(session: session, schema: endpoint.schema, info: info)
+            return PostgresStateLock(session: session, endpoint: endpoint, info: info)
         } catch {
             // Ending the session releases the advisory lock if it was taken.
             session.close()
@@ -91,6 +159,8 @@ public final class PostgresStateLock: StateLock, @unchecked Sendable {
     public func release() {
         mutex.lock()
         defer { mutex.unlock() }
+        keeper?.cancel()
+        keeper = nil
         guard let session else { return }
         self.session = nil
         // Waiting on an event-loop thread would deadlock it: there, closing the session is enough

@@ -94,6 +94,12 @@ extension MailMig {
                 interrupt.install()
                 let progress = ApplyProgress(palette: palette, quiet: quiet || json, plan: plan, live: true)
                 interrupt.route(notice: { progress.notice($0) }, cleanup: { progress.finish() })
+                // Another apply may hold the lock now: finish what is in flight, start nothing more.
+                let flag = interrupt.flag
+                held.whenLost { reason in
+                    printError("Error: \(reason)")
+                    flag.cancel()
+                }
                 let prompt = json ? nil : TerminalOperatorPrompt.ifInteractive(palette: palette, notice: { progress.notice($0) })
                 let report: ApplyReport
                 var copiedByWorkers: String?

@@ -56,4 +56,34 @@ struct StateOutageTests {
         #expect(rerun.status == 0, "the apply after the outage exited \(rerun.status):\n\(rerun.stdout)\(rerun.stderr)")
         try fixture.checkExact("after the state outage")
     }
+
+    @Test("PostgreSQL restarted under an apply: the plan lock is taken again, so a second apply meanwhile is refused; the first completes exactly")
+    func lockTakenAgain() throws {
+        let server = try PrivatePostgres()
+        defer { server.remove() }
+        let schema = PostgresTestSchema(url: server.url)
+        let fixture = try SharedApplyTests.Fixture(tag: "stl", postgres: schema)
+        defer { fixture.remove() }
+
+        // The apply holds its second chunk, recorded as pending, for 10 s: the server restarts meanwhile.
+        let first = try fixture.start(["apply", "--auto-approve", "--parallelism", "1"], fault: "pause-after:mail-pending:2:10")
+        let seen = Date().addingTimeInterval(90)
+        var pending = 0
+        while pending == 0, Date() < seen, first.isRunning {
+            pending = Int((try? schema.psql("SELECT count(*) FROM \(schema.name).copy_pending")) ?? "") ?? 0
+            if pending == 0 { usleep(100_000) }
+        }
+        try #require(pending > 0, "the apply recorded no pending chunk:\n\(first.currentErrors())")
+        try server.stop()
+        try server.start()
+        // The lock's keeper looks every 2 s.
+        sleep(3)
+        let second = try fixture.workspace.mailmig(["apply", "--auto-approve"])
+        #expect(second.status == 1, "a second apply ran beside the first:\n\(second.stdout)\(second.stderr)")
+        #expect(second.stderr.contains("state is locked by apply"), "\(second.stderr)")
+
+        let applied = fixture.finish(first, within: 180)
+        #expect(applied.status == 0, "the first apply exited \(applied.status):\n\(applied.text)")
+        try fixture.checkExact("after the restart")
+    }
 }
