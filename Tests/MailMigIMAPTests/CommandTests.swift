@@ -79,6 +79,30 @@ struct CommandTests {
         }
     }
 
+    /// X-GM-EXT-1: labels fetched with the Gmail id, and added with one STORE instead of one upload per label.
+    @Test func gmailLabelsAreFetchedAndStored() async throws {
+        let server = try await ScriptedServer.start(greeting: "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN X-GM-EXT-1 UIDPLUS] Gimap ready")
+        try await server.login(capabilities: "IMAP4rev1 X-GM-EXT-1 UIDPLUS")
+        async let opened = server.client.examine("[Gmail]/All Mail")
+        #expect(try await server.received() == "M2 EXAMINE \"[Gmail]/All Mail\"\r\n")
+        try await server.send("* 2 EXISTS", "* OK [UIDVALIDITY 7] ok", "M2 OK [READ-ONLY] done")
+        _ = try await opened
+        async let fetched = server.client.fetchGmailAttributes(UIDSet([3, 4]))
+        #expect(try await server.received() == "M3 UID FETCH 3:4 (UID FLAGS INTERNALDATE RFC822.SIZE X-GM-MSGID X-GM-THRID X-GM-LABELS)\r\n")
+        try await server.send(
+            "* 1 FETCH (UID 3 FLAGS () INTERNALDATE \"01-Jan-2024 10:00:00 +0000\" RFC822.SIZE 10 X-GM-MSGID 11 X-GM-THRID 10 X-GM-LABELS ())",
+            "* 2 FETCH (UID 4 FLAGS (\\Seen) INTERNALDATE \"01-Jan-2024 10:00:00 +0000\" RFC822.SIZE 12 X-GM-MSGID 12 X-GM-THRID 10 "
+                + "X-GM-LABELS (\\Inbox \"Kunden/&AMQ-rger\"))",
+            "M3 OK Success")
+        let attributes = try await fetched
+        #expect(attributes[3] == GmailAttributes(messageID: 11, threadID: 10, labels: []))
+        #expect(attributes[4]?.labels == ["\\Inbox", "Kunden/Ärger"])
+        async let stored: Void = server.client.storeGmailLabels(UIDSet([9]), labels: ["\\Starred", "Kunden/Ärger", "say \"hi\""])
+        #expect(try await server.received() == "M4 UID STORE 9 +X-GM-LABELS.SILENT (\\Starred \"Kunden/&AMQ-rger\" \"say \\\"hi\\\"\")\r\n")
+        try await server.send("M4 OK Success")
+        try await stored
+    }
+
     @Test func pipelinedAppendsGoOutBeforeAnyAnswer() async throws {
         let server = try await ScriptedServer.start()
         try await server.login(capabilities: "IMAP4rev1 LITERAL+ UIDPLUS")

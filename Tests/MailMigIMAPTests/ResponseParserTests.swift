@@ -155,7 +155,7 @@ struct ResponseParserTests {
         #expect(fetch.uid == 4)
         #expect(fetch.sections["HEADER.FIELDS (FROM SUBJECT)"] == Array("From: x\r\n".utf8))
         #expect(fetch.sections["TEXT"] == Array("abc".utf8))
-        #expect(fetch.otherItems["X-GM-LABELS"] == "(\\Inbox \"Muy Importante\")")
+        #expect(fetch.gmailLabels == ["\\Inbox", "Muy Importante"])
         #expect(fetch.otherItems["ENVELOPE"] != nil)
         #expect(fetch.otherItems["BODY"] != nil)
     }

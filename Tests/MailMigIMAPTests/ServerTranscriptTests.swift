@@ -87,7 +87,7 @@ struct ServerTranscriptTests {
             "* OK [UIDNEXT 5] Predicted next UID.",
             "* OK [HIGHESTMODSEQ 2156]",
             "A3 OK [READ-WRITE] [Gmail]/All Mail selected. (Success)",
-            "* 1 FETCH (X-GM-THRID 1278455344230334865 X-GM-MSGID 1278455344230334865 X-GM-LABELS (\\Inbox \\Sent Important \"Muy Importante\") UID 4 FLAGS (\\Seen))",
+            "* 1 FETCH (X-GM-THRID 1278455344230334865 X-GM-MSGID 1278455344230334865 X-GM-LABELS (\\Inbox \\Sent Important \"Muy Importante\" \"Projekte/&AMQ-rger\") UID 4 FLAGS (\\Seen))",
             "A4 OK Success",
         ])
         Self.expectAllParsed(responses)
@@ -101,7 +101,10 @@ struct ServerTranscriptTests {
         #expect(MailboxInfo(name: "x", rawName: "x", delimiter: "/", attributes: lists[2].attributes).specialUse == .all)
         let fetch = try #require(responses.compactMap(fetchData).first)
         #expect(fetch.uid == 4)
-        #expect(fetch.otherItems["X-GM-LABELS"] == "(\\Inbox \\Sent Important \"Muy Importante\")")
+        #expect(fetch.gmailMessageID == 1278455344230334865)
+        #expect(fetch.gmailThreadID == 1278455344230334865)
+        #expect(fetch.gmailLabels == ["\\Inbox", "\\Sent", "Important", "Muy Importante", "Projekte/Ärger"])
+        #expect(GmailAttributes(messageID: 1, labels: fetch.gmailLabels ?? []).userLabels == ["Important", "Muy Importante", "Projekte/Ärger"])
     }
 
     /// Exchange / Microsoft 365: bracketed blob after the greeting text, unquoted names with spaces quoted,

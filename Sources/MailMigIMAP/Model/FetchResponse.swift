@@ -12,6 +12,12 @@ public struct FetchResponse: Sendable, Equatable {
     public var size: Int?
     /// `MODSEQ` (RFC 7162).
     public var modSeq: UInt64?
+    /// `X-GM-MSGID` (Gmail).
+    public var gmailMessageID: UInt64?
+    /// `X-GM-THRID` (Gmail).
+    public var gmailThreadID: UInt64?
+    /// `X-GM-LABELS` (Gmail), decoded as `GmailAttributes.labels` describes.
+    public var gmailLabels: [String]?
     /// Body sections keyed by section text: `""` for `BODY[]`, `"HEADER"` for `BODY[HEADER]`, ...
     /// `BINARY[...]` sections are keyed with a `BINARY:` prefix.
     public var sections: [String: [UInt8]]
@@ -35,6 +41,9 @@ public struct FetchResponse: Sendable, Equatable {
         internalDate = internalDate ?? other.internalDate
         size = size ?? other.size
         modSeq = modSeq ?? other.modSeq
+        gmailMessageID = gmailMessageID ?? other.gmailMessageID
+        gmailThreadID = gmailThreadID ?? other.gmailThreadID
+        gmailLabels = gmailLabels ?? other.gmailLabels
         sections.merge(other.sections) { current, _ in current }
         otherItems.merge(other.otherItems) { current, _ in current }
         omittedSections.merge(other.omittedSections) { current, _ in current }

@@ -57,6 +57,17 @@ enum FetchParser {
             let values = try cursor.list { try $0.number() }
             guard let value = values.first else { throw ParseError("empty MODSEQ") }
             response.modSeq = value
+        case "X-GM-MSGID":
+            response.gmailMessageID = try cursor.number()
+        case "X-GM-THRID":
+            response.gmailThreadID = try cursor.number()
+        case "X-GM-LABELS":
+            // System labels are backslash atoms; user labels astrings in modified UTF-7.
+            response.gmailLabels = try cursor.list { item in
+                if item.peek() == UInt8(ascii: "\\") { return try item.flag() }
+                let wire = try item.astring()
+                return ModifiedUTF7.decode(wire) ?? wire
+            }
         case "RFC822":
             try readSection(&cursor, key: "", into: &response)
         case "RFC822.HEADER":
