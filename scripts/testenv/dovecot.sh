@@ -13,6 +13,10 @@
 # logins (AUTHENTICATE XOAUTH2 and OAUTHBEARER) checked at that RFC 7662 introspection endpoint,
 # normally scripts/testenv/oauth-server.py's http://127.0.0.1:PORT/introspect.
 #
+# With MAILMIG_DOVECOT_SOURCE_ALL_MAIL=1 at start, the source also has a folder "All Mail" (SPECIAL-USE
+# \All, RFC 6154) among each user's own folders that shows every message of the user's other folders
+# but Trash and Junk, as Gmail's "[Gmail]/All Mail" does: a message is in two folders at once.
+#
 # Each instance runs `dovecot -c FILE` with its own base_dir, mail root, pid and log under
 # $MAILMIG_TESTENV_DIR/dovecot/NAME, listens on 127.0.0.1 only (IMAP and POP3, each plain+STARTTLS
 # and implicit TLS, on one mail store: mail loaded over IMAP is read over POP3) and uses a certificate from a CA generated here. The source namespace uses "." as hierarchy
@@ -52,6 +56,12 @@ SOURCE_SHARED="${MAILMIG_DOVECOT_SOURCE_SHARED:-}"
 # XOAUTH2 and OAUTHBEARER mechanisms, their tokens checked by oauth2 passdbs at that endpoint
 # (scripts/testenv/oauth-server.py). Password logins, master users included, stay as they are.
 OAUTH2_INTROSPECTION_URL="${MAILMIG_DOVECOT_OAUTH2_INTROSPECTION_URL:-}"
+# Opt-in: MAILMIG_DOVECOT_SOURCE_ALL_MAIL=1 at start gives the source Gmail's All Mail: a virtual
+# folder "All Mail" (under the prefix, if any), marked \All, that shows the messages of all the user's
+# folders but the \Trash and \Junk ones. Unlike Gmail's it refuses APPEND, and a message kept in two
+# folders is in it twice. Its UIDs are its own and only grow: a message that lands in another folder
+# (MOVE, RENAME) loses its UID there and gets a new one.
+SOURCE_ALL_MAIL="${MAILMIG_DOVECOT_SOURCE_ALL_MAIL:-}"
 
 log() { printf 'dovecot.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -98,6 +108,81 @@ extra_special_folders() {
     [[ $1 == source ]] || return 0
     printf '  mailbox "Sent Messages" {\n    special_use = \\Sent\n  }\n'
     printf '  mailbox "Deleted Messages" {\n    special_use = \\Trash\n  }\n'
+}
+
+# With MAILMIG_DOVECOT_SOURCE_ALL_MAIL=1: the SPECIAL-USE of All Mail. The folder is the prefix of a
+# namespace of its own (all_mail_namespace), and Dovecot looks up the attributes of a listed namespace
+# prefix among the mailbox settings of the namespace with the empty prefix, not among its own: without
+# MAILMIG_DOVECOT_SOURCE_PREFIX that is this one.
+all_mail_special_use() {
+    [[ $1 == source && $SOURCE_ALL_MAIL == 1 && -z $SOURCE_PREFIX ]] || return 0
+    printf '\n  mailbox "All Mail" {\n    special_use = \\All\n  }\n'
+}
+# With MAILMIG_DOVECOT_SOURCE_ALL_MAIL=1: All Mail, a virtual mailbox (Dovecot's virtual plugin).
+#
+# A namespace's mailboxes all sit under its prefix ("Virtual.All Mail"), so the folder is the prefix
+# itself: the namespace "All Mail." holds exactly one mailbox, its root, which LIST shows as "All Mail"
+# beside the maildir folders and which SELECT and EXAMINE open. hidden keeps the namespace out of the
+# NAMESPACE answer, which stays the one personal namespace a Gmail account has, and list has LIST show
+# the folder all the same. The rules (write_all_mail_rules) are one file for all users; the index,
+# which holds the folder's UIDs and UIDVALIDITY, and the subscription are each user's, in the home that
+# remove-user deletes. (Kept in the personal namespace's file, as with subscriptions = no, a
+# subscription to the folder is stored but LSUB never lists it.)
+#
+# Under MAILMIG_DOVECOT_SOURCE_PREFIX no namespace has the empty prefix, so Dovecot adds a bare one of
+# its own, which cannot hold the SPECIAL-USE; it is declared here instead, as bare as Dovecot's. Unlike
+# Dovecot's, it answers a name outside the prefix with "Mailbox doesn't exist" or [CANNOT] rather than
+# with a hint at the prefix.
+all_mail_namespace() {
+    local name=$1 dir=$2 sep=$3 prefix
+    [[ $name == source && $SOURCE_ALL_MAIL == 1 ]] || return 0
+    prefix="$(prefix_of "$name")"
+    printf '\nmail_plugins = $mail_plugins virtual\n'
+    [[ -z $prefix ]] || cat <<ROOT
+namespace root {
+  prefix =
+  separator = $sep
+  location = fail::LAYOUT=none
+  hidden = yes
+  list = no
+  subscriptions = no
+  mailbox "${prefix}All Mail" {
+    special_use = \\All
+  }
+}
+ROOT
+    cat <<NAMESPACE
+namespace allmail {
+  type = private
+  separator = $sep
+  prefix = "${prefix}All Mail$sep"
+  location = virtual:$dir/virtual:INDEX=$dir/mail/%u/virtual:CONTROL=$dir/mail/%u/virtual
+  subscriptions = yes
+  list = yes
+  hidden = yes
+}
+NAMESPACE
+}
+# With MAILMIG_DOVECOT_SOURCE_ALL_MAIL=1: which folders All Mail shows. The wildcard matches only
+# folders of the personal namespace, so never All Mail itself. Both \Trash folders and \Junk are left
+# out with their subfolders. Dovecot expands the patterns when the folder is opened: a folder created
+# later is in it from the next SELECT or EXAMINE on.
+write_all_mail_rules() {
+    local name=$1 dir=$2 sep=$3 prefix box
+    [[ $name == source && $SOURCE_ALL_MAIL == 1 ]] || return 0
+    prefix="$(prefix_of "$name")"
+    mkdir -p "$dir/virtual"
+    {
+        echo "# Generated by scripts/testenv/dovecot.sh: All Mail, every folder but Trash and Junk."
+        printf 'INBOX\n%s*\n' "$prefix"
+        for box in Trash "Deleted Messages" Junk; do
+            printf -- '-%s%s\n-%s%s%s*\n' "$prefix" "$box" "$prefix" "$box" "$sep"
+        done
+        printf '  all\n'
+    } >"$dir/virtual/dovecot-virtual.tmp"
+    chmod 0644 "$dir/virtual/dovecot-virtual.tmp"
+    # Renamed into place: a session of a running instance may be opening All Mail right now.
+    mv -f "$dir/virtual/dovecot-virtual.tmp" "$dir/virtual/dovecot-virtual"
 }
 
 # With MAILMIG_DOVECOT_QUOTA=1: the quota plugin, limits per user from the passwd file's extra fields.
@@ -225,6 +310,7 @@ write_config() {
     printf '%s:{PLAIN}%s::::::\n' "$ADMIN_USER" "$ADMIN_PASSWORD" >"$dir/masters"
     chmod 0644 "$dir/users" "$dir/masters"
     write_oauth2_settings "$dir"
+    write_all_mail_rules "$name" "$dir" "$sep"
     cat >"$(config_of "$name")" <<EOF
 # Generated by scripts/testenv/dovecot.sh; private test instance "$name".
 base_dir = $dir/run
@@ -278,9 +364,9 @@ namespace inbox {
     special_use = \\Archive
     auto = subscribe
   }
-$(extra_special_folders "$name")
+$(extra_special_folders "$name")$(all_mail_special_use "$name")
 }
-$(shared_namespaces "$name" "$dir" "$sep" "$layout")$(oauth2_passdbs "$dir")
+$(shared_namespaces "$name" "$dir" "$sep" "$layout")$(all_mail_namespace "$name" "$dir" "$sep")$(oauth2_passdbs "$dir")
 passdb {
   driver = passwd-file
   args = scheme=PLAIN $dir/masters

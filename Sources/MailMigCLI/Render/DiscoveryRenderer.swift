@@ -21,6 +21,7 @@ public enum DiscoveryRenderer {
                 case .otherUsers?: name += " (another user's: not copied)"
                 case nil: break
                 }
+                if folder.specialUse?.lowercased() == "\\all" { name += " (All Mail: only its messages in no other folder are copied)" }
                 return [name, folder.specialUse ?? "",
                         Formatting.count(folder.messages), Formatting.bytes(folder.bytes), over]
             }

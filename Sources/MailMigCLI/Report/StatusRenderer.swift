@@ -59,6 +59,9 @@ public enum StatusRenderer {
             if let duration = mailbox.lastDuration { line += ", took \(ReportFormatting.duration(duration))" }
             if let result = mailbox.lastResult {
                 line += ": \(ReportFormatting.count(result.copied)) copied (\(ReportFormatting.bytes(result.bytes))), \(result.skipped) skipped, \(result.flagUpdates) flag updates"
+                if result.inOtherFolders > 0 {
+                    line += "; \(ReportFormatting.plural(result.inOtherFolders, "message")) of All Mail found in other folders, not copied again"
+                }
                 for side in [MailSide.source, .target] where result.throttledSeconds(side) > 0 {
                     line += "; held back \(ReportFormatting.duration(result.throttledSeconds(side))) by the \(side.rawValue)'s throttling"
                 }

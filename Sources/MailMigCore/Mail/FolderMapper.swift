@@ -43,6 +43,8 @@ public struct FolderMapping: Sendable, Equatable, Codable {
         case mapped = "folders.map"
         /// A shared folder, into `folders.shared_into`.
         case sharedNamespace = "folders.shared"
+        /// The All Mail folder (SPECIAL-USE `\All`): only its messages that are in no other folder.
+        case allMail = "all mail"
     }
 
     /// The source folder in plan form.
@@ -95,9 +97,12 @@ public struct FolderPlan: Sendable, Equatable, Codable {
             // Names that differ only in Unicode normalization are one name to a plan (and to Swift), as
             // are two server folders a store lists with one path, so no folders.map entry can tell them
             // apart: never a deliberate merge.
-            let kinds = Set(names.compactMap { rules[$0] })
-            if Set(names).count == names.count, kinds == [.mapped] || kinds == [.specialUse] { return nil }
-            return (key, names)
+            // All Mail brings only messages that are in no other folder: it never merges two folders' mail.
+            let merged = names.filter { rules[$0] != .allMail }
+            guard merged.count > 1 else { return nil }
+            let kinds = Set(merged.compactMap { rules[$0] })
+            if Set(merged).count == merged.count, kinds == [.mapped] || kinds == [.specialUse] { return nil }
+            return (key, merged)
         }
     }
 
@@ -185,6 +190,13 @@ public enum FolderMapper {
                 plan.mappings.append(mapping(mapped, .mapped, note: nil))
                 continue
             }
+            // Every message again (Gmail shows each label as a folder and all of them in All Mail):
+            // copied whole it would double the mailbox, so only what no other folder holds is taken.
+            if (folder.specialUse ?? sourceRoles[path])?.lowercased() == "\\all" {
+                let into = rules.allMailInto ?? targetByRole["\\archive"] ?? FolderRules.defaultAllMailInto
+                plan.mappings.append(mapping(into, .allMail, note: nil))
+                continue
+            }
             if rules.automap, let role = folder.specialUse?.lowercased() ?? sourceRoles[path], let match = targetByRole[role] {
                 plan.mappings.append(mapping(match, .specialUse, note: nil))
                 continue
@@ -199,6 +211,8 @@ public enum FolderMapper {
             if folder.isInbox { levels = ["INBOX"] }
             plan.mappings.append(mapping(levels.joined(separator: "/"), .sameName, note: note))
         }
+        // All Mail last: what it holds beyond the other folders is known once they are copied.
+        plan.mappings = plan.mappings.filter { $0.rule != .allMail } + plan.mappings.filter { $0.rule == .allMail }
         return plan
     }
 }

@@ -90,6 +90,9 @@ public struct MailEstimate: Sendable, Equatable, Codable {
     public var otherNamespaceFolders: Int?
     /// Shared folders copied into `folders.shared_into` (nil: none).
     public var sharedFolders: Int?
+    /// Messages of the All Mail folder (SPECIAL-USE `\All`) not decided yet: the pass copies those no
+    /// other folder holds, which only comparing with the other folders' copies tells.
+    public var allMailUndecided: Int?
     /// Target folders that already hold mail the state knows nothing of (nil: none, or not looked for).
     public var unrecordedTarget: [UnrecordedTargetFolder]?
     /// What the last verification found that this pass puts right, one phrase per folder

@@ -134,6 +134,10 @@ struct MailPlanner: Sendable {
         if let backup = estimate.backupMessages, backup > 0 {
             text += "; backs up \(Formatting.count(backup)) message\(backup == 1 ? "" : "s") (\(Formatting.bytes(estimate.backupBytes ?? 0))) first"
         }
+        if let undecided = estimate.allMailUndecided, undecided > 0 {
+            text += "; \(Formatting.count(undecided)) message\(undecided == 1 ? "" : "s") of All Mail compared with the other folders "
+                + "when the pass runs (only those in no other folder are copied)"
+        }
         if let shared = estimate.sharedFolders, shared > 0 {
             text += "; \(folders(shared)) of shared namespaces copied (folders.shared)"
         }
@@ -237,7 +241,15 @@ struct MailPlanner: Sendable {
                 let skipped = try store.skippedUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
                 let filter: MessageFilter = settings.cutoff.flatMap { MailPlanner.searchDay($0) }.map { .before($0) } ?? .all
                 let listed = try await src.messageUIDs(filter)
-                let candidates = listed.filter { !copied.contains($0) && !skipped.contains($0) }
+                var candidates = listed.filter { !copied.contains($0) && !skipped.contains($0) }
+                if folder.rule == .allMail {
+                    // Most of All Mail is in the label folders: what is left is counted by the pass, not here.
+                    let recorded = try store.resource(FolderRecord.address(mailbox: id, folder: folder.source)).map { try $0.decode(FolderRecord.self) }
+                    let decidedBelow = recorded?.uidValidity == selected.uidValidity ? recorded?.decidedBelow ?? 0 : 0
+                    let undecided = candidates.filter { ($0.uid ?? 0) >= decidedBelow }.count
+                    if undecided > 0 { estimate.allMailUndecided = (estimate.allMailUndecided ?? 0) + undecided }
+                    candidates = []
+                }
                 var backupCandidates: [MessageKey] = []
                 if let backupKey {
                     let backedUp = try store.ledgerUIDs(mailbox: backupKey, folder: folder.source, uidValidity: selected.uidValidity)

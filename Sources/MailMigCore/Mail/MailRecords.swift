@@ -65,6 +65,9 @@ public struct FolderRecord: Sendable, Equatable, Codable {
     public var at: Date
     /// What the last verification found wrong in the folder; the next pass puts right what it can.
     public var verifyFindings: VerifyFindings?
+    /// For an All Mail folder (SPECIAL-USE `\All`): every UID below this was copied or found in another
+    /// folder of the mailbox, so later passes look only at newer messages.
+    public var decidedBelow: UInt32?
 
     /// Creates a record from its fields.
     package init(source: String, target: String, uidValidity: UInt32, uidNext: UInt32? = nil, highestModSeq: UInt64? = nil,
@@ -111,6 +114,9 @@ public struct MailPassResult: Sendable, Equatable, Codable {
     public var deduplicated = 0
     /// Copied messages verify found missing on the target, which this pass copied again.
     public var restored = 0
+    /// Messages of the All Mail folder (SPECIAL-USE `\All`) found in another folder of the mailbox,
+    /// so not copied a second time.
+    public var inOtherFolders = 0
     /// Keywords left out because no target can be sent them (not IMAP atoms), by source folder,
     /// gathered over every pass of the mailbox.
     public var droppedKeywords: [String: [String]] = [:]
@@ -136,6 +142,7 @@ public struct MailPassResult: Sendable, Equatable, Codable {
         rekeyed = try count(.rekeyed)
         deduplicated = try count(.deduplicated)
         restored = try count(.restored)
+        inOtherFolders = try count(.inOtherFolders)
         droppedKeywords = try values.decodeIfPresent([String: [String]].self, forKey: .droppedKeywords) ?? [:]
         sourceThrottledSeconds = try values.decodeIfPresent(Double.self, forKey: .sourceThrottledSeconds) ?? 0
         targetThrottledSeconds = try values.decodeIfPresent(Double.self, forKey: .targetThrottledSeconds) ?? 0

@@ -40,6 +40,15 @@ extension MailboxCopier {
         let filter: MessageFilter = cutoffDay.map { .before($0) } ?? .all
         let found = try await wrap(folder: mapping.source, side: .source) { try await src.messageUIDs(filter) }
         var candidates = found.filter { !copied.contains($0) && !skipped.contains($0) }.sorted()
+        var decidedBelow: UInt32?
+        if mapping.rule == .allMail {
+            let earlier = recorded?.uidValidity == uidValidity ? recorded?.decidedBelow : nil
+            let seenBelow = status?.uidNext ?? found.compactMap(\.uid).max().map { $0 + 1 }
+            let decided = try await unlabeled(candidates, mapping: mapping, seenBelow: seenBelow, decidedBelow: earlier, src: src)
+            candidates = decided.copy
+            result.inOtherFolders += decided.elsewhere
+            decidedBelow = seenBelow ?? earlier
+        }
         if settings.dedupeTarget, !candidates.isEmpty {
             let matched = try await deduplicate(candidates, mapping: mapping, uidValidity: uidValidity, src: src, dst: dst)
             result.deduplicated += matched.count
@@ -61,7 +70,9 @@ extension MailboxCopier {
         }
         // A folder the source did not fully deliver is not current: the next pass asks for the rest.
         guard unreturned.isEmpty else { return unreturned }
-        try store.commit([try .put(address, kind: FolderRecord.kind, record(of: mapping, selected: selected, status: status, recorded: recorded))])
+        var done = record(of: mapping, selected: selected, status: status, recorded: recorded)
+        done.decidedBelow = decidedBelow
+        try store.commit([try .put(address, kind: FolderRecord.kind, done)])
         return []
     }
 

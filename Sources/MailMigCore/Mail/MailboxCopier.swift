@@ -89,6 +89,8 @@ struct MailboxCopier: Sendable {
                             progress?.keywordsDropped(mailbox: mailboxID, folder: mapping.source, keywords: dropped)
                         }
                     }
+                    // All Mail is decided against what the other folders copied: not after one of them failed.
+                    if mapping.rule == .allMail, !unreadable.isEmpty || !undelivered.isEmpty { continue }
                     do {
                         let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, src: src, dst: dst, result: &result)
                         if !missing.isEmpty { undelivered.append((mapping.source, missing)) }

@@ -12,6 +12,9 @@ public struct FolderRules: Sendable, Hashable, Codable {
     /// Where the source's shared folders (its shared namespaces, RFC 2342) go on the target, as a folder
     /// path (`Shared`); nil: they are not copied (`folders.shared: exclude`, the default).
     public var sharedInto: String?
+    /// Where the messages of the source's All Mail folder (SPECIAL-USE `\All`, Gmail's `[Gmail]/All Mail`)
+    /// that are in no other folder go, as a folder path; nil: the target's `\Archive` folder, else `Archive`.
+    public var allMailInto: String? = nil
     /// The source service's folder of each SPECIAL-USE role, from its preset (`sent` → `Sent Items`):
     /// a source folder by that name without an announced role has that role. Nil: no preset.
     public var sourceFolderNames: [String: String]? = nil
@@ -26,6 +29,9 @@ public struct FolderRules: Sendable, Hashable, Codable {
         self.exclude = exclude
         self.sharedInto = sharedInto
     }
+
+    /// Where All Mail's own messages go when neither `folders.all_mail_into` nor the target's `\Archive` says.
+    public static let defaultAllMailInto = "Archive"
 
     /// Default for `folders.shared_into`.
     public static let defaultSharedInto = "Shared"

@@ -168,6 +168,7 @@ public struct Verifier: Sendable {
                 for index in messages.indices { if let found = ids[messages[index].uid] { messages[index].messageID = found } }
                 input.messages = messages
             }
+            if mapping.rule == .allMail { input.messages = Self.ownMessages(of: input, ledger: ledger) }
             return input
         }
     }
@@ -199,6 +200,23 @@ public struct Verifier: Sendable {
     }
 
     /// The facts of a fetched message (no Message-ID yet).
+    /// All Mail's messages that are expected on the target: those the ledger recorded from it, and
+    /// of the rest those no other folder's ledger entry accounts for (the copier's rule, `unlabeled`).
+    static func ownMessages(of input: SourceFolderInput, ledger: [LedgerEntry]) -> [MessageFacts] {
+        let own = Set(input.ledger.map(\.uid))
+        var elsewhere: [String: Int] = [:]
+        for entry in ledger where entry.folder != input.mapping.source {
+            elsewhere[MailboxCopier.dedupeKey(entry.messageID ?? "", entry.size, MessageDate(entry.internalDate)), default: 0] += 1
+        }
+        return input.messages.filter { message in
+            guard !own.contains(message.uid) else { return true }
+            let key = MailboxCopier.dedupeKey(message.messageID ?? "", message.size, message.internalDate.flatMap(MessageDate.init))
+            guard let count = elsewhere[key], count > 0 else { return true }
+            elsewhere[key] = count - 1
+            return false
+        }
+    }
+
     static func facts(_ message: MessageMetadata) -> MessageFacts {
         MessageFacts(uid: message.uid, messageID: nil, size: message.size ?? 0,
                      internalDate: message.internalDate?.description, flags: Array(message.flags))

@@ -150,7 +150,9 @@ extension PlanDecoder {
 
     /// Reads `folders:`.
     mutating func decodeFolders(_ node: PlanNode) -> FolderRules {
-        guard let fields = fields(node, path: "folders", allowed: ["automap", "map", "exclude", "shared", "shared_into"]) else { return .standard }
+        guard let fields = fields(node, path: "folders", allowed: ["automap", "map", "exclude", "shared", "shared_into", "all_mail_into"]) else {
+            return .standard
+        }
         var rules = FolderRules.standard
         if let node = fields["automap"] { rules.automap = bool(node, path: "folders.automap") ?? true }
         if let node = fields["map"] {
@@ -181,6 +183,12 @@ extension PlanDecoder {
             into = path
         }
         if shared == .include { rules.sharedInto = into }
+        if let node = fields["all_mail_into"], let path = nonEmptyString(node, path: "folders.all_mail_into") {
+            if !Self.isFolderPath(path) {
+                diagnostics.error(node.location, "folders.all_mail_into '\(path)' is not a valid folder path: use '/' between levels, no empty levels")
+            }
+            rules.allMailInto = path
+        }
         return rules
     }
 

@@ -111,7 +111,7 @@ enum ServicePresetFiles {
         max_message_size: 25MB
         notes:
           - "Gmail uploads at most 500 MB per account and day over IMAP, and downloads at most 2,500 MB: a larger mailbox takes several days as a target"
-          - "a message with several labels is in several folders, and every message is in [Gmail]/All Mail: exclude [Gmail]/All Mail, [Gmail]/Important and [Gmail]/Starred in folders.exclude, or messages arrive more than once"
+          - "a message with several labels is in several folders and arrives once in each; [Gmail]/All Mail is never copied whole, only its messages without a label (into the target's archive folder, folders.all_mail_into); [Gmail]/Important and [Gmail]/Starred are labels like the others: exclude them in folders.exclude if their messages are in other labels anyway"
           - "Chats, and the labels Gmail hides from IMAP, are not reachable over IMAP"
         """#),
         ("microsoft365", #"""

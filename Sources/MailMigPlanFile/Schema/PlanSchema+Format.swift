@@ -1459,6 +1459,14 @@ extension PlanSchema {
           "type": "string",
           "minLength": 1,
           "default": "Shared"
+        },
+        "all_mail_into": {
+          "$ref": "#/$defs/nonEmptyString",
+          "description": "Where the messages of the source's All Mail folder (SPECIAL-USE \\All, Gmail's [Gmail]/All Mail) that are in no other folder go. All Mail itself is never copied whole: it shows every message of every label once more. Default: the target's \\Archive folder, else `Archive`.",
+          "examples": [
+            "Archive",
+            "Gmail/Unlabeled"
+          ]
         }
       }
     },

@@ -28,13 +28,17 @@ final class PrivateDovecot: @unchecked Sendable {
     let sourceShared: Bool
     /// The introspection URL both instances check OAuth 2 tokens at (XOAUTH2, OAUTHBEARER), if any.
     let oauth2IntrospectionURL: String?
+    /// Whether the source has a virtual `All Mail` folder marked `\All`, holding every message of the
+    /// user's other folders but Trash and Junk, as Gmail's `[Gmail]/All Mail` does.
+    let sourceAllMail: Bool
 
     /// Starts both instances on free ports in 25000–29999; the source's personal namespace gets
     /// `sourcePrefix` (`INBOX.`, as Courier and Cyrus have).
-    init(sourcePrefix: String = "", sourceShared: Bool = false, oauth2IntrospectionURL: String? = nil) throws {
+    init(sourcePrefix: String = "", sourceShared: Bool = false, oauth2IntrospectionURL: String? = nil, sourceAllMail: Bool = false) throws {
         self.sourcePrefix = sourcePrefix
         self.sourceShared = sourceShared
         self.oauth2IntrospectionURL = oauth2IntrospectionURL
+        self.sourceAllMail = sourceAllMail
         folder = try MailMigBinary.temporaryFolder()
         let base = 25000 + 10 * Int.random(in: 0..<490)
         var ports: [Int] = []
@@ -65,6 +69,7 @@ final class PrivateDovecot: @unchecked Sendable {
             "MAILMIG_DOVECOT_SOURCE_PREFIX": sourcePrefix,
             "MAILMIG_DOVECOT_SOURCE_SHARED": sourceShared ? "1" : "",
             "MAILMIG_DOVECOT_OAUTH2_INTROSPECTION_URL": oauth2IntrospectionURL ?? "",
+            "MAILMIG_DOVECOT_SOURCE_ALL_MAIL": sourceAllMail ? "1" : "",
         ]
     }
 
