@@ -11,7 +11,7 @@
 #
 # With MAILMIG_DOVECOT_OAUTH2_INTROSPECTION_URL set at start, both instances also accept OAuth 2.0
 # logins (AUTHENTICATE XOAUTH2 and OAUTHBEARER) checked at that RFC 7662 introspection endpoint,
-# normally scripts/testenv/oauth-server.py's http://127.0.0.1:PORT/introspect.
+# normally scripts/oauth/server.py's http://127.0.0.1:PORT/introspect.
 #
 # With MAILMIG_DOVECOT_SOURCE_ALL_MAIL=1 at start, the source also has a folder "All Mail" (SPECIAL-USE
 # \All, RFC 6154) among each user's own folders that shows every message of the user's other folders
@@ -54,7 +54,7 @@ SOURCE_PREFIX="${MAILMIG_DOVECOT_SOURCE_PREFIX:-}"
 SOURCE_SHARED="${MAILMIG_DOVECOT_SOURCE_SHARED:-}"
 # Opt-in: MAILMIG_DOVECOT_OAUTH2_INTROSPECTION_URL=http://127.0.0.1:PORT/introspect at start adds the
 # XOAUTH2 and OAUTHBEARER mechanisms, their tokens checked by oauth2 passdbs at that endpoint
-# (scripts/testenv/oauth-server.py). Password logins, master users included, stay as they are.
+# (scripts/oauth/server.py). Password logins, master users included, stay as they are.
 OAUTH2_INTROSPECTION_URL="${MAILMIG_DOVECOT_OAUTH2_INTROSPECTION_URL:-}"
 # Opt-in: MAILMIG_DOVECOT_SOURCE_ALL_MAIL=1 at start gives the source Gmail's All Mail: a virtual
 # folder "All Mail" (under the prefix, if any), marked \All, that shows the messages of all the user's
@@ -230,7 +230,7 @@ oauth2_mechanisms() {
 #   user  A user token (refresh token, JWT bearer grant) opens its own mailbox: "username" must be the
 #         login and "active" true.
 #   app   An app-only token (client credentials, as Exchange Online issues them) opens any mailbox of
-#         its tenant. oauth-server.py answers "username": "*@DOMAIN" ("*" for the domainless test
+#         its tenant. scripts/oauth/server.py answers "username": "*@DOMAIN" ("*" for the domainless test
 #         logins) and adds the app role IMAP.AccessAsApp to the token's scope; this passdb compares
 #         only the domains (%Ld) and requires that role, which a user token never has.
 # A token that is not active ({"active": false}, RFC 7662) fails both on "active".

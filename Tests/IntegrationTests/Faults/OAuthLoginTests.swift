@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// OAuth 2.0 logins against Dovecot's `passdb oauth2`, which checks every token at a local
-/// authorization server's introspection endpoint (scripts/testenv/oauth-server.py): an application
+/// authorization server's introspection endpoint (scripts/oauth/server.py): an application
 /// token from the client-credentials grant for every source mailbox (Exchange Online's app-only
 /// model), a token per mailbox from a JWT signed with a service account's key on the target (Google's
 /// domain-wide delegation), short-lived tokens, a token endpoint that fails now and then, and a client

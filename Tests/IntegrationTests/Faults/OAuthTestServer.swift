@@ -1,8 +1,8 @@
 import Foundation
 
-/// scripts/testenv/oauth-server.py as a child process on a free 127.0.0.1 port: a token endpoint for
+/// scripts/oauth/server.py as a child process on a free 127.0.0.1 port: a token endpoint for
 /// the client-credentials, refresh-token and JWT-bearer grants, and the introspection endpoint a
-/// Dovecot `passdb oauth2` asks. Its service account's key is made by scripts/testenv/oauth-keys.sh.
+/// Dovecot `passdb oauth2` asks. Its service account's key is made by scripts/oauth/keys.sh.
 final class OAuthTestServer: @unchecked Sendable {
     /// The port it listens on.
     let port: Int
@@ -23,11 +23,11 @@ final class OAuthTestServer: @unchecked Sendable {
     /// fault options of the script (`--fail-every 3`).
     init(clients: [String], expiresIn: Int, options: [String] = []) throws {
         folder = try MailMigBinary.temporaryFolder()
-        let scripts = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/testenv")
+        let scripts = TestEnvironment.repositoryRoot.appendingPathComponent("scripts/oauth")
         let portFile = folder.appendingPathComponent("port")
         // The key is made first, with a placeholder token URI that is filled in once the port is known.
-        try Spawn.succeed(scripts.appendingPathComponent("oauth-keys.sh").path, [folder.path, Self.serviceAccount])
-        child = try Spawn.start("python3", [scripts.appendingPathComponent("oauth-server.py").path, "--listen", "0", "--port-file", portFile.path,
+        try Spawn.succeed(scripts.appendingPathComponent("keys.sh").path, [folder.path, Self.serviceAccount])
+        child = try Spawn.start("python3", [scripts.appendingPathComponent("server.py").path, "--listen", "0", "--port-file", portFile.path,
                                             "--expires-in", String(expiresIn), "--max-seconds", "900",
                                             "--service-account", "\(Self.serviceAccount)=\(folder.appendingPathComponent("pub.pem").path)"]
                                 + clients.flatMap { ["--client", $0] } + options)

@@ -1,18 +1,14 @@
 #!/usr/bin/env bash
-# Makes a test service account for the JWT bearer grant (RFC 7523) of scripts/testenv/oauth-server.py:
+# Makes a test service account for the JWT bearer grant (RFC 7523) of scripts/oauth/server.py:
 # an RSA key pair and a key file shaped like the JSON key Google issues for a service account.
 #
-# Usage: oauth-keys.sh OUTDIR ISSUER [TOKEN-URI]
+# Usage: keys.sh OUTDIR ISSUER [TOKEN-URI]
 #   OUTDIR/key.pem               the private key (PKCS#8 PEM), what a client signs assertions with
-#   OUTDIR/pub.pem               the public key, for oauth-server.py --service-account ISSUER=OUTDIR/pub.pem
+#   OUTDIR/pub.pem               the public key, for server.py --service-account ISSUER=OUTDIR/pub.pem
 #   OUTDIR/service-account.json  type, client_email (ISSUER), private_key, private_key_id, token_uri
 # TOKEN-URI is the server's token endpoint (http://127.0.0.1:PORT/token), which assertions name as
 # their audience; without it token_uri holds the placeholder TOKEN_URI for the caller to replace.
 set -euo pipefail
-
-# scripts/testenv.sh runs every script in this folder with start, stop or reset; this one starts no
-# server, so those do nothing.
-if (($# == 1)) && [[ $1 == start || $1 == stop || $1 == reset ]]; then exit 0; fi
 
 if (($# < 2 || $# > 3)); then
     echo "usage: $0 OUTDIR ISSUER [TOKEN-URI]" >&2

@@ -2,7 +2,7 @@
 """A small OAuth 2.0 authorization server for the tests of OAuth logins (XOAUTH2, OAUTHBEARER).
 
 Usage:
-  oauth-server.py --listen PORT [--port-file FILE] [--config FILE]
+  server.py --listen PORT [--port-file FILE] [--config FILE]
                   [--client ID:SECRET]... [--refresh-token TOKEN:CLIENT-ID:SUBJECT]...
                   [--service-account ISSUER=PUBLIC-KEY.pem]... [--app-domain DOMAIN]
                   [--expires-in SECONDS] [--fail-first N] [--fail-every N]
@@ -408,7 +408,7 @@ class Handler(BaseHTTPRequestHandler):
 def split_pair(text, separator, what):
     left, found, right = text.partition(separator)
     if not found or not left or not right:
-        raise SystemExit(f"oauth-server.py: {what} '{text}' is not of the form A{separator}B")
+        raise SystemExit(f"server.py: {what} '{text}' is not of the form A{separator}B")
     return left, right
 
 
@@ -442,10 +442,10 @@ def load_config(args):
             config[name] = getattr(args, name)
     for issuer, path in config["service_accounts"].items():
         if not os.path.isfile(path):
-            raise SystemExit(f"oauth-server.py: public key {path} of {issuer} not found")
+            raise SystemExit(f"server.py: public key {path} of {issuer} not found")
     for token, entry in config["refresh_tokens"].items():
         if entry.get("client_id") not in config["clients"] or not entry.get("subject"):
-            raise SystemExit(f"oauth-server.py: refresh token {short(token)} needs a known client_id and a subject")
+            raise SystemExit(f"server.py: refresh token {short(token)} needs a known client_id and a subject")
     return config
 
 
