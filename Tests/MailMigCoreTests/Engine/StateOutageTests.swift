@@ -49,7 +49,8 @@ struct StateOutageTests {
             return
         }
         #expect(message.hasPrefix("no outcome from the workers: the state database did not answer for 1 s"), "\(message)")
-        #expect(waited >= .seconds(1) && waited < .seconds(10), "waited \(waited)")
+        // An upper bound for "it ends", not for speed: parallel suites can starve the cooperative pool for a while.
+        #expect(waited >= .seconds(1) && waited < .seconds(90), "waited \(waited)")
         #expect(remote.outage.current == Self.unreachable)
     }
 
