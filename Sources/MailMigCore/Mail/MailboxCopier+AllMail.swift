@@ -18,11 +18,7 @@ extension MailboxCopier {
             return uid >= (decidedBelow ?? 0) && seenBelow.map { uid < $0 } ?? true
         }
         guard !undecided.isEmpty else { return ([], 0) }
-        let others = try store.ledger(mailbox: ledgerKey, folder: nil).filter { $0.folder != mapping.source }
-        var copied: [String: Int] = [:]
-        for entry in others {
-            copied[Self.dedupeKey(entry.messageID ?? "", entry.size, MessageDate(entry.internalDate)), default: 0] += 1
-        }
+        var copied = Self.heldElsewhere(try store.ledger(mailbox: ledgerKey, folder: nil), besides: mapping.source)
         let metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(undecided)) }
         let ids = try await wrap(folder: mapping.source, side: .source) { try await src.messageIDs(.uids(undecided)) }
         var copy: [MessageKey] = []
@@ -39,5 +35,15 @@ extension MailboxCopier {
         }
         // A candidate the metadata left out is not decided: it is asked for again by the next pass.
         return (copy, elsewhere)
+    }
+
+    /// How many messages of each `dedupeKey` the ledger entries of folders other than `folder` account
+    /// for: what the copier and verify both compare All Mail's messages with.
+    static func heldElsewhere(_ ledger: [LedgerEntry], besides folder: String) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for entry in ledger where entry.folder != folder {
+            counts[dedupeKey(entry.messageID ?? "", entry.size, MessageDate(entry.internalDate)), default: 0] += 1
+        }
+        return counts
     }
 }

@@ -204,10 +204,7 @@ public struct Verifier: Sendable {
     /// of the rest those no other folder's ledger entry accounts for (the copier's rule, `unlabeled`).
     static func ownMessages(of input: SourceFolderInput, ledger: [LedgerEntry]) -> [MessageFacts] {
         let own = Set(input.ledger.map(\.uid))
-        var elsewhere: [String: Int] = [:]
-        for entry in ledger where entry.folder != input.mapping.source {
-            elsewhere[MailboxCopier.dedupeKey(entry.messageID ?? "", entry.size, MessageDate(entry.internalDate)), default: 0] += 1
-        }
+        var elsewhere = MailboxCopier.heldElsewhere(ledger, besides: input.mapping.source)
         return input.messages.filter { message in
             guard !own.contains(message.uid) else { return true }
             let key = MailboxCopier.dedupeKey(message.messageID ?? "", message.size, message.internalDate.flatMap(MessageDate.init))
