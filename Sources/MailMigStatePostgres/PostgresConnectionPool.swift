@@ -15,6 +15,13 @@ final class PostgresConnectionPool: @unchecked Sendable {
     private var idle: [PostgresSession] = []
     private var opened = 0
     private var closed = false
+    /// The last failure to connect, while no connection has been made since.
+    private var unreachable: (at: Date, error: StateError)?
+
+    /// Seconds after a failed connection during which callers get its error at once instead of
+    /// trying again: while the server is down, the calls an apply makes as it stops (the journal, the
+    /// queue, the report) each fail in no time rather than after `connect_timeout` × attempts.
+    static let unreachableGrace: TimeInterval = 5
 
     /// A pool of at most `capacity` connections, starting with `first` when one is already open.
     init(endpoint: PostgresEndpoint, capacity: Int = 4, first: PostgresSession? = nil) {
@@ -71,13 +78,24 @@ final class PostgresConnectionPool: @unchecked Sendable {
                 continue
             }
             if opened < capacity {
+                if let unreachable, Date().timeIntervalSince(unreachable.at) < Self.unreachableGrace {
+                    condition.unlock()
+                    throw unreachable.error
+                }
+                // While the server is known to be down, one attempt per call is enough.
+                let attempts = unreachable == nil ? PostgresEndpoint.connectAttempts : 1
                 opened += 1
                 condition.unlock()
                 do {
-                    return (try endpoint.connect(), false)
+                    let session = try endpoint.connect(attempts: attempts)
+                    condition.lock()
+                    self.unreachable = nil
+                    condition.unlock()
+                    return (session, false)
                 } catch {
                     condition.lock()
                     opened -= 1
+                    if error.isUnreachable { self.unreachable = (Date(), error) }
                     condition.signal()
                     condition.unlock()
                     throw error

@@ -28,12 +28,12 @@ struct PostgresEndpoint: Sendable {
     }
 
     /// Opens a connection whose unqualified table names are the schema's, trying again (up to
-    /// `connectAttempts` in all, 0.3 s then 0.6 s apart) while the server is unreachable, starting
+    /// `attempts` in all, 0.3 s then 0.6 s apart) while the server is unreachable, starting
     /// up or full; a refused login or a missing database fails at once.
     ///
     /// Blocks the calling thread until the connection is made: the work happens on NIO's event-loop
     /// threads, never on the thread that waits.
-    func connect() throws(StateError) -> PostgresSession {
+    func connect(attempts: Int = Self.connectAttempts) throws(StateError) -> PostgresSession {
         var attempt = 0
         while true {
             attempt += 1
@@ -44,9 +44,9 @@ struct PostgresEndpoint: Sendable {
                     id: PostgresSession.nextID(),
                     logger: PostgresSession.logger
                 ).wait()
-                return PostgresSession(connection: connection)
+                return PostgresSession(connection: connection, answerTimeout: Int64(server.answerTimeout))
             } catch {
-                if attempt < Self.connectAttempts, PostgresFailure.isTransientConnectFailure(error) {
+                if attempt < attempts, PostgresFailure.isTransientConnectFailure(error) {
                     Thread.sleep(forTimeInterval: 0.3 * Double(attempt))
                     continue
                 }

@@ -20,8 +20,11 @@ enum PostgresFailure {
     }
 
     /// Whether the connection itself failed (closed, refused, timed out) rather than a statement.
+    /// A server shutting down says so before it closes the connection (SQLSTATE 57P01 `admin_shutdown`,
+    /// 57P02 `crash_shutdown`), and connection exceptions are class 08: those are lost connections too.
     static func isConnectionLost(_ error: any Error) -> Bool {
         if error is NoAnswer { return true }
+        if let state = sqlState(error) { return state.hasPrefix("08") || state == "57P01" || state == "57P02" }
         guard let error = error as? PSQLError else { return error is ChannelError || error is IOError || error is NIOConnectionError }
         switch error.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:

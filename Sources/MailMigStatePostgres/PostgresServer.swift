@@ -21,6 +21,9 @@ struct PostgresServer: Sendable, CustomStringConvertible {
     var database: String
     /// How long one connection attempt may take, in seconds.
     var connectTimeout: Int
+    /// How long the server may leave a statement unanswered, in seconds, before the connection counts
+    /// as lost (`answer_timeout`; see `PostgresSession`).
+    var answerTimeout: Int
     /// Whether the connection uses TLS (`sslmode`).
     var tls: TLSUse = .prefer
     /// CA certificates (PEM) to trust instead of the system's (`sslrootcert`).
@@ -46,7 +49,7 @@ struct PostgresServer: Sendable, CustomStringConvertible {
     /// The address, never the password.
     var description: String { address }
 
-    /// Reads `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…&sslrootcert=PATH&connect_timeout=S]`.
+    /// Reads `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…&sslrootcert=PATH&connect_timeout=S&answer_timeout=S]`.
     ///
     /// Throws `StateError.unreadable` naming what is wrong, without repeating the URL (it holds the
     /// password). `sslmode` and `sslrootcert` choose TLS as libpq's do, except that a certificate is
@@ -71,6 +74,7 @@ struct PostgresServer: Sendable, CustomStringConvertible {
         guard (1...65535).contains(port) else { throw refuse("the port must be a number from 1 to 65535") }
 
         var connectTimeout = 10
+        var answerTimeout = 60
         var tls = TLSUse.prefer
         var rootCertificates: String?
         for item in components.queryItems ?? [] {
@@ -90,8 +94,13 @@ struct PostgresServer: Sendable, CustomStringConvertible {
                     throw refuse("connect_timeout must be a whole number of seconds above 0")
                 }
                 connectTimeout = seconds
+            case "answer_timeout":
+                guard let seconds = item.value.flatMap(Int.init), (1...3_600).contains(seconds) else {
+                    throw refuse("answer_timeout must be a whole number of seconds from 1 to 3600")
+                }
+                answerTimeout = seconds
             default:
-                throw refuse("the URL parameter '\(item.name)' is not known; only sslmode, sslrootcert and connect_timeout are")
+                throw refuse("the URL parameter '\(item.name)' is not known; only sslmode, sslrootcert, connect_timeout and answer_timeout are")
             }
         }
 
@@ -101,6 +110,7 @@ struct PostgresServer: Sendable, CustomStringConvertible {
         self.password = components.password
         self.database = database
         self.connectTimeout = connectTimeout
+        self.answerTimeout = answerTimeout
         self.tls = tls
         self.rootCertificates = rootCertificates
     }

@@ -16,8 +16,16 @@ final class PostgresSession: @unchecked Sendable {
     /// Set when the connection can no longer be trusted (a failed ROLLBACK): it is closed, not reused.
     var broken = false
 
-    init(connection: PostgresConnection) {
+    /// How long the server may leave a statement unanswered, in seconds, before the connection is
+    /// given up (the URL's `answer_timeout`, 60 by default). The state's statements are short (a row
+    /// lock waits only for another short transaction), so a silent server is a stopped or frozen
+    /// server or a broken network, not a slow query; without a deadline a half-open TCP connection
+    /// would block the caller for ever.
+    let answerTimeout: Int64
+
+    init(connection: PostgresConnection, answerTimeout: Int64) {
         self.connection = connection
+        self.answerTimeout = answerTimeout
     }
 
     /// The logger handed to PostgresNIO: its own messages at notice and above only.
@@ -30,17 +38,10 @@ final class PostgresSession: @unchecked Sendable {
     /// An id for PostgresNIO's log metadata.
     static func nextID() -> Int { Int.random(in: 1...Int(Int32.max)) }
 
-    /// How long the server may leave a statement unanswered, in seconds, before the connection is
-    /// given up. The state's statements are short (a row lock waits only for another short
-    /// transaction), so a silent server is a stopped server or a broken network, not a slow query;
-    /// without a deadline a half-open TCP connection would block the caller forever.
-    static let answerTimeout: Int64 = 60
-
     /// Runs one statement and returns its rows.
     @discardableResult
     func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
-        let answer = connection.query(query, logger: Self.logger)
-        return try awaitAnswers { try answer.wait() }
+        try awaitAnswer(try send(query))
     }
 
     /// Runs statements one after the other without waiting between them (PostgresNIO queues them on
@@ -50,36 +51,51 @@ final class PostgresSession: @unchecked Sendable {
             if let query = queries.first { try self.query(query) }
             return
         }
-        let futures = queries.map { connection.query($0, logger: Self.logger) }
-        try awaitAnswers {
-            var failure: (any Error)?
-            for future in futures {
-                do { _ = try future.wait() } catch { if failure == nil { failure = error } }
+        let futures = try queries.map { try send($0) }
+        let all = EventLoopFuture.whenAllComplete(futures, on: connection.eventLoop).flatMapThrowing { results in
+            for result in results { _ = try result.get() }
+        }
+        try awaitAnswer(all)
+    }
+
+    /// Hands a statement to the connection. A closed connection is refused here: PostgresNIO drops a
+    /// statement written to a closed channel without ever answering it.
+    private func send(_ query: PostgresQuery) throws -> EventLoopFuture<PostgresQueryResult> {
+        guard !connection.isClosed else {
+            broken = true
+            throw ChannelError.ioOnClosedChannel
+        }
+        return connection.query(query, logger: Self.logger)
+    }
+
+    /// Waits for `answer` at most `answerTimeout` seconds. The wait is on a promise of its own that the
+    /// deadline fails, so it ends even when the connection never completes the answer; the
+    /// connection is then closed and marked broken, and the caller gets `NoAnswer`.
+    private func awaitAnswer<T: Sendable>(_ answer: EventLoopFuture<T>) throws -> T {
+        let connection = self.connection
+        do {
+            return try Self.wait(for: answer, seconds: answerTimeout) {
+                let _: EventLoopFuture<Void> = connection.close()
             }
-            if let failure { throw failure }
+        } catch let error as NoAnswer {
+            broken = true
+            throw error
         }
     }
 
-    /// Runs `wait` (which waits for answers on this connection) under `answerTimeout`: when the
-    /// deadline passes first, the connection is closed, which ends every wait on it, and the caller
-    /// gets `NoAnswer`.
-    private func awaitAnswers<T>(_ wait: () throws -> T) throws -> T {
-        let expired = ExpiryFlag()
-        let connection = self.connection
-        let deadline = connection.eventLoop.scheduleTask(in: .seconds(Self.answerTimeout)) {
-            expired.set()
-            let _: EventLoopFuture<Void> = connection.close()
+    /// Waits for `future` on the calling thread for at most `seconds`; when the time is up first,
+    /// runs `expired` on the event loop and throws `NoAnswer`.
+    static func wait<T: Sendable>(for future: EventLoopFuture<T>, seconds: Int64, expired: @escaping @Sendable () -> Void) throws -> T {
+        let loop = future.eventLoop
+        let settled = loop.makePromise(of: T.self)
+        future.cascade(to: settled)
+        let deadline = loop.scheduleTask(in: .seconds(seconds)) {
+            // Completing a completed promise does nothing: whichever comes first wins.
+            settled.fail(NoAnswer(seconds: seconds))
+            expired()
         }
         defer { deadline.cancel() }
-        do {
-            return try wait()
-        } catch {
-            if expired.isSet {
-                broken = true
-                throw NoAnswer(seconds: Self.answerTimeout)
-            }
-            throw error
-        }
+        return try settled.futureResult.wait()
     }
 
     /// Ends an open transaction, keeping nothing of it; a connection where even that fails is marked
@@ -92,8 +108,12 @@ final class PostgresSession: @unchecked Sendable {
         }
     }
 
-    /// Closes the connection, waiting for it to close except on an event-loop thread (where waiting
-    /// would block the loop that does the closing). Safe to call more than once.
+    /// How long closing may take, in seconds, before the caller stops waiting for it.
+    static let closeTimeout: Int64 = 10
+
+    /// Closes the connection, waiting (at most `closeTimeout`) for it to close except on an
+    /// event-loop thread, where waiting would block the loop that does the closing. Safe to call more
+    /// than once.
     func close() {
         broken = true
         let connection = self.connection
@@ -102,7 +122,9 @@ final class PostgresSession: @unchecked Sendable {
             // PostgresNIO requires a connection to be closed before it is freed: keep it until then.
             closing.whenComplete { _ in _ = connection }
         } else {
-            try? closing.wait()
+            _ = try? Self.wait(for: closing, seconds: Self.closeTimeout) {
+                closing.whenComplete { _ in _ = connection }
+            }
         }
     }
 
@@ -110,19 +132,10 @@ final class PostgresSession: @unchecked Sendable {
     var isReusable: Bool { !broken && !connection.isClosed }
 }
 
-/// The server left a statement unanswered past `PostgresSession.answerTimeout`.
+/// The server left a statement unanswered past the session's `answerTimeout`.
 struct NoAnswer: Error, CustomStringConvertible {
     /// The deadline, in seconds.
     let seconds: Int64
 
     var description: String { "the server did not answer within \(seconds) s" }
-}
-
-/// Set once, from an event-loop thread, read by the waiting thread.
-private final class ExpiryFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
 }

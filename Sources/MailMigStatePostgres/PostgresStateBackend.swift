@@ -44,6 +44,9 @@ public struct PostgresStateBackend: StateBackend {
     /// `postgres://host:port/database (schema name)`, without the login.
     public var location: String { endpoint.location }
 
+    /// Workers on any machine share a PostgreSQL state.
+    public var isShared: Bool { true }
+
     /// Opens the state, creating the schema and its tables on first use and bringing an older state
     /// up to date; refuses a state written by a newer schema with `StateError.newerSchema`.
     public func open() throws(StateError) -> any StateStore {

@@ -6,6 +6,8 @@ extension PostgresStateStore {
     /// Records the start of an apply.
     public func beginApply(id: String, operation: String) throws(StateError) {
         try write { session in
+            // A plain apply replaces a shared one whose coordinator died: its workers leave it.
+            try Self.closeOtherApplies(than: id, in: session)
             let serial = try Self.serial(in: session)
             try session.query("""
                 INSERT INTO applies (id, operation, status, started_at, serial_before)

@@ -7,16 +7,24 @@ import PostgresNIO
 extension PostgresStateStore: SharedApplyQueue {
     public func openQueue(applyID: String, planSHA256: String, coordinator: WorkerIdentity) throws(StateError) {
         try write { session in
-            // One shared apply at a time: the plan lock makes the older one a leftover of a dead coordinator.
-            let stale = try session.query("UPDATE shared_applies SET closed_at = now() WHERE closed_at IS NULL RETURNING apply_id")
-            for row in stale {
-                let id = try row.decode(String.self)
-                try session.query("DELETE FROM apply_queue WHERE apply_id = \(id)")
-            }
+            try Self.closeOtherApplies(than: applyID, in: session)
             try session.query("""
                 INSERT INTO shared_applies (apply_id, plan_sha256, coordinator) VALUES (\(applyID), \(planSHA256), \(coordinator.asCoordinator))
                 """)
         }
+    }
+
+    /// Closes every open shared apply but `applyID` (one apply at a time: the plan lock makes an older
+    /// one a leftover of a dead coordinator) and forgets the queued steps of closed applies, except
+    /// those a worker still holds under a live lease: it is still copying that mailbox, and its row
+    /// keeps the step from being claimed again until it settles it or its lease runs out.
+    static func closeOtherApplies(than applyID: String, in session: PostgresSession) throws {
+        try session.query("UPDATE shared_applies SET closed_at = now() WHERE closed_at IS NULL AND apply_id <> \(applyID)")
+        try session.query("""
+            DELETE FROM apply_queue q USING shared_applies s
+            WHERE q.apply_id = s.apply_id AND s.closed_at IS NOT NULL AND s.apply_id <> \(applyID)
+              AND NOT (q.status = 'claimed' AND q.lease_until >= now())
+            """)
     }
 
     public func offer(applyID: String, stepID: String, step: Data) throws(StateError) {
@@ -39,6 +47,9 @@ extension PostgresStateStore: SharedApplyQueue {
                 FROM (SELECT step_id FROM apply_queue
                       WHERE apply_id = \(applyID) AND (status = 'offered' OR (status = 'claimed' AND lease_until < now()))
                         AND EXISTS (SELECT 1 FROM shared_applies WHERE apply_id = \(applyID) AND closed_at IS NULL)
+                        AND NOT EXISTS (SELECT 1 FROM apply_queue AS held
+                                        WHERE held.step_id = apply_queue.step_id AND held.apply_id <> \(applyID)
+                                          AND held.status = 'claimed' AND held.lease_until >= now())
                       ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED) AS free
                 WHERE q.apply_id = \(applyID) AND q.step_id = free.step_id
                 RETURNING q.step_id, q.step, q.attempts
@@ -114,11 +125,35 @@ extension PostgresStateStore: SharedApplyQueue {
         }
     }
 
+    public func withdraw(applyID: String) throws(StateError) -> [String] {
+        try write { session in
+            try session.query("DELETE FROM apply_queue WHERE apply_id = \(applyID) AND status = 'offered' RETURNING step_id")
+                .map { try $0.decode(String.self) }
+        }
+    }
+
     public func closeQueue(applyID: String) throws(StateError) {
         try write { session in
-            // The journal keeps what happened; the queue's copies of the steps are not needed any more.
+            // The journal keeps what happened; the queue's copies of the steps are not needed any more,
+            // except those a worker still holds (the coordinator gave up waiting for it).
             try session.query("UPDATE shared_applies SET closed_at = now() WHERE apply_id = \(applyID)")
-            try session.query("DELETE FROM apply_queue WHERE apply_id = \(applyID)")
+            try session.query("""
+                DELETE FROM apply_queue WHERE apply_id = \(applyID) AND NOT (status = 'claimed' AND lease_until >= now())
+                """)
+        }
+    }
+
+    public func holder(of stepID: String, otherThan applyID: String) throws(StateError) -> StepHolder? {
+        try read { session in
+            try session.query("""
+                SELECT q.worker, coalesce(w.host, ''), coalesce(w.pid, 0), EXTRACT(EPOCH FROM q.lease_until - now())::float8
+                FROM apply_queue q LEFT JOIN apply_workers w ON w.apply_id = q.apply_id AND w.worker = q.worker
+                WHERE q.step_id = \(stepID) AND q.apply_id <> \(applyID) AND q.status = 'claimed' AND q.lease_until >= now()
+                ORDER BY q.lease_until DESC LIMIT 1
+                """).first.map { row in
+                let (id, host, pid, left) = try row.decode((String, String, Int32, Double).self)
+                return StepHolder(worker: WorkerIdentity(id: id, host: host, pid: pid), leaseLeft: left)
+            }
         }
     }
 

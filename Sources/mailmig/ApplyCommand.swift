@@ -41,8 +41,8 @@ extension MailMig {
         @Option(help: ArgumentHelp("Copy mail in N worker processes on this machine, joined by any `mailmig worker` on other machines (0: only those); needs state: postgres.", valueName: "N"))
         var workers: Int?
 
-        @Option(help: ArgumentHelp("Seconds a worker's claim on a mailbox lasts without renewal; a worker silent that long has its mailboxes taken over.", valueName: "seconds"))
-        var lease: Int = 60
+        @Option(help: ArgumentHelp("With --workers: seconds a worker's claim on a mailbox lasts without renewal; a worker silent that long has its mailboxes taken over (default: 60).", valueName: "seconds"))
+        var lease: Int?
 
         @Flag(help: "Print one JSON object per line.")
         var json = false
@@ -52,7 +52,8 @@ extension MailMig {
 
         func validate() throws {
             if let workers, workers < 0 || workers > 256 { throw ValidationError("--workers must be between 0 and 256") }
-            if lease < 5 || lease > 3_600 { throw ValidationError("--lease must be between 5 and 3600 seconds") }
+            if let lease, lease < 5 || lease > 3_600 { throw ValidationError("--lease must be between 5 and 3600 seconds") }
+            if lease != nil, workers == nil { throw ValidationError("--lease is the lease of a shared apply's workers: give --workers N with it") }
             if parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
         }
 
@@ -64,13 +65,13 @@ extension MailMig {
                 let saved = try SavedPlan.read(ifSavedPlanAt: file)
                 let planPath = saved?.planFile ?? file
                 let workspace = try WorkspaceLoader.loadWorkspace(path: planPath, palette: palette, printWarnings: !json)
+                // Before the lock, which creates a local state: a state only this process can use cannot take workers.
+                if workers != nil, !workspace.stateBackend.isShared {
+                    throw SharedApplyUnavailable(location: workspace.stateBackend.location)
+                }
                 let held = try workspace.lock(operation: saved?.operation ?? "apply", timeout: lock.lockTimeout)
                 defer { held.release() }
                 let store = try workspace.openState()
-                // Before planning, which may take minutes: a state only this process can use cannot take workers.
-                if workers != nil, !(store is any SharedApplyQueue) {
-                    throw SharedApplyUnavailable(location: workspace.stateBackend.location)
-                }
                 let engine = Engine(workspace: workspace, store: store)
                 for note in try await engine.recover() { printError(note) }
                 let plan: ExecutionPlan
@@ -105,7 +106,7 @@ extension MailMig {
                 var copiedByWorkers: String?
                 if let workers {
                     let shared = try await SharedApplyRun(plan: plan, planPath: planPath, engine: engine, workers: workers, parallelism: parallelism,
-                                                      leaseSeconds: lease, operation: saved?.operation ?? "apply", cancellation: interrupt.flag,
+                                                      leaseSeconds: lease ?? 60, operation: saved?.operation ?? "apply", cancellation: interrupt.flag,
                                                       progress: progress, operatorPrompt: prompt).run()
                     report = shared.report
                     copiedByWorkers = shared.copied

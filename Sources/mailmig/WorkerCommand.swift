@@ -46,14 +46,18 @@ extension MailMig {
             let interrupt = InterruptHandler()
             try await failing {
                 let workspace = try WorkspaceLoader.loadWorkspace(path: file, palette: palette, printWarnings: !quiet)
+                guard workspace.stateBackend.isShared else { throw SharedApplyUnavailable(location: workspace.stateBackend.location) }
                 let store = try workspace.openState()
                 let identity = WorkerIdentity.current()
                 let worker = try Worker(workspace: workspace, store: store, parallelism: parallelism, leaseSeconds: lease, identity: identity,
                                         cancellation: interrupt.flag)
                 interrupt.install()
-                if !quiet { print("\(identity): waiting for a shared apply of \(file) at \(workspace.stateBackend.location)") }
-                let observer: (any ExecutionObserver)? = quiet ? nil : WorkerLines(palette: palette)
-                let summary = try await worker.run(waitSeconds: Double(wait), observer: observer)
+                let lines = WorkerLines(palette: palette)
+                if !quiet { lines.line("\(identity): waiting for a shared apply of \(file) at \(workspace.stateBackend.location)") }
+                let observer: (any ExecutionObserver)? = quiet ? nil : lines
+                let summary = try await worker.run(waitSeconds: Double(wait), observer: observer) { notice in
+                    if !quiet { lines.line("\(identity): \(notice)") }
+                }
                 Logger(label: "mailmig").info("\(summary.line)", metadata: ["apply": "\(summary.applyID)", "worker": "\(identity.id)"])
                 print(summary.line)
                 if summary.failed > 0 { throw ExitCode(1) }

@@ -107,6 +107,11 @@ package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked S
         keywordFoldersPerMailbox[mailbox, default: []].insert(folder)
     }
 
+    package func heldElsewhere(mailbox: String, by holder: StepHolder) {
+        notice("\(mailbox) waits: \(holder.worker) still copies it for an earlier apply "
+               + "(its lease runs \(Int(holder.leaseLeft.rounded())) s more unless it renews it); it starts once that worker lets go")
+    }
+
     package func recovered(mailbox: String, count: Int) {
         lock.lock()
         defer { lock.unlock() }

@@ -32,12 +32,18 @@ package final class LocalWorkers: @unchecked Sendable {
     package var allExited: Bool { lock.withLock { !processes.isEmpty && processes.allSatisfy { !$0.isRunning } } }
 
     /// Waits up to `seconds` for the workers to leave by themselves (they do once the apply is
-    /// closed), then stops those still running.
-    package func finish(within seconds: Double) {
-        let deadline = Date().addingTimeInterval(seconds)
+    /// closed), then stops those still running (SIGTERM, and SIGKILL `stopGrace` seconds later): no
+    /// worker outlives its apply. The journal and the ledger let the next apply settle what a stopped
+    /// worker left half-done.
+    package func finish(within seconds: Double, stopGrace: Double = 15) {
         let running = lock.withLock { processes }
-        while running.contains(where: \.isRunning), Date() < deadline { usleep(100_000) }
+        func awaitExit(until deadline: Date) {
+            while running.contains(where: \.isRunning), Date() < deadline { usleep(100_000) }
+        }
+        awaitExit(until: Date().addingTimeInterval(seconds))
         for process in running where process.isRunning { process.terminate() }
+        awaitExit(until: Date().addingTimeInterval(stopGrace))
+        for process in running where process.isRunning { kill(process.processIdentifier, SIGKILL) }
         for process in running { process.waitUntilExit() }
     }
 }

@@ -38,7 +38,11 @@ package struct SharedApplyRun {
         let (progress, workers, parallelism, leaseSeconds, planPath) = (self.progress, self.workers, self.parallelism, self.leaseSeconds, self.planPath)
         let startError = Shared<String?>(nil)
         let watch = Shared<Task<Void, Never>?>(nil)
-        let report = try await engine.applyShared(plan, operation: operation, parallelism: parallelism * max(1, workers), leaseSeconds: leaseSeconds,
+        // The mailboxes offered at once: what the local workers can take, or, when workers join from
+        // other machines only, as many as the servers' `connections` allow (each worker's own
+        // --parallelism bounds what it claims).
+        let offered = workers == 0 ? Int.max : parallelism * workers
+        let report = try await engine.applyShared(plan, operation: operation, parallelism: offered, leaseSeconds: leaseSeconds,
                                                   cancellation: cancellation, observer: progress, operatorPrompt: operatorPrompt) { remote in
             do {
                 try local.start(count: workers, plan: planPath, parallelism: parallelism, leaseSeconds: leaseSeconds)
@@ -50,12 +54,21 @@ package struct SharedApplyRun {
             progress.notice(workers == 0
                 ? "Waiting for workers: run `mailmig worker \(planPath)` on the machines that copy mail."
                 : "Started \(workers) worker process\(workers == 1 ? "" : "es") (pid \(local.pids.map(String.init).joined(separator: ", "))); `mailmig worker \(planPath)` on other machines joins them.")
+            let cancellation = self.cancellation
             watch.value = Task {
-                // Ends every wait if all local workers died and no other worker renews a lease.
+                // Ends every wait if all local workers died and no other worker renews a lease; after
+                // Ctrl-C, takes back the steps no worker has claimed, so that only those in work are waited for.
                 var noticed = false
+                var withdrawn = false
+                var ticks = 0
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(2))
-                    guard !remote.hasLiveWorker() else { continue }
+                    try? await Task.sleep(for: .milliseconds(500))
+                    if cancellation.isCancelled, !withdrawn {
+                        withdrawn = true
+                        await remote.withdrawUnclaimed()
+                    }
+                    ticks += 1
+                    guard ticks % 4 == 0, !remote.hasLiveWorker() else { continue }
                     if workers > 0, local.allExited {
                         await remote.abandon(reason: "every worker process stopped before this step was done (their errors are above); run mailmig apply again")
                         return

@@ -105,6 +105,11 @@ public struct Executor: Sendable {
     }
 
     private func execute(_ step: PlannedStep, applyID: String) async -> ApplyReport.Outcome {
+        if step.work.mailbox != nil, let queue = store as? any SharedApplyQueue {
+            guard await HeldStep(queue: queue, cancellation: cancellation, progress: mailProgress).awaitRelease(step, applyID: applyID) else {
+                return .notStarted
+            }
+        }
         let context = StepContext(store: store, dnsProviders: dnsProviders, mail: mail, mailProgress: mailProgress, faults: faults, now: now,
                                   operatorPrompt: operatorPrompt)
         return await StepRunner(store: store, context: context, outage: outage).run(step, applyID: applyID)

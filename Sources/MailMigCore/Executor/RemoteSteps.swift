@@ -11,7 +11,7 @@ public final class RemoteSteps: Sendable {
     /// Set when the state fails under the apply; the executor then offers nothing more.
     public let outage = StateOutage()
     private let waiter: OutcomeWaiter
-    private let heartbeat: Task<Void, Never>
+    private let heartbeat: Heartbeat
 
     /// Opens the queue of a new apply for the workers whose plan file has `planSHA256`.
     public init(queue: any SharedApplyQueue, applyID: String, planSHA256: String, leaseSeconds: Int,
@@ -23,11 +23,8 @@ public final class RemoteSteps: Sendable {
         waiter = OutcomeWaiter(queue: queue, applyID: applyID, pollInterval: pollInterval, outage: outage,
                                patience: .seconds(max(1, leaseSeconds)))
         // Workers leave an apply whose coordinator has been silent too long; DNS steps may take minutes.
-        heartbeat = Task {
-            while !Task.isCancelled {
-                try? queue.coordinatorHeartbeat(applyID: applyID)
-                try? await Task.sleep(for: .seconds(max(1, leaseSeconds / 3)))
-            }
+        heartbeat = Heartbeat(every: Double(max(1, leaseSeconds / 3)), name: "mailmig coordinator heartbeat") {
+            try? queue.coordinatorHeartbeat(applyID: applyID)
         }
     }
 
@@ -53,9 +50,16 @@ public final class RemoteSteps: Sendable {
         await waiter.abandon(reason: reason)
     }
 
+    /// Takes back the steps no worker has claimed yet (the operator interrupted the apply): their waits
+    /// end as not started; steps a worker holds go on until it settles them.
+    public func withdrawUnclaimed() async {
+        guard let withdrawn = try? queue.withdraw(applyID: applyID), !withdrawn.isEmpty else { return }
+        await waiter.end(withdrawn, with: .notStarted)
+    }
+
     /// Closes the queue: the workers finish and leave.
     public func close() {
-        heartbeat.cancel()
+        heartbeat.stop()
         try? queue.closeQueue(applyID: applyID)
     }
 }
@@ -90,6 +94,10 @@ actor OutcomeWaiter {
                 Task { await self.poll() }
             }
         }
+    }
+
+    func end(_ stepIDs: [String], with outcome: ApplyReport.Outcome) {
+        for stepID in stepIDs { waiting.removeValue(forKey: stepID)?.resume(returning: outcome) }
     }
 
     func abandon(reason: String) {

@@ -5,10 +5,13 @@ import Foundation
 ///
 /// It renews its leases every third of the lease time. It appends nothing once it could not renew
 /// them for two thirds of it (`LeaseGuard`), and leaves a step it could not finish in time to be taken
-/// over rather than settling it. It leaves when the coordinator closes the apply, when the coordinator
-/// has been silent for `coordinatorTimeout`, or when interrupted, after finishing what it holds; and
-/// with `WorkerError.stateUnreachable` when the state has not answered for a whole lease time (its
-/// steps are then another worker's, or the next apply's, to finish).
+/// over rather than settling it. It leaves when the coordinator closes the apply or when interrupted,
+/// after finishing what it holds; and with `WorkerError.stateUnreachable` when the state has not
+/// answered for a whole lease time (its steps are then another worker's, or the next apply's, to
+/// finish). An apply replaced by a newer one, or whose coordinator has been silent for
+/// `coordinatorTimeout`, is finished the same way, and the worker joins the next apply of the plan.
+/// A step it still holds under an apply that was replaced is never offered to another worker before
+/// it settles it or its lease runs out (`SharedApplyQueue.claim`).
 public struct Worker: Sendable {
     let workspace: Workspace
     let store: StateStore
@@ -39,48 +42,87 @@ public struct Worker: Sendable {
         self.mailProgress = mailProgress
     }
 
-    /// Waits up to `waitSeconds` for a shared apply of this plan, works on it until it ends, and says what it did.
-    public func run(waitSeconds: Double, observer: (any ExecutionObserver)? = nil) async throws -> WorkerSummary {
-        let apply = try await awaitApply(waitSeconds: waitSeconds)
+    /// Waits up to `waitSeconds` for a shared apply of this plan, works on it until it ends, and says
+    /// what it did. When the apply is replaced by a newer one (its coordinator died and the operator
+    /// started apply again), or its coordinator falls silent, the worker waits again, up to
+    /// `waitSeconds`, and joins the next apply of the same plan; `notice` says so.
+    public func run(waitSeconds: Double, observer: (any ExecutionObserver)? = nil,
+                    notice: (@Sendable (String) -> Void)? = nil) async throws -> WorkerSummary {
+        var apply = try await awaitApply(waitSeconds: waitSeconds, after: nil)
+        var summary = WorkerSummary(applyID: apply.applyID)
+        while true {
+            let ending = try await work(on: apply, summary: &summary, observer: observer)
+            switch ending {
+            case .closed, .interrupted:
+                return summary
+            case .replaced:
+                break
+            case .coordinatorSilent(let seconds):
+                notice?("\(apply.coordinator) has been silent for \(Int(seconds)) s; waiting up to \(Int(waitSeconds)) s for the next apply of this plan")
+            }
+            let next: SharedApply
+            do {
+                next = try await awaitApply(waitSeconds: waitSeconds, after: apply.applyID)
+            } catch let error as WorkerError {
+                if case .noApply = error { throw WorkerError.coordinatorGone(coordinator: apply.coordinator, summary: summary) }
+                throw error
+            }
+            notice?("joining the newer apply of \(next.coordinator)")
+            apply = next
+            summary.applyID = apply.applyID
+        }
+    }
+
+    /// Why the worker stopped working on one apply.
+    private enum Ending {
+        /// The coordinator closed it, or it is gone from the state.
+        case closed
+        /// Ctrl-C.
+        case interrupted
+        /// A newer apply of the plan is open: the coordinator of this one died and another took over.
+        case replaced
+        /// The coordinator stopped beating without closing the apply.
+        case coordinatorSilent(seconds: Double)
+    }
+
+    /// Claims and runs the apply's steps until it ends; counts what it did in `summary`.
+    private func work(on apply: SharedApply, summary: inout WorkerSummary, observer: (any ExecutionObserver)?) async throws -> Ending {
         let lease = LeaseGuard(leaseSeconds: leaseSeconds)
         let context = StepContext(store: store, dnsProviders: [:], mail: workspace.mail, mailProgress: mailProgress, faults: faults,
                                   now: Date.init, lease: lease)
         let runner = StepRunner(store: store, context: context)
-        var summary = WorkerSummary(applyID: apply.applyID)
         let outage = StateOutage()
-        let heartbeat = Task { [queue, identity, leaseSeconds] in
-            while !Task.isCancelled {
-                let askedAt = lease.now()
-                do {
-                    _ = try queue.renewLeases(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds)
-                    lease.renewed(askedAt: askedAt)
-                    outage.clear()
-                } catch {
-                    outage.record(error)
-                }
-                try? await Task.sleep(for: .seconds(Double(leaseSeconds) / 3))
+        _ = try queue.renewLeases(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds)
+        let heartbeat = Heartbeat(every: Double(leaseSeconds) / 3, name: "mailmig lease renewal") { [queue, identity, leaseSeconds] in
+            let askedAt = lease.now()
+            do {
+                _ = try queue.renewLeases(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds)
+                lease.renewed(askedAt: askedAt)
+                outage.clear()
+            } catch {
+                outage.record(error)
             }
         }
-        defer { heartbeat.cancel() }
-        _ = try queue.renewLeases(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds)
+        defer { heartbeat.stop() }
 
         var unreachable: StateError?
+        var ending: Ending?
+        var counted = summary
         await withTaskGroup(of: Event.self) { group in
             var inFlight = 0
             var ticking = false
-            var leaving = false
             while true {
                 if unreachable == nil, lease.secondsSinceRenewal > Double(leaseSeconds), let failure = outage.current {
                     unreachable = failure
-                    leaving = true
+                    ending = .closed
                 }
-                while !leaving, !cancellation.isCancelled, inFlight < parallelism, lease.isValid,
+                while ending == nil, !cancellation.isCancelled, inFlight < parallelism, lease.isValid,
                       let claimed = try? queue.claim(applyID: apply.applyID, worker: identity, leaseSeconds: leaseSeconds) {
                     inFlight += 1
                     group.addTask { await self.work(on: claimed, applyID: apply.applyID, runner: runner, lease: lease, observer: observer) }
                 }
-                if cancellation.isCancelled || shouldLeave(apply) { leaving = true }
-                if leaving, inFlight == 0 { break }
+                if ending == nil { ending = cancellation.isCancelled ? .interrupted : whetherOver(apply) }
+                if ending != nil, inFlight == 0 { break }
                 if !ticking {
                     ticking = true
                     group.addTask {
@@ -94,15 +136,16 @@ public struct Worker: Sendable {
                     ticking = false
                 case .settled(let outcome, let takenOver):
                     inFlight -= 1
-                    summary.count(outcome, takenOver: takenOver)
+                    counted.count(outcome, takenOver: takenOver)
                 }
             }
             group.cancelAll()
         }
+        summary = counted
         if let unreachable {
             throw WorkerError.stateUnreachable(summary: summary, seconds: Int(lease.secondsSinceRenewal), failure: unreachable)
         }
-        return summary
+        return ending ?? .closed
     }
 
     private enum Event: Sendable {
@@ -135,22 +178,25 @@ public struct Worker: Sendable {
         return .settled(settled ? outcome : nil, takenOver: claimed.attempt > 1)
     }
 
-    /// Whether the apply is over for this worker: closed, replaced, or its coordinator gone.
-    private func shouldLeave(_ apply: SharedApply) -> Bool {
+    /// Whether the apply is over for this worker, and why; nil while it goes on.
+    private func whetherOver(_ apply: SharedApply) -> Ending? {
         do {
-            guard let open = try queue.openSharedApply() else { return true }
-            return open.applyID != apply.applyID || open.coordinatorSilence > coordinatorTimeout
+            guard let open = try queue.openSharedApply() else { return .closed }
+            if open.applyID != apply.applyID { return .replaced }
+            return open.coordinatorSilence > coordinatorTimeout ? .coordinatorSilent(seconds: open.coordinatorSilence) : nil
         } catch {
             // The state cannot be read just now: the leases say whether to go on.
-            return false
+            return nil
         }
     }
 
-    /// Polls for an open shared apply of this plan.
-    private func awaitApply(waitSeconds: Double) async throws -> SharedApply {
+    /// Polls for an open shared apply of this plan whose coordinator is alive (it beat within a lease
+    /// time), other than `finished`.
+    private func awaitApply(waitSeconds: Double, after finished: String?) async throws -> SharedApply {
         let deadline = Date().addingTimeInterval(waitSeconds)
         while true {
-            if let open = try queue.openSharedApply(), open.coordinatorSilence <= coordinatorTimeout {
+            if let open = try queue.openSharedApply(), open.applyID != finished,
+               open.coordinatorSilence <= min(coordinatorTimeout, Double(leaseSeconds)) {
                 guard open.planSHA256 == workspace.planSHA256 else {
                     throw WorkerError.planDiffers(coordinator: open.coordinator, plan: workspace.planPath)
                 }
@@ -204,6 +250,8 @@ public enum WorkerError: Error, Sendable, CustomStringConvertible {
     case planDiffers(coordinator: String, plan: String)
     /// The state did not answer for a whole lease time, so the worker left what it held to others.
     case stateUnreachable(summary: WorkerSummary, seconds: Int, failure: StateError)
+    /// The coordinator fell silent without closing its apply, and no newer apply started within the wait.
+    case coordinatorGone(coordinator: String, summary: WorkerSummary)
 
     /// One sentence.
     public var description: String {
@@ -215,6 +263,9 @@ public enum WorkerError: Error, Sendable, CustomStringConvertible {
         case .stateUnreachable(let summary, let seconds, let failure):
             return "this worker stopped: \(failure) (no answer for \(seconds) s, longer than its lease); "
                 + "its steps go to other workers or the next apply. \(summary.line)"
+        case .coordinatorGone(let coordinator, let summary):
+            return "\(coordinator) stopped without ending its apply, and no new apply of this plan started; "
+                + "run mailmig apply again (with --workers) and start this worker again. \(summary.line)"
         }
     }
 }

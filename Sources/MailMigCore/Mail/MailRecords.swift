@@ -206,6 +206,8 @@ public protocol MailProgress: Sendable {
     func recovered(mailbox: String, count: Int)
     /// Keywords of the source folder `folder` were left out because they are not IMAP atoms; once per folder and pass.
     func keywordsDropped(mailbox: String, folder: String, keywords: [String])
+    /// The pass over `mailbox` waits: `holder`, a worker of an earlier shared apply, still copies it.
+    func heldElsewhere(mailbox: String, by holder: StepHolder)
 }
 
 extension MailProgress {
@@ -217,4 +219,6 @@ extension MailProgress {
     public func recovered(mailbox: String, count: Int) {}
     /// Observers that show only what was copied need not list keywords left out.
     public func keywordsDropped(mailbox: String, folder: String, keywords: [String]) {}
+    /// Observers that show only what was copied need not say why a pass waits.
+    public func heldElsewhere(mailbox: String, by holder: StepHolder) {}
 }

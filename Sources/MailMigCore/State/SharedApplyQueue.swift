@@ -9,14 +9,17 @@ import Foundation
 /// pending chunk through the ledger, so nothing is copied twice. Lease times are the database's clock,
 /// so the machines' clocks need not agree. Every call is one transaction.
 public protocol SharedApplyQueue: AnyObject, Sendable {
-    /// Opens the queue of an apply; only workers whose plan file has `planSHA256` join it.
+    /// Opens the queue of an apply; only workers whose plan file has `planSHA256` join it. An older
+    /// apply still open is closed: under the plan lock, its coordinator is gone.
     func openQueue(applyID: String, planSHA256: String, coordinator: WorkerIdentity) throws(StateError)
 
     /// Offers a step (its `PlannedStep` as JSON) to the workers.
     func offer(applyID: String, stepID: String, step: Data) throws(StateError)
 
     /// Claims the oldest offered step of the apply, or one whose lease ran out, for `leaseSeconds`;
-    /// nil when none is free. Concurrent claims never return the same step (`FOR UPDATE SKIP LOCKED`).
+    /// nil when none is free. Concurrent claims never return the same step (`FOR UPDATE SKIP LOCKED`),
+    /// and never a step that a worker of an earlier apply still holds under a live lease: that worker
+    /// is still copying the mailbox, and a second pass beside it would append the same messages.
     func claim(applyID: String, worker: WorkerIdentity, leaseSeconds: Int) throws(StateError) -> ClaimedStep?
 
     /// Renews every lease the worker holds on the apply and records that it is alive; returns the
@@ -35,8 +38,16 @@ public protocol SharedApplyQueue: AnyObject, Sendable {
     /// Records that the coordinator is alive; workers stop claiming when it has been silent too long.
     func coordinatorHeartbeat(applyID: String) throws(StateError)
 
+    /// Takes back every step of the apply that no worker has claimed; returns their ids. The apply
+    /// was interrupted: those steps are not started, and the next apply plans them again.
+    func withdraw(applyID: String) throws(StateError) -> [String]
+
     /// Closes the queue: workers finish what they hold and leave.
     func closeQueue(applyID: String) throws(StateError)
+
+    /// The worker of another apply than `applyID` that still holds `stepID` under a live lease, if
+    /// any: a worker of an apply whose coordinator died, finishing the mailbox it had claimed.
+    func holder(of stepID: String, otherThan applyID: String) throws(StateError) -> StepHolder?
 
     /// The workers seen on the apply, with the steps each settled.
     func workers(applyID: String) throws(StateError) -> [WorkerRecord]
@@ -70,6 +81,20 @@ public struct WorkerIdentity: Sendable, Equatable, Codable, CustomStringConverti
 
     /// `mailmig apply (pid 4711 on mig-02)`: the same process as the coordinator of a shared apply.
     public var asCoordinator: String { "mailmig apply (pid \(pid) on \(host))" }
+}
+
+/// A worker holding a step under a lease.
+public struct StepHolder: Sendable, Equatable {
+    /// The worker.
+    public var worker: WorkerIdentity
+    /// Seconds its lease has still to run unless it renews it.
+    public var leaseLeft: Double
+
+    /// Creates a record.
+    public init(worker: WorkerIdentity, leaseLeft: Double) {
+        self.worker = worker
+        self.leaseLeft = leaseLeft
+    }
 }
 
 /// A step a worker claimed.

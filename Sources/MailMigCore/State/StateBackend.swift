@@ -22,4 +22,13 @@ public protocol StateBackend: Sendable {
 
     /// `force-unlock`: clears a leftover lock record with this id; refuses while a live process holds the lock.
     func forceUnlock(id: String) throws(StateError)
+
+    /// Whether processes on several machines can share the state, so that an apply can take workers
+    /// (its stores are `SharedApplyQueue`s). Known before anything is opened or created.
+    var isShared: Bool { get }
+}
+
+extension StateBackend {
+    /// A state belongs to one process unless its backend says otherwise.
+    public var isShared: Bool { false }
 }

@@ -86,4 +86,80 @@ struct StateOutageTests {
         #expect(applied.status == 0, "the first apply exited \(applied.status):\n\(applied.text)")
         try fixture.checkExact("after the restart")
     }
+
+    @Test("PostgreSQL frozen longer than a lease under apply --workers 1: apply and its worker stop within a bound, no worker is left behind; after it thaws a re-run is exact")
+    func postgresFrozen() throws {
+        let server = try PrivatePostgres()
+        defer { server.remove() }
+        let schema = PostgresTestSchema(url: server.url)
+        let fixture = try SharedApplyTests.Fixture(tag: "stf", postgres: schema)
+        defer { fixture.remove() }
+
+        // A 5 s deadline per statement and 3 s per connection attempt (the URL's answer_timeout and
+        // connect_timeout), so the test need not wait the defaults' 60 s and 10 s.
+        let stateURL = server.url + "?answer_timeout=5&connect_timeout=3"
+        let lease = String(Self.lease)
+        // The local worker (it inherits the fault) holds its second chunk, recorded as pending, for 8 s.
+        let apply = try fixture.start(["apply", "--auto-approve", "--workers", "1", "--lease", lease, "--parallelism", "1"],
+                                      fault: "pause-after:mail-pending:2:8", stateURL: stateURL)
+        let pendingSeen = Date().addingTimeInterval(90)
+        var pending = 0
+        while pending == 0, Date() < pendingSeen, apply.isRunning {
+            pending = Int((try? schema.psql("SELECT count(*) FROM \(schema.name).copy_pending")) ?? "") ?? 0
+            if pending == 0 { usleep(100_000) }
+        }
+        try #require(pending > 0, "the worker recorded no pending chunk:\n\(apply.currentErrors())")
+        let frozen = Date()
+        try server.freeze()
+        let applied = fixture.finish(apply, within: 240)
+        let appliedAfter = Date().timeIntervalSince(frozen)
+        try server.thaw()
+
+        // Statements end after 5 s, connections after 3 s, leases after 6 s, the local worker is given a
+        // lease to leave: well under a minute.
+        #expect(appliedAfter < 60, "the apply took \(appliedAfter) s to stop under a frozen state:\n\(applied.text)")
+        #expect(applied.status == 1, "apply exited \(applied.status):\n\(applied.text)")
+        #expect(applied.text.contains("state database postgres://"), "\(applied.text)")
+        let pids = applied.text.split(separator: "\n").first { $0.contains("Started 1 worker process (pid ") }
+            .flatMap { $0.split(separator: "(pid ").last?.prefix { $0.isNumber } }.flatMap { Int32($0) }
+        let workerPID = try #require(pids, "the apply named no worker pid:\n\(applied.text)")
+        // The apply waits for its local workers (a lease at most) before it exits.
+        #expect(kill(workerPID, 0) != 0, "worker \(workerPID) outlived its apply")
+        if kill(workerPID, 0) == 0 { kill(workerPID, SIGKILL) }
+
+        let rerun = try fixture.workspace.mailmig(["apply", "--auto-approve"])
+        #expect(rerun.status == 0, "the apply after the freeze exited \(rerun.status):\n\(rerun.stdout)\(rerun.stderr)")
+        try fixture.checkExact("after the freeze")
+    }
+
+    @Test("apply killed with SIGKILL while its worker copies, and a new apply --workers 2 started at once: nothing copied twice, the old worker joins the new apply")
+    func applyReplacedUnderItsWorker() throws {
+        let schema = try PostgresTestSchema()
+        let fixture = try SharedApplyTests.Fixture(tag: "str", postgres: schema)
+        defer { fixture.remove() }
+
+        let lease = String(Self.lease)
+        let first = try fixture.start(["apply", "--auto-approve", "--workers", "0", "--lease", lease])
+        // The old worker holds its second chunk, recorded as pending, for 10 s: long enough for the
+        // new apply to plan and start its own workers while it still holds its mailboxes.
+        let old = try fixture.start(["worker", "--lease", lease, "--parallelism", "2", "--wait", "60"], fault: "pause-after:mail-pending:2:10")
+        let seen = Date().addingTimeInterval(90)
+        var pending = 0
+        while pending == 0, Date() < seen, old.isRunning {
+            pending = Int((try? schema.psql("SELECT count(*) FROM \(schema.name).copy_pending")) ?? "") ?? 0
+            if pending == 0 { usleep(100_000) }
+        }
+        try #require(pending > 0, "the worker recorded no pending chunk:\n\(old.currentErrors())")
+        first.signal(SIGKILL)
+        _ = first.wait()
+        let second = try fixture.start(["apply", "--auto-approve", "--workers", "2", "--lease", lease])
+        let applied = fixture.finish(second)
+        let left = fixture.finish(old, within: 120)
+        #expect(applied.status == 0, "the second apply exited \(applied.status):\n\(applied.text)")
+        #expect(left.status == 0, "the old worker exited \(left.status):\n\(left.text)")
+        #expect(left.stdout.contains("joining the newer apply"), "\(left.stdout)")
+        try fixture.checkExact("apply replaced under its worker")
+        let plan = try fixture.workspace.mailmig(["plan"])
+        #expect(plan.stdout.contains("No changes."), "\(plan.stdout)")
+    }
 }

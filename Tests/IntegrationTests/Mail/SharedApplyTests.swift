@@ -52,9 +52,10 @@ struct SharedApplyTests {
         }
 
         /// Starts `mailmig ARGS` in the plan's folder.
-        func start(_ arguments: [String], fault: String? = nil) throws -> Spawn.Child {
+        func start(_ arguments: [String], fault: String? = nil, stateURL: String? = nil) throws -> Spawn.Child {
             var environment = try workspace.environment()
             if let fault { environment["MAILMIG_FAULT"] = fault }
+            if let stateURL { environment["MAILMIG_PG_URL"] = stateURL }
             return try Spawn.start(MailMigBinary.url.path, arguments, in: workspace.folder, environment: environment)
         }
 

@@ -41,8 +41,29 @@ final class PrivatePostgres: @unchecked Sendable {
     /// Stops the server (`pg_ctl stop -m fast`: sessions are ended, new connections refused).
     func stop() throws { try script("stop") }
 
+    /// Freezes the server and every session of it with SIGSTOP: connections stay open and nothing
+    /// answers, as with a hung machine or a network that drops packets.
+    func freeze() throws { try signalAll(SIGSTOP) }
+
+    /// Lets a frozen server go on (SIGCONT).
+    func thaw() throws { try signalAll(SIGCONT) }
+
+    /// Sends `signal` to the postmaster and its children.
+    private func signalAll(_ signal: Int32) throws {
+        let pidFile = environment["MAILMIG_TEST_PG_DIR"]! + "/data/postmaster.pid"
+        let text = try String(contentsOfFile: pidFile, encoding: .utf8)
+        guard let line = text.split(separator: "\n").first, let postmaster = Int32(line) else {
+            throw ScriptRunner.Failure(description: "no postmaster pid in \(pidFile)")
+        }
+        let children = (try? Spawn.succeed("pgrep", ["-P", String(postmaster)])) ?? ""
+        // The postmaster first on SIGSTOP (so it starts no new session), last on SIGCONT.
+        let pids = [postmaster] + children.split(separator: "\n").compactMap { Int32($0) }
+        for pid in signal == SIGCONT ? pids.reversed() : pids { kill(pid, signal) }
+    }
+
     /// Stops the server and removes its cluster.
     func remove() {
+        try? thaw()
         try? stop()
         try? FileManager.default.removeItem(atPath: environment["MAILMIG_TEST_PG_DIR"]!)
         try? FileManager.default.removeItem(at: folder)

@@ -84,4 +84,6 @@ final class SilentQueue: SharedApplyQueue, @unchecked Sendable {
     func coordinatorHeartbeat(applyID: String) throws(StateError) { throw StateOutageTests.unreachable }
     func closeQueue(applyID: String) throws(StateError) { throw StateOutageTests.unreachable }
     func workers(applyID: String) throws(StateError) -> [WorkerRecord] { throw StateOutageTests.unreachable }
+    func holder(of stepID: String, otherThan applyID: String) throws(StateError) -> StepHolder? { throw StateOutageTests.unreachable }
+    func withdraw(applyID: String) throws(StateError) -> [String] { throw StateOutageTests.unreachable }
 }
