@@ -13,6 +13,9 @@ public enum VerificationRenderer {
             case .notMigrated:
                 out += palette.dim("○ \(mailbox.source): not migrated yet, nothing to compare") + "\n"
                 continue
+            case .interrupted:
+                out += "\(palette.red("✗")) \(head): half copied: \(mailbox.error ?? "a pass was interrupted")\n"
+                continue
             case .passed:
                 out += "\(palette.green("✓")) \(head): \(counts(mailbox))\n"
             case .failed:
@@ -99,7 +102,7 @@ public enum VerificationRenderer {
     /// The last line.
     static func verdict(_ report: VerificationReport, palette: Palette) -> String {
         let verified = report.mailboxes.filter { $0.outcome != .notMigrated }
-        let failed = verified.filter { $0.outcome == .failed }
+        let failed = verified.filter { $0.outcome.fails }
         let kind = report.backup ? "Verification of the backup (SHA-256 of every body, and the files against the manifest)"
             : report.deep ? "Deep verification (SHA-256 of every body)" : "Verification"
         if verified.isEmpty { return "Nothing to verify: no mailbox has been migrated yet." }
@@ -114,8 +117,15 @@ public enum VerificationRenderer {
         if report.backup {
             return palette.red("\(kind) failed: \(failed.count) of \(verified.count) mailbox\(verified.count == 1 ? "" : "es") differ from the source or from the manifest.")
         }
-        let domains = report.failedDomains.joined(separator: ", ")
-        return palette.red("\(kind) failed: \(failed.count) of \(verified.count) mailbox\(verified.count == 1 ? "" : "es") differ; the cutover of \(domains) is held back until verify passes.")
+        // A mailbox that could not be compared (a refused login, a server error) is not said to differ.
+        let uncompared = failed.filter { $0.outcome == .failed && $0.error != nil }.count
+        let differing = failed.count - uncompared
+        let of = "of \(verified.count) mailbox\(verified.count == 1 ? "" : "es")"
+        var parts: [String] = []
+        if differing > 0 { parts.append("\(differing) \(of) differ") }
+        if uncompared > 0 { parts.append(differing > 0 ? "\(uncompared) could not be compared" : "\(uncompared) \(of) could not be compared") }
+        let held = report.gatesCutover == false ? "" : "; the cutover of \(report.failedDomains.joined(separator: ", ")) is held back until verify passes"
+        return palette.red("\(kind) failed: \(parts.joined(separator: ", "))\(held).")
     }
 
     /// One JSON object per line: a `verify-mailbox` line per mailbox, then a `verify-summary` line.
@@ -126,7 +136,7 @@ public enum VerificationRenderer {
         }
         let summary = VerifySummaryLine(at: report.at, deep: report.deep, backup: report.backup, passed: report.passed, failedDomains: report.failedDomains,
                                         verified: report.mailboxes.filter { $0.outcome != .notMigrated }.count,
-                                        failed: report.mailboxes.filter { $0.outcome == .failed }.count, skipped: report.skippedMessages)
+                                        failed: report.mailboxes.filter { $0.outcome.fails }.count, skipped: report.skippedMessages)
         out += JSONOutput.line(type: "verify-summary", summary) + "\n"
         return out
     }

@@ -50,7 +50,7 @@ public struct VerificationRecord: Sendable, Equatable, Codable {
         var verdicts = previous?.mailboxes ?? [:]
         for mailbox in report.mailboxes {
             switch mailbox.outcome {
-            case .passed, .failed:
+            case .passed, .failed, .interrupted:
                 verdicts[mailbox.source] = MailboxVerdict(at: report.at, passed: mailbox.outcome == .passed, deep: report.deep,
                                                           differences: mailbox.differences)
             case .notMigrated:

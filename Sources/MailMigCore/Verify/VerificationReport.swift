@@ -10,6 +10,9 @@ public struct VerificationReport: Sendable, Equatable, Codable {
     public var mailboxes: [MailboxVerification]
     /// Whether the backup was compared with the source instead of the target (`--backup`).
     public var backup: Bool = false
+    /// Whether the plan has domains whose cutover waits for verify to pass (nil: not known, as in
+    /// reports recorded before this was kept, which said so for every plan).
+    public var gatesCutover: Bool?
 
     /// Creates a report.
     public init(at: Date, deep: Bool, mailboxes: [MailboxVerification], backup: Bool = false) {
@@ -19,8 +22,9 @@ public struct VerificationReport: Sendable, Equatable, Codable {
         self.backup = backup
     }
 
-    /// Whether every verified mailbox is consistent (mailboxes not migrated yet do not count).
-    public var passed: Bool { mailboxes.allSatisfy { $0.outcome != .failed } }
+    /// Whether every verified mailbox is consistent (mailboxes not migrated yet do not count; a half
+    /// copied one fails).
+    public var passed: Bool { mailboxes.allSatisfy { !$0.outcome.fails } }
 
     /// Messages skipped on purpose in the verified mailboxes: not on the target, not failures, and
     /// never to go unmentioned when verify passes.
@@ -28,7 +32,7 @@ public struct VerificationReport: Sendable, Equatable, Codable {
 
     /// Source domains with at least one mailbox that did not verify.
     public var failedDomains: [String] {
-        Set(mailboxes.filter { $0.outcome == .failed }.compactMap { EmailAddress($0.source)?.domain }).sorted()
+        Set(mailboxes.filter { $0.outcome.fails }.compactMap { EmailAddress($0.source)?.domain }).sorted()
     }
 }
 
@@ -42,6 +46,12 @@ public struct MailboxVerification: Sendable, Equatable, Codable {
         case failed
         /// No pass has copied mail yet, so there is nothing to compare.
         case notMigrated = "not-migrated"
+        /// A pass copied messages but none has completed (an apply was interrupted): the mailbox is
+        /// half copied, which is not a migrated mailbox; `error` says how far it got.
+        case interrupted
+
+        /// Whether the outcome fails the verification.
+        public var fails: Bool { self == .failed || self == .interrupted }
     }
 
     /// The source address.

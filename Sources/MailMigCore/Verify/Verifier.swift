@@ -55,6 +55,12 @@ public struct Verifier: Sendable {
             if let record, let stage = record.reached, stage > .prepare {
                 work.append((results.count, mailbox, stage))
                 results.append(nil)
+            } else if let copied = try? store.ledger(mailbox: ledgerKey(source)).count,
+                      let pending = try? store.pendingCopies(mailbox: ledgerKey(source)).count, copied + pending > 0 {
+                let reason = "a pass copied \(Formatting.count(copied)) message\(copied == 1 ? "" : "s") and was interrupted before it completed; "
+                    + "run mailmig apply to finish it"
+                results.append(MailboxVerification(source: source, target: mailbox.target.description, stage: record?.reached,
+                                                   outcome: .interrupted, error: reason))
             } else {
                 results.append(MailboxVerification(source: source, target: mailbox.target.description, stage: record?.reached, outcome: .notMigrated))
             }
@@ -62,7 +68,9 @@ public struct Verifier: Sendable {
         let limit = min(context.plan.source.connections, context.plan.target.connections, 4)
         let verified = try await BoundedConcurrency.map(work, limit: limit) { item in (item.index, await verify(item.mailbox, stage: item.stage)) }
         for (index, result) in verified { results[index] = result }
-        return VerificationReport(at: now, deep: deep, mailboxes: results.compactMap { $0 }, backup: backup)
+        var report = VerificationReport(at: now, deep: deep, mailboxes: results.compactMap { $0 }, backup: backup)
+        report.gatesCutover = !context.plan.domains.isEmpty
+        return report
     }
 
     /// Verifies one mailbox.

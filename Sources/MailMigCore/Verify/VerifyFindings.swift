@@ -83,7 +83,7 @@ extension Verifier {
     /// a mailbox that could not be read keeps what was found before.
     func findingChanges(_ report: VerificationReport) throws -> [ResourceChange] {
         var changes: [ResourceChange] = []
-        for mailbox in report.mailboxes where mailbox.outcome != .notMigrated && mailbox.error == nil {
+        for mailbox in report.mailboxes where (mailbox.outcome == .passed || mailbox.outcome == .failed) && mailbox.error == nil {
             for folder in mailbox.folders {
                 let address = FolderRecord.address(mailbox: ledgerKey(mailbox.source), folder: folder.source)
                 guard var record = try store.resource(address).map({ try $0.decode(FolderRecord.self) }) else { continue }

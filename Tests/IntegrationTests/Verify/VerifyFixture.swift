@@ -75,9 +75,11 @@ struct VerifyFixture {
         try Data(text.utf8).write(to: folder.appendingPathComponent("mailmig.yaml"))
     }
 
-    /// `mailmig ARGS` in the plan's folder.
-    func mailmig(_ arguments: [String]) throws -> MailMigBinary.Output {
-        try MailMigBinary.run(arguments, in: folder, environment: ["VFY_ADMIN": try TestEnvironment.require("MAILMIG_TEST_IMAP_ADMIN_PASSWORD")])
+    /// `mailmig ARGS` in the plan's folder, with `fault` (`MAILMIG_FAULT`) when given.
+    func mailmig(_ arguments: [String], fault: String? = nil) throws -> MailMigBinary.Output {
+        var environment = ["VFY_ADMIN": try TestEnvironment.require("MAILMIG_TEST_IMAP_ADMIN_PASSWORD")]
+        if let fault { environment["MAILMIG_FAULT"] = fault }
+        return try MailMigBinary.run(arguments, in: folder, environment: environment)
     }
 
     /// Runs a program; throws with its output when it fails.

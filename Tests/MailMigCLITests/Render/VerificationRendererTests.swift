@@ -79,6 +79,30 @@ struct VerificationRendererTests {
         #expect(text.contains("Verification failed: 1 of 1 mailbox differ; the cutover of beta.test is held back"))
     }
 
+    @Test("a mailbox that could not be compared is not said to differ; no cutover is named for a plan without domains")
+    func uncompared() {
+        var refused = Self.mailbox("r@acme.test", .failed)
+        refused.error = "target server imap.new.test, mailbox r@acme.test: the login was refused"
+        var report = VerificationReport(at: Date(), deep: false, mailboxes: [refused, Self.mailbox("a@acme.test", .passed)])
+        report.gatesCutover = false
+        let text = VerificationRenderer.human(report, palette: Palette(enabled: false))
+        #expect(text.contains("Verification failed: 1 of 2 mailboxes could not be compared."), "\(text)")
+        #expect(!text.contains("differ") && !text.contains("cutover"), "\(text)")
+        report.gatesCutover = true
+        #expect(VerificationRenderer.human(report, palette: Palette(enabled: false))
+            .contains("Verification failed: 1 of 2 mailboxes could not be compared; the cutover of acme.test is held back until verify passes."))
+    }
+
+    @Test("a half-copied mailbox is a failure with its reason, never 'not migrated yet'")
+    func halfCopied() {
+        var half = Self.mailbox("h@acme.test", .interrupted)
+        half.error = "a pass copied 282 messages and was interrupted before it completed; run mailmig apply to finish it"
+        let text = VerificationRenderer.human(VerificationReport(at: Date(), deep: false, mailboxes: [half]), palette: Palette(enabled: false))
+        #expect(text.contains("✗ h@acme.test → h@acme.test (sync): half copied: a pass copied 282 messages"), "\(text)")
+        #expect(!text.contains("not migrated yet"))
+        #expect(text.contains("Verification failed: 1 of 1 mailbox differ"), "\(text)")
+    }
+
     @Test("verify --backup speaks of the backup, never of a target it did not read")
     func backupWording() {
         var failed = Self.mailbox("a@acme.test", .failed)

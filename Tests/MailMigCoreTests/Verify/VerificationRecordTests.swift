@@ -19,6 +19,16 @@ struct VerificationRecordTests {
         #expect(VerificationReport(at: Date(), deep: false, mailboxes: [Self.mailbox("c@gamma.test", .notMigrated)]).passed)
     }
 
+    @Test("a half-copied mailbox (a pass interrupted) fails the report and its domain, and is recorded as not passed")
+    func interrupted() {
+        let report = VerificationReport(at: Date(timeIntervalSince1970: 0), deep: false, mailboxes: [
+            Self.mailbox("a@acme.test", .passed), Self.mailbox("d@delta.test", .interrupted),
+        ])
+        #expect(!report.passed)
+        #expect(report.failedDomains == ["delta.test"])
+        #expect(VerificationRecord.merging(report, into: nil).mailboxes["d@delta.test"]?.passed == false)
+    }
+
     @Test("verifying some mailboxes keeps the verdicts of the others")
     func merging() {
         let first = VerificationRecord.merging(VerificationReport(at: Date(timeIntervalSince1970: 10), deep: false, mailboxes: [
