@@ -167,17 +167,26 @@ extension MailMig {
         func run() async throws { try await StateCommand.move(.pull, plan: location.path, lockTimeout: lock.lockTimeout) }
     }
 
-    /// `mailmig force-unlock ID`.
+    /// `mailmig force-unlock ID [FILE]`.
     struct ForceUnlock: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "force-unlock",
-            abstract: "Clear a leftover state lock record; refused while a running process still holds the lock.")
+            abstract: "Clear a leftover state lock record; refused while a running process still holds the lock.",
+            usage: "mailmig force-unlock <id> [<file>]")
         @Argument(help: "The lock id printed by the 'state is locked' error.") var id: String
+        @Argument(help: "The plan file whose state to unlock (default: mailmig.yaml; --plan says the same).",
+                  completion: .file(extensions: ["yaml", "yml"]))
+        var file: String?
         @Option(name: .customLong("plan"), help: "The plan file whose state to unlock.")
-        var plan: String = PlanLoader.defaultFileName
+        var plan: String?
+
+        func validate() throws {
+            if let file, let plan, file != plan { throw ValidationError("give the plan file once: as an argument or with --plan") }
+        }
 
         func run() async throws {
             try await failing {
+                let plan = file ?? plan ?? PlanLoader.defaultFileName
                 try WorkspaceLoader.loadWorkspace(path: plan, palette: Palette(enabled: false), printWarnings: false)
                     .stateBackend.forceUnlock(id: id)
                 print("Unlocked: the lock record \(id) was cleared.")

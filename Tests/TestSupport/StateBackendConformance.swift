@@ -347,7 +347,7 @@ public enum StateBackendConformance: String, CaseIterable, Sendable, CustomTestS
             _ = try backend.lock(operation: "plan", timeout: 0)
             Issue.record("the second lock succeeded")
         } catch {
-            guard case .locked(let holder) = error else { Issue.record("not .locked: \(error)"); return }
+            guard case .locked(let holder, _) = error else { Issue.record("not .locked: \(error)"); return }
             #expect(sameHolder(holder, held.info))
             let message = error.description
             #expect(message.hasPrefix("state is locked by apply (id \(held.info.id), \(held.info.who), pid \(getpid()), since "))

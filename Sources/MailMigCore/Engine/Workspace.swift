@@ -33,8 +33,13 @@ public struct Workspace: Sendable {
     public func openState() throws(StateError) -> any StateStore { try stateBackend.open() }
 
     /// Takes the state lock.
+    /// The "state is locked" error names the plan file in its `force-unlock` advice.
     public func lock(operation: String, timeout: Int) throws(StateError) -> any StateLock {
-        try stateBackend.lock(operation: operation, timeout: timeout)
+        do {
+            return try stateBackend.lock(operation: operation, timeout: timeout)
+        } catch .locked(let info, _) {
+            throw .locked(info, plan: planPath)
+        }
     }
 }
 

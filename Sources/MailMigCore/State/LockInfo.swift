@@ -27,11 +27,12 @@ public struct LockInfo: Sendable, Codable, Equatable {
         "\(operation) (id \(id), \(who), pid \(pid), since \(Self.format(since)))"
     }
 
-    /// `user@host` of this process: the login name from the environment, else the account database's
-    /// name for the user id (services and containers often set no USER), else `uid N`.
+    /// `user@host` of this process: the account database's name for its user id, else the login name
+    /// from the environment (an id without an account, in a container), else `uid N`. The account
+    /// comes first because the environment can say anything (`sudo` keeps or changes USER at will).
     public static func currentUserAndHost() -> String {
         let environment = ProcessInfo.processInfo.environment
-        let user = environment["USER"] ?? environment["LOGNAME"] ?? accountName() ?? "uid \(getuid())"
+        let user = accountName() ?? environment["USER"] ?? environment["LOGNAME"] ?? "uid \(getuid())"
         return "\(user)@\(ProcessInfo.processInfo.hostName)"
     }
 

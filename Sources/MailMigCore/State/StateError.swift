@@ -2,8 +2,9 @@ import Foundation
 
 /// Something is wrong with the state database or its lock; one sentence each.
 public enum StateError: Error, Sendable, CustomStringConvertible, Equatable {
-    /// Another process holds the lock.
-    case locked(LockInfo)
+    /// Another process holds the lock; `plan` is the plan file's path as the operator gave it, which
+    /// the `force-unlock` advice then names.
+    case locked(LockInfo, plan: String? = nil)
     /// The lock was not released within `--lock-timeout`.
     case lockTimeout(LockInfo, seconds: Int)
     /// The database was written by a newer mailmig.
@@ -31,8 +32,9 @@ public enum StateError: Error, Sendable, CustomStringConvertible, Equatable {
     /// One sentence.
     public var description: String {
         switch self {
-        case .locked(let info):
-            return "state is locked by \(info.summary); wait for it to finish, or if that process is gone run `mailmig force-unlock \(info.id)`"
+        case .locked(let info, let plan):
+            let command = "mailmig force-unlock \(info.id)" + (plan.map { " \(Self.shellWord($0))" } ?? "")
+            return "state is locked by \(info.summary); wait for it to finish, or if that process is gone run `\(command)`"
         case .lockTimeout(let info, let seconds):
             return "state is still locked by \(info.summary) after waiting \(seconds)s"
         case .newerSchema(let found, let supported):
@@ -51,5 +53,11 @@ public enum StateError: Error, Sendable, CustomStringConvertible, Equatable {
         case .noSuchResource(let address):
             return "no resource \(address) in the state; `mailmig state list` shows what there is"
         }
+    }
+
+    /// `path` as one shell word: as it is when it holds only safe characters, else in single quotes.
+    static func shellWord(_ path: String) -> String {
+        let safe = path.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./+:@%".contains($0)) }
+        return safe && !path.isEmpty ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -184,6 +184,8 @@ struct EngineEndToEndTests {
             #expect(second.stderr.contains("state is locked by apply (id "))
             #expect(second.stderr.contains("@"))
             #expect(second.stderr.contains(", pid \(first.processIdentifier), since "))
+            // The advice names the plan file, so that it can be pasted as it is.
+            #expect(second.stderr.contains("run `mailmig force-unlock ") && second.stderr.contains(" mailmig.yaml`"), "\(second.stderr)")
 
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             first.waitUntilExit()
