@@ -39,10 +39,15 @@ final class OAuth2Tokens: Sendable {
     /// How long a token command may run, in seconds.
     static let commandTimeout: TimeInterval = 60
 
-    /// One token per application, or per mailbox when the grant names the mailbox.
+    /// One token per application, or per mailbox when the grant names the mailbox: a subject, a
+    /// command, or secret references with placeholders (a refresh token per mailbox,
+    /// `env:RT_{localpart}`). The key holds the references as the plan writes them, never a secret.
     static func key(_ settings: OAuth2Login, values: [String: String]) -> String {
         switch settings.grant {
-        case .clientCredentials, .refreshToken: return ""
+        case .clientCredentials(_, _, let secret, _):
+            return secret.substituting(values).description
+        case .refreshToken(_, _, let secret, let refreshToken, _):
+            return [secret?.substituting(values).description ?? "", refreshToken.substituting(values).description].joined(separator: "\u{0}")
         case .jwtBearer(_, let subject, _, _): return subject.map { Template.fill($0, with: values) } ?? ""
         case .command(let words): return words.map { Template.fill($0, with: values) }.joined(separator: "\u{0}")
         }
@@ -55,18 +60,18 @@ final class OAuth2Tokens: Sendable {
         switch settings.grant {
         case .clientCredentials(let url, let clientID, let clientSecret, let scope):
             let grant = TokenGrant.clientCredentials(clientID: clientID, clientSecret: try secret(clientSecret), scope: scope)
-            return try await TokenEndpoint(url: url).requestToken(grant)
+            return try await endpoint(url).requestToken(grant)
         case .refreshToken(let url, let clientID, let clientSecret, let refreshToken, let scope):
             let grant = TokenGrant.refreshToken(clientID: clientID, clientSecret: try clientSecret.map(secret), refreshToken: try secret(refreshToken),
                                                 scope: scope)
-            return try await TokenEndpoint(url: url).requestToken(grant)
+            return try await endpoint(url).requestToken(grant)
         case .jwtBearer(let keyFile, let subject, let scope, let tokenURL):
             let key = try ServiceAccountKey(jsonFile: baseDirectory.resolvingPlanPath(keyFile))
             guard let url = tokenURL ?? key.tokenURL else {
                 throw OAuth2Error(source: "the key file \(keyFile)", reason: "it names no token_uri; give login.oauth2.jwt_bearer.token_url", isTransient: false)
             }
             let grant = TokenGrant.jwtBearer(key: key, subject: subject.map { Template.fill($0, with: values) }, scope: scope)
-            return try await TokenEndpoint(url: url).requestToken(grant)
+            return try await endpoint(url).requestToken(grant)
         case .command(let words):
             let command = words.map { Template.fill($0, with: values) }
             let source = "the command `\(command.first ?? "")`"
@@ -83,6 +88,11 @@ final class OAuth2Tokens: Sendable {
             }
             return try CommandToken.parse(outcome.output, issuedAt: started, source: source)
         }
+    }
+
+    /// The token endpoint at `url`; `http` only on this machine's loopback.
+    static func endpoint(_ url: String) throws -> TokenEndpoint {
+        try TokenEndpoint(url: url, plainHTTPAllowed: URLComponents(string: url)?.host.map(LoopbackHost.contains) ?? false)
     }
 
     /// The IMAP credentials of `user` with a token, by the plan's mechanism or, without one,

@@ -89,7 +89,9 @@ public struct IMAPMailStore: MailStore {
                 return try await tokens.credentials(user: user, values: values, capabilities: capabilities, host: endpoint.host, port: endpoint.port,
                                                     renew: renew)
             } catch let error as OAuth2Error {
-                throw MailStoreError(error.isTransient ? .transient : .failed, error.description)
+                // The token endpoint has had its own retries: trying the login again would only spend
+                // them again, for every mailbox, on an endpoint that is down.
+                throw MailStoreError(.failed, error.description)
             }
         }
     }

@@ -6,26 +6,31 @@ import NIOHTTP1
 
 /// A token endpoint (RFC 6749 §3.2): asks it for access tokens by one grant.
 ///
-/// Only `https` is accepted, except on a loopback address (a local authorization server in tests or
-/// a broker on the same machine): tokens and client secrets never cross a network in clear. A
+/// Only `https` is accepted, except `http` when the caller has found the host to be this machine's
+/// loopback (a local authorization server in tests or a broker on the same machine): tokens and client
+/// secrets never cross a network in clear. A
 /// request that gets no answer, a 5xx or a 429 is tried again (3 attempts, 0.5 s then 2 s apart, or
 /// the `Retry-After` the server sent, up to 30 s); a refusal (`invalid_client`, `invalid_grant`…)
-/// is final and named with the endpoint's own `error_description`.
+/// is final and named with the endpoint's own `error_description`. Redirects are not followed: the
+/// request carries the client secret or a signed assertion, which a redirect would hand to another
+/// URL (RFC 6749 §3.2 gives the client the endpoint's URL; it has no business moving).
 public struct TokenEndpoint: Sendable {
     /// The token URL.
     public let url: String
-    /// Seconds one request may take.
+    /// Seconds one request may take, connecting included.
     public let timeout: Int64
+    /// Seconds connecting may take.
+    public static let connectTimeout: Int64 = 10
     /// How many times a transient failure is tried in all.
     public static let attempts = 3
 
-    /// Checks the URL; throws `OAuth2Error` for a URL that is not https (or http on loopback).
-    public init(url: String, timeout: Int64 = 30) throws {
+    /// Checks the URL; throws `OAuth2Error` for a URL that is not https, or http where
+    /// `plainHTTPAllowed` (the host is loopback).
+    public init(url: String, plainHTTPAllowed: Bool = false, timeout: Int64 = 20) throws {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), let host = components.host, !host.isEmpty else {
             throw OAuth2Error(source: url, reason: "the token URL cannot be read; it must look like https://login.example.com/oauth2/token", isTransient: false)
         }
-        let loopback = ["127.0.0.1", "::1", "[::1]", "localhost"].contains(host.lowercased())
-        guard scheme == "https" || (scheme == "http" && loopback) else {
+        guard scheme == "https" || (scheme == "http" && plainHTTPAllowed) else {
             throw OAuth2Error(source: url, reason: "the token URL must use https (http only on 127.0.0.1 or localhost)", isTransient: false)
         }
         self.url = url
@@ -71,12 +76,17 @@ public struct TokenEndpoint: Sendable {
         let response: HTTPClientResponse
         let data: Data
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
+            response = try await Self.client.execute(request, timeout: .seconds(timeout))
             data = Data(buffer: try await response.body.collect(upTo: 1024 * 1024))
         } catch {
-            throw TransientFailure(reason: "no answer (\(error))", retryAfter: nil)
+            throw TransientFailure(reason: Self.describe(error, timeout: timeout), retryAfter: nil)
         }
         let code = Int(response.status.code)
+        if (300...399).contains(code) {
+            let location = response.headers.first(name: "Location").flatMap { URLComponents(string: $0)?.host }.map { " to \($0)" } ?? ""
+            throw OAuth2Error(source: url, reason: "the endpoint redirects (HTTP \(code)\(location)); mailmig does not follow it, as that would "
+                                  + "send the client's credentials to another URL: give the token URL it redirects to", isTransient: false)
+        }
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         if code == 200 {
             guard let token = object?["access_token"] as? String, !token.isEmpty else {
@@ -94,6 +104,32 @@ public struct TokenEndpoint: Sendable {
             throw TransientFailure(reason: "HTTP \(code)\(said.map { ": \($0)" } ?? "")", retryAfter: retryAfter)
         }
         throw OAuth2Error(source: url, reason: "the \(grant.name) request was refused (HTTP \(code))\(said.map { ": \($0)" } ?? "")", isTransient: false)
+    }
+
+    /// The HTTP client of every token request: no redirects, a bounded connect.
+    static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(
+        redirectConfiguration: .disallow,
+        timeout: HTTPClient.Configuration.Timeout(connect: .seconds(connectTimeout))
+    ))
+
+    /// A request that got no answer, in words: what the connection did, not the HTTP client's type names.
+    static func describe(_ error: any Error, timeout: Int64) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout: return "no answer within \(timeout) s"
+            case .connectTimeout: return "no connection within \(connectTimeout) s"
+            case .remoteConnectionClosed: return "the endpoint closed the connection without answering"
+            default: break
+            }
+        }
+        if let error = error as? IOError { return "cannot connect: \(String(cString: strerror(error.errnoCode)).lowercased())" }
+        // NIOPosix's and NIOSSL's errors, named without importing them.
+        let kind = "\(type(of: error))"
+        if kind.contains("NIOConnectionError") { return "cannot connect to the endpoint (refused, unreachable or no such host)" }
+        if kind.hasPrefix("NIOSSL") || kind.hasPrefix("BoringSSL") {
+            return "the TLS handshake failed (\(error)); check the endpoint's certificate"
+        }
+        return "no answer (\(error))"
     }
 
     /// RFC 6749 §5.2's `error` and `error_description`, or the start of a plain body, without secrets.

@@ -80,6 +80,6 @@ struct PowerDNSSettingsDecoder: PlanNodeDecoding {
         let rest = url.drop(while: { $0 != "/" }).dropFirst(2)
         let authority = rest.prefix(while: { $0 != "/" })
         let host = authority.hasPrefix("[") ? String(authority.dropFirst().prefix(while: { $0 != "]" })) : String(authority.prefix(while: { $0 != ":" }))
-        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        return LoopbackHost.contains(host)
     }
 }

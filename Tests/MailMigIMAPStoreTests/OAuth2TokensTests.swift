@@ -22,6 +22,14 @@ struct OAuth2TokensTests {
         #expect(OAuth2Tokens.key(jwt, values: Self.bob) == "bob@acme.test")
         let command = OAuth2Login(grant: .command(["get-token", "{localpart}"]))
         #expect(OAuth2Tokens.key(command, values: Self.alice) != OAuth2Tokens.key(command, values: Self.bob))
+        // A refresh token per mailbox: each mailbox its own token, keyed by the reference, never the secret.
+        let perMailbox = OAuth2Login(grant: .refreshToken(tokenURL: "https://t.test/token", clientID: "c", clientSecret: nil,
+                                                          refreshToken: .environment("RT_{localpart}"), scope: nil))
+        #expect(OAuth2Tokens.key(perMailbox, values: Self.alice) != OAuth2Tokens.key(perMailbox, values: Self.bob))
+        #expect(OAuth2Tokens.key(perMailbox, values: Self.alice).contains("RT_alice"))
+        let shared = OAuth2Login(grant: .refreshToken(tokenURL: "https://t.test/token", clientID: "c", clientSecret: nil,
+                                                      refreshToken: .file("rt.txt"), scope: nil))
+        #expect(OAuth2Tokens.key(shared, values: Self.alice) == OAuth2Tokens.key(shared, values: Self.bob))
     }
 
     @Test("the command grant runs with the mailbox's placeholders; OAUTHBEARER only where the server offers it")

@@ -68,14 +68,21 @@ struct AccessTokenCacheTests {
         #expect(await cache.fetches == 1)
     }
 
-    @Test("a failed request is not cached: the next call asks again")
-    func failureNotCached() async throws {
+    @Test("a failed request is remembered for failureMemory seconds (other keys and renewals ask), then asked again")
+    func failureRemembered() async throws {
         let counter = Counter()
-        let cache = AccessTokenCache { _ in
-            if counter.next() == 1 { throw OAuth2Error(source: "https://t/token", reason: "HTTP 503", isTransient: true) }
-            return AccessToken(value: "ok", expiresIn: 60)
+        let clock = Clock()
+        let cache = AccessTokenCache(now: { clock.now }, failureMemory: 30) { key in
+            if key == "", counter.next() == 1 { throw OAuth2Error(source: "https://t/token", reason: "HTTP 503", isTransient: true) }
+            return AccessToken(value: "ok", issuedAt: clock.now, expiresIn: 600)
         }
         await #expect(throws: OAuth2Error.self) { try await cache.token(for: "") }
+        // Within the memory: the same failure at once, without a request.
+        clock.advance(10)
+        await #expect(throws: OAuth2Error.self) { try await cache.token(for: "") }
+        #expect(await cache.fetches == 0)
+        #expect(try await cache.token(for: "bob") == "ok")
+        clock.advance(25)
         #expect(try await cache.token(for: "") == "ok")
     }
 }

@@ -100,4 +100,27 @@ struct OAuth2LoginTests {
                                                                   source: "{ pop3: { host: p.test }, login: { oauth2: { command: [t] } } }")))
         #expect(pop3.contains { $0.contains("source.login.oauth2 is not available for POP3") }, "\(pop3)")
     }
+
+    @Test("a key_file that exists must be a service account key; one that does not exist yet is left to the login")
+    func keyFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailmig-keyfile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func errors(_ keyFile: String, tokenURL: String = "") -> [String] {
+            PlanFixtures.errors(PlanFixtures.load(Self.plan(target: """
+                    oauth2: { jwt_bearer: { key_file: \(keyFile), scope: "https://mail.google.com/"\(tokenURL) } }
+
+                """), baseDirectory: folder))
+        }
+        try Data("-----BEGIN CERTIFICATE-----\n".utf8).write(to: folder.appendingPathComponent("cert.pem"))
+        #expect(errors("cert.pem").contains { $0.hasPrefix("7:39: target.login.oauth2.jwt_bearer.key_file") && $0.contains("is not a service account key") },
+                "\(errors("cert.pem"))")
+        try Data(#"{"client_email": "svc@p.iam.gserviceaccount.com", "private_key": "x"}"#.utf8).write(to: folder.appendingPathComponent("partial.json"))
+        #expect(errors("partial.json").contains { $0.contains("it lacks private_key (PEM), token_uri (or give token_url in the plan)") },
+                "\(errors("partial.json"))")
+        let good = #"{"client_email": "svc@p.iam.gserviceaccount.com", "private_key": "-----BEGIN PRIVATE KEY-----\nAA\n-----END PRIVATE KEY-----\n", "token_uri": "https://oauth2.googleapis.com/token"}"#
+        try Data(good.utf8).write(to: folder.appendingPathComponent("key.json"))
+        #expect(errors("key.json").isEmpty, "\(errors("key.json"))")
+        #expect(errors("not-yet.json").isEmpty)
+    }
 }

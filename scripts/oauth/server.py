@@ -25,6 +25,10 @@ Endpoints (on 127.0.0.1 only, plain HTTP):
                      {"active": true, "username": SUBJECT, "sub", "client_id", "exp", "iat", "scope"};
                      a live app-only token: {"active": true, "username": "*@DOMAIN", "client_id", "exp",
                      "iat", "scope": "... IMAP.AccessAsApp"} (see below); anything else {"active": false}.
+  POST /moved        answers 307 Temporary Redirect to /token: a client that follows it sends its credentials
+                     to a URL it was not given (counted as "redirects").
+  POST /hang         reads the request and never answers (counted as "hung"): an endpoint that accepts
+                     connections and then stalls.
   POST /admin/revoke form `client_id=...`: that client's (or service account's) later token requests fail
                      with invalid_client and every token it was issued turns inactive.
   GET  /admin/stats  JSON counters: token requests by grant, tokens issued, introspections, injected
@@ -114,7 +118,7 @@ class Server:
         self.token_requests = 0
         self.stats = {"token_requests": {grant: 0 for grant in GRANTS + ("other",)}, "tokens_issued": 0,
                       "introspections": 0, "introspections_active": 0, "failures_injected": 0, "errors": {},
-                      "revocations": 0}
+                      "revocations": 0, "redirects": 0, "hung": 0}
 
     # --- token endpoint -------------------------------------------------------------------------
 
@@ -359,6 +363,19 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path == "/token":
                 self.token(server)
+            elif path == "/moved":
+                self.form()
+                with server.lock:
+                    server.stats["redirects"] += 1
+                port = self.server.server_address[1]
+                self.reply(307, {"error": "moved"}, [("Location", f"http://127.0.0.1:{port}/token")])
+                self.note(307, "redirected to /token")
+            elif path == "/hang":
+                self.form()
+                with server.lock:
+                    server.stats["hung"] += 1
+                self.note(0, "hanging")
+                time.sleep(600)
             elif path == "/introspect":
                 form = self.form()
                 if not form.get("token"):

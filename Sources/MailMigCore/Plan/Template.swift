@@ -9,36 +9,55 @@ public enum Template {
         ]
     }
 
-    /// Replaces every `{key}` whose key is in `values`; leaves other braces as they are.
+    /// Replaces every `{key}` whose key is in `values`; leaves other braces as they are. `{{` and `}}`
+    /// stand for a literal `{` and `}` (a command word such as `jq '{{token: .access_token}}'`).
     public static func fill(_ template: String, with values: [String: String]) -> String {
         var result = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
-            result += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else {
-                result += rest[open...]
-                return result
+        scan(template) { piece in
+            switch piece {
+            case .text(let text): result += text
+            case .placeholder(let key, let written): result += values[key] ?? String(written)
             }
-            let key = String(rest[rest.index(after: open)..<close])
-            if let value = values[key] {
-                result += value
-            } else {
-                result += rest[open...close]
-            }
-            rest = rest[rest.index(after: close)...]
         }
-        return result + rest
+        return result
     }
 
-    /// The `{keys}` a template uses.
+    /// The `{keys}` a template uses (escaped braces are not placeholders).
     public static func placeholders(in template: String) -> [String] {
         var keys: [String] = []
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            keys.append(String(rest[rest.index(after: open)..<close]))
-            rest = rest[rest.index(after: close)...]
+        scan(template) { piece in
+            if case .placeholder(let key, _) = piece { keys.append(key) }
         }
         return keys
+    }
+
+    private enum Piece {
+        case text(Substring)
+        case placeholder(key: String, written: Substring)
+    }
+
+    /// Splits a template into literal text (escapes resolved) and `{key}` placeholders; a `{` without
+    /// a closing `}` is text.
+    private static func scan(_ template: String, _ visit: (Piece) -> Void) {
+        var rest = Substring(template)
+        while let brace = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
+            visit(.text(rest[..<brace]))
+            let after = rest.index(after: brace)
+            if after < rest.endIndex, rest[after] == rest[brace] {
+                // `{{` or `}}`: one literal brace.
+                visit(.text(rest[brace...brace]))
+                rest = rest[rest.index(after: after)...]
+                continue
+            }
+            guard rest[brace] == "{", let close = rest[after...].firstIndex(of: "}") else {
+                visit(.text(rest[brace...brace]))
+                rest = rest[after...]
+                continue
+            }
+            visit(.placeholder(key: String(rest[after..<close]), written: rest[brace...close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        visit(.text(rest))
     }
 
     /// A placeholder's value as one file name, for paths (`backups/{source}`): lower-cased, as addresses

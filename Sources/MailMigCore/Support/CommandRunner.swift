@@ -36,6 +36,12 @@ public enum CommandRunner {
     }
 
     /// Runs `command` in `directory`; throws only when it cannot be started.
+    ///
+    /// The command runs in a process group of its own (Foundation's `Process` makes each child the
+    /// leader of a new group), so that stopping it stops what it started too: at the time limit the group gets SIGTERM, then SIGKILL 2 s later. Its output is
+    /// read on threads of their own (a blocking read must not hold a thread of Swift's cooperative
+    /// pool); when it has exited but something it left running in the background still holds its
+    /// output open after 2 s, that group is killed, so a finished command never keeps its caller waiting.
     public static func run(_ command: [String], in directory: URL, environment: [String: String], timeout: TimeInterval) async throws -> Outcome {
         guard let program = command.first else { return Outcome(status: 127, exited: true, output: Data(), errors: Data("empty command".utf8)) }
         let process = Process()
@@ -54,19 +60,76 @@ public enum CommandRunner {
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Read while it runs, so a chatty command cannot fill a pipe and block.
-        let outputReader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
-        let errorReader = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                break
-            }
-            try await Task.sleep(nanoseconds: 20_000_000)
+        let pid = process.processIdentifier
+        let grouped = getpgid(pid) == pid
+        func signalAll(_ signal: Int32) {
+            if grouped { kill(-pid, signal) } else if process.isRunning { kill(pid, signal) }
         }
+        // Read while it runs, so a chatty command cannot fill a pipe and block.
+        let outputReader = PipeReader(output.fileHandleForReading)
+        let errorReader = PipeReader(errors.fileHandleForReading)
+        let deadline = Date().addingTimeInterval(timeout)
+        var stopped = false
+        // Foundation's `isRunning` stays true until the command's output is closed, which a background
+        // child can keep open: an exited command is a zombie until reaped, which is what is looked at.
+        while process.isRunning, !Self.hasExited(pid) {
+            if !stopped, Date() > deadline {
+                stopped = true
+                signalAll(SIGTERM)
+                try? await Task.sleep(for: .seconds(2))
+                signalAll(SIGKILL)
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let drained = Date().addingTimeInterval(2)
+        while !(outputReader.isDone && errorReader.isDone), Date() < drained { try? await Task.sleep(for: .milliseconds(20)) }
+        if !(outputReader.isDone && errorReader.isDone) { signalAll(SIGKILL) }
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, exited: process.terminationReason == .exit,
-                       output: await outputReader.value, errors: await errorReader.value)
+        return Outcome(status: process.terminationStatus, exited: process.terminationReason == .exit && !stopped,
+                       output: await outputReader.data, errors: await errorReader.data)
+    }
+
+    /// Whether process `pid` has ended: it is gone, or a zombie not reaped yet.
+    static func hasExited(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")"),
+              let state = stat[close...].dropFirst(2).first else { return true }
+        return state == "Z" || state == "X"
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+private final class PipeReader: @unchecked Sendable {
+    // `result` and `waiters` are guarded by `lock`.
+    private let lock = NSLock()
+    private var result: Data?
+    private var waiters: [CheckedContinuation<Data, Never>] = []
+
+    init(_ handle: FileHandle) {
+        let thread = Thread { [self] in
+            let data = handle.readDataToEndOfFile()
+            let waiting = lock.withLock {
+                result = data
+                defer { waiters = [] }
+                return waiters
+            }
+            waiting.forEach { $0.resume(returning: data) }
+        }
+        thread.name = "mailmig command output"
+        thread.start()
+    }
+
+    var isDone: Bool { lock.withLock { result != nil } }
+
+    var data: Data {
+        get async {
+            await withCheckedContinuation { continuation in
+                let ready: Data? = lock.withLock {
+                    if let result { return result }
+                    waiters.append(continuation)
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        }
     }
 }

@@ -242,6 +242,9 @@ extension PlanDecoder {
             }
             let scope = required(grantFields, "scope").flatMap { nonEmptyString($0, path: grantFields.path("scope")) }
             let url = tokenURL(grantFields, required: false)
+            if let keyFile, let node = grantFields["key_file"] {
+                checkServiceAccountKey(keyFile, at: node.location, path: grantFields.path("key_file"), tokenURLGiven: url != nil)
+            }
             guard let keyFile, let scope else { return nil }
             grant = .jwtBearer(keyFile: keyFile, subject: subject, scope: scope, tokenURL: url)
         case "refresh_token":
@@ -331,12 +334,36 @@ extension PlanDecoder {
     }
 
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+        LoopbackHost.contains(host)
     }
 
     /// A `ca_file` that exists must hold a PEM certificate: a key, an empty file or a certificate in
     /// DER form fails every TLS connection later with a message about trust, not about the file. One
     /// that does not exist yet is left to the connection (a test setup may create it after `validate`).
+    /// A `key_file` that exists must be Google's JSON key (`client_email`, a PEM `private_key`, and
+    /// `token_uri` unless the plan gives `token_url`); one that does not exist yet is left to the first
+    /// login, like a `ca_file` (the RSA key itself is read then).
+    private mutating func checkServiceAccountKey(_ file: String, at location: SourceLocation, path: String, tokenURLGiven: Bool) {
+        let url = baseDirectory.resolvingPlanPath(file)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: url.path) else {
+            diagnostics.error(location, "\(path) \(url.path) cannot be read as a file")
+            return
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            diagnostics.error(location, "\(path) \(url.path) is not a service account key: expected the JSON key file the provider's console downloads")
+            return
+        }
+        var missing: [String] = []
+        if (object["client_email"] as? String)?.isEmpty != false { missing.append("client_email") }
+        if (object["private_key"] as? String)?.contains("PRIVATE KEY-----") != true { missing.append("private_key (PEM)") }
+        if !tokenURLGiven, (object["token_uri"] as? String)?.isEmpty != false { missing.append("token_uri (or give token_url in the plan)") }
+        if !missing.isEmpty {
+            diagnostics.error(location, "\(path) \(url.path) is not a usable service account key: it lacks \(missing.joined(separator: ", "))")
+        }
+    }
+
     private mutating func checkCertificateFile(_ file: String, at location: SourceLocation, path: String) {
         let url = baseDirectory.resolvingPlanPath(file)
         var isDirectory: ObjCBool = false

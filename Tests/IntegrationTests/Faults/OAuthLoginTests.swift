@@ -13,7 +13,9 @@ struct OAuthLoginTests {
     static let environment = ["OAUTH_CLIENT_SECRET": clientSecret]
 
     /// A private pair checking tokens at `oauth`, `count` mailboxes of `messages` each, and a plan logging in with tokens only.
-    static func prepare(_ oauth: OAuthTestServer, servers: PrivateDovecot, tag: String, count: Int, messages: Int) throws -> FaultPlan {
+    /// `sourceTokenURL` replaces the server's token URL on the source (its fault paths, /moved and /hang).
+    static func prepare(_ oauth: OAuthTestServer, servers: PrivateDovecot, tag: String, count: Int, messages: Int,
+                        sourceTokenURL: String? = nil) throws -> FaultPlan {
         var pairs: [(String, String)] = []
         for index in 1...count {
             let pair = ("oa-\(tag)src\(index)", "oa-\(tag)tgt\(index)")
@@ -25,7 +27,7 @@ struct OAuthLoginTests {
         source.login = """
             user_format: "{localpart}"
             oauth2:
-              client_credentials: { token_url: "\(oauth.tokenURL)", client_id: mailmig-app, client_secret: env:OAUTH_CLIENT_SECRET, scope: imap }
+              client_credentials: { token_url: "\(sourceTokenURL ?? oauth.tokenURL)", client_id: mailmig-app, client_secret: env:OAUTH_CLIENT_SECRET, scope: imap }
             """
         var target = FaultPlan.Endpoint(port: servers.targetPort, tls: "starttls", caFile: ca)
         target.login = """
@@ -92,5 +94,49 @@ struct OAuthLoginTests {
         #expect(text.contains("no access token from \(oauth.tokenURL): the client credentials request was refused (HTTP 401): invalid_client"), "\(text)")
         #expect(!text.contains(Self.clientSecret))
         #expect(try servers.snapshot("oa-rtgt1", on: .target).count == 0, "something was copied without a source login")
+    }
+
+    @Test("a token endpoint that redirects: not followed (the client secret would go to another URL), one clear error, nothing copied")
+    func redirectNotFollowed() throws {
+        let oauth = try OAuthTestServer(clients: ["mailmig-app:\(Self.clientSecret)"], expiresIn: 3600)
+        defer { oauth.stop() }
+        let servers = try PrivateDovecot(oauth2IntrospectionURL: oauth.introspectionURL)
+        defer { servers.remove() }
+        let moved = oauth.tokenURL.replacingOccurrences(of: "/token", with: "/moved")
+        let plan = try Self.prepare(oauth, servers: servers, tag: "m", count: 1, messages: 5, sourceTokenURL: moved)
+        defer { plan.remove() }
+        let refused = try plan.mailmig(["apply", "--auto-approve"], environment: Self.environment)
+        #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+        let text = refused.stdout + refused.stderr
+        #expect(text.contains("no access token from \(moved): the endpoint redirects (HTTP 307 to 127.0.0.1); mailmig does not follow it"), "\(text)")
+        #expect(!text.contains(Self.clientSecret))
+        let stats = try oauth.stats()
+        #expect(Self.count(stats, "redirects") >= 1, "\(stats)")
+        // The target's JWT-bearer token comes from /token too; the source's client secret never did.
+        let clientCredentials = (stats["token_requests"] as? [String: Int])?["client_credentials"] ?? -1
+        #expect(clientCredentials == 0, "the redirect was followed: \(stats)")
+    }
+
+    @Test("a token endpoint that accepts connections and never answers: one bounded budget for all mailboxes, a sentence without type names")
+    func hangingEndpoint() throws {
+        let oauth = try OAuthTestServer(clients: ["mailmig-app:\(Self.clientSecret)"], expiresIn: 3600)
+        defer { oauth.stop() }
+        let servers = try PrivateDovecot(oauth2IntrospectionURL: oauth.introspectionURL)
+        defer { servers.remove() }
+        let hang = oauth.tokenURL.replacingOccurrences(of: "/token", with: "/hang")
+        let plan = try Self.prepare(oauth, servers: servers, tag: "h", count: 3, messages: 5, sourceTokenURL: hang)
+        defer { plan.remove() }
+        let started = Date()
+        let refused = try plan.mailmig(["apply", "--auto-approve"], environment: Self.environment)
+        let took = Date().timeIntervalSince(started)
+        #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+        let text = refused.stdout + refused.stderr
+        #expect(text.contains("no access token from \(hang): no answer within 20 s (3 attempts)"), "\(text)")
+        #expect(!text.contains("HTTPClientError") && !text.contains("deadlineExceeded"), "\(text)")
+        // Three attempts of 20 s for the one application token, shared by the three mailboxes (and
+        // remembered for 30 s), not three per mailbox and login retry.
+        let hung = Self.count(try oauth.stats(), "hung")
+        #expect(hung <= 6, "\(hung) requests for one application token")
+        #expect(took < 180, "the apply took \(Int(took)) s")
     }
 }

@@ -51,6 +51,10 @@ import Testing
         #expect(Template.fill("ACME\\{localpart}", with: values) == "ACME\\bob")
         #expect(Template.fill("{target} {unknown} {", with: values) == "robert@new.test {unknown} {")
         #expect(Template.placeholders(in: "a {x} b {y}") == ["x", "y"])
+        // `{{` and `}}` are literal braces, never placeholders.
+        #expect(Template.fill("jq -r '{{token: .{localpart}}}'", with: values) == "jq -r '{token: .bob}'")
+        #expect(Template.placeholders(in: "{{not}} {{{x}}}") == ["x"])
+        #expect(Template.fill("{{not}} {{{localpart}}}", with: values) == "{not} {bob}")
     }
 
     @Test func secretReferencesResolveLateAndNameNoValue() throws {

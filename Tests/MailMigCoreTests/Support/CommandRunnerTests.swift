@@ -1,0 +1,43 @@
+import Foundation
+@testable import MailMigCore
+import Testing
+
+/// Plan commands (provisioning, enumeration, token commands) never keep their caller waiting past
+/// their time limit, and stopping one stops what it started.
+@Suite("Command runner")
+struct CommandRunnerTests {
+    static let folder = URL(fileURLWithPath: NSTemporaryDirectory())
+    static let environment = ["PATH": "/usr/bin:/bin"]
+
+    /// Whether `pid` is a live process (a zombie waiting to be reaped is not).
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
+        return state != "Z" && state != "X"
+    }
+
+    @Test("at the time limit the whole process group is stopped, the background child too, within seconds")
+    func timeoutStopsTheGroup() async throws {
+        let pidFile = Self.folder.appendingPathComponent("mailmig-cr-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: pidFile) }
+        let started = Date()
+        let outcome = try await CommandRunner.run(["sh", "-c", "sleep 60 & echo $! > '\(pidFile.path)'; trap '' TERM; sleep 60"],
+                                                  in: Self.folder, environment: Self.environment, timeout: 1)
+        let took = Date().timeIntervalSince(started)
+        #expect(!outcome.exited && !outcome.succeeded)
+        #expect(took < 10, "took \(took) s")
+        let child = try #require(Int32(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!Self.isAlive(child), "the background child \(child) outlived the command")
+    }
+
+    @Test("a command that exits while a background child still holds its output returns within seconds with what it printed")
+    func backgroundChildHoldingOutput() async throws {
+        let started = Date()
+        let outcome = try await CommandRunner.run(["sh", "-c", "sleep 60 & echo token-123"], in: Self.folder, environment: Self.environment, timeout: 30)
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(outcome.succeeded)
+        #expect(String(decoding: outcome.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "token-123")
+    }
+}
