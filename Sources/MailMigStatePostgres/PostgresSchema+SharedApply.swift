@@ -41,4 +41,10 @@ extension PostgresSchema {
         )
         """,
     ])
+
+    /// Schema version 3: a shared apply closed because a newer apply took the plan lock from its dead
+    /// coordinator, which its workers tell from one its coordinator ended: they wait for the newer one.
+    static let version3 = PostgresMigration(version: 3, statements: [
+        "ALTER TABLE shared_applies ADD COLUMN abandoned boolean NOT NULL DEFAULT false",
+    ])
 }

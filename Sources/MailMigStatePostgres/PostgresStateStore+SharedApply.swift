@@ -14,12 +14,22 @@ extension PostgresStateStore: SharedApplyQueue {
         }
     }
 
+    public func wasAbandoned(applyID: String) throws(StateError) -> Bool {
+        try read { session in
+            try session.query("SELECT abandoned FROM shared_applies WHERE apply_id = \(applyID)").first.map { try $0.decode(Bool.self) } ?? false
+        }
+    }
+
+    public func closeAbandonedApplies() throws(StateError) {
+        try write { session in try Self.closeOtherApplies(than: "", in: session) }
+    }
+
     /// Closes every open shared apply but `applyID` (one apply at a time: the plan lock makes an older
     /// one a leftover of a dead coordinator) and forgets the queued steps of closed applies, except
     /// those a worker still holds under a live lease: it is still copying that mailbox, and its row
     /// keeps the step from being claimed again until it settles it or its lease runs out.
     static func closeOtherApplies(than applyID: String, in session: PostgresSession) throws {
-        try session.query("UPDATE shared_applies SET closed_at = now() WHERE closed_at IS NULL AND apply_id <> \(applyID)")
+        try session.query("UPDATE shared_applies SET closed_at = now(), abandoned = true WHERE closed_at IS NULL AND apply_id <> \(applyID)")
         try session.query("""
             DELETE FROM apply_queue q USING shared_applies s
             WHERE q.apply_id = s.apply_id AND s.closed_at IS NOT NULL AND s.apply_id <> \(applyID)

@@ -19,6 +19,9 @@ public struct Recovery: Sendable {
 
     /// One sentence per settled step, for the operator.
     public func run() async throws -> [String] {
+        // Before planning, which takes a while: a dead coordinator's workers must not claim mailboxes
+        // from its queue meanwhile, which this apply then plans again.
+        if let queue = store as? any SharedApplyQueue { try queue.closeAbandonedApplies() }
         let context = StepContext(store: store, dnsProviders: dnsProviders, mail: nil, mailProgress: nil, faults: FaultInjection(), now: now)
         var notes: [String] = []
         for entry in try store.pendingSteps() {

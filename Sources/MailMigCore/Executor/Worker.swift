@@ -52,6 +52,7 @@ public struct Worker: Sendable {
         var summary = WorkerSummary(applyID: apply.applyID)
         while true {
             let ending = try await work(on: apply, summary: &summary, observer: observer)
+            if cancellation.isCancelled { return summary }
             switch ending {
             case .closed, .interrupted:
                 return summary
@@ -79,7 +80,8 @@ public struct Worker: Sendable {
         case closed
         /// Ctrl-C.
         case interrupted
-        /// A newer apply of the plan is open: the coordinator of this one died and another took over.
+        /// A newer apply of the plan is open, or about to open: the coordinator of this one died and
+        /// another apply took the plan lock.
         case replaced
         /// The coordinator stopped beating without closing the apply.
         case coordinatorSilent(seconds: Double)
@@ -181,7 +183,8 @@ public struct Worker: Sendable {
     /// Whether the apply is over for this worker, and why; nil while it goes on.
     private func whetherOver(_ apply: SharedApply) -> Ending? {
         do {
-            guard let open = try queue.openSharedApply() else { return .closed }
+            // Closed under a dead coordinator by the apply that replaces it, which may still be planning.
+            guard let open = try queue.openSharedApply() else { return try queue.wasAbandoned(applyID: apply.applyID) ? .replaced : .closed }
             if open.applyID != apply.applyID { return .replaced }
             return open.coordinatorSilence > coordinatorTimeout ? .coordinatorSilent(seconds: open.coordinatorSilence) : nil
         } catch {

@@ -13,6 +13,14 @@ public protocol SharedApplyQueue: AnyObject, Sendable {
     /// apply still open is closed: under the plan lock, its coordinator is gone.
     func openQueue(applyID: String, planSHA256: String, coordinator: WorkerIdentity) throws(StateError)
 
+    /// Closes every open apply (the caller holds the plan lock, so their coordinators are gone): their
+    /// workers claim nothing more from them and finish only what they hold.
+    func closeAbandonedApplies() throws(StateError)
+
+    /// Whether the apply was closed by `closeAbandonedApplies` (or a newer apply's queue), not by its
+    /// own coordinator: its workers then wait for the newer apply.
+    func wasAbandoned(applyID: String) throws(StateError) -> Bool
+
     /// Offers a step (its `PlannedStep` as JSON) to the workers.
     func offer(applyID: String, stepID: String, step: Data) throws(StateError)
 

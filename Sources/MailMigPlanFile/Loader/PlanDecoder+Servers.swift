@@ -344,13 +344,7 @@ extension PlanDecoder {
     /// `token_uri` unless the plan gives `token_url`); one that does not exist yet is left to the first
     /// login, like a `ca_file` (the RSA key itself is read then).
     private mutating func checkServiceAccountKey(_ file: String, at location: SourceLocation, path: String, tokenURLGiven: Bool) {
-        let url = baseDirectory.resolvingPlanPath(file)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: url.path) else {
-            diagnostics.error(location, "\(path) \(url.path) cannot be read as a file")
-            return
-        }
+        guard let (url, data) = existingFile(file, at: location, path: path) else { return }
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             diagnostics.error(location, "\(path) \(url.path) is not a service account key: expected the JSON key file the provider's console downloads")
             return
@@ -365,15 +359,22 @@ extension PlanDecoder {
     }
 
     private mutating func checkCertificateFile(_ file: String, at location: SourceLocation, path: String) {
-        let url = baseDirectory.resolvingPlanPath(file)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: url.path) else {
-            diagnostics.error(location, "\(path) \(url.path) cannot be read as a file")
-            return
-        }
+        guard let (url, data) = existingFile(file, at: location, path: path) else { return }
         if !String(decoding: data.prefix(1 << 20), as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") {
             diagnostics.error(location, "\(path) \(url.path) holds no certificate: expected PEM text with a -----BEGIN CERTIFICATE----- block")
         }
+    }
+
+    /// The contents of a file the plan names, when it exists; nil when it does not (left to the
+    /// connection or login that uses it) or cannot be read (an error at its place).
+    private mutating func existingFile(_ file: String, at location: SourceLocation, path: String) -> (URL, Data)? {
+        let url = baseDirectory.resolvingPlanPath(file)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return nil }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: url.path) else {
+            diagnostics.error(location, "\(path) \(url.path) cannot be read as a file")
+            return nil
+        }
+        return (url, data)
     }
 }

@@ -9,6 +9,17 @@ import Testing
 struct StateOutageTests {
     static let lease = 6
 
+    /// Waits (up to 90 s) until `child` has recorded a chunk as pending in the schema's ledger.
+    static func awaitPendingChunk(in schema: PostgresTestSchema, while child: Spawn.Child, by who: String) throws {
+        let deadline = Date().addingTimeInterval(90)
+        var pending = 0
+        while pending == 0, Date() < deadline, child.isRunning {
+            pending = Int((try? schema.psql("SELECT count(*) FROM \(schema.name).copy_pending")) ?? "") ?? 0
+            if pending == 0 { usleep(100_000) }
+        }
+        try #require(pending > 0, "\(who) recorded no pending chunk:\n\(child.currentErrors())")
+    }
+
     @Test("PostgreSQL stopped mid-chunk: apply and worker stop within a bound with a clear error; a re-run after it is back is exact")
     func postgresStopped() throws {
         let server = try PrivatePostgres()
@@ -22,13 +33,7 @@ struct StateOutageTests {
         // The worker holds its second chunk, recorded as pending, for 8 s: the state is stopped meanwhile,
         // so the chunk's APPEND reaches the target and its commit cannot.
         let worker = try fixture.start(["worker", "--lease", lease, "--parallelism", "1", "--wait", "60"], fault: "pause-after:mail-pending:2:8")
-        let pendingSeen = Date().addingTimeInterval(90)
-        var pending = 0
-        while pending == 0, Date() < pendingSeen, worker.isRunning {
-            pending = Int((try? schema.psql("SELECT count(*) FROM \(schema.name).copy_pending")) ?? "") ?? 0
-            if pending == 0 { usleep(100_000) }
-        }
-        try #require(pending > 0, "the worker recorded no pending chunk:\n\(worker.currentErrors())")
+        try Self.awaitPendingChunk(in: schema, while: worker, by: "the worker")
         let stopped = Date()
         try server.stop()
 
@@ -67,13 +72,7 @@ struct StateOutageTests {
 
         // The apply holds its second chunk, recorded as pending, for 10 s: the server restarts meanwhile.
         let first = try fixture.start(["apply", "--auto-approve", "--parallelism", "1"], fault: "pause-after:mail-pending:2:10")
-        let seen = Date().addingTimeInterval(90)
-        var pending = 0
-        while pending == 0, Date() < seen, first.isRunning {
-            pending = Int((try? schema.psql("SELECT count(*) FROM \(schema.name).copy_pending")) ?? "") ?? 0
-            if pending == 0 { usleep(100_000) }
-        }
-        try #require(pending > 0, "the apply recorded no pending chunk:\n\(first.currentErrors())")
+        try Self.awaitPendingChunk(in: schema, while: first, by: "the apply")
         try server.stop()
         try server.start()
         // The lock's keeper looks every 2 s.
@@ -102,13 +101,7 @@ struct StateOutageTests {
         // The local worker (it inherits the fault) holds its second chunk, recorded as pending, for 8 s.
         let apply = try fixture.start(["apply", "--auto-approve", "--workers", "1", "--lease", lease, "--parallelism", "1"],
                                       fault: "pause-after:mail-pending:2:8", stateURL: stateURL)
-        let pendingSeen = Date().addingTimeInterval(90)
-        var pending = 0
-        while pending == 0, Date() < pendingSeen, apply.isRunning {
-            pending = Int((try? schema.psql("SELECT count(*) FROM \(schema.name).copy_pending")) ?? "") ?? 0
-            if pending == 0 { usleep(100_000) }
-        }
-        try #require(pending > 0, "the worker recorded no pending chunk:\n\(apply.currentErrors())")
+        try Self.awaitPendingChunk(in: schema, while: apply, by: "the worker")
         let frozen = Date()
         try server.freeze()
         let applied = fixture.finish(apply, within: 240)
@@ -143,13 +136,7 @@ struct StateOutageTests {
         // The old worker holds its second chunk, recorded as pending, for 10 s: long enough for the
         // new apply to plan and start its own workers while it still holds its mailboxes.
         let old = try fixture.start(["worker", "--lease", lease, "--parallelism", "2", "--wait", "60"], fault: "pause-after:mail-pending:2:10")
-        let seen = Date().addingTimeInterval(90)
-        var pending = 0
-        while pending == 0, Date() < seen, old.isRunning {
-            pending = Int((try? schema.psql("SELECT count(*) FROM \(schema.name).copy_pending")) ?? "") ?? 0
-            if pending == 0 { usleep(100_000) }
-        }
-        try #require(pending > 0, "the worker recorded no pending chunk:\n\(old.currentErrors())")
+        try Self.awaitPendingChunk(in: schema, while: old, by: "the worker")
         first.signal(SIGKILL)
         _ = first.wait()
         let second = try fixture.start(["apply", "--auto-approve", "--workers", "2", "--lease", lease])

@@ -86,4 +86,6 @@ final class SilentQueue: SharedApplyQueue, @unchecked Sendable {
     func workers(applyID: String) throws(StateError) -> [WorkerRecord] { throw StateOutageTests.unreachable }
     func holder(of stepID: String, otherThan applyID: String) throws(StateError) -> StepHolder? { throw StateOutageTests.unreachable }
     func withdraw(applyID: String) throws(StateError) -> [String] { throw StateOutageTests.unreachable }
+    func closeAbandonedApplies() throws(StateError) { throw StateOutageTests.unreachable }
+    func wasAbandoned(applyID: String) throws(StateError) -> Bool { throw StateOutageTests.unreachable }
 }
