@@ -12,7 +12,7 @@ extension MailMig {
             commandName: "worker",
             abstract: "Copy mail for an apply that `mailmig apply --workers` runs, on this machine or another (needs state: postgres).",
             discussion: """
-                    Waits for a shared apply of the same plan file in the plan's PostgreSQL state, claims its mailboxes one at a time (up to --parallelism at once), copies them with the same journal and ledger as apply, and leaves when the apply ends. A worker that dies loses its claims after --lease seconds, and another worker takes its mailboxes over; the ledger makes sure nothing is copied twice. Ctrl-C finishes the mailboxes in flight and leaves. A worker whose state stops answering for longer than --lease leaves its mailboxes to the others and exits with an error; the exit status is 1 too when a mailbox it copied failed.
+                    Waits for a shared apply of the same plan file in the plan's PostgreSQL state, claims its mailboxes one at a time (up to --parallelism at once), copies them with the same journal and ledger as apply, and leaves when the apply ends. When its apply's coordinator died and a new apply took over, it finishes the mailboxes it holds (no other worker takes them meanwhile) and joins the new apply, waiting up to --wait for it. A worker that dies loses its claims after --lease seconds, and another worker takes its mailboxes over; the ledger makes sure nothing is copied twice. Ctrl-C finishes the mailboxes in flight and leaves. A worker whose state stops answering for longer than --lease leaves its mailboxes to the others and exits with an error; the exit status is 1 too when a mailbox it copied failed.
                     """
         )
 
