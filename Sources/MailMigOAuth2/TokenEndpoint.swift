@@ -8,12 +8,12 @@ import NIOHTTP1
 ///
 /// Only `https` is accepted, except `http` when the caller has found the host to be this machine's
 /// loopback (a local authorization server in tests or a broker on the same machine): tokens and client
-/// secrets never cross a network in clear. A
-/// request that gets no answer, a 5xx or a 429 is tried again (3 attempts, 0.5 s then 2 s apart, or
-/// the `Retry-After` the server sent, up to 30 s); a refusal (`invalid_client`, `invalid_grant`…)
-/// is final and named with the endpoint's own `error_description`. Redirects are not followed: the
-/// request carries the client secret or a signed assertion, which a redirect would hand to another
-/// URL (RFC 6749 §3.2 gives the client the endpoint's URL; it has no business moving).
+/// secrets never cross a network in clear. A request that gets no answer, a 5xx or a 429 is tried
+/// again (3 attempts, 0.5 s then 2 s apart, or the `Retry-After` the server sent, up to 30 s); a
+/// refusal (`invalid_client`, `invalid_grant`…) is final and named with the endpoint's own
+/// `error_description`. Redirects are not followed: the request carries the client secret or a
+/// signed assertion, which a redirect would hand to another URL (RFC 6749 §3.2 gives the client the
+/// endpoint's URL; it has no business moving).
 public struct TokenEndpoint: Sendable {
     /// The token URL.
     public let url: String

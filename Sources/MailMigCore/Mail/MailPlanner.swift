@@ -57,19 +57,30 @@ struct MailPlanner: Sendable {
             return ([], blocked)
         }
         var provisionID: String?
-        if refresh, record?.reached == nil, record?.provisioned != true, try await !targetExists(mailbox, unreachable: &blocked) {
-            if blocked.contains(where: { $0.isError == true }) { return ([], blocked) }
-            if let create = plan.target.provision?.create {
-                let command = ProvisionCommand.fill(create, mailbox: mailbox)
-                let id = "provision:\(address)"
-                steps.append(PlannedStep(id: id, address: "\(address)/provision", action: .create,
-                                         reason: "create the target mailbox \(mailbox.target) (\(command.joined(separator: " ")))",
-                                         work: .provision(ProvisionWork(source: source, target: mailbox.target.description, command: command)),
-                                         dependsOn: []))
-                provisionID = id
-            } else {
-                blocked.append(BlockedItem(address: address, reason: "the target mailbox \(mailbox.target) does not exist, and the plan has no target.provision.create to create it", earliest: nil))
+        if refresh, record?.reached == nil, record?.provisioned != true {
+            let exists: Bool
+            do {
+                exists = try await targetExists(mailbox)
+            } catch let error as MailError {
+                // A target that cannot be opened for this mailbox (its token refused, its server failing)
+                // holds back this mailbox only.
+                blocked.append(BlockedItem(address: address, reason: "\(source) could not be planned: its target mailbox \(mailbox.target) cannot be opened: \(error)",
+                                           earliest: nil, isError: true))
                 return ([], blocked)
+            }
+            if !exists {
+                if let create = plan.target.provision?.create {
+                    let command = ProvisionCommand.fill(create, mailbox: mailbox)
+                    let id = "provision:\(address)"
+                    steps.append(PlannedStep(id: id, address: "\(address)/provision", action: .create,
+                                             reason: "create the target mailbox \(mailbox.target) (\(command.joined(separator: " ")))",
+                                             work: .provision(ProvisionWork(source: source, target: mailbox.target.description, command: command)),
+                                             dependsOn: []))
+                    provisionID = id
+                } else {
+                    blocked.append(BlockedItem(address: address, reason: "the target mailbox \(mailbox.target) does not exist, and the plan has no target.provision.create to create it", earliest: nil))
+                    return ([], blocked)
+                }
             }
         }
         var settings = context.settings(for: batch.stage, now: now)
@@ -173,20 +184,7 @@ struct MailPlanner: Sendable {
         return domain.route == .target && keys.allSatisfy { dnsStates[$0.address]?.phase == .cutover }
     }
 
-    /// Whether the target mailbox exists: the plan's check command, or else a login attempt. A target
-    /// that cannot be reached for this mailbox (its token refused, its server failing) holds back this
-    /// mailbox only: the reason goes to `blocked`, and the answer is false.
-    private func targetExists(_ mailbox: MailboxMapping, unreachable blocked: inout [BlockedItem]) async throws -> Bool {
-        do {
-            return try await targetExists(mailbox)
-        } catch let error as MailError {
-            blocked.append(BlockedItem(address: MailboxRecord.address(mailbox.source.description),
-                                       reason: "\(mailbox.source) could not be planned: its target mailbox \(mailbox.target) cannot be opened: \(error)",
-                                       earliest: nil, isError: true))
-            return false
-        }
-    }
-
+    /// Whether the target mailbox exists: the plan's check command, or else a login attempt.
     private func targetExists(_ mailbox: MailboxMapping) async throws -> Bool {
         if let check = plan.target.provision?.check {
             let outcome = try await ProvisionCommand.run(ProvisionCommand.fill(check, mailbox: mailbox), in: plan.baseDirectory,

@@ -38,10 +38,11 @@ public enum CommandRunner {
     /// Runs `command` in `directory`; throws only when it cannot be started.
     ///
     /// The command runs in a process group of its own (Foundation's `Process` makes each child the
-    /// leader of a new group), so that stopping it stops what it started too: at the time limit the group gets SIGTERM, then SIGKILL 2 s later. Its output is
-    /// read on threads of their own (a blocking read must not hold a thread of Swift's cooperative
-    /// pool); when it has exited but something it left running in the background still holds its
-    /// output open after 2 s, that group is killed, so a finished command never keeps its caller waiting.
+    /// leader of a new group), so that stopping it stops what it started too: at the time limit the
+    /// group gets SIGTERM, then SIGKILL 2 s later. Its output is read on threads of their own (a
+    /// blocking read must not hold a thread of Swift's cooperative pool); when it has exited but
+    /// something it left running in the background still holds its output open after 2 s, that group
+    /// is killed, so a finished command never keeps its caller waiting.
     public static func run(_ command: [String], in directory: URL, environment: [String: String], timeout: TimeInterval) async throws -> Outcome {
         guard let program = command.first else { return Outcome(status: 127, exited: true, output: Data(), errors: Data("empty command".utf8)) }
         let process = Process()

@@ -9,14 +9,6 @@ struct CommandRunnerTests {
     static let folder = URL(fileURLWithPath: NSTemporaryDirectory())
     static let environment = ["PATH": "/usr/bin:/bin"]
 
-    /// Whether `pid` is a live process (a zombie waiting to be reaped is not).
-    static func isAlive(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
-        return state != "Z" && state != "X"
-    }
-
     @Test("at the time limit the whole process group is stopped, the background child too, within seconds")
     func timeoutStopsTheGroup() async throws {
         let pidFile = Self.folder.appendingPathComponent("mailmig-cr-\(UUID().uuidString)")
@@ -30,7 +22,7 @@ struct CommandRunnerTests {
         #expect(took < 25, "took \(took) s")
         let child = try #require(Int32(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         try await Task.sleep(for: .milliseconds(200))
-        #expect(!Self.isAlive(child), "the background child \(child) outlived the command")
+        #expect(CommandRunner.hasExited(child), "the background child \(child) outlived the command")
     }
 
     @Test("a command that exits while a background child still holds its output returns within seconds with what it printed")
