@@ -110,6 +110,8 @@ final class FolderNameTable: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]?>(nil)
+    /// The SPECIAL-USE role of each listed path (`\\sent`, lowercased) and the INBOX's path, for Gmail's labels.
+    private let roles = Mutex<GmailLabelNames?>(nil)
 
     /// Whether a LIST has filled the table.
     var isFilled: Bool { entries.withLock { $0 != nil } }
@@ -126,6 +128,14 @@ final class FolderNameTable: Sendable {
         }
         entries.withLock { $0 = table }
     }
+
+    /// Records the roles of one LIST's folders, which Gmail's system labels stand for.
+    func fillRoles(_ listings: [FolderListing]) {
+        roles.withLock { $0 = GmailLabelNames(listings) }
+    }
+
+    /// How Gmail's labels and the listed folders correspond; nil before a LIST.
+    var labelNames: GmailLabelNames? { roles.withLock { $0 } }
 
     /// What `path` stands for, nil when nothing listed has it.
     func entry(_ path: String) -> Entry? {

@@ -22,6 +22,8 @@ struct IMAPStoreSession: MailStoreSession {
     var otherNamespaces: [IMAPFolderNames.Other] = []
     /// Whether the server offers CONDSTORE (mod-sequences for cheap flag deltas).
     let tracksChanges: Bool
+    /// Whether the server offers Gmail's X-GM-EXT-1: its folders are labels of one message store.
+    var offersLabels = false
     /// The names the last LIST gave.
     let table = FolderNameTable()
 
@@ -45,7 +47,8 @@ struct IMAPStoreSession: MailStoreSession {
         }
         if delimiter == nil { delimiter = try await client.hierarchyDelimiter() }
         return IMAPStoreSession(client: client, side: side, mailbox: mailbox, delimiter: delimiter, prefix: prefix, otherNamespaces: others,
-                                tracksChanges: enabled.contains("CONDSTORE") || capabilities.contains("CONDSTORE"))
+                                tracksChanges: enabled.contains("CONDSTORE") || capabilities.contains("CONDSTORE"),
+                                offersLabels: capabilities.contains("X-GM-EXT-1"))
     }
 
     var acceptsNUL: Bool { get async { await client.supports("BINARY") } }
@@ -78,6 +81,7 @@ struct IMAPStoreSession: MailStoreSession {
                 folders.append(ListedFolder(listing: listing, status: info.status.map(Self.status)))
             }
             table.fill(listed)
+            table.fillRoles(folders.map(\.listing))
             return folders
         }
     }

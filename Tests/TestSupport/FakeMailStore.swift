@@ -25,6 +25,9 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     /// Which paths name the INBOX: `.exact` acts as a server with the personal prefix `INBOX.`, where
     /// `Inbox` is a folder of its own.
     public let inboxSpelling: InboxSpelling
+    /// Whether folders are labels of one message store, as Gmail's are (X-GM-EXT-1): `labels` says which
+    /// folders show a message (those holding the same bytes), and `addLabel` shows it in one more.
+    public let hasLabels: Bool
 
     /// Guards everything below: sessions of concurrent tasks and the test all reach the same server.
     private let lock = NSLock()
@@ -40,7 +43,8 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     /// A server with no mailboxes; UIDVALIDITY values start at `firstUIDValidity` so the two sides never share one.
     public init(side: MailSide, server: String? = nil, tracksChanges: Bool = true, acceptsNUL: Bool = true, returnsUIDs: Bool = true,
                 delimiter: Character? = "/", firstUIDValidity: UInt32? = nil, namesMessages: Bool = false,
-                inboxSpelling: InboxSpelling = .anyCase) {
+                inboxSpelling: InboxSpelling = .anyCase, hasLabels: Bool = false) {
+        self.hasLabels = hasLabels
         self.namesMessages = namesMessages
         self.inboxSpelling = inboxSpelling
         self.side = side

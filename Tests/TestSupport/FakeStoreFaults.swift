@@ -66,6 +66,10 @@ public struct FakeStoreCounters: Sendable, Equatable {
     public var flagStores = 0
     /// Folders opened (SELECT or EXAMINE).
     public var folderOpens = 0
+    /// Label additions (`addLabel` calls that labelled something).
+    public var labelStores = 0
+    /// Label lookups (`labels` calls).
+    public var labelFetches = 0
 
     /// All zero.
     public init() {}

@@ -211,13 +211,13 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
     }
 
     /// The open folder's messages, in UID order.
-    private func openMessages() throws -> [FakeMessage] {
+    fileprivate func openMessages() throws -> [FakeMessage] {
         let path = try openPath().path
         return try store.withFolder(address, path) { $0.messages }
     }
 
     /// The messages a selection names.
-    private static func select(_ selection: MessageSelection, from messages: [FakeMessage]) -> [FakeMessage] {
+    fileprivate static func select(_ selection: MessageSelection, from messages: [FakeMessage]) -> [FakeMessage] {
         switch selection {
         case .all: return messages
         case .uids(let uids):
@@ -233,6 +233,44 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         formatter.timeZone = TimeZone(secondsFromGMT: 0)
         formatter.dateFormat = "dd-MMM-yyyy HH:mm:ss '+0000'"
         return formatter.string(from: Date())
+    }
+}
+
+/// Gmail's labels (X-GM-EXT-1) on a store made with `hasLabels`: a message is in every folder that
+/// holds the same bytes; All Mail (`\All`) shows every message, Trash and Spam are no labels.
+extension FakeStoreSession {
+    /// X-GM-LABELS and X-GM-MSGID of messages of the open folder, as folders; nil without labels.
+    func labels(_ selection: MessageSelection) async throws -> [MessageKey: MessageLabels]? {
+        guard store.hasLabels else { return nil }
+        store.count { $0.labelFetches += 1 }
+        let labelFolders = store.folders(of: address).filter { !["\\All", "\\Trash", "\\Junk"].contains($0.specialUse ?? "") }
+        var result: [MessageKey: MessageLabels] = [:]
+        for message in try Self.select(selection, from: openMessages()) {
+            let folders = labelFolders.filter { folder in folder.messages.contains { $0.body == message.body } }.map(\.path)
+            result[message.key] = MessageLabels(id: String(UInt(bitPattern: message.body.hashValue)), folders: folders)
+        }
+        return result
+    }
+
+    /// Whether folders are labels.
+    var keepsLabels: Bool { store.hasLabels }
+
+    /// UID STORE +X-GM-LABELS: the messages of `path` appear in `folder` too (once, however often labelled).
+    func addLabel(of folder: String, to keys: [MessageKey], in path: String, uidValidity: UInt32) async throws -> Bool {
+        guard store.hasLabels else { throw MailStoreError(.failed, "BAD Unknown command STORE X-GM-LABELS") }
+        let role = store.folder(folder, of: address)?.specialUse ?? ""
+        if ["\\All", "\\Trash", "\\Junk"].contains(role) { return false }
+        let opened = try await openFolder(path, forWriting: true)
+        guard opened.uidValidity == uidValidity else { return false }
+        let wanted = Set(keys)
+        let messages = try openMessages().filter { wanted.contains($0.key) }
+        try store.withFolder(address, folder) { labelled in
+            for message in messages where !labelled.messages.contains(where: { $0.body == message.body }) {
+                _ = labelled.add(message.body, flags: message.flags, internalDate: message.internalDate)
+            }
+        }
+        store.count { $0.labelStores += 1 }
+        return true
     }
 }
 

@@ -60,7 +60,10 @@ public enum StatusRenderer {
             if let result = mailbox.lastResult {
                 line += ": \(ReportFormatting.count(result.copied)) copied (\(ReportFormatting.bytes(result.bytes))), \(result.skipped) skipped, \(result.flagUpdates) flag updates"
                 if result.inOtherFolders > 0 {
-                    line += "; \(ReportFormatting.plural(result.inOtherFolders, "message")) of All Mail found in other folders, not copied again"
+                    line += "; \(ReportFormatting.plural(result.inOtherFolders, "message")) found in other folders, not copied again"
+                }
+                if result.labelled > 0 {
+                    line += "; \(ReportFormatting.plural(result.labelled, "message")) labelled into a further folder instead of uploaded again"
                 }
                 for side in [MailSide.source, .target] where result.throttledSeconds(side) > 0 {
                     line += "; held back \(ReportFormatting.duration(result.throttledSeconds(side))) by the \(side.rawValue)'s throttling"

@@ -114,9 +114,11 @@ public struct MailPassResult: Sendable, Equatable, Codable {
     public var deduplicated = 0
     /// Copied messages verify found missing on the target, which this pass copied again.
     public var restored = 0
-    /// Messages of the All Mail folder (SPECIAL-USE `\All`) found in another folder of the mailbox,
-    /// so not copied a second time.
+    /// Messages of the All Mail folder (SPECIAL-USE `\All`), or under `folders.labels: keywords` of
+    /// any folder, found in another folder of the mailbox, so not copied a second time.
     public var inOtherFolders = 0
+    /// Messages shown in one more target folder by a label (Gmail) instead of being uploaded again.
+    public var labelled = 0
     /// Keywords left out because no target can be sent them (not IMAP atoms), by source folder,
     /// gathered over every pass of the mailbox.
     public var droppedKeywords: [String: [String]] = [:]
@@ -143,6 +145,7 @@ public struct MailPassResult: Sendable, Equatable, Codable {
         deduplicated = try count(.deduplicated)
         restored = try count(.restored)
         inOtherFolders = try count(.inOtherFolders)
+        labelled = try count(.labelled)
         droppedKeywords = try values.decodeIfPresent([String: [String]].self, forKey: .droppedKeywords) ?? [:]
         sourceThrottledSeconds = try values.decodeIfPresent(Double.self, forKey: .sourceThrottledSeconds) ?? 0
         targetThrottledSeconds = try values.decodeIfPresent(Double.self, forKey: .targetThrottledSeconds) ?? 0

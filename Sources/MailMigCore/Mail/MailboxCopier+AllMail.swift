@@ -8,33 +8,57 @@ extension MailboxCopier {
     /// Only messages that were there when the pass began are decided (`uid < seenBelow`, All Mail's
     /// UIDNEXT before any folder was copied), so a message that arrives in a label folder during the
     /// pass is not mistaken for one without a label; messages below `decidedBelow` were decided by an
-    /// earlier pass. A message is in another folder when a ledger entry of another folder has its
-    /// Message-ID, size and internal date (Gmail shows the same message alike in every label).
+    /// earlier pass. Where the store says which folders show a message (Gmail's X-GM-LABELS), a
+    /// message is elsewhere when a folder the pass copies shows it; otherwise when a ledger entry of
+    /// another folder has its Message-ID, size and internal date (`notHeldElsewhere`).
     /// Returns the messages to copy and how many were found in other folders.
-    func unlabeled(_ candidates: [MessageKey], mapping: FolderMapping, seenBelow: UInt32?, decidedBelow: UInt32?,
+    func unlabeled(_ candidates: [MessageKey], mapping: FolderMapping, seenBelow: UInt32?, decidedBelow: UInt32?, labels: LabelPlan,
                    src: any MailStoreSession) async throws -> (copy: [MessageKey], elsewhere: Int) {
         let undecided = candidates.filter { key in
             guard let uid = key.uid else { return false }
             return uid >= (decidedBelow ?? 0) && seenBelow.map { uid < $0 } ?? true
         }
         guard !undecided.isEmpty else { return ([], 0) }
+        guard let found = try await wrap(folder: mapping.source, side: .source, { try await src.labels(.uids(undecided)) }) else {
+            return try await notHeldElsewhere(undecided, mapping: mapping, src: src, deciding: true)
+        }
+        let own = undecided.filter { found[$0].map { !labels.isElsewhere($0) } == true }
+        let elsewhere = undecided.filter { found[$0].map(labels.isElsewhere) == true }.count
+        // A message the labels left out (expunged meanwhile, or not described) is decided as without labels are.
+        let unknown = undecided.filter { found[$0] == nil }
+        let rest = try await notHeldElsewhere(unknown, mapping: mapping, src: src, deciding: true)
+        return ((own + rest.copy).sorted(), elsewhere + rest.elsewhere)
+    }
+
+    /// Of `candidates`, those no ledger entry of another folder of the mailbox accounts for by
+    /// Message-ID, size and internal date (Gmail shows the same message alike in every label), and how
+    /// many were found that way. With `deciding`, a candidate the metadata leaves out is not copied
+    /// but asked for again by the next pass (All Mail's decision is kept by UID); otherwise it stays a
+    /// candidate, which the copy then reports if the source does not deliver it.
+    func notHeldElsewhere(_ candidates: [MessageKey], mapping: FolderMapping, src: any MailStoreSession,
+                          deciding: Bool = false) async throws -> (copy: [MessageKey], elsewhere: Int) {
+        guard !candidates.isEmpty else { return ([], 0) }
         var copied = Self.heldElsewhere(try store.ledger(mailbox: ledgerKey, folder: nil), besides: mapping.source)
-        let metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(undecided)) }
-        let ids = try await wrap(folder: mapping.source, side: .source) { try await src.messageIDs(.uids(undecided)) }
+        if copied.isEmpty, !deciding { return (candidates, 0) }
+        let metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(candidates)) }
+        let ids = try await wrap(folder: mapping.source, side: .source) { try await src.messageIDs(.uids(candidates)) }
         var copy: [MessageKey] = []
         var elsewhere = 0
         for message in metadata {
             let key = Self.dedupeKey((ids[message.uid] ?? nil) ?? "", message.size, message.internalDate)
             if let count = copied[key], count > 0 {
-                // One ledger entry accounts for one All Mail message: two equal messages with one label need two entries.
+                // One ledger entry accounts for one message: two equal messages with one label need two entries.
                 copied[key] = count - 1
                 elsewhere += 1
             } else {
                 copy.append(message.uid)
             }
         }
-        // A candidate the metadata left out is not decided: it is asked for again by the next pass.
-        return (copy, elsewhere)
+        if !deciding {
+            let described = Set(metadata.map(\.uid))
+            copy += candidates.filter { !described.contains($0) }
+        }
+        return (copy.sorted(), elsewhere)
     }
 
     /// How many messages of each `dedupeKey` the ledger entries of folders other than `folder` account

@@ -5,7 +5,7 @@ extension MailboxCopier {
     /// Copies what one folder holds and the ledger does not, then carries changed flags; returns the
     /// messages the source would not deliver (the folder then stays pending).
     @discardableResult
-    func copyFolder(_ mapping: FolderMapping, status: FolderStatus?, src: any MailStoreSession, dst: any MailStoreSession,
+    func copyFolder(_ mapping: FolderMapping, status: FolderStatus?, labels: LabelPlan, src: any MailStoreSession, dst: any MailStoreSession,
                     result: inout MailPassResult) async throws -> [MessageKey] {
         let address = FolderRecord.address(mailbox: ledgerKey, folder: mapping.source)
         let recorded = try store.resource(address).map { try $0.decode(FolderRecord.self) }
@@ -44,10 +44,15 @@ extension MailboxCopier {
         if mapping.rule == .allMail {
             let earlier = recorded?.uidValidity == uidValidity ? recorded?.decidedBelow : nil
             let seenBelow = status?.uidNext ?? found.compactMap(\.uid).max().map { $0 + 1 }
-            let decided = try await unlabeled(candidates, mapping: mapping, seenBelow: seenBelow, decidedBelow: earlier, src: src)
+            let decided = try await unlabeled(candidates, mapping: mapping, seenBelow: seenBelow, decidedBelow: earlier, labels: labels, src: src)
             candidates = decided.copy
             result.inOtherFolders += decided.elsewhere
             decidedBelow = seenBelow ?? earlier
+        } else if labels.mode == .keywords, !candidates.isEmpty {
+            // A message whose first label changed since it was copied is not copied again from its new home.
+            let decided = try await notHeldElsewhere(candidates, mapping: mapping, src: src)
+            candidates = decided.copy
+            result.inOtherFolders += decided.elsewhere
         }
         if settings.dedupeTarget, !candidates.isEmpty {
             let matched = try await deduplicate(candidates, mapping: mapping, uidValidity: uidValidity, src: src, dst: dst)
@@ -168,11 +173,13 @@ extension MailboxCopier {
         }.restricted(to: keys)
         // Reading the next chunk from the source overlaps with appending the current one to the target.
         let queue = BoundedQueue<[FetchedMessage]>(capacity: 2)
+        // A target whose folders are labels (Gmail) shows a message copied from another folder here by a label, not a second upload.
+        let copies = dst.keepsLabels ? try TargetCopies(store.ledger(mailbox: ledgerKey, folder: nil), besides: mapping) : nil
         let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
         var appended: [LedgerEntry] = []
         do {
             while let chunk = try await queue.next() {
-                appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, dst: dst, result: &result)
+                appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, copies: copies, dst: dst, result: &result)
             }
             try await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
         } catch {
@@ -282,7 +289,7 @@ extension MailboxCopier {
 
     /// Records a chunk as pending, appends it, and commits what the target confirmed to the ledger;
     /// returns the ledger rows committed.
-    private func appendChunk(_ chunk: [FetchedMessage], mapping: FolderMapping, uidValidity: UInt32,
+    private func appendChunk(_ chunk: [FetchedMessage], mapping: FolderMapping, uidValidity: UInt32, copies: TargetCopies?,
                              dst: any MailStoreSession, result: inout MailPassResult) async throws -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
         var messages: [OutgoingMessage] = []
@@ -305,7 +312,20 @@ extension MailboxCopier {
         try lease?.check(mailbox: mailboxID)
         try store.recordPendingCopies(entries)
         faults.pass("mail-pending")
-        let outcomes = try await wrap(folder: mapping.source, side: .target) { try await dst.append(messages, to: mapping.target) }
+        var labelled = Set<Int>()
+        if let copies {
+            labelled = try await label(entries, copies: copies, mapping: mapping, dst: dst)
+        }
+        let unlabelled = messages.indices.filter { !labelled.contains($0) }
+        let appendedOutcomes = unlabelled.isEmpty ? [] : try await wrap(folder: mapping.source, side: .target) {
+            try await dst.append(unlabelled.map { messages[$0] }, to: mapping.target)
+        }
+        var outcomes = [AppendOutcome](repeating: .stored(uidValidity: nil, uid: nil), count: entries.count)
+        // An outcome missing for a message sent (which no store gives) leaves it pending, never confirmed.
+        for (position, index) in unlabelled.enumerated() {
+            outcomes[index] = position < appendedOutcomes.count ? appendedOutcomes[position]
+                : .failed(MailStoreError(.failed, "the target gave no answer for one message of the APPEND"))
+        }
         var confirmed: [LedgerEntry] = []
         var refused: [SkippedMessage] = []
         var fatal: MailError?
@@ -330,8 +350,11 @@ extension MailboxCopier {
         try store.commitCopies(confirmed)
         try store.recordSkipped(refused)
         try store.dropPendingCopies(refused.compactMap { skip in entries.first { $0.uid == skip.uid } })
-        result.copied += confirmed.count
-        let bytes = confirmed.reduce(Int64(0)) { $0 + Int64($1.size) }
+        let labelledUIDs = Set(labelled.map { entries[$0].uid })
+        let uploaded = confirmed.filter { !labelledUIDs.contains($0.uid) }
+        result.copied += uploaded.count
+        result.labelled += confirmed.count - uploaded.count
+        let bytes = uploaded.reduce(Int64(0)) { $0 + Int64($1.size) }
         result.bytes += bytes
         result.skipped += refused.count
         if !refused.isEmpty { progress?.skipped(mailbox: mailboxID, count: refused.count) }

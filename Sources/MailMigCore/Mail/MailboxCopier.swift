@@ -52,6 +52,9 @@ struct MailboxCopier: Sendable {
                 if let collision = folderPlan.collisionError {
                     throw MailError(side: .target, server: target.server, mailbox: mailboxID, reason: collision)
                 }
+                let labels = LabelPlan(folderPlan, mode: settings.folders.labels ?? .folders)
+                // Under folders.labels: keywords each message is read in its home folder only, its other labels as keywords.
+                let reader: any MailStoreSession = labels.mode == .keywords ? LabelKeywordsSession(base: src, plan: labels) : src
                 let subscribed = try await wrap(folder: nil, side: .source) { try await src.subscribedFolders() }
                 let targetSubscribed = try await wrap(folder: nil, side: .target) { try await dst.subscribedFolders() }
                 var existing = Set(targetFolders.map(\.listing.path))
@@ -92,7 +95,8 @@ struct MailboxCopier: Sendable {
                     // All Mail is decided against what the other folders copied: not after one of them failed.
                     if mapping.rule == .allMail, !unreadable.isEmpty || !undelivered.isEmpty { continue }
                     do {
-                        let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, src: src, dst: dst, result: &result)
+                        let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, labels: labels, src: reader, dst: dst,
+                                                           result: &result)
                         if !missing.isEmpty { undelivered.append((mapping.source, missing)) }
                     } catch let failure as UnreadableFolder {
                         unreadable.append(failure.error)

@@ -81,6 +81,19 @@ public protocol MailStoreSession: Sendable {
     func append(_ messages: [OutgoingMessage], to path: String) async throws -> [AppendOutcome]
     /// Replaces the flags of messages of the folder opened for writing.
     func replaceFlags(of uids: [MessageKey], with flags: [String]) async throws
+
+    /// Which folders show each message of the open folder, on a store whose folders are labels
+    /// (Gmail's `X-GM-LABELS` and `X-GM-MSGID`); nil on a store whose folders hold messages of their own.
+    func labels(_ selection: MessageSelection) async throws -> [MessageKey: MessageLabels]?
+    /// Whether a message stored in one folder can be shown in another without storing it again
+    /// (`addLabel`): Gmail, where a folder is a label.
+    var keepsLabels: Bool { get }
+    /// Shows messages of the folder `path` in `folder` too, by giving them that folder's label (Gmail:
+    /// `UID STORE … +X-GM-LABELS`): one stored message instead of one upload per folder. Opens `path`
+    /// for writing. False, with nothing done, where `folder` is not a label (Gmail's Trash and Spam)
+    /// or `path`'s UIDVALIDITY is no longer `uidValidity` (the keys would name other messages); throws
+    /// where the store has no labels (`keepsLabels` is false).
+    func addLabel(of folder: String, to keys: [MessageKey], in path: String, uidValidity: UInt32) async throws -> Bool
 }
 
 extension MailStoreSession {

@@ -42,6 +42,14 @@ extension MessageStream {
     }
 }
 
+extension MessageStream {
+    /// The stream's messages, each changed by `transform` as it is read.
+    public func mapMessages(_ transform: @escaping @Sendable (StoredMessage) -> StoredMessage) -> MessageStream {
+        let iterator = IteratorBox(makeAsyncIterator())
+        return MessageStream { try await iterator.next().map(transform) }
+    }
+}
+
 /// Which asked-for keys have not arrived yet.
 private final class KeyGate: Sendable {
     private let remaining: Mutex<Set<MessageKey>>

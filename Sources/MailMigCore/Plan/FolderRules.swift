@@ -15,6 +15,8 @@ public struct FolderRules: Sendable, Hashable, Codable {
     /// Where the messages of the source's All Mail folder (SPECIAL-USE `\All`, Gmail's `[Gmail]/All Mail`)
     /// that are in no other folder go, as a folder path; nil: the target's `\Archive` folder, else `Archive`.
     public var allMailInto: String? = nil
+    /// How a source whose folders are labels (Gmail) is copied; nil: `.folders`.
+    public var labels: LabelMode? = nil
     /// The source service's folder of each SPECIAL-USE role, from its preset (`sent` → `Sent Items`):
     /// a source folder by that name without an announced role has that role. Nil: no preset.
     public var sourceFolderNames: [String: String]? = nil
@@ -43,6 +45,15 @@ public struct FolderRules: Sendable, Hashable, Codable {
     public func isExcluded(_ folder: String) -> Bool {
         exclude.contains { Glob.matches($0, folder) }
     }
+}
+
+/// How a source whose folders are labels of one message store (Gmail, X-GM-EXT-1) is copied: the
+/// plan's `folders.labels`.
+public enum LabelMode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// One target folder per label; a message with several labels arrives once in each (the default).
+    case folders
+    /// One copy of each message, in its first label's folder; its other labels become keywords.
+    case keywords
 }
 
 /// Shell-like matching of folder names, case-sensitive as IMAP folder names are.

@@ -102,6 +102,9 @@ public struct Verifier: Sendable {
         let targetFolders = try await dst.folders()
         let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
                                           rules: rules, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
+        // Under folders.labels: keywords the source is compared as the copier read it: each message in its home folder.
+        let labelPlan = LabelPlan(folderPlan, mode: rules.labels ?? .folders)
+        let src: any MailStoreSession = labelPlan.mode == .keywords ? LabelKeywordsSession(base: src, plan: labelPlan) : src
         let inboxes = Set(sourceFolders.filter(\.listing.isInbox).map(\.listing.path))
         let existing = Set(targetFolders.filter(\.listing.selectable).map(\.listing.path))
         let ledger = try store.ledger(mailbox: id)
@@ -117,7 +120,8 @@ public struct Verifier: Sendable {
         for target in order {
             var inputs: [SourceFolderInput] = []
             for mapping in groups[target] ?? [] {
-                var input = try await readSource(mapping, mailbox: id, ledger: ledger, skipped: skipped, onlyLedger: onlyLedger, src: src)
+                var input = try await readSource(mapping, mailbox: id, ledger: ledger, skipped: skipped, onlyLedger: onlyLedger, labels: labelPlan,
+                                                 src: src)
                 input.rewrites = rewrites.filter { $0.folder == mapping.source && $0.uidValidity == input.ledger.first?.uidValidity }
                 inputs.append(input)
             }
@@ -146,7 +150,7 @@ public struct Verifier: Sendable {
 
     /// Lists a source folder and what the state knows about it; reads the Message-IDs the ledger lacks.
     func readSource(_ mapping: FolderMapping, mailbox: String, ledger: [LedgerEntry], skipped: [SkippedMessage], onlyLedger: Bool,
-                    src: any MailStoreSession) async throws -> SourceFolderInput {
+                    labels: LabelPlan, src: any MailStoreSession) async throws -> SourceFolderInput {
         try await wrap(src, mailbox: mailbox, folder: mapping.source) {
             let selected = try await src.openFolder(mapping.source, forWriting: false)
             let validity = selected.uidValidity
@@ -176,7 +180,11 @@ public struct Verifier: Sendable {
                 for index in messages.indices { if let found = ids[messages[index].uid] { messages[index].messageID = found } }
                 input.messages = messages
             }
-            if mapping.rule == .allMail { input.messages = Self.ownMessages(of: input, ledger: ledger) }
+            if mapping.rule == .allMail || labels.mode == .keywords {
+                // All Mail is decided as the copier decided it: by the store's labels where it has them.
+                let found = mapping.rule == .allMail && selected.exists > 0 ? try await src.labels(.all) : nil
+                input.messages = Self.ownMessages(of: input, ledger: ledger, labels: found, plan: labels)
+            }
             return input
         }
     }
@@ -208,13 +216,17 @@ public struct Verifier: Sendable {
     }
 
     /// The facts of a fetched message (no Message-ID yet).
-    /// All Mail's messages that are expected on the target: those the ledger recorded from it, and
-    /// of the rest those no other folder's ledger entry accounts for (the copier's rule, `unlabeled`).
-    static func ownMessages(of input: SourceFolderInput, ledger: [LedgerEntry]) -> [MessageFacts] {
+    /// All Mail's messages (or, under `folders.labels: keywords`, any folder's) that are expected on the
+    /// target: those the ledger recorded from it, and of the rest those no other folder's ledger entry
+    /// accounts for (the copier's rule, `unlabeled` and `notHeldElsewhere`): where the store has
+    /// labels, those no copied folder shows.
+    static func ownMessages(of input: SourceFolderInput, ledger: [LedgerEntry], labels: [MessageKey: MessageLabels]? = nil,
+                            plan: LabelPlan? = nil) -> [MessageFacts] {
         let own = Set(input.ledger.map(\.uid))
         var elsewhere = MailboxCopier.heldElsewhere(ledger, besides: input.mapping.source)
         return input.messages.filter { message in
             guard !own.contains(message.uid) else { return true }
+            if let plan, let found = labels?[message.uid] { return !plan.isElsewhere(found) }
             let key = MailboxCopier.dedupeKey(message.messageID ?? "", message.size, message.internalDate.flatMap(MessageDate.init))
             guard let count = elsewhere[key], count > 0 else { return true }
             elsewhere[key] = count - 1

@@ -150,7 +150,7 @@ extension PlanDecoder {
 
     /// Reads `folders:`.
     mutating func decodeFolders(_ node: PlanNode) -> FolderRules {
-        guard let fields = fields(node, path: "folders", allowed: ["automap", "map", "exclude", "shared", "shared_into", "all_mail_into"]) else {
+        guard let fields = fields(node, path: "folders", allowed: ["automap", "map", "exclude", "shared", "shared_into", "all_mail_into", "labels"]) else {
             return .standard
         }
         var rules = FolderRules.standard
@@ -188,6 +188,9 @@ extension PlanDecoder {
                 diagnostics.error(node.location, "folders.all_mail_into '\(path)' is not a valid folder path: use '/' between levels, no empty levels")
             }
             rules.allMailInto = path
+        }
+        if let node = fields["labels"], let mode = choice(node, path: "folders.labels", as: LabelMode.self), mode != .folders {
+            rules.labels = mode
         }
         return rules
     }

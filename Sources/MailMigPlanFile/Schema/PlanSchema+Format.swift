@@ -1467,6 +1467,14 @@ extension PlanSchema {
             "Archive",
             "Gmail/Unlabeled"
           ]
+        },
+        "labels": {
+          "enum": [
+            "folders",
+            "keywords"
+          ],
+          "default": "folders",
+          "description": "How a source whose folders are labels (Gmail, X-GM-EXT-1) is copied. `folders`: one target folder per label, a message with several labels arrives once in each. `keywords`: one copy of each message, in its first label's folder (INBOX first, then in folder order), its other labels as IMAP keywords named after their target folders."
         }
       }
     },

@@ -1,0 +1,134 @@
+import Foundation
+@testable import MailMigCore
+import Testing
+import TestSupport
+
+/// Stores whose folders are labels of one message store, as Gmail's are with X-GM-EXT-1: the fake
+/// says which folders show a message (`labels`) and can show a stored message in one more folder
+/// (`addLabel`), as `UID FETCH X-GM-LABELS` and `UID STORE +X-GM-LABELS` do.
+@Suite("Mail copy over fake stores: Gmail's labels")
+struct MailLabelsTests {
+    let alice = MailHarness.alice
+    static let allMail = "[Gmail]/All Mail"
+
+    func sorted(_ bodies: [[UInt8]]) -> [[UInt8]] { bodies.sorted { $0.lexicographicallyPrecedes($1) } }
+
+    func bodies(_ path: String, of store: FakeMailStore) -> [[UInt8]] {
+        sorted(store.messages(in: path, of: alice).map(\.body))
+    }
+
+    /// A message with the same Message-ID, size and internal date as `twin` but other bytes: what
+    /// only the store's own message id tells apart.
+    func lookalike(of twin: SeedMessage) -> SeedMessage {
+        var body = twin.body
+        body[body.count - 3] = UInt8(ascii: "y")
+        return SeedMessage(body: body, flags: twin.flags, internalDate: twin.internalDate)
+    }
+
+    @Test("All Mail is decided by labels: an archived message that looks like a labelled one by Message-ID, size and date still arrives")
+    func allMailByLabels() async throws {
+        let harness = try MailHarness(source: FakeMailStore(side: .source, hasLabels: true))
+        let inbox = SampleMessages.make(3, tag: "inbox")
+        let archived = [lookalike(of: inbox[0])] + SampleMessages.make(1, tag: "archived", firstDay: 30)
+        harness.source.seed(inbox, into: "INBOX", of: alice)
+        harness.source.addFolder(Self.allMail, of: alice, specialUse: "\\All")
+        harness.source.seed(inbox + archived, into: Self.allMail, of: alice)
+
+        let report = try await harness.apply().report
+        #expect(report.succeeded, "\(report.failed.map(\.outcome))")
+        #expect(bodies("Archive", of: harness.target) == sorted(archived.map(\.body)), "the lookalike has no label, so it is All Mail's own")
+        #expect(harness.source.counters.labelFetches >= 1)
+        let result = try #require(try harness.record()?.lastResult)
+        #expect(result.inOtherFolders == 3)
+        let verified = try await harness.verify()
+        #expect(verified.passed, "\(verified.mailboxes.flatMap(\.folders).filter { !$0.passed })")
+        #expect(try await harness.plan().steps.isEmpty)
+    }
+
+    /// INBOX {a, b}, Work {a, c}, Travel {a, c, d}, Trash {t}; All Mail {a, b, c, d, e}.
+    func keywordsHarness() throws -> (MailHarness, [String: SeedMessage]) {
+        let harness = try MailHarness(source: FakeMailStore(side: .source, hasLabels: true), extra: "folders: { labels: keywords }\n")
+        let named = Dictionary(uniqueKeysWithValues: ["a", "b", "c", "d", "e", "t"].enumerated().map { index, name in
+            (name, SampleMessages.message(id: "label-\(name)", bodyBytes: 100 + index))
+        })
+        harness.source.seed([named["a"]!, named["b"]!], into: "INBOX", of: alice)
+        harness.source.seed([named["a"]!, named["c"]!], into: "Work", of: alice)
+        harness.source.seed([named["a"]!, named["c"]!, named["d"]!], into: "Travel/2026", of: alice)
+        harness.source.addFolder("[Gmail]/Trash", of: alice, specialUse: "\\Trash")
+        harness.source.seed([named["t"]!], into: "[Gmail]/Trash", of: alice)
+        harness.source.addFolder(Self.allMail, of: alice, specialUse: "\\All")
+        harness.source.seed(["a", "b", "c", "d", "e"].map { named[$0]! }, into: Self.allMail, of: alice)
+        return (harness, named)
+    }
+
+    @Test("labels: keywords copies each message once, in its first label's folder, with its other labels as keywords; verify passes")
+    func keywords() async throws {
+        let (harness, named) = try keywordsHarness()
+        let report = try await harness.apply().report
+        #expect(report.succeeded, "\(report.failed.map(\.outcome))")
+        #expect(bodies("INBOX", of: harness.target) == sorted([named["a"]!.body, named["b"]!.body]))
+        #expect(bodies("Work", of: harness.target) == [named["c"]!.body])
+        #expect(bodies("Travel/2026", of: harness.target) == [named["d"]!.body])
+        #expect(bodies("Archive", of: harness.target) == [named["e"]!.body])
+        #expect(bodies("[Gmail]/Trash", of: harness.target) == [named["t"]!.body])
+        #expect(harness.target.counters.appendedMessages == 6, "one upload per message")
+        let a = try #require(harness.target.messages(in: "INBOX", of: alice).first { $0.body == named["a"]!.body })
+        #expect(a.flags == ["\\Seen", "Work", "Travel/2026"])
+        let c = try #require(harness.target.messages(in: "Work", of: alice).first)
+        #expect(c.flags == ["\\Seen", "Travel/2026"])
+        let result = try #require(try harness.record()?.lastResult)
+        #expect(result.copied == 6)
+
+        let verified = try await harness.verify()
+        #expect(verified.passed, "\(verified.mailboxes.flatMap(\.folders).filter { !$0.passed })")
+        #expect(try await harness.plan().steps.isEmpty, "a second plan has nothing to do")
+    }
+
+    @Test("labels: keywords: a message whose first label changes after its copy is not copied again from its new home")
+    func keywordsHomeMoves() async throws {
+        let (harness, named) = try keywordsHarness()
+        #expect(try await harness.apply().report.succeeded)
+        // c gets the INBOX label: its home is now INBOX, where nothing of it was copied.
+        harness.source.seed([named["c"]!], into: "INBOX", of: alice)
+        let report = try await harness.apply().report
+        #expect(report.succeeded, "\(report.failed.map(\.outcome))")
+        #expect(harness.target.counters.appendedMessages == 6, "c stays where it was copied, once")
+        #expect(try #require(try harness.record()?.lastResult).inOtherFolders >= 1)
+        let verified = try await harness.verify()
+        #expect(verified.passed, "\(verified.mailboxes.flatMap(\.folders).filter { !$0.passed })")
+    }
+
+    @Test("a target with labels gets a message of two source folders once, then a label, never a second upload; verify passes")
+    func labelOnTarget() async throws {
+        let harness = try MailHarness(target: FakeMailStore(side: .target, hasLabels: true))
+        let shared = SampleMessages.message(id: "in-both")
+        let inbox = [shared] + SampleMessages.make(2, tag: "inbox")
+        let work = [shared] + SampleMessages.make(1, tag: "work", firstDay: 20)
+        harness.source.seed(inbox, into: "INBOX", of: alice)
+        harness.source.seed(work, into: "Work", of: alice)
+
+        let report = try await harness.apply().report
+        #expect(report.succeeded, "\(report.failed.map(\.outcome))")
+        #expect(harness.target.counters.appendedMessages == 4, "the message of both folders is uploaded once")
+        #expect(harness.target.counters.labelStores == 1)
+        #expect(harness.targetMatchesSource("INBOX", "INBOX"))
+        #expect(harness.targetMatchesSource("Work", "Work"))
+        let result = try #require(try harness.record()?.lastResult)
+        #expect(result.labelled == 1)
+        #expect(result.copied == 4)
+        let verified = try await harness.verify()
+        #expect(verified.passed, "\(verified.mailboxes.flatMap(\.folders).filter { !$0.passed })")
+        #expect(try await harness.plan().steps.isEmpty)
+    }
+
+    @Test("the keyword of a label: the target path as an IMAP atom, non-ASCII in modified UTF-7")
+    func keywordNames() {
+        #expect(LabelKeyword.of("Work") == "Work")
+        #expect(LabelKeyword.of("Travel/2026") == "Travel/2026")
+        #expect(LabelKeyword.of("Sent Items") == "Sent_Items")
+        #expect(LabelKeyword.of("[Gmail]/Starred") == "[Gmail_/Starred")
+        #expect(LabelKeyword.of("Überweisungen") == "&ANw-berweisungen")
+        #expect(LabelKeyword.of("R&D") == "R&-D")
+        #expect(LabelKeyword.of("日本語") == "&ZeVnLIqe-")
+    }
+}
