@@ -47,4 +47,11 @@ extension PostgresSchema {
     static let version3 = PostgresMigration(version: 3, statements: [
         "ALTER TABLE shared_applies ADD COLUMN abandoned boolean NOT NULL DEFAULT false",
     ])
+
+    /// Schema version 4: the source's own id of a message across folders (Gmail's X-GM-MSGID), where
+    /// it has one, in the ledger and the pending chunk.
+    static let version4 = PostgresMigration(version: 4, statements: [
+        "ALTER TABLE ledger ADD COLUMN global_id text",
+        "ALTER TABLE copy_pending ADD COLUMN global_id text",
+    ])
 }

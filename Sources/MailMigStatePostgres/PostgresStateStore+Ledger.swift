@@ -57,12 +57,13 @@ extension PostgresStateStore {
             try session.run(entries.map { entry in
                 """
                 INSERT INTO copy_pending (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags,
-                    target_folder, started_at)
+                    target_folder, started_at, global_id)
                 VALUES (\(entry.mailbox), \(entry.folder), \(Int64(entry.uidValidity)), \(entry.uid.storageText), \(entry.messageID),
-                    \(entry.size), \(entry.internalDate), \(entry.sha256), \(Self.encodeFlags(entry.flags)), \(entry.targetFolder), \(now))
+                    \(entry.size), \(entry.internalDate), \(entry.sha256), \(Self.encodeFlags(entry.flags)), \(entry.targetFolder), \(now),
+                    \(entry.globalID))
                 ON CONFLICT (mailbox, folder, uidvalidity, uid) DO UPDATE SET message_id = excluded.message_id, size = excluded.size,
                     internal_date = excluded.internal_date, sha256 = excluded.sha256, flags = excluded.flags,
-                    target_folder = excluded.target_folder, started_at = excluded.started_at
+                    target_folder = excluded.target_folder, started_at = excluded.started_at, global_id = excluded.global_id
                 """
             })
         }
@@ -77,14 +78,14 @@ extension PostgresStateStore {
                 [
                     """
                     INSERT INTO ledger (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags,
-                        target_folder, target_uidvalidity, target_uid, copied_at)
+                        target_folder, target_uidvalidity, target_uid, copied_at, global_id)
                     VALUES (\(entry.mailbox), \(entry.folder), \(Int64(entry.uidValidity)), \(entry.uid.storageText), \(entry.messageID),
                         \(entry.size), \(entry.internalDate), \(entry.sha256), \(Self.encodeFlags(entry.flags)), \(entry.targetFolder),
-                        \(entry.targetUIDValidity.map { Int64($0) }), \(entry.targetUID?.storageText), \(now))
+                        \(entry.targetUIDValidity.map { Int64($0) }), \(entry.targetUID?.storageText), \(now), \(entry.globalID))
                     ON CONFLICT (mailbox, folder, uidvalidity, uid) DO UPDATE SET message_id = excluded.message_id, size = excluded.size,
                         internal_date = excluded.internal_date, sha256 = excluded.sha256, flags = excluded.flags,
                         target_folder = excluded.target_folder, target_uidvalidity = excluded.target_uidvalidity,
-                        target_uid = excluded.target_uid, copied_at = excluded.copied_at
+                        target_uid = excluded.target_uid, copied_at = excluded.copied_at, global_id = excluded.global_id
                     """,
                     """
                     DELETE FROM copy_pending WHERE mailbox = \(entry.mailbox) AND folder = \(entry.folder)
@@ -100,7 +101,7 @@ extension PostgresStateStore {
         try read { session in
             try session.query("""
                 SELECT mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags, target_folder,
-                    NULL::bigint, NULL::text
+                    NULL::bigint, NULL::text, global_id
                 FROM copy_pending WHERE mailbox = \(mailbox)
                 """)
                 .compactMap(Self.ledgerEntry(from:))
@@ -184,18 +185,19 @@ extension PostgresStateStore {
     }
 
     private static let ledgerColumns = """
-        mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags, target_folder, target_uidvalidity, target_uid
+        mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags, target_folder, target_uidvalidity, target_uid,
+        global_id
         """
 
     /// A ledger or pending row, in `ledgerColumns` order; nil for a key no release writes.
     private static func ledgerEntry(from row: PostgresRow) throws -> LedgerEntry? {
-        let (mailbox, folder, validity, uid, messageID, size, internalDate, sha256, flagsText, targetFolder, targetValidity, targetKey)
-            = try row.decode((String, String, Int64, String, String?, Int, String, String, String, String, Int64?, String?).self)
+        let (mailbox, folder, validity, uid, messageID, size, internalDate, sha256, flagsText, targetFolder, targetValidity, targetKey, globalID)
+            = try row.decode((String, String, Int64, String, String?, Int, String, String, String, String, Int64?, String?, String?).self)
         guard let key = MessageKey(storageText: uid) else { return nil }
         let flags = (try? JSONDecoder().decode([String].self, from: Data(flagsText.utf8))) ?? []
         return LedgerEntry(mailbox: mailbox, folder: folder, uidValidity: UInt32(truncatingIfNeeded: validity), uid: key, messageID: messageID,
                            size: size, internalDate: internalDate, sha256: sha256, flags: flags, targetFolder: targetFolder,
                            targetUIDValidity: targetValidity.map { UInt32(truncatingIfNeeded: $0) },
-                           targetUID: targetKey.flatMap(MessageKey.init(storageText:)))
+                           targetUID: targetKey.flatMap(MessageKey.init(storageText:)), globalID: globalID)
     }
 }

@@ -62,9 +62,10 @@ extension SQLiteStateStore {
             for entry in entries {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO copy_pending (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256,
-                        flags, target_folder, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        flags, target_folder, started_at, global_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText, entry.messageID,
-                                     entry.size, entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder, now])
+                                     entry.size, entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder, now,
+                                     entry.globalID])
             }
         }
     }
@@ -77,10 +78,10 @@ extension SQLiteStateStore {
             for entry in entries {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO ledger (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags,
-                        target_folder, target_uidvalidity, target_uid, copied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        target_folder, target_uidvalidity, target_uid, copied_at, global_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText, entry.messageID,
                                      entry.size, entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder,
-                                     entry.targetUIDValidity.map { Int64($0) }, entry.targetUID?.storageText, now])
+                                     entry.targetUIDValidity.map { Int64($0) }, entry.targetUID?.storageText, now, entry.globalID])
                 try db.execute(sql: "DELETE FROM copy_pending WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
                                arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText])
             }
@@ -201,6 +202,7 @@ extension SQLiteStateStore {
             mailbox: row["mailbox"], folder: row["folder"], uidValidity: UInt32(truncatingIfNeeded: row["uidvalidity"] as Int64),
             uid: key, messageID: row["message_id"], size: row["size"],
             internalDate: row["internal_date"], sha256: row["sha256"], flags: flags, targetFolder: row["target_folder"],
-            targetUIDValidity: targetValidity.map { UInt32(truncatingIfNeeded: $0) }, targetUID: targetKey.flatMap(MessageKey.init(storageText:)))
+            targetUIDValidity: targetValidity.map { UInt32(truncatingIfNeeded: $0) }, targetUID: targetKey.flatMap(MessageKey.init(storageText:)),
+            globalID: row["global_id"])
     }
 }

@@ -191,6 +191,13 @@ enum StateSchema {
                 DROP TABLE target_rewrite_v3;
                 """)
         }
+        migrator.registerMigration("v5-global-id") { db in
+            // The source's own id of a message across folders (Gmail's X-GM-MSGID), where it has one.
+            try db.execute(sql: """
+                ALTER TABLE ledger ADD COLUMN global_id TEXT;
+                ALTER TABLE copy_pending ADD COLUMN global_id TEXT;
+                """)
+        }
         return migrator
     }
 }

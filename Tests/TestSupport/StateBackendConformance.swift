@@ -239,22 +239,25 @@ public enum StateBackendConformance: String, CaseIterable, Sendable, CustomTestS
     // MARK: Ledger
 
     private static func entry(_ key: MessageKey, mailbox: String = "alice@acme.test", folder: String = "INBOX", validity: UInt32 = 77,
-                              size: Int = 100, flags: [String] = [], target: MessageKey? = nil) -> LedgerEntry {
+                              size: Int = 100, flags: [String] = [], target: MessageKey? = nil, globalID: String? = nil) -> LedgerEntry {
         LedgerEntry(mailbox: mailbox, folder: folder, uidValidity: validity, uid: key, messageID: "<\(key)@x>", size: size,
                     internalDate: "01-Feb-2026 10:00:00 +0000", sha256: "aa\(key)", flags: flags, targetFolder: "Archive",
-                    targetUIDValidity: target == nil ? nil : 4_000_000_000, targetUID: target)
+                    targetUIDValidity: target == nil ? nil : 4_000_000_000, targetUID: target, globalID: globalID)
     }
 
     private static func ledger(_ store: any StateStore) throws {
-        let chunk = [entry(10, flags: ["\\Seen", "$Label"]), entry(9), entry(11, size: 300)]
+        // 10 has the source's own id (Gmail's X-GM-MSGID), which the ledger keeps with it.
+        let gmailID = "1278455344230334865"
+        let chunk = [entry(10, flags: ["\\Seen", "$Label"], globalID: gmailID), entry(9), entry(11, size: 300)]
         try store.recordPendingCopies(chunk)
         try store.recordPendingCopies([entry(11, size: 301)])
         #expect(try store.pendingCopies(mailbox: "alice@acme.test").map(\.uid) == [9, 10, 11])
         #expect(try store.pendingCopies(mailbox: "alice@acme.test").last?.size == 301, "a chunk recorded again replaces its rows")
         #expect(try store.pendingCopies(mailbox: "alice@acme.test").first?.targetUID == nil)
+        #expect(try store.pendingCopies(mailbox: "alice@acme.test").map(\.globalID) == [nil, gmailID, nil])
         #expect(try store.pendingCopyCounts() == ["alice@acme.test": 3])
 
-        let copied = [entry(10, flags: ["\\Seen", "$Label"], target: 3), entry(9, target: 2)]
+        let copied = [entry(10, flags: ["\\Seen", "$Label"], target: 3, globalID: gmailID), entry(9, target: 2)]
         try store.commitCopies(copied)
         #expect(try store.pendingCopies(mailbox: "alice@acme.test").map(\.uid) == [11])
         try store.dropPendingCopies([entry(11)])
@@ -263,7 +266,8 @@ public enum StateBackendConformance: String, CaseIterable, Sendable, CustomTestS
 
         let rows = try store.ledger(mailbox: "alice@acme.test")
         #expect(rows.map(\.uid) == [9, 10], "UIDs keep their numeric order")
-        #expect(rows.last == entry(10, flags: ["$Label", "\\Seen"], target: 3), "flags come back sorted")
+        #expect(rows.last == entry(10, flags: ["$Label", "\\Seen"], target: 3, globalID: gmailID), "flags come back sorted, the id kept")
+        #expect(rows.first?.globalID == nil)
         #expect(rows.last?.targetUIDValidity == 4_000_000_000)
         #expect(try store.ledger(mailbox: "alice@acme.test", folder: "Other").isEmpty)
         #expect(try store.ledgerUIDs(mailbox: "alice@acme.test", folder: "INBOX", uidValidity: 77) == [9, 10])

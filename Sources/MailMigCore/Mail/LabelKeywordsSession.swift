@@ -82,7 +82,14 @@ final class LabelKeywordsSession: MailStoreSession, @unchecked Sendable {
 
     func append(_ messages: [OutgoingMessage], to path: String) async throws -> [AppendOutcome] { try await base.append(messages, to: path) }
     func replaceFlags(of uids: [MessageKey], with flags: [String]) async throws { try await base.replaceFlags(of: uids, with: flags) }
-    func labels(_ selection: MessageSelection) async throws -> [MessageKey: MessageLabels]? { try await base.labels(selection) }
+    /// The labels read when the folder was opened, asking the store again only for keys it did not describe then.
+    func labels(_ selection: MessageSelection) async throws -> [MessageKey: MessageLabels]? {
+        guard let (_, cached) = current(), let cached, case .uids(let keys) = selection, keys.allSatisfy({ cached[$0] != nil }) else {
+            return try await base.labels(selection)
+        }
+        let wanted = Set(keys)
+        return cached.filter { wanted.contains($0.key) }
+    }
 
     /// The open folder and its messages' labels.
     private func current() -> (String, [MessageKey: MessageLabels]?)? {

@@ -30,25 +30,25 @@ extension MailboxCopier {
         return ((own + rest.copy).sorted(), elsewhere + rest.elsewhere)
     }
 
-    /// Of `candidates`, those no ledger entry of another folder of the mailbox accounts for by
-    /// Message-ID, size and internal date (Gmail shows the same message alike in every label), and how
-    /// many were found that way. With `deciding`, a candidate the metadata leaves out is not copied
-    /// but asked for again by the next pass (All Mail's decision is kept by UID); otherwise it stays a
-    /// candidate, which the copy then reports if the source does not deliver it.
+    /// Of `candidates`, those no ledger entry of another folder of the mailbox accounts for
+    /// (`HeldElsewhere`: by the store's own message id where it has one, else by Message-ID, size and
+    /// internal date), and how many were found that way. With `deciding`, a candidate the metadata
+    /// leaves out is not copied but asked for again by the next pass (All Mail's decision is kept by
+    /// UID); otherwise it stays a candidate, which the copy then reports if the source does not
+    /// deliver it.
     func notHeldElsewhere(_ candidates: [MessageKey], mapping: FolderMapping, src: any MailStoreSession,
                           deciding: Bool = false) async throws -> (copy: [MessageKey], elsewhere: Int) {
         guard !candidates.isEmpty else { return ([], 0) }
-        var copied = Self.heldElsewhere(try store.ledger(mailbox: ledgerKey, folder: nil), besides: mapping.source)
-        if copied.isEmpty, !deciding { return (candidates, 0) }
+        var held = HeldElsewhere(try store.ledger(mailbox: ledgerKey, folder: nil), besides: mapping.source)
+        if held.isEmpty, !deciding { return (candidates, 0) }
         let metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(candidates)) }
         let ids = try await wrap(folder: mapping.source, side: .source) { try await src.messageIDs(.uids(candidates)) }
+        let labels = try await wrap(folder: mapping.source, side: .source) { try await src.labels(.uids(candidates)) }
         var copy: [MessageKey] = []
         var elsewhere = 0
         for message in metadata {
-            let key = Self.dedupeKey((ids[message.uid] ?? nil) ?? "", message.size, message.internalDate)
-            if let count = copied[key], count > 0 {
-                // One ledger entry accounts for one message: two equal messages with one label need two entries.
-                copied[key] = count - 1
+            if held.take(globalID: labels?[message.uid]?.id, messageID: ids[message.uid] ?? nil, size: message.size,
+                         internalDate: message.internalDate) {
                 elsewhere += 1
             } else {
                 copy.append(message.uid)
@@ -59,15 +59,5 @@ extension MailboxCopier {
             copy += candidates.filter { !described.contains($0) }
         }
         return (copy.sorted(), elsewhere)
-    }
-
-    /// How many messages of each `dedupeKey` the ledger entries of folders other than `folder` account
-    /// for: what the copier and verify both compare All Mail's messages with.
-    static func heldElsewhere(_ ledger: [LedgerEntry], besides folder: String) -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for entry in ledger where entry.folder != folder {
-            counts[dedupeKey(entry.messageID ?? "", entry.size, MessageDate(entry.internalDate)), default: 0] += 1
-        }
-        return counts
     }
 }

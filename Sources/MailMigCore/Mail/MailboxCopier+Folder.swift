@@ -122,13 +122,15 @@ extension MailboxCopier {
         if !wanted.isEmpty {
             progress?.folderStarted(mailbox: mailboxID, folder: mapping.source, messages: wanted.count)
             let binary = await dst.acceptsNUL
+            // The source's own id of each message (Gmail's X-GM-MSGID), which the ledger keeps as its identity across folders.
+            let globalIDs = try await wrap(folder: mapping.source, side: .source) { try await src.labels(.uids(wanted)) }?.mapValues(\.id) ?? [:]
             // A server may leave out messages it was asked for (a damaged index, a message expunged
             // meanwhile): those are asked for once more, and what is still missing is reported, never
             // taken as copied.
             var unsent = wanted
             for _ in 1...2 where !unsent.isEmpty {
-                let delivered = try await transfer(unsent, mapping: mapping, uidValidity: uidValidity, binary: binary, src: src, dst: dst,
-                                                   result: &result)
+                let delivered = try await transfer(unsent, mapping: mapping, uidValidity: uidValidity, binary: binary, globalIDs: globalIDs,
+                                                   src: src, dst: dst, result: &result)
                 unsent.removeAll { delivered.contains($0) }
             }
             missing += unsent
@@ -163,8 +165,8 @@ extension MailboxCopier {
     }
 
     /// One stream of `keys` from the source, appended in recorded chunks; returns the keys delivered.
-    private func transfer(_ keys: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, binary: Bool, src: any MailStoreSession,
-                          dst: any MailStoreSession, result: inout MailPassResult) async throws -> Set<MessageKey> {
+    private func transfer(_ keys: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, binary: Bool, globalIDs: [MessageKey: String],
+                          src: any MailStoreSession, dst: any MailStoreSession, result: inout MailPassResult) async throws -> Set<MessageKey> {
         // Only messages asked for pass, each once: a server sending another message, or one twice,
         // must not make it appended. A body larger than the size limit is never read, whatever the
         // metadata said; the message is skipped as too large.
@@ -179,7 +181,8 @@ extension MailboxCopier {
         var appended: [LedgerEntry] = []
         do {
             while let chunk = try await queue.next() {
-                appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, copies: copies, dst: dst, result: &result)
+                appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, globalIDs: globalIDs, copies: copies, dst: dst,
+                                                  result: &result)
             }
             try await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
         } catch {
@@ -289,7 +292,7 @@ extension MailboxCopier {
 
     /// Records a chunk as pending, appends it, and commits what the target confirmed to the ledger;
     /// returns the ledger rows committed.
-    private func appendChunk(_ chunk: [FetchedMessage], mapping: FolderMapping, uidValidity: UInt32, copies: TargetCopies?,
+    private func appendChunk(_ chunk: [FetchedMessage], mapping: FolderMapping, uidValidity: UInt32, globalIDs: [MessageKey: String], copies: TargetCopies?,
                              dst: any MailStoreSession, result: inout MailPassResult) async throws -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
         var messages: [OutgoingMessage] = []
@@ -300,7 +303,8 @@ extension MailboxCopier {
             entries.append(LedgerEntry(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
                                        messageID: MessageHeaders.messageID(in: body), size: body.count,
                                        internalDate: message.internalDate?.description ?? "", sha256: MessageHeaders.sha256(body),
-                                       flags: flags, targetFolder: mapping.target, targetUIDValidity: nil, targetUID: nil))
+                                       flags: flags, targetFolder: mapping.target, targetUIDValidity: nil, targetUID: nil,
+                                       globalID: globalIDs[message.uid]))
             // The ledger keeps every flag, so flag sync sees no change; the target is sent only what it can take.
             let sendable = MessageFlags.sendable(flags)
             result.dropped(sendable.dropped, in: mapping.source)

@@ -30,11 +30,15 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
     public var targetUIDValidity: UInt32?
     /// The message's unique identifier on the target (from APPENDUID), when the target reports it.
     public var targetUID: MessageKey?
+    /// The source store's own id of the message, the same in every folder that shows it (Gmail's
+    /// X-GM-MSGID, `MessageLabels.id`); nil for a store without one.
+    public var globalID: String?
 
     /// Creates an entry.
     public init(mailbox: String, folder: String, uidValidity: UInt32, uid: MessageKey, messageID: String?, size: Int,
                 internalDate: String, sha256: String, flags: [String], targetFolder: String,
-                targetUIDValidity: UInt32?, targetUID: MessageKey?) {
+                targetUIDValidity: UInt32?, targetUID: MessageKey?, globalID: String? = nil) {
+        self.globalID = globalID
         self.mailbox = mailbox
         self.folder = folder
         self.uidValidity = uidValidity

@@ -181,9 +181,9 @@ public struct Verifier: Sendable {
                 input.messages = messages
             }
             if mapping.rule == .allMail || labels.mode == .keywords {
-                // All Mail is decided as the copier decided it: by the store's labels where it has them.
-                let found = mapping.rule == .allMail && selected.exists > 0 ? try await src.labels(.all) : nil
-                input.messages = Self.ownMessages(of: input, ledger: ledger, labels: found, plan: labels)
+                // Decided as the copier decided: All Mail by the store's labels, where it has them, and by ids.
+                let found = selected.exists > 0 ? try await src.labels(.all) : nil
+                input.messages = Self.ownMessages(of: input, ledger: ledger, labels: found, byLabels: mapping.rule == .allMail ? labels : nil)
             }
             return input
         }
@@ -216,21 +216,20 @@ public struct Verifier: Sendable {
     }
 
     /// The facts of a fetched message (no Message-ID yet).
-    /// All Mail's messages (or, under `folders.labels: keywords`, any folder's) that are expected on the
-    /// target: those the ledger recorded from it, and of the rest those no other folder's ledger entry
-    /// accounts for (the copier's rule, `unlabeled` and `notHeldElsewhere`): where the store has
-    /// labels, those no copied folder shows.
+    /// All Mail's messages (or, under `folders.labels: keywords`, any folder's) that are expected on
+    /// the target: those the ledger recorded from it, and of the rest those no other folder accounts
+    /// for: with `byLabels`, those no copied folder shows (the copier's `unlabeled`), else those no
+    /// other folder's ledger entry holds (`HeldElsewhere`, the copier's `notHeldElsewhere`).
     static func ownMessages(of input: SourceFolderInput, ledger: [LedgerEntry], labels: [MessageKey: MessageLabels]? = nil,
-                            plan: LabelPlan? = nil) -> [MessageFacts] {
+                            byLabels plan: LabelPlan? = nil) -> [MessageFacts] {
         let own = Set(input.ledger.map(\.uid))
-        var elsewhere = MailboxCopier.heldElsewhere(ledger, besides: input.mapping.source)
+        var held = HeldElsewhere(ledger, besides: input.mapping.source)
         return input.messages.filter { message in
             guard !own.contains(message.uid) else { return true }
-            if let plan, let found = labels?[message.uid] { return !plan.isElsewhere(found) }
-            let key = MailboxCopier.dedupeKey(message.messageID ?? "", message.size, message.internalDate.flatMap(MessageDate.init))
-            guard let count = elsewhere[key], count > 0 else { return true }
-            elsewhere[key] = count - 1
-            return false
+            let found = labels?[message.uid]
+            if let plan, let found { return !plan.isElsewhere(found) }
+            return !held.take(globalID: found?.id, messageID: message.messageID, size: message.size,
+                              internalDate: message.internalDate.flatMap(MessageDate.init))
         }
     }
 

@@ -98,6 +98,24 @@ struct MailLabelsTests {
         #expect(verified.passed, "\(verified.mailboxes.flatMap(\.folders).filter { !$0.passed })")
     }
 
+    @Test("labels: keywords: the ledger keeps Gmail's message id; a new message that looks like a copied one by Message-ID, size and date is still copied")
+    func keywordsIdentityByID() async throws {
+        let (harness, named) = try keywordsHarness()
+        #expect(try await harness.apply().report.succeeded)
+        let rows = try harness.ledger().rows
+        #expect(rows.count == 6)
+        #expect(rows.allSatisfy { $0.globalID != nil }, "\(rows.map(\.globalID))")
+        // Another message, not c with one more label: the same Message-ID, size and date as c, other bytes.
+        harness.source.seed([lookalike(of: named["c"]!)], into: "INBOX", of: alice)
+        harness.source.seed([lookalike(of: named["c"]!)], into: Self.allMail, of: alice)
+        let report = try await harness.apply().report
+        #expect(report.succeeded, "\(report.failed.map(\.outcome))")
+        #expect(bodies("INBOX", of: harness.target).contains(lookalike(of: named["c"]!).body), "told apart by its own id")
+        #expect(harness.target.counters.appendedMessages == 7)
+        let verified = try await harness.verify()
+        #expect(verified.passed, "\(verified.mailboxes.flatMap(\.folders).filter { !$0.passed })")
+    }
+
     @Test("a target with labels gets a message of two source folders once, then a label, never a second upload; verify passes")
     func labelOnTarget() async throws {
         let harness = try MailHarness(target: FakeMailStore(side: .target, hasLabels: true))
