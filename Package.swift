@@ -208,6 +208,7 @@ let package = Package(
             dependencies: [
                 "MailMigIMAP",
                 "MailMigTLS",
+                "IMAPTestSupport",
                 "FuzzSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
@@ -223,7 +224,10 @@ let package = Package(
         ),
         .testTarget(name: "MailMigTLSTests", dependencies: ["MailMigTLS", .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore", "MailMigPlanFile", "TestSupport"]),
-        .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"]),
+        // A scripted IMAP server on an in-memory channel, for the IMAP library's tests and the IMAP store's.
+        .target(name: "IMAPTestSupport", dependencies: ["MailMigIMAP", .product(name: "NIOEmbedded", package: "swift-nio")],
+                path: "Tests/IMAPTestSupport"),
+        .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP", "IMAPTestSupport"]),
         .testTarget(name: "MailMigOAuth2Tests", dependencies: ["MailMigOAuth2", .product(name: "_CryptoExtras", package: "swift-crypto")]),
         // The Maildir store's own tests, and the engine copying into it and back out of it.
         .testTarget(

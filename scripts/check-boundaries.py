@@ -167,8 +167,13 @@ RULES = {
         "allowed": ["MailMigPlanFile", "MailMigCore"] + DNS_ADAPTERS + ["FuzzSupport"],
         "forbidden": {m: WHY_FORMAT for m in PROTOCOL_LIBRARIES + ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigStateSQLite", "MailMigCLI"]},
     },
+    # A scripted IMAP server for the IMAP library's tests and the IMAP store's: the protocol library only.
+    "IMAPTestSupport": {
+        "allowed": ["MailMigIMAP", "NIOCore", "NIOEmbedded"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
+    },
     "MailMigIMAPTests": {
-        "allowed": ["MailMigIMAP", "MailMigTLS", "FuzzSupport", "NIOCore", "NIOPosix", "NIOEmbedded"],
+        "allowed": ["MailMigIMAP", "MailMigTLS", "FuzzSupport", "IMAPTestSupport", "NIOCore", "NIOPosix", "NIOEmbedded"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
     },
     "MailMigPOP3Tests": {
@@ -184,7 +189,7 @@ RULES = {
         "forbidden": {m: "the CLI's tests reach adapters through the composition root" for m in PROTOCOL_LIBRARIES + ADAPTERS},
     },
     "MailMigIMAPStoreTests": {
-        "allowed": ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP"],
+        "allowed": ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP", "IMAPTestSupport"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigPOP3", "MailMigDNS", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigCLI"]},
     },
     # The POP3 store's tests also run the engine over it (plan, apply, verify into TestSupport's fake
@@ -334,7 +339,7 @@ def check(root, dump):
             violations.append(f"Package.swift: target {name} has no rule in scripts/check-boundaries.py "
                               f"(give it one; {SEE})")
             continue
-        test_code = target.get("type") == "test" or name == "TestSupport"
+        test_code = target.get("type") == "test" or name in ("TestSupport", "IMAPTestSupport")
         for module in dependency_names(target):
             why = judge(name, module, test_code)
             if why:

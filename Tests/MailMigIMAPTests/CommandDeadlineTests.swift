@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import Testing
 @testable import MailMigIMAP
+import IMAPTestSupport
 
 /// A command must complete by its deadline: untagged chatter does not move it, message data does.
 ///

@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import Testing
 @testable import MailMigIMAP
+import IMAPTestSupport
 
 @Suite("Commands on an in-memory connection")
 struct CommandTests {

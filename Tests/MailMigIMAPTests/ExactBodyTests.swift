@@ -1,6 +1,7 @@
 import NIOCore
 import Testing
 @testable import MailMigIMAP
+import IMAPTestSupport
 
 @Suite("Exact message bytes when a server masks NUL in BODY[]")
 struct ExactBodyTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigIMAP
+import IMAPTestSupport
 
 /// LOGOUT ends a session whose work is done: it must not cost a command timeout.
 @Suite("LOGOUT")

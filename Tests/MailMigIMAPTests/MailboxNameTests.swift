@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MailMigIMAP
+import IMAPTestSupport
 
 /// Names the server gave go back as the server's own bytes, never decoded and encoded again.
 @Suite("Mailbox names sent back as LIST gave them")

@@ -1,6 +1,7 @@
 import NIOCore
 import Testing
 @testable import MailMigIMAP
+import IMAPTestSupport
 
 /// One response may not grow without bound, and a body larger than the caller allows is never buffered.
 @Suite("Response size limits")

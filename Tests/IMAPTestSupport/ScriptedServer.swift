@@ -3,15 +3,18 @@ import NIOEmbedded
 @testable import MailMigIMAP
 
 /// An `IMAPClient` on an in-memory channel: the test plays the server, line by line.
-struct ScriptedServer {
-    let channel: NIOAsyncTestingChannel
-    let client: IMAPClient
+public struct ScriptedServer: Sendable {
+    /// The in-memory channel: the server's side.
+    public let channel: NIOAsyncTestingChannel
+    /// The client under test.
+    public let client: IMAPClient
 
-    static let defaultGreeting = "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN AUTH=XOAUTH2 ENABLE] ready"
+    /// The greeting sent when the test gives none.
+    public static let defaultGreeting = "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN AUTH=XOAUTH2 ENABLE] ready"
 
     /// A client connected to the test; with `instead`, the server side is that feed from the first
     /// byte and no greeting is sent.
-    static func start(
+    public static func start(
         greeting: String = defaultGreeting,
         instead feed: (@Sendable (NIOAsyncTestingChannel) -> PacedFeed)? = nil,
         readTimeout: Double = 30,
@@ -38,17 +41,17 @@ struct ScriptedServer {
     }
 
     /// Sends server lines (CRLF appended to each).
-    func send(_ lines: String...) async throws {
+    public func send(_ lines: String...) async throws {
         for line in lines { try await channel.writeInbound(ByteBuffer(string: line + "\r\n")) }
     }
 
     /// Sends raw bytes.
-    func send(bytes: [UInt8]) async throws {
+    public func send(bytes: [UInt8]) async throws {
         try await channel.writeInbound(ByteBuffer(bytes: bytes))
     }
 
     /// Collects what the client wrote until the text ends with `terminator`.
-    func received(until terminator: String = "\r\n") async throws -> String {
+    public func received(until terminator: String = "\r\n") async throws -> String {
         var bytes: [UInt8] = []
         while true {
             var buffer = try await channel.waitForOutboundWrite(as: ByteBuffer.self)
@@ -59,7 +62,7 @@ struct ScriptedServer {
     }
 
     /// Raw bytes the client wrote until they end with CRLF.
-    func receivedBytes() async throws -> [UInt8] {
+    public func receivedBytes() async throws -> [UInt8] {
         var bytes: [UInt8] = []
         repeat {
             var buffer = try await channel.waitForOutboundWrite(as: ByteBuffer.self)
@@ -69,7 +72,7 @@ struct ScriptedServer {
     }
 
     /// Logs in with LOGIN, the server granting `capabilities`.
-    func login(capabilities: String) async throws {
+    public func login(capabilities: String) async throws {
         async let done: Void = client.login(.login(user: "alice", password: "pw"))
         _ = try await received()
         try await send("M1 OK [CAPABILITY \(capabilities)] Logged in")
@@ -77,7 +80,7 @@ struct ScriptedServer {
     }
 
     /// Selects INBOX with the given UIDVALIDITY.
-    func selectInbox(tag: String, exists: Int = 2) async throws {
+    public func selectInbox(tag: String, exists: Int = 2) async throws {
         async let selected = client.select("INBOX")
         _ = try await received()
         try await send("* \(exists) EXISTS", "* OK [UIDVALIDITY 77] ok", "* OK [UIDNEXT 10] ok", "* OK [HIGHESTMODSEQ 5] ok",

@@ -5,7 +5,7 @@ import NIOEmbedded
 
 /// Server bytes sent at a steady pace from a thread of its own, so that a busy test runner (whose
 /// cooperative threads other suites may hold for seconds) cannot make the server fall silent.
-final class PacedFeed: @unchecked Sendable {
+public final class PacedFeed: @unchecked Sendable {
     // The feeding thread and the test both read and write the state; the lock guards it.
     private let lock = NSLock()
     private var stopped = false
@@ -13,7 +13,7 @@ final class PacedFeed: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     /// Sends `chunk(n)` for n = 0, 1, 2… every `interval` seconds until it returns nil or `stop()`.
-    init(_ channel: NIOAsyncTestingChannel, every interval: Double, _ chunk: @escaping @Sendable (Int) -> [UInt8]?) {
+    public init(_ channel: NIOAsyncTestingChannel, every interval: Double, _ chunk: @escaping @Sendable (Int) -> [UInt8]?) {
         let thread = Thread { [self] in
             var index = 0
             while !isStopped, let bytes = chunk(index) {
@@ -33,10 +33,10 @@ final class PacedFeed: @unchecked Sendable {
     private var isStopped: Bool { lock.withLock { stopped } }
 
     /// Whether the feed ran to its end without being stopped.
-    var ranOut: Bool { lock.withLock { exhausted } }
+    public var ranOut: Bool { lock.withLock { exhausted } }
 
     /// Stops the feed and waits for its thread to finish.
-    func stop() async {
+    public func stop() async {
         lock.withLock { stopped = true }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async {
@@ -49,7 +49,7 @@ final class PacedFeed: @unchecked Sendable {
 
 extension IMAPClient {
     /// INBOX as selected, without a round trip: for tests whose clocks must start at the command they test.
-    func assumeInboxSelected() {
+    public func assumeInboxSelected() {
         selected = SelectedMailbox(name: "INBOX", isReadOnly: false, uidValidity: 77, uidNext: 10, highestModSeq: nil,
                                    exists: 2, flags: [], permanentFlags: [])
     }
