@@ -93,6 +93,9 @@ public struct MailEstimate: Sendable, Equatable, Codable {
     /// Messages of the All Mail folder (SPECIAL-USE `\All`) not decided yet: the pass copies those no
     /// other folder holds, which only comparing with the other folders' copies tells.
     public var allMailUndecided: Int?
+    /// Whether the counts include every label's copy of a message that `folders.labels: keywords`
+    /// copies once (the source's folders are labels); nil: no.
+    public var labelsCountedEach: Bool?
     /// Target folders that already hold mail the state knows nothing of (nil: none, or not looked for).
     public var unrecordedTarget: [UnrecordedTargetFolder]?
     /// What the last verification found that this pass puts right, one phrase per folder

@@ -150,6 +150,9 @@ struct MailPlanner: Sendable {
             text += "; \(Formatting.count(undecided)) message\(undecided == 1 ? "" : "s") of All Mail compared with the other folders "
                 + "when the pass runs (only those in no other folder are copied)"
         }
+        if estimate.labelsCountedEach == true, estimate.messages > 0 {
+            text += "; a message with several labels is counted in each but copied once (folders.labels: keywords)"
+        }
         if let shared = estimate.sharedFolders, shared > 0 {
             text += "; \(folders(shared)) of shared namespaces copied (folders.shared)"
         }
@@ -220,6 +223,7 @@ struct MailPlanner: Sendable {
             if case .pop3 = plan.source.access, let only = mapping.mappings.first, mapping.mappings.count == 1 {
                 estimate.route = "from POP3 to \(only.target)"
             }
+            if settings.folders.labels == .keywords, src.keepsLabels, mapping.mappings.count > 1 { estimate.labelsCountedEach = true }
             if settings.stage > .prepare {
                 let unrecorded = try await unrecordedTargetMail(mailbox, source: folders, copied: mapping.mappings, settings: settings)
                 estimate.unrecordedTarget = unrecorded.isEmpty ? nil : unrecorded

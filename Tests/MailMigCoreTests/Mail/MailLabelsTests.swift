@@ -64,6 +64,8 @@ struct MailLabelsTests {
     @Test("labels: keywords copies each message once, in its first label's folder, with its other labels as keywords; verify passes")
     func keywords() async throws {
         let (harness, named) = try keywordsHarness()
+        let reason = try await harness.plan().steps.first?.reason ?? ""
+        #expect(reason.contains("a message with several labels is counted in each but copied once (folders.labels: keywords)"), "\(reason)")
         let report = try await harness.apply().report
         #expect(report.succeeded, "\(report.failed.map(\.outcome))")
         #expect(bodies("INBOX", of: harness.target) == sorted([named["a"]!.body, named["b"]!.body]))
