@@ -12,6 +12,11 @@ the same warm-up for all (the source's mail files read once into the page cache)
 Results go to .bench/results-<profile>-<time>.json and a table on standard output (bench/report.py).
 
 Usage: bench.py --binary PATH [--baseline PATH] [--quick] [--runs N] [--tools mailmig,mbsync,doveadm]
+                [--rtt-ms MS [--jitter-ms MS] [--rate-mbit R]]
+
+With --rtt-ms, every tool reaches the servers through a delay line (bench/delayline.py) in front of
+each: a WAN link with that round-trip time (doveadm backup runs on the target server, as it is
+deployed, so only its source side crosses the link). The link's CPU time is reported.
 
 With --baseline, another mailmig build (e.g. the previous release) runs as the tool
 "mailmig-baseline" in the same runs, and the table's ratio column compares the two.
@@ -20,6 +25,8 @@ import argparse
 import datetime
 import json
 import os
+import signal
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -135,6 +142,41 @@ def run_tool(tool, users, profile, totals, extra_totals, work, check):
     return result
 
 
+class DelayLine:
+    """bench/delayline.py in front of one server's plain IMAP port."""
+
+    def __init__(self, instance, rtt_ms, jitter_ms, rate_mbit):
+        port_file = os.path.join(servers.BENCH_DIR, "delayline-%s.port" % instance)
+        if os.path.exists(port_file):
+            os.remove(port_file)
+        self.log = os.path.join(servers.BENCH_DIR, "delayline-%s.log" % instance)
+        with open(self.log, "w", encoding="utf-8") as log_file:
+            self.process = subprocess.Popen(
+                [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "delayline.py"),
+                 "--listen", "0", "--port-file", port_file, "--target", "127.0.0.1:%d" % servers.PORTS[instance],
+                 "--rtt-ms", str(rtt_ms), "--jitter-ms", str(jitter_ms), "--rate-mbit", str(rate_mbit)],
+                stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file)
+        for _ in range(100):
+            if os.path.exists(port_file):
+                break
+            time.sleep(0.05)
+        else:
+            raise servers.BenchFailure("the delay line in front of the %s did not start: see %s" % (instance, self.log))
+        with open(port_file, encoding="utf-8") as handle:
+            self.port = int(handle.read())
+
+    def stop(self):
+        """Stops it; returns its CPU seconds and bytes carried."""
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+        text = open(self.log, encoding="utf-8").read()
+        for line in text.splitlines():
+            if line.startswith("stopped:"):
+                parts = line.replace(",", "").split()
+                return {"connections": int(parts[1]), "bytes": int(parts[3]), "cpu_seconds": float(parts[5])}
+        return {}
+
+
 def main():
     parser = argparse.ArgumentParser(description="Benchmark mailmig against mbsync and doveadm backup.")
     parser.add_argument("--binary", required=True, help="the mailmig binary (release build)")
@@ -143,6 +185,9 @@ def main():
     parser.add_argument("--tools", default="mailmig,mbsync,doveadm")
     parser.add_argument("--no-fidelity", action="store_true", help="skip the comparison after full copies")
     parser.add_argument("--baseline", help="another mailmig binary measured in the same runs as mailmig-baseline")
+    parser.add_argument("--rtt-ms", type=float, help="reach the servers through a delay line of this round-trip time")
+    parser.add_argument("--jitter-ms", type=float, default=0, help="with --rtt-ms: up to this much more delay per chunk")
+    parser.add_argument("--rate-mbit", type=float, default=0, help="with --rtt-ms: cap each direction at this rate")
     args = parser.parse_args()
     args.binary = os.path.abspath(args.binary)
     profile = "quick" if args.quick else "full"
@@ -157,6 +202,14 @@ def main():
         % (totals["messages"], totals["bytes"] / 1e6, len(users), extra_totals["messages"], extra_totals["bytes"] / 1e6))
     prepare_source(profile, totals, users)
     remove_new_mail(users)
+    lines = {}
+    if args.rtt_ms is not None:
+        lines = {instance: DelayLine(instance, args.rtt_ms, args.jitter_ms, args.rate_mbit) for instance in ("source", "target")}
+        for instance, line in lines.items():
+            servers.TOOL_PORTS[instance] = line.port
+        log("delay lines: %.0f ms RTT%s%s, source on port %d, target on port %d"
+            % (args.rtt_ms, ", jitter up to %.0f ms" % args.jitter_ms if args.jitter_ms else "",
+               ", %.0f Mbit/s" % args.rate_mbit if args.rate_mbit else "", lines["source"].port, lines["target"].port))
 
     available = {
         "mailmig": lambda: tools.Mailmig(args.binary, users, work),
@@ -174,7 +227,10 @@ def main():
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "corpus": totals, "new_mail": extra_totals, "users": users, "runs": runs,
     }
-    out = os.path.join(servers.BENCH_DIR, "results-%s-%s.json" % (profile, time.strftime("%Y%m%d-%H%M%S")))
+    if lines:
+        document["link"] = {"rtt_ms": args.rtt_ms, "jitter_ms": args.jitter_ms, "rate_mbit": args.rate_mbit}
+    label = profile + ("-rtt%g" % args.rtt_ms if lines else "")
+    out = os.path.join(servers.BENCH_DIR, "results-%s-%s.json" % (label, time.strftime("%Y%m%d-%H%M%S")))
     for number in range(args.runs):
         order = chosen[number % len(chosen):] + chosen[:number % len(chosen)]
         log("run %d of %d: %s" % (number + 1, args.runs, ", ".join(tool.name for tool in order)))
@@ -185,6 +241,10 @@ def main():
                 json.dump(document, handle, indent=1)
     for user in users:
         servers.remove_user("target", user)
+    if lines:
+        document["link"]["delay_lines"] = {instance: line.stop() for instance, line in lines.items()}
+        with open(out, "w", encoding="utf-8") as handle:
+            json.dump(document, handle, indent=1)
     print(report.render(document))
     log("raw results: %s" % out)
     return 1 if any(result["failures"] for run in runs for result in run["results"]) else 0

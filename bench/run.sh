@@ -5,6 +5,7 @@
 #
 # Usage: bench/run.sh [--quick] [--runs N] [--tools mailmig,mbsync,doveadm] [--binary MAILMIG-BINARY]
 #                     [--baseline MAILMIG-BINARY] [--skip-checks] [--skip-copy]
+#                     [--wan RTT-MS[,RTT-MS…] [--jitter-ms MS] [--rate-mbit R]]
 #        bench/run.sh --workers-bench [--mailboxes N] [--messages N] [--binary MAILMIG-BINARY]
 #        bench/run.sh --stop
 #
@@ -17,6 +18,11 @@
 # and 16411/16412, POP3 on 16403/16404 and 16413/16414, never the test instances), generates the corpus under .bench/ (kept between
 # runs) and writes the raw results as JSON under .bench/. The servers keep running afterwards so a
 # second run skips loading the corpus; stop them with `bench/run.sh --stop`.
+#
+# --wan runs the copy benchmark once per round-trip time given (e.g. --wan 0,10,50), every tool
+# reaching the servers through bench/delayline.py, a user-space WAN link in front of each server
+# (doveadm backup runs on the target, so only its source side crosses the link). --wan implies
+# --skip-checks unless the checks are asked for again with --checks.
 #
 # --workers-bench runs bench/workers.py instead of the copy benchmark and the checks: N small
 # mailboxes (default 1,000 of 20 messages) copied by a plain apply with SQLite state, then with
@@ -39,6 +45,7 @@ export MAILMIG_TEST_PG_PORT=16432 MAILMIG_TEST_PG_DIR=/var/tmp/mailmig-bench-pos
 log() { printf 'bench/run.sh: %s\n' "$*" >&2; }
 
 quick=() runs=3 tools="mailmig,mbsync,doveadm" checks=1 copy=1 baseline=() binary="" workers_bench=0 workers_options=()
+wan="" link=() checks_asked=0
 while (($# > 0)); do
     case "$1" in
         --quick) quick=(--quick) ;;
@@ -48,6 +55,10 @@ while (($# > 0)); do
         --baseline) baseline=(--baseline "${2:?--baseline needs a mailmig binary}"); shift ;;
         --skip-checks) checks=0 ;;
         --skip-copy) copy=0 ;;
+        --checks) checks_asked=1 ;;
+        --wan) wan=${2:?--wan needs round-trip times in ms, e.g. 0,10,50}; shift ;;
+        --jitter-ms) link+=(--jitter-ms "${2:?--jitter-ms needs a number}"); shift ;;
+        --rate-mbit) link+=(--rate-mbit "${2:?--rate-mbit needs a number}"); shift ;;
         --workers-bench) workers_bench=1 ;;
         --mailboxes) workers_options+=(--mailboxes "${2:?--mailboxes needs a number}"); shift ;;
         --messages) workers_options+=(--messages "${2:?--messages needs a number}"); shift ;;
@@ -89,7 +100,17 @@ if ((workers_bench)); then
 fi
 
 status=0
-if ((copy)); then
+if [[ -n $wan ]]; then
+    ((checks_asked)) || checks=0
+    if ((copy)); then
+        IFS=, read -r -a rtts <<<"$wan"
+        for rtt in "${rtts[@]}"; do
+            log "copy benchmark at $rtt ms RTT"
+            python3 "$REPO_ROOT/bench/bench.py" --binary "$binary" --runs "$runs" --tools "$tools" "${baseline[@]}" "${quick[@]}" \
+                --rtt-ms "$rtt" "${link[@]}" || status=1
+        done
+    fi
+elif ((copy)); then
     python3 "$REPO_ROOT/bench/bench.py" --binary "$binary" --runs "$runs" --tools "$tools" "${baseline[@]}" "${quick[@]}" || status=1
 fi
 if ((checks)); then

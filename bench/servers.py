@@ -22,6 +22,9 @@ PORTS = {"source": 16401, "source_tls": 16402, "target": 16411, "target_tls": 16
          "source_pop3": 16403, "source_pop3_tls": 16404, "target_pop3": 16413, "target_pop3_tls": 16414}
 ADMIN = "admin"
 ADMIN_PASSWORD = "secret-admin"
+# Where the tools connect for each side: the servers themselves, or a delay line in front of each
+# (bench.py --rtt-ms). The benchmark's own loading, counting and dumps always go to PORTS directly.
+TOOL_PORTS = {"source": PORTS["source"], "target": PORTS["target"]}
 
 
 def snapshot_scripts():

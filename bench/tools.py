@@ -80,8 +80,8 @@ def plan_text(users, source_port=None, target_port=None, connections=None):
     """A plan copying every user to the same name on the target, one batch at stage sync
     (`connections:` of both sides when given, else the default)."""
     lines = ["mailmig: 1", "name: bench", ""]
-    for side, port in (("source", source_port or servers.PORTS["source"]),
-                       ("target", target_port or servers.PORTS["target"])):
+    for side, port in (("source", source_port or servers.TOOL_PORTS["source"]),
+                       ("target", target_port or servers.TOOL_PORTS["target"])):
         lines += [
             "%s:" % side,
             "  imap: { host: 127.0.0.1, port: %d, tls: starttls, ca_file: \"%s\" }" % (port, servers.ca_file()),
@@ -116,7 +116,7 @@ class Mbsync:
     def config_text(self):
         blocks = []
         for user in self.users:
-            for side, port in (("far", servers.PORTS["source"]), ("near", servers.PORTS["target"])):
+            for side, port in (("far", servers.TOOL_PORTS["source"]), ("near", servers.TOOL_PORTS["target"])):
                 # The test certificate names localhost (and 127.0.0.1 only as an IP SAN, which mbsync
                 # does not check), so mbsync connects by name.
                 blocks.append("IMAPAccount %s-%s\nHost localhost\nPort %d\nUser %s*%s\nPass %s\n"
@@ -152,7 +152,7 @@ class DoveadmBackup:
         """doveadm backup of `user` from the source over imapc; `extra` settings (e.g. mail_location) added."""
         settings = {
             "imapc_host": "127.0.0.1",
-            "imapc_port": str(servers.PORTS["source"]),
+            "imapc_port": str(servers.TOOL_PORTS["source"]),
             "imapc_ssl": "starttls",
             "ssl_client_ca_file": servers.ca_file(),
             "imapc_user": user,

@@ -27,7 +27,9 @@ extension IMAPStoreSession {
         guard offersLabels else {
             throw MailStoreError(.failed, "the server does not offer X-GM-EXT-1: a message cannot be shown in '\(folder)' without storing it there")
         }
-        guard let label = try await labelNames().label(ofFolder: folder) else { return false }
+        let names = try await labelNames()
+        // A copy in Trash or Spam is not labelled into other folders: on Gmail that would take it out of there.
+        guard let label = names.label(ofFolder: folder), names.label(ofFolder: path) != nil else { return false }
         let uids = Self.uidSet(.uids(keys))
         guard !uids.isEmpty else { return true }
         guard try await openFolder(path, forWriting: true).uidValidity == uidValidity else { return false }

@@ -258,8 +258,8 @@ extension FakeStoreSession {
     /// UID STORE +X-GM-LABELS: the messages of `path` appear in `folder` too (once, however often labelled).
     func addLabel(of folder: String, to keys: [MessageKey], in path: String, uidValidity: UInt32) async throws -> Bool {
         guard store.hasLabels else { throw MailStoreError(.failed, "BAD Unknown command STORE X-GM-LABELS") }
-        let role = store.folder(folder, of: address)?.specialUse ?? ""
-        if ["\\All", "\\Trash", "\\Junk"].contains(role) { return false }
+        let roles = [folder, path].map { store.folder($0, of: address)?.specialUse ?? "" }
+        if roles.contains(where: { ["\\All", "\\Trash", "\\Junk"].contains($0) }) { return false }
         let opened = try await openFolder(path, forWriting: true)
         guard opened.uidValidity == uidValidity else { return false }
         let wanted = Set(keys)

@@ -2,7 +2,8 @@
 /// is what a user sees the label as on the target.
 ///
 /// A keyword is an atom (RFC 3501 §9): printable ASCII other than `(`, `)`, `{`, `%`, `*`, `"`, `\`
-/// and `]`, without spaces. Those characters and spaces become `_`; other characters are written in
+/// and `]`, without spaces. Those characters, spaces and `[` (so brackets stay a pair: `[Gmail]/Sent`
+/// is `_Gmail_/Sent`) become `_`; other characters are written in
 /// modified UTF-7 (RFC 3501 §5.1.3), as mail clients write non-ASCII tag names (`Überweisungen` →
 /// `&ANw-berweisungen`).
 enum LabelKeyword {
@@ -21,7 +22,7 @@ enum LabelKeyword {
                 let byte = UInt8(scalar.value)
                 if byte == UInt8(ascii: "&") {
                     keyword += "&-"
-                } else if byte > 0x20, byte < 0x7F, !Array("(){%*\"\\]".utf8).contains(byte) {
+                } else if byte > 0x20, byte < 0x7F, !Array("(){%*\"\\[]".utf8).contains(byte) {
                     keyword.unicodeScalars.append(scalar)
                 } else {
                     keyword += "_"

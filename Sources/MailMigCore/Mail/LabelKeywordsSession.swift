@@ -51,7 +51,7 @@ final class LabelKeywordsSession: MailStoreSession, @unchecked Sendable {
     func messageUIDs(_ filter: MessageFilter) async throws -> [MessageKey] {
         let keys = try await base.messageUIDs(filter)
         guard let (path, labels) = current(), let labels else { return keys }
-        return keys.filter { key in labels[key].map { plan.home(of: $0, fallback: path) == path } ?? true }
+        return keys.filter { key in labels[key].map { plan.home(of: $0, foundIn: path) == path } ?? true }
     }
 
     func metadata(_ selection: MessageSelection, changedSince: UInt64?) async throws -> [MessageMetadata] {
@@ -59,7 +59,7 @@ final class LabelKeywordsSession: MailStoreSession, @unchecked Sendable {
         guard let (path, labels) = current(), let labels else { return listed }
         return listed.compactMap { message in
             guard let found = labels[message.uid] else { return message }
-            guard plan.home(of: found, fallback: path) == path else { return nil }
+            guard plan.home(of: found, foundIn: path) == path else { return nil }
             var shown = message
             shown.flags.formUnion(plan.keywords(of: found, besides: path))
             return shown

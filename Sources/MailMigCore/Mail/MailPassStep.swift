@@ -96,6 +96,9 @@ public struct MailEstimate: Sendable, Equatable, Codable {
     /// Whether the counts include every label's copy of a message that `folders.labels: keywords`
     /// copies once (the source's folders are labels); nil: no.
     public var labelsCountedEach: Bool?
+    /// Whether the plan asks for `folders.labels: keywords` from a source without labels (no
+    /// X-GM-EXT-1), where it changes nothing; nil: no.
+    public var labelsUnavailable: Bool?
     /// Target folders that already hold mail the state knows nothing of (nil: none, or not looked for).
     public var unrecordedTarget: [UnrecordedTargetFolder]?
     /// What the last verification found that this pass puts right, one phrase per folder

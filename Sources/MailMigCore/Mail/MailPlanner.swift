@@ -153,6 +153,9 @@ struct MailPlanner: Sendable {
         if estimate.labelsCountedEach == true, estimate.messages > 0 {
             text += "; a message with several labels is counted in each but copied once (folders.labels: keywords)"
         }
+        if estimate.labelsUnavailable == true {
+            text += "; folders.labels: keywords changes nothing here: the source has no labels (no X-GM-EXT-1), its folders are copied as they are"
+        }
         if let shared = estimate.sharedFolders, shared > 0 {
             text += "; \(folders(shared)) of shared namespaces copied (folders.shared)"
         }
@@ -223,7 +226,13 @@ struct MailPlanner: Sendable {
             if case .pop3 = plan.source.access, let only = mapping.mappings.first, mapping.mappings.count == 1 {
                 estimate.route = "from POP3 to \(only.target)"
             }
-            if settings.folders.labels == .keywords, src.keepsLabels, mapping.mappings.count > 1 { estimate.labelsCountedEach = true }
+            if settings.folders.labels == .keywords {
+                if !src.keepsLabels {
+                    estimate.labelsUnavailable = true
+                } else if mapping.mappings.count > 1 {
+                    estimate.labelsCountedEach = true
+                }
+            }
             if settings.stage > .prepare {
                 let unrecorded = try await unrecordedTargetMail(mailbox, source: folders, copied: mapping.mappings, settings: settings)
                 estimate.unrecordedTarget = unrecorded.isEmpty ? nil : unrecorded

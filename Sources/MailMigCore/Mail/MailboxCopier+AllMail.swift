@@ -47,8 +47,12 @@ extension MailboxCopier {
         var copy: [MessageKey] = []
         var elsewhere = 0
         for message in metadata {
-            if held.take(globalID: labels?[message.uid]?.id, messageID: ids[message.uid] ?? nil, size: message.size,
-                         internalDate: message.internalDate) {
+            let found = labels?[message.uid]
+            // A folder that is no label (Trash, Spam) keeps its own messages, whatever else shows them.
+            if let found, mapping.rule != .allMail, !found.folders.contains(mapping.source) {
+                copy.append(message.uid)
+            } else if held.take(globalID: found?.id, messageID: ids[message.uid] ?? nil, size: message.size,
+                                internalDate: message.internalDate) {
                 elsewhere += 1
             } else {
                 copy.append(message.uid)

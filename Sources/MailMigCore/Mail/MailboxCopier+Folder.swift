@@ -9,7 +9,7 @@ extension MailboxCopier {
                     result: inout MailPassResult) async throws -> [MessageKey] {
         let address = FolderRecord.address(mailbox: ledgerKey, folder: mapping.source)
         let recorded = try store.resource(address).map { try $0.decode(FolderRecord.self) }
-        if let recorded, recorded.target == mapping.target, recorded.isCurrent(with: status, for: settings) {
+        if let recorded, recorded.target == mapping.target, recorded.isCurrent(with: status, for: settings), !labels.changedElsewhere {
             result.unchangedFolders += 1
             return []
         }
@@ -70,7 +70,9 @@ extension MailboxCopier {
             result.dropped(dropped, in: mapping.source)
         } else if settings.stage >= .sync, !copied.isEmpty {
             var dropped: [String] = []
-            result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: recorded, src: src, dst: dst, dropped: &dropped)
+            // Label keywords change with other folders, which this folder's mod-sequences do not show: all are compared then.
+            result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: labels.changedElsewhere ? nil : recorded,
+                                                      src: src, dst: dst, dropped: &dropped)
             result.dropped(dropped, in: mapping.source)
         }
         // A folder the source did not fully deliver is not current: the next pass asks for the rest.
@@ -176,12 +178,12 @@ extension MailboxCopier {
         // Reading the next chunk from the source overlaps with appending the current one to the target.
         let queue = BoundedQueue<[FetchedMessage]>(capacity: 2)
         // A target whose folders are labels (Gmail) shows a message copied from another folder here by a label, not a second upload.
-        let copies = dst.keepsLabels ? try TargetCopies(store.ledger(mailbox: ledgerKey, folder: nil), besides: mapping) : nil
+        var copies = dst.keepsLabels ? try TargetCopies(store.ledger(mailbox: ledgerKey, folder: nil), besides: mapping) : nil
         let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
         var appended: [LedgerEntry] = []
         do {
             while let chunk = try await queue.next() {
-                appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, globalIDs: globalIDs, copies: copies, dst: dst,
+                appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, globalIDs: globalIDs, copies: &copies, dst: dst,
                                                   result: &result)
             }
             try await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
@@ -292,7 +294,8 @@ extension MailboxCopier {
 
     /// Records a chunk as pending, appends it, and commits what the target confirmed to the ledger;
     /// returns the ledger rows committed.
-    private func appendChunk(_ chunk: [FetchedMessage], mapping: FolderMapping, uidValidity: UInt32, globalIDs: [MessageKey: String], copies: TargetCopies?,
+    private func appendChunk(_ chunk: [FetchedMessage], mapping: FolderMapping, uidValidity: UInt32, globalIDs: [MessageKey: String],
+                             copies: inout TargetCopies?,
                              dst: any MailStoreSession, result: inout MailPassResult) async throws -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
         var messages: [OutgoingMessage] = []
@@ -317,8 +320,9 @@ extension MailboxCopier {
         try store.recordPendingCopies(entries)
         faults.pass("mail-pending")
         var labelled = Set<Int>()
-        if let copies {
-            labelled = try await label(entries, copies: copies, mapping: mapping, dst: dst)
+        if var available = copies {
+            labelled = try await label(entries, copies: &available, mapping: mapping, dst: dst)
+            copies = available
         }
         let unlabelled = messages.indices.filter { !labelled.contains($0) }
         let appendedOutcomes = unlabelled.isEmpty ? [] : try await wrap(folder: mapping.source, side: .target) {

@@ -4,12 +4,17 @@ extension MailboxCopier {
     /// indices of `entries` so shown.
     ///
     /// A message is the same when its SHA-256 and size are those of a ledger entry whose target UID is
-    /// known. Adding a label twice changes nothing, so a chunk left pending and labelled again after a
-    /// crash is still shown once; the ledger entry records this folder with no target UID of its own.
-    func label(_ entries: [LedgerEntry], copies: TargetCopies, mapping: FolderMapping, dst: any MailStoreSession) async throws -> Set<Int> {
+    /// known, and it has the same flags (flags belong to the one stored message, so a message whose
+    /// flags differ between source folders is uploaded again to keep each folder's). Each stored copy
+    /// is labelled into a folder once: a second identical message of the same folder is uploaded.
+    /// Adding a label twice changes nothing, so a chunk left pending and labelled again after a crash
+    /// is still shown once; the ledger entry records this folder with no target UID of its own.
+    func label(_ entries: [LedgerEntry], copies: inout TargetCopies, mapping: FolderMapping, dst: any MailStoreSession) async throws -> Set<Int> {
         var groups: [TargetCopies.Place: [(index: Int, uid: MessageKey)]] = [:]
         for (index, entry) in entries.enumerated() {
-            if let copy = copies.copy(sha256: entry.sha256, size: entry.size) { groups[copy.place, default: []].append((index, copy.uid)) }
+            if let copy = copies.take(sha256: entry.sha256, size: entry.size, flags: entry.flags) {
+                groups[copy.place, default: []].append((index, copy.uid))
+            }
         }
         var labelled = Set<Int>()
         for (place, members) in groups.sorted(by: { $0.key.folder < $1.key.folder }) {
@@ -35,19 +40,27 @@ struct TargetCopies: Sendable {
     struct Copy: Sendable {
         var place: Place
         var uid: MessageKey
+        /// The flags the ledger recorded for it.
+        var flags: [String]
     }
 
-    /// By SHA-256 and size.
+    /// By SHA-256 and size, those not labelled into this folder yet.
     private var copies: [String: Copy] = [:]
 
     /// The copies of ledger entries of folders other than `mapping`'s, in target folders other than its target.
     init(_ ledger: [LedgerEntry], besides mapping: FolderMapping) {
         for entry in ledger where entry.folder != mapping.source && entry.targetFolder != mapping.target {
             guard let uid = entry.targetUID, let validity = entry.targetUIDValidity else { continue }
-            copies["\(entry.sha256) \(entry.size)"] = Copy(place: Place(folder: entry.targetFolder, uidValidity: validity), uid: uid)
+            copies["\(entry.sha256) \(entry.size)"] = Copy(place: Place(folder: entry.targetFolder, uidValidity: validity), uid: uid,
+                                                            flags: entry.flags)
         }
     }
 
-    /// The stored copy of a message with these bytes, if any.
-    func copy(sha256: String, size: Int) -> Copy? { copies["\(sha256) \(size)"] }
+    /// The stored copy of a message with these bytes and flags, taken: it is labelled into the folder once.
+    mutating func take(sha256: String, size: Int, flags: [String]) -> Copy? {
+        let key = "\(sha256) \(size)"
+        guard let copy = copies[key], MessageFlags.same(copy.flags, flags) else { return nil }
+        copies[key] = nil
+        return copy
+    }
 }

@@ -52,9 +52,6 @@ struct MailboxCopier: Sendable {
                 if let collision = folderPlan.collisionError {
                     throw MailError(side: .target, server: target.server, mailbox: mailboxID, reason: collision)
                 }
-                let labels = LabelPlan(folderPlan, mode: settings.folders.labels ?? .folders)
-                // Under folders.labels: keywords each message is read in its home folder only, its other labels as keywords.
-                let reader: any MailStoreSession = labels.mode == .keywords ? LabelKeywordsSession(base: src, plan: labels) : src
                 let subscribed = try await wrap(folder: nil, side: .source) { try await src.subscribedFolders() }
                 let targetSubscribed = try await wrap(folder: nil, side: .target) { try await dst.subscribedFolders() }
                 var existing = Set(targetFolders.map(\.listing.path))
@@ -82,6 +79,9 @@ struct MailboxCopier: Sendable {
                     }
                 }
                 let statuses = Dictionary(sourceFolders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
+                let labels = try labelPlan(folderPlan, statuses: statuses, src: src)
+                // Under folders.labels: keywords each message is read in its home folder only, its other labels as keywords.
+                let reader: any MailStoreSession = labels.mode == .keywords ? LabelKeywordsSession(base: src, plan: labels) : src
                 var undelivered: [(folder: String, keys: [MessageKey])] = []
                 var unreadable: [MailError] = []
                 for mapping in folderPlan.mappings {
@@ -116,6 +116,18 @@ struct MailboxCopier: Sendable {
                 return result
             }
         }
+    }
+
+    /// The pass's label plan: `folders.labels: keywords` only where the source has labels (Gmail's
+    /// X-GM-EXT-1), with where each message was copied from and whether any copied folder changed.
+    func labelPlan(_ folderPlan: FolderPlan, statuses: [String: FolderStatus?], src: any MailStoreSession) throws -> LabelPlan {
+        guard settings.folders.labels == .keywords, src.keepsLabels else { return LabelPlan(folderPlan, mode: .folders) }
+        var labels = LabelPlan(folderPlan, mode: .keywords, ledger: try store.ledger(mailbox: ledgerKey, folder: nil))
+        labels.changedElsewhere = try folderPlan.mappings.contains { mapping in
+            let recorded = try store.resource(FolderRecord.address(mailbox: ledgerKey, folder: mapping.source)).map { try $0.decode(FolderRecord.self) }
+            return recorded.map { !$0.isCurrent(with: statuses[mapping.source] ?? nil, for: settings) } ?? true
+        }
+        return labels
     }
 
     /// Runs `body`, naming the side (and the folder, when there is one) in any error.

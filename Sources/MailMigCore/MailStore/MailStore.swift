@@ -90,8 +90,8 @@ public protocol MailStoreSession: Sendable {
     var keepsLabels: Bool { get }
     /// Shows messages of the folder `path` in `folder` too, by giving them that folder's label (Gmail:
     /// `UID STORE … +X-GM-LABELS`): one stored message instead of one upload per folder. Opens `path`
-    /// for writing. False, with nothing done, where `folder` is not a label (Gmail's Trash and Spam)
-    /// or `path`'s UIDVALIDITY is no longer `uidValidity` (the keys would name other messages); throws
+    /// for writing. False, with nothing done, where `folder` or `path` is not a label (Gmail's All
+    /// Mail, Trash and Spam) or `path`'s UIDVALIDITY is no longer `uidValidity` (the keys would name other messages); throws
     /// where the store has no labels (`keepsLabels` is false).
     func addLabel(of folder: String, to keys: [MessageKey], in path: String, uidValidity: UInt32) async throws -> Bool
 }

@@ -103,11 +103,12 @@ public struct Verifier: Sendable {
         let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
                                           rules: rules, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
         // Under folders.labels: keywords the source is compared as the copier read it: each message in its home folder.
-        let labelPlan = LabelPlan(folderPlan, mode: rules.labels ?? .folders)
+        let ledger = try store.ledger(mailbox: id)
+        let labelPlan = rules.labels == .keywords && src.keepsLabels ? LabelPlan(folderPlan, mode: .keywords, ledger: ledger)
+            : LabelPlan(folderPlan, mode: .folders)
         let src: any MailStoreSession = labelPlan.mode == .keywords ? LabelKeywordsSession(base: src, plan: labelPlan) : src
         let inboxes = Set(sourceFolders.filter(\.listing.isInbox).map(\.listing.path))
         let existing = Set(targetFolders.filter(\.listing.selectable).map(\.listing.path))
-        let ledger = try store.ledger(mailbox: id)
         let skipped = try store.skipped(mailbox: id)
         let rewrites = try store.targetRewrites(mailbox: id)
         var order: [String] = []
