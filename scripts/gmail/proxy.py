@@ -83,6 +83,17 @@ def folder_of(label, separator):
     return label.replace(b"/", separator.encode())
 
 
+async def forward_literals(line, reader, writer):
+    """After a line announcing a literal `{n}`: forwards its n bytes and the rest of the line, as often
+    as the rest announces another."""
+    literal = LITERAL.search(line)
+    while literal:
+        writer.write(await reader.readexactly(int(literal.group(1))))
+        rest = await reader.readline()
+        writer.write(rest)
+        literal = LITERAL.search(rest)
+
+
 class Connection:
     def __init__(self, args, number):
         self.args = args
@@ -111,12 +122,7 @@ class Connection:
             elif re.match(rb"^\S+ APPEND ", line, re.IGNORECASE):
                 log(f"append {line.split(b' ')[0].decode()}")
             writer.write(line)
-            literal = LITERAL.search(line)
-            while literal:
-                writer.write(await reader.readexactly(int(literal.group(1))))
-                rest = await reader.readline()
-                writer.write(rest)
-                literal = LITERAL.search(rest)
+            await forward_literals(line, reader, writer)
             await writer.drain()
 
     async def server_to_client(self, reader, writer):
@@ -140,11 +146,7 @@ class Connection:
                 if not literal:
                     line = CAPABILITY.sub(b"CAPABILITY IMAP4rev1 X-GM-EXT-1", line, count=1)
                 writer.write(line)
-                while literal:
-                    writer.write(await reader.readexactly(int(literal.group(1))))
-                    rest = await reader.readline()
-                    writer.write(rest)
-                    literal = LITERAL.search(rest)
+                await forward_literals(line, reader, writer)
             await writer.drain()
 
 

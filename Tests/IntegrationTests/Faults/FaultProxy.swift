@@ -4,35 +4,27 @@ import Foundation
 /// a given certificate, forwards plain bytes to a server and injects faults (drop, stall, delay, a response
 /// cut inside a literal) at random, seeded.
 final class FaultProxy: @unchecked Sendable {
+    private let process: ProxyProcess
+
     /// The port mailmig connects to.
-    let port: Int
-    private let child: Spawn.Child
-    private var log: String?
+    var port: Int { process.port }
 
     /// Starts the proxy in front of `127.0.0.1:targetPort`; with `bothDirections`, what the client sends
     /// (an APPEND and its literal) is faulted too; `every` is the number of message bodies mode `cut-fetch`
     /// lets through per connection.
     init(targetPort: Int, mode: String, seed: Int, rate: Double = 0.03, maxFaults: Int = 6, bothDirections: Bool = false, every: Int = 3,
          certificate: String, key: String) throws {
-        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("faultproxy-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: portFile) }
-        child = try Spawn.start("python3", [TestEnvironment.repositoryRoot.appendingPathComponent("scripts/faults/proxy.py").path,
-                                            "--listen", "0", "--port-file", portFile.path, "--target", "127.0.0.1:\(targetPort)",
-                                            "--mode", mode, "--seed", String(seed), "--rate", String(rate), "--max-faults", String(maxFaults),
-                                            "--max-seconds", "900", "--every", String(every), "--tls-cert", certificate, "--tls-key", key]
-                                + (bothDirections ? ["--both-directions"] : []))
-        port = try Spawn.port(writtenTo: portFile, by: child, what: "the fault proxy")
+        process = try ProxyProcess(script: "faults/proxy.py",
+                                   arguments: ["--target", "127.0.0.1:\(targetPort)", "--mode", mode, "--seed", String(seed),
+                                               "--rate", String(rate), "--max-faults", String(maxFaults), "--max-seconds", "900",
+                                               "--every", String(every), "--tls-cert", certificate, "--tls-key", key]
+                                       + (bothDirections ? ["--both-directions"] : []),
+                                   what: "the fault proxy")
     }
 
     /// Stops the proxy and returns its log (one line per fault injected).
     @discardableResult
-    func stop() -> String {
-        if let log { return log }
-        child.signal(SIGTERM)
-        let text = child.wait().stderr
-        log = text
-        return text
-    }
+    func stop() -> String { process.stop() }
 
     /// How many connections the proxy accepted (read from its last log line; stops it).
     var connections: Int {
