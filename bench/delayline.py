@@ -9,7 +9,7 @@ written bytes of each direction are paced to that many megabits per second.
 
 Usage:
   delayline.py --listen PORT --target HOST:PORT --rtt-ms MS [--jitter-ms MS] [--rate-mbit R]
-               [--port-file FILE] [--max-seconds T]
+               [--port-file FILE] [--max-seconds T] [--trace FILE]
   delayline.py --self-test     measure what it carries at 0 ms and its CPU time, then exit
 
 It prints "listening on PORT" to stderr when ready (and writes the port to --port-file), and on
@@ -28,16 +28,25 @@ import time
 
 
 class Link:
-    def __init__(self, rtt_ms, jitter_ms, rate_mbit):
+    def __init__(self, rtt_ms, jitter_ms, rate_mbit, trace=None):
         self.delay = rtt_ms / 2000.0
         self.jitter = jitter_ms / 1000.0
         self.rate = rate_mbit * 125000.0 if rate_mbit else None
         self.random = random.Random(1)
         self.connections = 0
         self.bytes = 0
+        self.started = time.monotonic()
+        self.trace = open(trace, "w", encoding="utf-8") if trace else None
+
+    def note(self, connection, direction, data):
+        """With --trace: one line per chunk read, its time, connection, direction and first line."""
+        if self.trace:
+            first = data.split(b"\r\n", 1)[0][:100].decode("utf-8", "replace")
+            self.trace.write("%.3f %d %s %d %s\n" % (time.monotonic() - self.started, connection, direction, len(data), first))
+            self.trace.flush()
 
 
-async def pump(reader, writer, link):
+async def pump(reader, writer, link, connection=0, direction=">"):
     """One direction: reads chunks as they come, writes each when its time has come, in order."""
     queue = asyncio.Queue()
 
@@ -46,6 +55,7 @@ async def pump(reader, writer, link):
         try:
             while True:
                 data = await reader.read(65536)
+                link.note(connection, direction, data)
                 due = time.monotonic() + link.delay + (link.random.uniform(0, link.jitter) if link.jitter else 0)
                 last_due = max(last_due, due)   # jitter never reorders a byte stream
                 await queue.put((last_due, data))
@@ -93,7 +103,8 @@ async def handle(client_reader, client_writer, args, link):
         sock = w.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    await asyncio.gather(pump(client_reader, server_writer, link), pump(server_reader, client_writer, link),
+    number = link.connections
+    await asyncio.gather(pump(client_reader, server_writer, link, number, ">"), pump(server_reader, client_writer, link, number, "<"),
                          return_exceptions=True)
     for w in (client_writer, server_writer):
         try:
@@ -108,7 +119,7 @@ def cpu_seconds():
 
 
 async def serve(args):
-    link = Link(args.rtt_ms, args.jitter_ms, args.rate_mbit)
+    link = Link(args.rtt_ms, args.jitter_ms, args.rate_mbit, args.trace)
     server = await asyncio.start_server(lambda r, w: handle(r, w, args, link), "127.0.0.1", args.listen)
     port = server.sockets[0].getsockname()[1]
     if args.port_file:
@@ -170,6 +181,7 @@ def main():
     parser.add_argument("--port-file")
     parser.add_argument("--max-seconds", type=float, default=6 * 3600)
     parser.add_argument("--self-test", action="store_true")
+    parser.add_argument("--trace", help="write one line per chunk (time, connection, direction, size, first line) to this file")
     args = parser.parse_args()
     if args.self_test:
         asyncio.run(self_test())

@@ -65,12 +65,12 @@ def render(document):
     link = document.get("link")
     if link:
         carried = link.get("delay_lines", {})
-        cpu = sum(line.get("cpu_seconds", 0) for line in carried.values())
+        line_cpu = sum(line.get("cpu_seconds", 0) for line in carried.values())
         moved = sum(line.get("bytes", 0) for line in carried.values())
         lines[-1:] = ["Link: every tool through a delay line of %g ms RTT%s%s in front of each server (doveadm backup runs on "
                       "the target, so only its source side crosses it); the delay lines carried %.0f MB with %.1f s CPU in all."
                       % (link["rtt_ms"], ", jitter up to %g ms" % link["jitter_ms"] if link.get("jitter_ms") else "",
-                         ", %g Mbit/s" % link["rate_mbit"] if link.get("rate_mbit") else "", moved / 1e6, cpu), ""]
+                         ", %g Mbit/s" % link["rate_mbit"] if link.get("rate_mbit") else "", moved / 1e6, line_cpu), ""]
     lines.append("| tool | pass | wall s | tool CPU s | servers CPU s | msg/s | MB/s | mailmig/tool time |")
     lines.append("|---|---|---:|---:|---:|---:|---:|---:|")
     for tool in tools:

@@ -87,7 +87,8 @@ struct IMAPStoreSession: MailStoreSession {
     }
 
     static func status(_ status: MailMigIMAP.MailboxStatus) -> FolderStatus {
-        FolderStatus(messages: status.messages, uidNext: status.uidNext, uidValidity: status.uidValidity, highestModSeq: status.highestModSeq)
+        FolderStatus(messages: status.messages, uidNext: status.uidNext, uidValidity: status.uidValidity, highestModSeq: status.highestModSeq,
+                     size: status.size.map { Int64(clamping: $0) })
     }
 
     func subscribedFolders() async throws -> Set<String> {

@@ -35,8 +35,8 @@ extension MailMig {
         @Flag(help: "Let a cutover go ahead although a safety gate holds it back.")
         var force = false
 
-        @Option(help: "Steps run at the same time, at most (DNS changes always run one at a time); with --workers, per worker.")
-        var parallelism: Int = 4
+        @Option(help: "Steps run at the same time, at most (DNS changes always run one at a time); with --workers, per worker. Default: the plan's connections (the smaller of source and target, 8 unless set), since over a WAN the round trips, not the servers, are the limit.")
+        var parallelism: Int?
 
         @Option(help: ArgumentHelp("Copy mail in N worker processes on this machine, joined by any `mailmig worker` on other machines (0: only those); needs state: postgres.", valueName: "N"))
         var workers: Int?
@@ -54,7 +54,7 @@ extension MailMig {
             if let workers, workers < 0 || workers > 256 { throw ValidationError("--workers must be between 0 and 256") }
             if let lease, lease < 5 || lease > 3_600 { throw ValidationError("--lease must be between 5 and 3600 seconds") }
             if lease != nil, workers == nil { throw ValidationError("--lease is the lease of a shared apply's workers: give --workers N with it") }
-            if parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
+            if let parallelism, parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
         }
 
         func run() async throws {
@@ -104,14 +104,15 @@ extension MailMig {
                 let prompt = json ? nil : TerminalOperatorPrompt.ifInteractive(palette: palette, notice: { progress.notice($0) })
                 let report: ApplyReport
                 var copiedByWorkers: String?
+                let steps = parallelism ?? MailServer.defaultParallelism(source: workspace.plan.source, target: workspace.plan.target)
                 if let workers {
-                    let shared = try await SharedApplyRun(plan: plan, planPath: planPath, engine: engine, workers: workers, parallelism: parallelism,
+                    let shared = try await SharedApplyRun(plan: plan, planPath: planPath, engine: engine, workers: workers, parallelism: steps,
                                                       leaseSeconds: lease ?? 60, operation: saved?.operation ?? "apply", cancellation: interrupt.flag,
                                                       progress: progress, operatorPrompt: prompt).run()
                     report = shared.report
                     copiedByWorkers = shared.copied
                 } else {
-                    report = await engine.apply(plan, operation: saved?.operation ?? "apply", parallelism: parallelism,
+                    report = await engine.apply(plan, operation: saved?.operation ?? "apply", parallelism: steps,
                                                 cancellation: interrupt.flag, observer: progress, mailProgress: progress, operatorPrompt: prompt)
                 }
                 progress.finish()

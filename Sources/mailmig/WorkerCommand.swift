@@ -22,8 +22,8 @@ extension MailMig {
         @OptionGroup var style: OutputStyleOptions
         @OptionGroup var log: LogOptions
 
-        @Option(help: "Mailboxes this worker copies at the same time, at most.")
-        var parallelism: Int = 4
+        @Option(help: "Mailboxes this worker copies at the same time, at most. Default: the plan's connections (the smaller of source and target).")
+        var parallelism: Int?
 
         @Option(help: ArgumentHelp("Seconds a claim lasts without renewal (the apply's --lease).", valueName: "seconds"))
         var lease: Int = 60
@@ -35,7 +35,7 @@ extension MailMig {
         var quiet = false
 
         func validate() throws {
-            if parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
+            if let parallelism, parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
             if lease < 5 || lease > 3_600 { throw ValidationError("--lease must be between 5 and 3600 seconds") }
             if wait < 0 { throw ValidationError("--wait must be 0 or more seconds") }
         }
@@ -49,7 +49,8 @@ extension MailMig {
                 guard workspace.stateBackend.isShared else { throw SharedApplyUnavailable(location: workspace.stateBackend.location) }
                 let store = try workspace.openState()
                 let identity = WorkerIdentity.current()
-                let worker = try Worker(workspace: workspace, store: store, parallelism: parallelism, leaseSeconds: lease, identity: identity,
+                let steps = parallelism ?? MailServer.defaultParallelism(source: workspace.plan.source, target: workspace.plan.target)
+                let worker = try Worker(workspace: workspace, store: store, parallelism: steps, leaseSeconds: lease, identity: identity,
                                         cancellation: interrupt.flag)
                 interrupt.install()
                 let lines = WorkerLines(palette: palette)

@@ -126,6 +126,21 @@ struct MailPlanner: Sendable {
         return (steps, blocked)
     }
 
+    /// What a folder's STATUS says is to copy when the whole folder is: no ledger row or skipped
+    /// message of its UIDVALIDITY, no cutoff or backup to count apart, no message over the size limit
+    /// (the whole folder is within it), not All Mail, and a
+    /// store that gives the folder's size (RFC 8438 STATUS=SIZE). Nil when the folder must be opened
+    /// and its messages listed. Over a WAN this saves three round trips per folder of a first plan.
+    func wholeFolder(_ status: FolderStatus?, folder: FolderMapping, mailbox: String, settings: MailPassSettings,
+                     backup: Bool) throws -> (messages: Int, bytes: Int64)? {
+        // Under a size limit the folder's messages can all be taken when the whole folder is within it.
+        guard let status, let messages = status.messages, let bytes = status.size, let validity = status.uidValidity,
+              settings.cutoff == nil, settings.maxMessageSize.map({ bytes <= $0 }) ?? true, !backup, folder.rule != .allMail else { return nil }
+        guard try store.ledgerUIDs(mailbox: mailbox, folder: folder.source, uidValidity: validity).isEmpty,
+              try store.skippedUIDs(mailbox: mailbox, folder: folder.source, uidValidity: validity).isEmpty else { return nil }
+        return (messages, bytes)
+    }
+
     /// `sync: 1,234 messages (310 MiB) to copy in 12 folders; 3 over the size limit`.
     static func describe(stage: Stage, estimate: MailEstimate?, reached: Stage?) -> String {
         var text = reached == nil || reached.map({ $0 < stage }) == true ? "\(stage.rawValue)" : "\(stage.rawValue) (incremental)"
@@ -254,6 +269,13 @@ struct MailPlanner: Sendable {
                 // STATUS already says there is nothing to copy: opening the folder would cost two round
                 // trips for nothing, and archives of long-lived accounts hold thousands of empty folders.
                 if status?.messages == 0 { continue }
+                if let whole = try wholeFolder(status, folder: folder, mailbox: id, settings: settings, backup: backupKey != nil) {
+                    // Nothing of it copied yet and nothing to filter: STATUS alone counts it, no round trip.
+                    estimate.folders += 1
+                    estimate.messages += whole.messages
+                    estimate.bytes += whole.bytes
+                    continue
+                }
                 let selected: FolderSnapshot
                 do {
                     selected = try await src.openFolder(folder.source, forWriting: false)

@@ -22,9 +22,12 @@ public struct FolderStatus: Sendable, Equatable, Codable {
     public var uidValidity: UInt32?
     /// The highest mod-sequence, where changes are tracked.
     public var highestModSeq: UInt64?
+    /// The folder's size in bytes, the sum of its messages' sizes (RFC 8438 `STATUS=SIZE`), where the store says.
+    public var size: Int64?
 
     /// Creates a status.
-    public init(messages: Int?, uidNext: UInt32?, uidValidity: UInt32?, highestModSeq: UInt64?) {
+    public init(messages: Int?, uidNext: UInt32?, uidValidity: UInt32?, highestModSeq: UInt64?, size: Int64? = nil) {
+        self.size = size
         self.messages = messages
         self.uidNext = uidNext
         self.uidValidity = uidValidity

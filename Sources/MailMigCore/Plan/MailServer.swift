@@ -38,6 +38,12 @@ public struct MailServer: Sendable, Hashable, Codable {
 
     /// Default for `connections`.
     public static let defaultConnections = 8
+
+    /// How many mailboxes an apply copies at once unless told: as many as both servers' connections
+    /// allow, since over a WAN each mailbox pass waits on round trips, not on the servers.
+    public static func defaultParallelism(source: MailServer, target: MailServer) -> Int {
+        max(1, min(source.connections, target.connections))
+    }
 }
 
 /// Transport security of a connection to a mail server.

@@ -96,6 +96,8 @@ extension IMAPClient {
     private var statusItems: [String] {
         var items = ["MESSAGES", "UIDNEXT", "UIDVALIDITY", "UNSEEN"]
         if capabilities.contains("CONDSTORE") || capabilities.contains("QRESYNC") { items.append("HIGHESTMODSEQ") }
+        // A folder's size in the same round trip lets a first plan count bytes without opening it.
+        if capabilities.contains("STATUS=SIZE") { items.append("SIZE") }
         return items
     }
 
@@ -106,7 +108,8 @@ extension IMAPClient {
         return command
     }
 
-    /// STATUS: message count, UIDNEXT, UIDVALIDITY, UNSEEN and, with CONDSTORE, HIGHESTMODSEQ.
+    /// STATUS: message count, UIDNEXT, UIDVALIDITY, UNSEEN and, with CONDSTORE, HIGHESTMODSEQ; with
+    /// STATUS=SIZE (RFC 8438), the folder's size.
     public func status(_ mailbox: some MailboxNameConvertible) async throws -> MailboxStatus {
         let result = try await execute(statusCommand(mailbox.mailboxName))
         for case .status(let response) in result.untagged { return response.status }
