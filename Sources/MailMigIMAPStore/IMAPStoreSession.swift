@@ -103,6 +103,16 @@ struct IMAPStoreSession: MailStoreSession {
         try await IMAPErrorClassifier.run { try await client.subscribe(try await serverName(path)) }
     }
 
+    func setUp(_ folders: [FolderSetup]) async throws -> [Result<Void, any Error>] {
+        var requests: [MailboxSetup] = []
+        for folder in folders {
+            // A folder to create gets the name a new folder there gets; one listed keeps LIST's name.
+            let name = folder.create ? MailboxName(names.derivedName(folder.path)) : try await serverName(folder.path)
+            requests.append(MailboxSetup(name: name, create: folder.create, subscribe: folder.subscribe))
+        }
+        return await client.setUp(requests).map { outcome in outcome.mapError { IMAPErrorClassifier.classify($0) } }
+    }
+
     func openFolder(_ path: String, forWriting: Bool) async throws -> FolderSnapshot {
         let name = try await serverName(path)
         do {

@@ -55,16 +55,23 @@ struct MailboxCopier: Sendable {
                 let subscribed = try await wrap(folder: nil, side: .source) { try await src.subscribedFolders() }
                 let targetSubscribed = try await wrap(folder: nil, side: .target) { try await dst.subscribedFolders() }
                 var existing = Set(targetFolders.map(\.listing.path))
+                var subscribing = targetSubscribed
+                var setups: [(mapping: FolderMapping, setup: FolderSetup)] = []
                 for mapping in folderPlan.mappings {
                     // The INBOX always exists, however a folders.map entry spells it.
-                    if !existing.contains(mapping.target), !mapping.targetIsInbox {
-                        try await wrap(folder: mapping.source, side: .target) { try await dst.createFolder(mapping.target) }
-                        existing.insert(mapping.target)
-                        result.createdFolders += 1
+                    let create = !existing.contains(mapping.target) && !mapping.targetIsInbox
+                    let subscribe = subscribed.contains(mapping.source) && !subscribing.contains(mapping.target)
+                    existing.insert(mapping.target)
+                    if subscribe { subscribing.insert(mapping.target) }
+                    if create || subscribe { setups.append((mapping, FolderSetup(path: mapping.target, create: create, subscribe: subscribe))) }
+                }
+                // All in one go: over a WAN two round trips per folder add up.
+                let outcomes = try await wrap(folder: nil, side: .target) { try await dst.setUp(setups.map(\.setup)) }
+                for ((mapping, setup), outcome) in zip(setups, outcomes) {
+                    if case .failure(let error) = outcome {
+                        throw MailError.wrapping(error, side: .target, server: target.server, mailbox: mailboxID, folder: mapping.source)
                     }
-                    if subscribed.contains(mapping.source), !targetSubscribed.contains(mapping.target) {
-                        try await wrap(folder: mapping.source, side: .target) { try await dst.subscribe(mapping.target) }
-                    }
+                    if setup.create { result.createdFolders += 1 }
                 }
                 guard settings.stage > .prepare else { return result }
                 if settings.dedupeChosen != true {

@@ -56,6 +56,9 @@ public protocol MailStoreSession: Sendable {
     func createFolder(_ path: String) async throws
     /// Subscribes to a folder.
     func subscribe(_ path: String) async throws
+    /// Creates and subscribes several folders, in order (a parent before its children); one outcome
+    /// per request. A store that can sends them without waiting for each answer (IMAP pipelining).
+    func setUp(_ folders: [FolderSetup]) async throws -> [Result<Void, any Error>]
 
     /// Opens a folder for reading (or for changing flags with `forWriting`), closing the one open before.
     /// Throws `MailStoreError` with `.noSuchFolder` when there is none by that name.
@@ -96,7 +99,39 @@ public protocol MailStoreSession: Sendable {
     func addLabel(of folder: String, to keys: [MessageKey], in path: String, uidValidity: UInt32) async throws -> Bool
 }
 
+/// One folder to set up on a store: created, subscribed, or both.
+public struct FolderSetup: Sendable, Equatable {
+    /// The folder, in plan form.
+    public var path: String
+    /// Whether to create it.
+    public var create: Bool
+    /// Whether to subscribe to it.
+    public var subscribe: Bool
+
+    /// Creates a request.
+    public init(path: String, create: Bool, subscribe: Bool) {
+        self.path = path
+        self.create = create
+        self.subscribe = subscribe
+    }
+}
+
 extension MailStoreSession {
+    /// Each folder in turn: created, then subscribed.
+    public func setUp(_ folders: [FolderSetup]) async throws -> [Result<Void, any Error>] {
+        var outcomes: [Result<Void, any Error>] = []
+        for folder in folders {
+            do {
+                if folder.create { try await createFolder(folder.path) }
+                if folder.subscribe { try await subscribe(folder.path) }
+                outcomes.append(.success(()))
+            } catch {
+                outcomes.append(.failure(error))
+            }
+        }
+        return outcomes
+    }
+
     /// INBOX in any case, as on a server without a namespace prefix.
     public var inboxSpelling: InboxSpelling { .anyCase }
 
