@@ -93,6 +93,7 @@ async def pump(reader, writer, link, connection=0, direction=">"):
 
 async def handle(client_reader, client_writer, args, link):
     link.connections += 1
+    number = link.connections
     host, port = args.target.rsplit(":", 1)
     try:
         server_reader, server_writer = await asyncio.open_connection(host, int(port))
@@ -103,7 +104,6 @@ async def handle(client_reader, client_writer, args, link):
         sock = w.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    number = link.connections
     await asyncio.gather(pump(client_reader, server_writer, link, number, ">"), pump(server_reader, client_writer, link, number, "<"),
                          return_exceptions=True)
     for w in (client_writer, server_writer):
