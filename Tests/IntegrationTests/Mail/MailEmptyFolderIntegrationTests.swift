@@ -2,8 +2,9 @@ import Foundation
 import MailMigCore
 import Testing
 
-/// A source full of empty folders: plan and apply open only the folders that hold mail (counted in the
-/// trace log of the IMAP commands sent), and every folder still arrives.
+/// A source full of empty folders: a first plan opens none of them (STATUS says what they hold) and
+/// apply opens only the folders that hold mail (counted in the trace log of the IMAP commands sent),
+/// and every folder still arrives.
 @Suite("Mail migration: many empty folders", .serialized, .enabled(if: TestEnvironment.isEnabled))
 struct MailEmptyFolderIntegrationTests {
     static func examined(in log: URL) throws -> Int {
@@ -11,7 +12,7 @@ struct MailEmptyFolderIntegrationTests {
         return text.split(separator: "\n").filter { $0.contains("server=source") && $0.contains("command=EXAMINE") }.count
     }
 
-    @Test("61 empty folders beside INBOX: plan and apply EXAMINE only INBOX, and every folder reaches the target")
+    @Test("61 empty folders beside INBOX: plan EXAMINEs nothing, apply only INBOX, and every folder reaches the target")
     func emptyFoldersAreNotExamined() throws {
         let user = MailTestServers.uniqueUser("emptyfolders")
         defer { MailTestServers.removeUsers([user]) }
@@ -32,12 +33,13 @@ struct MailEmptyFolderIntegrationTests {
         let planLog = workspace.folder.appendingPathComponent("plan.log")
         let planned = try workspace.mailmig(["plan", "--log-file", planLog.path, "--log-level", "trace"])
         #expect(planned.status == 0, "\(planned.stdout)\(planned.stderr)")
-        #expect(try Self.examined(in: planLog) == holding, "plan examines only the folders STATUS shows holding mail")
+        // Nothing is copied yet and Dovecot offers STATUS=SIZE (RFC 8438): LIST-STATUS alone counts every folder.
+        #expect(try Self.examined(in: planLog) == 0, "a first plan opens no folder at all")
 
         let applyLog = workspace.folder.appendingPathComponent("apply.log")
         let applied = try workspace.mailmig(["apply", "--auto-approve", "--log-file", applyLog.path, "--log-level", "trace"])
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
-        #expect(try Self.examined(in: applyLog) - holding <= holding, "apply examines the folders with mail (plan, then pass), not the empty ones")
+        #expect(try Self.examined(in: applyLog) <= holding, "apply examines the folders with mail (in the pass), not the empty ones")
         let target = try MailTestServers.snapshot(user, on: .target)
         #expect(Set(target.folders.keys).isSuperset(of: years.map { "Old Years/\($0)" } + ["Old Years"]), "every empty folder exists on the target")
         let expected = MailFolderRules().expected(from: source)
