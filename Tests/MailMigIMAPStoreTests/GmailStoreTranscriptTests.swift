@@ -83,5 +83,7 @@ import Testing
 
         #expect(try await session.addLabel(of: "[Gmail]/Trash", to: [.uid(9)], in: "INBOX", uidValidity: 77) == false,
                 "Trash is no label: nothing is sent")
+        #expect(try await session.addLabel(of: "INBOX", to: [.uid(3)], in: "[Gmail]/Trash", uidValidity: 5) == false,
+                "a copy in Trash is not labelled into INBOX (on Gmail that would take it out of Trash): nothing is sent")
     }
 }
