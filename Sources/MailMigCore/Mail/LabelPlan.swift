@@ -35,6 +35,14 @@ struct LabelPlan: Sendable {
         }
     }
 
+    /// The plan a pass or a verification reads `source` with: `requested` (`folders.labels`) only where
+    /// the source has labels (Gmail's X-GM-EXT-1), with the mailbox's `ledger`, read only then.
+    static func reading(_ plan: FolderPlan, requested: LabelMode?, source: any MailStoreSession,
+                        ledger: () throws -> [LedgerEntry]) rethrows -> LabelPlan {
+        guard requested == .keywords, source.keepsLabels else { return LabelPlan(plan, mode: .folders) }
+        return LabelPlan(plan, mode: .keywords, ledger: try ledger())
+    }
+
     /// Whether a copied folder other than All Mail shows the message: then All Mail's copy is not its own.
     func isElsewhere(_ labels: MessageLabels) -> Bool {
         labels.folders.contains { keywords[$0] != nil }

@@ -129,10 +129,13 @@ extension MailboxCopier {
             // A server may leave out messages it was asked for (a damaged index, a message expunged
             // meanwhile): those are asked for once more, and what is still missing is reported, never
             // taken as copied.
+            // A target whose folders are labels (Gmail) shows a message copied from another folder here by a label, not a
+            // second upload; a copy labelled into this folder stays taken when the missing messages are asked for again.
+            var copies = dst.keepsLabels ? try TargetCopies(store.ledger(mailbox: ledgerKey, folder: nil), besides: mapping) : nil
             var unsent = wanted
             for _ in 1...2 where !unsent.isEmpty {
                 let delivered = try await transfer(unsent, mapping: mapping, uidValidity: uidValidity, binary: binary, globalIDs: globalIDs,
-                                                   src: src, dst: dst, result: &result)
+                                                   copies: &copies, src: src, dst: dst, result: &result)
                 unsent.removeAll { delivered.contains($0) }
             }
             missing += unsent
@@ -168,7 +171,8 @@ extension MailboxCopier {
 
     /// One stream of `keys` from the source, appended in recorded chunks; returns the keys delivered.
     private func transfer(_ keys: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, binary: Bool, globalIDs: [MessageKey: String],
-                          src: any MailStoreSession, dst: any MailStoreSession, result: inout MailPassResult) async throws -> Set<MessageKey> {
+                          copies: inout TargetCopies?, src: any MailStoreSession, dst: any MailStoreSession,
+                          result: inout MailPassResult) async throws -> Set<MessageKey> {
         // Only messages asked for pass, each once: a server sending another message, or one twice,
         // must not make it appended. A body larger than the size limit is never read, whatever the
         // metadata said; the message is skipped as too large.
@@ -177,8 +181,6 @@ extension MailboxCopier {
         }.restricted(to: keys)
         // Reading the next chunk from the source overlaps with appending the current one to the target.
         let queue = BoundedQueue<[FetchedMessage]>(capacity: 2)
-        // A target whose folders are labels (Gmail) shows a message copied from another folder here by a label, not a second upload.
-        var copies = dst.keepsLabels ? try TargetCopies(store.ledger(mailbox: ledgerKey, folder: nil), besides: mapping) : nil
         let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
         var appended: [LedgerEntry] = []
         do {

@@ -128,8 +128,10 @@ struct MailboxCopier: Sendable {
     /// The pass's label plan: `folders.labels: keywords` only where the source has labels (Gmail's
     /// X-GM-EXT-1), with where each message was copied from and whether any copied folder changed.
     func labelPlan(_ folderPlan: FolderPlan, statuses: [String: FolderStatus?], src: any MailStoreSession) throws -> LabelPlan {
-        guard settings.folders.labels == .keywords, src.keepsLabels else { return LabelPlan(folderPlan, mode: .folders) }
-        var labels = LabelPlan(folderPlan, mode: .keywords, ledger: try store.ledger(mailbox: ledgerKey, folder: nil))
+        var labels = try LabelPlan.reading(folderPlan, requested: settings.folders.labels, source: src) {
+            try store.ledger(mailbox: ledgerKey, folder: nil)
+        }
+        guard labels.mode == .keywords else { return labels }
         labels.changedElsewhere = try folderPlan.mappings.contains { mapping in
             let recorded = try store.resource(FolderRecord.address(mailbox: ledgerKey, folder: mapping.source)).map { try $0.decode(FolderRecord.self) }
             return recorded.map { !$0.isCurrent(with: statuses[mapping.source] ?? nil, for: settings) } ?? true

@@ -104,8 +104,7 @@ public struct Verifier: Sendable {
                                           rules: rules, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
         // Under folders.labels: keywords the source is compared as the copier read it: each message in its home folder.
         let ledger = try store.ledger(mailbox: id)
-        let labelPlan = rules.labels == .keywords && src.keepsLabels ? LabelPlan(folderPlan, mode: .keywords, ledger: ledger)
-            : LabelPlan(folderPlan, mode: .folders)
+        let labelPlan = LabelPlan.reading(folderPlan, requested: rules.labels, source: src) { ledger }
         let src: any MailStoreSession = labelPlan.mode == .keywords ? LabelKeywordsSession(base: src, plan: labelPlan) : src
         let inboxes = Set(sourceFolders.filter(\.listing.isInbox).map(\.listing.path))
         let existing = Set(targetFolders.filter(\.listing.selectable).map(\.listing.path))
