@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "MailMigStateSQLite", targets: ["MailMigStateSQLite"]),
         .library(name: "MailMigStatePostgres", targets: ["MailMigStatePostgres"]),
         .library(name: "MailMigMaildirStore", targets: ["MailMigMaildirStore"]),
+        .library(name: "MailMigDAV", targets: ["MailMigDAV"]),
+        .library(name: "MailMigDAVStore", targets: ["MailMigDAVStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,6 +55,7 @@ let package = Package(
                 "MailMigIMAPStore",
                 "MailMigMaildirStore",
                 "MailMigPOP3Store",
+                "MailMigDAVStore",
                 "MailMigRFC2136",
                 "MailMigPowerDNS",
                 "MailMigManualDNS",
@@ -108,6 +111,20 @@ let package = Package(
         ),
         // The mail store over POP3 (RFC 1939): a maildrop read as one folder, as a source only.
         .target(name: "MailMigPOP3Store", dependencies: ["MailMigCore", "MailMigPOP3", "MailMigTLS"]),
+        // Contacts and calendars on a CardDAV/CalDAV server: the collection store of a side's `dav:`.
+        .target(name: "MailMigDAVStore", dependencies: ["MailMigCore", "MailMigDAV", "MailMigTLS"]),
+        // WebDAV, CalDAV and CardDAV requests and their XML (RFC 4918, 4791, 6352, 6578, 6764), over HTTP.
+        .target(
+            name: "MailMigDAV",
+            dependencies: [
+                "MailMigTLS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // Reading RRsets at a zone's servers over the DNS protocol, which every DNS provider shares: the
         // presentation format (RFC 1035 §5.1), the zone's authoritative servers, the propagation check.
         .target(name: "MailMigAuthoritativeDNS", dependencies: ["MailMigCore", "MailMigDNS"]),
@@ -258,9 +275,10 @@ let package = Package(
         .testTarget(name: "MailMigConcurrencyTests", dependencies: ["MailMigConcurrency"]),
         .testTarget(name: "MailMigStateSQLiteTests", dependencies: ["MailMigStateSQLite", "MailMigCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
+        .testTarget(name: "MailMigDAVTests", dependencies: ["MailMigDAV", "FuzzSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigIMAPStore", "MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS", "MailMigIMAP", "MailMigPOP3", "MailMigDNS",
+            dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigCLI", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigIMAPStore", "MailMigDAVStore", "MailMigDAV", "MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS", "MailMigIMAP", "MailMigPOP3", "MailMigDNS",
                            "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
     ],

@@ -39,11 +39,11 @@ PLATFORM = {
 TESTING = {"Testing", "XCTest"}
 
 ADAPTERS = ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS", "MailMigStateSQLite",
-            "MailMigStatePostgres", "MailMigMaildirStore"]
+            "MailMigStatePostgres", "MailMigMaildirStore", "MailMigDAVStore"]
 # What several DNS adapters share: reading RRsets at a zone's servers over the DNS protocol.
 DNS_ADAPTER_SUPPORT = ["MailMigAuthoritativeDNS"]
 DNS_ADAPTERS = ["MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS"]
-PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigPOP3", "MailMigDNS", "MailMigOAuth2"]
+PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigPOP3", "MailMigDNS", "MailMigOAuth2", "MailMigDAV"]
 FRONT_END = ["MailMigCLI", "ArgumentParser", "ConsoleKit*"]
 
 WHY_ENGINE = "the engine speaks to protocols only through its seams"
@@ -96,7 +96,16 @@ RULES = {
         "allowed": ["AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOFoundationCompat", "_CryptoExtras"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore", "MailMigCLI", "MailMigIMAP", "MailMigPOP3", "MailMigDNS"] + ADAPTERS},
     },
+    # WebDAV, CalDAV and CardDAV over HTTP: XML requests and multistatus answers, no plan.
+    "MailMigDAV": {
+        "allowed": ["MailMigTLS", "AsyncHTTPClient", "NIOCore", "NIOHTTP1", "NIOFoundationCompat", "NIOSSL"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore", "MailMigCLI", "MailMigIMAP", "MailMigPOP3", "MailMigDNS"] + ADAPTERS},
+    },
     # Adapters: the engine, their own protocol library (or storage library), and what it builds on.
+    "MailMigDAVStore": {
+        "allowed": ["MailMigCore", "MailMigDAV", "MailMigTLS"],
+        "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigDNS", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
+    },
     "MailMigIMAPStore": {
         "allowed": ["MailMigCore", "MailMigIMAP", "MailMigOAuth2", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
         "forbidden": {m: WHY_ADAPTER for m in ["MailMigPOP3", "MailMigDNS", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
@@ -183,6 +192,14 @@ RULES = {
     "MailMigTLSTests": {
         "allowed": ["MailMigTLS", "NIOCore", "NIOSSL"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + PROTOCOL_LIBRARIES + ADAPTERS},
+    },
+    "MailMigDAVTests": {
+        "allowed": ["MailMigDAV", "MailMigTLS", "FuzzSupport", "NIOCore", "NIOPosix", "NIOHTTP1", "Crypto"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
+    },
+    "MailMigDAVStoreTests": {
+        "allowed": ["MailMigDAVStore", "MailMigDAV", "MailMigCore"],
+        "forbidden": {m: WHY_PROTOCOL for m in ["MailMigIMAP", "MailMigPOP3", "MailMigDNS", "MailMigCLI"]},
     },
     "MailMigCLITests": {
         "allowed": ["MailMigCLI", "MailMigCore", "MailMigPlanFile", "TestSupport"],

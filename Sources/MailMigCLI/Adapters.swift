@@ -1,5 +1,6 @@
 import Foundation
 import MailMigCore
+import MailMigDAVStore
 import MailMigIMAPStore
 import MailMigMaildirStore
 import MailMigPOP3Store
@@ -16,6 +17,7 @@ extension AdapterRegistry {
         IMAPMailStore.register(in: &registry.mail)
         MaildirMailStore.register(in: &registry.mail)
         POP3MailStore.register(in: &registry.mail)
+        DAVCollectionStore.register(in: &registry.collections)
         RFC2136ZoneProvider.register(in: &registry.dns)
         PowerDNSZoneProvider.register(in: &registry.dns)
         ManualZoneProvider.register(in: &registry.dns)

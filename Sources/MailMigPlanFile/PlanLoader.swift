@@ -59,7 +59,7 @@ public enum PlanLoader {
 }
 
 extension PlanDecoder {
-    static let topLevelKeys = ["mailmig", "name", "source", "target", "dns", "domains", "mailboxes", "folders", "filters", "batches", "stages", "dedupe", "backup", "state"]
+    static let topLevelKeys = ["mailmig", "name", "source", "target", "dns", "domains", "mailboxes", "folders", "filters", "batches", "stages", "dedupe", "backup", "state", "collections"]
 
     /// Reads the whole document.
     mutating func decodePlan(_ root: PlanNode) -> Plan? {
@@ -99,15 +99,18 @@ extension PlanDecoder {
         let dedupe = fields["dedupe"].flatMap { choice($0, path: "dedupe", as: Plan.Dedupe.self) }
         let backup = fields["backup"].flatMap { decodeBackup($0) }
         let state = fields["state"].map { decodeState($0) } ?? .local
+        let collections = fields["collections"].flatMap { decodeCollections($0, source: source, target: target) }
         let (batches, members) = decodeBatches(fields["batches"], mailboxes: mailboxes)
         if let source, let target {
             checkLogins(source: source, target: target, mailboxes: mailboxes)
             checkKinds(source: source, target: target, folders: fields["folders"], backup: backup)
         }
         guard let version, let name, let source, let target else { return nil }
-        return Plan(formatVersion: version, name: name, source: source, target: target, dns: dns, domains: domains,
+        var plan = Plan(formatVersion: version, name: name, source: source, target: target, dns: dns, domains: domains,
                     mailboxes: mailboxes, folders: folders, filters: filters, batches: batches, stages: stages, dedupe: dedupe,
                     backup: backup, state: state, file: file, baseDirectory: baseDirectory, batchMembers: members)
+        plan.collections = collections
+        return plan
     }
 
     /// With `per-mailbox` login, each mailbox needs a password from somewhere.

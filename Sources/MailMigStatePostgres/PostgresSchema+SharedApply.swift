@@ -54,4 +54,25 @@ extension PostgresSchema {
         "ALTER TABLE ledger ADD COLUMN global_id text",
         "ALTER TABLE copy_pending ADD COLUMN global_id text",
     ])
+
+    /// Schema version 5: the ledger of contacts, events and tasks copied between CardDAV/CalDAV collections.
+    static let version5 = PostgresMigration(version: 5, statements: [
+        """
+        CREATE TABLE item_ledger (
+            mailbox text COLLATE "C" NOT NULL,
+            collection text COLLATE "C" NOT NULL,
+            href text COLLATE "C" NOT NULL,
+            kind text NOT NULL,
+            uid text NOT NULL,
+            source_etag text NOT NULL,
+            target_collection text NOT NULL,
+            target_href text NOT NULL,
+            target_etag text,
+            pending bigint NOT NULL,
+            conflict text,
+            updated_at timestamptz NOT NULL,
+            PRIMARY KEY (mailbox, collection, href)
+        )
+        """,
+    ])
 }

@@ -19,7 +19,7 @@ struct PostgresMigration: Sendable {
 /// only ever appended; `meta.schema_version` records how far a state is.
 enum PostgresSchema {
     /// Every migration, in order.
-    static let migrations: [PostgresMigration] = [version1, version2, version3, version4]
+    static let migrations: [PostgresMigration] = [version1, version2, version3, version4, version5]
 
     /// The newest version this build reads and writes.
     static var currentVersion: Int { migrations.last?.version ?? 0 }

@@ -8,7 +8,7 @@ extension PostgresStateStore: StateTransfer {
         try read { session in
             try session.query("""
                 SELECT NOT EXISTS (SELECT 1 FROM resources) AND NOT EXISTS (SELECT 1 FROM applies)
-                   AND NOT EXISTS (SELECT 1 FROM ledger) AND NOT EXISTS (SELECT 1 FROM skipped)
+                   AND NOT EXISTS (SELECT 1 FROM ledger) AND NOT EXISTS (SELECT 1 FROM skipped) AND NOT EXISTS (SELECT 1 FROM item_ledger)
                 """).first?.decode(Bool.self) ?? true
         }
     }

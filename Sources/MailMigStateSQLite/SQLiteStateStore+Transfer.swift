@@ -8,7 +8,7 @@ extension SQLiteStateStore: StateTransfer {
         try read { db in
             try Bool.fetchOne(db, sql: """
                 SELECT NOT EXISTS (SELECT 1 FROM resources) AND NOT EXISTS (SELECT 1 FROM applies)
-                   AND NOT EXISTS (SELECT 1 FROM ledger) AND NOT EXISTS (SELECT 1 FROM skipped)
+                   AND NOT EXISTS (SELECT 1 FROM ledger) AND NOT EXISTS (SELECT 1 FROM skipped) AND NOT EXISTS (SELECT 1 FROM item_ledger)
                 """) ?? true
         }
     }

@@ -9,7 +9,7 @@ import MailMigCore
 /// a state written by an earlier mailmig opens and is migrated forward.
 public final class SQLiteStateStore: StateStore {
     /// The newest schema this build reads and writes.
-    public static let schemaVersion = 5
+    public static let schemaVersion = 6
 
     /// The database file.
     public let path: String

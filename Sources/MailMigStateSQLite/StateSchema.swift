@@ -198,6 +198,26 @@ enum StateSchema {
                 ALTER TABLE copy_pending ADD COLUMN global_id TEXT;
                 """)
         }
+        migrator.registerMigration("v6-item-ledger") { db in
+            // Contacts, events and tasks copied between CardDAV/CalDAV collections.
+            try db.execute(sql: """
+                CREATE TABLE item_ledger (
+                    mailbox TEXT NOT NULL,
+                    collection TEXT NOT NULL,
+                    href TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    uid TEXT NOT NULL,
+                    source_etag TEXT NOT NULL,
+                    target_collection TEXT NOT NULL,
+                    target_href TEXT NOT NULL,
+                    target_etag TEXT,
+                    pending INTEGER NOT NULL,
+                    conflict TEXT,
+                    updated_at TEXT NOT NULL,
+                    PRIMARY KEY (mailbox, collection, href)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -22,6 +22,7 @@ public enum StateBackendConformance: String, CaseIterable, Sendable, CustomTestS
     case ledger = "the ledger: pending chunks, commits, totals, flags, forgetting and target keys"
     case keysStayApart = "a name made of digits and the UID of the same digits are two messages"
     case skippedAndRewrites = "skipped messages and target rewrites are recorded once per message"
+    case itemLedger = "item rows are kept per mailbox, collection and href, replaced whole, pending and conflicts included"
     case lockSecondAcquire = "a second lock fails with .locked naming the operation, the pid and the lock id"
     case lockRelease = "release frees the lock and clears the record"
     case lockWaits = "with a timeout, lock waits for the holder to finish"
@@ -46,6 +47,7 @@ public enum StateBackendConformance: String, CaseIterable, Sendable, CustomTestS
         case .ledger: try Self.ledger(backend.open())
         case .keysStayApart: try Self.keysStayApart(backend.open())
         case .skippedAndRewrites: try Self.skippedAndRewrites(backend.open())
+        case .itemLedger: try Self.itemLedger(backend.open())
         case .lockSecondAcquire: try Self.lockSecondAcquire(backend)
         case .lockRelease: try Self.lockRelease(backend)
         case .lockWaits: try Self.lockWaits(backend)
@@ -306,6 +308,33 @@ public enum StateBackendConformance: String, CaseIterable, Sendable, CustomTestS
         try store.rekey(mailbox: "a@acme.test", folder: "INBOX", from: 1, to: 5, uids: [(.name("123"), .name("456"))])
         #expect(try store.ledgerUIDs(mailbox: "a@acme.test", folder: "INBOX", uidValidity: 5) == [.name("456")])
         #expect(try store.ledgerUIDs(mailbox: "a@acme.test", folder: "INBOX", uidValidity: 1) == [.uid(123), .name("=x y")])
+    }
+
+    // MARK: Contacts and calendars
+
+    private static func itemLedger(_ store: any StateStore) throws {
+        let at = Date(timeIntervalSince1970: 1_780_000_000)
+        let pending = ItemLedgerEntry(mailbox: "alice@acme.test", collection: "/alice/calendar/", href: "/alice/calendar/b%C3%A4r.ics", kind: .calendars,
+                                      uid: "u-1", sourceETag: "\"s1\"", targetCollection: "/alice/calendar/", targetHref: "/alice/calendar/b%C3%A4r.ics",
+                                      targetETag: nil, pending: true, updatedAt: at)
+        let card = ItemLedgerEntry(mailbox: "alice@acme.test", collection: "/alice/contacts/", href: "/alice/contacts/1.vcf", kind: .contacts,
+                                   uid: "urn:uuid:1", sourceETag: "\"c1\"", targetCollection: "/alice/Contacts/", targetHref: "/alice/Contacts/1.vcf",
+                                   targetETag: "\"t1\"", pending: false, conflict: "refused by the target: 400 Bad Request", updatedAt: at)
+        let other = ItemLedgerEntry(mailbox: "bob@acme.test", collection: "/bob/tasks/", href: "/bob/tasks/t.ics", kind: .tasks, uid: "t",
+                                    sourceETag: "\"x\"", targetCollection: "/bob/tasks/", targetHref: "/bob/tasks/t.ics", targetETag: nil,
+                                    pending: false, updatedAt: at)
+        try store.recordItems([pending, card, other])
+        #expect(try store.itemLedger(mailbox: "alice@acme.test") == [pending, card].sorted { ($0.collection, $0.href) < ($1.collection, $1.href) })
+        var settled = pending
+        settled.pending = false
+        settled.targetETag = "\"t2\""
+        settled.sourceETag = "\"s2\""
+        try store.recordItems([settled])
+        let alice = try store.itemLedger(mailbox: "alice@acme.test")
+        #expect(alice.count == 2, "the row of the same key is replaced, not added")
+        #expect(alice.first { $0.href == pending.href } == settled)
+        #expect(try store.itemLedger(mailbox: "bob@acme.test") == [other])
+        #expect(try store.itemLedger(mailbox: "carol@acme.test").isEmpty)
     }
 
     // MARK: Skipped messages and target rewrites

@@ -97,7 +97,8 @@ public enum PlanRenderer {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `Plan: 2 to add, 1 to change, 0 to destroy; 41 mailboxes to sync (12,304 messages, 3.1 GiB).`
+    /// `Plan: 2 to add, 1 to change, 0 to destroy; 41 mailboxes to sync (12,304 messages, 3.1 GiB); 3 contact and
+    /// calendar passes (1,020 items).`
     public static func summary(_ plan: ExecutionPlan) -> String {
         var line = "Plan: \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.delete)) to destroy"
         let passes = plan.steps.compactMap(\.work.mailPass)
@@ -108,6 +109,15 @@ public enum PlanRenderer {
                 let messages = estimates.reduce(0) { $0 + $1.messages }
                 let bytes = estimates.reduce(Int64(0)) { $0 + $1.bytes }
                 line += " (\(Formatting.count(messages)) message\(messages == 1 ? "" : "s"), \(Formatting.bytes(bytes)))"
+            }
+        }
+        let collections = plan.steps.compactMap(\.work.collectionPass)
+        if !collections.isEmpty {
+            let estimates = collections.compactMap(\.estimate)
+            line += "; \(Formatting.count(collections.count)) contact and calendar pass\(collections.count == 1 ? "" : "es")"
+            if estimates.count == collections.count {
+                let items = estimates.reduce(0) { $0 + $1.toCopy + $1.toUpdate }
+                line += " (\(Formatting.count(items)) item\(items == 1 ? "" : "s"))"
             }
         }
         return line + "."

@@ -23,6 +23,7 @@ public enum ReportHTML {
         out += dns(report)
         out += verification(status)
         out += backup(status)
+        out += collections(status)
         out += "<footer>Figures come from the state: copied messages and bytes from the ledger, skips from the skipped table, "
         out += "DNS as recorded (not queried). Throughput is measured over the time applies ran.</footer>\n"
         out += "</main>\n</body>\n</html>\n"
@@ -152,6 +153,20 @@ public enum ReportHTML {
             out += "<tr><td>\(e(mailbox.source))</td><td class=\"num\">\(e(ReportFormatting.count(backup.copied)))</td>"
             out += "<td class=\"num\">\(e(ReportFormatting.bytes(backup.bytes)))</td><td class=\"num\">\(backup.skipped)</td>"
             out += "<td>\(verdictBadge(backup.verification)) \(e(ReportFormatting.verdict(backup.verification)))</td></tr>\n"
+        }
+        return out + "</tbody></table></section>\n"
+    }
+
+    /// Contacts, calendars and tasks of each mailbox, when the plan copies them.
+    static func collections(_ status: StatusReport) -> String {
+        let rows = status.mailboxes.flatMap { mailbox in mailbox.collections.map { (mailbox.source, $0) } }
+        guard !rows.isEmpty else { return "" }
+        var out = "<section><h2>Contacts and calendars</h2>\n<table><thead><tr><th>Mailbox</th><th>Kind</th><th class=\"num\">Collections</th>"
+        out += "<th class=\"num\">Copied</th><th class=\"num\">Not copied</th><th>Last pass</th></tr></thead><tbody>\n"
+        for (source, kind) in rows {
+            out += "<tr><td>\(e(source))</td><td>\(e(kind.kind.rawValue))</td><td class=\"num\">\(kind.collections.map(String.init) ?? "")</td>"
+            out += "<td class=\"num\">\(e(ReportFormatting.count(kind.copied)))</td><td class=\"num\">\(kind.conflicts.count)</td>"
+            out += "<td>\(e(ReportFormatting.time(kind.lastPass, none: "none yet")))</td></tr>\n"
         }
         return out + "</tbody></table></section>\n"
     }

@@ -74,6 +74,12 @@ public enum ReportJSON {
         } else {
             object["last_result"] = NSNull()
         }
+        if !mailbox.collections.isEmpty {
+            object["collections"] = mailbox.collections.map { status -> [String: any Sendable] in
+                ["kind": status.kind.rawValue, "collections": status.collections ?? NSNull(), "copied": status.copied, "pending": status.pending,
+                 "not_copied": status.conflicts, "last_pass": status.lastPass.map(ReportFormatting.time) ?? NSNull()]
+            }
+        }
         if let backup = mailbox.backup {
             var kept: [String: any Sendable] = ["copied_messages": backup.copied, "copied_bytes": backup.bytes, "skipped_messages": backup.skipped]
             if let verdict = backup.verification {

@@ -87,6 +87,14 @@ public enum ReportMarkdown {
                 out += "\(cell(ReportFormatting.verdict(backup.verification))) |\n"
             }
         }
+        let collections = status.mailboxes.flatMap { mailbox in mailbox.collections.map { (mailbox.source, $0) } }
+        if !collections.isEmpty {
+            out += "\n## Contacts and calendars\n\n| Mailbox | Kind | Collections | Copied | Not copied | Last pass |\n|---|---|--:|--:|--:|---|\n"
+            for (source, kind) in collections {
+                out += "| \(cell(source)) | \(kind.kind.rawValue) | \(kind.collections.map(String.init) ?? "") | \(ReportFormatting.count(kind.copied)) | "
+                out += "\(kind.conflicts.count) | \(ReportFormatting.time(kind.lastPass, none: "none yet")) |\n"
+            }
+        }
         out += "\n## Applies\n\n"
         if report.applies.isEmpty {
             out += "None.\n"

@@ -27,6 +27,17 @@ public enum StatusRenderer {
         return out
     }
 
+    /// `contacts: 412 copied in 2 address books, last pass …; 1 not copied`.
+    static func collectionLine(_ status: CollectionStatus) -> String {
+        let nouns = status.kind.collectionNoun
+        var line = "\(status.kind.rawValue): \(ReportFormatting.count(status.copied)) copied"
+        if let collections = status.collections { line += " in \(ReportFormatting.count(collections)) \(collections == 1 ? nouns.one : nouns.many)" }
+        if let last = status.lastPass { line += ", last pass \(ReportFormatting.time(last))" } else { line += ", no pass completed yet" }
+        if status.pending > 0 { line += "; \(ReportFormatting.count(status.pending)) being stored when a pass stopped, settled by the next" }
+        if !status.conflicts.isEmpty { line += "; \(ReportFormatting.count(status.conflicts.count)) not copied" }
+        return line
+    }
+
     static func mailboxBlock(_ mailbox: MailboxStatus, palette: Palette) -> String {
         let mark: String
         switch mailbox.outcome {
@@ -76,6 +87,11 @@ public enum StatusRenderer {
             }
         } else {
             out += "      " + palette.dim("no pass completed yet") + "\n"
+        }
+        for status in mailbox.collections {
+            out += "      " + collectionLine(status) + "\n"
+            for conflict in status.conflicts.prefix(5) { out += "        " + palette.yellow("not copied: ") + ReportFormatting.line(conflict) + "\n" }
+            if status.conflicts.count > 5 { out += "        " + palette.yellow("and \(status.conflicts.count - 5) more not copied") + "\n" }
         }
         if let backup = mailbox.backup {
             var line = "backup: \(ReportFormatting.plural(backup.copied, "message")), \(ReportFormatting.bytes(backup.bytes)) kept"

@@ -26,7 +26,7 @@ public struct Workspace: Sendable {
         self.stateBackend = stateBackend
         let context = AdapterContext(baseDirectory: plan.baseDirectory, environment: environment)
         self.dnsProviders = dnsProviders ?? adapters.dns.providers(for: plan, context: context)
-        self.mail = MailContext(plan: plan, registry: adapters.mail, environment: environment)
+        self.mail = MailContext(plan: plan, registry: adapters.mail, collections: adapters.collections, environment: environment)
     }
 
     /// Opens the state, creating it on first use.

@@ -10,12 +10,17 @@ public struct MailContext: Sendable {
     public let target: any MailStore
     /// The backup every pass first copies the source to (`backup:`), when the plan has one.
     public let backup: (any MailStore)?
+    /// The source's contacts and calendars, when the plan has `collections` and the build a store for `source.dav`.
+    public let sourceCollections: (any CollectionStore)?
+    /// The target's contacts and calendars, likewise.
+    public let targetCollections: (any CollectionStore)?
     /// The environment secrets and commands are resolved in.
     public let environment: [String: String]
     private let mailboxesBySource: [String: MailboxMapping]
 
     /// Creates the context of a plan, with the stores `registry` makes for its two sides.
-    public init(plan: Plan, registry: MailStoreRegistry, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(plan: Plan, registry: MailStoreRegistry, collections: CollectionStoreRegistry = CollectionStoreRegistry(),
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         let context = AdapterContext(baseDirectory: plan.baseDirectory, environment: environment)
         let backup = plan.backup.map { settings in
             let server = settings.server
@@ -24,12 +29,18 @@ public struct MailContext: Sendable {
         self.init(plan: plan,
                   source: registry.store(side: .source, server: plan.source, context: context) ?? UnavailableMailStore(side: .source, server: plan.source),
                   target: registry.store(side: .target, server: plan.target, context: context) ?? UnavailableMailStore(side: .target, server: plan.target),
-                  backup: backup, environment: environment)
+                  backup: backup,
+                  sourceCollections: plan.collections == nil ? nil : collections.store(side: .source, server: plan.source, context: context),
+                  targetCollections: plan.collections == nil ? nil : collections.store(side: .target, server: plan.target, context: context),
+                  environment: environment)
     }
 
     /// Creates the context of a plan over the given stores.
     public init(plan: Plan, source: any MailStore, target: any MailStore, backup: (any MailStore)? = nil,
+                sourceCollections: (any CollectionStore)? = nil, targetCollections: (any CollectionStore)? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.sourceCollections = sourceCollections
+        self.targetCollections = targetCollections
         self.plan = plan
         self.source = source
         self.target = target

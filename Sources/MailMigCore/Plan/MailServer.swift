@@ -14,6 +14,8 @@ public struct MailServer: Sendable, Hashable, Codable {
     public var provision: Provisioning?
     /// A command that prints every mailbox address of the server, one per line (source only; `mailmig discover`).
     public var enumerate: [String]? = nil
+    /// The side's CalDAV/CardDAV server, for contacts and calendars (`dav:`); nil: none.
+    public var dav: DAVEndpoint? = nil
     /// Where `source:` or `target:` was written.
     public var location: SourceLocation
 

@@ -29,6 +29,8 @@ public struct Plan: Sendable, Hashable, Codable {
     public var dedupe: Dedupe?
     /// Where every pass first keeps a local copy of the source mailbox; nil: no backup.
     public var backup: BackupSettings?
+    /// Which contacts and calendars move (`collections:`); nil: none (mail only).
+    public var collections: CollectionRules? = nil
     /// Where the state lives: `.mailmig/` next to the plan, or a shared PostgreSQL database.
     public var state: StateSettings = .local
     /// The plan file as given by the user.

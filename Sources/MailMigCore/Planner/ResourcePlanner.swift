@@ -24,8 +24,9 @@ public struct PlanningContext: Sendable {
     public let now: Date
 }
 
-/// The planners, in the order their steps run: DNS (verification and TTL lowering come first), then mail.
+/// The planners, in the order their steps run: DNS (verification and TTL lowering come first), then
+/// mail, then contacts and calendars.
 public enum ResourcePlanners {
     /// Every planner; a new resource kind adds one line.
-    public static let all: [any ResourcePlanner] = [DNSResourcePlanner(), MailResourcePlanner()]
+    public static let all: [any ResourcePlanner] = [DNSResourcePlanner(), MailResourcePlanner(), CollectionResourcePlanner()]
 }

@@ -58,10 +58,14 @@ public struct AdapterRegistry: Sendable {
     public var dns: DNSProviderRegistry
     /// Mail store kinds.
     public var mail: MailStoreRegistry
+    /// Contact and calendar store kinds.
+    public var collections: CollectionStoreRegistry
 
     /// A registry with the given parts.
-    public init(dns: DNSProviderRegistry = DNSProviderRegistry(), mail: MailStoreRegistry = MailStoreRegistry()) {
+    public init(dns: DNSProviderRegistry = DNSProviderRegistry(), mail: MailStoreRegistry = MailStoreRegistry(),
+                collections: CollectionStoreRegistry = CollectionStoreRegistry()) {
         self.dns = dns
         self.mail = mail
+        self.collections = collections
     }
 }

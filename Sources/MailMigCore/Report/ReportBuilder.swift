@@ -16,6 +16,20 @@ public struct ReportBuilder: Sendable {
         self.now = now
     }
 
+    /// Where each kind of a mailbox's contacts and calendars stands, from its item ledger and its last passes.
+    func collectionStatus(_ source: String, records: [String: CollectionRecord]) throws -> [CollectionStatus] {
+        guard let rules = plan.collections else { return [] }
+        let rows = try store.itemLedger(mailbox: source)
+        return rules.kinds.map { kind in
+            let mine = rows.filter { $0.kind == kind }
+            let record = records[CollectionRecord.address(source, kind: kind)]
+            return CollectionStatus(kind: kind, copied: mine.filter { !$0.pending && $0.conflict == nil }.count,
+                                    pending: mine.filter(\.pending).count,
+                                    conflicts: mine.compactMap { row in row.conflict.map { "\(ItemVersion(href: row.href, etag: "").name): \($0)" } },
+                                    collections: record?.lastResult?.collections, lastPass: record?.lastPass)
+        }
+    }
+
     /// Where the migration stands.
     public func status() throws -> StatusReport {
         let meta = try store.meta()
@@ -23,6 +37,7 @@ public struct ReportBuilder: Sendable {
         var mailboxRecords: [String: MailboxRecord] = [:]
         var folderRecords: [String: [FolderRecord]] = [:]
         var dnsRecords: [String: DNSRecordState] = [:]
+        var collectionRecords: [String: CollectionRecord] = [:]
         for resource in resources {
             switch resource.kind {
             case MailboxRecord.kind:
@@ -33,6 +48,8 @@ public struct ReportBuilder: Sendable {
                 }
             case DNSRecordState.kind:
                 if let record = try? resource.decode(DNSRecordState.self) { dnsRecords[resource.address] = record }
+            case CollectionRecord.kind:
+                if let record = try? resource.decode(CollectionRecord.self) { collectionRecords[resource.address] = record }
             default:
                 break
             }
@@ -43,7 +60,7 @@ public struct ReportBuilder: Sendable {
         let skippedByMailbox = Dictionary(grouping: try store.skipped(), by: \.mailbox)
         let pending = try store.pendingCopyCounts()
 
-        func mailboxStatus(source: String, target: String, batch: String) -> MailboxStatus {
+        func mailboxStatus(source: String, target: String, batch: String) throws -> MailboxStatus {
             let record = mailboxRecords[source]
             let skipped = skippedByMailbox[source] ?? []
             let folders = folderRecords[source] ?? []
@@ -62,6 +79,7 @@ public struct ReportBuilder: Sendable {
                 folders: folders.count, pending: pending[source] ?? 0, lastPass: record?.lastPass, lastDuration: record?.lastDuration,
                 lastResult: record?.lastResult, error: record?.lastError, verification: verification?.mailboxes[source])
             status.backup = backup
+            status.collections = try collectionStatus(source, records: collectionRecords)
             return status
         }
 
@@ -69,27 +87,27 @@ public struct ReportBuilder: Sendable {
         var listed = Set<String>()
         for batch in plan.batches {
             let members = plan.batchMembers[batch.name] ?? []
-            let statuses = members.map { member -> MailboxStatus in
+            let statuses = try members.map { member -> MailboxStatus in
                 let source = member.description
                 listed.insert(source)
                 let target = plan.mailboxes.first { $0.source == member }?.target.description ?? mailboxRecords[source]?.target ?? ""
-                return mailboxStatus(source: source, target: target, batch: batch.name)
+                return try mailboxStatus(source: source, target: target, batch: batch.name)
             }
             batches.append(BatchStatus(name: batch.name, goal: batch.stage, reached: Self.reached(statuses), mailboxes: statuses))
         }
         // Mailboxes of the plan that no batch selects: never migrated, listed so nobody is forgotten.
         let unbatched = plan.mailboxes.filter { !listed.contains($0.source.description) && mailboxRecords[$0.source.description] == nil }
         if !unbatched.isEmpty {
-            let statuses = unbatched.map { mailbox -> MailboxStatus in
+            let statuses = try unbatched.map { mailbox -> MailboxStatus in
                 listed.insert(mailbox.source.description)
-                return mailboxStatus(source: mailbox.source.description, target: mailbox.target.description, batch: Self.noBatch)
+                return try mailboxStatus(source: mailbox.source.description, target: mailbox.target.description, batch: Self.noBatch)
             }
             batches.append(BatchStatus(name: Self.noBatch, goal: nil, reached: nil, mailboxes: statuses))
         }
         // Mailboxes the state knows that no batch of the plan holds any more.
         let others = mailboxRecords.values.filter { !listed.contains($0.source) }.sorted { $0.source < $1.source }
         for (name, records) in Dictionary(grouping: others, by: \.batch).sorted(by: { $0.key < $1.key }) {
-            let statuses = records.map { mailboxStatus(source: $0.source, target: $0.target, batch: name) }
+            let statuses = try records.map { try mailboxStatus(source: $0.source, target: $0.target, batch: name) }
             batches.append(BatchStatus(name: name, goal: nil, reached: Self.reached(statuses), mailboxes: statuses))
         }
 

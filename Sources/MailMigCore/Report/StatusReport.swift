@@ -97,6 +97,8 @@ public struct MailboxStatus: Sendable, Equatable {
     public var verification: MailboxVerdict?
     /// The backup of the mailbox, when the plan has `backup:`.
     public var backup: BackupStatus? = nil
+    /// Contacts, calendars and tasks, one entry per kind the plan copies (empty: none).
+    public var collections: [CollectionStatus] = []
 
     /// Messages known: copied plus skipped.
     public var knownMessages: Int { copied + skipped }
@@ -177,5 +179,31 @@ public struct RecordStatus: Sendable, Equatable {
             text += " (lowered from \(lowered.fromTTL) at \(ReportFormatting.time(lowered.at)); old TTL expires \(ReportFormatting.time(lowered.oldTTLExpires)))"
         }
         return text
+    }
+}
+
+/// Where one kind of a mailbox's contacts and calendars stands.
+public struct CollectionStatus: Sendable, Equatable {
+    /// Address books, calendars or task lists.
+    public var kind: CollectionKind
+    /// Items copied and unchanged since (ledger rows without a conflict).
+    public var copied: Int
+    /// Items a killed pass was storing, settled by the next pass.
+    public var pending: Int
+    /// Items not copied as they are now, each as `collection/item: why`.
+    public var conflicts: [String]
+    /// Collections the last pass copied.
+    public var collections: Int?
+    /// When the last pass ended.
+    public var lastPass: Date?
+
+    /// Creates a status.
+    public init(kind: CollectionKind, copied: Int, pending: Int, conflicts: [String], collections: Int?, lastPass: Date?) {
+        self.kind = kind
+        self.copied = copied
+        self.pending = pending
+        self.conflicts = conflicts
+        self.collections = collections
+        self.lastPass = lastPass
     }
 }

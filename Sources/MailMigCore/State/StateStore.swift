@@ -101,6 +101,14 @@ public protocol StateStore: AnyObject, Sendable {
     /// Messages of a target folder that the ledger already accounts for, by unique identifier.
     func targetUIDs(mailbox: String, targetFolder: String, targetUIDValidity: UInt32) throws(StateError) -> Set<MessageKey>
 
+    // MARK: Ledger of copied contacts, events and tasks
+
+    /// Every item row of a mailbox, ordered by collection and href.
+    func itemLedger(mailbox: String) throws(StateError) -> [ItemLedgerEntry]
+
+    /// Writes item rows in one transaction, each replacing the row of the same mailbox, collection and href.
+    func recordItems(_ entries: [ItemLedgerEntry]) throws(StateError)
+
     // MARK: Skipped messages
 
     /// Records messages skipped on purpose (idempotent per message).

@@ -70,6 +70,10 @@ public struct StateTable: Sendable, Equatable {
                                               ("at", .date)]),
         StateTable(name: "target_rewrite", columns: [("mailbox", .text), ("folder", .text), ("uidvalidity", .integer), ("uid", .text),
                                                      ("attribute", .text), ("sent", .text), ("stored", .text), ("at", .date)]),
+        StateTable(name: "item_ledger", columns: [("mailbox", .text), ("collection", .text), ("href", .text), ("kind", .text),
+                                                  ("uid", .text), ("source_etag", .text), ("target_collection", .text),
+                                                  ("target_href", .text), ("target_etag", .text), ("pending", .integer),
+                                                  ("conflict", .text), ("updated_at", .date)]),
     ]
 
     /// The columns' names joined for SQL (`a, b, c`); names are fixed here, never from input.

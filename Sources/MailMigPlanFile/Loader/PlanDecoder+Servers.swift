@@ -9,7 +9,7 @@ extension PlanDecoder {
     mutating func decodeServer(_ written: PlanNode, path: String) -> MailServer? {
         let (node, preset) = applyPreset(to: written, path: path)
         guard let fields = fields(node, path: path,
-                                  allowed: Self.storeKeys + ["login", "connections", "throttling", "provision", "enumerate", "pop3_folder"]) else {
+                                  allowed: Self.storeKeys + ["login", "connections", "throttling", "provision", "enumerate", "pop3_folder", "dav"]) else {
             return nil
         }
         let kinds = Self.storeKeys.filter { fields.has($0) }
@@ -75,6 +75,7 @@ extension PlanDecoder {
         var server = MailServer(access: access, login: login, connections: connections, provision: provision, enumerate: enumerate,
                                 throttling: throttling, location: node.location)
         server.preset = preset
+        server.dav = fields["dav"].flatMap { decodeDAV($0, path: fields.path("dav")) }
         return server
     }
 
@@ -358,7 +359,7 @@ extension PlanDecoder {
         }
     }
 
-    private mutating func checkCertificateFile(_ file: String, at location: SourceLocation, path: String) {
+    mutating func checkCertificateFile(_ file: String, at location: SourceLocation, path: String) {
         guard let (url, data) = existingFile(file, at: location, path: path) else { return }
         if !String(decoding: data.prefix(1 << 20), as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") {
             diagnostics.error(location, "\(path) \(url.path) holds no certificate: expected PEM text with a -----BEGIN CERTIFICATE----- block")

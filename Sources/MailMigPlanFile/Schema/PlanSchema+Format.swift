@@ -105,6 +105,10 @@ extension PlanSchema {
     "state": {
       "$ref": "#/$defs/state",
       "description": "Where the state lives: `local` (default: `.mailmig/` next to the plan, one SQLite file) or a PostgreSQL database that several operators and worker machines share."
+    },
+    "collections": {
+      "$ref": "#/$defs/collections",
+      "description": "Contacts and calendars to copy with each mailbox; both sides need `dav`. Default: none (mail only)."
     }
   },
   "$defs": {
@@ -1175,6 +1179,10 @@ extension PlanSchema {
               "*"
             ]
           ]
+        },
+        "dav": {
+          "$ref": "#/$defs/dav",
+          "description": "The side's CalDAV/CardDAV server, for `collections`. Default: none (mail only)."
         }
       },
       "oneOf": [
@@ -1265,6 +1273,10 @@ extension PlanSchema {
         "provision": {
           "$ref": "#/$defs/provision",
           "description": "How to create a missing mailbox on the target."
+        },
+        "dav": {
+          "$ref": "#/$defs/dav",
+          "description": "The side's CalDAV/CardDAV server, for `collections`. Default: none (mail only)."
         }
       },
       "oneOf": [
@@ -1958,6 +1970,82 @@ extension PlanSchema {
           }
         }
       ]
+    },
+    "dav": {
+      "description": "A CalDAV/CardDAV server (RFC 4791, RFC 6352): where a mailbox's address books and calendars are. The side's `login` is used for it (per-mailbox passwords, a master user where the server has one, or OAuth 2 tokens).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "url"
+      ],
+      "properties": {
+        "url": {
+          "$ref": "#/$defs/nonEmptyString",
+          "description": "The server's http or https URL. A path in it is where discovery of each mailbox's principal starts; without one, `/.well-known/carddav` and `/.well-known/caldav` (RFC 6764) are asked first.",
+          "examples": [
+            "https://dav.acme.test/",
+            "https://cloud.acme.test/remote.php/dav/"
+          ]
+        },
+        "ca_file": {
+          "$ref": "#/$defs/nonEmptyString",
+          "description": "A PEM file of CA certificates to trust instead of the system's roots, relative to the plan's folder."
+        },
+        "verify_certificates": {
+          "type": "boolean",
+          "description": "Whether the server's certificate is verified. Turning it off is warned about in the plan output. Default: `true`.",
+          "default": true
+        },
+        "principal_format": {
+          "$ref": "#/$defs/template",
+          "description": "The path of a mailbox's principal, with mailbox placeholders, for servers without current-user-principal. Default: found by discovery.",
+          "examples": [
+            "/{address}/",
+            "/principals/users/{localpart}/"
+          ]
+        }
+      }
+    },
+    "collections": {
+      "description": "Which address books and calendars move with each mailbox, from `source.dav` to `target.dav` (docs/collections.md). Each item is copied exactly once and whole; nothing is deleted on either side.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [],
+      "properties": {
+        "contacts": {
+          "type": "boolean",
+          "description": "Copy address books. Default: `true`.",
+          "default": true
+        },
+        "calendars": {
+          "type": "boolean",
+          "description": "Copy calendars of events. Default: `true`.",
+          "default": true
+        },
+        "tasks": {
+          "type": "boolean",
+          "description": "Copy calendars that hold only tasks (VTODO). Default: `true`.",
+          "default": true
+        },
+        "exclude": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/nonEmptyString"
+          },
+          "description": "Globs of collections never copied, matched against a collection's name (last path segment) and display name: `*` matches any run of characters, `?` one. Default: none.",
+          "examples": [
+            [
+              "Birthdays",
+              "*holidays*"
+            ]
+          ]
+        },
+        "rewrite_addresses": {
+          "type": "boolean",
+          "description": "Rewrite ORGANIZER and ATTENDEE addresses of the plan's mailboxes to their target addresses, for migrations where addresses change. Default: `true`.",
+          "default": true
+        }
+      }
     }
   }
 }

@@ -41,6 +41,10 @@ struct StateTransferTests {
         try fixture.store.recordTargetRewrites([TargetRewrite(mailbox: "alice@acme.test", folder: "INBOX", uidValidity: 11, uid: 1,
                                                               attribute: .internalDate, sent: "01-Feb-2026 10:00:00 +0000",
                                                               stored: "01-Feb-2026 11:00:00 +0100")])
+        try fixture.store.recordItems([ItemLedgerEntry(mailbox: "alice@acme.test", collection: "/alice/calendar/", href: "/alice/calendar/e1.ics",
+                                                       kind: .calendars, uid: "e1", sourceETag: "\"s\"", targetCollection: "/alice/calendar/",
+                                                       targetHref: "/alice/calendar/e1.ics", targetETag: "\"t\"", pending: false,
+                                                       updatedAt: Date(timeIntervalSince1970: 1_780_000_000))])
         let original = try #require(fixture.store as? any StateTransfer)
         let schema = try PostgresTestSchema()
         defer { schema.drop() }

@@ -1,0 +1,255 @@
+import Foundation
+import MailMigConcurrency
+
+/// One pass over the collections of one kind of one mailbox: creates missing collections on the
+/// target, stores new items, updates items changed on the source, settles what a killed pass left
+/// pending, and reports items changed on the target instead of overwriting them.
+///
+/// Exactly once: an item keeps its source name on the target and is stored with `If-None-Match: *`,
+/// after a pending ledger row is written; a pass that finds a pending row, or an item by that name
+/// the ledger does not know, compares the target's item with the source's (`ItemComparison`) before
+/// storing anything, and a server that refuses a second item with the same UID is asked for it by UID.
+struct CollectionCopier: Sendable {
+    let work: CollectionWork
+    let mailbox: MailboxMapping
+    let source: any CollectionStore
+    let target: any CollectionStore
+    let rules: CollectionRules
+    let preparation: ItemPreparation
+    let store: StateStore
+    let faults: FaultInjection
+    let now: @Sendable () -> Date
+
+    /// Items read from the source per request.
+    static let chunkSize = 25
+    /// Items stored at once per collection.
+    static let concurrentStores = 4
+
+    init(work: CollectionWork, context: MailContext, store: StateStore, faults: FaultInjection, now: @escaping @Sendable () -> Date) throws {
+        guard let mailbox = context.mailbox(work.source) else {
+            throw MailError(side: .source, server: context.plan.source.dav?.url ?? "", mailbox: work.source, reason: "the plan no longer has this mailbox")
+        }
+        guard let rules = context.plan.collections, let source = context.sourceCollections, let target = context.targetCollections else {
+            throw MailError(side: .source, server: context.plan.source.dav?.url ?? "", mailbox: work.source,
+                            reason: "the plan has no collections section with a dav server on both sides")
+        }
+        self.work = work
+        self.mailbox = mailbox
+        self.source = source
+        self.target = target
+        self.rules = rules
+        self.preparation = ItemPreparation(plan: context.plan)
+        self.store = store
+        self.faults = faults
+        self.now = now
+    }
+
+    /// Runs the pass; returns the record to commit and a warning per conflict (the first 20).
+    func pass() async throws -> StepResult {
+        let kind = work.kind
+        let result = try await source.withSession(for: mailbox) { sourceSession in
+            try await target.withSession(for: mailbox) { targetSession in
+                var result = CollectionPassResult()
+                let collections = try await sourceSession.collections().filter { $0.kind == kind && rules.copies($0) }
+                var existing = try await targetSession.collections()
+                let ledger = try store.itemLedger(mailbox: work.source)
+                for collection in collections {
+                    let copy = try await targetCollection(for: collection, in: &existing, session: targetSession, result: &result)
+                    let rows = ledger.filter { $0.collection == collection.path }
+                    try await pass(collection, to: copy, rows: rows, from: sourceSession, to: targetSession, result: &result)
+                }
+                return result
+            }
+        }
+        var record = CollectionRecord(source: work.source, target: work.target, kind: kind)
+        record.lastPass = now()
+        record.lastResult = result
+        var warnings = result.conflicts.prefix(20).map { "\(work.source): \($0)" }
+        if result.conflicts.count > 20 { warnings.append("\(work.source): and \(result.conflicts.count - 20) more items not copied") }
+        return StepResult(changes: [try .put(CollectionRecord.address(work.source, kind: kind), kind: CollectionRecord.kind, record)],
+                          warnings: warnings)
+    }
+
+    /// The target's collection of the same name, created (with the source's display name, colour and
+    /// components) when missing.
+    private func targetCollection(for collection: ItemCollection, in existing: inout [ItemCollection], session: any CollectionStoreSession,
+                                  result: inout CollectionPassResult) async throws -> ItemCollection {
+        result.collections += 1
+        if let found = existing.first(where: { $0.name == collection.name && ($0.kind == .contacts) == (collection.kind == .contacts) }) {
+            return found
+        }
+        let created = try await session.createCollection(named: collection.name, like: collection)
+        existing.append(created)
+        result.createdCollections.append(collection.displayName ?? collection.name)
+        return created
+    }
+
+    private func pass(_ collection: ItemCollection, to copy: ItemCollection, rows: [ItemLedgerEntry], from sourceSession: any CollectionStoreSession,
+                      to targetSession: any CollectionStoreSession, result: inout CollectionPassResult) async throws {
+        let sourceVersions = try await sourceSession.versions(in: collection)
+        let targetVersions = try await targetSession.versions(in: copy)
+        let targetByName = Dictionary(targetVersions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let rowsByName = Dictionary(rows.map { (ItemVersion(href: $0.href, etag: "").name, $0) }, uniquingKeysWith: { first, _ in first })
+        let sourceNames = Set(sourceVersions.map(\.name))
+        result.items += sourceVersions.count
+        result.deletedOnSource += rowsByName.keys.filter { !sourceNames.contains($0) }.count
+
+        var adopted: [ItemLedgerEntry] = []
+        var pending: [(version: ItemVersion, action: ItemAction, row: ItemLedgerEntry?)] = []
+        for version in sourceVersions {
+            let row = rowsByName[version.name]
+            let action = ItemAction.of(version, row: row, target: targetByName)
+            switch action {
+            case .unchanged: break
+            case .adopt(let etag):
+                if var row {
+                    row.targetETag = etag
+                    row.updatedAt = now()
+                    adopted.append(row)
+                }
+            case .conflict(let reason):
+                result.conflicts.append("\(collection.displayName ?? collection.name)/\(version.name): \(reason)")
+                if var row, row.conflict != reason {
+                    row.conflict = reason
+                    row.updatedAt = now()
+                    adopted.append(row)
+                }
+            case .copy, .update, .settle:
+                pending.append((version, action, row))
+            }
+        }
+        try store.recordItems(adopted)
+
+        var start = 0
+        while start < pending.count {
+            let chunk = Array(pending[start..<min(start + Self.chunkSize, pending.count)])
+            start += Self.chunkSize
+            let items = try await sourceSession.items(chunk.map(\.version.href), in: collection)
+            let byName = Dictionary(items.map { ($0.version.name, $0) }, uniquingKeysWith: { first, _ in first })
+            let tasks = chunk.compactMap { entry -> ItemTask? in
+                guard let item = byName[entry.version.name] else { return nil }
+                return ItemTask(item: item, action: entry.action, row: entry.row, prepared: preparation.prepare(item.data))
+            }
+            // Rows are pending before anything is stored, so a kill at any point is settled next time.
+            try store.recordItems(tasks.map { task in
+                var row = ledgerRow(task, collection: collection, copy: copy, targetHref: task.row?.targetHref ?? targetHref(task.item.version.name, in: copy),
+                                    targetETag: task.row?.targetETag)
+                row.pending = true
+                return row
+            })
+            faults.pass("item-pending")
+            let outcomes = try await BoundedConcurrency.map(tasks, limit: Self.concurrentStores) { task in
+                try await deliver(task, collection: collection, copy: copy, targetByName: targetByName, session: targetSession)
+            }
+            var settledRows: [ItemLedgerEntry] = []
+            for outcome in outcomes {
+                settledRows.append(outcome.row)
+                switch outcome.kind {
+                case .copied: result.copied += 1
+                case .updated: result.updated += 1
+                case .settled: result.settled += 1
+                case .conflict(let reason): result.conflicts.append("\(collection.displayName ?? collection.name)/\(outcome.name): \(reason)")
+                }
+            }
+            try store.recordItems(settledRows)
+        }
+        // Copies whose new version the target did not send: the listing tells it now.
+        let unknown = try store.itemLedger(mailbox: work.source).filter { $0.collection == collection.path && !$0.pending && $0.conflict == nil && $0.targetETag == nil }
+        if !unknown.isEmpty {
+            let listed = Dictionary(try await targetSession.versions(in: copy).map { ($0.name, $0.etag) }, uniquingKeysWith: { first, _ in first })
+            try store.recordItems(unknown.compactMap { row in
+                guard let etag = listed[ItemVersion(href: row.targetHref, etag: "").name] else { return nil }
+                var row = row
+                row.targetETag = etag
+                return row
+            })
+        }
+    }
+
+    /// One item to store, settle or update.
+    struct ItemTask: Sendable {
+        let item: CollectionItem
+        let action: ItemAction
+        let row: ItemLedgerEntry?
+        let prepared: Data
+
+        var uid: String { ContentLines.uid(of: ContentLines.parse(item.data)) ?? item.version.name }
+    }
+
+    /// What happened to one item.
+    struct ItemOutcome: Sendable {
+        enum Kind: Sendable { case copied, updated, settled, conflict(String) }
+        let name: String
+        let kind: Kind
+        let row: ItemLedgerEntry
+    }
+
+    private func deliver(_ task: ItemTask, collection: ItemCollection, copy: ItemCollection, targetByName: [String: ItemVersion],
+                       session: any CollectionStoreSession) async throws -> ItemOutcome {
+        let name = task.item.version.name
+        let component = ContentLines.component(of: ContentLines.parse(task.item.data)) ?? (work.kind == .contacts ? "VCARD" : "VEVENT")
+        func row(_ href: String, _ etag: String?, conflict: String? = nil) -> ItemLedgerEntry {
+            var row = ledgerRow(task, collection: collection, copy: copy, targetHref: href, targetETag: etag)
+            row.conflict = conflict
+            return row
+        }
+        func conflict(_ reason: String) -> ItemOutcome {
+            ItemOutcome(name: name, kind: .conflict(reason), row: row(task.row?.targetHref ?? targetHref(name, in: copy), task.row?.targetETag, conflict: reason))
+        }
+        /// The target's item that stands for this one: by its ledger name, its own name, then its UID.
+        func found() async throws -> (version: ItemVersion, data: Data)? {
+            var candidate = task.row.flatMap { targetByName[ItemVersion(href: $0.targetHref, etag: "").name] } ?? targetByName[name]
+            if candidate == nil { candidate = try await session.item(uid: task.uid, component: component, in: copy) }
+            guard let candidate, let item = try await session.items([candidate.href], in: copy).first else { return nil }
+            return (item.version, item.data)
+        }
+        /// Stores the item, as new or over `etag`.
+        func put(replacing etag: String?) async throws -> ItemOutcome {
+            switch try await session.put(task.prepared, named: name, in: copy, replacing: etag) {
+            case .stored(let href, let newETag):
+                faults.pass("item-store")
+                return ItemOutcome(name: name, kind: etag == nil ? .copied : .updated, row: row(href, newETag))
+            case .preconditionFailed:
+                if etag != nil { return conflict("changed on the target since it was copied") }
+                if let existing = try await found(), ItemComparison.same(task.prepared, existing.data) {
+                    return ItemOutcome(name: name, kind: .settled, row: row(existing.version.href, existing.version.etag))
+                }
+                return conflict("the target already holds a different item named \(name)")
+            case .refused(let reason):
+                if etag == nil, let existing = try await found(), ItemComparison.same(task.prepared, existing.data) {
+                    return ItemOutcome(name: name, kind: .settled, row: row(existing.version.href, existing.version.etag))
+                }
+                return conflict("refused by the target: \(reason)")
+            }
+        }
+        switch task.action {
+        case .copy:
+            return try await put(replacing: nil)
+        case .update(let etag):
+            return try await put(replacing: etag)
+        case .settle:
+            guard let existing = try await found() else { return try await put(replacing: nil) }
+            if ItemComparison.same(task.prepared, existing.data) {
+                return ItemOutcome(name: name, kind: .settled, row: row(existing.version.href, existing.version.etag))
+            }
+            // An update the killed pass had not stored yet: the target still has the version recorded.
+            if let recorded = task.row?.targetETag, existing.version.etag == recorded { return try await put(replacing: recorded) }
+            return conflict(task.row == nil ? "the target already holds a different item named \(name)"
+                                             : "changed on the target since it was copied")
+        default:
+            return conflict("nothing to do")
+        }
+    }
+
+    private func ledgerRow(_ task: ItemTask, collection: ItemCollection, copy: ItemCollection, targetHref: String, targetETag: String?) -> ItemLedgerEntry {
+        ItemLedgerEntry(mailbox: work.source, collection: collection.path, href: task.item.version.href, kind: work.kind, uid: task.uid,
+                        sourceETag: task.item.version.etag, targetCollection: copy.path, targetHref: targetHref, targetETag: targetETag,
+                        pending: false, updatedAt: now())
+    }
+
+    /// Where a new item named `name` goes in `collection`.
+    private func targetHref(_ name: String, in collection: ItemCollection) -> String {
+        let base = collection.path.hasSuffix("/") ? collection.path : collection.path + "/"
+        return base + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? name)
+    }
+}

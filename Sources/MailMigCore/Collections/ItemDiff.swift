@@ -1,0 +1,33 @@
+/// What a pass does with one source item, from the ledger and the two listings (no item data).
+public enum ItemAction: Sendable, Equatable {
+    /// Copied and unchanged on both sides.
+    case unchanged
+    /// Copied, unchanged, and the target's version of the copy was not known yet: record it.
+    case adopt(targetETag: String)
+    /// Never copied: store it on the target, as a new item only.
+    case copy
+    /// Changed on the source since copied: store it over the target's version `targetETag` only.
+    case update(targetETag: String)
+    /// A killed pass was storing it, or the target holds an item by its name that the ledger does not
+    /// know: compare on the target before storing anything.
+    case settle
+    /// Not copied as it is now, for this reason (changed or removed on the target, refused): reported.
+    case conflict(String)
+
+    /// Decides the action for `source`, given its ledger row and the target's items by name.
+    public static func of(_ source: ItemVersion, row: ItemLedgerEntry?, target: [String: ItemVersion]) -> ItemAction {
+        guard let row else { return target[source.name] == nil ? .copy : .settle }
+        if row.pending { return .settle }
+        let sourceChanged = row.sourceETag != source.etag
+        if let conflict = row.conflict, !sourceChanged { return .conflict(conflict) }
+        guard let copy = target[ItemVersion(href: row.targetHref, etag: "").name] else {
+            if row.conflict != nil, row.targetETag == nil { return .copy }
+            return .conflict("removed on the target since it was copied")
+        }
+        if let recorded = row.targetETag, copy.etag != recorded {
+            return .conflict(sourceChanged ? "changed on both sides since it was copied" : "changed on the target since it was copied")
+        }
+        if sourceChanged { return .update(targetETag: copy.etag) }
+        return row.targetETag == nil ? .adopt(targetETag: copy.etag) : .unchanged
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// What changes in an event on its way to the target, and nothing else: the scheduling parameter
+/// that keeps the target from sending invitations, and the addresses of migrated mailboxes.
+///
+/// A vCard, and an event without ORGANIZER or ATTENDEE, go as the source has them, byte for byte.
+public struct ItemPreparation: Sendable {
+    /// Source address (lower case) → target address, for ORGANIZER and ATTENDEE (empty: none rewritten).
+    public var addresses: [String: String]
+
+    /// Creates a preparation.
+    public init(addresses: [String: String]) {
+        self.addresses = addresses
+    }
+
+    /// The preparation of a plan: every mailbox whose address changes, unless `rewrite_addresses` is off.
+    public init(plan: Plan) {
+        var addresses: [String: String] = [:]
+        if plan.collections?.rewriteAddresses ?? true {
+            for mailbox in plan.mailboxes where mailbox.source.description.lowercased() != mailbox.target.description.lowercased() {
+                addresses[mailbox.source.description.lowercased()] = mailbox.target.description
+            }
+        }
+        self.init(addresses: addresses)
+    }
+
+    /// The item to store on the target.
+    ///
+    /// Every ORGANIZER and ATTENDEE gets `SCHEDULE-AGENT=CLIENT` (RFC 6638 §7.1), which tells a
+    /// scheduling server that the client handles scheduling, so storing the event sends no invitation,
+    /// reply or cancellation; an address of a migrated mailbox becomes its target address.
+    public func prepare(_ data: Data) -> Data {
+        var lines = ContentLines.parse(data)
+        var changed = false
+        for index in lines.indices where lines[index].property == "ORGANIZER" || lines[index].property == "ATTENDEE" {
+            var line = lines[index]
+            if !line.parameters.contains(where: { $0.uppercased().hasPrefix("SCHEDULE-AGENT=") }) {
+                line.parameters.append("SCHEDULE-AGENT=CLIENT")
+            }
+            let value = line.value.trimmingCharacters(in: .whitespaces)
+            if value.lowercased().hasPrefix("mailto:"), let target = addresses[String(value.dropFirst(7)).lowercased()] {
+                line.value = "mailto:" + target
+            }
+            if line != lines[index] {
+                line.raw = Data()
+                lines[index] = line
+                changed = true
+            }
+        }
+        return changed ? ContentLines.serialize(lines) : data
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+@testable import MailMigCore
+import Testing
+import TestSupport
+
+/// Contacts and calendars through the engine over fake DAV servers: exactly once, incremental,
+/// conflicts reported, nothing sent to attendees.
+@Suite struct CollectionCopyTests {
+    @Test func firstApplyCopiesEveryChosenCollectionThenNothingIsLeft() async throws {
+        let harness = try CollectionHarness()
+        harness.seed()
+        let planned = try await harness.plannedCollections()
+        #expect(planned.map(\.address).sorted() == ["mailbox.alice@acme.test/calendars", "mailbox.alice@acme.test/contacts",
+                                                    "mailbox.alice@acme.test/tasks"])
+        let contacts = try #require(planned.first { $0.work.collectionPass?.kind == .contacts })
+        #expect(contacts.reason == "2 address books, 10 contacts to copy")
+        #expect(contacts.work.collectionPass?.estimate?.newCollections.sorted() == ["Contacts", "Work"])
+
+        let report = try await harness.apply()
+        #expect(report.failed.isEmpty, "\(report.failed)")
+        let alice = CollectionHarness.aliceTarget
+        #expect(harness.target.items(alice, "contacts").count == 5)
+        #expect(harness.target.items(alice, "work").count == 5)
+        #expect(harness.target.items(alice, "calendar").count == 10)
+        #expect(harness.target.items(alice, "tasks").count == 1)
+        #expect(harness.target.collectionInfo(alice)["birthdays"] == nil, "excluded by name")
+        #expect(harness.target.collectionInfo(alice)["work"]?.displayName == "Work")
+        #expect(harness.target.items(alice, "contacts")["c0.vcf"] == CollectionHarness.card("card-0", "Person 0"), "a contact arrives byte for byte")
+        #expect(try harness.ledger().allSatisfy { !$0.pending && $0.conflict == nil && $0.targetETag != nil })
+        #expect(try await harness.plannedCollections().isEmpty, "a second plan finds nothing to do")
+        let puts = harness.target.puts.count
+        try await harness.apply()
+        #expect(harness.target.puts.count == puts, "a second apply stores nothing")
+    }
+
+    @Test func aStoreWhoseAnswerWasLostIsSettledNotStoredTwice() async throws {
+        let harness = try CollectionHarness()
+        harness.collections = "collections: { contacts: false, tasks: false, exclude: [Birthdays] }"
+        harness.seed(events: 12)
+        harness.target.loseAnswersAfterStores = 5
+        let first = try await harness.apply()
+        #expect(first.failed.count == 1, "the calendar pass fails when the connection drops")
+        #expect(harness.target.items(CollectionHarness.aliceTarget, "calendar").count >= 6)
+        #expect(try harness.ledger().contains { $0.pending })
+
+        harness.target.loseAnswersAfterStores = nil
+        let planned = try await harness.plannedCollections()
+        #expect(planned.first?.work.collectionPass?.estimate?.toSettle ?? 0 > 0)
+        let second = try await harness.apply()
+        #expect(second.failed.isEmpty, "\(second.failed)")
+        let stored = harness.target.items(CollectionHarness.aliceTarget, "calendar")
+        #expect(stored.count == 12)
+        #expect(Set(harness.target.puts).count == 12)
+        let countByName = Dictionary(harness.target.puts.map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(countByName.values.allSatisfy { $0 == 1 }, "no item stored twice: \(countByName.filter { $0.value > 1 })")
+        #expect(try harness.ledger().allSatisfy { !$0.pending })
+    }
+
+    @Test func changesOnTheSourceArriveAndChangesOnTheTargetAreReported() async throws {
+        let harness = try CollectionHarness()
+        harness.collections = "collections: { contacts: false, tasks: false }"
+        harness.seed(events: 3)
+        try await harness.apply()
+        let alice = CollectionHarness.alice
+        let target = CollectionHarness.aliceTarget
+        harness.source.setItem(alice, "calendar", "e0.ics", CollectionHarness.event("event-0", "Moved meeting"))
+        harness.target.setItem(target, "calendar", "e1.ics", CollectionHarness.event("event-1", "Edited on the target"))
+        harness.source.setItem(alice, "calendar", "e9.ics", CollectionHarness.event("event-9", "New one"))
+
+        let planned = try #require(try await harness.plannedCollections().first?.work.collectionPass?.estimate)
+        #expect(planned.toCopy == 1)
+        #expect(planned.toUpdate == 1)
+        #expect(planned.conflicts == 1)
+        let report = try await harness.apply()
+        #expect(report.failed.isEmpty)
+        let items = harness.target.items(target, "calendar")
+        #expect(items["e0.ics"]?.contains("SUMMARY:Moved meeting") == true)
+        #expect(items["e1.ics"]?.contains("SUMMARY:Edited on the target") == true, "a target change is not overwritten")
+        #expect(items["e9.ics"] != nil)
+        #expect(warnings(report).contains { $0.contains("e1.ics") && $0.contains("changed on the target") }, "\(warnings(report))")
+        #expect(try harness.ledger().first { $0.href.hasSuffix("e1.ics") }?.conflict == "changed on the target since it was copied")
+    }
+
+    @Test func anItemTheTargetRefusesIsReportedAndTheOthersGoOn() async throws {
+        let harness = try CollectionHarness()
+        harness.collections = "collections: { calendars: false, tasks: false }"
+        harness.seed(contacts: 4)
+        harness.source.setItem(CollectionHarness.alice, "contacts", "bad.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bad\r\nFN:MALFORMED\r\nEND:VCARD\r\n")
+        harness.target.refuseContaining = "MALFORMED"
+        let report = try await harness.apply()
+        #expect(report.failed.isEmpty)
+        #expect(harness.target.items(CollectionHarness.aliceTarget, "contacts").count == 2)
+        #expect(harness.target.items(CollectionHarness.aliceTarget, "work").count == 2)
+        #expect(warnings(report).contains { $0.contains("bad.vcf") && $0.contains("refused by the target: 422") }, "\(warnings(report))")
+        #expect(try await harness.plannedCollections().isEmpty, "a refused item is not tried again until it changes")
+    }
+
+    @Test func attendeesAreNotInvitedAndMigratedAddressesFollowTheirMailbox() async throws {
+        let harness = try CollectionHarness()
+        harness.collections = "collections: { contacts: false, tasks: false }"
+        harness.source.addCollection(CollectionHarness.alice, "calendar", kind: .calendars)
+        let event = CollectionHarness.event("meet-1", "Planning", organizer: "alice@acme.test", attendees: ["bob@other.test"])
+        harness.source.setItem(CollectionHarness.alice, "calendar", "meet.ics", event)
+        try await harness.apply()
+        let copy = try #require(harness.target.items(CollectionHarness.aliceTarget, "calendar")["meet.ics"])
+        #expect(copy.contains("ORGANIZER;CN=Org;SCHEDULE-AGENT=CLIENT:mailto:alice@new.test\r\n"))
+        let attendee = ContentLines.parse(Data(copy.utf8)).first { $0.property == "ATTENDEE" }
+        #expect(attendee?.text == "ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;SCHEDULE-AGENT=CLIENT:mailto:bob@other.test", "folded at 75 octets, unfolded the same")
+        #expect(copy.contains("SUMMARY:Planning\r\n"))
+    }
+
+    /// Every warning of the apply's steps.
+    private func warnings(_ report: ApplyReport) -> [String] {
+        report.entries.flatMap { entry -> [String] in
+            if case .done(let warnings) = entry.outcome { return warnings }
+            return []
+        }
+    }
+}
