@@ -30,6 +30,15 @@ public enum VerificationRenderer {
             for finding in mailbox.integrity {
                 out += "    \(palette.red("backup")): \(finding)\n"
             }
+            for collection in mailbox.collections ?? [] {
+                let mark = collection.passed ? palette.green("✓") : palette.red("✗")
+                out += "    \(mark) \(collection.kind.rawValue) '\(collection.collection)': \(Formatting.count(collection.equal))/\(Formatting.count(collection.items)) equal\n"
+                for name in collection.missing.prefix(10) { out += "      missing on the target: \(name)\n" }
+                for name in collection.differing.prefix(10) { out += "      differs on the target: \(name)\n" }
+                let more = max(0, collection.missing.count - 10) + max(0, collection.differing.count - 10)
+                if more > 0 { out += "      and \(Formatting.count(more)) more\n" }
+                for line in collection.notCopied.prefix(10) { out += "      " + palette.yellow("not copied: ") + line + "\n" }
+            }
         }
         out += "\n" + verdict(report, palette: palette) + "\n"
         return out
@@ -155,6 +164,7 @@ struct VerifyMailboxLine: Encodable {
     var differences: Int
     var folders: [FolderVerification]
     var integrity: [String]
+    var collections: [CollectionVerification]?
 
     init(_ mailbox: MailboxVerification) {
         source = mailbox.source
@@ -168,6 +178,7 @@ struct VerifyMailboxLine: Encodable {
         differences = mailbox.differences
         folders = mailbox.folders
         integrity = mailbox.integrity
+        collections = mailbox.collections
     }
 }
 

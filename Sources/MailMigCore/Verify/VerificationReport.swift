@@ -69,6 +69,8 @@ public struct MailboxVerification: Sendable, Equatable, Codable {
     /// What a store that keeps its own record of its copy found when it checked itself (a backup's
     /// files against its manifest), one sentence each naming the file and folder.
     public var integrity: [String] = []
+    /// The contacts, calendars and tasks compared, when the plan copies them.
+    public var collections: [CollectionVerification]? = nil
 
     /// Creates a result.
     public init(source: String, target: String, stage: Stage?, outcome: Outcome, error: String? = nil, folders: [FolderVerification] = [],

@@ -86,9 +86,17 @@ public struct Verifier: Sendable {
             if let checking = destination as? any SelfCheckingMailStore {
                 integrity = try await checking.checkIntegrity(of: mailbox)
             }
-            return MailboxVerification(source: source, target: mailbox.target.description, stage: stage,
-                                       outcome: folders.allSatisfy(\.passed) && integrity.isEmpty ? .passed : .failed, folders: folders,
-                                       integrity: integrity)
+            var collections: [CollectionVerification]?
+            if !backup, let rules = context.plan.collections, let sourceItems = context.sourceCollections, let targetItems = context.targetCollections {
+                collections = try await CollectionVerifier.verify(mailbox, rules: rules, source: sourceItems, target: targetItems,
+                                                                  preparation: ItemPreparation(plan: context.plan),
+                                                                  ledger: try store.itemLedger(mailbox: source))
+            }
+            let passed = folders.allSatisfy(\.passed) && integrity.isEmpty && (collections ?? []).allSatisfy(\.passed)
+            var result = MailboxVerification(source: source, target: mailbox.target.description, stage: stage,
+                                             outcome: passed ? .passed : .failed, folders: folders, integrity: integrity)
+            result.collections = collections
+            return result
         } catch {
             return MailboxVerification(source: source, target: mailbox.target.description, stage: stage, outcome: .failed, error: "\(error)")
         }

@@ -97,6 +97,11 @@ struct CollectionMigrationTests {
         }
         print("collections: \(total) items of 5 mailboxes copied in \(String(format: "%.1f", seconds)) s (with their mail)")
 
+        let verified = try workspace.mailmig(["verify"])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("✓ contacts 'Contacts': "), "\(verified.stdout)")
+        #expect(verified.stdout.contains("not copied: ") && verified.stdout.contains("409"), "the refused item is listed, not a failure: \(verified.stdout)")
+
         let again = try workspace.mailmig(["plan"])
         #expect(again.stdout.contains("No changes."), "\(again.stdout)")
 

@@ -109,6 +109,23 @@ import TestSupport
         #expect(copy.contains("SUMMARY:Planning\r\n"))
     }
 
+    @Test func verifyComparesEveryCopyAndFindsOneChangedBehindItsBack() async throws {
+        let harness = try CollectionHarness()
+        harness.seed(contacts: 6, events: 4)
+        try await harness.apply()
+        let workspace = try harness.workspace()
+        let first = try await Verifier(context: workspace.mail, store: try workspace.openState(), deep: false).run()
+        let collections = try #require(first.mailboxes.first?.collections)
+        #expect(first.passed)
+        #expect(collections.map(\.collection).sorted() == ["Calendar", "Contacts", "Tasks", "Work"], "Birthdays is excluded")
+        #expect(collections.allSatisfy { $0.equal == $0.items && $0.passed })
+
+        harness.target.setItem(CollectionHarness.aliceTarget, "calendar", "e2.ics", CollectionHarness.event("event-2", "Tampered"))
+        let second = try await Verifier(context: workspace.mail, store: try workspace.openState(), deep: false).run()
+        #expect(!second.passed)
+        #expect(second.mailboxes.first?.collections?.first { $0.collection == "Calendar" }?.differing == ["e2.ics"])
+    }
+
     /// Every warning of the apply's steps.
     private func warnings(_ report: ApplyReport) -> [String] {
         report.entries.flatMap { entry -> [String] in
