@@ -86,7 +86,7 @@ let package = Package(
         // The mail store over IMAP (RFC 3501/9051 and the extensions the copier uses).
         .target(
             name: "MailMigIMAPStore",
-            dependencies: ["MailMigCore", "MailMigIMAP", "MailMigOAuth2", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["MailMigCore", "MailMigIMAP", "MailMigOAuth2", "MailMigOAuth2Login", .product(name: "Logging", package: "swift-log")]
         ),
         // OAuth 2.0 access tokens (RFC 6749 client credentials and refresh tokens, RFC 7523 JWT bearer
         // signed RS256, a command that prints one), cached in memory: a protocol library, no plan.
@@ -112,7 +112,9 @@ let package = Package(
         // The mail store over POP3 (RFC 1939): a maildrop read as one folder, as a source only.
         .target(name: "MailMigPOP3Store", dependencies: ["MailMigCore", "MailMigPOP3", "MailMigTLS"]),
         // Contacts and calendars on a CardDAV/CalDAV server: the collection store of a side's `dav:`.
-        .target(name: "MailMigDAVStore", dependencies: ["MailMigCore", "MailMigDAV", "MailMigTLS"]),
+        .target(name: "MailMigDAVStore", dependencies: ["MailMigCore", "MailMigDAV", "MailMigTLS", "MailMigOAuth2Login"]),
+        // The tokens of a side's `login.oauth2`, which every network store that logs in with them shares.
+        .target(name: "MailMigOAuth2Login", dependencies: ["MailMigCore", "MailMigOAuth2"]),
         // WebDAV, CalDAV and CardDAV requests and their XML (RFC 4918, 4791, 6352, 6578, 6764), over HTTP.
         .target(
             name: "MailMigDAV",
@@ -244,7 +246,7 @@ let package = Package(
         // A scripted IMAP server on an in-memory channel, for the IMAP library's tests and the IMAP store's.
         .target(name: "IMAPTestSupport", dependencies: ["MailMigIMAP", .product(name: "NIOEmbedded", package: "swift-nio")],
                 path: "Tests/IMAPTestSupport"),
-        .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP", "IMAPTestSupport"]),
+        .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigOAuth2Login", "MailMigCore", "MailMigIMAP", "IMAPTestSupport"]),
         .testTarget(name: "MailMigOAuth2Tests", dependencies: ["MailMigOAuth2", .product(name: "_CryptoExtras", package: "swift-crypto")]),
         // The Maildir store's own tests, and the engine copying into it and back out of it.
         .testTarget(

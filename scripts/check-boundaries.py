@@ -42,6 +42,8 @@ ADAPTERS = ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigPo
             "MailMigStatePostgres", "MailMigMaildirStore", "MailMigDAVStore"]
 # What several DNS adapters share: reading RRsets at a zone's servers over the DNS protocol.
 DNS_ADAPTER_SUPPORT = ["MailMigAuthoritativeDNS"]
+# What the network stores share: the tokens of a side's OAuth 2.0 login.
+LOGIN_SUPPORT = ["MailMigOAuth2Login"]
 DNS_ADAPTERS = ["MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS"]
 PROTOCOL_LIBRARIES = ["MailMigIMAP", "MailMigPOP3", "MailMigDNS", "MailMigOAuth2", "MailMigDAV"]
 FRONT_END = ["MailMigCLI", "ArgumentParser", "ConsoleKit*"]
@@ -103,11 +105,11 @@ RULES = {
     },
     # Adapters: the engine, their own protocol library (or storage library), and what it builds on.
     "MailMigDAVStore": {
-        "allowed": ["MailMigCore", "MailMigDAV", "MailMigTLS"],
+        "allowed": ["MailMigCore", "MailMigDAV", "MailMigTLS", "MailMigOAuth2Login"],
         "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigDNS", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     "MailMigIMAPStore": {
-        "allowed": ["MailMigCore", "MailMigIMAP", "MailMigOAuth2", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
+        "allowed": ["MailMigCore", "MailMigIMAP", "MailMigOAuth2", "MailMigOAuth2Login", "NIOCore", "NIOPosix", "NIOSSL", "Logging", "Crypto"],
         "forbidden": {m: WHY_ADAPTER for m in ["MailMigPOP3", "MailMigDNS", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigMaildirStore", "MailMigPlanFile", "GRDB"] + DNS_ADAPTERS + DNS_ADAPTER_SUPPORT + FRONT_END},
     },
     "MailMigPOP3Store": {
@@ -125,6 +127,12 @@ RULES = {
     "MailMigManualDNS": {
         "allowed": ["MailMigCore", "MailMigDNS", "MailMigAuthoritativeDNS"],
         "forbidden": {m: WHY_ADAPTER for m in ["MailMigIMAP", "MailMigPOP3", "MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigPowerDNS", "MailMigStateSQLite", "MailMigStatePostgres", "MailMigMaildirStore", "MailMigPlanFile", "GRDB", "AsyncHTTPClient"] + FRONT_END},
+    },
+    # Shared by the network stores: the tokens of a side's OAuth 2.0 login, no protocol of mail.
+    "MailMigOAuth2Login": {
+        "allowed": ["MailMigCore", "MailMigOAuth2"],
+        "forbidden": {m: "shared login support knows the engine and the OAuth 2.0 library, no mail protocol or adapter" for m in
+                      ["MailMigIMAP", "MailMigPOP3", "MailMigDAV", "MailMigDNS", "MailMigPlanFile", "GRDB"] + ADAPTERS + FRONT_END},
     },
     # Shared by the DNS adapters: the presentation format, a zone's servers, the propagation check.
     "MailMigAuthoritativeDNS": {
@@ -206,7 +214,7 @@ RULES = {
         "forbidden": {m: "the CLI's tests reach adapters through the composition root" for m in PROTOCOL_LIBRARIES + ADAPTERS},
     },
     "MailMigIMAPStoreTests": {
-        "allowed": ["MailMigIMAPStore", "MailMigCore", "MailMigIMAP", "IMAPTestSupport"],
+        "allowed": ["MailMigIMAPStore", "MailMigOAuth2Login", "MailMigCore", "MailMigIMAP", "IMAPTestSupport"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigPOP3", "MailMigDNS", "MailMigPOP3Store", "MailMigRFC2136", "MailMigStateSQLite", "MailMigCLI"]},
     },
     # The POP3 store's tests also run the engine over it (plan, apply, verify into TestSupport's fake

@@ -127,10 +127,17 @@ public final class DAVClient: Sendable {
         var attempt = 0
         var target = path
         var redirects = 0
+        var renew = false
         while true {
             attempt += 1
             do {
-                let answer = try await once(method, target, body: body, headers: headers, what: what)
+                let answer = try await once(method, target, body: body, headers: headers, renew: renew, what: what)
+                if answer.status == 401, authorization.renews, !renew {
+                    // A token the server no longer takes: once more with a new one.
+                    renew = true
+                    attempt -= 1
+                    continue
+                }
                 if followRedirects, [301, 302, 307, 308].contains(answer.status), let location = answer.location, redirects < 3 {
                     redirects += 1
                     target = location
@@ -156,10 +163,10 @@ public final class DAVClient: Sendable {
         return base + (href.hasPrefix("/") ? href : "/" + href)
     }
 
-    private func once(_ method: String, _ path: String, body: Data?, headers: [String: String], what: String) async throws -> Answer {
+    private func once(_ method: String, _ path: String, body: Data?, headers: [String: String], renew: Bool, what: String) async throws -> Answer {
         var request = HTTPClientRequest(url: url(path))
         request.method = HTTPMethod(rawValue: method)
-        request.headers.add(name: "Authorization", value: try await authorization.header())
+        request.headers.add(name: "Authorization", value: try await authorization.header(renew: renew))
         request.headers.add(name: "User-Agent", value: "mailmig")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {

@@ -1,6 +1,7 @@
 import Foundation
 import MailMigCore
 import MailMigDAV
+import MailMigOAuth2Login
 import MailMigTLS
 
 /// Contacts and calendars on a CardDAV (RFC 6352) and CalDAV (RFC 4791) server: the `dav:` endpoint
@@ -12,6 +13,8 @@ public struct DAVCollectionStore: CollectionStore {
     let url: URL
     let logins: MailboxLoginResolver
     let trust: TLSTrust
+    /// The access tokens of an `oauth2` login, in memory for the life of the store.
+    let tokens: OAuth2Tokens?
 
     /// Registers the store for sides with a `dav:` endpoint.
     public static func register(in registry: inout CollectionStoreRegistry) {
@@ -28,6 +31,7 @@ public struct DAVCollectionStore: CollectionStore {
         self.url = url
         self.logins = MailboxLoginResolver(side: side, login: server.login ?? LoginSettings(style: .perMailbox, userFormat: "{address}", masterSeparator: "*"),
                                            server: url.host ?? endpoint.url, baseDirectory: context.baseDirectory, environment: context.environment)
+        tokens = server.login?.oauth2.map { OAuth2Tokens(settings: $0, baseDirectory: context.baseDirectory, environment: context.environment) }
         if !endpoint.verifyCertificates {
             trust = .doNotVerify
         } else if let caFile = endpoint.caFile {
@@ -44,13 +48,13 @@ public struct DAVCollectionStore: CollectionStore {
         case .password(let user, let password):
             authorization = .basic(user: user, password: password)
         case .oauth2(_, let token):
-            authorization = .bearer { token }
+            authorization = .bearer { _ in token }
         case .authorizationIdentity:
             throw MailError(side: side, server: server, mailbox: address,
                             reason: "login style authzid has no equivalent over HTTP: use per-mailbox passwords, a master user or OAuth 2 tokens for the dav server")
-        case .oauth2Grant:
-            throw MailError(side: side, server: server, mailbox: address,
-                            reason: "login.oauth2 token grants are not available for the dav server yet: give an admin oauth2_token or per-mailbox passwords")
+        case .oauth2Grant(_, _, let values):
+            guard let tokens else { throw MailError(side: side, server: server, mailbox: address, reason: "the plan gives no login.oauth2 settings") }
+            authorization = .bearer { renew in try await tokens.token(for: values, renew: renew) }
         }
         let client: DAVClient
         do {

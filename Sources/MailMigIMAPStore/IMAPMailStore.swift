@@ -3,6 +3,7 @@ import Logging
 import MailMigCore
 import MailMigIMAP
 import MailMigOAuth2
+import MailMigOAuth2Login
 
 /// The mail store of one side of a migration over IMAP: logged-in sessions for one mailbox at a time.
 ///

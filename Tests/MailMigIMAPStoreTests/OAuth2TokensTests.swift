@@ -2,6 +2,7 @@ import Foundation
 import MailMigCore
 import MailMigIMAP
 @testable import MailMigIMAPStore
+@testable import MailMigOAuth2Login
 import Testing
 
 /// The IMAP store's side of `login.oauth2`: which mailboxes share a token, the command grant run
