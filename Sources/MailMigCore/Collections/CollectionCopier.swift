@@ -203,9 +203,10 @@ struct CollectionCopier: Sendable {
             guard let candidate, let item = try await session.items([candidate.href], in: copy).first else { return nil }
             return (item.version, item.data)
         }
-        /// Stores the item, as new or over `etag`.
-        func put(replacing etag: String?) async throws -> ItemOutcome {
-            switch try await session.put(task.prepared, named: name, in: copy, replacing: etag) {
+        /// Stores the item, as new (under its own name) or over the copy's version `etag` (under the copy's name).
+        func put(replacing etag: String?, at copyName: String? = nil) async throws -> ItemOutcome {
+            let target = etag == nil ? name : (copyName ?? task.row.map { ItemVersion(href: $0.targetHref, etag: "").name } ?? name)
+            switch try await session.put(task.prepared, named: target, in: copy, replacing: etag) {
             case .stored(let href, let newETag):
                 faults.pass("item-store")
                 return ItemOutcome(name: name, kind: etag == nil ? .copied : .updated, row: row(href, newETag))
@@ -233,9 +234,11 @@ struct CollectionCopier: Sendable {
                 return ItemOutcome(name: name, kind: .settled, row: row(existing.version.href, existing.version.etag))
             }
             // An update the killed pass had not stored yet: the target still has the version recorded.
-            if let recorded = task.row?.targetETag, existing.version.etag == recorded { return try await put(replacing: recorded) }
-            return conflict(task.row == nil ? "the target already holds a different item named \(name)"
-                                             : "changed on the target since it was copied")
+            if let recorded = task.row?.targetETag, task.row?.conflict == nil, existing.version.etag == recorded {
+                return try await put(replacing: recorded, at: existing.version.name)
+            }
+            return conflict(task.row?.targetETag == nil ? "the target already holds a different item named \(name)"
+                                                         : "changed on the target since it was copied")
         default:
             return conflict("nothing to do")
         }

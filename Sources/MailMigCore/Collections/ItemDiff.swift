@@ -20,10 +20,13 @@ public enum ItemAction: Sendable, Equatable {
         if row.pending { return .settle }
         let sourceChanged = row.sourceETag != source.etag
         if let conflict = row.conflict, !sourceChanged { return .conflict(conflict) }
-        guard let copy = target[ItemVersion(href: row.targetHref, etag: "").name] else {
-            if row.conflict != nil, row.targetETag == nil { return .copy }
-            return .conflict("removed on the target since it was copied")
+        let copy = target[ItemVersion(href: row.targetHref, etag: "").name]
+        if row.conflict != nil, row.targetETag == nil {
+            // Never stored by mailmig (refused, or another item held the name): whatever the target has
+            // there is not a copy to update. Store anew, or compare first; never overwrite.
+            return copy == nil ? .copy : .settle
         }
+        guard let copy else { return .conflict("removed on the target since it was copied") }
         if let recorded = row.targetETag, copy.etag != recorded {
             return .conflict(sourceChanged ? "changed on both sides since it was copied" : "changed on the target since it was copied")
         }

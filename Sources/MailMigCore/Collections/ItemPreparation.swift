@@ -26,7 +26,8 @@ public struct ItemPreparation: Sendable {
 
     /// The item to store on the target.
     ///
-    /// Every ORGANIZER and ATTENDEE gets `SCHEDULE-AGENT=CLIENT` (RFC 6638 §7.1), which tells a
+    /// Every ORGANIZER and ATTENDEE gets `SCHEDULE-AGENT=CLIENT` (RFC 6638 §7.1), in place of any
+    /// `SCHEDULE-AGENT` the source had, which tells a
     /// scheduling server that the client handles scheduling, so storing the event sends no invitation,
     /// reply or cancellation; an address of a migrated mailbox becomes its target address.
     public func prepare(_ data: Data) -> Data {
@@ -34,7 +35,10 @@ public struct ItemPreparation: Sendable {
         var changed = false
         for index in lines.indices where lines[index].property == "ORGANIZER" || lines[index].property == "ATTENDEE" {
             var line = lines[index]
-            if !line.parameters.contains(where: { $0.uppercased().hasPrefix("SCHEDULE-AGENT=") }) {
+            // Whatever the source said (SERVER, NONE, …), the copy is stored with CLIENT only.
+            if !line.parameters.contains(where: { $0.uppercased() == "SCHEDULE-AGENT=CLIENT" })
+                || line.parameters.filter({ $0.uppercased().hasPrefix("SCHEDULE-AGENT=") }).count > 1 {
+                line.parameters.removeAll { $0.uppercased().hasPrefix("SCHEDULE-AGENT=") }
                 line.parameters.append("SCHEDULE-AGENT=CLIENT")
             }
             let value = line.value.trimmingCharacters(in: .whitespaces)

@@ -126,6 +126,45 @@ import TestSupport
         #expect(second.mailboxes.first?.collections?.first { $0.collection == "Calendar" }?.differing == ["e2.ics"])
     }
 
+    @Test func aDifferentItemFoundOnTheTargetIsNeverOverwrittenLater() async throws {
+        let harness = try CollectionHarness()
+        harness.collections = "collections: { contacts: false, tasks: false, exclude: [Birthdays] }"
+        harness.seed(events: 2)
+        harness.target.addCollection(CollectionHarness.aliceTarget, "calendar", kind: .calendars)
+        let theirs = CollectionHarness.event("event-0", "The user's own version")
+        harness.target.setItem(CollectionHarness.aliceTarget, "calendar", "e0.ics", theirs)
+        let first = try await harness.apply()
+        #expect(warnings(first).contains { $0.contains("e0.ics") && $0.contains("already holds a different item") }, "\(warnings(first))")
+        harness.source.setItem(CollectionHarness.alice, "calendar", "e0.ics", CollectionHarness.event("event-0", "Changed on the source"))
+        let second = try await harness.apply()
+        #expect(harness.target.items(CollectionHarness.aliceTarget, "calendar")["e0.ics"] == theirs, "the target's own item survives")
+        #expect(warnings(second).contains { $0.contains("e0.ics") && $0.contains("already holds a different item") }, "\(warnings(second))")
+    }
+
+    @Test func anItemFoundByUIDUnderAnotherNameIsUpdatedThere() async throws {
+        let harness = try CollectionHarness()
+        harness.collections = "collections: { contacts: false, tasks: false, exclude: [Birthdays] }"
+        harness.seed(events: 1)
+        harness.target.addCollection(CollectionHarness.aliceTarget, "calendar", kind: .calendars)
+        harness.target.setItem(CollectionHarness.aliceTarget, "calendar", "other-name.ics", CollectionHarness.event("event-0", "Meeting 0"))
+        let first = try await harness.apply()
+        #expect(warnings(first).isEmpty, "\(warnings(first))")
+        #expect(try harness.ledger().first?.targetHref.hasSuffix("other-name.ics") == true)
+        harness.source.setItem(CollectionHarness.alice, "calendar", "e0.ics", CollectionHarness.event("event-0", "Moved"))
+        let second = try await harness.apply()
+        #expect(warnings(second).isEmpty, "\(warnings(second))")
+        let items = harness.target.items(CollectionHarness.aliceTarget, "calendar")
+        #expect(items.count == 1)
+        #expect(items["other-name.ics"]?.contains("SUMMARY:Moved") == true)
+    }
+
+    @Test func aSourceSchedulingAgentBecomesClient() {
+        let event = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nORGANIZER;SCHEDULE-AGENT=SERVER:mailto:a@b.test\r\nATTENDEE;SCHEDULE-AGENT=NONE;SCHEDULE-AGENT=SERVER:mailto:c@d.test\r\nATTENDEE;schedule-agent=client:mailto:e@f.test\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        let prepared = ContentLines.parse(ItemPreparation(addresses: [:]).prepare(Data(event.utf8)))
+        let people = prepared.filter { $0.property == "ORGANIZER" || $0.property == "ATTENDEE" }
+        #expect(people.map { $0.parameters.filter { $0.uppercased().hasPrefix("SCHEDULE-AGENT") } } == [["SCHEDULE-AGENT=CLIENT"], ["SCHEDULE-AGENT=CLIENT"], ["schedule-agent=client"]])
+    }
+
     /// Every warning of the apply's steps.
     private func warnings(_ report: ApplyReport) -> [String] {
         report.entries.flatMap { entry -> [String] in
