@@ -31,8 +31,10 @@ public final class DAVClient: Sendable {
         components.path = ""
         components.query = nil
         components.fragment = nil
+        components.user = nil
+        components.password = nil
         self.origin = components.url ?? url
-        self.serverName = url.host ?? url.absoluteString
+        self.serverName = (components.url ?? url).absoluteString
         self.authorization = authorization
         self.attempts = max(1, attempts)
         let seconds = Int64(max(1, timeout.components.seconds))
@@ -206,8 +208,23 @@ public final class DAVClient: Sendable {
         return line.count > 200 ? String(line.prefix(200)) + "…" : line
     }
 
-    private static func reason(_ error: any Error) -> String {
+    /// Why a request got no answer, in a few words: a refused connection, a timeout, a failed TLS
+    /// handshake, an answer that is not HTTP; never a library's dump.
+    static func reason(_ error: any Error) -> String {
+        if let tls = TLSFailure.reason(of: error) { return "TLS handshake failed: \(tls)" }
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .deadlineExceeded, .readTimeout: return "no answer in time"
+            case .connectTimeout: return "the connection timed out"
+            case .remoteConnectionClosed: return "the server closed the connection"
+            default: break
+            }
+        }
+        if error is HTTPParserError { return "the answer is not HTTP (is the URL's port the DAV server's?)" }
         let text = String(describing: error)
-        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+        if text.contains("Connection refused") { return "connection refused" }
+        if text.contains("NIOSSL") || text.contains("BoringSSL") { return "TLS handshake failed" }
+        if text.contains("handshake") { return "TLS handshake failed" }
+        return text.count > 160 ? String(text.prefix(160)) + "…" : text
     }
 }

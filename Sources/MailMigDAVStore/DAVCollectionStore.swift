@@ -26,7 +26,12 @@ public struct DAVCollectionStore: CollectionStore {
 
     init(side: MailSide, server: MailServer, endpoint: DAVEndpoint, url: URL, context: AdapterContext) {
         self.side = side
-        self.server = url.host ?? endpoint.url
+        var origin = URLComponents(url: url, resolvingAgainstBaseURL: false) ?? URLComponents()
+        origin.path = ""
+        origin.query = nil
+        origin.user = nil
+        origin.password = nil
+        self.server = "\(origin.url?.absoluteString ?? endpoint.url) (CalDAV/CardDAV)"
         self.endpoint = endpoint
         self.url = url
         self.logins = MailboxLoginResolver(side: side, login: server.login ?? LoginSettings(style: .perMailbox, userFormat: "{address}", masterSeparator: "*"),
@@ -60,7 +65,8 @@ public struct DAVCollectionStore: CollectionStore {
         do {
             client = try DAVClient(url: url, authorization: authorization, trust: trust)
         } catch {
-            throw MailError(side: side, server: server, mailbox: address, reason: "cannot set up TLS: \(error)")
+            let file: String = if case .caFile(let path) = trust { " from the CA file \(path)" } else { "" }
+            throw MailError(side: side, server: server, mailbox: address, reason: "cannot set up TLS\(file): \(error)")
         }
         let session = DAVSession(client: client, side: side, server: server, mailbox: address)
         do {

@@ -112,7 +112,7 @@ final class DAVSession: CollectionStoreSession, @unchecked Sendable {
         } catch let error as DAVFailure {
             let kind: MailStoreError.Kind
             if case .unauthorized = error { kind = .loginRefused } else { kind = error.isTransient ? .transient : .failed }
-            throw MailError(side: side, server: server, mailbox: mailbox, folder: collection.map { $0.displayName ?? $0.name }, kind: kind,
+            throw MailError(side: side, server: server, mailbox: mailbox, folder: collection.map(\.label), kind: kind,
                             reason: error.description)
         }
     }

@@ -99,7 +99,11 @@ extension PlanDecoder {
         let dedupe = fields["dedupe"].flatMap { choice($0, path: "dedupe", as: Plan.Dedupe.self) }
         let backup = fields["backup"].flatMap { decodeBackup($0) }
         let state = fields["state"].map { decodeState($0) } ?? .local
-        let collections = fields["collections"].flatMap { decodeCollections($0, source: source, target: target) }
+        let davWritten = Set(["source", "target"].filter { side in
+            if case .mapping(let pairs) = fields[side]?.content { return pairs.contains { $0.key.scalarText == "dav" } }
+            return false
+        })
+        let collections = fields["collections"].flatMap { decodeCollections($0, source: source, target: target, davWritten: davWritten) }
         let (batches, members) = decodeBatches(fields["batches"], mailboxes: mailboxes)
         if let source, let target {
             checkLogins(source: source, target: target, mailboxes: mailboxes)

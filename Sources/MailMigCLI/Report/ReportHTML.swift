@@ -168,6 +168,11 @@ public enum ReportHTML {
             out += "<td class=\"num\">\(e(ReportFormatting.count(kind.copied)))</td><td class=\"num\">\(kind.conflicts.count)</td>"
             out += "<td>\(e(ReportFormatting.time(kind.lastPass, none: "none yet")))</td></tr>\n"
         }
-        return out + "</tbody></table></section>\n"
+        out += "</tbody></table>\n"
+        let notCopied = rows.flatMap { source, kind in kind.conflicts.map { "\(source) \(kind.kind.rawValue): \($0)" } }
+        if !notCopied.isEmpty {
+            out += "<p>Not copied (reported, never overwritten):</p>\n<ul>\n" + notCopied.map { "<li>\(e($0))</li>\n" }.joined() + "</ul>\n"
+        }
+        return out + "</section>\n"
     }
 }

@@ -94,6 +94,10 @@ public enum ReportMarkdown {
                 out += "| \(cell(source)) | \(kind.kind.rawValue) | \(kind.collections.map(String.init) ?? "") | \(ReportFormatting.count(kind.copied)) | "
                 out += "\(kind.conflicts.count) | \(ReportFormatting.time(kind.lastPass, none: "none yet")) |\n"
             }
+            let notCopied = collections.flatMap { source, kind in kind.conflicts.map { "\(source) \(kind.kind.rawValue): \($0)" } }
+            if !notCopied.isEmpty {
+                out += "\nNot copied (reported, never overwritten):\n\n" + notCopied.map { "- \(inline($0))\n" }.joined()
+            }
         }
         out += "\n## Applies\n\n"
         if report.applies.isEmpty {

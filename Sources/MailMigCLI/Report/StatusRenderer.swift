@@ -90,8 +90,11 @@ public enum StatusRenderer {
         }
         for status in mailbox.collections {
             out += "      " + collectionLine(status) + "\n"
-            for conflict in status.conflicts.prefix(5) { out += "        " + palette.yellow("not copied: ") + ReportFormatting.line(conflict) + "\n" }
-            if status.conflicts.count > 5 { out += "        " + palette.yellow("and \(status.conflicts.count - 5) more not copied") + "\n" }
+            if let error = status.error { out += "        " + palette.red("failed: ") + ReportFormatting.line(error) + "\n" }
+            for conflict in status.conflicts.prefix(20) { out += "        " + palette.yellow("not copied: ") + ReportFormatting.line(conflict) + "\n" }
+            if status.conflicts.count > 20 {
+                out += "        " + palette.yellow("and \(status.conflicts.count - 20) more not copied (mailmig report --format json lists all)") + "\n"
+            }
         }
         if let backup = mailbox.backup {
             var line = "backup: \(ReportFormatting.plural(backup.copied, "message")), \(ReportFormatting.bytes(backup.bytes)) kept"

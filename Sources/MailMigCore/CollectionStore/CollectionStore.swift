@@ -95,6 +95,12 @@ public struct ItemCollection: Sendable, Hashable, Codable {
         self.components = components
     }
 
+    /// How output names it: its display name, else its name, with control characters (a line break a
+    /// server let into a display name) shown as `?` so that no name can forge a line of output.
+    public var label: String {
+        String((displayName ?? name).unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? "?" : Character($0) })
+    }
+
     /// The last segment of its path, percent-decoded: what the plan's `exclude` matches besides the
     /// display name, and the name its copy gets on the target.
     public var name: String {

@@ -80,7 +80,7 @@ struct CollectionCopier: Sendable {
         }
         let created = try await session.createCollection(named: collection.name, like: collection)
         existing.append(created)
-        result.createdCollections.append(collection.displayName ?? collection.name)
+        result.createdCollections.append(collection.label)
         return created
     }
 
@@ -108,7 +108,7 @@ struct CollectionCopier: Sendable {
                     adopted.append(row)
                 }
             case .conflict(let reason):
-                result.conflicts.append("\(collection.displayName ?? collection.name)/\(version.name): \(reason)")
+                result.conflicts.append("\(collection.label)/\(version.name): \(reason)")
                 if var row, row.conflict != reason {
                     row.conflict = reason
                     row.updatedAt = now()
@@ -148,7 +148,7 @@ struct CollectionCopier: Sendable {
                 case .copied: result.copied += 1
                 case .updated: result.updated += 1
                 case .settled: result.settled += 1
-                case .conflict(let reason): result.conflicts.append("\(collection.displayName ?? collection.name)/\(outcome.name): \(reason)")
+                case .conflict(let reason): result.conflicts.append("\(collection.label)/\(outcome.name): \(reason)")
                 }
             }
             try store.recordItems(settledRows)

@@ -7,8 +7,19 @@ public enum CollectionPassStep: StepKind {
 
     public static func perform(_ work: CollectionWork, step: PlannedStep, in context: StepContext) async throws -> StepResult {
         let mail = try context.mailContext()
-        let copier = try CollectionCopier(work: work, context: mail, store: context.store, faults: context.faults, now: context.now)
-        return try await copier.pass()
+        do {
+            let copier = try CollectionCopier(work: work, context: mail, store: context.store, faults: context.faults, now: context.now)
+            return try await copier.pass()
+        } catch {
+            // Kept for status and the report, beside the last pass that completed.
+            let address = CollectionRecord.address(work.source, kind: work.kind)
+            var record = (try? context.store.resource(address)).flatMap { try? $0.decode(CollectionRecord.self) }
+                ?? CollectionRecord(source: work.source, target: work.target, kind: work.kind)
+            record.lastError = "\(error)"
+            record.lastFailure = context.now()
+            if let change = try? ResourceChange.put(address, kind: CollectionRecord.kind, record) { _ = try? context.store.commit([change]) }
+            throw error
+        }
     }
 
     /// Items a killed pass was storing are in the ledger as pending; the next pass settles them on

@@ -10,8 +10,12 @@ public struct CollectionRecord: Sendable, Equatable, Codable {
     public var kind: CollectionKind
     /// When the last pass ended.
     public var lastPass: Date?
-    /// The outcome of the last pass.
+    /// The outcome of the last pass that completed.
     public var lastResult: CollectionPassResult?
+    /// Why the last pass failed, with the server's answer; nil once a pass completes.
+    public var lastError: String?
+    /// When it failed.
+    public var lastFailure: Date?
 
     /// The resource kind.
     public static let kind = "collections"

@@ -71,7 +71,7 @@ struct CollectionResourcePlanner: ResourcePlanner {
                     if let copy = existing.first(where: { $0.name == collection.name && ($0.kind == .contacts) == (collection.kind == .contacts) }) {
                         targetByName = Dictionary(try await targetSession.versions(in: copy).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
                     } else {
-                        estimate.newCollections.append(collection.displayName ?? collection.name)
+                        estimate.newCollections.append(collection.label)
                     }
                     let rows = Dictionary(ledger.filter { $0.collection == collection.path }.map { (ItemVersion(href: $0.href, etag: "").name, $0) },
                                           uniquingKeysWith: { first, _ in first })

@@ -38,7 +38,7 @@ enum CollectionVerifier {
                     let versions = try await sourceSession.versions(in: collection)
                     let rows = Dictionary(ledger.filter { $0.collection == collection.path }.map { (ItemVersion(href: $0.href, etag: "").name, $0) },
                                           uniquingKeysWith: { first, _ in first })
-                    var result = CollectionVerification(kind: collection.kind, collection: collection.displayName ?? collection.name, items: versions.count,
+                    var result = CollectionVerification(kind: collection.kind, collection: collection.label, items: versions.count,
                                                         equal: 0, missing: [], differing: [], notCopied: [])
                     let copy = existing.first { $0.name == collection.name && ($0.kind == .contacts) == (collection.kind == .contacts) }
                     var copies: [String: Data] = [:]

@@ -23,10 +23,14 @@ public struct ReportBuilder: Sendable {
         return rules.kinds.map { kind in
             let mine = rows.filter { $0.kind == kind }
             let record = records[CollectionRecord.address(source, kind: kind)]
+            let failed = record.flatMap { record in record.lastError.flatMap { error in
+                (record.lastFailure ?? .distantPast) >= (record.lastPass ?? .distantPast) ? error : nil } }
             return CollectionStatus(kind: kind, copied: mine.filter { !$0.pending && $0.conflict == nil }.count,
                                     pending: mine.filter(\.pending).count,
-                                    conflicts: mine.compactMap { row in row.conflict.map { "\(ItemVersion(href: row.href, etag: "").name): \($0)" } },
-                                    collections: record?.lastResult?.collections, lastPass: record?.lastPass)
+                                    conflicts: mine.compactMap { row in
+                                        row.conflict.map { "\(ItemVersion(href: row.collection, etag: "").name)/\(ItemVersion(href: row.href, etag: "").name): \($0)" }
+                                    },
+                                    collections: record?.lastResult?.collections, lastPass: record?.lastPass, error: failed)
         }
     }
 
@@ -126,6 +130,11 @@ public struct ReportBuilder: Sendable {
         var failures: [FailureItem] = []
         for mailbox in mailboxes {
             if let error = mailbox.error { failures.append(FailureItem(mailbox: mailbox.source, reason: error, at: mailbox.lastPass)) }
+            for collections in mailbox.collections {
+                if let error = collections.error {
+                    failures.append(FailureItem(mailbox: mailbox.source, reason: "\(collections.kind.rawValue): \(error)", at: collections.lastPass))
+                }
+            }
             if let verdict = mailbox.verification, !verdict.passed {
                 failures.append(FailureItem(mailbox: mailbox.source, reason: "the last verification found \(ReportFormatting.plural(verdict.differences, "difference"))", at: verdict.at))
             }

@@ -107,7 +107,7 @@ public struct MailboxStatus: Sendable, Equatable {
 
     /// How the mailbox came out.
     public var outcome: MailboxOutcome {
-        if error != nil || verification?.passed == false { return .failed }
+        if error != nil || verification?.passed == false || collections.contains(where: { $0.error != nil }) { return .failed }
         guard let stage else { return .notStarted }
         if stage < .sync { return .inProgress }
         return skipped > 0 ? .migratedWithSkips : .migrated
@@ -196,9 +196,12 @@ public struct CollectionStatus: Sendable, Equatable {
     public var collections: Int?
     /// When the last pass ended.
     public var lastPass: Date?
+    /// Why the last pass failed, when it did (after the last that completed).
+    public var error: String?
 
     /// Creates a status.
-    public init(kind: CollectionKind, copied: Int, pending: Int, conflicts: [String], collections: Int?, lastPass: Date?) {
+    public init(kind: CollectionKind, copied: Int, pending: Int, conflicts: [String], collections: Int?, lastPass: Date?, error: String? = nil) {
+        self.error = error
         self.kind = kind
         self.copied = copied
         self.pending = pending

@@ -7,7 +7,9 @@ extension PlanDecoder {
         guard let fields = fields(node, path: path, allowed: ["url", "ca_file", "verify_certificates", "principal_format"]) else { return nil }
         var url: String?
         if let value = required(fields, "url"), let text = nonEmptyString(value, path: fields.path("url")) {
-            if let parsed = URLComponents(string: text), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            if let parsed = URLComponents(string: text), parsed.user != nil || parsed.password != nil {
+                diagnostics.error(value.location, "\(fields.path("url")) must not hold a user or password: the side's login gives them (a secret never belongs in the plan)")
+            } else if let parsed = URLComponents(string: text), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
                let host = parsed.host, !host.isEmpty {
                 url = text
                 if scheme == "http", !Self.isLoopback(host) {
@@ -30,6 +32,7 @@ extension PlanDecoder {
         if let value = fields["principal_format"], let text = nonEmptyString(value, path: fields.path("principal_format")) {
             if text.hasPrefix("/") {
                 principal = text
+                checkPlaceholders(text, at: value.location, path: fields.path("principal_format"))
             } else {
                 diagnostics.error(value.location, "\(fields.path("principal_format")) must be a path starting with / (/principals/{address}/); found '\(text)'")
             }
@@ -40,7 +43,8 @@ extension PlanDecoder {
 
     /// `collections: { contacts, calendars, tasks, exclude, rewrite_addresses }`: which address books
     /// and calendars move; both sides need a `dav:` server.
-    mutating func decodeCollections(_ node: PlanNode, source: MailServer?, target: MailServer?) -> CollectionRules? {
+    /// `davWritten`: the sides whose `dav:` is written (and reported on its own when it is wrong).
+    mutating func decodeCollections(_ node: PlanNode, source: MailServer?, target: MailServer?, davWritten: Set<String>) -> CollectionRules? {
         guard let fields = fields(node, path: "collections", allowed: ["contacts", "calendars", "tasks", "exclude", "rewrite_addresses"]) else {
             return nil
         }
@@ -54,7 +58,7 @@ extension PlanDecoder {
             diagnostics.warning(node.location, "collections copies nothing: contacts, calendars and tasks are all false")
         }
         for (side, server) in [("source", source), ("target", target)] {
-            if let server, server.dav == nil {
+            if let server, server.dav == nil, !davWritten.contains(side) {
                 diagnostics.error(node.location, "collections needs \(side).dav: the CalDAV/CardDAV server contacts and calendars come from and go to (dav: { url: https://… })")
             }
         }

@@ -76,6 +76,13 @@ extension PlanDecoder {
                                 throttling: throttling, location: node.location)
         server.preset = preset
         server.dav = fields["dav"].flatMap { decodeDAV($0, path: fields.path("dav")) }
+        if fields.has("dav") {
+            if key == "maildir" {
+                diagnostics.error(fields.keyLocation("dav"), "\(path).dav needs a login, which a maildir side has none of: name the side's mail server (imap) with its login")
+            } else if login?.style == .authzid {
+                diagnostics.error(fields.keyLocation("dav"), "\(path).dav cannot log in with login style authzid (HTTP has no authorization identity): use per-mailbox, master-user or oauth2")
+            }
+        }
         return server
     }
 
