@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 . scripts/lib/apt.sh
-apt_install libsqlite3-dev libyaml-dev openssl ca-certificates
+# libxml2: FoundationXML, which reads CalDAV/CardDAV answers, loads it at run time.
+apt_install libsqlite3-dev libyaml-dev libxml2 openssl ca-certificates
 
 for script in scripts/testenv/*.sh; do
     [ -x "$script" ] || continue
