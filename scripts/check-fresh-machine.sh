@@ -9,13 +9,15 @@
 #
 #   fresh machine    purges bind9, bind9-dnsutils, dovecot-imapd, dovecot-pop3d, dovecot-core,
 #                    pdns-server, pdns-backend-sqlite3, postgresql (with its server, client and common
-#                    packages), sqlite3, libsqlite3-dev and libyaml-dev (isync and hyperfine too when
+#                    packages), sqlite3, libsqlite3-dev, libyaml-dev, radicale (with python3-radicale) and
+#                    apache2-utils (isync and hyperfine too when
 #                    installed), empties the package lists, then checks that `apt-cache policy bind9`
-#                    has no candidate and that named, dovecot, pdns_server, psql, sqlite3, dig and
-#                    nsupdate are gone
+#                    has no candidate and that named, dovecot, pdns_server, psql, sqlite3, dig,
+#                    nsupdate and htpasswd are gone
 #   install-deps     scripts/install-deps.sh, then checks that the servers' programs are there
 #   testenv start    scripts/testenv.sh start, then checks that BIND answers, both Dovecots greet,
-#                    PowerDNS answers over DNS and its HTTP API, and PostgreSQL takes a login
+#                    PowerDNS answers over DNS and its HTTP API, PostgreSQL takes a login, and both
+#                    Radicales answer an authenticated PROPFIND
 #   testenv stop     scripts/testenv.sh stop, then checks that no server is left running
 #   demo             with --demo: scripts/demo.sh, then scripts/demo.sh stop (builds mailmig)
 #   test.sh          with --full: scripts/test.sh (builds mailmig and runs every test)
@@ -87,8 +89,8 @@ netns="$work/netns"
 # What the project's scripts install, and the programs they look for to decide to.
 packages=(bind9 bind9-dnsutils dovecot-imapd dovecot-pop3d dovecot-core pdns-server pdns-backend-sqlite3 sqlite3
     postgresql postgresql-15 postgresql-contrib postgresql-client-15 postgresql-common postgresql-client-common
-    libsqlite3-dev libyaml-dev isync hyperfine)
-programs=(named dovecot pdns_server psql sqlite3 dig nsupdate)
+    libsqlite3-dev libyaml-dev isync hyperfine radicale python3-radicale apache2-utils)
+programs=(named dovecot pdns_server psql sqlite3 dig nsupdate htpasswd)
 # The repository's runtime folders, hidden even when git does not list them (created later, or no git).
 runtime_dirs=(.build .swiftpm .testenv .demo .bench .mailmig)
 
@@ -349,6 +351,7 @@ testenv_start() {
         . .testenv/dovecot.env
         . .testenv/powerdns.env
         . .testenv/postgres.env
+        . .testenv/radicale.env
         soa="$(dig +short +time=2 +tries=1 -p "$MAILMIG_TEST_DNS_PORT" "@$MAILMIG_TEST_DNS_HOST" "$MAILMIG_TEST_DNS_ZONE" SOA)"
         [[ -n $soa ]] || { echo "bind9: no SOA for $MAILMIG_TEST_DNS_ZONE on port $MAILMIG_TEST_DNS_PORT"; exit 1; }
         echo "bind9 answers on 127.0.0.1:$MAILMIG_TEST_DNS_PORT: $MAILMIG_TEST_DNS_ZONE SOA $soa"
@@ -366,7 +369,12 @@ testenv_start() {
         echo "powerdns API answers at $MAILMIG_TEST_PDNS_API_URL: ${#zones} bytes of zones"
         version="$(psql "$MAILMIG_PG_URL" -X -A -t -c "SHOW server_version")" ||
             { echo "postgres: no login on $MAILMIG_TEST_PG_HOST:$MAILMIG_TEST_PG_PORT"; exit 1; }
-        echo "postgres takes a login on $MAILMIG_TEST_PG_HOST:$MAILMIG_TEST_PG_PORT: server $version"'
+        echo "postgres takes a login on $MAILMIG_TEST_PG_HOST:$MAILMIG_TEST_PG_PORT: server $version"
+        for url in "$MAILMIG_TEST_DAV_SOURCE_URL" "$MAILMIG_TEST_DAV_TARGET_URL"; do
+            code="$(curl -s -o /dev/null -w "%{http_code}" --max-time 5 -X PROPFIND -H "Depth: 0" -u alice:secret-alice "$url")"
+            [[ $code == 207 ]] || { echo "radicale: PROPFIND at $url answered $code"; exit 1; }
+            echo "radicale answers a PROPFIND at $url: $code"
+        done'
 }
 
 # no_servers_left: fails, naming them, when processes still run in the copy.
