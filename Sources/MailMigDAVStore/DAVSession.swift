@@ -63,7 +63,7 @@ final class DAVSession: CollectionStoreSession, @unchecked Sendable {
             throw MailError(side: side, server: server, mailbox: mailbox, folder: name,
                             reason: "the server has no \(model.kind == .contacts ? "addressbook-home-set" : "calendar-home-set") for this mailbox")
         }
-        let path = (home.hasSuffix("/") ? home : home + "/") + Self.segment(name) + "/"
+        let path = ItemCollection.memberPath(name, in: home) + "/"
         let body = DAVRequestBody.makeCollection(addressbook: model.kind == .contacts, displayName: model.displayName, color: model.color,
                                                  description: model.description, components: model.components)
         _ = try await run(model) {
@@ -75,7 +75,7 @@ final class DAVSession: CollectionStoreSession, @unchecked Sendable {
     }
 
     func put(_ data: Data, named name: String, in collection: ItemCollection, replacing version: String?) async throws -> ItemPutOutcome {
-        let path = (collection.path.hasSuffix("/") ? collection.path : collection.path + "/") + Self.segment(name)
+        let path = ItemCollection.memberPath(name, in: collection.path)
         let type = collection.kind == .contacts ? "text/vcard; charset=utf-8" : "text/calendar; charset=utf-8"
         let outcome = try await run(collection) {
             try await self.client.put(path, data: data, contentType: type, ifMatch: version, what: "storing \(name)")
@@ -98,11 +98,6 @@ final class DAVSession: CollectionStoreSession, @unchecked Sendable {
         guard !members.isEmpty else { return nil }
         let items = try await run(collection) { try await self.client.items(members.map(\.href), of: collection.path, calendar: calendar) }
         return items.first { ContentLines.uid(of: ContentLines.parse($0.data)) == uid }.map { ItemVersion(href: $0.href, etag: $0.etag) }
-    }
-
-    /// A name as one path segment.
-    static func segment(_ name: String) -> String {
-        name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? name
     }
 
     /// Runs a request; a `DAVFailure` becomes a `MailError` naming the server, the mailbox and the collection.

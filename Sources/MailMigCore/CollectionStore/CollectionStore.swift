@@ -103,9 +103,20 @@ public struct ItemCollection: Sendable, Hashable, Codable {
 
     /// The last segment of its path, percent-decoded: what the plan's `exclude` matches besides the
     /// display name, and the name its copy gets on the target.
-    public var name: String {
-        let segment = path.split(separator: "/").last.map(String.init) ?? path
-        return segment.removingPercentEncoding ?? segment
+    public var name: String { ItemVersion.name(of: path) }
+
+    /// The path of the member `name` of the collection at `path`: the name percent-encoded as one
+    /// segment, after a `/`. Where the engine records a new item before it is stored, and where a store
+    /// stores it.
+    public static func memberPath(_ name: String, in path: String) -> String {
+        let base = path.hasSuffix("/") ? path : path + "/"
+        return base + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? name)
+    }
+
+    /// Its copy among `collections` of the other side: the one of the same name that holds the same
+    /// kind of items (an address book for an address book, a calendar for a calendar or task list).
+    public func copy(in collections: [ItemCollection]) -> ItemCollection? {
+        collections.first { $0.name == name && ($0.kind == .contacts) == (kind == .contacts) }
     }
 }
 
@@ -123,8 +134,11 @@ public struct ItemVersion: Sendable, Hashable, Codable {
     }
 
     /// The last segment of its path, percent-decoded.
-    public var name: String {
-        let segment = href.split(separator: "/").last.map(String.init) ?? href
+    public var name: String { Self.name(of: href) }
+
+    /// The last segment of a path, percent-decoded: how items and collections are named and matched.
+    public static func name(of path: String) -> String {
+        let segment = path.split(separator: "/").last.map(String.init) ?? path
         return segment.removingPercentEncoding ?? segment
     }
 }

@@ -55,8 +55,8 @@ struct CollectionCopier: Sendable {
                 let ledger = try store.itemLedger(mailbox: work.source)
                 for collection in collections {
                     let copy = try await targetCollection(for: collection, in: &existing, session: targetSession, result: &result)
-                    let rows = ledger.filter { $0.collection == collection.path }
-                    try await pass(collection, to: copy, rows: rows, from: sourceSession, to: targetSession, result: &result)
+                    try await pass(collection, to: copy, rows: ItemLedgerEntry.byName(ledger, collection: collection.path), from: sourceSession,
+                                   to: targetSession, result: &result)
                 }
                 return result
             }
@@ -75,7 +75,7 @@ struct CollectionCopier: Sendable {
     private func targetCollection(for collection: ItemCollection, in existing: inout [ItemCollection], session: any CollectionStoreSession,
                                   result: inout CollectionPassResult) async throws -> ItemCollection {
         result.collections += 1
-        if let found = existing.first(where: { $0.name == collection.name && ($0.kind == .contacts) == (collection.kind == .contacts) }) {
+        if let found = collection.copy(in: existing) {
             return found
         }
         let created = try await session.createCollection(named: collection.name, like: collection)
@@ -84,12 +84,12 @@ struct CollectionCopier: Sendable {
         return created
     }
 
-    private func pass(_ collection: ItemCollection, to copy: ItemCollection, rows: [ItemLedgerEntry], from sourceSession: any CollectionStoreSession,
+    private func pass(_ collection: ItemCollection, to copy: ItemCollection, rows rowsByName: [String: ItemLedgerEntry],
+                      from sourceSession: any CollectionStoreSession,
                       to targetSession: any CollectionStoreSession, result: inout CollectionPassResult) async throws {
         let sourceVersions = try await sourceSession.versions(in: collection)
         let targetVersions = try await targetSession.versions(in: copy)
         let targetByName = Dictionary(targetVersions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let rowsByName = Dictionary(rows.map { (ItemVersion(href: $0.href, etag: "").name, $0) }, uniquingKeysWith: { first, _ in first })
         let sourceNames = Set(sourceVersions.map(\.name))
         result.items += sourceVersions.count
         result.deletedOnSource += rowsByName.keys.filter { !sourceNames.contains($0) }.count
@@ -120,6 +120,8 @@ struct CollectionCopier: Sendable {
         }
         try store.recordItems(adopted)
 
+        // Copies whose new version the target did not send with its answer: the listing tells it after.
+        var versionUnknown: [ItemLedgerEntry] = []
         var start = 0
         while start < pending.count {
             let chunk = Array(pending[start..<min(start + Self.chunkSize, pending.count)])
@@ -128,7 +130,7 @@ struct CollectionCopier: Sendable {
             let byName = Dictionary(items.map { ($0.version.name, $0) }, uniquingKeysWith: { first, _ in first })
             let tasks = chunk.compactMap { entry -> ItemTask? in
                 guard let item = byName[entry.version.name] else { return nil }
-                return ItemTask(item: item, action: entry.action, row: entry.row, prepared: preparation.prepare(item.data))
+                return ItemTask(item: item, action: entry.action, row: entry.row, preparation: preparation)
             }
             // Rows are pending before anything is stored, so a kill at any point is settled next time.
             try store.recordItems(tasks.map { task in
@@ -152,13 +154,12 @@ struct CollectionCopier: Sendable {
                 }
             }
             try store.recordItems(settledRows)
+            versionUnknown += settledRows.filter { $0.conflict == nil && $0.targetETag == nil }
         }
-        // Copies whose new version the target did not send: the listing tells it now.
-        let unknown = try store.itemLedger(mailbox: work.source).filter { $0.collection == collection.path && !$0.pending && $0.conflict == nil && $0.targetETag == nil }
-        if !unknown.isEmpty {
+        if !versionUnknown.isEmpty {
             let listed = Dictionary(try await targetSession.versions(in: copy).map { ($0.name, $0.etag) }, uniquingKeysWith: { first, _ in first })
-            try store.recordItems(unknown.compactMap { row in
-                guard let etag = listed[ItemVersion(href: row.targetHref, etag: "").name] else { return nil }
+            try store.recordItems(versionUnknown.compactMap { row in
+                guard let etag = listed[row.targetName] else { return nil }
                 var row = row
                 row.targetETag = etag
                 return row
@@ -166,14 +167,27 @@ struct CollectionCopier: Sendable {
         }
     }
 
-    /// One item to store, settle or update.
+    /// One item to store, settle or update, read once: its UID, its component and what goes to the target.
     struct ItemTask: Sendable {
         let item: CollectionItem
         let action: ItemAction
         let row: ItemLedgerEntry?
+        /// The item as it is stored on the target (`ItemPreparation`).
         let prepared: Data
+        /// Its UID; its name when it has none.
+        let uid: String
+        /// `VCARD`, or the iCalendar component it holds; nil when it is neither.
+        let component: String?
 
-        var uid: String { ContentLines.uid(of: ContentLines.parse(item.data)) ?? item.version.name }
+        init(item: CollectionItem, action: ItemAction, row: ItemLedgerEntry?, preparation: ItemPreparation) {
+            let lines = ContentLines.parse(item.data)
+            self.item = item
+            self.action = action
+            self.row = row
+            self.prepared = preparation.prepare(item.data, lines: lines)
+            self.uid = ContentLines.uid(of: lines) ?? item.version.name
+            self.component = ContentLines.component(of: lines)
+        }
     }
 
     /// What happened to one item.
@@ -187,7 +201,7 @@ struct CollectionCopier: Sendable {
     private func deliver(_ task: ItemTask, collection: ItemCollection, copy: ItemCollection, targetByName: [String: ItemVersion],
                        session: any CollectionStoreSession) async throws -> ItemOutcome {
         let name = task.item.version.name
-        let component = ContentLines.component(of: ContentLines.parse(task.item.data)) ?? (work.kind == .contacts ? "VCARD" : "VEVENT")
+        let component = task.component ?? (work.kind == .contacts ? "VCARD" : "VEVENT")
         func row(_ href: String, _ etag: String?, conflict: String? = nil) -> ItemLedgerEntry {
             var row = ledgerRow(task, collection: collection, copy: copy, targetHref: href, targetETag: etag)
             row.conflict = conflict
@@ -198,14 +212,14 @@ struct CollectionCopier: Sendable {
         }
         /// The target's item that stands for this one: by its ledger name, its own name, then its UID.
         func found() async throws -> (version: ItemVersion, data: Data)? {
-            var candidate = task.row.flatMap { targetByName[ItemVersion(href: $0.targetHref, etag: "").name] } ?? targetByName[name]
+            var candidate = task.row.flatMap { targetByName[$0.targetName] } ?? targetByName[name]
             if candidate == nil { candidate = try await session.item(uid: task.uid, component: component, in: copy) }
             guard let candidate, let item = try await session.items([candidate.href], in: copy).first else { return nil }
             return (item.version, item.data)
         }
         /// Stores the item, as new (under its own name) or over the copy's version `etag` (under the copy's name).
         func put(replacing etag: String?, at copyName: String? = nil) async throws -> ItemOutcome {
-            let target = etag == nil ? name : (copyName ?? task.row.map { ItemVersion(href: $0.targetHref, etag: "").name } ?? name)
+            let target = etag == nil ? name : (copyName ?? task.row?.targetName ?? name)
             switch try await session.put(task.prepared, named: target, in: copy, replacing: etag) {
             case .stored(let href, let newETag):
                 faults.pass("item-store")
@@ -252,7 +266,6 @@ struct CollectionCopier: Sendable {
 
     /// Where a new item named `name` goes in `collection`.
     private func targetHref(_ name: String, in collection: ItemCollection) -> String {
-        let base = collection.path.hasSuffix("/") ? collection.path : collection.path + "/"
-        return base + (name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? name)
+        ItemCollection.memberPath(name, in: collection.path)
     }
 }

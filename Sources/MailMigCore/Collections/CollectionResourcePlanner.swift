@@ -68,13 +68,12 @@ struct CollectionResourcePlanner: ResourcePlanner {
                     let versions = try await sourceSession.versions(in: collection)
                     estimate.items += versions.count
                     var targetByName: [String: ItemVersion] = [:]
-                    if let copy = existing.first(where: { $0.name == collection.name && ($0.kind == .contacts) == (collection.kind == .contacts) }) {
+                    if let copy = collection.copy(in: existing) {
                         targetByName = Dictionary(try await targetSession.versions(in: copy).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
                     } else {
                         estimate.newCollections.append(collection.label)
                     }
-                    let rows = Dictionary(ledger.filter { $0.collection == collection.path }.map { (ItemVersion(href: $0.href, etag: "").name, $0) },
-                                          uniquingKeysWith: { first, _ in first })
+                    let rows = ItemLedgerEntry.byName(ledger, collection: collection.path)
                     for version in versions {
                         switch ItemAction.of(version, row: rows[version.name], target: targetByName) {
                         case .copy: estimate.toCopy += 1

@@ -36,11 +36,10 @@ enum CollectionVerifier {
                 let existing = try await targetSession.collections()
                 for collection in try await sourceSession.collections() where rules.copies(collection) {
                     let versions = try await sourceSession.versions(in: collection)
-                    let rows = Dictionary(ledger.filter { $0.collection == collection.path }.map { (ItemVersion(href: $0.href, etag: "").name, $0) },
-                                          uniquingKeysWith: { first, _ in first })
+                    let rows = ItemLedgerEntry.byName(ledger, collection: collection.path)
                     var result = CollectionVerification(kind: collection.kind, collection: collection.label, items: versions.count,
                                                         equal: 0, missing: [], differing: [], notCopied: [])
-                    let copy = existing.first { $0.name == collection.name && ($0.kind == .contacts) == (collection.kind == .contacts) }
+                    let copy = collection.copy(in: existing)
                     var copies: [String: Data] = [:]
                     if let copy {
                         let targetVersions = try await targetSession.versions(in: copy)
@@ -54,7 +53,7 @@ enum CollectionVerifier {
                         for item in try await sourceSession.items(hrefs, in: collection) {
                             let name = item.version.name
                             let row = rows[name]
-                            let copyName = row.map { ItemVersion(href: $0.targetHref, etag: "").name } ?? name
+                            let copyName = row?.targetName ?? name
                             if let conflict = row?.conflict {
                                 result.notCopied.append("\(name): \(conflict)")
                             } else if let data = copies[copyName] {

@@ -20,7 +20,7 @@ public enum ItemAction: Sendable, Equatable {
         if row.pending { return .settle }
         let sourceChanged = row.sourceETag != source.etag
         if let conflict = row.conflict, !sourceChanged { return .conflict(conflict) }
-        let copy = target[ItemVersion(href: row.targetHref, etag: "").name]
+        let copy = target[row.targetName]
         if row.conflict != nil, row.targetETag == nil {
             // Never stored by mailmig (refused, or another item held the name): whatever the target has
             // there is not a copy to update. Store anew, or compare first; never overwrite.

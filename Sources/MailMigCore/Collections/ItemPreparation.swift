@@ -31,7 +31,12 @@ public struct ItemPreparation: Sendable {
     /// scheduling server that the client handles scheduling, so storing the event sends no invitation,
     /// reply or cancellation; an address of a migrated mailbox becomes its target address.
     public func prepare(_ data: Data) -> Data {
-        var lines = ContentLines.parse(data)
+        prepare(data, lines: ContentLines.parse(data))
+    }
+
+    /// The item to store, from its lines already read (`ContentLines.parse(data)`).
+    public func prepare(_ data: Data, lines parsed: [ContentLine]) -> Data {
+        var lines = parsed
         var changed = false
         for index in lines.indices where lines[index].property == "ORGANIZER" || lines[index].property == "ATTENDEE" {
             var line = lines[index]

@@ -28,7 +28,7 @@ public struct ReportBuilder: Sendable {
             return CollectionStatus(kind: kind, copied: mine.filter { !$0.pending && $0.conflict == nil }.count,
                                     pending: mine.filter(\.pending).count,
                                     conflicts: mine.compactMap { row in
-                                        row.conflict.map { "\(ItemVersion(href: row.collection, etag: "").name)/\(ItemVersion(href: row.href, etag: "").name): \($0)" }
+                                        row.conflict.map { "\(ItemVersion.name(of: row.collection))/\(ItemVersion.name(of: row.href)): \($0)" }
                                     },
                                     collections: record?.lastResult?.collections, lastPass: record?.lastPass, error: failed)
         }

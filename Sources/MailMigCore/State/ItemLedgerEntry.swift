@@ -47,4 +47,12 @@ public struct ItemLedgerEntry: Sendable, Equatable, Codable {
         self.conflict = conflict
         self.updatedAt = updatedAt
     }
+
+    /// The rows of the source collection at `path`, by the name of their source item.
+    public static func byName(_ rows: [ItemLedgerEntry], collection path: String) -> [String: ItemLedgerEntry] {
+        Dictionary(rows.filter { $0.collection == path }.map { (ItemVersion.name(of: $0.href), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The name of the copy on the target.
+    public var targetName: String { ItemVersion.name(of: targetHref) }
 }
