@@ -44,11 +44,17 @@ final class DAVSession: CollectionStoreSession, @unchecked Sendable {
         let kind: CollectionKind = collection.isAddressbook ? .contacts
             : (components.contains("VTODO") && !components.contains("VEVENT") ? .tasks : .calendars)
         return ItemCollection(path: collection.href, kind: kind, displayName: collection.displayName, color: collection.color,
-                              description: collection.description, components: components)
+                              description: collection.description, components: components, syncToken: collection.syncToken)
     }
 
     func versions(in collection: ItemCollection) async throws -> [ItemVersion] {
         try await run(collection) { try await self.client.members(of: collection.path) }.map { ItemVersion(href: $0.href, etag: $0.etag) }
+    }
+
+    func changes(in collection: ItemCollection, since token: String) async throws -> ItemChanges? {
+        guard collection.syncToken != nil else { return nil }
+        guard let changes = try await run(collection, { try await self.client.changes(of: collection.path, since: token) }) else { return nil }
+        return ItemChanges(changed: changes.changed.map { ItemVersion(href: $0.href, etag: $0.etag) }, removed: changes.removed, token: changes.token)
     }
 
     func items(_ hrefs: [String], in collection: ItemCollection) async throws -> [CollectionItem] {
@@ -71,6 +77,7 @@ final class DAVSession: CollectionStoreSession, @unchecked Sendable {
         }
         var created = model
         created.path = path
+        created.syncToken = nil
         return created
     }
 

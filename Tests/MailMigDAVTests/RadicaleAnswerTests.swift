@@ -53,5 +53,33 @@ import Testing
         let parsed = try MultistatusParser.parse(try Self.fixture("radicale-report-sync-collection-delta.xml"), what: "sync")
         #expect(parsed.syncToken != nil, "the token comes first in Radicale's answer and is still found")
         #expect(parsed.responses.contains { $0.status == 404 })
+        var collector = DAVChangeCollector(collection: "/erin/calendar/")
+        let truncated = collector.add(parsed)
+        #expect(!truncated)
+        let changes = collector.changes(token: parsed.syncToken ?? "")
+        #expect(changes.removed == ["/erin/calendar/c78aa913-afc9-51eb-99ae-d4b7c4f94382.ics"])
+        #expect(changes.changed.map(\.href) == ["/erin/calendar/a2a472e2-6b4c-5c52-b359-a31ae285ee9a.ics", "/erin/calendar/added-1-1.ics"])
+        #expect(changes.changed.first?.etag == "\"6a9bd6f6a9156410cf0aa3b8e55e8a66f23b7c4cc42426799dfd54efb50aeeba\"")
+    }
+
+    @Test func aTruncatedSyncAnswerIsFollowedAndTheLaterAnswerWins() {
+        var collector = DAVChangeCollector(collection: "http://dav.test/erin/calendar")
+        let first = Multistatus(responses: [
+            DAVResponse(href: "/erin/calendar/", status: 507),
+            DAVResponse(href: "/erin/calendar/a.ics", properties: [DAVName.getETag: DAVValue(text: "\"1\"")]),
+            DAVResponse(href: "/erin/calendar/b.ics", properties: [DAVName.getETag: DAVValue(text: "\"2\"")]),
+            DAVResponse(href: "/erin/calendar/sub/", properties: [DAVName.resourceType: DAVValue(children: [DAVName.collection])]),
+        ], syncToken: "t1")
+        let second = Multistatus(responses: [
+            DAVResponse(href: "/erin/calendar/a.ics", status: 404),
+            DAVResponse(href: "/erin/calendar/b.ics", properties: [DAVName.getETag: DAVValue(text: "\"3\"")]),
+        ], syncToken: "t2")
+        let firstTruncated = collector.add(first)
+        let secondTruncated = collector.add(second)
+        #expect(firstTruncated, "507 on the collection itself: more to ask for")
+        #expect(!secondTruncated)
+        let changes = collector.changes(token: "t2")
+        #expect(changes.removed == ["/erin/calendar/a.ics"])
+        #expect(changes.changed == [DAVMember(href: "/erin/calendar/b.ics", etag: "\"3\"")], "a member that is a collection is not an item")
     }
 }

@@ -21,11 +21,19 @@ public final class FakeCollectionStore: CollectionStore, @unchecked Sendable {
     public private(set) var puts: [String] = []
     /// Collections created through the seam.
     public private(set) var created: [String] = []
+    /// Whether collections carry a sync token and answer `changes(in:since:)` (RFC 6578).
+    public var offersSync = true
+    /// Tokens older than this change number are no longer honoured (a server that forgot them).
+    public var forgetTokensBefore = 0
+    /// Full listings (`versions(in:)`) asked for, and change sets (`changes(in:since:)`) answered.
+    public private(set) var listings = 0, changeSets = 0
 
     /// One collection.
     public struct FakeCollection: Sendable {
         public var info: ItemCollection
         public var items: [String: (etag: String, data: Data)]
+        /// The change number of each name's last store or removal.
+        var changedAt: [String: Int] = [:]
     }
 
     /// Creates an empty server.
@@ -45,6 +53,17 @@ public final class FakeCollectionStore: CollectionStore, @unchecked Sendable {
         return "\"e\(counter)\""
     }
 
+    /// Stores `item` as `name` of a collection and notes the change.
+    private func store(_ item: (etag: String, data: Data)?, named name: String, in collection: inout FakeCollection) {
+        collection.items[name] = item
+        counter += 1
+        collection.changedAt[name] = counter
+    }
+
+    private func token(_ collection: FakeCollection) -> String? {
+        offersSync ? "fake-sync/\(collection.changedAt.values.max() ?? 0)" : nil
+    }
+
     /// Adds a collection `name` of `kind` to `mailbox`.
     public func addCollection(_ mailbox: String, _ name: String, kind: CollectionKind, displayName: String? = nil) {
         locked {
@@ -58,7 +77,18 @@ public final class FakeCollectionStore: CollectionStore, @unchecked Sendable {
     /// Stores an item directly (as a user of the server would), replacing any of that name.
     public func setItem(_ mailbox: String, _ collection: String, _ name: String, _ text: String) {
         locked {
-            collections[mailbox]?[collection]?.items[name] = (nextETag(), Data(text.utf8))
+            guard var found = collections[mailbox]?[collection] else { return }
+            store((nextETag(), Data(text.utf8)), named: name, in: &found)
+            collections[mailbox]?[collection] = found
+        }
+    }
+
+    /// Removes an item directly (as a user of the server would).
+    public func removeItem(_ mailbox: String, _ collection: String, _ name: String) {
+        locked {
+            guard var found = collections[mailbox]?[collection] else { return }
+            store(nil, named: name, in: &found)
+            collections[mailbox]?[collection] = found
         }
     }
 
@@ -92,14 +122,33 @@ public final class FakeCollectionStore: CollectionStore, @unchecked Sendable {
         let mailbox: String
 
         func collections() async throws -> [ItemCollection] {
-            store.locked { (store.collections[mailbox] ?? [:]).values.map(\.info).sorted { $0.path < $1.path } }
+            store.locked {
+                (store.collections[mailbox] ?? [:]).values.map { collection in
+                    var info = collection.info
+                    info.syncToken = store.token(collection)
+                    return info
+                }.sorted { $0.path < $1.path }
+            }
         }
 
         func versions(in collection: ItemCollection) async throws -> [ItemVersion] {
             store.locked {
+                store.listings += 1
                 let name = store.collectionName(collection.path)
                 return (store.collections[mailbox]?[name]?.items ?? [:]).map { ItemVersion(href: collection.path + $0.key, etag: $0.value.etag) }
                     .sorted { $0.href < $1.href }
+            }
+        }
+
+        func changes(in collection: ItemCollection, since token: String) async throws -> ItemChanges? {
+            store.locked {
+                guard store.offersSync, let found = store.collections[mailbox]?[store.collectionName(collection.path)],
+                      let since = Int(token.replacingOccurrences(of: "fake-sync/", with: "")), since >= store.forgetTokensBefore else { return nil }
+                store.changeSets += 1
+                let names = found.changedAt.filter { $0.value > since }.keys.sorted()
+                return ItemChanges(changed: names.compactMap { name in found.items[name].map { ItemVersion(href: collection.path + name, etag: $0.etag) } },
+                                   removed: names.filter { found.items[$0] == nil }.map { collection.path + $0 },
+                                   token: store.token(found) ?? token)
             }
         }
 
@@ -118,6 +167,7 @@ public final class FakeCollectionStore: CollectionStore, @unchecked Sendable {
                 if let existing = store.collections[mailbox]?[name] { return existing.info }
                 var info = model
                 info.path = "/\(mailbox)/\(name)/"
+                info.syncToken = nil
                 store.collections[mailbox, default: [:]][name] = FakeCollection(info: info, items: [:])
                 store.created.append(name)
                 return info
@@ -143,7 +193,7 @@ public final class FakeCollectionStore: CollectionStore, @unchecked Sendable {
                     }
                 }
                 let etag = store.nextETag()
-                target.items[name] = (etag, data)
+                store.store((etag, data), named: name, in: &target)
                 store.collections[mailbox]?[key] = target
                 if let limit = store.loseAnswersAfterStores, store.puts.count > limit { throw store.fail(mailbox, "connection reset after the request") }
                 return .stored(href: collection.path + name, etag: etag)

@@ -23,6 +23,11 @@ public protocol CollectionStoreSession: Sendable {
     /// Every item of `collection` with its version (no data).
     func versions(in collection: ItemCollection) async throws -> [ItemVersion]
 
+    /// What changed in `collection` since `token` (a `syncToken` it had before): nil when the server
+    /// no longer knows the token, or the collection offers no changes (no `syncToken`), and the
+    /// caller lists it in full with `versions(in:)`.
+    func changes(in collection: ItemCollection, since token: String) async throws -> ItemChanges?
+
     /// The items at `hrefs` with their data; items gone since they were listed are left out.
     func items(_ hrefs: [String], in collection: ItemCollection) async throws -> [CollectionItem]
 
@@ -83,16 +88,20 @@ public struct ItemCollection: Sendable, Hashable, Codable {
     /// The iCalendar components it holds (`VEVENT`, `VTODO`); empty for an address book or when the
     /// server does not say.
     public var components: [String]
+    /// A token naming its current state, when its server can tell what changed since (RFC 6578
+    /// `sync-token`); nil when it cannot, and every pass lists it in full.
+    public var syncToken: String?
 
     /// Creates a collection.
     public init(path: String, kind: CollectionKind, displayName: String? = nil, color: String? = nil, description: String? = nil,
-                components: [String] = []) {
+                components: [String] = [], syncToken: String? = nil) {
         self.path = path
         self.kind = kind
         self.displayName = displayName
         self.color = color
         self.description = description
         self.components = components
+        self.syncToken = syncToken
     }
 
     /// How output names it: its display name, else its name, with control characters (a line break a
@@ -140,6 +149,23 @@ public struct ItemVersion: Sendable, Hashable, Codable {
     public static func name(of path: String) -> String {
         let segment = path.split(separator: "/").last.map(String.init) ?? path
         return segment.removingPercentEncoding ?? segment
+    }
+}
+
+/// What changed in a collection since a sync token.
+public struct ItemChanges: Sendable, Equatable {
+    /// Items added or changed, with their new versions.
+    public var changed: [ItemVersion]
+    /// Paths of items removed.
+    public var removed: [String]
+    /// The collection's token as of this answer.
+    public var token: String
+
+    /// Creates a change set.
+    public init(changed: [ItemVersion], removed: [String], token: String) {
+        self.changed = changed
+        self.removed = removed
+        self.token = token
     }
 }
 

@@ -47,31 +47,43 @@ struct CollectionCopier: Sendable {
     /// Runs the pass; returns the record to commit and a warning per conflict (the first 20).
     func pass() async throws -> StepResult {
         let kind = work.kind
-        let result = try await source.withSession(for: mailbox) { sourceSession in
+        let address = CollectionRecord.address(work.source, kind: kind)
+        let previous = try store.resource(address).flatMap { try? $0.decode(CollectionRecord.self) }
+        let points = previous?.syncPoints ?? [:]
+        let (result, nextPoints) = try await source.withSession(for: mailbox) { sourceSession in
             try await target.withSession(for: mailbox) { targetSession in
                 var result = CollectionPassResult()
+                var nextPoints: [String: CollectionSyncPoint] = [:]
                 let collections = try await sourceSession.collections().filter { $0.kind == kind && rules.copies($0) }
                 var existing = try await targetSession.collections()
                 let ledger = try store.itemLedger(mailbox: work.source)
                 for collection in collections {
                     let copy = try await targetCollection(for: collection, in: &existing, session: targetSession, result: &result)
-                    try await pass(collection, to: copy, rows: ItemLedgerEntry.byName(ledger, collection: collection.path), from: sourceSession,
-                                   to: targetSession, result: &result)
+                    let rows = ItemLedgerEntry.byName(ledger, collection: collection.path)
+                    let listing = try await CollectionListing.read(collection, copy: copy, rows: rows, point: points[collection.path],
+                                                                   source: sourceSession, target: targetSession)
+                    try await pass(collection, to: copy, listing: listing, rows: rows, from: sourceSession, to: targetSession, result: &result)
+                    nextPoints[collection.path] = listing.next
                 }
-                return result
+                return (result, nextPoints)
             }
         }
-        var record = CollectionRecord(source: work.source, target: work.target, kind: kind)
+        var record = previous ?? CollectionRecord(source: work.source, target: work.target, kind: kind)
+        record.target = work.target
         record.lastPass = now()
         record.lastResult = result
+        record.lastError = nil
+        record.lastFailure = nil
+        record.syncPoints = nextPoints.isEmpty ? nil : nextPoints
         var warnings = result.conflicts.prefix(20).map { "\(work.source): \($0)" }
         if result.conflicts.count > 20 { warnings.append("\(work.source): and \(result.conflicts.count - 20) more items not copied") }
-        return StepResult(changes: [try .put(CollectionRecord.address(work.source, kind: kind), kind: CollectionRecord.kind, record)],
+        return StepResult(changes: [try .put(address, kind: CollectionRecord.kind, record)],
                           warnings: warnings)
     }
 
     /// The target's collection of the same name, created (with the source's display name, colour and
-    /// components) when missing.
+    /// components) when missing, and then read back for its sync token, which is taken before any item
+    /// is stored in it.
     private func targetCollection(for collection: ItemCollection, in existing: inout [ItemCollection], session: any CollectionStoreSession,
                                   result: inout CollectionPassResult) async throws -> ItemCollection {
         result.collections += 1
@@ -79,20 +91,22 @@ struct CollectionCopier: Sendable {
             return found
         }
         let created = try await session.createCollection(named: collection.name, like: collection)
-        existing.append(created)
+        existing = try await session.collections()
         result.createdCollections.append(collection.label)
-        return created
+        guard let listed = collection.copy(in: existing) else {
+            existing.append(created)
+            return created
+        }
+        return listed
     }
 
-    private func pass(_ collection: ItemCollection, to copy: ItemCollection, rows rowsByName: [String: ItemLedgerEntry],
+    private func pass(_ collection: ItemCollection, to copy: ItemCollection, listing: CollectionListing, rows rowsByName: [String: ItemLedgerEntry],
                       from sourceSession: any CollectionStoreSession,
                       to targetSession: any CollectionStoreSession, result: inout CollectionPassResult) async throws {
-        let sourceVersions = try await sourceSession.versions(in: collection)
-        let targetVersions = try await targetSession.versions(in: copy)
-        let targetByName = Dictionary(targetVersions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let sourceNames = Set(sourceVersions.map(\.name))
+        let sourceVersions = listing.source
+        let targetByName = listing.targetByName
         result.items += sourceVersions.count
-        result.deletedOnSource += rowsByName.keys.filter { !sourceNames.contains($0) }.count
+        result.deletedOnSource += listing.removedOnSource.count
 
         var adopted: [ItemLedgerEntry] = []
         var pending: [(version: ItemVersion, action: ItemAction, row: ItemLedgerEntry?)] = []

@@ -16,6 +16,9 @@ public struct CollectionRecord: Sendable, Equatable, Codable {
     public var lastError: String?
     /// When it failed.
     public var lastFailure: Date?
+    /// Where each source collection (by path) and its copy stood after the last completed pass, for
+    /// servers that offer sync tokens; nil or missing: the next pass lists it in full.
+    public var syncPoints: [String: CollectionSyncPoint]?
 
     /// The resource kind.
     public static let kind = "collections"

@@ -52,10 +52,16 @@ struct CollectionResourcePlanner: ResourcePlanner {
         return ExecutionPlan(steps: results.flatMap(\.0), drift: [], blocked: results.flatMap(\.1), warnings: [])
     }
 
-    /// What a pass of each kind would do, from both sides' listings and the ledger.
+    /// What a pass of each kind would do, from both sides' listings (or their changes since the last
+    /// pass, `CollectionListing`) and the ledger.
     static func estimate(_ mailbox: MailboxMapping, kinds: [CollectionKind], rules: CollectionRules, source: any CollectionStore,
                          target: any CollectionStore, store: StateStore) async throws -> [CollectionKind: CollectionEstimate] {
         let ledger = try store.itemLedger(mailbox: mailbox.source.description)
+        var points: [CollectionKind: [String: CollectionSyncPoint]] = [:]
+        for kind in kinds {
+            let address = CollectionRecord.address(mailbox.source.description, kind: kind)
+            points[kind] = try store.resource(address).flatMap { try? $0.decode(CollectionRecord.self) }?.syncPoints
+        }
         return try await source.withSession(for: mailbox) { sourceSession in
             try await target.withSession(for: mailbox) { targetSession in
                 var estimates: [CollectionKind: CollectionEstimate] = [:]
@@ -65,17 +71,14 @@ struct CollectionResourcePlanner: ResourcePlanner {
                 for collection in collections {
                     var estimate = estimates[collection.kind] ?? CollectionEstimate()
                     estimate.collections += 1
-                    let versions = try await sourceSession.versions(in: collection)
-                    estimate.items += versions.count
-                    var targetByName: [String: ItemVersion] = [:]
-                    if let copy = collection.copy(in: existing) {
-                        targetByName = Dictionary(try await targetSession.versions(in: copy).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-                    } else {
-                        estimate.newCollections.append(collection.label)
-                    }
+                    let copy = collection.copy(in: existing)
+                    if copy == nil { estimate.newCollections.append(collection.label) }
                     let rows = ItemLedgerEntry.byName(ledger, collection: collection.path)
-                    for version in versions {
-                        switch ItemAction.of(version, row: rows[version.name], target: targetByName) {
+                    let listing = try await CollectionListing.read(collection, copy: copy, rows: rows, point: points[collection.kind]?[collection.path],
+                                                                   source: sourceSession, target: targetSession)
+                    estimate.items += listing.source.count
+                    for version in listing.source {
+                        switch ItemAction.of(version, row: rows[version.name], target: listing.targetByName) {
                         case .copy: estimate.toCopy += 1
                         case .update: estimate.toUpdate += 1
                         case .settle: estimate.toSettle += 1

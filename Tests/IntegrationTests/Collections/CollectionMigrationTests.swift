@@ -112,7 +112,19 @@ struct CollectionMigrationTests {
         #expect(changed.stdout.contains("3 changed on the source to update"), "\(changed.stdout)")
         #expect(changed.stdout.contains("1 changed on the target to report"), "\(changed.stdout)")
         let targetBefore = try DAVTestServers.items(users[2], on: .target)
+        let logged = (try DAVTestServers.logSize(.source), try DAVTestServers.logSize(.target))
         let second = try workspace.mailmig(["apply", "--auto-approve"])
+        // Radicale offers sync-collection: this pass asks each side what changed (REPORT, Depth 0)
+        // instead of listing every item of a collection (PROPFIND, Depth 1, of a collection).
+        for (instance, offset) in [(DAVTestServers.Instance.source, logged.0), (.target, logged.1)] {
+            let requests = try DAVTestServers.requests(of: users[1], on: instance, since: offset)
+            let listings = requests.filter { request in
+                let words = request.split(separator: " ")
+                return words[0] == "PROPFIND" && words[2] == "1" && words[1].split(separator: "/").count >= 2
+            }
+            #expect(listings.isEmpty, "\(instance): no collection listed item by item: \(listings)")
+            #expect(requests.contains { $0.hasPrefix("REPORT ") && $0.hasSuffix(" 0") }, "\(instance): changes asked for: \(requests)")
+        }
         #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
         #expect(second.stdout.contains("changed on the target since it was copied"), "\(second.stdout)")
         let updated = DAVTestServers.differences(source: try DAVTestServers.items(users[1], on: .source),

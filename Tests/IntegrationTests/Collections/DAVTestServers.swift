@@ -32,6 +32,29 @@ enum DAVTestServers {
                                         + arguments, environment: environment)
     }
 
+    /// The size of `instance`'s log (`radicale.log` beside its storage), to read the requests after it.
+    static func logSize(_ instance: Instance) throws -> Int {
+        let log = try storage(instance).deletingLastPathComponent().appendingPathComponent("radicale.log")
+        return ((try? FileManager.default.attributesOfItem(atPath: log.path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    /// The requests `instance` logged for `user` since the log had `offset` bytes, each as
+    /// `METHOD path depth` (`PROPFIND /user/calendar/ 1`).
+    static func requests(of user: String, on instance: Instance, since offset: Int) throws -> [String] {
+        let log = try storage(instance).deletingLastPathComponent().appendingPathComponent("radicale.log")
+        let data = try Data(contentsOf: log)
+        let text = String(decoding: data.suffix(from: min(offset, data.count)), as: UTF8.self)
+        return text.split(separator: "\n").compactMap { line -> String? in
+            // [INFO] PROPFIND request for '/user/calendar/' with depth '1' received from 127.0.0.1 using 'mailmig'
+            guard let start = line.range(of: "] [INFO] "), line.contains(" request for '/\(user)/") else { return nil }
+            let words = line[start.upperBound...].split(separator: " ")
+            guard words.count >= 4, words[1] == "request" else { return nil }
+            let path = words[3].trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+            let depth = line.range(of: "with depth '").map { String(line[$0.upperBound...].prefix { $0 != "'" }) } ?? "-"
+            return "\(words[0]) \(path) \(depth)"
+        }
+    }
+
     /// Every item of `user` on `instance`, by collection name and item name, as Radicale stores it.
     static func items(_ user: String, on instance: Instance) throws -> [String: [String: Data]] {
         let home = try storage(instance).appendingPathComponent("collection-root").appendingPathComponent(user)

@@ -56,8 +56,10 @@ import TestSupport
         #expect(try harness.ledger().allSatisfy { !$0.pending })
     }
 
-    @Test func changesOnTheSourceArriveAndChangesOnTheTargetAreReported() async throws {
+    @Test(arguments: [true, false]) func changesOnTheSourceArriveAndChangesOnTheTargetAreReported(offersSync: Bool) async throws {
         let harness = try CollectionHarness()
+        harness.source.offersSync = offersSync
+        harness.target.offersSync = offersSync
         harness.collections = "collections: { contacts: false, tasks: false }"
         harness.seed(events: 3)
         try await harness.apply()
@@ -79,6 +81,72 @@ import TestSupport
         #expect(items["e9.ics"] != nil)
         #expect(warnings(report).contains { $0.contains("e1.ics") && $0.contains("changed on the target") }, "\(warnings(report))")
         #expect(try harness.ledger().first { $0.href.hasSuffix("e1.ics") }?.conflict == "changed on the target since it was copied")
+    }
+
+    @Test func laterPassesAskWhatChangedInsteadOfListingEveryItem() async throws {
+        let harness = try CollectionHarness()
+        harness.collections = "collections: { contacts: false, tasks: false, exclude: [Birthdays] }"
+        harness.seed(events: 40)
+        try await harness.apply()
+        let alice = CollectionHarness.alice
+        let target = CollectionHarness.aliceTarget
+        let listed = (harness.source.listings, harness.target.listings)
+
+        #expect(try await harness.plannedCollections().isEmpty)
+        #expect(harness.source.changeSets == 0, "a source whose token did not move is not asked")
+        #expect(harness.target.changeSets == 1, "the target is asked once, for the copies the first pass stored")
+        try await harness.apply()
+        #expect(try await harness.plannedCollections().isEmpty)
+
+        harness.source.setItem(alice, "calendar", "e3.ics", CollectionHarness.event("event-3", "Moved"))
+        harness.source.removeItem(alice, "calendar", "e4.ics")
+        harness.source.setItem(alice, "calendar", "e40.ics", CollectionHarness.event("event-40", "New"))
+        harness.target.setItem(target, "calendar", "e5.ics", CollectionHarness.event("event-5", "Edited on the target"))
+        let estimate = try #require(try await harness.plannedCollections().first?.work.collectionPass?.estimate)
+        #expect(estimate.items == 40)
+        #expect(estimate.toCopy == 1)
+        #expect(estimate.toUpdate == 1)
+        #expect(estimate.conflicts == 1)
+        let report = try await harness.apply()
+        #expect(report.failed.isEmpty, "\(report.failed)")
+        #expect(harness.source.listings == listed.0 && harness.target.listings == listed.1,
+                "no pass after the first listed a collection in full: \(harness.source.listings - listed.0) source, \(harness.target.listings - listed.1) target")
+        let items = harness.target.items(target, "calendar")
+        #expect(items["e3.ics"]?.contains("SUMMARY:Moved") == true)
+        #expect(items["e40.ics"] != nil)
+        #expect(items["e4.ics"] != nil, "a copy is kept when its source item is removed")
+        #expect(items["e5.ics"]?.contains("Edited on the target") == true)
+        let record = try #require(try harness.collectionRecord(.calendars))
+        #expect(record.lastResult?.deletedOnSource == 1)
+        #expect(record.lastResult?.items == 40)
+
+        // The removal stays counted on later passes, and an item re-created under the name is its own.
+        harness.source.setItem(alice, "calendar", "e6.ics", CollectionHarness.event("event-6", "Moved too"))
+        try await harness.apply()
+        #expect(try harness.collectionRecord(.calendars)?.lastResult?.deletedOnSource == 1)
+        #expect(harness.target.items(target, "calendar")["e6.ics"]?.contains("Moved too") == true)
+        harness.source.setItem(alice, "calendar", "e4.ics", CollectionHarness.event("event-4", "Back again"))
+        try await harness.apply()
+        #expect(try harness.collectionRecord(.calendars)?.lastResult?.deletedOnSource == 0)
+        #expect(harness.target.items(target, "calendar")["e4.ics"]?.contains("Back again") == true)
+        #expect(harness.source.listings == listed.0 && harness.target.listings == listed.1)
+    }
+
+    @Test func aServerThatForgotItsTokensIsListedInFull() async throws {
+        let harness = try CollectionHarness()
+        harness.collections = "collections: { contacts: false, tasks: false }"
+        harness.seed(events: 5)
+        try await harness.apply()
+        let listed = harness.source.listings
+        harness.source.forgetTokensBefore = Int.max
+        harness.source.setItem(CollectionHarness.alice, "calendar", "e1.ics", CollectionHarness.event("event-1", "Moved"))
+        harness.source.setItem(CollectionHarness.alice, "calendar", "e9.ics", CollectionHarness.event("event-9", "New"))
+        let report = try await harness.apply()
+        #expect(report.failed.isEmpty, "\(report.failed)")
+        #expect(harness.source.listings > listed, "the collection was listed instead")
+        let items = harness.target.items(CollectionHarness.aliceTarget, "calendar")
+        #expect(items.count == 6)
+        #expect(items["e1.ics"]?.contains("SUMMARY:Moved") == true)
     }
 
     @Test func anItemTheTargetRefusesIsReportedAndTheOthersGoOn() async throws {

@@ -79,6 +79,11 @@ final class CollectionHarness: @unchecked Sendable {
         return await engine.apply(plan, parallelism: 1)
     }
 
+    /// The state's record of alice's collections of `kind`.
+    func collectionRecord(_ kind: CollectionKind) throws -> CollectionRecord? {
+        try workspace().openState().resource(CollectionRecord.address(Self.alice, kind: kind)).map { try $0.decode(CollectionRecord.self) }
+    }
+
     /// The item ledger of alice.
     func ledger() throws -> [ItemLedgerEntry] {
         try workspace().openState().itemLedger(mailbox: Self.alice)
