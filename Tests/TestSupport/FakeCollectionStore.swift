@@ -25,6 +25,8 @@ public final class FakeCollectionStore: CollectionStore, @unchecked Sendable {
     public var offersSync = true
     /// Tokens older than this change number are no longer honoured (a server that forgot them).
     public var forgetTokensBefore = 0
+    /// Runs once, right after the next successful store (another client's change during a pass).
+    public var afterNextStore: (@Sendable () -> Void)?
     /// Full listings (`versions(in:)`) asked for, and change sets (`changes(in:since:)`) answered.
     public private(set) var listings = 0, changeSets = 0
 
@@ -175,7 +177,7 @@ public final class FakeCollectionStore: CollectionStore, @unchecked Sendable {
         }
 
         func put(_ data: Data, named name: String, in collection: ItemCollection, replacing version: String?) async throws -> ItemPutOutcome {
-            try store.locked {
+            let outcome = try store.locked { () throws -> ItemPutOutcome in
                 if let limit = store.failAfterStores, store.puts.count >= limit { throw store.fail(mailbox, "connection reset") }
                 store.puts.append(name)
                 let key = store.collectionName(collection.path)
@@ -198,6 +200,13 @@ public final class FakeCollectionStore: CollectionStore, @unchecked Sendable {
                 if let limit = store.loseAnswersAfterStores, store.puts.count > limit { throw store.fail(mailbox, "connection reset after the request") }
                 return .stored(href: collection.path + name, etag: etag)
             }
+            if let after = store.locked({ () -> (@Sendable () -> Void)? in
+                defer { store.afterNextStore = nil }
+                return store.afterNextStore
+            }) {
+                after()
+            }
+            return outcome
         }
 
         func item(uid: String, component: String, in collection: ItemCollection) async throws -> ItemVersion? {

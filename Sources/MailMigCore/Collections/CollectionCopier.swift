@@ -62,8 +62,8 @@ struct CollectionCopier: Sendable {
                     let rows = ItemLedgerEntry.byName(ledger, collection: collection.path)
                     let listing = try await CollectionListing.read(collection, copy: copy, rows: rows, point: points[collection.path],
                                                                    source: sourceSession, target: targetSession)
-                    try await pass(collection, to: copy, listing: listing, rows: rows, from: sourceSession, to: targetSession, result: &result)
-                    nextPoints[collection.path] = listing.next
+                    nextPoints[collection.path] = try await pass(collection, to: copy, listing: listing, rows: rows, from: sourceSession,
+                                                                 to: targetSession, result: &result)
                 }
                 return (result, nextPoints)
             }
@@ -100,9 +100,10 @@ struct CollectionCopier: Sendable {
         return listed
     }
 
+    /// Copies one collection from `listing`; returns the sync point to record for it.
     private func pass(_ collection: ItemCollection, to copy: ItemCollection, listing: CollectionListing, rows rowsByName: [String: ItemLedgerEntry],
                       from sourceSession: any CollectionStoreSession,
-                      to targetSession: any CollectionStoreSession, result: inout CollectionPassResult) async throws {
+                      to targetSession: any CollectionStoreSession, result: inout CollectionPassResult) async throws -> CollectionSyncPoint? {
         let sourceVersions = listing.source
         let targetByName = listing.targetByName
         result.items += sourceVersions.count
@@ -134,8 +135,7 @@ struct CollectionCopier: Sendable {
         }
         try store.recordItems(adopted)
 
-        // Copies whose new version the target did not send with its answer: the listing tells it after.
-        var versionUnknown: [ItemLedgerEntry] = []
+        var written: [ItemLedgerEntry] = []
         var start = 0
         while start < pending.count {
             let chunk = Array(pending[start..<min(start + Self.chunkSize, pending.count)])
@@ -168,10 +168,43 @@ struct CollectionCopier: Sendable {
                 }
             }
             try store.recordItems(settledRows)
-            versionUnknown += settledRows.filter { $0.conflict == nil && $0.targetETag == nil }
+            written += settledRows
+        }
+        return try await settleTarget(copy, listing: listing, written: written, session: targetSession)
+    }
+
+    /// After the items are stored: records the versions of copies the target did not send with its
+    /// answers, and moves the target's sync token past the pass's own stores, so that the next pass
+    /// (and `plan`) does not ask for them again. The token moves only when every change since the old
+    /// one is a store of this pass or was already seen by it; a change by anyone else keeps the old
+    /// token, and the next pass sees that change.
+    private func settleTarget(_ copy: ItemCollection, listing: CollectionListing, written: [ItemLedgerEntry],
+                              session: any CollectionStoreSession) async throws -> CollectionSyncPoint? {
+        let versionUnknown = written.filter { $0.conflict == nil && $0.targetETag == nil }
+        guard !written.isEmpty else { return listing.next }
+        if var point = listing.next, let changes = try await session.changes(in: copy, since: point.targetToken) {
+            let ours = Dictionary(written.map { ($0.targetName, $0) }, uniquingKeysWith: { _, last in last })
+            var adopted: [ItemLedgerEntry] = []
+            var accounted = changes.removed.allSatisfy { listing.targetByName[ItemVersion.name(of: $0)] == nil }
+            for version in changes.changed where listing.targetByName[version.name]?.etag != version.etag {
+                guard var row = ours[version.name], row.conflict == nil else {
+                    accounted = false
+                    continue
+                }
+                if row.targetETag == nil {
+                    row.targetETag = version.etag
+                    adopted.append(row)
+                } else if row.targetETag != version.etag {
+                    accounted = false
+                }
+            }
+            try store.recordItems(adopted)
+            // A copy whose version is still unknown was changed again by someone else: list it next time.
+            if accounted, adopted.count == versionUnknown.count { point.targetToken = changes.token }
+            return point
         }
         if !versionUnknown.isEmpty {
-            let listed = Dictionary(try await targetSession.versions(in: copy).map { ($0.name, $0.etag) }, uniquingKeysWith: { first, _ in first })
+            let listed = Dictionary(try await session.versions(in: copy).map { ($0.name, $0.etag) }, uniquingKeysWith: { first, _ in first })
             try store.recordItems(versionUnknown.compactMap { row in
                 guard let etag = listed[row.targetName] else { return nil }
                 var row = row
@@ -179,6 +212,7 @@ struct CollectionCopier: Sendable {
                 return row
             })
         }
+        return listing.next
     }
 
     /// One item to store, settle or update, read once: its UID, its component and what goes to the target.
