@@ -19,6 +19,8 @@ public enum StarterPlan {
             style: master-user
             admin: { user: admin, password: env:SOURCE_ADMIN_PASSWORD }
           connections: 8                 # at most this many connections at once
+          # CardDAV/CalDAV of the same mailboxes, with the same login, for collections: below.
+          # dav: { url: "https://dav.example.com/" }
 
         # Where mail goes.
         target:
@@ -29,6 +31,7 @@ public enum StarterPlan {
           # Optional: how to create a missing mailbox (a program and its arguments, not a shell line).
           # provision:
           #   create: [./create-user.sh, "{target}"]
+          # dav: { url: "https://dav.example.net/" }
 
         # DNS servers mailmig may update (RFC 2136 with a TSIG key).
         dns:
@@ -73,6 +76,10 @@ public enum StarterPlan {
         # A local copy of every source mailbox (Maildir with a manifest), brought up to date by every
         # pass before it copies to the target; check it with mailmig verify --backup.
         # backup: { path: backups/ }
+
+        # Contacts, calendars and tasks too (needs dav: on both sides); events are stored so that the
+        # target sends no invitation. See docs/collections.md.
+        # collections: { contacts: true, calendars: true, tasks: true, exclude: [Birthdays] }
 
         # Batches move through the stages prepare, presync, sync and final; a mailbox is in one batch.
         batches:

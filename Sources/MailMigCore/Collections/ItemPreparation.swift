@@ -46,10 +46,10 @@ public struct ItemPreparation: Sendable {
                 line.parameters.removeAll { $0.uppercased().hasPrefix("SCHEDULE-AGENT=") }
                 line.parameters.append("SCHEDULE-AGENT=CLIENT")
             }
-            let value = line.value.trimmingCharacters(in: .whitespaces)
-            if value.lowercased().hasPrefix("mailto:"), let target = addresses[String(value.dropFirst(7)).lowercased()] {
-                line.value = "mailto:" + target
+            if let target = rewritten(line.value.trimmingCharacters(in: .whitespaces)) {
+                line.value = target
             }
+            line.parameters = line.parameters.map(rewrittenParameter)
             if line != lines[index] {
                 line.raw = Data()
                 lines[index] = line
@@ -57,5 +57,29 @@ public struct ItemPreparation: Sendable {
             }
         }
         return changed ? ContentLines.serialize(lines) : data
+    }
+
+    /// Parameters whose values are calendar addresses (RFC 5545 §3.2.4, §3.2.5, §3.2.11, §3.2.18):
+    /// a delegate or the one who acts for the organizer is a migrated mailbox as often as the
+    /// attendee is.
+    static let addressParameters: Set<String> = ["SENT-BY", "DELEGATED-FROM", "DELEGATED-TO", "MEMBER"]
+
+    /// `mailto:` of the target address when `value` is `mailto:` of a migrated mailbox; else nil.
+    private func rewritten(_ value: String) -> String? {
+        guard value.lowercased().hasPrefix("mailto:"), let target = addresses[String(value.dropFirst(7)).lowercased()] else { return nil }
+        return "mailto:" + target
+    }
+
+    /// A `NAME=value[,value]` parameter with its migrated addresses rewritten, each kept quoted as it was.
+    private func rewrittenParameter(_ parameter: String) -> String {
+        guard !addresses.isEmpty, let equals = parameter.firstIndex(of: "="),
+              Self.addressParameters.contains(parameter[..<equals].uppercased()) else { return parameter }
+        let values = parameter[parameter.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false).map { item -> String in
+            let quoted = item.count >= 2 && item.hasPrefix("\"") && item.hasSuffix("\"")
+            let value = quoted ? String(item.dropFirst().dropLast()) : String(item)
+            guard let target = rewritten(value) else { return String(item) }
+            return quoted ? "\"\(target)\"" : target
+        }
+        return parameter[...equals] + values.joined(separator: ",")
     }
 }

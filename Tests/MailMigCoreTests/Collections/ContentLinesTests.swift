@@ -45,4 +45,25 @@ import Testing
         let card = Data("BEGIN:VCARD\nVERSION:3.0\nUID:x\nFN:X\nEND:VCARD\n".utf8)
         #expect(ItemPreparation(addresses: ["a@b.test": "a@c.test"]).prepare(card) == card)
     }
+
+    @Test func delegatesAndSecretariesOfMigratedMailboxesFollowThemToo() {
+        let event = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:d\r\n"
+            + "ORGANIZER;SENT-BY=\"mailto:Boss.Assistant@acme.test\";CN=Boss:mailto:boss@acme.test\r\n"
+            + "ATTENDEE;DELEGATED-FROM=\"mailto:ann@acme.test\",\"mailto:guest@other.test\";CN=\"Smith, Bob\":mailto:bob@acme.test\r\n"
+            + "ATTENDEE;DELEGATED-TO=\"mailto:ann@acme.test\";MEMBER=\"mailto:team@other.test\":mailto:guest@other.test\r\n"
+            + "END:VEVENT\r\nEND:VCALENDAR\r\n"
+        let preparation = ItemPreparation(addresses: ["boss.assistant@acme.test": "assistant@new.test", "ann@acme.test": "ann@new.test",
+                                                      "bob@acme.test": "bob@new.test", "boss@acme.test": "boss@new.test"])
+        let lines = ContentLines.parse(preparation.prepare(Data(event.utf8)))
+        let organizer = lines.first { $0.property == "ORGANIZER" }
+        let attendees = lines.filter { $0.property == "ATTENDEE" }
+        #expect(organizer?.value == "mailto:boss@new.test")
+        #expect(organizer?.parameters.contains("SENT-BY=\"mailto:assistant@new.test\"") == true, "\(organizer?.parameters ?? [])")
+        #expect(attendees.first?.parameters.contains("DELEGATED-FROM=\"mailto:ann@new.test\",\"mailto:guest@other.test\"") == true,
+                "\(attendees.first?.parameters ?? [])")
+        #expect(attendees.first?.parameters.contains("CN=\"Smith, Bob\"") == true, "a quoted name with a comma is left alone")
+        #expect(attendees.last?.parameters.contains("DELEGATED-TO=\"mailto:ann@new.test\"") == true)
+        #expect(attendees.last?.parameters.contains("MEMBER=\"mailto:team@other.test\"") == true, "an address not migrated stays")
+        #expect(attendees.last?.value == "mailto:guest@other.test")
+    }
 }
