@@ -211,9 +211,12 @@ public final class FakeCollectionStore: CollectionStore, @unchecked Sendable {
 
         func item(uid: String, component: String, in collection: ItemCollection) async throws -> ItemVersion? {
             store.locked {
+                // As a calendar-query's comp-filter: only items whose component is the one asked for.
                 let items = store.collections[mailbox]?[store.collectionName(collection.path)]?.items ?? [:]
-                return items.first { ContentLines.uid(of: ContentLines.parse($0.value.data)) == uid }
-                    .map { ItemVersion(href: collection.path + $0.key, etag: $0.value.etag) }
+                return items.sorted { $0.key < $1.key }.first { item in
+                    let lines = ContentLines.parse(item.value.data)
+                    return ContentLines.uid(of: lines) == uid && ContentLines.component(of: lines) == component
+                }.map { ItemVersion(href: collection.path + $0.key, etag: $0.value.etag) }
             }
         }
     }

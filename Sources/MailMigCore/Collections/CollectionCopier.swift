@@ -124,8 +124,11 @@ struct CollectionCopier: Sendable {
                 }
             case .conflict(let reason):
                 result.conflicts.append("\(collection.label)/\(version.name): \(reason)")
-                if var row, row.conflict != reason {
+                // Recorded with the source version it concerns, so that it is reported again only when
+                // that changes (and a plan that finds nothing else to do asks nothing more).
+                if var row, row.conflict != reason || row.sourceETag != version.etag {
                     row.conflict = reason
+                    row.sourceETag = version.etag
                     row.updatedAt = now()
                     adopted.append(row)
                 }
@@ -154,8 +157,15 @@ struct CollectionCopier: Sendable {
                 return row
             })
             faults.pass("item-pending")
+            // Items to compare on the target are read in one request per chunk, not one each (after a
+            // killed pass, or when mailmig's state was lost, that is every item).
+            let settling = tasks.filter { $0.action == .settle }.map { task in
+                targetByName[task.row?.targetName ?? task.item.version.name]?.href ?? task.row?.targetHref ?? targetHref(task.item.version.name, in: copy)
+            }
+            let onTarget = settling.isEmpty ? [:]
+                : Dictionary(try await targetSession.items(settling, in: copy).map { ($0.version.name, $0) }, uniquingKeysWith: { first, _ in first })
             let outcomes = try await BoundedConcurrency.map(tasks, limit: Self.concurrentStores) { task in
-                try await deliver(task, collection: collection, copy: copy, targetByName: targetByName, session: targetSession)
+                try await deliver(task, collection: collection, copy: copy, targetByName: targetByName, read: onTarget, session: targetSession)
             }
             var settledRows: [ItemLedgerEntry] = []
             for outcome in outcomes {
@@ -246,8 +256,9 @@ struct CollectionCopier: Sendable {
         let row: ItemLedgerEntry
     }
 
+    /// Stores, updates or settles one item; `read` holds target items already read by name.
     private func deliver(_ task: ItemTask, collection: ItemCollection, copy: ItemCollection, targetByName: [String: ItemVersion],
-                       session: any CollectionStoreSession) async throws -> ItemOutcome {
+                         read: [String: CollectionItem], session: any CollectionStoreSession) async throws -> ItemOutcome {
         let name = task.item.version.name
         let component = task.component ?? (work.kind == .contacts ? "VCARD" : "VEVENT")
         func row(_ href: String, _ etag: String?, conflict: String? = nil) -> ItemLedgerEntry {
@@ -258,11 +269,15 @@ struct CollectionCopier: Sendable {
         func conflict(_ reason: String) -> ItemOutcome {
             ItemOutcome(name: name, kind: .conflict(reason), row: row(task.row?.targetHref ?? targetHref(name, in: copy), task.row?.targetETag, conflict: reason))
         }
-        /// The target's item that stands for this one: by its ledger name, its own name, then its UID.
+        /// The target's item that stands for this one: at its ledger name or its own name (also when no
+        /// listing showed it: a listing rebuilt from changes knows only what changed), then by its UID.
         func found() async throws -> (version: ItemVersion, data: Data)? {
-            var candidate = task.row.flatMap { targetByName[$0.targetName] } ?? targetByName[name]
-            if candidate == nil { candidate = try await session.item(uid: task.uid, component: component, in: copy) }
-            guard let candidate, let item = try await session.items([candidate.href], in: copy).first else { return nil }
+            let known = task.row.flatMap { targetByName[$0.targetName] } ?? targetByName[name]
+            let href = known?.href ?? task.row?.targetHref ?? targetHref(name, in: copy)
+            if let item = read[ItemVersion.name(of: href)] { return (item.version, item.data) }
+            if let item = try await session.items([href], in: copy).first { return (item.version, item.data) }
+            guard let byUID = try await session.item(uid: task.uid, component: component, in: copy),
+                  let item = try await session.items([byUID.href], in: copy).first else { return nil }
             return (item.version, item.data)
         }
         /// Stores the item, as new (under its own name) or over the copy's version `etag` (under the copy's name).
@@ -273,16 +288,16 @@ struct CollectionCopier: Sendable {
                 faults.pass("item-store")
                 return ItemOutcome(name: name, kind: etag == nil ? .copied : .updated, row: row(href, newETag))
             case .preconditionFailed:
-                if etag != nil { return conflict("changed on the target since it was copied") }
+                if etag != nil { return conflict(ItemConflict.changedOnTarget) }
                 if let existing = try await found(), ItemComparison.same(task.prepared, existing.data) {
                     return ItemOutcome(name: name, kind: .settled, row: row(existing.version.href, existing.version.etag))
                 }
-                return conflict("the target already holds a different item named \(name)")
+                return conflict(ItemConflict.nameTaken(name))
             case .refused(let reason):
                 if etag == nil, let existing = try await found(), ItemComparison.same(task.prepared, existing.data) {
                     return ItemOutcome(name: name, kind: .settled, row: row(existing.version.href, existing.version.etag))
                 }
-                return conflict("refused by the target: \(reason)")
+                return conflict(ItemConflict.refused(reason))
             }
         }
         switch task.action {
@@ -299,8 +314,9 @@ struct CollectionCopier: Sendable {
             if let recorded = task.row?.targetETag, task.row?.conflict == nil, existing.version.etag == recorded {
                 return try await put(replacing: recorded, at: existing.version.name)
             }
-            return conflict(task.row?.targetETag == nil ? "the target already holds a different item named \(name)"
-                                                         : "changed on the target since it was copied")
+            if task.row?.targetETag == nil { return conflict(ItemConflict.nameTaken(name)) }
+            let sourceChanged = task.row.map { $0.sourceETag != task.item.version.etag } ?? false
+            return conflict(sourceChanged ? ItemConflict.changedOnBothSides : ItemConflict.changedOnTarget)
         default:
             return conflict("nothing to do")
         }

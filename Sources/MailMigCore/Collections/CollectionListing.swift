@@ -106,6 +106,12 @@ struct CollectionListing: Sendable {
             targetByName[version.name] = version
             told.insert(version.name)
         }
+        // Where another item held an item's name, it is taken to hold it still until the target tells
+        // otherwise: only then is the item tried again.
+        for row in rows.values where row.targetCollection == copy.path && row.targetETag == nil && row.conflict != nil
+            && !told.contains(row.targetName) && targetByName[row.targetName] == nil {
+            targetByName[row.targetName] = ItemVersion(href: row.targetHref, etag: "")
+        }
         // Copies the ledger cannot vouch for where the pass may act on them: a recorded conflict whose
         // source item changed, a copy whose version was never known. Their state is asked for.
         let changedOnSource = Set(sourceChanges.changed.map(\.name))

@@ -84,7 +84,7 @@ struct CollectionResourcePlanner: ResourcePlanner {
                         case .settle: estimate.toSettle += 1
                         case .conflict(let reason):
                             estimate.conflicts += 1
-                            if rows[version.name]?.conflict != reason { estimate.newConflicts += 1 }
+                            if rows[version.name]?.conflict != reason || rows[version.name]?.sourceETag != version.etag { estimate.newConflicts += 1 }
                         case .unchanged, .adopt: break
                         }
                     }

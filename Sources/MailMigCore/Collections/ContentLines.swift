@@ -112,10 +112,21 @@ public enum ContentLines {
     /// What the item is: `VCARD`, or the iCalendar component it holds (`VEVENT`, `VTODO`,
     /// `VJOURNAL`); nil when it is neither.
     public static func component(of lines: [ContentLine]) -> String? {
-        for line in lines where line.property == "BEGIN" {
+        // Only a component directly inside VCALENDAR counts: a VTIMEZONE's STANDARD and DAYLIGHT, and
+        // an event's VALARM, are parts of another.
+        var depth: [String] = []
+        for line in lines {
             let name = line.value.uppercased().trimmingCharacters(in: .whitespaces)
-            if name == "VCARD" { return name }
-            if name != "VCALENDAR", name != "VTIMEZONE" { return name }
+            switch line.property {
+            case "BEGIN":
+                if name == "VCARD", depth.isEmpty { return name }
+                if depth == ["VCALENDAR"], name != "VTIMEZONE" { return name }
+                depth.append(name)
+            case "END":
+                _ = depth.popLast()
+            default:
+                break
+            }
         }
         return nil
     }

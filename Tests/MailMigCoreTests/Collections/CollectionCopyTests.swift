@@ -142,6 +142,68 @@ import TestSupport
         #expect(harness.source.listings == listed.0 && harness.target.listings == listed.1)
     }
 
+    @Test func theSameItemAlreadyOnTheTargetIsRecordedWhateverItsNameOrTimeZones() async throws {
+        let harness = try CollectionHarness()
+        harness.collections = "collections: { contacts: false, tasks: false, exclude: [Birthdays] }"
+        harness.seed(events: 3)
+        try await harness.apply()
+        let alice = CollectionHarness.alice
+        let target = CollectionHarness.aliceTarget
+        let zoned = CollectionHarness.event("zoned-1", "In New York").replacingOccurrences(
+            of: "BEGIN:VEVENT", with: "BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:-0400\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT")
+        // Another client stored the same items on the target first: one under the same name, one under another.
+        harness.target.setItem(target, "calendar", "z1.ics", zoned)
+        harness.target.setItem(target, "calendar", "other-name.ics", zoned.replacingOccurrences(of: "zoned-1", with: "zoned-2"))
+        // A pass runs meanwhile and moves past them: the next one no longer hears of them as changes.
+        harness.source.setItem(alice, "calendar", "e0.ics", CollectionHarness.event("event-0", "Moved"))
+        try await harness.apply()
+        harness.source.setItem(alice, "calendar", "z1.ics", zoned)
+        harness.source.setItem(alice, "calendar", "z2.ics", zoned.replacingOccurrences(of: "zoned-1", with: "zoned-2"))
+        let report = try await harness.apply()
+        #expect(warnings(report).isEmpty, "\(warnings(report))")
+        let rows = try harness.ledger().filter { $0.uid.hasPrefix("zoned-") }
+        #expect(rows.count == 2 && rows.allSatisfy { $0.conflict == nil && !$0.pending }, "\(rows)")
+        #expect(rows.first { $0.uid == "zoned-2" }?.targetHref.hasSuffix("other-name.ics") == true, "found by its UID in its VEVENT")
+        #expect(harness.target.items(target, "calendar").count == 5, "nothing stored twice")
+    }
+
+    @Test func aConflictIsReportedOnceAndAnItemWhoseNameIsFreedGoesThere() async throws {
+        let harness = try CollectionHarness()
+        harness.collections = "collections: { contacts: false, tasks: false, exclude: [Birthdays] }"
+        harness.seed(events: 4)
+        let alice = CollectionHarness.alice
+        let target = CollectionHarness.aliceTarget
+        harness.target.addCollection(target, "calendar", kind: .calendars, displayName: "Calendar")
+        harness.target.setItem(target, "calendar", "e0.ics", CollectionHarness.event("squatter", "Someone else's"))
+        try await harness.apply()
+        #expect(try harness.ledger().first { $0.href.hasSuffix("e0.ics") }?.conflict == ItemConflict.nameTaken("e0.ics"))
+
+        // A copy removed on the target, then its source changed: reported once, then plans are quiet.
+        harness.target.removeItem(target, "calendar", "e1.ics")
+        try await harness.apply()
+        harness.source.setItem(alice, "calendar", "e1.ics", CollectionHarness.event("event-1", "Changed after"))
+        let reported = try await harness.apply()
+        #expect(warnings(reported).contains { $0.contains("e1.ics") && $0.contains("removed on the target") }, "\(warnings(reported))")
+        let asked = (harness.source.changeSets, harness.target.changeSets, harness.target.listings)
+        #expect(try await harness.plannedCollections().isEmpty)
+        #expect((harness.source.changeSets, harness.target.changeSets, harness.target.listings) == asked, "a plan with nothing new asks nothing")
+
+        // The same change made on both sides is recorded, not reported.
+        let same = CollectionHarness.event("event-2", "Moved on both sides")
+        harness.source.setItem(alice, "calendar", "e2.ics", same)
+        harness.target.setItem(target, "calendar", "e2.ics", same)
+        let both = try await harness.apply()
+        #expect(!warnings(both).contains { $0.contains("e2.ics") }, "\(warnings(both))")
+        #expect(try harness.ledger().first { $0.href.hasSuffix("e2.ics") }?.conflict == nil)
+
+        // The item that held e0.ics goes away: e0.ics is copied there at the next pass.
+        harness.target.removeItem(target, "calendar", "e0.ics")
+        let freed = try await harness.apply()
+        #expect(freed.failed.isEmpty, "\(freed.failed)")
+        #expect(harness.target.items(target, "calendar")["e0.ics"]?.contains("UID:event-0") == true)
+        #expect(try harness.ledger().first { $0.href.hasSuffix("e0.ics") }?.conflict == nil)
+    }
+
     @Test func aServerThatForgotItsTokensIsListedInFull() async throws {
         let harness = try CollectionHarness()
         harness.collections = "collections: { contacts: false, tasks: false }"

@@ -17,11 +17,13 @@ import Testing
 
     @Test func theUIDIsTheEventsNotATimeZonesOrAnAlarms() {
         let text = """
-            BEGIN:VCALENDAR\nBEGIN:VTIMEZONE\nTZID:Europe/Paris\nEND:VTIMEZONE\nBEGIN:VEVENT\nBEGIN:VALARM\nUID:alarm\nEND:VALARM\nUID:event-1\nEND:VEVENT\nEND:VCALENDAR\n
+            BEGIN:VCALENDAR\nBEGIN:VTIMEZONE\nTZID:Europe/Paris\nBEGIN:STANDARD\nTZOFFSETFROM:+0200\nEND:STANDARD\nBEGIN:DAYLIGHT\nTZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\nBEGIN:VEVENT\nBEGIN:VALARM\nUID:alarm\nEND:VALARM\nUID:event-1\nEND:VEVENT\nEND:VCALENDAR\n
             """
         let lines = ContentLines.parse(Data(text.utf8))
         #expect(ContentLines.uid(of: lines) == "event-1")
-        #expect(ContentLines.component(of: lines) == "VEVENT")
+        #expect(ContentLines.component(of: lines) == "VEVENT", "not the time zone's STANDARD")
+        let task = ContentLines.parse(Data(text.replacingOccurrences(of: "VEVENT", with: "VTODO").utf8))
+        #expect(ContentLines.component(of: task) == "VTODO")
     }
 
     @Test func changedLinesAreFoldedAt75OctetsWithoutSplittingACharacter() {
