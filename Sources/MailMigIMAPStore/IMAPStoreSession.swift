@@ -130,22 +130,52 @@ struct IMAPStoreSession: MailStoreSession {
     }
 
     func messageUIDs(_ filter: MessageFilter) async throws -> [MessageKey] {
-        let criteria: SearchCriteria = switch filter {
+        try await IMAPErrorClassifier.run { try await client.search(Self.criteria(filter)) }.map(MessageKey.uid)
+    }
+
+    static func criteria(_ filter: MessageFilter) -> SearchCriteria {
+        switch filter {
         case .all: .all
         case .before(let day): .before(SearchCriteria.Day(year: day.year, month: day.month, day: day.day))
         case .size(let size): .and([.larger(max(0, size - 1)), .smaller(size + 1)])
         case .larger(let size): .larger(size)
         }
-        return try await IMAPErrorClassifier.run { try await client.search(criteria) }.map(MessageKey.uid)
     }
 
     func metadata(_ selection: MessageSelection, changedSince: UInt64?) async throws -> [MessageMetadata] {
         let uids = Self.uidSet(selection)
         guard !uids.isEmpty else { return [] }
         return try await IMAPErrorClassifier.run {
-            try await client.fetchMetadata(uids, changedSince: changedSince).map { message in
-                MessageMetadata(uid: .uid(message.uid), size: message.size, internalDate: message.internalDate.flatMap(Self.date), flags: message.flags)
-            }
+            try await client.fetchMetadata(uids, changedSince: changedSince).map(Self.metadata)
+        }
+    }
+
+    static func metadata(_ message: FetchedMessage) -> MessageMetadata {
+        MessageMetadata(uid: .uid(message.uid), size: message.size, internalDate: message.internalDate.flatMap(Self.date), flags: message.flags)
+    }
+
+    /// EXAMINE, UID SEARCH and the metadata FETCH sent together (`IMAPClient.read`).
+    func read(_ path: String, listing filter: MessageFilter, withMetadata: Bool) async throws -> FolderReading {
+        try await reading(path, search: Self.criteria(filter), metadataOf: withMetadata ? .all : nil, close: false)
+    }
+
+    /// EXAMINE, the metadata FETCH and UNSELECT sent together (`IMAPClient.read`).
+    func readMetadata(_ selection: MessageSelection, in path: String) async throws -> FolderReading {
+        let uids = Self.uidSet(selection)
+        return try await reading(path, search: nil, metadataOf: uids.isEmpty ? nil : uids, close: true)
+    }
+
+    private func reading(_ path: String, search: SearchCriteria?, metadataOf: UIDSet?, close: Bool) async throws -> FolderReading {
+        let name = try await serverName(path)
+        do {
+            let found = try await client.read(name, search: search, metadataOf: metadataOf, close: close)
+            let selected = found.mailbox
+            return FolderReading(snapshot: FolderSnapshot(uidValidity: selected.uidValidity, uidNext: selected.uidNext,
+                                                          highestModSeq: selected.highestModSeq, exists: selected.exists),
+                                 keys: found.uids.map(MessageKey.uid), metadata: found.metadata.map(Self.metadata))
+        } catch let error as IMAPError {
+            if IMAPErrorClassifier.meansNoSuchFolder(error) { throw MailStoreError(.noSuchFolder, error.description) }
+            throw IMAPErrorClassifier.classify(error)
         }
     }
 

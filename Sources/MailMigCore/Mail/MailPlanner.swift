@@ -276,18 +276,20 @@ struct MailPlanner: Sendable {
                     estimate.bytes += whole.bytes
                     continue
                 }
-                let selected: FolderSnapshot
+                let filter: MessageFilter = settings.cutoff.flatMap { MailPlanner.searchDay($0) }.map { .before($0) } ?? .all
+                let reading: FolderReading
                 do {
-                    selected = try await src.openFolder(folder.source, forWriting: false)
+                    // Opened and listed in one exchange.
+                    reading = try await src.read(folder.source, listing: filter, withMetadata: false)
                 } catch let error as MailStoreError where error.kind != .transient {
                     // A folder the source refuses to open holds back that folder only: the pass copies the
                     // others and reports it.
                     continue
                 }
+                let selected = reading.snapshot
                 let copied = try store.ledgerUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
                 let skipped = try store.skippedUIDs(mailbox: id, folder: folder.source, uidValidity: selected.uidValidity)
-                let filter: MessageFilter = settings.cutoff.flatMap { MailPlanner.searchDay($0) }.map { .before($0) } ?? .all
-                let listed = try await src.messageUIDs(filter)
+                let listed = reading.keys
                 var candidates = listed.filter { !copied.contains($0) && !skipped.contains($0) }
                 if folder.rule == .allMail {
                     // Most of All Mail is in the label folders: what is left is counted by the pass, not here.

@@ -17,15 +17,19 @@ extension MailboxCopier {
             try store.commit([try .put(address, kind: FolderRecord.kind, record(of: mapping, selected: empty, status: status, recorded: recorded))])
             return []
         }
-        let selected: FolderSnapshot
+        let filter: MessageFilter = cutoffDay.map { .before($0) } ?? .all
+        // Opened, listed and, for a folder never copied (all of it is to copy), described in one
+        // exchange: over a WAN, round trips are what a folder costs.
+        let reading: FolderReading
         do {
-            selected = try await src.openFolder(mapping.source, forWriting: false)
+            reading = try await src.read(mapping.source, listing: filter, withMetadata: recorded == nil)
         } catch {
             let failure = MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
             // A folder the source refuses to open stops that folder only; a dropped connection stops the pass.
             if failure.isTransient { throw failure }
             throw UnreadableFolder(error: failure)
         }
+        let selected = reading.snapshot
         let uidValidity = selected.uidValidity
         if let recorded, recorded.uidValidity != uidValidity {
             result.rekeyed += try await rekey(folder: mapping.source, from: recorded.uidValidity, to: uidValidity, src: src)
@@ -37,8 +41,7 @@ extension MailboxCopier {
         }
         let copied = try store.ledgerUIDs(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity)
         let skipped = try store.skippedUIDs(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity)
-        let filter: MessageFilter = cutoffDay.map { .before($0) } ?? .all
-        let found = try await wrap(folder: mapping.source, side: .source) { try await src.messageUIDs(filter) }
+        let found = reading.keys
         var candidates = found.filter { !copied.contains($0) && !skipped.contains($0) }.sorted()
         var decidedBelow: UInt32?
         if mapping.rule == .allMail {
@@ -61,7 +64,8 @@ extension MailboxCopier {
         }
         var unreturned: [MessageKey] = []
         if !candidates.isEmpty {
-            unreturned = try await copyMessages(candidates, mapping: mapping, uidValidity: uidValidity, src: src, dst: dst, result: &result)
+            unreturned = try await copyMessages(candidates, described: recorded == nil ? reading.metadata : nil, mapping: mapping,
+                                                uidValidity: uidValidity, src: src, dst: dst, result: &result)
         }
         if let findings, findings.flagsDiffer > 0, !copied.isEmpty {
             // Neither the ledger nor CONDSTORE saw these changes: compare with what the target holds.
@@ -103,10 +107,17 @@ extension MailboxCopier {
     }
 
     /// Streams the candidates from the source and appends them to the target in recorded chunks;
-    /// returns those the source did not deliver even when asked twice.
-    private func copyMessages(_ candidates: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, src: any MailStoreSession, dst: any MailStoreSession,
-                              result: inout MailPassResult) async throws -> [MessageKey] {
-        let metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(candidates)) }
+    /// returns those the source did not deliver even when asked twice. `described` is the metadata of
+    /// every message of the folder when it was read with the folder; else it is asked for.
+    private func copyMessages(_ candidates: [MessageKey], described folderMetadata: [MessageMetadata]?, mapping: FolderMapping, uidValidity: UInt32,
+                              src: any MailStoreSession, dst: any MailStoreSession, result: inout MailPassResult) async throws -> [MessageKey] {
+        let metadata: [MessageMetadata]
+        if let folderMetadata {
+            let wanted = Set(candidates)
+            metadata = folderMetadata.filter { wanted.contains($0.uid) }
+        } else {
+            metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(candidates)) }
+        }
         var oversize: [SkippedMessage] = []
         var wanted: [MessageKey] = []
         for message in metadata {
@@ -265,14 +276,15 @@ extension MailboxCopier {
     private func recordRewrites(of appended: [LedgerEntry], in targetFolder: String, folder: String, dst: any MailStoreSession) async throws {
         let located = appended.filter { $0.targetUID != nil && $0.targetUIDValidity != nil }
         guard !located.isEmpty else { return }
-        let selected = try await wrap(folder: folder, side: .target) { try await dst.openFolder(targetFolder, forWriting: false) }
-        let byTargetUID = Dictionary(located.filter { $0.targetUIDValidity == selected.uidValidity }.compactMap { entry in entry.targetUID.map { ($0, entry) } },
-                                     uniquingKeysWith: { first, _ in first })
-        guard !byTargetUID.isEmpty else { return }
-        let stored = try await wrap(folder: folder, side: .target) { try await dst.metadata(.uids(Array(byTargetUID.keys))) }
-        try await wrap(folder: folder, side: .target) { try await dst.closeFolder() }
+        // Opened, read and closed in one exchange; copies of another UIDVALIDITY (renumbered meanwhile) are left out.
+        let reading = try await wrap(folder: folder, side: .target) {
+            try await dst.readMetadata(.uids(located.compactMap(\.targetUID)), in: targetFolder)
+        }
+        let byTargetUID = Dictionary(located.filter { $0.targetUIDValidity == reading.snapshot.uidValidity }.compactMap { entry in
+            entry.targetUID.map { ($0, entry) }
+        }, uniquingKeysWith: { first, _ in first })
         var rewrites: [TargetRewrite] = []
-        for message in stored {
+        for message in reading.metadata {
             guard let entry = byTargetUID[message.uid] else { continue }
             rewrites += Self.rewrites(of: entry, stored: message)
         }

@@ -68,6 +68,14 @@ public protocol MailStoreSession: Sendable {
 
     /// The unique identifiers of the open folder's messages that match `filter`.
     func messageUIDs(_ filter: MessageFilter) async throws -> [MessageKey]
+    /// Opens a folder for reading and lists its messages that match `filter`, with the metadata of
+    /// every message of the folder when `withMetadata`: `openFolder(_:forWriting: false)`,
+    /// `messageUIDs(_:)` and `metadata(.all)` in one exchange where the store can (IMAP pipelining).
+    /// Errors as `openFolder`'s.
+    func read(_ path: String, listing filter: MessageFilter, withMetadata: Bool) async throws -> FolderReading
+    /// The metadata of `selection` in the folder at `path`, which is opened for reading and closed
+    /// again, in one exchange where the store can.
+    func readMetadata(_ selection: MessageSelection, in path: String) async throws -> FolderReading
     /// Size, internal date and flags of messages of the open folder; with `changedSince`, only those
     /// whose flags changed after that mod-sequence.
     func metadata(_ selection: MessageSelection, changedSince: UInt64?) async throws -> [MessageMetadata]

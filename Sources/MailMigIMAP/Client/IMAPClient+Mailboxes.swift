@@ -158,12 +158,23 @@ extension IMAPClient {
 
     private func open(_ name: some MailboxNameConvertible, readOnly: Bool) async throws -> SelectedMailbox {
         let mailbox = name.mailboxName
+        let command = openCommand(mailbox, readOnly: readOnly)
+        selected = nil
+        return try opened(mailbox, readOnly: readOnly, try await execute(command))
+    }
+
+    /// SELECT or EXAMINE of `mailbox`, with CONDSTORE where offered.
+    func openCommand(_ mailbox: MailboxName, readOnly: Bool) -> Command {
         let verb = readOnly ? "EXAMINE" : "SELECT"
         var command = Command("\(verb) ", name: "\(verb) \"\(mailbox)\"", kind: .select)
         addMailbox(mailbox, to: &command)
         if capabilities.contains("CONDSTORE"), !enabled.contains("QRESYNC") { command.add(" (CONDSTORE)") }
-        selected = nil
-        let result = try await execute(command)
+        return command
+    }
+
+    /// The mailbox a completed SELECT or EXAMINE opened, which becomes the selected one.
+    func opened(_ mailbox: MailboxName, readOnly: Bool, _ result: CommandResult) throws -> SelectedMailbox {
+        let verb = readOnly ? "EXAMINE" : "SELECT"
         var state = SelectedMailbox(name: mailbox.text, isReadOnly: readOnly, uidValidity: 0, uidNext: nil,
                                     highestModSeq: nil, exists: 0, flags: [], permanentFlags: [])
         var sawValidity = false

@@ -16,12 +16,20 @@ extension IMAPClient {
 
     private func searchOnce(_ criteria: SearchCriteria) async throws -> [UInt32] {
         guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID SEARCH") }
+        return try searchResult(try await execute(searchCommand(criteria)))
+    }
+
+    /// UID SEARCH of `criteria`, with ESEARCH's compact answer where offered.
+    func searchCommand(_ criteria: SearchCriteria) -> Command {
         var command = Command("UID SEARCH ", name: "UID SEARCH", kind: .search)
-        let useESearch = capabilities.contains("ESEARCH")
-        if useESearch { command.add("RETURN (ALL) ") }
+        if capabilities.contains("ESEARCH") { command.add("RETURN (ALL) ") }
         if criteria.needsUTF8, !utf8Enabled { command.add("CHARSET UTF-8 ") }
         criteria.encode(into: &command, utf8: true)
-        let result = try await execute(command)
+        return command
+    }
+
+    /// The UIDs a completed UID SEARCH found, in ascending order.
+    func searchResult(_ result: CommandResult) throws -> [UInt32] {
         var uids: [UInt32] = []
         for data in result.untagged {
             switch data {
@@ -69,6 +77,13 @@ extension IMAPClient {
     func startFetch(_ uids: UIDSet, body: Bool, binary: Bool, changedSince: UInt64?,
                     maxBodySize: Int? = nil) async throws -> BoundedQueue<FetchResponse> {
         guard selected != nil else { throw IMAPError.noMailboxSelected(server: server, operation: "UID FETCH") }
+        return try await sendFetch(uids, body: body, binary: binary, changedSince: changedSince, maxBodySize: maxBodySize)
+    }
+
+    /// Sends UID FETCH of `uids` without checking that a mailbox is selected (a pipelined SELECT may
+    /// still be on its way); returns the queue its messages arrive in.
+    func sendFetch(_ uids: UIDSet, body: Bool, binary: Bool, changedSince: UInt64?,
+                   maxBodySize: Int? = nil) async throws -> BoundedQueue<FetchResponse> {
         let condstore = capabilities.contains("CONDSTORE")
         if changedSince != nil, !condstore {
             throw IMAPError.unsupported(server: server, capability: "CONDSTORE", operation: "UID FETCH CHANGEDSINCE")
