@@ -1,7 +1,5 @@
 import Foundation
 @testable import MailMigCore
-import MailMigPlanFile
-import MailMigStateSQLite
 import TestSupport
 
 /// A temporary plan folder with one mailbox (alice, renamed to alice@new.test on the target), fake
@@ -46,20 +44,12 @@ final class CollectionHarness: @unchecked Sendable {
     }
 
     func workspace() throws -> Workspace {
-        let text = planText
-        let path = folder.appendingPathComponent("mailmig.yaml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = PlanLoader.load(text: text, file: path, baseDirectory: folder, dnsKinds: .rfc2136)
-        guard let plan = result.plan else {
-            throw InvalidTestPlan(description: result.diagnostics.map { "\($0.location): \($0.message)" }.joined(separator: "\n"))
-        }
         var mail = MailStoreRegistry()
         let (mailSource, mailTarget, source, target) = (self.mailSource, self.mailTarget, self.source, self.target)
         mail.register("imap") { side, _, _ in side == .source ? mailSource : mailTarget }
         var collections = CollectionStoreRegistry()
         collections.register("dav") { side, server, _ in server.dav == nil ? nil : (side == .source ? source : target) }
-        return Workspace(plan: plan, planPath: path, planBytes: Array(text.utf8), stateBackend: SQLiteStateBackend(folder: folder.appendingPathComponent(".mailmig")),
-                         adapters: AdapterRegistry(mail: mail, collections: collections), dnsProviders: [:])
+        return try Workspace.test(planText, in: folder, adapters: AdapterRegistry(mail: mail, collections: collections))
     }
 
     func engine() throws -> Engine {

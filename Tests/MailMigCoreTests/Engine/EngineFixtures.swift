@@ -95,6 +95,23 @@ struct InvalidTestPlan: Error, CustomStringConvertible {
     let description: String
 }
 
+extension Workspace {
+    /// Writes `text` as `mailmig.yaml` into `folder`, loads it, and makes a workspace over it with the
+    /// state in `.mailmig/` there; throws `InvalidTestPlan` with the diagnostics when it does not load.
+    static func test(_ text: String, in folder: URL, adapters: AdapterRegistry,
+                     dnsProviders: [String: any DNSZoneProvider] = [:]) throws -> Workspace {
+        let path = folder.appendingPathComponent("mailmig.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = PlanLoader.load(text: text, file: path, baseDirectory: folder, dnsKinds: .rfc2136)
+        guard let plan = result.plan else {
+            throw InvalidTestPlan(description: result.diagnostics.map { "\($0.location): \($0.message)" }.joined(separator: "\n"))
+        }
+        return Workspace(plan: plan, planPath: path, planBytes: Array(text.utf8),
+                         stateBackend: SQLiteStateBackend(folder: folder.appendingPathComponent(".mailmig")),
+                         adapters: adapters, dnsProviders: dnsProviders)
+    }
+}
+
 /// A temporary plan folder, a fake zone and a clock: everything an engine test needs.
 final class EngineHarness: @unchecked Sendable {
     /// The plan's folder (the state goes into `.mailmig/` inside it).
@@ -126,13 +143,8 @@ final class EngineHarness: @unchecked Sendable {
 
     /// Writes `text` as the plan file and loads it into a workspace using the fake zone.
     func workspace(_ text: String) throws -> Workspace {
-        try text.write(toFile: planPath, atomically: true, encoding: .utf8)
-        let result = PlanLoader.load(text: text, file: planPath, baseDirectory: folder, dnsKinds: .rfc2136)
-        guard let plan = result.plan else {
-            throw InvalidTestPlan(description: result.diagnostics.map { "\($0.location): \($0.message)" }.joined(separator: "\n"))
-        }
-        return Workspace(plan: plan, planPath: planPath, planBytes: Array(text.utf8), stateBackend: SQLiteStateBackend(folder: stateFolder),
-                         adapters: AdapterRegistry(), dnsProviders: ["primary": FakeDNSProvider(zone: zone, capabilities: capabilities)])
+        try Workspace.test(text, in: folder, adapters: AdapterRegistry(),
+                           dnsProviders: ["primary": FakeDNSProvider(zone: zone, capabilities: capabilities)])
     }
 
     /// An engine over the plan `text`, the state in the folder and the fake zone, at the clock's time.

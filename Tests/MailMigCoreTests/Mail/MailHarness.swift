@@ -59,13 +59,6 @@ final class MailHarness: @unchecked Sendable {
 
     /// The workspace, with the fakes registered as the plan's `imap` stores.
     func workspace() throws -> Workspace {
-        let text = planText
-        let path = folder.appendingPathComponent("mailmig.yaml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let result = PlanLoader.load(text: text, file: path, baseDirectory: folder, dnsKinds: .rfc2136)
-        guard let plan = result.plan else {
-            throw InvalidTestPlan(description: result.diagnostics.map { "\($0.location): \($0.message)" }.joined(separator: "\n"))
-        }
         var mail = MailStoreRegistry()
         let (source, target, backup) = (self.source, self.target, self.backup)
         mail.register("imap") { side, server, _ in
@@ -73,8 +66,7 @@ final class MailHarness: @unchecked Sendable {
             return side == .source ? source : target
         }
         if let backup { mail.register("maildir") { _, _, _ in backup } }
-        return Workspace(plan: plan, planPath: path, planBytes: Array(text.utf8), stateBackend: SQLiteStateBackend(folder: stateFolder),
-                         adapters: AdapterRegistry(mail: mail), dnsProviders: [:])
+        return try Workspace.test(planText, in: folder, adapters: AdapterRegistry(mail: mail))
     }
 
     var stateFolder: URL { folder.appendingPathComponent(".mailmig") }
