@@ -97,14 +97,15 @@ final class DAVSession: CollectionStoreSession, @unchecked Sendable {
         }
     }
 
-    func item(uid: String, component: String, in collection: ItemCollection) async throws -> ItemVersion? {
+    func item(uid: String, component: String, in collection: ItemCollection) async throws -> CollectionItem? {
         let calendar = collection.kind != .contacts
         let members = try await run(collection) {
             try await self.client.members(uid: uid, in: collection.path, calendar: calendar, component: component)
         }
         guard !members.isEmpty else { return nil }
         let items = try await run(collection) { try await self.client.items(members.map(\.href), of: collection.path, calendar: calendar) }
-        return items.first { ContentLines.uid(of: ContentLines.parse($0.data)) == uid }.map { ItemVersion(href: $0.href, etag: $0.etag) }
+        return items.first { ContentLines.uid(of: ContentLines.parse($0.data)) == uid }
+            .map { CollectionItem(version: ItemVersion(href: $0.href, etag: $0.etag), data: $0.data) }
     }
 
     /// Runs a request; a `DAVFailure` becomes a `MailError` naming the server, the mailbox and the collection.

@@ -209,14 +209,14 @@ public final class FakeCollectionStore: CollectionStore, @unchecked Sendable {
             return outcome
         }
 
-        func item(uid: String, component: String, in collection: ItemCollection) async throws -> ItemVersion? {
+        func item(uid: String, component: String, in collection: ItemCollection) async throws -> CollectionItem? {
             store.locked {
                 // As a calendar-query's comp-filter: only items whose component is the one asked for.
                 let items = store.collections[mailbox]?[store.collectionName(collection.path)]?.items ?? [:]
                 return items.sorted { $0.key < $1.key }.first { item in
                     let lines = ContentLines.parse(item.value.data)
                     return ContentLines.uid(of: lines) == uid && ContentLines.component(of: lines) == component
-                }.map { ItemVersion(href: collection.path + $0.key, etag: $0.value.etag) }
+                }.map { CollectionItem(version: ItemVersion(href: collection.path + $0.key, etag: $0.value.etag), data: $0.value.data) }
             }
         }
     }

@@ -41,8 +41,8 @@ public protocol CollectionStoreSession: Sendable {
     func put(_ data: Data, named name: String, in collection: ItemCollection, replacing version: String?) async throws -> ItemPutOutcome
 
     /// The item of `collection` whose UID is `uid` (`component` the iCalendar component it is in,
-    /// `VCARD` for a contact); nil when there is none.
-    func item(uid: String, component: String, in collection: ItemCollection) async throws -> ItemVersion?
+    /// `VCARD` for a contact), with its data; nil when there is none.
+    func item(uid: String, component: String, in collection: ItemCollection) async throws -> CollectionItem?
 }
 
 /// What an address book or calendar holds.

@@ -159,9 +159,7 @@ struct CollectionCopier: Sendable {
             faults.pass("item-pending")
             // Items to compare on the target are read in one request per chunk, not one each (after a
             // killed pass, or when mailmig's state was lost, that is every item).
-            let settling = tasks.filter { $0.action == .settle }.map { task in
-                targetByName[task.row?.targetName ?? task.item.version.name]?.href ?? task.row?.targetHref ?? targetHref(task.item.version.name, in: copy)
-            }
+            let settling = tasks.filter { $0.action == .settle }.map { targetPlace(of: $0, targetByName: targetByName, copy: copy) }
             let onTarget = settling.isEmpty ? [:]
                 : Dictionary(try await targetSession.items(settling, in: copy).map { ($0.version.name, $0) }, uniquingKeysWith: { first, _ in first })
             let outcomes = try await BoundedConcurrency.map(tasks, limit: Self.concurrentStores) { task in
@@ -269,15 +267,12 @@ struct CollectionCopier: Sendable {
         func conflict(_ reason: String) -> ItemOutcome {
             ItemOutcome(name: name, kind: .conflict(reason), row: row(task.row?.targetHref ?? targetHref(name, in: copy), task.row?.targetETag, conflict: reason))
         }
-        /// The target's item that stands for this one: at its ledger name or its own name (also when no
-        /// listing showed it: a listing rebuilt from changes knows only what changed), then by its UID.
+        /// The target's item that stands for this one: at its place (`targetPlace`), then by its UID.
         func found() async throws -> (version: ItemVersion, data: Data)? {
-            let known = task.row.flatMap { targetByName[$0.targetName] } ?? targetByName[name]
-            let href = known?.href ?? task.row?.targetHref ?? targetHref(name, in: copy)
+            let href = targetPlace(of: task, targetByName: targetByName, copy: copy)
             if let item = read[ItemVersion.name(of: href)] { return (item.version, item.data) }
             if let item = try await session.items([href], in: copy).first { return (item.version, item.data) }
-            guard let byUID = try await session.item(uid: task.uid, component: component, in: copy),
-                  let item = try await session.items([byUID.href], in: copy).first else { return nil }
+            guard let item = try await session.item(uid: task.uid, component: component, in: copy) else { return nil }
             return (item.version, item.data)
         }
         /// Stores the item, as new (under its own name) or over the copy's version `etag` (under the copy's name).
@@ -326,6 +321,15 @@ struct CollectionCopier: Sendable {
         ItemLedgerEntry(mailbox: work.source, collection: collection.path, href: task.item.version.href, kind: work.kind, uid: task.uid,
                         sourceETag: task.item.version.etag, targetCollection: copy.path, targetHref: targetHref, targetETag: targetETag,
                         pending: false, updatedAt: now())
+    }
+
+    /// Where the target's item that stands for `task` is, or would be: the copy the ledger or the
+    /// listing knows, else the item's own name in `copy` (also when no listing showed it: a listing
+    /// rebuilt from changes knows only what changed).
+    private func targetPlace(of task: ItemTask, targetByName: [String: ItemVersion], copy: ItemCollection) -> String {
+        let name = task.item.version.name
+        let known = task.row.flatMap { targetByName[$0.targetName] } ?? targetByName[name]
+        return known?.href ?? task.row?.targetHref ?? targetHref(name, in: copy)
     }
 
     /// Where a new item named `name` goes in `collection`.
