@@ -115,10 +115,17 @@ struct IMAPStoreSession: MailStoreSession {
 
     func openFolder(_ path: String, forWriting: Bool) async throws -> FolderSnapshot {
         let name = try await serverName(path)
+        return Self.snapshot(try await Self.opening { forWriting ? try await client.select(name) : try await client.examine(name) })
+    }
+
+    static func snapshot(_ selected: SelectedMailbox) -> FolderSnapshot {
+        FolderSnapshot(uidValidity: selected.uidValidity, uidNext: selected.uidNext, highestModSeq: selected.highestModSeq, exists: selected.exists)
+    }
+
+    /// Runs `body`, which opens a mailbox: a mailbox the server says is not there is `.noSuchFolder`.
+    static func opening<T>(_ body: () async throws -> T) async throws -> T {
         do {
-            let selected = forWriting ? try await client.select(name) : try await client.examine(name)
-            return FolderSnapshot(uidValidity: selected.uidValidity, uidNext: selected.uidNext, highestModSeq: selected.highestModSeq,
-                                  exists: selected.exists)
+            return try await body()
         } catch let error as IMAPError {
             if IMAPErrorClassifier.meansNoSuchFolder(error) { throw MailStoreError(.noSuchFolder, error.description) }
             throw IMAPErrorClassifier.classify(error)
@@ -167,16 +174,8 @@ struct IMAPStoreSession: MailStoreSession {
 
     private func reading(_ path: String, search: SearchCriteria?, metadataOf: UIDSet?, close: Bool) async throws -> FolderReading {
         let name = try await serverName(path)
-        do {
-            let found = try await client.read(name, search: search, metadataOf: metadataOf, close: close)
-            let selected = found.mailbox
-            return FolderReading(snapshot: FolderSnapshot(uidValidity: selected.uidValidity, uidNext: selected.uidNext,
-                                                          highestModSeq: selected.highestModSeq, exists: selected.exists),
-                                 keys: found.uids.map(MessageKey.uid), metadata: found.metadata.map(Self.metadata))
-        } catch let error as IMAPError {
-            if IMAPErrorClassifier.meansNoSuchFolder(error) { throw MailStoreError(.noSuchFolder, error.description) }
-            throw IMAPErrorClassifier.classify(error)
-        }
+        let found = try await Self.opening { try await client.read(name, search: search, metadataOf: metadataOf, close: close) }
+        return FolderReading(snapshot: Self.snapshot(found.mailbox), keys: found.uids.map(MessageKey.uid), metadata: found.metadata.map(Self.metadata))
     }
 
     func messageIDs(_ selection: MessageSelection) async throws -> [MessageKey: String?] {
