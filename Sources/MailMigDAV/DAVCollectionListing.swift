@@ -64,7 +64,7 @@ extension DAVClient {
         let own = Self.normalisedPath(collection)
         return found.responses.compactMap { response in
             guard Self.normalisedPath(response.href) != own,
-                  !(response.properties[DAVName.resourceType]?.children.contains(DAVName.collection) ?? false),
+                  !response.isCollection,
                   let etag = response.text(DAVName.getETag) else { return nil }
             return DAVMember(href: response.href, etag: etag)
         }

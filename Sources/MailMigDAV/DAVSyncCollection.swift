@@ -40,8 +40,7 @@ struct DAVChangeCollector {
                 removed[path] = response.href
                 continue
             }
-            guard !(response.properties[DAVName.resourceType]?.children.contains(DAVName.collection) ?? false),
-                  let etag = response.text(DAVName.getETag) else { continue }
+            guard !response.isCollection, let etag = response.text(DAVName.getETag) else { continue }
             if ordered.insert(path).inserted { order.append(path) }
             changed[path] = DAVMember(href: response.href, etag: etag)
             removed[path] = nil

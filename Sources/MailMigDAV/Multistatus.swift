@@ -34,6 +34,11 @@ public struct DAVResponse: Sendable, Equatable {
         self.missing = missing
     }
 
+    /// Whether the resource is a collection (its `resourcetype` holds `collection`), not an item.
+    public var isCollection: Bool {
+        properties[DAVName.resourceType]?.children.contains(DAVName.collection) ?? false
+    }
+
     /// The property's text, trimmed; nil when absent or empty.
     public func text(_ name: DAVName) -> String? {
         guard let text = properties[name]?.text.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
