@@ -70,6 +70,7 @@ let package = Package(
             name: "MailMigCore",
             dependencies: [
                 "MailMigConcurrency",
+                "MailMigSpool",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -86,7 +87,7 @@ let package = Package(
         // The mail store over IMAP (RFC 3501/9051 and the extensions the copier uses).
         .target(
             name: "MailMigIMAPStore",
-            dependencies: ["MailMigCore", "MailMigIMAP", "MailMigOAuth2", "MailMigOAuth2Login", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["MailMigCore", "MailMigIMAP", "MailMigSpool", "MailMigOAuth2", "MailMigOAuth2Login", .product(name: "Logging", package: "swift-log")]
         ),
         // OAuth 2.0 access tokens (RFC 6749 client credentials and refresh tokens, RFC 7523 JWT bearer
         // signed RS256, a command that prints one), cached in memory: a protocol library, no plan.
@@ -105,6 +106,7 @@ let package = Package(
             name: "MailMigMaildirStore",
             dependencies: [
                 "MailMigCore",
+                "MailMigSpool",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -172,6 +174,9 @@ let package = Package(
         // Bounded hand-over between tasks and a bounded task group: what the engine and the protocol
         // libraries share, knowing nothing of mail.
         .target(name: "MailMigConcurrency"),
+        // A message's bytes in memory or, when too large to hold, in an unlinked temporary file: what the
+        // engine and the mail protocol libraries hand each other, knowing nothing of mail.
+        .target(name: "MailMigSpool"),
         // The client side of TLS both mail protocol libraries share: trust settings, the handler with its
         // SNI rule, readable handshake failures, the guard against data injected before STARTTLS/STLS.
         .target(
@@ -186,6 +191,7 @@ let package = Package(
             name: "MailMigIMAP",
             dependencies: [
                 "MailMigConcurrency",
+                "MailMigSpool",
                 "MailMigTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -218,7 +224,7 @@ let package = Package(
         .target(name: "FuzzSupport", path: "Tests/FuzzSupport"),
         // An in-memory mail store with fault injection, for driving the engine's mail code without servers,
         // and the fixtures both the engine's and the command line's tests use.
-        .target(name: "TestSupport", dependencies: ["MailMigCore", "MailMigPlanFile"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigSpool"], path: "Tests/TestSupport"),
         // The engine's tests; the views and the rest of the command line are tested in MailMigCLITests.
         .testTarget(name: "MailMigCoreTests", dependencies: ["MailMigCore", "MailMigPlanFile", "MailMigStateSQLite", "MailMigRFC2136", "MailMigAuthoritativeDNS", "FuzzSupport", "TestSupport"]),
         .testTarget(name: "MailMigPlanFileTests", dependencies: ["MailMigPlanFile", "MailMigCore", "MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS", "FuzzSupport"]),
@@ -275,6 +281,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MailMigConcurrencyTests", dependencies: ["MailMigConcurrency"]),
+        .testTarget(name: "MailMigSpoolTests", dependencies: ["MailMigSpool"]),
         .testTarget(name: "MailMigStateSQLiteTests", dependencies: ["MailMigStateSQLite", "MailMigCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(name: "MailMigDAVTests", dependencies: ["MailMigDAV", "FuzzSupport", .product(name: "Crypto", package: "swift-crypto")]),

@@ -29,7 +29,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # The rules. Per target: the modules it may import or depend on (`allowed`, glob patterns), and
 # the ones it must never use (`forbidden`), each with the reason printed for a violation. A module
 # matching `forbidden` is a violation even if a pattern in `allowed` also matches it.
-# PLATFORM modules are allowed everywhere; TESTING only in test code.
+# PLATFORM modules are allowed everywhere, and so is MailMigSpool (a message's bytes in memory or in a
+# spool file: the one value every layer that carries a message hands on); TESTING only in test code.
 # ---------------------------------------------------------------------------------------------
 PLATFORM = {
     "Foundation", "FoundationEssentials", "FoundationInternationalization", "FoundationNetworking",
@@ -37,6 +38,9 @@ PLATFORM = {
     "_Concurrency", "Synchronization",
 }
 TESTING = {"Testing", "XCTest"}
+EVERYWHERE = {"MailMigSpool"}
+# Shared plumbing below it, which must not reach up to it.
+EVERYWHERE_EXCEPT = {"MailMigConcurrency", "MailMigTLS"}
 
 ADAPTERS = ["MailMigIMAPStore", "MailMigPOP3Store", "MailMigRFC2136", "MailMigPowerDNS", "MailMigManualDNS", "MailMigStateSQLite",
             "MailMigStatePostgres", "MailMigMaildirStore", "MailMigDAVStore"]
@@ -233,6 +237,16 @@ RULES = {
         "allowed": ["MailMigConcurrency"],
         "forbidden": {},
     },
+    # A message's bytes in memory or in an unlinked temporary file: depends on nothing of mailmig's.
+    "MailMigSpool": {
+        "allowed": [],
+        "forbidden": {m: "shared plumbing depends on nothing of mailmig's" for m in
+                      ["MailMigCore", "MailMigConcurrency"] + PROTOCOL_LIBRARIES + ADAPTERS + ["GRDB", "NIO*", "Yams"] + FRONT_END},
+    },
+    "MailMigSpoolTests": {
+        "allowed": ["MailMigSpool"],
+        "forbidden": {},
+    },
     # The SQLite state's own tests, and the conformance checks every state backend passes (TestSupport).
     "MailMigStateSQLiteTests": {
         "allowed": ["MailMigStateSQLite", "MailMigCore", "TestSupport", "GRDB"],
@@ -274,7 +288,7 @@ def judge(target, module, test_code):
     pattern = matches(module, rule["forbidden"])
     if pattern is not None:
         return rule["forbidden"][pattern]
-    if module == target or module in PLATFORM or (test_code and module in TESTING):
+    if module == target or module in PLATFORM or (module in EVERYWHERE and target != "MailMigSpool" and target not in EVERYWHERE_EXCEPT) or (test_code and module in TESTING):
         return None
     if matches(module, rule["allowed"]) is None:
         return "not in its allowed list in scripts/check-boundaries.py"

@@ -197,7 +197,7 @@ struct IMAPStoreSession: MailStoreSession {
     func append(_ messages: [OutgoingMessage], to path: String) async throws -> [AppendOutcome] {
         let name = try await serverName(path)
         let outgoing = messages.map { message in
-            AppendMessage(bytes: message.body, flags: message.flags, internalDate: message.internalDate.flatMap { InternalDate($0.text) },
+            AppendMessage(content: message.body, flags: message.flags, internalDate: message.internalDate.flatMap { InternalDate($0.text) },
                           containsNUL: message.containsNUL)
         }
         // MULTIAPPEND (RFC 3502) is one transaction: when the server refuses it, nothing was stored. A
@@ -256,10 +256,10 @@ private final class FetchReader: @unchecked Sendable {
                 return StoredMessage(uid: .uid(message.uid), body: [], internalDate: message.internalDate.flatMap(IMAPStoreSession.date),
                                      flags: message.flags, omittedSize: omitted)
             }
-            guard let body = message.body else {
+            guard let body = message.content else {
                 throw MailStoreError(.failed, "the server sent no body for UID \(message.uid)")
             }
-            return StoredMessage(uid: .uid(message.uid), body: body, internalDate: message.internalDate.flatMap(IMAPStoreSession.date), flags: message.flags)
+            return StoredMessage(uid: .uid(message.uid), content: body, internalDate: message.internalDate.flatMap(IMAPStoreSession.date), flags: message.flags)
         } catch {
             throw IMAPErrorClassifier.classify(error)
         }

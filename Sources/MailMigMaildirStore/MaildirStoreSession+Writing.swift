@@ -72,9 +72,9 @@ extension MaildirStoreSession {
         // Unique by time, process, counter and 64 random bits; the file in tmp/ is created exclusively.
         let key = MaildirUniqueName.make(size: message.body.count)
         let name = MaildirFileName(unique: key, letters: MaildirFlags.letters(for: flags))
-        try Posix.createFile(folder.absolute("tmp/" + key), bytes: message.body, modified: date.instant, action: "write the message file")
+        try Posix.createFile(folder.absolute("tmp/" + key), content: message.body, modified: date.instant, action: "write the message file")
         return MaildirManifestEntry(folder: folder.path, key: key, file: folder.relative("cur/" + name.name), size: message.body.count,
-                                    internalDate: date.text, flags: flags, sha256: Digest.sha256(message.body),
+                                    internalDate: date.text, flags: flags, sha256: try Digest.sha256(message.body),
                                     source: message.sourceIdentity)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigSpool
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -82,10 +83,19 @@ enum Posix {
     /// Writes `bytes` to a new file (0600) that must not exist yet, sets its modification time when
     /// given, and syncs it to disk before returning. A failure removes what was written.
     static func createFile(_ path: String, bytes: [UInt8], modified: Date?, action: String) throws {
+        try createFile(path, content: MessageBytes(bytes), modified: modified, action: action)
+    }
+
+    /// Creates `path` exclusively with a message's bytes, a chunk at a time when they are spooled, as
+    /// `createFile(_:bytes:modified:action:)` does.
+    static func createFile(_ path: String, content: MessageBytes, modified: Date?, action: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
         guard descriptor >= 0 else { throw FileSystemError(action, path) }
         do {
-            try writeAll(descriptor, bytes, path: path, action: action)
+            try content.forEachChunk { chunk in
+                try writeAll(descriptor, Array(chunk), path: path, action: action)
+                return true
+            }
             if let modified {
                 var times = [timespec(modified), timespec(modified)]
                 guard futimens(descriptor, &times) == 0 else { throw FileSystemError("set the modification time of", path) }

@@ -60,7 +60,7 @@ func run() async throws {
         let folder = "bench-\(size)-\(UInt64(Date().timeIntervalSince1970))"
         try await client.create(folder)
         let payloads = (0..<messages).map { AppendMessage(bytes: makeMessage(size: size, index: $0), flags: ["\\Seen"]) }
-        let totalBytes = payloads.reduce(0) { $0 + $1.bytes.count }
+        let totalBytes = payloads.reduce(0) { $0 + $1.content.count }
 
         let appendStart = clock.now
         var offset = 0
@@ -92,7 +92,7 @@ func run() async throws {
         var fetchedBytes = 0
         for try await message in try await client.fetch(.all) {
             fetched += 1
-            fetchedBytes += message.body?.count ?? 0
+            fetchedBytes += message.content?.count ?? 0
         }
         report("UID FETCH stream, \(size) B", count: fetched, bytes: fetchedBytes, duration: clock.now - fetchStart)
         guard fetched == messages else {

@@ -53,7 +53,7 @@ struct MaildirAuditTests {
         let path = fixture.path("cur/" + name)
         try await fixture.session { session in
             _ = try await session.openFolder("INBOX", forWriting: false)
-            #expect(try await Samples.all(session).map(\.body) == [Samples.message("one")])
+            #expect(try await Samples.all(session).map(\.body.loaded) == [Samples.message("one")])
         }
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes[10] ^= 0x01
@@ -62,7 +62,7 @@ struct MaildirAuditTests {
         try await fixture.session(.target) { session in
             // The target side reads what is there: verify compares it and reports the difference.
             _ = try await session.openFolder("INBOX", forWriting: false)
-            #expect(try await Samples.all(session).map(\.body) == [Array(bytes)])
+            #expect(try await Samples.all(session).map(\.body.loaded) == [Array(bytes)])
         }
         try await fixture.session(.source) { session in
             _ = try await session.openFolder("INBOX", forWriting: false)
@@ -70,7 +70,7 @@ struct MaildirAuditTests {
             #expect(error?.kind == .failed)
             #expect(error?.reason.contains(path) == true, "\(String(describing: error))")
             _ = try await session.openFolder("Clubs/chess.com", forWriting: false)
-            #expect(try await Samples.all(session).map(\.body).sorted { $0.count < $1.count } == [Samples.message("two"), Samples.message("foreign")].sorted { $0.count < $1.count })
+            #expect(try await Samples.all(session).map(\.body.loaded).sorted { $0.count < $1.count } == [Samples.message("two"), Samples.message("foreign")].sorted { $0.count < $1.count })
         }
     }
 

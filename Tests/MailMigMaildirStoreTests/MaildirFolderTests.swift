@@ -36,7 +36,7 @@ struct MaildirFolderTests {
             var bodies: [[UInt8]?] = []
             for path in Self.awkward {
                 _ = try await session.openFolder(path, forWriting: false)
-                bodies.append(try await Samples.all(session).first?.body)
+                bodies.append(try await Samples.all(session).first?.body.loaded)
             }
             return bodies
         }

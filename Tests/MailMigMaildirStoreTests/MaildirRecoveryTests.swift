@@ -43,7 +43,7 @@ struct MaildirRecoveryTests {
         }
         #expect(messages.count == 3)
         #expect(messages.first { $0.uid == .name("1700000001.M2P2.host,S=\(orphan.count)") }?.flags == ["\\Flagged", "\\Seen"])
-        #expect(messages.first { $0.uid == .name("1700000002.M3P3.host") }?.body == Samples.message("fresh"))
+        #expect(messages.first { $0.uid == .name("1700000002.M3P3.host") }?.body.loaded == Samples.message("fresh"))
         let manifest = try MaildirManifest.read(root: fixture.root())
         let recorded = try #require(manifest.entry(folder: "INBOX", key: "1700000001.M2P2.host,S=\(orphan.count)"))
         #expect(recorded.sha256 == SHA256Hex.of(orphan))

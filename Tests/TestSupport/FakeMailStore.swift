@@ -39,6 +39,8 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     private var armed = FakeStoreFaults()
     /// Work done so far.
     private var counted = FakeStoreCounters()
+    /// Bodies longer than this are handed out spooled, as the IMAP store hands out large literals.
+    private var spoolAbove: Int?
 
     /// A server with no mailboxes; UIDVALIDITY values start at `firstUIDValidity` so the two sides never share one.
     public init(side: MailSide, server: String? = nil, tracksChanges: Bool = true, acceptsNUL: Bool = true, returnsUIDs: Bool = true,
@@ -60,6 +62,13 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     public var faults: FakeStoreFaults {
         get { locked { armed } }
         set { locked { armed = newValue } }
+    }
+
+    /// Bodies longer than this many bytes are streamed from spool files instead of memory; nil (the
+    /// default) keeps every body in memory.
+    public var spoolThreshold: Int? {
+        get { locked { spoolAbove } }
+        set { locked { spoolAbove = newValue } }
     }
 
     /// Work asked of the store so far.

@@ -1,5 +1,6 @@
 import Foundation
 import MailMigCore
+import MailMigSpool
 
 /// One logged-in session of a `FakeMailStore`: one mailbox, at most one open folder.
 ///
@@ -115,14 +116,25 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         return result
     }
 
+    /// `message` with its body in a spool file when it is longer than `threshold`.
+    static func spooled(_ message: StoredMessage, above threshold: Int?) throws -> StoredMessage {
+        guard let threshold, message.body.count > threshold else { return message }
+        let file = try SpoolFile()
+        try file.append(message.body.loaded)
+        var spooled = message
+        spooled.body = MessageBytes(spooled: file)
+        return spooled
+    }
+
     /// UID FETCH of bodies, in UID order, breaking where a fault is armed; a body over `maxBodySize` is
     /// left out and reported by its size, as the IMAP client does with an oversized literal.
     func messages(_ uids: [MessageKey], maxBodySize: Int64?) async throws -> MessageStream {
         let wanted = Set(uids)
         let armed = store.faults
         let all = try openMessages()
-        var messages = all.filter { wanted.contains($0.key) && !armed.withheld.contains($0.key) }.map(\.stored).map { message in
-            guard let maxBodySize, Int64(message.body.count) > maxBodySize else { return message }
+        let spoolThreshold = store.spoolThreshold
+        var messages = try all.filter { wanted.contains($0.key) && !armed.withheld.contains($0.key) }.map(\.stored).map { message in
+            guard let maxBodySize, Int64(message.body.count) > maxBodySize else { return try Self.spooled(message, above: spoolThreshold) }
             return StoredMessage(uid: message.uid, body: [], internalDate: message.internalDate, flags: message.flags,
                                  omittedSize: message.body.count)
         }
@@ -158,7 +170,7 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
                 messages.map { message -> AppendOutcome in
                     if let limit, message.body.count > limit { return .refused("NO [TOOBIG] Message too large (\(message.body.count) bytes)") }
                     let date = message.internalDate ?? MessageDate(Self.now())
-                    let uid = folder.add(message.body, flags: Set(message.flags), internalDate: date)
+                    let uid = folder.add(message.body.loaded, flags: Set(message.flags), internalDate: date)
                     return .stored(uidValidity: store.returnsUIDs ? folder.uidValidity : nil, uid: store.returnsUIDs ? uid : nil)
                 }
             }

@@ -54,7 +54,7 @@ extension MailboxCopier {
         for try await message in stream {
             wanted.append(LedgerEntry(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, uid: message.uid, messageID: nil,
                                       size: message.body.count, internalDate: message.internalDate?.description ?? "",
-                                      sha256: MessageHeaders.sha256(message.body), flags: flags[message.uid] ?? [], targetFolder: mapping.target,
+                                      sha256: try MessageHeaders.sha256(message.body), flags: flags[message.uid] ?? [], targetFolder: mapping.target,
                                       targetUIDValidity: targetUIDValidity, targetUID: nil))
         }
         var claimed = excluding

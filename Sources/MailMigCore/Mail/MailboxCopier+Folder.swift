@@ -240,11 +240,11 @@ extension MailboxCopier {
                 }
                 let body = message.body
                 // The one read of the body for NUL bytes: it decides the skip here and the literal on the wire.
-                let containsNUL = body.contains(0)
+                let containsNUL = try body.contains(0)
                 if !binary, containsNUL {
                     try store.recordSkipped([SkippedMessage(
                         mailbox: ledgerKey, folder: folder, uidValidity: uidValidity, uid: message.uid, size: body.count,
-                        internalDate: message.internalDate?.description, messageID: MessageHeaders.messageID(in: body),
+                        internalDate: message.internalDate?.description, messageID: try MessageHeaders.messageID(in: body),
                         reason: "contains NUL bytes and the target does not offer BINARY, so it cannot be appended unaltered")])
                     skipped += 1
                     continue
@@ -318,8 +318,8 @@ extension MailboxCopier {
             let body = message.body
             let flags = Self.storable(message.flags)
             entries.append(LedgerEntry(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
-                                       messageID: MessageHeaders.messageID(in: body), size: body.count,
-                                       internalDate: message.internalDate?.description ?? "", sha256: MessageHeaders.sha256(body),
+                                       messageID: try MessageHeaders.messageID(in: body), size: body.count,
+                                       internalDate: message.internalDate?.description ?? "", sha256: try MessageHeaders.sha256(body),
                                        flags: flags, targetFolder: mapping.target, targetUIDValidity: nil, targetUID: nil,
                                        globalID: globalIDs[message.uid]))
             // The ledger keeps every flag, so flag sync sees no change; the target is sent only what it can take.
@@ -327,7 +327,7 @@ extension MailboxCopier {
             result.dropped(sendable.dropped, in: mapping.source)
             // A store that records where a message came from (a backup's manifest) learns it in the ledger's own terms.
             let identity = "\(mapping.source) \(uidValidity) \(message.uid.storageText)"
-            messages.append(OutgoingMessage(body: body, flags: sendable.kept, internalDate: message.internalDate, containsNUL: fetched.containsNUL,
+            messages.append(OutgoingMessage(content: body, flags: sendable.kept, internalDate: message.internalDate, containsNUL: fetched.containsNUL,
                                             sourceIdentity: identity))
         }
         try lease?.check(mailbox: mailboxID)

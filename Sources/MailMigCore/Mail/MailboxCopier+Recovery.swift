@@ -64,7 +64,7 @@ extension MailboxCopier {
             let byUID = Dictionary(group.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
             var matches: [MessageKey] = []
             for try await message in try await session.messages(group.map(\.uid)).restricted(to: group.map(\.uid)) {
-                if MessageHeaders.sha256(message.body) == entry.sha256 { matches.append(message.uid) }
+                if try MessageHeaders.sha256(message.body) == entry.sha256 { matches.append(message.uid) }
             }
             if let uid = matches.min(), let found = byUID[uid] { return found }
         }
@@ -98,7 +98,7 @@ extension MailboxCopier {
             var byHash = try await wrap(folder: folder, side: .source) {
                 var hashes: [String: [MessageKey]] = [:]
                 for try await message in try await src.messages(uids).restricted(to: uids) {
-                    hashes[MessageHeaders.sha256(message.body), default: []].append(message.uid)
+                    hashes[try MessageHeaders.sha256(message.body), default: []].append(message.uid)
                 }
                 return hashes
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Crypto
+import MailMigSpool
 
 /// Reads what the ledger keeps from raw message bytes, without altering or fully parsing them.
 enum MessageHeaders {
@@ -40,9 +41,34 @@ enum MessageHeaders {
         return String(decoding: line[(colon + 1)...], as: UTF8.self)
     }
 
+    /// The Message-ID of a message in memory or spooled; only its first 256 KiB are read, as above.
+    ///
+    /// - Throws: `SpoolError` when a spool file cannot be read.
+    static func messageID(in body: MessageBytes) throws -> String? {
+        if let bytes = body.inMemory { return messageID(in: bytes) }
+        return messageID(in: Array(try body.slice(from: 0, count: 256 * 1024)))
+    }
+
+    /// SHA-256 of a message in memory or spooled, lower-case hex; a spooled one is hashed a chunk at a time.
+    ///
+    /// - Throws: `SpoolError` when a spool file cannot be read.
+    static func sha256(_ body: MessageBytes) throws -> String {
+        if let bytes = body.inMemory { return sha256(bytes) }
+        var hasher = SHA256()
+        try body.forEachChunk { chunk in
+            hasher.update(data: chunk)
+            return true
+        }
+        return hex(hasher.finalize())
+    }
+
     /// SHA-256 of the bytes, lower-case hex.
     static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { byte in
+        hex(SHA256.hash(data: bytes))
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { byte in
             let digits = String(byte, radix: 16)
             return digits.count == 1 ? "0" + digits : digits
         }.joined()

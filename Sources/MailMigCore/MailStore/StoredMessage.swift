@@ -1,3 +1,5 @@
+import MailMigSpool
+
 /// What a store says about a message without its bytes.
 public struct MessageMetadata: Sendable, Equatable {
     /// The message's unique identifier in its folder (an IMAP UID, a POP3 unique-id).
@@ -22,8 +24,9 @@ public struct MessageMetadata: Sendable, Equatable {
 public struct StoredMessage: Sendable, Equatable {
     /// The message's unique identifier in its folder.
     public var uid: MessageKey
-    /// The message exactly as stored (RFC 5322 text, or binary with RFC 3516).
-    public var body: [UInt8]
+    /// The message exactly as stored (RFC 5322 text, or binary with RFC 3516): in memory, or in a spool
+    /// file when the store received it as too large to hold.
+    public var body: MessageBytes
     /// The internal date.
     public var internalDate: MessageDate?
     /// Flags and keywords.
@@ -34,8 +37,13 @@ public struct StoredMessage: Sendable, Equatable {
 
     /// Creates a message.
     public init(uid: MessageKey, body: [UInt8], internalDate: MessageDate?, flags: Set<String>, omittedSize: Int? = nil) {
+        self.init(uid: uid, content: MessageBytes(body), internalDate: internalDate, flags: flags, omittedSize: omittedSize)
+    }
+
+    /// Creates a message whose bytes may be spooled.
+    public init(uid: MessageKey, content: MessageBytes, internalDate: MessageDate?, flags: Set<String>, omittedSize: Int? = nil) {
         self.uid = uid
-        self.body = body
+        self.body = content
         self.internalDate = internalDate
         self.flags = flags
         self.omittedSize = omittedSize
@@ -44,8 +52,8 @@ public struct StoredMessage: Sendable, Equatable {
 
 /// A message to store, with the attributes it must keep.
 public struct OutgoingMessage: Sendable, Equatable {
-    /// The exact bytes.
-    public var body: [UInt8]
+    /// The exact bytes, in memory or in a spool file.
+    public var body: MessageBytes
     /// Flags and keywords to set (never `\Recent`).
     public var flags: [String]
     /// The internal date to give it.
@@ -60,10 +68,16 @@ public struct OutgoingMessage: Sendable, Equatable {
 
     /// Creates a message; `containsNUL` is computed from `body` when not given.
     public init(body: [UInt8], flags: [String], internalDate: MessageDate?, containsNUL: Bool? = nil, sourceIdentity: String? = nil) {
-        self.body = body
+        self.init(content: MessageBytes(body), flags: flags, internalDate: internalDate, containsNUL: containsNUL ?? body.contains(0),
+                  sourceIdentity: sourceIdentity)
+    }
+
+    /// Creates a message whose bytes may be spooled; `containsNUL` as the caller found it.
+    public init(content: MessageBytes, flags: [String], internalDate: MessageDate?, containsNUL: Bool, sourceIdentity: String? = nil) {
+        self.body = content
         self.flags = flags
         self.internalDate = internalDate
-        self.containsNUL = containsNUL ?? body.contains(0)
+        self.containsNUL = containsNUL
         self.sourceIdentity = sourceIdentity
     }
 }

@@ -34,7 +34,7 @@ extension Verifier {
     static func hashes(of uids: [MessageKey], session: any MailStoreSession) async throws -> [MessageKey: String] {
         var result: [MessageKey: String] = [:]
         for try await message in try await session.messages(uids).restricted(to: uids) {
-            result[message.uid] = MessageHeaders.sha256(message.body)
+            result[message.uid] = try MessageHeaders.sha256(message.body)
         }
         return result
     }

@@ -218,7 +218,7 @@ public struct Verifier: Sendable {
     static func messageIDs(of uids: [MessageKey], session: any MailStoreSession) async throws -> [MessageKey: String] {
         var result: [MessageKey: String] = [:]
         for try await message in try await session.messages(uids).restricted(to: uids) {
-            if let id = MessageHeaders.messageID(in: message.body) { result[message.uid] = id }
+            if let id = try MessageHeaders.messageID(in: message.body) { result[message.uid] = id }
         }
         return result
     }

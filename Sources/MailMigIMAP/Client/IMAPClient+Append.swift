@@ -52,7 +52,7 @@ extension IMAPClient {
 
     func checkAppendable(_ message: AppendMessage, mailbox: some MailboxNameConvertible) throws {
         if message.containsNUL, !capabilities.contains("BINARY") {
-            throw IMAPError.appendRequiresBinary(server: server, mailbox: mailbox.mailboxName.text, size: message.bytes.count)
+            throw IMAPError.appendRequiresBinary(server: server, mailbox: mailbox.mailboxName.text, size: message.content.count)
         }
     }
 
@@ -63,7 +63,7 @@ extension IMAPClient {
         }
         if let date = message.internalDate { command.add(" \"\(date)\"") }
         command.space()
-        command.literal(message.bytes, binary: message.containsNUL)
+        command.literal(message.content, binary: message.containsNUL)
     }
 
     static func appendResult(_ result: CommandResult) -> AppendResult {

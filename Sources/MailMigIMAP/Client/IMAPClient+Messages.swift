@@ -1,3 +1,4 @@
+import MailMigSpool
 import MailMigConcurrency
 extension IMAPClient {
     /// UID SEARCH in the selected mailbox; returns matching UIDs in ascending order.
@@ -213,11 +214,11 @@ public struct FetchStream: AsyncSequence, Sendable {
             if second == nil {
                 while let response = try await first.queue.next() {
                     guard let uid = response.uid else { continue }
-                    if recheckNul, let body = response.sections[""], body.contains(0x80) {
+                    if recheckNul, let body = response.content(of: ""), try body.contains(0x80) {
                         deferred.append(uid)
                         continue
                     }
-                    return FetchStream.message(response, uid: uid, body: response.body, maxBodySize: rest.maxBodySize)
+                    return FetchStream.message(response, uid: uid, body: response.bodyContent, maxBodySize: rest.maxBodySize)
                 }
                 guard !deferred.isEmpty else { return nil }
                 let queue = try await client.startFetch(UIDSet(deferred), body: true, binary: true, changedSince: nil,
@@ -228,7 +229,7 @@ public struct FetchStream: AsyncSequence, Sendable {
             guard let second else { return nil }
             while let response = try await second.queue.next() {
                 guard let uid = response.uid else { continue }
-                return FetchStream.message(response, uid: uid, body: FetchStream.exactBody(response), maxBodySize: rest.maxBodySize)
+                return FetchStream.message(response, uid: uid, body: try FetchStream.exactBody(response), maxBodySize: rest.maxBodySize)
             }
             return nil
         }
@@ -241,12 +242,13 @@ public struct FetchStream: AsyncSequence, Sendable {
 
     /// The message as delivered; a body over `maxBodySize` is left out and reported by its size, also
     /// when it was read because another FETCH in flight allowed more.
-    static func message(_ response: FetchResponse, uid: UInt32, body: [UInt8]?, maxBodySize: Int?) -> FetchedMessage {
+    static func message(_ response: FetchResponse, uid: UInt32, body: MessageBytes?, maxBodySize: Int?) -> FetchedMessage {
         var message = FetchedMessage(uid: uid, flags: Set(response.flags ?? []), internalDate: response.internalDate,
-                                     size: response.size, modSeq: response.modSeq, body: body)
+                                     size: response.size, modSeq: response.modSeq, body: body?.inMemory, spooledBody: body?.spoolFile)
         if let body {
             if let maxBodySize, body.count > maxBodySize {
                 message.body = nil
+                message.spooledBody = nil
                 message.omittedBodySize = body.count
             }
         } else if let omitted = response.omittedBodySize {
@@ -256,15 +258,26 @@ public struct FetchStream: AsyncSequence, Sendable {
     }
 
     /// BINARY[] when it is BODY[] with NULs where BODY[] shows 0x80; BODY[] otherwise (BINARY[] may
-    /// also have undone a transfer encoding, which must not leak into the copy).
-    static func exactBody(_ response: FetchResponse) -> [UInt8]? {
-        guard let body = response.sections[""] else { return response.sections["BINARY:"] }
-        guard let binary = response.sections["BINARY:"], binary.count == body.count else { return body }
+    /// also have undone a transfer encoding, which must not leak into the copy). Spooled sections are
+    /// compared a chunk at a time.
+    static func exactBody(_ response: FetchResponse) throws -> MessageBytes? {
+        guard let body = response.content(of: "") else { return response.content(of: "BINARY:") }
+        guard let binary = response.content(of: "BINARY:"), binary.count == body.count else { return body }
         var sawNul = false
-        for index in body.indices where body[index] != binary[index] {
-            guard body[index] == 0x80, binary[index] == 0 else { return body }
-            sawNul = true
+        var differs = false
+        var offset = 0
+        try body.forEachChunk { chunk in
+            let other = try binary.slice(from: offset, count: chunk.count)
+            for (mine, theirs) in zip(chunk, other) where mine != theirs {
+                guard mine == 0x80, theirs == 0 else {
+                    differs = true
+                    return false
+                }
+                sawNul = true
+            }
+            offset += chunk.count
+            return true
         }
-        return sawNul ? binary : body
+        return sawNul && !differs ? binary : body
     }
 }

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import MailMigConcurrency
+import MailMigSpool
 import MailMigTLS
 
 /// One IMAP connection: send commands (several may be in flight), read responses, track session state.
@@ -245,18 +246,23 @@ public actor IMAPClient {
                         // copy ever holds the whole of it; each write waits until the channel takes more.
                         try await writer.write(buffer)
                         buffer.clear()
+                        // A spooled message is read from its file one slice at a time.
                         var offset = 0
                         while offset < bytes.count {
-                            let end = min(bytes.count, offset + Self.literalSlice)
-                            var slice = channel.allocator.buffer(capacity: end - offset)
-                            slice.writeBytes(bytes[offset..<end])
+                            let piece = try bytes.slice(from: offset, count: Self.literalSlice)
+                            guard !piece.isEmpty else {
+                                throw SpoolError.endedEarly(directory: bytes.spoolFile?.directory ?? "")
+                            }
+                            let end = offset + piece.count
+                            var slice = channel.allocator.buffer(capacity: piece.count)
+                            slice.writeBytes(piece)
                             try await writer.write(slice)
                             // Message bytes leaving are progress: the server is reading.
                             lastActivity = .now()
                             offset = end
                         }
                     } else {
-                        buffer.writeBytes(bytes)
+                        buffer.writeBytes(try bytes.slice(from: 0, count: bytes.count))
                     }
                 }
             }
@@ -267,6 +273,14 @@ public actor IMAPClient {
         } catch let error as IMAPError {
             remove(entry)
             throw error
+        } catch let error as SpoolError {
+            // Part of a literal may be on the wire, and the server waits for the rest: the connection
+            // cannot go on, and closing it is the only way to abandon the command.
+            remove(entry)
+            let reason = IMAPError.connectionLost(server: server, detail: "\(error)")
+            await fail(with: reason)
+            channel.close(promise: nil)
+            throw reason
         } catch {
             remove(entry)
             throw await causeOfWriteFailure(error)

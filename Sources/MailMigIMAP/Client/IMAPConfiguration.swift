@@ -39,12 +39,19 @@ public struct IMAPConfiguration: Sendable, CustomStringConvertible {
     /// The most bytes one literal may announce; protects memory against a broken server.
     public var maximumLiteralSize: Int
     /// The most bytes one response (a line and all its literals) may hold in memory; a larger one fails
-    /// the connection with a protocol violation before it is buffered. It must admit the largest
-    /// message to be copied twice over, since a BINARY re-fetch carries BODY[] and BINARY[] in one
-    /// response: the default, 256 MiB, admits messages up to 127 MiB that way and up to 255 MiB
-    /// otherwise. While a FETCH with a `maxBodySize` is in flight the cap is raised to twice that size
-    /// plus 1 MiB, so what the caller allows always fits.
+    /// the connection with a protocol violation before it is buffered. Literals written to a spool
+    /// file (see `spoolThreshold`) do not count. Without spooling it must admit the largest message
+    /// twice over, since a BINARY re-fetch carries BODY[] and BINARY[] in one response: the default,
+    /// 256 MiB, admits messages up to 127 MiB that way and up to 255 MiB otherwise. While a FETCH with
+    /// a `maxBodySize` is in flight the cap is raised to twice that size plus 1 MiB, so what the caller
+    /// allows always fits.
     public var maximumResponseSize: Int
+    /// FETCH literals (message bodies) longer than this many bytes are written to a `SpoolFile` as they
+    /// arrive instead of being held in memory, so memory does not grow with the largest message; nil
+    /// holds every literal in memory. Default 1 MiB.
+    public var spoolThreshold: Int?
+    /// The directory spool files are created in (and at once unlinked from); nil for `$TMPDIR`, else `/tmp`.
+    public var spoolDirectory: String?
     /// How many FETCH responses may wait for a slow consumer before reading from the socket pauses.
     public var fetchBufferDepth: Int
 
@@ -60,7 +67,9 @@ public struct IMAPConfiguration: Sendable, CustomStringConvertible {
         maximumLiteralSize: Int = 1 << 30,
         fetchBufferDepth: Int = 2,
         maximumResponseSize: Int = IMAPConfiguration.defaultMaximumResponseSize,
-        minimumTransferRate: Int = IMAPConfiguration.defaultMinimumTransferRate
+        minimumTransferRate: Int = IMAPConfiguration.defaultMinimumTransferRate,
+        spoolThreshold: Int? = IMAPConfiguration.defaultSpoolThreshold,
+        spoolDirectory: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -73,7 +82,12 @@ public struct IMAPConfiguration: Sendable, CustomStringConvertible {
         self.fetchBufferDepth = max(1, fetchBufferDepth)
         self.maximumResponseSize = maximumResponseSize
         self.minimumTransferRate = max(1, minimumTransferRate)
+        self.spoolThreshold = spoolThreshold
+        self.spoolDirectory = spoolDirectory
     }
+
+    /// 1 MiB: see `spoolThreshold`.
+    public static let defaultSpoolThreshold = 1024 * 1024
 
     /// 256 MiB: see `maximumResponseSize`.
     public static let defaultMaximumResponseSize = 256 * 1024 * 1024

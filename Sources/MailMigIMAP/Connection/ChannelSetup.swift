@@ -12,7 +12,8 @@ enum ChannelSetup {
     ) throws -> AsyncChannel {
         let framer = ResponseFramer(maximumLiteralSize: configuration.maximumLiteralSize,
                                     maximumResponseSize: configuration.maximumResponseSize,
-                                    startTLSGuard: shared.startTLSGuard, bodyLimit: shared.bodyLimit, counter: shared.counter)
+                                    startTLSGuard: shared.startTLSGuard, bodyLimit: shared.bodyLimit, counter: shared.counter,
+                                    spoolThreshold: configuration.spoolThreshold, spoolDirectory: configuration.spoolDirectory)
         try channel.pipeline.syncOperations.addHandler(shared.counter)
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(framer))
         let depth = max(1, configuration.fetchBufferDepth)

@@ -1,3 +1,5 @@
+import MailMigSpool
+
 /// Which untagged data a command expects; used to credit responses to the right pipelined command.
 ///
 /// Servers such as Dovecot run pipelined commands concurrently and interleave their untagged data,
@@ -33,7 +35,7 @@ enum CommandKind: Sendable, Equatable {
                 return false
             }
             // A body too large to read counts as delivered: the stream reports it as omitted.
-            return uids.contains(uid) && (!requiresBody || response.body != nil || response.omittedBodySize != nil)
+            return uids.contains(uid) && (!requiresBody || response.bodyContent != nil || response.omittedBodySize != nil)
         default: return false
         }
     }
@@ -44,7 +46,7 @@ struct Command: Sendable {
     enum Part: Sendable {
         case text([UInt8])
         /// A literal; `binary` sends it as literal8 (`~{n}`, RFC 3516).
-        case literal([UInt8], binary: Bool)
+        case literal(MessageBytes, binary: Bool)
     }
 
     /// What the command is called in errors, e.g. `SELECT "Sent"`; never contains a secret.
@@ -71,7 +73,7 @@ struct Command: Sendable {
             byte == 0x00 || byte == 0x0A || byte == 0x0D || (byte > 0x7F && !utf8Allowed)
         } || bytes.count > 1000
         if needsLiteral {
-            parts.append(.literal(bytes, binary: false))
+            parts.append(.literal(MessageBytes(bytes), binary: false))
             return
         }
         var quoted: [UInt8] = [UInt8(ascii: "\"")]
@@ -88,7 +90,7 @@ struct Command: Sendable {
         add("(" + flags.joined(separator: " ") + ")")
     }
 
-    mutating func literal(_ bytes: [UInt8], binary: Bool) { parts.append(.literal(bytes, binary: binary)) }
+    mutating func literal(_ bytes: MessageBytes, binary: Bool) { parts.append(.literal(bytes, binary: binary)) }
 
     /// The bytes of its literals: what it must move besides its short lines.
     var literalBytes: Int {

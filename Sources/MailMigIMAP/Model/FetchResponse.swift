@@ -1,3 +1,5 @@
+import MailMigSpool
+
 /// The data items of one untagged `FETCH` response.
 public struct FetchResponse: Sendable, Equatable {
     /// The message sequence number the response is about.
@@ -26,6 +28,9 @@ public struct FetchResponse: Sendable, Equatable {
     /// Sections whose literal exceeded the body limit of the FETCH and was dropped unread, keyed like
     /// `sections`, with the length in bytes the server announced.
     public var omittedSections: [String: Int] = [:]
+    /// Sections whose literal exceeded the connection's spool threshold, written to a spool file as they
+    /// arrived instead of being kept in `sections`; keyed like `sections`.
+    public var spooledSections: [String: SpoolFile] = [:]
 
     /// An empty response for a sequence number.
     public init(sequenceNumber: UInt32) {
@@ -47,10 +52,19 @@ public struct FetchResponse: Sendable, Equatable {
         sections.merge(other.sections) { current, _ in current }
         otherItems.merge(other.otherItems) { current, _ in current }
         omittedSections.merge(other.omittedSections) { current, _ in current }
+        spooledSections.merge(other.spooledSections) { current, _ in current }
     }
 
-    /// The whole message, `BODY[]` (or `BINARY[]`), if present.
+    /// The whole message, `BODY[]` (or `BINARY[]`), if present and held in memory.
     public var body: [UInt8]? { sections[""] ?? sections["BINARY:"] }
+
+    /// A section's bytes, in memory or spooled, if present.
+    public func content(of key: String) -> MessageBytes? {
+        sections[key].map(MessageBytes.init) ?? spooledSections[key].map(MessageBytes.init(spooled:))
+    }
+
+    /// The whole message, `BODY[]` (or `BINARY[]`), in memory or spooled, if present.
+    public var bodyContent: MessageBytes? { content(of: "") ?? content(of: "BINARY:") }
 
     /// The announced length of the whole message when its literal exceeded the body limit and was not read.
     public var omittedBodySize: Int? { omittedSections[""] ?? omittedSections["BINARY:"] }

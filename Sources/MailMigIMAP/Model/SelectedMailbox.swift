@@ -1,3 +1,4 @@
+import MailMigSpool
 /// The state of the selected mailbox, from SELECT / EXAMINE and later untagged updates.
 public struct SelectedMailbox: Sendable, Equatable {
     /// The mailbox name (decoded).
@@ -64,11 +65,18 @@ public struct FetchedMessage: Sendable, Equatable {
     public var size: Int?
     /// MODSEQ, when CONDSTORE is in use.
     public var modSeq: UInt64?
-    /// The exact bytes of BODY[], when the body was requested.
+    /// The exact bytes of BODY[], when the body was requested and held in memory.
     public var body: [UInt8]?
+    /// The body when it exceeded the connection's spool threshold and went to a spool file; `body` is then nil.
+    public var spooledBody: SpoolFile?
     /// When the body exceeded the fetch's `maxBodySize`: its length in bytes as the server announced
     /// it; `body` is then nil, and none of its bytes were kept.
     public var omittedBodySize: Int?
+
+    /// The body, in memory or spooled, when it was requested and read.
+    public var content: MessageBytes? {
+        body.map(MessageBytes.init) ?? spooledBody.map(MessageBytes.init(spooled:))
+    }
 }
 
 /// The outcome of an APPEND.
@@ -81,8 +89,8 @@ public struct AppendResult: Sendable, Equatable {
 
 /// A message to APPEND: exact bytes plus optional flags and internal date.
 public struct AppendMessage: Sendable {
-    /// The message, sent byte for byte.
-    public var bytes: [UInt8]
+    /// The message, sent byte for byte: from memory, or from its spool file a slice at a time.
+    public var content: MessageBytes
     /// Flags to set, e.g. `\Seen` or keywords.
     public var flags: [String]
     /// INTERNALDATE to set, with its offset.
@@ -93,9 +101,17 @@ public struct AppendMessage: Sendable {
     /// A message to append; `containsNUL` is what the caller already knows of the bytes (they are
     /// scanned when it is nil), so a large message is not read once more just to decide the literal.
     public init(bytes: [UInt8], flags: [String] = [], internalDate: InternalDate? = nil, containsNUL: Bool? = nil) {
-        self.bytes = bytes
+        self.content = MessageBytes(bytes)
         self.flags = flags
         self.internalDate = internalDate
         self.containsNUL = containsNUL ?? bytes.contains(0)
+    }
+
+    /// A message to append from memory or a spool file; `containsNUL` as the caller found it.
+    public init(content: MessageBytes, flags: [String] = [], internalDate: InternalDate? = nil, containsNUL: Bool) {
+        self.content = content
+        self.flags = flags
+        self.internalDate = internalDate
+        self.containsNUL = containsNUL
     }
 }

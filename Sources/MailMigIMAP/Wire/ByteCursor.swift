@@ -1,3 +1,4 @@
+import MailMigSpool
 import NIOCore
 
 /// A bounds-checked reading position over one framed response; every read can fail, none can trap.
@@ -6,11 +7,14 @@ struct ByteCursor {
     private(set) var position: Int
     /// Literals the framer left out: offset (from the start) where the data would begin, and the length announced.
     let omittedLiterals: [Int: Int]
+    /// Literals the framer wrote to spool files, by the offset (from the start) where the data would begin.
+    let spooledLiterals: [Int: SpoolFile]
 
-    init(_ buffer: ByteBuffer, omittedLiterals: [Int: Int] = [:]) {
+    init(_ buffer: ByteBuffer, omittedLiterals: [Int: Int] = [:], spooledLiterals: [Int: SpoolFile] = [:]) {
         bytes = buffer.readableBytesView
         position = bytes.startIndex
         self.omittedLiterals = omittedLiterals
+        self.spooledLiterals = spooledLiterals
     }
 
     var isAtEnd: Bool { position >= bytes.endIndex || isAtLineEnd }

@@ -81,10 +81,12 @@ enum FetchParser {
         }
     }
 
-    /// A section's bytes, or, for a literal the framer left out, its announced length.
+    /// A section's bytes; for a literal the framer left out, its announced length; for one it spooled, its file.
     private static func readSection(_ cursor: inout ByteCursor, key: String, into response: inout FetchResponse) throws {
         if let announced = cursor.omittedLiteral() {
             response.omittedSections[key] = announced
+        } else if let file = cursor.spooledLiteral() {
+            response.spooledSections[key] = file
         } else {
             response.sections[key] = try cursor.nstringBytes() ?? []
         }

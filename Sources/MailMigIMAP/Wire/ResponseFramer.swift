@@ -1,4 +1,5 @@
 import NIOCore
+import MailMigSpool
 import MailMigTLS
 
 /// Splits the inbound byte stream into complete responses (a line and its literals) and parses them.
@@ -7,7 +8,9 @@ import MailMigTLS
 /// exceed `maximumLineLength`, a literal `maximumLiteralSize`, and one response (its lines and
 /// literals together) `maximumResponseSize`. Inside a FETCH response, a literal longer than the body
 /// limit in force (`BodyLiteralLimit`) is not kept at all: its bytes are dropped as they arrive, and
-/// the frame records it as omitted with its announced length. Scanning resumes where it stopped, so a
+/// the frame records it as omitted with its announced length. A FETCH literal longer than the spool
+/// threshold is written to a `SpoolFile` as it arrives instead of being kept, so a large message never
+/// sits whole in memory; it counts towards no response limit. Scanning resumes where it stopped, so a
 /// large literal arriving in many reads costs linear time.
 struct ResponseFramer: ByteToMessageDecoder {
     typealias InboundOut = FramedResponse
@@ -18,6 +21,10 @@ struct ResponseFramer: ByteToMessageDecoder {
     let startTLSGuard: StartTLSGuard?
     let bodyLimit: BodyLiteralLimit?
     let counter: ByteCounter?
+    /// FETCH literals longer than this many bytes go to a spool file; nil keeps every literal in memory.
+    let spoolThreshold: Int?
+    /// Where spool files are created; nil for `SpoolFile.defaultDirectory`.
+    let spoolDirectory: String?
     /// Offset (from the reader index) up to which the current frame is known to be complete.
     private var scanned = 0
     /// Offset where the current line (after the last literal) started.
@@ -28,19 +35,26 @@ struct ResponseFramer: ByteToMessageDecoder {
     private var skipping = 0
     /// The current frame's omitted literals: offset where the data would start, and the length announced.
     private var omitted: [Int: Int] = [:]
+    /// The spool file the literal being read goes to, and its bytes still to come.
+    private var spooling: (file: SpoolFile, remaining: Int)?
+    /// The current frame's spooled literals, by the offset where the data would start.
+    private var spooled: [Int: SpoolFile] = [:]
     /// Offsets of the literal being read: where it ends, and up to where its bytes were counted as progress.
     private var literalEnd = 0
     private var literalCounted = 0
 
     init(maximumLineLength: Int = 8 * 1024 * 1024, maximumLiteralSize: Int = 1 << 30,
          maximumResponseSize: Int = IMAPConfiguration.defaultMaximumResponseSize,
-         startTLSGuard: StartTLSGuard? = nil, bodyLimit: BodyLiteralLimit? = nil, counter: ByteCounter? = nil) {
+         startTLSGuard: StartTLSGuard? = nil, bodyLimit: BodyLiteralLimit? = nil, counter: ByteCounter? = nil,
+         spoolThreshold: Int? = nil, spoolDirectory: String? = nil) {
         self.maximumLineLength = maximumLineLength
         self.maximumLiteralSize = maximumLiteralSize
         self.maximumResponseSize = maximumResponseSize
         self.startTLSGuard = startTLSGuard
         self.bodyLimit = bodyLimit
         self.counter = counter
+        self.spoolThreshold = spoolThreshold
+        self.spoolDirectory = spoolDirectory
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -73,6 +87,17 @@ struct ResponseFramer: ByteToMessageDecoder {
                 skipping -= dropped
                 guard skipping == 0 else { return nil }
             }
+            if let current = spooling {
+                // Written as it arrives; the buffer keeps none of it.
+                let taken = min(current.remaining, buffer.readableBytes)
+                try buffer.readSlice(length: taken)!.withUnsafeReadableBytes { try current.file.append($0) }
+                counter?.countLiteral(taken)
+                guard current.remaining == taken else {
+                    spooling = (current.file, current.remaining - taken)
+                    return nil
+                }
+                spooling = nil
+            }
             countLiteralProgress(buffer)
             guard scanned <= buffer.readableBytes else { return nil }  // still inside a literal
             let heldBytes = held?.readableBytes ?? 0
@@ -98,6 +123,10 @@ struct ResponseFramer: ByteToMessageDecoder {
                 guard length <= max(maximumLiteralSize, bodyLimit?.current ?? 0) else {
                     throw IMAPFramingError.literalTooLarge(limit: maximumLiteralSize)
                 }
+                if spools(length, buffer), Self.announcesMessageSection(view, lineStartOffset: lineStart, newlineOffset: lineEnd) {
+                    try spool(length, dataStart: lineEnd + 1, buffer: &buffer)
+                    continue
+                }
                 let (next, overflow) = (lineEnd + 1).addingReportingOverflow(length)
                 guard !overflow, heldBytes + next <= responseLimit else { throw IMAPFramingError.responseTooLarge(limit: responseLimit) }
                 literalCounted = lineEnd + 1
@@ -107,7 +136,7 @@ struct ResponseFramer: ByteToMessageDecoder {
                 continue
             }
             if heldBytes + lineEnd + 1 > responseLimit { throw IMAPFramingError.responseTooLarge(limit: responseLimit) }
-            var frame = ResponseFrame(bytes: buffer.readSlice(length: lineEnd + 1)!, omittedLiterals: omitted)
+            var frame = ResponseFrame(bytes: buffer.readSlice(length: lineEnd + 1)!, omittedLiterals: omitted, spooledLiterals: spooled)
             if var start = held {
                 start.writeBuffer(&frame.bytes)
                 frame.bytes = start
@@ -118,6 +147,7 @@ struct ResponseFramer: ByteToMessageDecoder {
             literalCounted = 0
             held = nil
             omitted = [:]
+            spooled = [:]
             return frame
         }
     }
@@ -138,18 +168,56 @@ struct ResponseFramer: ByteToMessageDecoder {
         return Self.isFetchResponse((held ?? buffer).readableBytesView)
     }
 
+    /// Whether the literal announced at the end of the line is the value of a message section
+    /// (`BODY[...]`, `BINARY[...]`, `RFC822`): only those are spooled; any other literal stays bound by
+    /// the response limit, so a broken server cannot fill the disk with literals nobody asked for.
+    static func announcesMessageSection(_ view: ByteBufferView, lineStartOffset: Int, newlineOffset: Int) -> Bool {
+        let start = view.startIndex + lineStartOffset
+        var index = view.startIndex + newlineOffset - 1
+        if index >= start, view[index] == 0x0D { index -= 1 }
+        // Back over `{n}` / `{n+}` / `~{n}` to the space before it.
+        while index >= start, view[index] != UInt8(ascii: "{") { index -= 1 }
+        index -= 1
+        if index >= start, view[index] == UInt8(ascii: "~") { index -= 1 }
+        guard index >= start, view[index] == UInt8(ascii: " ") else { return false }
+        let end = index
+        while index > start, view[index - 1] != UInt8(ascii: " "), view[index - 1] != UInt8(ascii: "(") { index -= 1 }
+        let name = String(decoding: view[index..<end], as: UTF8.self).uppercased()
+        return name.hasPrefix("BODY[") || name.hasPrefix("BINARY[") || name == "RFC822"
+    }
+
+    /// Whether a literal of `length` goes to a spool file: a threshold is set, the literal exceeds it,
+    /// and the frame is a FETCH response.
+    private func spools(_ length: Int, _ buffer: ByteBuffer) -> Bool {
+        guard let spoolThreshold, length > spoolThreshold else { return false }
+        return Self.isFetchResponse((held ?? buffer).readableBytesView)
+    }
+
     /// Moves the frame so far out of the buffer and starts dropping the literal's bytes.
     private mutating func skip(_ length: Int, dataStart: Int, buffer: inout ByteBuffer) {
+        omitted[holdFrame(upTo: dataStart, buffer: &buffer)] = length
+        skipping = length
+    }
+
+    /// Moves the frame so far out of the buffer and starts writing the literal's bytes to a spool file.
+    private mutating func spool(_ length: Int, dataStart: Int, buffer: inout ByteBuffer) throws {
+        let file = try SpoolFile(directory: spoolDirectory)
+        spooled[holdFrame(upTo: dataStart, buffer: &buffer)] = file
+        spooling = (file, length)
+    }
+
+    /// Moves the frame up to `dataStart` (where a literal left out of it begins) into `held`; returns
+    /// the literal's offset in the frame.
+    private mutating func holdFrame(upTo dataStart: Int, buffer: inout ByteBuffer) -> Int {
         var start = held ?? ByteBuffer()
         var line = buffer.readSlice(length: dataStart)!
         start.writeBuffer(&line)
-        omitted[start.readableBytes] = length
         held = start
-        skipping = length
         scanned = 0
         lineStart = 0
         literalEnd = 0
         literalCounted = 0
+        return start.readableBytes
     }
 
     /// Whether the bytes start with `* <number> FETCH ` (case-insensitive).
@@ -211,6 +279,8 @@ struct ResponseFrame {
     /// Literals skipped for exceeding the body limit: offset (from the frame's start) where the data
     /// would begin, and the length the server announced.
     var omittedLiterals: [Int: Int] = [:]
+    /// Literals written to spool files: offset (from the frame's start) where the data would begin.
+    var spooledLiterals: [Int: SpoolFile] = [:]
 }
 
 /// The inbound stream broke the framing limits; the connection cannot continue.

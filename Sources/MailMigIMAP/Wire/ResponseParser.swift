@@ -11,7 +11,7 @@ enum ResponseParser {
 
     /// Parses a frame whose oversized literals the framer left out (see `ResponseFrame`).
     static func parse(_ frame: ResponseFrame) -> IMAPResponse {
-        var cursor = ByteCursor(frame.bytes, omittedLiterals: frame.omittedLiterals)
+        var cursor = ByteCursor(frame.bytes, omittedLiterals: frame.omittedLiterals, spooledLiterals: frame.spooledLiterals)
         do {
             return try parseResponse(&cursor)
         } catch let error as ParseError {

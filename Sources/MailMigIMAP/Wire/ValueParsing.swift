@@ -1,3 +1,5 @@
+import MailMigSpool
+
 /// The basic IMAP value grammar (RFC 3501 §9, RFC 3516 literal8) on a `ByteCursor`.
 extension ByteCursor {
     static func isAtomByte(_ byte: UInt8) -> Bool {
@@ -112,11 +114,26 @@ extension ByteCursor {
     }
 
     /// `{n}CRLF` or `~{n}CRLF` followed by n bytes; the length is checked against what is there. A
-    /// literal the framer left out reads as empty (`omittedLiteral()` tells its length).
+    /// literal the framer left out reads as empty (`omittedLiteral()` tells its length); one it spooled
+    /// is read back from its file (where a whole message is wanted, `spooledLiteral()` avoids that).
     mutating func literalBytes() throws -> [UInt8] {
         let length = try literalAnnouncement()
         if omittedLiterals[position - bytes.startIndex] == length { return [] }
+        if let file = spooledLiterals[position - bytes.startIndex], file.count == length {
+            return try file.read(from: 0, count: length)
+        }
         return try takeBytes(length)
+    }
+
+    /// The spool file of a literal here that the framer wrote to one, consuming its announcement; nil
+    /// (and nothing consumed) for anything else.
+    mutating func spooledLiteral() -> SpoolFile? {
+        guard !spooledLiterals.isEmpty else { return nil }
+        var probe = self
+        guard let length = try? probe.literalAnnouncement(),
+              let file = spooledLiterals[probe.position - bytes.startIndex], file.count == length else { return nil }
+        self = probe
+        return file
     }
 
     /// `{n}CRLF`, `{n+}CRLF` or `~{n}CRLF`: the length announced.

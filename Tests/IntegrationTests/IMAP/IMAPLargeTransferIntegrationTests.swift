@@ -34,7 +34,7 @@ extension IMAPIntegration {
             ProcessMemory.resetPeak()
             let baseline = ProcessMemory.resident
             var received: [UInt8]?
-            for try await message in try await client.fetch(UIDSet([uid])) { received = message.body }
+            for try await message in try await client.fetch(UIDSet([uid])) { received = try message.content?.bytes() }
             let growth = ProcessMemory.peak - baseline
             #expect(received == bytes)
             // Framing buffer, parsed literal and the delivered copy: a small multiple of the message.
@@ -95,7 +95,7 @@ extension IMAPIntegration {
             var bytes = 0
             for try await message in try await client.fetch(.all) {
                 uids.append(message.uid)
-                bytes += message.body?.count ?? 0
+                bytes += message.content?.count ?? 0
             }
             let fetchTime = clock.now - fetchStart
             #expect(uids == appended)

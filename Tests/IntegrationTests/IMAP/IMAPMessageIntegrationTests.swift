@@ -40,12 +40,12 @@ extension IMAPIntegration {
             var fetched: [FetchedMessage] = []
             for try await message in try await client.fetch(.all) { fetched.append(message) }
             #expect(fetched.map(\.uid) == uids)
-            #expect(fetched[0].body == first.bytes)
-            #expect(fetched[1].body == big.bytes)
+            #expect(fetched[0].content == first.content)
+            #expect(fetched[1].content == big.content)
             // \Recent is a session flag the server adds; it is reported as sent.
             #expect(fetched[0].flags.subtracting(["\\Recent"]) == ["\\Seen", "$Forwarded"])
             #expect(fetched[1].flags.subtracting(["\\Recent"]) == ["\\Flagged", "Custom_Keyword"])
-            #expect(fetched[0].size == first.bytes.count)
+            #expect(fetched[0].size == first.content.count)
             // Maildir keeps the instant of INTERNALDATE, not its offset: compare instants.
             #expect(fetched[0].internalDate?.date == date.date)
             #expect(fetched.allSatisfy { $0.modSeq != nil })
@@ -112,7 +112,7 @@ extension IMAPIntegration {
         static func fetchAll(_ client: IMAPClient, _ folder: String) async throws -> [UInt32: [UInt8]] {
             try await client.examine(folder)
             var byUID: [UInt32: [UInt8]] = [:]
-            for try await message in try await client.fetch(.all) { byUID[message.uid] = message.body }
+            for try await message in try await client.fetch(.all) { byUID[message.uid] = try message.content?.bytes() }
             try await client.unselect()
             return byUID
         }
@@ -121,9 +121,10 @@ extension IMAPIntegration {
         /// and a copy from one server to the other is byte-identical to what the first one serves.
         @Test func corpusRoundTripsByteForByte() async throws {
             let files = try Self.corpusFiles()
-            let messages = try files.map { AppendMessage(bytes: Self.crlf([UInt8](try Data(contentsOf: $0)))) }
-            #expect(messages.contains { $0.bytes.contains(0) }, "the corpus should hold messages with NUL bytes")
-            #expect(messages.contains { Self.hasBareCR($0.bytes) }, "the corpus should hold messages with bare CR")
+            let bodies = try files.map { Self.crlf([UInt8](try Data(contentsOf: $0))) }
+            let messages = bodies.map { AppendMessage(bytes: $0) }
+            #expect(bodies.contains { $0.contains(0) }, "the corpus should hold messages with NUL bytes")
+            #expect(bodies.contains { Self.hasBareCR($0) }, "the corpus should hold messages with bare CR")
             let folder = Dovecot.uniqueName("Corpus")
 
             let source = try await Dovecot.login("erin", on: .source)
@@ -131,7 +132,7 @@ extension IMAPIntegration {
             let results = try await source.append(messages, to: folder)
             let served = try await Self.fetchAll(source, folder)
             var changed: [String] = []
-            for (index, result) in results.enumerated() where served[result.uid ?? 0] != messages[index].bytes {
+            for (index, result) in results.enumerated() where served[result.uid ?? 0] != bodies[index] {
                 changed.append(files[index].lastPathComponent)
             }
             #expect(changed.isEmpty, "changed in transit: \(changed)")
@@ -142,12 +143,13 @@ extension IMAPIntegration {
             let servedRaw = try await Self.fetchAll(source, folder)
             let target = try await Dovecot.login("erin", on: .target)
             try await target.create(folder)
-            let copies = rawResults.compactMap { servedRaw[$0.uid ?? 0] }.map { AppendMessage(bytes: $0) }
+            let copyBodies = rawResults.compactMap { servedRaw[$0.uid ?? 0] }
+            let copies = copyBodies.map { AppendMessage(bytes: $0) }
             #expect(copies.count == raw.count)
             let copyResults = try await target.append(copies, to: folder)
             let copied = try await Self.fetchAll(target, folder)
             var differing: [String] = []
-            for (index, result) in copyResults.enumerated() where copied[result.uid ?? 0] != copies[index].bytes {
+            for (index, result) in copyResults.enumerated() where copied[result.uid ?? 0] != copyBodies[index] {
                 differing.append(files[index].lastPathComponent)
             }
             #expect(differing.isEmpty, "source and target copies differ: \(differing)")

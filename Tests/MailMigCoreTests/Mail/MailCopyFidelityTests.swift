@@ -94,3 +94,34 @@ struct MailCopyFidelityTests {
         #expect(verification.mailboxes.first?.folders.first?.skipped.count == 2)
     }
 }
+
+extension MailCopyFidelityTests {
+    @Test("messages the source hands out spooled (too large to hold) arrive byte-identical, hashed and named in the ledger like any other")
+    func spooledMessages() async throws {
+        let harness = try MailHarness()
+        harness.source.spoolThreshold = 2_000
+        var seeds = SampleMessages.make(6, tag: "small")
+        for index in 0..<4 {
+            // Larger than several spool chunks, a NUL in one of them, the Message-ID past the first chunk's header.
+            var body = Array("Subject: large \(index)\r\n".utf8) + Array(repeating: UInt8(ascii: "X"), count: 20)
+            body += Array("\r\nMessage-ID: <large-\(index)@example.org>\r\n\r\n".utf8)
+            body += (0..<(300_000 * (index + 1))).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            if index == 2 { body[body.count / 2] = 0 }
+            seeds.append(SeedMessage(body: body, flags: ["\\Seen"], internalDate: MessageDate("07-Jul-2023 10:11:1\(index) +0200")))
+        }
+        harness.source.seed(seeds, into: "INBOX", of: alice)
+        let (_, report) = try await harness.apply()
+        #expect(report.succeeded, "\(report.failed.map(\.outcome))")
+        #expect(harness.targetMatchesSource("INBOX", "INBOX"))
+        let (rows, pending) = try harness.ledger()
+        #expect(rows.count == 10 && pending.isEmpty)
+        for seed in seeds where seed.body.count > 2_000 {
+            let row = try #require(rows.first { $0.size == seed.body.count })
+            #expect(row.sha256 == MessageHeaders.sha256(seed.body))
+            #expect(row.messageID == MessageHeaders.messageID(in: seed.body))
+        }
+        #expect(rows.contains { $0.messageID == "<large-3@example.org>" })
+        #expect(try await harness.verify(deep: true).passed)
+        #expect(try await harness.plan().steps.isEmpty)
+    }
+}
