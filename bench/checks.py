@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The memory check, the planning check and the folder-count check.
 
-Memory: one mailbox of 20,000 messages plus one 40 MB message, copied by `mailmig apply` with
-default settings; the peak RSS (from /usr/bin/time) against the target 64 MB + 2x the largest message.
+Memory: one mailbox of 20,000 messages plus one 100 MB message, then the same with a 10 MB message,
+each copied by `mailmig apply` with default settings; the peak RSS (from /usr/bin/time) against the
+target of 80 MB, and the two runs' peaks within 10 % of each other.
 Planning: `mailmig plan --no-refresh` of a 10,000-mailbox plan against an empty state folder,
 5 runs (hyperfine when installed), the median against the target of 1 s.
 
@@ -34,43 +35,59 @@ import servers  # noqa: E402
 import tools  # noqa: E402
 
 MEMORY_USER = "benchmem"
-LARGE = 40 << 20
+LARGE = 100 << 20
+SMALLER = 10 << 20
+LIMIT_KIB = 80 << 10
 
 
 def log(text):
     print("checks: %s" % text, file=sys.stderr, flush=True)
 
 
-def memory_check(binary, quick):
+def memory_run(binary, quick, large):
+    """One mailbox of 20,000 small messages (2,000 with --quick) and one message of LARGE bytes, copied by
+    `mailmig apply` with default settings; returns its figures."""
     messages = 2_000 if quick else 20_000
-    directory = os.path.join(servers.BENCH_DIR, "corpus-memory-%d" % messages)
-    totals = corpus.generate(directory, 1, messages, 3, 0.0, 1 << 20, large=1, large_min=LARGE, large_max=LARGE)
+    user = "%s%d" % (MEMORY_USER, large >> 20)
+    directory = os.path.join(servers.BENCH_DIR, "corpus-memory-%d-%dm" % (messages, large >> 20))
+    totals = corpus.generate(directory, 1, messages, 3, 0.0, 1 << 20, large=1, large_min=large, large_max=large)
     largest = 0
     with open(os.path.join(directory, "mbox01", "manifest.json"), encoding="utf-8") as handle:
         largest = max(entry["size"] for entry in json.load(handle)["messages"])
-    if not servers.dovecot_quiet_has_user("source", MEMORY_USER) or \
-            servers.message_count("source", MEMORY_USER) != totals["messages"]:
-        log("loading %d messages (%.0f MB) into %s" % (totals["messages"], totals["bytes"] / 1e6, MEMORY_USER))
-        servers.empty_user("source", MEMORY_USER)
-        servers.load("source", MEMORY_USER, os.path.join(directory, "mbox01"))
-    servers.empty_user("target", MEMORY_USER)
+    if not servers.dovecot_quiet_has_user("source", user) or \
+            servers.message_count("source", user) != totals["messages"]:
+        log("loading %d messages (%.0f MB) into %s" % (totals["messages"], totals["bytes"] / 1e6, user))
+        servers.empty_user("source", user)
+        servers.load("source", user, os.path.join(directory, "mbox01"))
+    servers.empty_user("target", user)
     work = os.path.join(servers.BENCH_DIR, "work", "memory")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     plan = os.path.join(work, "mailmig.yaml")
     with open(plan, "w", encoding="utf-8") as handle:
-        handle.write(tools.plan_text([MEMORY_USER]))
+        handle.write(tools.plan_text([user]))
     env = dict(os.environ, BENCH_ADMIN_PASSWORD=servers.ADMIN_PASSWORD)
-    log("memory: mailmig apply of %d messages" % totals["messages"])
+    log("memory: mailmig apply of %d messages, the largest %.0f MB" % (totals["messages"], largest / 1e6))
     seconds, rss, cpu, status, error = tools.timed([binary, "apply", "--auto-approve", "--quiet", plan], env=env, cwd=work)
-    copied = servers.message_count("target", MEMORY_USER)
-    servers.remove_user("target", MEMORY_USER)
-    limit_kib = (64 << 10) + 2 * largest // 1024
+    copied = servers.message_count("target", user)
+    servers.remove_user("target", user)
     return {
         "messages": totals["messages"], "bytes": totals["bytes"], "largest_message": largest,
-        "seconds": seconds, "cpu_seconds": cpu, "peak_rss_kib": rss, "limit_kib": limit_kib, "copied": copied,
+        "seconds": seconds, "cpu_seconds": cpu, "peak_rss_kib": rss, "copied": copied,
         "exit_status": status, "error": error if status else "",
-        "holds": status == 0 and copied == totals["messages"] and rss <= limit_kib,
+    }
+
+
+def memory_check(binary, quick):
+    """The same mailbox with a 100 MB and with a 10 MB largest message: peak RSS at most 80 MB with the
+    100 MB message, and within 10 % of the 10 MB run's (memory does not grow with message size)."""
+    runs = {"large": memory_run(binary, quick, LARGE), "small": memory_run(binary, quick, SMALLER)}
+    large, small = runs["large"], runs["small"]
+    complete = all(run["exit_status"] == 0 and run["copied"] == run["messages"] for run in runs.values())
+    growth = large["peak_rss_kib"] / max(1, small["peak_rss_kib"])
+    return {
+        "runs": runs, "limit_kib": LIMIT_KIB, "growth": growth, "complete": complete,
+        "holds": complete and large["peak_rss_kib"] <= LIMIT_KIB and abs(growth - 1) <= 0.10,
     }
 
 
@@ -119,11 +136,13 @@ def render(results):
     lines = []
     memory = results.get("memory")
     if memory:
-        lines.append("Memory check: %d messages (%.0f MB, largest %.1f MB) copied in %.1f s; peak RSS %.1f MB, "
-                     "limit %.1f MB -> %s%s" % (memory["messages"], memory["bytes"] / 1e6, memory["largest_message"] / 1e6,
-                                                memory["seconds"], memory["peak_rss_kib"] / 1024, memory["limit_kib"] / 1024,
-                                                "holds" if memory["holds"] else "MISSED",
-                                                "" if not memory["error"] else " (%s)" % memory["error"][-300:]))
+        for name in ("large", "small"):
+            run = memory["runs"][name]
+            lines.append("Memory check: %d messages (%.0f MB, largest %.1f MB) copied in %.1f s (%d on the target); peak RSS %.1f MB%s"
+                         % (run["messages"], run["bytes"] / 1e6, run["largest_message"] / 1e6, run["seconds"], run["copied"],
+                            run["peak_rss_kib"] / 1024, "" if not run["error"] else " (%s)" % run["error"][-300:]))
+        lines.append("Memory check: limit %.0f MB with the largest message, %+.1f %% against the smaller one (limit 10 %%) -> %s"
+                     % (memory["limit_kib"] / 1024, (memory["growth"] - 1) * 100, "holds" if memory["holds"] else "MISSED"))
     planning = results.get("planning")
     if planning:
         lines.append("Planning check: plan --no-refresh of %d mailboxes: median %.3f s over %d runs (%s), peak RSS %.1f MB"

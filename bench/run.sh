@@ -5,11 +5,13 @@
 #
 # Usage: bench/run.sh [--quick] [--runs N] [--tools mailmig,mbsync,doveadm] [--binary MAILMIG-BINARY]
 #                     [--baseline MAILMIG-BINARY] [--skip-checks] [--skip-copy]
+#                     [--only memory|planning|folders|localcopy]
 #                     [--wan RTT-MS[,RTT-MS…] [--jitter-ms MS] [--rate-mbit R]]
 #        bench/run.sh --workers-bench [--mailboxes N] [--messages N] [--binary MAILMIG-BINARY]
 #        bench/run.sh --stop
 #
 # --binary measures that mailmig build instead of building the working tree in release mode.
+# --only runs that one of the checks (with --skip-copy, nothing else).
 # --baseline runs another mailmig build (e.g. the previous release's) in the same runs, as the tool
 # mailmig-baseline, so the table's ratio column compares the two builds on the same servers.
 #
@@ -45,7 +47,7 @@ export MAILMIG_TEST_PG_PORT=16432 MAILMIG_TEST_PG_DIR=/var/tmp/mailmig-bench-pos
 log() { printf 'bench/run.sh: %s\n' "$*" >&2; }
 
 quick=() runs=3 tools="mailmig,mbsync,doveadm" checks=1 copy=1 baseline=() binary="" workers_bench=0 workers_options=()
-wan="" link=() checks_asked=0
+wan="" link=() checks_asked=0 only=()
 while (($# > 0)); do
     case "$1" in
         --quick) quick=(--quick) ;;
@@ -56,6 +58,7 @@ while (($# > 0)); do
         --skip-checks) checks=0 ;;
         --skip-copy) copy=0 ;;
         --checks) checks_asked=1 ;;
+        --only) only=(--only "${2:?--only needs memory, planning, folders or localcopy}"); shift ;;
         --wan) wan=${2:?--wan needs round-trip times in ms, e.g. 0,10,50}; shift ;;
         --jitter-ms) link+=(--jitter-ms "${2:?--jitter-ms needs a number}"); shift ;;
         --rate-mbit) link+=(--rate-mbit "${2:?--rate-mbit needs a number}"); shift ;;
@@ -114,6 +117,6 @@ elif ((copy)); then
     python3 "$REPO_ROOT/bench/bench.py" --binary "$binary" --runs "$runs" --tools "$tools" "${baseline[@]}" "${quick[@]}" || status=1
 fi
 if ((checks)); then
-    python3 "$REPO_ROOT/bench/checks.py" --binary "$binary" "${baseline[@]}" "${quick[@]}" || status=1
+    python3 "$REPO_ROOT/bench/checks.py" --binary "$binary" "${baseline[@]}" "${quick[@]}" "${only[@]}" || status=1
 fi
 exit "$status"

@@ -79,3 +79,24 @@ struct MaildirEngineCopyTests {
         #expect(changed.steps.count == 1, "a renamed file is recorded and counts as a change")
     }
 }
+
+extension MaildirEngineCopyTests {
+    @Test("messages handed out spooled are written to the backup a chunk at a time: the manifest's hashes hold and the restore is byte-identical")
+    func spooledMessagesBackUpExactly() async throws {
+        let fixture = try MaildirFixture()
+        let source = sourceServer()
+        source.spoolThreshold = 200
+        let backup = try MaildirEngineHarness(source: source, target: fixture.store(.target))
+        let (_, first) = try await backup.apply()
+        #expect(first.succeeded, "\(first.failed.map(\.outcome))")
+        #expect(try MaildirManifest.read(root: fixture.root()).entries.count == 43)
+        #expect(try MaildirManifestAudit.audit(root: fixture.root()).isEmpty, "every file matches the hash recorded for it")
+        #expect(try await backup.verify().passed, "the deep verify hashes the spooled source messages")
+
+        let restored = FakeMailStore(side: .target)
+        restored.addMailbox(alice)
+        let restore = try MaildirEngineHarness(source: fixture.store(.source), target: restored)
+        #expect(try await restore.apply().1.succeeded)
+        #expect(contents(restored) == contents(source), "every folder, byte for byte, with flags, keywords and dates")
+    }
+}

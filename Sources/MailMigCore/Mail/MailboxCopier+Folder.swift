@@ -198,6 +198,11 @@ extension MailboxCopier {
             while let chunk = try await queue.next() {
                 appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, globalIDs: globalIDs, copies: &copies, dst: dst,
                                                   result: &result)
+                // Read back in batches, so what a folder's copy keeps in memory does not grow with the folder.
+                if appended.count >= Self.readBackBatch {
+                    try await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
+                    appended.removeAll(keepingCapacity: true)
+                }
             }
             try await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
         } catch {

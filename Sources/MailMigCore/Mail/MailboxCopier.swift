@@ -24,6 +24,9 @@ struct MailboxCopier: Sendable {
     /// Messages per APPEND chunk, and the bytes after which a chunk is sent early.
     static let chunkMessages = 64
     static let chunkBytes = 8 << 20
+    /// Appended messages read back from the target at a time (one exchange each): bounds the ledger
+    /// rows a folder's copy holds for the read-back, whatever the folder's size.
+    static let readBackBatch = 1_000
 
     var mailboxID: String { mailbox.source.description }
 

@@ -159,6 +159,7 @@ extension IMAPClient {
 
     func fail(with reason: IMAPError) async {
         if failure == nil { failure = reason }
+        shared.outbound.release()
         let waiting = pending
         pending.removeAll()
         updateBodyLimit()

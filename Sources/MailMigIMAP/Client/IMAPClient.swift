@@ -232,7 +232,7 @@ public actor IMAPClient {
                     let nonSync = nonSyncAllowed || (smallNonSyncAllowed && bytes.count <= 4096)
                     buffer.writeString("\(binary ? "~" : ""){\(bytes.count)\(nonSync ? "+" : "")}\r\n")
                     if !nonSync {
-                        try await writer.write(buffer)
+                        try await write(buffer, to: writer)
                         buffer.clear()
                         do {
                             _ = try await waitForContinuation(for: entry)
@@ -243,8 +243,8 @@ public actor IMAPClient {
                     }
                     if bytes.count > Self.literalSlice {
                         // A large message goes out in slices, so neither this buffer nor TLS's encrypted
-                        // copy ever holds the whole of it; each write waits until the channel takes more.
-                        try await writer.write(buffer)
+                        // copy ever holds the whole of it; each write waits while the outbound window is full.
+                        try await write(buffer, to: writer)
                         buffer.clear()
                         // A spooled message is read from its file one slice at a time.
                         var offset = 0
@@ -256,18 +256,24 @@ public actor IMAPClient {
                             let end = offset + piece.count
                             var slice = channel.allocator.buffer(capacity: piece.count)
                             slice.writeBytes(piece)
-                            try await writer.write(slice)
+                            try await write(slice, to: writer)
                             // Message bytes leaving are progress: the server is reading.
                             lastActivity = .now()
                             offset = end
                         }
                     } else {
                         buffer.writeBytes(try bytes.slice(from: 0, count: bytes.count))
+                        // A MULTIAPPEND of many small messages goes out as it is built, not as one buffer
+                        // of the whole chunk (and another of its ciphertext).
+                        if buffer.readableBytes >= Self.literalSlice {
+                            try await write(buffer, to: writer)
+                            buffer = channel.allocator.buffer(capacity: 256)
+                        }
                     }
                 }
             }
             buffer.writeString("\r\n")
-            try await writer.write(buffer)
+            try await write(buffer, to: writer)
             // A large literal can take long to send; the server's silence counts from here.
             lastActivity = .now()
         } catch let error as IMAPError {
@@ -288,6 +294,14 @@ public actor IMAPClient {
         return entry
     }
 
+    /// Writes `buffer`, first waiting while more than the outbound window (1 MiB) is written but not
+    /// yet sent, so a large literal never piles up in memory ahead of the socket.
+    func write(_ buffer: ByteBuffer, to writer: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        await shared.outbound.waitForRoom()
+        shared.outbound.handOver(buffer.readableBytes)
+        try await writer.write(buffer)
+    }
+
     /// A failed write usually means the connection is gone; the reader then reports why (e.g. a
     /// failed TLS handshake after STARTTLS), which says more than "I/O on closed channel".
     func causeOfWriteFailure(_ error: any Error) async -> IMAPError {
@@ -304,7 +318,7 @@ public actor IMAPClient {
         buffer.writeString(text)
         buffer.writeString("\r\n")
         do {
-            try await writer.write(buffer)
+            try await write(buffer, to: writer)
         } catch {
             throw await causeOfWriteFailure(error)
         }

@@ -15,6 +15,7 @@ enum ChannelSetup {
                                     startTLSGuard: shared.startTLSGuard, bodyLimit: shared.bodyLimit, counter: shared.counter,
                                     spoolThreshold: configuration.spoolThreshold, spoolDirectory: configuration.spoolDirectory)
         try channel.pipeline.syncOperations.addHandler(shared.counter)
+        try channel.pipeline.syncOperations.addHandler(shared.outbound)
         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(framer))
         let depth = max(1, configuration.fetchBufferDepth)
         return try AsyncChannel(
