@@ -11,7 +11,7 @@ the same warm-up for all (the source's mail files read once into the page cache)
   5. expunge the new mail from the source again.
 Results go to .bench/results-<profile>-<time>.json and a table on standard output (bench/report.py).
 
-Usage: bench.py --binary PATH [--baseline PATH] [--quick] [--runs N] [--tools mailmig,mbsync,doveadm]
+Usage: bench.py --binary PATH [--baseline PATH] [--quick | --many-folders] [--runs N] [--tools mailmig,mbsync,doveadm]
                 [--rtt-ms MS [--jitter-ms MS] [--rate-mbit R]]
 
 With --rtt-ms, every tool reaches the servers through a delay line (bench/delayline.py) in front of
@@ -38,7 +38,7 @@ import report  # noqa: E402
 import servers  # noqa: E402
 import tools  # noqa: E402
 
-USER_PREFIXES = {"full": "bench", "quick": "benchq"}
+USER_PREFIXES = {"full": "bench", "quick": "benchq", "folders": "benchf"}
 
 
 def log(text):
@@ -181,6 +181,8 @@ def main():
     parser = argparse.ArgumentParser(description="Benchmark mailmig against mbsync and doveadm backup.")
     parser.add_argument("--binary", required=True, help="the mailmig binary (release build)")
     parser.add_argument("--quick", action="store_true", help="3 mailboxes, about 1,000 messages")
+    parser.add_argument("--many-folders", action="store_true",
+                        help="20 mailboxes of 21 folders, 11 %% real-world messages (corpus.py's folders profile)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tools", default="mailmig,mbsync,doveadm")
     parser.add_argument("--no-fidelity", action="store_true", help="skip the comparison after full copies")
@@ -190,7 +192,7 @@ def main():
     parser.add_argument("--rate-mbit", type=float, default=0, help="with --rtt-ms: cap each direction at this rate")
     args = parser.parse_args()
     args.binary = os.path.abspath(args.binary)
-    profile = "quick" if args.quick else "full"
+    profile = "quick" if args.quick else "folders" if args.many_folders else "full"
     work = os.path.join(servers.BENCH_DIR, "work")
     os.makedirs(work, exist_ok=True)
     servers.snapshot_scripts()

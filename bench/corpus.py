@@ -5,6 +5,9 @@ Full: 20 mailboxes of 1,000 messages (about 600 MB): 2-20 KB text or text+HTML, 
 600 MB asked for; the share is lowered to keep both the count and the volume) and 2 large messages
 of 10-20 MB; 12 folders each, nested and non-ASCII; flags, keywords, internal dates over three years.
 Quick: 3 mailboxes of 333 messages and one 10 MB message.
+Folders: like full, with 21 folders per mailbox (a yearly archive tree besides the 12) and 11 % of the
+messages taken byte for byte from the real-world corpus (<repository>/../shared/corpus/real: bare
+CR, NUL bytes, odd encodings), for incremental passes over many folders.
 The 1 % of new mail: another seed, internal dates in the days after the corpus ends, so that it can
 be expunged from the source again by date.
 """
@@ -22,14 +25,25 @@ PROFILES = {
              "large": 2, "large_min": 10 << 20, "large_max": 20 << 20},
     "quick": {"mailboxes": 3, "messages": 333, "attachments": 0.015, "attachment_max": 1 << 20,
               "large": 1, "large_min": 10 << 20, "large_max": 10 << 20},
+    "folders": {"mailboxes": 20, "messages": 1000, "attachments": 0.015, "attachment_max": 1 << 20,
+                "large": 2, "large_min": 10 << 20, "large_max": 20 << 20, "extra_folders": 9, "real_share": 0.11},
 }
+
+# The real-world messages the folders profile mixes in.
+REAL_CORPUS = os.path.join(os.path.dirname(servers.REPO), "shared", "corpus", "real")
 
 
 def generate(directory, mailboxes, messages, seed, attachments, attachment_max, large=0,
-             large_min=10 << 20, large_max=20 << 20, end=END, years=3.0):
+             large_min=10 << 20, large_max=20 << 20, end=END, years=3.0, extra_folders=0, real_share=0.0):
     """Generates a corpus into DIRECTORY unless the same parameters are already there."""
     parameters = [str(value) for value in (mailboxes, messages, seed, attachments, attachment_max, large,
                                            large_min, large_max, end, years)]
+    mixed = []
+    if extra_folders or real_share:
+        if real_share and not os.path.isdir(REAL_CORPUS):
+            raise servers.BenchFailure("the real-world corpus is missing at %s" % REAL_CORPUS)
+        parameters += [str(extra_folders), str(real_share)]
+        mixed = ["--extra-folders", str(extra_folders), "--real", REAL_CORPUS, "--real-share", str(real_share)]
     stamp = os.path.join(directory, "parameters.txt")
     if os.path.exists(stamp) and open(stamp, encoding="utf-8").read() == " ".join(parameters):
         return load_totals(directory)
@@ -38,7 +52,7 @@ def generate(directory, mailboxes, messages, seed, attachments, attachment_max, 
                  "--mailboxes", str(mailboxes), "--messages", str(messages), "--seed", str(seed),
                  "--attachments", str(attachments), "--attachment-max", str(attachment_max),
                  "--large", str(large), "--large-min", str(large_min), "--large-max", str(large_max),
-                 "--end", end, "--years", str(years), "--out", directory], "generating %s" % directory)
+                 "--end", end, "--years", str(years), "--out", directory] + mixed, "generating %s" % directory)
     with open(stamp, "w", encoding="utf-8") as handle:
         handle.write(" ".join(parameters))
     return load_totals(directory)
@@ -60,7 +74,8 @@ def new_mail(profile):
     settings = PROFILES[profile]
     count = max(1, settings["messages"] // 100)
     return generate(os.path.join(servers.BENCH_DIR, "new-mail-" + profile), settings["mailboxes"], count, 2,
-                    settings["attachments"], settings["attachment_max"], end=NEW_MAIL_END, years=0.02)
+                    settings["attachments"], settings["attachment_max"], end=NEW_MAIL_END, years=0.02,
+                    extra_folders=settings.get("extra_folders", 0))
 
 
 def mailbox_directory(profile, kind, mailbox):

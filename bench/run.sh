@@ -3,7 +3,7 @@
 # planning and folder-count checks; or the benchmark of shared applies with worker processes.
 # See docs/performance.md for what it measures and the latest figures.
 #
-# Usage: bench/run.sh [--quick] [--runs N] [--tools mailmig,mbsync,doveadm] [--binary MAILMIG-BINARY]
+# Usage: bench/run.sh [--quick | --many-folders] [--runs N] [--tools mailmig,mbsync,doveadm] [--binary MAILMIG-BINARY]
 #                     [--baseline MAILMIG-BINARY] [--skip-checks] [--skip-copy]
 #                     [--only memory|planning|folders|localcopy]
 #                     [--wan RTT-MS[,RTT-MS…] [--jitter-ms MS] [--rate-mbit R]]
@@ -11,6 +11,8 @@
 #        bench/run.sh --stop
 #
 # --binary measures that mailmig build instead of building the working tree in release mode.
+# --many-folders copies the folders corpus instead of the full one (bench/corpus.py): 21 folders per
+# mailbox and 11 % real-world messages.
 # --only runs that one of the checks (with --skip-copy, nothing else).
 # --baseline runs another mailmig build (e.g. the previous release's) in the same runs, as the tool
 # mailmig-baseline, so the table's ratio column compares the two builds on the same servers.
@@ -47,10 +49,11 @@ export MAILMIG_TEST_PG_PORT=16432 MAILMIG_TEST_PG_DIR=/var/tmp/mailmig-bench-pos
 log() { printf 'bench/run.sh: %s\n' "$*" >&2; }
 
 quick=() runs=3 tools="mailmig,mbsync,doveadm" checks=1 copy=1 baseline=() binary="" workers_bench=0 workers_options=()
-wan="" link=() checks_asked=0 only=()
+wan="" link=() checks_asked=0 only=() folders=()
 while (($# > 0)); do
     case "$1" in
         --quick) quick=(--quick) ;;
+        --many-folders) folders=(--many-folders) ;;
         --runs) runs=${2:?--runs needs a number}; shift ;;
         --tools) tools=${2:?--tools needs a list}; shift ;;
         --binary) binary=${2:?--binary needs a mailmig binary}; shift ;;
@@ -109,12 +112,12 @@ if [[ -n $wan ]]; then
         IFS=, read -r -a rtts <<<"$wan"
         for rtt in "${rtts[@]}"; do
             log "copy benchmark at $rtt ms RTT"
-            python3 "$REPO_ROOT/bench/bench.py" --binary "$binary" --runs "$runs" --tools "$tools" "${baseline[@]}" "${quick[@]}" \
+            python3 "$REPO_ROOT/bench/bench.py" --binary "$binary" --runs "$runs" --tools "$tools" "${baseline[@]}" "${quick[@]}" "${folders[@]}" \
                 --rtt-ms "$rtt" "${link[@]}" || status=1
         done
     fi
 elif ((copy)); then
-    python3 "$REPO_ROOT/bench/bench.py" --binary "$binary" --runs "$runs" --tools "$tools" "${baseline[@]}" "${quick[@]}" || status=1
+    python3 "$REPO_ROOT/bench/bench.py" --binary "$binary" --runs "$runs" --tools "$tools" "${baseline[@]}" "${quick[@]}" "${folders[@]}" || status=1
 fi
 if ((checks)); then
     python3 "$REPO_ROOT/bench/checks.py" --binary "$binary" "${baseline[@]}" "${quick[@]}" "${only[@]}" || status=1

@@ -13,6 +13,10 @@ internal dates over three years ending at --end, some messages without Message-I
 
 Usage: generate.py --mailboxes 3 --messages 500 --seed 1 --out DIR [--large N] [--end YYYY-MM-DD]
        (--large-min/--large-max bound the large messages, --attachments the share with attachments)
+       [--extra-folders N] [--real DIR --real-share F]
+--extra-folders adds N more folders to the 12 (a yearly archive tree, "Archiv/2001" ...), each as
+likely as the rarest of the 12. --real takes that share of the messages byte for byte from the .eml
+files under DIR (real-world messages, some with NUL bytes or bare CR), picked by the seed.
 """
 import argparse
 import base64
@@ -161,12 +165,32 @@ def folder_directory(folder):
     return os.path.join(*folder.split("/"))
 
 
+def real_messages(directory):
+    """The .eml files under DIRECTORY, in a stable order."""
+    found = []
+    for root, _, files in os.walk(directory):
+        found += [os.path.join(root, name) for name in files if name.endswith(".eml")]
+    return sorted(found)
+
+
+def header_message_id(data):
+    """The Message-ID of raw message bytes, or None."""
+    header = data.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    for line in header.replace(b"\r\n", b"\n").split(b"\n"):
+        if line.lower().startswith(b"message-id:"):
+            return line[11:].strip().decode("utf-8", "replace") or None
+    return None
+
+
 def generate(args):
     rng = random.Random(args.seed)
     end = datetime.datetime.strptime(args.end, "%Y-%m-%d").replace(tzinfo=datetime.timezone.utc)
     span = int(args.years * 365.25 * 86400)
-    weights = [weight for _, weight in FOLDERS]
-    folders = [folder for folder, _ in FOLDERS]
+    extra = [("Archiv/%d" % (2001 + number), 2) for number in range(getattr(args, "extra_folders", 0))]
+    weights = [weight for _, weight in FOLDERS + extra]
+    folders = [folder for folder, _ in FOLDERS + extra]
+    real = real_messages(args.real) if getattr(args, "real", None) else []
+    real_share = getattr(args, "real_share", 0.0) if real else 0.0
     totals = {"mailboxes": args.mailboxes, "messages": 0, "bytes": 0}
     names = ["mbox%02d" % (number + 1) for number in range(args.mailboxes)]
     os.makedirs(args.out, exist_ok=True)
@@ -195,7 +219,12 @@ def generate(args):
                 attachment = rng.randrange(100_000, args.attachment_max)
             else:
                 attachment = 0
-            data = make_message(rng, index, mailbox, moment, message_id, attachment)
+            if not large and real_share and rng.random() < real_share:
+                with open(rng.choice(real), "rb") as handle:
+                    data = handle.read()
+                message_id = header_message_id(data)
+            else:
+                data = make_message(rng, index, mailbox, moment, message_id, attachment)
             directory = os.path.join(root, folder_directory(folder))
             os.makedirs(directory, exist_ok=True)
             name = "%05d.eml" % index
@@ -233,6 +262,9 @@ def main():
     parser.add_argument("--attachment-max", type=int, default=3 << 20, help="largest attachment in bytes")
     parser.add_argument("--end", default="2026-11-01", help="latest internal date (YYYY-MM-DD, UTC)")
     parser.add_argument("--years", type=float, default=3.0, help="how far back internal dates go")
+    parser.add_argument("--extra-folders", type=int, default=0, help="folders beyond the 12 (Archiv/2001, ...)")
+    parser.add_argument("--real", help="a directory of real-world .eml files to mix in byte for byte")
+    parser.add_argument("--real-share", type=float, default=0.0, help="share of messages taken from --real")
     args = parser.parse_args()
     if args.mailboxes < 1 or args.messages < 0 or args.large < 0:
         parser.error("--mailboxes must be at least 1, --messages and --large not negative")

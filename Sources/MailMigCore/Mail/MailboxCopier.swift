@@ -43,88 +43,88 @@ struct MailboxCopier: Sendable {
 
     /// Runs the pass; throws a `MailError` naming server, mailbox and folder.
     func run() async throws -> MailPassResult {
-        try await source.withSession(for: mailbox) { src in
-            try await target.withSession(for: mailbox) { dst in
-                var result = MailPassResult()
-                result.reconciled = try await reconcilePending(dst)
-                if result.reconciled > 0 { progress?.recovered(mailbox: mailboxID, count: result.reconciled) }
-                let sourceFolders = try await wrap(folder: nil, side: .source) { try await src.folders(status: true) }
-                let targetFolders = try await wrap(folder: nil, side: .target) { try await dst.folders(status: settings.dedupeChosen != true) }
-                let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
-                                                  rules: settings.folders, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
-                if let collision = folderPlan.collisionError {
-                    throw MailError(side: .target, server: target.server, mailbox: mailboxID, reason: collision)
-                }
-                let subscribed = try await wrap(folder: nil, side: .source) { try await src.subscribedFolders() }
-                let targetSubscribed = try await wrap(folder: nil, side: .target) { try await dst.subscribedFolders() }
-                var existing = Set(targetFolders.map(\.listing.path))
-                var subscribing = targetSubscribed
-                var setups: [(mapping: FolderMapping, setup: FolderSetup)] = []
-                for mapping in folderPlan.mappings {
-                    // The INBOX always exists, however a folders.map entry spells it.
-                    let create = !existing.contains(mapping.target) && !mapping.targetIsInbox
-                    let subscribe = subscribed.contains(mapping.source) && !subscribing.contains(mapping.target)
-                    existing.insert(mapping.target)
-                    if subscribe { subscribing.insert(mapping.target) }
-                    if create || subscribe { setups.append((mapping, FolderSetup(path: mapping.target, create: create, subscribe: subscribe))) }
-                }
-                // All in one go: over a WAN two round trips per folder add up.
-                let outcomes = try await wrap(folder: nil, side: .target) { try await dst.setUp(setups.map(\.setup)) }
-                for ((mapping, setup), outcome) in zip(setups, outcomes) {
-                    if case .failure(let error) = outcome {
-                        throw MailError.wrapping(error, side: .target, server: target.server, mailbox: mailboxID, folder: mapping.source)
-                    }
-                    if setup.create { result.createdFolders += 1 }
-                }
-                guard settings.stage > .prepare else { return result }
-                if settings.dedupeChosen != true {
-                    // Checked again here, not only when planning: the state may have been lost since.
-                    let unrecorded = try await UnrecordedTargetMail.find(folderPlan.mappings, mailbox: ledgerKey,
-                                                                         targetFolders: targetFolders, store: store) { path in
-                        try await wrap(folder: path, side: .target) { try await dst.openFolder(path, forWriting: false).exists }
-                    }
-                    if !unrecorded.isEmpty {
-                        throw MailError(side: .target, server: target.server, mailbox: mailboxID,
-                                        reason: UnrecordedTargetMail.holdReason(unrecorded, mailbox: mailboxID))
-                    }
-                }
-                let statuses = Dictionary(sourceFolders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
-                let labels = try labelPlan(folderPlan, statuses: statuses, src: src)
-                // Under folders.labels: keywords each message is read in its home folder only, its other labels as keywords.
-                let reader: any MailStoreSession = labels.mode == .keywords ? LabelKeywordsSession(base: src, plan: labels) : src
-                var undelivered: [(folder: String, keys: [MessageKey])] = []
-                var unreadable: [MailError] = []
-                for mapping in folderPlan.mappings {
-                    result.folders += 1
-                    let droppedBefore = result.droppedKeywords[mapping.source]
-                    defer {
-                        if let dropped = result.droppedKeywords[mapping.source], dropped != droppedBefore {
-                            progress?.keywordsDropped(mailbox: mailboxID, folder: mapping.source, keywords: dropped)
-                        }
-                    }
-                    // All Mail is decided against what the other folders copied: not after one of them failed.
-                    if mapping.rule == .allMail, !unreadable.isEmpty || !undelivered.isEmpty { continue }
-                    do {
-                        let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, labels: labels, src: reader, dst: dst,
-                                                           result: &result)
-                        if !missing.isEmpty { undelivered.append((mapping.source, missing)) }
-                    } catch let failure as UnreadableFolder {
-                        unreadable.append(failure.error)
-                    }
-                }
-                // The other folders went on; the pass still fails, so nothing calls this mailbox done.
-                if let first = unreadable.first {
-                    let others = unreadable.count > 1 ? " (and \(unreadable.count - 1) more folder\(unreadable.count == 2 ? "" : "s"))" : ""
-                    throw MailError(side: .source, server: source.server, mailbox: mailboxID, folder: first.folder, kind: first.kind,
-                                    reason: "the server refused to open it\(others): \(first.reason); the other folders were copied, "
-                                        + "the next apply tries again (folders.exclude leaves it behind)")
-                }
-                if let first = undelivered.first {
-                    throw MailError(side: .source, server: source.server, mailbox: mailboxID, folder: first.folder,
-                                    reason: Self.undeliveredReason(first.keys, moreFolders: undelivered.count - 1))
-                }
-                return result
+        // Both sides log in at once, and list at once: over a WAN each is several round trips.
+        try await source.withSessions(and: target, for: mailbox) { src, dst in
+            var result = MailPassResult()
+            async let sourceListing = wrap(folder: nil, side: .source) { (try await src.folders(status: true), try await src.subscribedFolders()) }
+            result.reconciled = try await reconcilePending(dst)
+            if result.reconciled > 0 { progress?.recovered(mailbox: mailboxID, count: result.reconciled) }
+            let (targetFolders, targetSubscribed) = try await wrap(folder: nil, side: .target) {
+                (try await dst.folders(status: settings.dedupeChosen != true), try await dst.subscribedFolders())
             }
+            let (sourceFolders, subscribed) = try await sourceListing
+            let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
+                                              rules: settings.folders, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
+            if let collision = folderPlan.collisionError {
+                throw MailError(side: .target, server: target.server, mailbox: mailboxID, reason: collision)
+            }
+            var existing = Set(targetFolders.map(\.listing.path))
+            var subscribing = targetSubscribed
+            var setups: [(mapping: FolderMapping, setup: FolderSetup)] = []
+            for mapping in folderPlan.mappings {
+                // The INBOX always exists, however a folders.map entry spells it.
+                let create = !existing.contains(mapping.target) && !mapping.targetIsInbox
+                let subscribe = subscribed.contains(mapping.source) && !subscribing.contains(mapping.target)
+                existing.insert(mapping.target)
+                if subscribe { subscribing.insert(mapping.target) }
+                if create || subscribe { setups.append((mapping, FolderSetup(path: mapping.target, create: create, subscribe: subscribe))) }
+            }
+            // All in one go: over a WAN two round trips per folder add up.
+            let outcomes = try await wrap(folder: nil, side: .target) { try await dst.setUp(setups.map(\.setup)) }
+            for ((mapping, setup), outcome) in zip(setups, outcomes) {
+                if case .failure(let error) = outcome {
+                    throw MailError.wrapping(error, side: .target, server: target.server, mailbox: mailboxID, folder: mapping.source)
+                }
+                if setup.create { result.createdFolders += 1 }
+            }
+            guard settings.stage > .prepare else { return result }
+            if settings.dedupeChosen != true {
+                // Checked again here, not only when planning: the state may have been lost since.
+                let unrecorded = try await UnrecordedTargetMail.find(folderPlan.mappings, mailbox: ledgerKey,
+                                                                     targetFolders: targetFolders, store: store) { path in
+                    try await wrap(folder: path, side: .target) { try await dst.openFolder(path, forWriting: false).exists }
+                }
+                if !unrecorded.isEmpty {
+                    throw MailError(side: .target, server: target.server, mailbox: mailboxID,
+                                    reason: UnrecordedTargetMail.holdReason(unrecorded, mailbox: mailboxID))
+                }
+            }
+            let statuses = Dictionary(sourceFolders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
+            let labels = try labelPlan(folderPlan, statuses: statuses, src: src)
+            // Under folders.labels: keywords each message is read in its home folder only, its other labels as keywords.
+            let reader: any MailStoreSession = labels.mode == .keywords ? LabelKeywordsSession(base: src, plan: labels) : src
+            var undelivered: [(folder: String, keys: [MessageKey])] = []
+            var unreadable: [MailError] = []
+            for mapping in folderPlan.mappings {
+                result.folders += 1
+                let droppedBefore = result.droppedKeywords[mapping.source]
+                defer {
+                    if let dropped = result.droppedKeywords[mapping.source], dropped != droppedBefore {
+                        progress?.keywordsDropped(mailbox: mailboxID, folder: mapping.source, keywords: dropped)
+                    }
+                }
+                // All Mail is decided against what the other folders copied: not after one of them failed.
+                if mapping.rule == .allMail, !unreadable.isEmpty || !undelivered.isEmpty { continue }
+                do {
+                    let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, labels: labels, src: reader, dst: dst,
+                                                       result: &result)
+                    if !missing.isEmpty { undelivered.append((mapping.source, missing)) }
+                } catch let failure as UnreadableFolder {
+                    unreadable.append(failure.error)
+                }
+            }
+            // The other folders went on; the pass still fails, so nothing calls this mailbox done.
+            if let first = unreadable.first {
+                let others = unreadable.count > 1 ? " (and \(unreadable.count - 1) more folder\(unreadable.count == 2 ? "" : "s"))" : ""
+                throw MailError(side: .source, server: source.server, mailbox: mailboxID, folder: first.folder, kind: first.kind,
+                                reason: "the server refused to open it\(others): \(first.reason); the other folders were copied, "
+                                    + "the next apply tries again (folders.exclude leaves it behind)")
+            }
+            if let first = undelivered.first {
+                throw MailError(side: .source, server: source.server, mailbox: mailboxID, folder: first.folder,
+                                reason: Self.undeliveredReason(first.keys, moreFolders: undelivered.count - 1))
+            }
+            return result
         }
     }
 

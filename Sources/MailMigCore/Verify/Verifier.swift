@@ -77,10 +77,8 @@ public struct Verifier: Sendable {
     func verify(_ mailbox: MailboxMapping, stage: Stage) async -> MailboxVerification {
         let source = mailbox.source.description
         do {
-            let folders = try await context.source.withSession(for: mailbox) { src in
-                try await destination.withSession(for: mailbox) { dst in
-                    try await compareFolders(mailbox, onlyLedger: stage < .sync, src: src, dst: dst)
-                }
+            let folders = try await context.source.withSessions(and: destination, for: mailbox) { src, dst in
+                try await compareFolders(mailbox, onlyLedger: stage < .sync, src: src, dst: dst)
             }
             var integrity: [String] = []
             if let checking = destination as? any SelfCheckingMailStore {
