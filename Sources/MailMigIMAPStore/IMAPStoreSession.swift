@@ -27,16 +27,16 @@ struct IMAPStoreSession: MailStoreSession {
     /// The names the last LIST gave.
     let table = FolderNameTable()
 
-    /// Finishes setting up a logged-in client: enables CONDSTORE, learns the namespace.
+    /// Finishes setting up a logged-in client: enables CONDSTORE and learns the namespace, in one exchange.
     static func start(client: IMAPClient, side: MailSide, mailbox: String) async throws -> IMAPStoreSession {
-        _ = try await client.refreshCapabilities()
-        let enabled = try await client.enable(["CONDSTORE"])
+        // The login learned the capabilities (from its OK's CAPABILITY code, or by asking): not asked again.
+        if await client.capabilities.isEmpty { _ = try await client.refreshCapabilities() }
+        let (enabled, listed) = try await client.enableAndListNamespaces(["CONDSTORE"])
         let capabilities = await client.capabilities
         var prefix = ""
         var delimiter: Character?
         var others: [IMAPFolderNames.Other] = []
-        if capabilities.contains("NAMESPACE") {
-            let namespaces = try await client.namespaces()
+        if let namespaces = listed {
             if let personal = namespaces.personal.first {
                 prefix = personal.prefix
                 delimiter = personal.delimiter

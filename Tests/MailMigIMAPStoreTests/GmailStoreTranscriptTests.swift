@@ -37,7 +37,6 @@ import Testing
         let server = try await ScriptedServer.start()
         try await server.login(capabilities: "IMAP4rev1 UNSELECT X-GM-EXT-1 UIDPLUS")
         async let started = IMAPStoreSession.start(client: server.client, side: .source, mailbox: "alice@acme.test")
-        try await answer(server, "CAPABILITY", "* CAPABILITY IMAP4rev1 UNSELECT X-GM-EXT-1 UIDPLUS", "TAG OK Success")
         try await answer(server, "LIST \"\" \"\"", "* LIST (\\Noselect) \"/\" \"\"", "TAG OK Success")
         let session = try await started
         #expect(session.keepsLabels)

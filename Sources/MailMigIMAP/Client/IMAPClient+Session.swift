@@ -95,6 +95,36 @@ extension IMAPClient {
         return enabled
     }
 
+    /// ENABLE of the listed extensions the server offers, and NAMESPACE where offered, sent together
+    /// and awaited once: a new session's setup costs one round trip, not two.
+    ///
+    /// Returns what got enabled and the namespaces (nil without NAMESPACE). The first failure is
+    /// thrown after both commands completed, so the connection stays in step.
+    public func enableAndListNamespaces(_ extensions: [String]) async throws -> (enabled: Set<String>, namespaces: NamespaceResponse?) {
+        let wanted = extensions.map { $0.uppercased() }.filter { capabilities.contains($0) }
+        let enabling = capabilities.contains("ENABLE") && !wanted.isEmpty
+            ? try await send(Command("ENABLE " + wanted.joined(separator: " "), kind: .enable)) : nil
+        let listing = capabilities.contains("NAMESPACE") ? try await send(Command("NAMESPACE", kind: .namespace)) : nil
+        var firstError: (any Error)?
+        if let enabling {
+            do { _ = try await wait(enabling) } catch { firstError = error }
+        }
+        var namespaces: NamespaceResponse?
+        if let listing {
+            do {
+                let result = try await wait(listing)
+                for case .namespace(let found) in result.untagged { namespaces = found }
+                if namespaces == nil, firstError == nil {
+                    firstError = IMAPError.protocolViolation(server: server, detail: "NAMESPACE completed without data")
+                }
+            } catch {
+                if firstError == nil { firstError = error }
+            }
+        }
+        if let firstError { throw firstError }
+        return (enabled, namespaces)
+    }
+
     /// NAMESPACE (RFC 2342).
     public func namespaces() async throws -> NamespaceResponse {
         guard capabilities.contains("NAMESPACE") else {
