@@ -57,10 +57,13 @@ struct MailPlanner: Sendable {
             return ([], blocked)
         }
         var provisionID: String?
+        // What the login that proves the target mailbox exists saw of it: the unrecorded-mail check reuses
+        // it instead of logging in again.
+        var targetView: TargetView?
         if refresh, record?.reached == nil, record?.provisioned != true {
             let exists: Bool
             do {
-                exists = try await targetExists(mailbox)
+                (exists, targetView) = try await targetExists(mailbox)
             } catch let error as MailError {
                 // A target that cannot be opened for this mailbox (its token refused, its server failing)
                 // holds back this mailbox only.
@@ -89,10 +92,14 @@ struct MailPlanner: Sendable {
         var estimate: MailEstimate?
         if refresh, provisionID == nil {
             do {
+                let seen = targetView
                 let naming = await targetNaming.value {
-                    try await context.target.withSession(for: mailbox) { TargetNaming(delimiter: $0.delimiter, inbox: $0.inboxSpelling) }
+                    if let seen { return seen.naming }
+                    return try await context.target.withSession(for: mailbox) { TargetNaming(delimiter: $0.delimiter, inbox: $0.inboxSpelling) }
                 }
-                let (found, collision) = try await TransientRetry.run { try await self.estimate(mailbox, settings: settings, target: naming) }
+                let (found, collision) = try await TransientRetry.run {
+                    try await self.estimate(mailbox, settings: settings, target: naming, targetView: seen)
+                }
                 if let collision {
                     blocked.append(BlockedItem(address: address, reason: "\(source) cannot be copied as planned: \(collision)", earliest: nil, isError: true))
                     return (steps, blocked)
@@ -206,26 +213,30 @@ struct MailPlanner: Sendable {
     }
 
     /// Whether the target mailbox exists: the plan's check command, or else a login attempt.
-    private func targetExists(_ mailbox: MailboxMapping) async throws -> Bool {
+    /// Whether the target mailbox exists, and, when that was found by logging in, its folders with
+    /// STATUS and its naming as that session saw them.
+    private func targetExists(_ mailbox: MailboxMapping) async throws -> (Bool, TargetView?) {
         if let check = plan.target.provision?.check {
             let outcome = try await ProvisionCommand.run(ProvisionCommand.fill(check, mailbox: mailbox), in: plan.baseDirectory,
                                                          environment: context.environment)
-            return outcome.succeeded
+            return (outcome.succeeded, nil)
         }
         do {
-            try await context.target.withSession(for: mailbox) { _ in }
-            return true
+            let view = try await context.target.withSession(for: mailbox) { dst in
+                TargetView(folders: try await dst.folders(status: true), naming: TargetNaming(delimiter: dst.delimiter, inbox: dst.inboxSpelling))
+            }
+            return (true, view)
         } catch let error as MailError where error.kind == .loginRefused {
             // A master user acting for a missing account is refused like a wrong password is: the
             // store cannot tell them apart, and the admin login was already proven by other mailboxes.
-            return false
+            return (false, nil)
         }
     }
 
     /// Counts what a pass would copy, folder by folder, skipping folders whose STATUS did not change;
     /// or, when two source folders would merge into one target folder, the sentence that says so.
     private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings,
-                          target: TargetNaming?) async throws -> (MailEstimate, collision: String?) {
+                          target: TargetNaming?, targetView: TargetView?) async throws -> (MailEstimate, collision: String?) {
         let id = mailbox.source.description
         return try await context.source.withSession(for: mailbox) { src in
             var estimate = MailEstimate()
@@ -249,7 +260,8 @@ struct MailPlanner: Sendable {
                 }
             }
             if settings.stage > .prepare {
-                let unrecorded = try await unrecordedTargetMail(mailbox, source: folders, copied: mapping.mappings, settings: settings)
+                let unrecorded = try await unrecordedTargetMail(mailbox, source: folders, copied: mapping.mappings, settings: settings,
+                                                                seen: targetView)
                 estimate.unrecordedTarget = unrecorded.isEmpty ? nil : unrecorded
             }
             let statuses = Dictionary(folders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
@@ -332,13 +344,20 @@ struct MailPlanner: Sendable {
     /// Asks the target (one login, LIST and STATUS) only when a source folder to be copied (`copied`) is
     /// unknown to the state, so later plans of a migrated mailbox cost nothing more.
     private func unrecordedTargetMail(_ mailbox: MailboxMapping, source: [ListedFolder], copied: [FolderMapping],
-                                      settings: MailPassSettings) async throws -> [UnrecordedTargetFolder] {
+                                      settings: MailPassSettings, seen: TargetView?) async throws -> [UnrecordedTargetFolder] {
         let id = mailbox.source.description
         let unknown = try copied.contains { try UnrecordedTargetMail.isUnknown($0.source, mailbox: id, store: store) }
         guard unknown else { return [] }
-        let (targetFolders, delimiter, inbox) = try await context.target.withSession(for: mailbox) { dst in
-            (try await dst.folders(status: true), dst.delimiter, dst.inboxSpelling)
+        // The listing of this plan's existence check, when there was one: the same moment, no second login.
+        let view: TargetView
+        if let seen {
+            view = seen
+        } else {
+            view = try await context.target.withSession(for: mailbox) { dst in
+                TargetView(folders: try await dst.folders(status: true), naming: TargetNaming(delimiter: dst.delimiter, inbox: dst.inboxSpelling))
+            }
         }
+        let (targetFolders, delimiter, inbox) = (view.folders, view.naming.delimiter, view.naming.inbox)
         let mapping = FolderMapper.map(source: source.map(\.listing), target: targetFolders.map(\.listing), rules: settings.folders,
                                        targetDelimiter: delimiter, targetInbox: inbox)
         return try await UnrecordedTargetMail.find(mapping.mappings, mailbox: id, targetFolders: targetFolders, store: store)
@@ -397,6 +416,14 @@ struct TargetNaming: Sendable {
     var delimiter: Character?
     /// Which paths name the INBOX.
     var inbox: InboxSpelling
+}
+
+/// What one login to a target mailbox saw: its folders with STATUS, and the server's naming.
+struct TargetView: Sendable {
+    /// The folders, as `folders(status: true)` listed them.
+    var folders: [ListedFolder]
+    /// The server's naming.
+    var naming: TargetNaming
 }
 
 /// The target server's naming, learned once per plan (it belongs to the server, not to a mailbox)

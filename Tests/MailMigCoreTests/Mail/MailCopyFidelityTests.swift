@@ -125,3 +125,15 @@ extension MailCopyFidelityTests {
         #expect(try await harness.plan().steps.isEmpty)
     }
 }
+
+extension MailCopyFidelityTests {
+    @Test("a first plan logs in to the target once: the existence check's listing also gives the naming and the unrecorded-mail check")
+    func firstPlanLogsInToTheTargetOnce() async throws {
+        let harness = try MailHarness()
+        seed(harness)
+        let plan = try await harness.plan()
+        #expect(plan.steps.count == 1)
+        #expect(harness.target.counters.sessions == 1)
+        #expect(harness.source.counters.sessions == 1)
+    }
+}
