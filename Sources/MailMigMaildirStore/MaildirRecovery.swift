@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import MailMigCore
-import MailMigSpool
 
 /// Puts a mailbox's Maildir right after a run that stopped anywhere, so the manifest describes every
 /// message file again. Runs when a session opens a Maildir of this store, under its lock.
@@ -101,14 +100,5 @@ enum Digest {
     /// Lower-case hex SHA-256 of bytes.
     static func sha256(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
 
-    /// Lower-case hex SHA-256 of a message in memory or spooled, hashed a chunk at a time.
-    static func sha256(_ content: MessageBytes) throws -> String {
-        if let bytes = content.inMemory { return sha256(bytes) }
-        var hasher = SHA256()
-        try content.forEachChunk { chunk in
-            hasher.update(data: chunk)
-            return true
-        }
-        return hex(hasher.finalize())
-    }
+
 }

@@ -49,28 +49,15 @@ enum MessageHeaders {
         return messageID(in: Array(try body.slice(from: 0, count: 256 * 1024)))
     }
 
-    /// SHA-256 of a message in memory or spooled, lower-case hex; a spooled one is hashed a chunk at a time.
+    /// SHA-256 of a message in memory or spooled, lower-case hex (`MessageBytes.sha256()`).
     ///
     /// - Throws: `SpoolError` when a spool file cannot be read.
     static func sha256(_ body: MessageBytes) throws -> String {
-        if let bytes = body.inMemory { return sha256(bytes) }
-        var hasher = SHA256()
-        try body.forEachChunk { chunk in
-            hasher.update(data: chunk)
-            return true
-        }
-        return hex(hasher.finalize())
+        try body.sha256()
     }
 
     /// SHA-256 of the bytes, lower-case hex.
     static func sha256(_ bytes: [UInt8]) -> String {
-        hex(SHA256.hash(data: bytes))
-    }
-
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
+        MessageBytes.hex(SHA256.hash(data: bytes))
     }
 }
