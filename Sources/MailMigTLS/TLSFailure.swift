@@ -16,8 +16,11 @@ public enum TLSFailure {
         names.isEmpty ? "the certificate does not name \(host)" : "the certificate is for \(names.joined(separator: ", ")), not \(host)"
     }
 
-    /// The reason for any error NIOSSL throws during or after the handshake; nil for other errors.
+    /// The reason for any error NIOSSL throws during or after the handshake; nil for other errors, and
+    /// for a connection the peer closed without TLS's close_notify, which is a dropped connection
+    /// (`connectionDetail(of:)`), not a failure of TLS.
     public static func reason(of error: any Error) -> String? {
+        if isUncleanShutdown(error) { return nil }
         if let ssl = error as? NIOSSLError { return reason(ssl) }
         if let ssl = error as? NIOSSLExtraError { return reason(ssl) }
         return nil
@@ -27,6 +30,19 @@ public enum TLSFailure {
     /// another name says which names it carries; any other reason stays as it is.
     public static func reason(_ reason: String, host: String, certificateNames names: [String]) -> String {
         reason == wrongName ? wrongName(host: host, names: names) : reason
+    }
+
+    /// Whether the peer closed the connection without TLS's close_notify: what a dropped connection
+    /// (a server restarting, a middlebox cutting it) looks like under TLS.
+    public static func isUncleanShutdown(_ error: any Error) -> Bool {
+        if case .uncleanShutdown? = error as? NIOSSLError { return true }
+        return false
+    }
+
+    /// How a connection ended with `error`, in words: a dropped TLS connection is said so, anything
+    /// else as it describes itself.
+    public static func connectionDetail(of error: any Error) -> String {
+        isUncleanShutdown(error) ? "the connection closed without TLS's close_notify" : "\(error)"
     }
 
     /// The reason for a failed handshake.

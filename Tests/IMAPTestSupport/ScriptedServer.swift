@@ -21,14 +21,15 @@ public struct ScriptedServer: Sendable {
         fetchBufferDepth: Int = 2,
         maximumResponseSize: Int = IMAPConfiguration.defaultMaximumResponseSize,
         minimumTransferRate: Int = IMAPConfiguration.defaultMinimumTransferRate,
-        spoolThreshold: Int? = IMAPConfiguration.defaultSpoolThreshold
+        spoolThreshold: Int? = IMAPConfiguration.defaultSpoolThreshold,
+        spoolDirectory: String? = nil
     ) async throws -> ScriptedServer {
         let channel = NIOAsyncTestingChannel()
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 143))
         let configuration = IMAPConfiguration(host: "127.0.0.1", port: 143, tls: .none, readTimeout: readTimeout,
                                               label: "scripted", fetchBufferDepth: fetchBufferDepth,
                                               maximumResponseSize: maximumResponseSize, minimumTransferRate: minimumTransferRate,
-                                              spoolThreshold: spoolThreshold)
+                                              spoolThreshold: spoolThreshold, spoolDirectory: spoolDirectory)
         let shared = InboundShared()
         let asyncChannel = try await channel.testingEventLoop.executeInContext {
             try ChannelSetup.wrapSynchronously(channel, configuration: configuration, shared: shared)

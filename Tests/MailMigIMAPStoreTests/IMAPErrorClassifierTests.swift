@@ -121,3 +121,13 @@ struct IMAPErrorClassifierTests {
         #expect(IMAPErrorClassifier.appendFailure(error).throttled)
     }
 }
+
+extension IMAPErrorClassifierTests {
+    @Test("a spool directory that cannot be used is a failure, not worth a retry: trying again fails alike")
+    func localStorageIsNotTransient() {
+        let spool = IMAPError.localStorage(server: "source imap.acme.test",
+                                           detail: "could not create a spool file in /nonexistent: No such file or directory")
+        #expect((IMAPErrorClassifier.classify(spool) as? MailStoreError)?.kind == .failed)
+        #expect(!spool.description.contains("was lost"))
+    }
+}

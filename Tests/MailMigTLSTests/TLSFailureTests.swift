@@ -28,3 +28,14 @@ struct TLSFailureTests {
         #expect(TLSFailure.reason("expired", host: "10.0.0.1", certificateNames: ["localhost"]) == "expired")
     }
 }
+
+extension TLSFailureTests {
+    @Test("a connection closed without close_notify is a dropped connection, said in words, not a TLS failure")
+    func uncleanShutdownIsNotATLSFailure() {
+        #expect(TLSFailure.reason(of: NIOSSLError.uncleanShutdown) == nil)
+        #expect(TLSFailure.isUncleanShutdown(NIOSSLError.uncleanShutdown))
+        #expect(TLSFailure.connectionDetail(of: NIOSSLError.uncleanShutdown) == "the connection closed without TLS's close_notify")
+        #expect(TLSFailure.reason(of: NIOSSLError.handshakeFailed(.sslError([]))) != nil, "a failed handshake is still a TLS failure")
+        #expect(!TLSFailure.isUncleanShutdown(NIOSSLError.handshakeFailed(.sslError([]))))
+    }
+}

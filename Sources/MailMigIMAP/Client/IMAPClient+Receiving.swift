@@ -1,5 +1,6 @@
 import NIOCore
 import NIOSSL
+import MailMigSpool
 import MailMigTLS
 
 /// Reading responses: crediting them to commands, keeping session state, failing on connection loss.
@@ -181,6 +182,7 @@ extension IMAPClient {
         if let reason = TLSFailure.reason(of: error) { return .tls(server: server, subject: nil, reason: reason) }
         if let ssl = error as? BoringSSLError { return .tls(server: server, subject: nil, reason: "\(ssl)") }
         if let framing = error as? IMAPFramingError { return .protocolViolation(server: server, detail: framing.description) }
-        return .connectionLost(server: server, detail: "\(error)")
+        if let spool = error as? SpoolError { return .localStorage(server: server, detail: spool.description) }
+        return .connectionLost(server: server, detail: TLSFailure.connectionDetail(of: error))
     }
 }

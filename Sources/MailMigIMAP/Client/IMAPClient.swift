@@ -283,7 +283,7 @@ public actor IMAPClient {
             // Part of a literal may be on the wire, and the server waits for the rest: the connection
             // cannot go on, and closing it is the only way to abandon the command.
             remove(entry)
-            let reason = IMAPError.connectionLost(server: server, detail: "\(error)")
+            let reason = IMAPError.localStorage(server: server, detail: error.description)
             await fail(with: reason)
             channel.close(promise: nil)
             throw reason

@@ -27,6 +27,9 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible, LocalizedError 
     case noMailboxSelected(server: String, operation: String)
     /// The server sent `BYE` and closed the connection.
     case bye(server: String, text: String)
+    /// A local file the connection needed failed (a spool file for a large message: `detail` names
+    /// its directory); the connection is closed, and trying again would fail alike.
+    case localStorage(server: String, detail: String)
 
     /// The server's label.
     public var server: String {
@@ -34,7 +37,8 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible, LocalizedError 
         case .no(let server, _, _, _), .bad(let server, _, _, _), .connectionLost(let server, _),
              .timeout(let server, _, _), .noCompletion(let server, _, _, _), .tls(let server, _, _), .connectFailed(let server, _),
              .protocolViolation(let server, _), .unsupported(let server, _, _),
-             .appendRequiresBinary(let server, _, _), .noMailboxSelected(let server, _), .bye(let server, _):
+             .appendRequiresBinary(let server, _, _), .noMailboxSelected(let server, _), .bye(let server, _),
+             .localStorage(let server, _):
             return server
         }
     }
@@ -87,6 +91,8 @@ public enum IMAPError: Error, Sendable, CustomStringConvertible, LocalizedError 
             return "\(operation) on IMAP server \(server) needs a selected mailbox"
         case .bye(let server, let text):
             return "IMAP server \(server) closed the connection: \(text)"
+        case .localStorage(let server, let detail):
+            return "The connection to IMAP server \(server) was closed because this machine \(detail)"
         }
     }
 

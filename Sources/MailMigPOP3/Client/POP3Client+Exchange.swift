@@ -143,7 +143,7 @@ extension POP3Client {
         if let error, let tls = TLSFailure.reason(of: error) {
             reason = .tls(server: server, subject: nil, reason: tls)
         } else if let error {
-            reason = .connectionLost(server: server, command: command, detail: "\(error)")
+            reason = .connectionLost(server: server, command: command, detail: TLSFailure.connectionDetail(of: error))
         } else {
             reason = .connectionLost(server: server, command: command, detail: "the server closed the connection")
         }
