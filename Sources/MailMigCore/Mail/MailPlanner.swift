@@ -95,7 +95,7 @@ struct MailPlanner: Sendable {
                 let seen = targetView
                 let naming = await targetNaming.value {
                     if let seen { return seen.naming }
-                    return try await context.target.withSession(for: mailbox) { TargetNaming(delimiter: $0.delimiter, inbox: $0.inboxSpelling) }
+                    return try await context.target.withSession(for: mailbox) { TargetNaming($0) }
                 }
                 let (found, collision) = try await TransientRetry.run {
                     try await self.estimate(mailbox, settings: settings, target: naming, targetView: seen)
@@ -222,9 +222,7 @@ struct MailPlanner: Sendable {
             return (outcome.succeeded, nil)
         }
         do {
-            let view = try await context.target.withSession(for: mailbox) { dst in
-                TargetView(folders: try await dst.folders(status: true), naming: TargetNaming(delimiter: dst.delimiter, inbox: dst.inboxSpelling))
-            }
+            let view = try await context.target.withSession(for: mailbox) { try await TargetView.read($0) }
             return (true, view)
         } catch let error as MailError where error.kind == .loginRefused {
             // A master user acting for a missing account is refused like a wrong password is: the
@@ -353,9 +351,7 @@ struct MailPlanner: Sendable {
         if let seen {
             view = seen
         } else {
-            view = try await context.target.withSession(for: mailbox) { dst in
-                TargetView(folders: try await dst.folders(status: true), naming: TargetNaming(delimiter: dst.delimiter, inbox: dst.inboxSpelling))
-            }
+            view = try await context.target.withSession(for: mailbox) { try await TargetView.read($0) }
         }
         let (targetFolders, delimiter, inbox) = (view.folders, view.naming.delimiter, view.naming.inbox)
         let mapping = FolderMapper.map(source: source.map(\.listing), target: targetFolders.map(\.listing), rules: settings.folders,
@@ -418,12 +414,24 @@ struct TargetNaming: Sendable {
     var inbox: InboxSpelling
 }
 
+extension TargetNaming {
+    /// The naming a session reports.
+    init(_ session: any MailStoreSession) {
+        self.init(delimiter: session.delimiter, inbox: session.inboxSpelling)
+    }
+}
+
 /// What one login to a target mailbox saw: its folders with STATUS, and the server's naming.
 struct TargetView: Sendable {
     /// The folders, as `folders(status: true)` listed them.
     var folders: [ListedFolder]
     /// The server's naming.
     var naming: TargetNaming
+
+    /// What `session` shows: its folders with STATUS, and its naming.
+    static func read(_ session: any MailStoreSession) async throws -> TargetView {
+        TargetView(folders: try await session.folders(status: true), naming: TargetNaming(session))
+    }
 }
 
 /// The target server's naming, learned once per plan (it belongs to the server, not to a mailbox)

@@ -89,10 +89,16 @@ extension IMAPClient {
     /// ENABLE (RFC 5161) for the listed extensions that the server offers; returns what got enabled.
     @discardableResult
     public func enable(_ extensions: [String]) async throws -> Set<String> {
-        let wanted = extensions.map { $0.uppercased() }.filter { capabilities.contains($0) }
-        guard capabilities.contains("ENABLE"), !wanted.isEmpty else { return enabled }
-        _ = try await execute(Command("ENABLE " + wanted.joined(separator: " "), kind: .enable))
+        guard let command = enableCommand(extensions) else { return enabled }
+        _ = try await execute(command)
         return enabled
+    }
+
+    /// The ENABLE of those of `extensions` the server offers; nil when there is nothing to enable.
+    private func enableCommand(_ extensions: [String]) -> Command? {
+        let wanted = extensions.map { $0.uppercased() }.filter { capabilities.contains($0) }
+        guard capabilities.contains("ENABLE"), !wanted.isEmpty else { return nil }
+        return Command("ENABLE " + wanted.joined(separator: " "), kind: .enable)
     }
 
     /// ENABLE of the listed extensions the server offers, and NAMESPACE where offered, sent together
@@ -101,9 +107,8 @@ extension IMAPClient {
     /// Returns what got enabled and the namespaces (nil without NAMESPACE). The first failure is
     /// thrown after both commands completed, so the connection stays in step.
     public func enableAndListNamespaces(_ extensions: [String]) async throws -> (enabled: Set<String>, namespaces: NamespaceResponse?) {
-        let wanted = extensions.map { $0.uppercased() }.filter { capabilities.contains($0) }
-        let enabling = capabilities.contains("ENABLE") && !wanted.isEmpty
-            ? try await send(Command("ENABLE " + wanted.joined(separator: " "), kind: .enable)) : nil
+        var enabling: PendingCommand?
+        if let command = enableCommand(extensions) { enabling = try await send(command) }
         let listing = capabilities.contains("NAMESPACE") ? try await send(Command("NAMESPACE", kind: .namespace)) : nil
         var firstError: (any Error)?
         if let enabling {
@@ -112,11 +117,7 @@ extension IMAPClient {
         var namespaces: NamespaceResponse?
         if let listing {
             do {
-                let result = try await wait(listing)
-                for case .namespace(let found) in result.untagged { namespaces = found }
-                if namespaces == nil, firstError == nil {
-                    firstError = IMAPError.protocolViolation(server: server, detail: "NAMESPACE completed without data")
-                }
+                namespaces = try namespaceResponse(in: try await wait(listing))
             } catch {
                 if firstError == nil { firstError = error }
             }
@@ -130,7 +131,11 @@ extension IMAPClient {
         guard capabilities.contains("NAMESPACE") else {
             throw IMAPError.unsupported(server: server, capability: "NAMESPACE", operation: "listing namespaces")
         }
-        let result = try await execute(Command("NAMESPACE", kind: .namespace))
+        return try namespaceResponse(in: try await execute(Command("NAMESPACE", kind: .namespace)))
+    }
+
+    /// The namespaces a completed NAMESPACE brought; a completion without them is a protocol violation.
+    private func namespaceResponse(in result: CommandResult) throws -> NamespaceResponse {
         for case .namespace(let namespaces) in result.untagged { return namespaces }
         throw IMAPError.protocolViolation(server: server, detail: "NAMESPACE completed without data")
     }
