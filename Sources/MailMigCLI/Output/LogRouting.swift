@@ -92,10 +92,13 @@ package struct RoutedLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// UTC with milliseconds (`2026-11-21T18:36:54.127Z`): a trace's round trips are milliseconds apart.
+    private static let timestamp = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
     package func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let time = ISO8601DateFormatter().string(from: Date())
+        let time = Date().formatted(Self.timestamp)
         let line = "\(time) \(event.level) \(label): \(event.message)" + (fields.isEmpty ? "" : " " + fields)
         // A server's words in an event may quote a secret it was sent.
         router.write(SecretRedaction.redact(line), level: event.level)
