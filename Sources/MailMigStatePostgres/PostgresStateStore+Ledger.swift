@@ -26,6 +26,19 @@ extension PostgresStateStore {
         }
     }
 
+    /// How many ledger rows a mailbox has (of one folder when given), counted without reading them.
+    public func ledgerCount(mailbox: String, folder: String?) throws(StateError) -> Int {
+        try read { session in
+            let rows: PostgresQueryResult
+            if let folder {
+                rows = try session.query("SELECT COUNT(*) FROM ledger WHERE mailbox = \(mailbox) AND folder = \(folder)")
+            } else {
+                rows = try session.query("SELECT COUNT(*) FROM ledger WHERE mailbox = \(mailbox)")
+            }
+            return try rows.first.map { try $0.decode(Int.self) } ?? 0
+        }
+    }
+
     /// The ledger rows of some source messages of one folder (those that exist).
     public func ledger(mailbox: String, folder: String, uidValidity: UInt32, uids: [MessageKey]) throws(StateError) -> [LedgerEntry] {
         guard !uids.isEmpty else { return [] }

@@ -26,6 +26,16 @@ extension SQLiteStateStore {
         }
     }
 
+    /// How many ledger rows a mailbox has (of one folder when given), counted without reading them.
+    public func ledgerCount(mailbox: String, folder: String?) throws(StateError) -> Int {
+        try read { db in
+            if let folder {
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger WHERE mailbox = ? AND folder = ?", arguments: [mailbox, folder]) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger WHERE mailbox = ?", arguments: [mailbox]) ?? 0
+        }
+    }
+
     /// The ledger rows of some source messages of one folder (those that exist).
     public func ledger(mailbox: String, folder: String, uidValidity: UInt32, uids: [MessageKey]) throws(StateError) -> [LedgerEntry] {
         try read { db in

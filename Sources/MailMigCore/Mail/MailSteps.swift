@@ -90,7 +90,7 @@ struct MailSteps: Sendable {
     /// A server that throttles is waited for, up to its side's `throttling.give_up_after` in a row without progress.
     static func retried(_ copier: MailboxCopier, store: StateStore, plan: Plan) async throws -> MailPassResult {
         let key = copier.ledgerKey
-        return try await TransientRetry.run(progress: { try store.ledger(mailbox: key).count + store.skipped(mailbox: key).count },
+        return try await TransientRetry.run(progress: { try store.ledgerCount(mailbox: key, folder: nil) + store.skipped(mailbox: key).count },
                                             giveUpAfter: { Double(($0 == .source ? plan.source : plan.target).throttling.giveUpAfter) }) {
             try await copier.run()
         }

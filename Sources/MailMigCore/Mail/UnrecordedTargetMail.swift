@@ -46,7 +46,7 @@ enum UnrecordedTargetMail {
     /// Whether the state holds nothing about a source folder: no pass recorded it and nothing of it was copied.
     static func isUnknown(_ folder: String, mailbox: String, store: StateStore) throws -> Bool {
         try store.resource(FolderRecord.address(mailbox: mailbox, folder: folder)) == nil
-            && store.ledger(mailbox: mailbox, folder: folder).isEmpty
+            && store.ledgerCount(mailbox: mailbox, folder: folder) == 0
     }
 
     /// `INBOX (12 messages), Sent (3 messages)`, at most five folders named.

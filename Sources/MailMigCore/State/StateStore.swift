@@ -69,6 +69,9 @@ public protocol StateStore: AnyObject, Sendable {
     /// Every ledger row of a mailbox (of one folder when given).
     func ledger(mailbox: String, folder: String?) throws(StateError) -> [LedgerEntry]
 
+    /// How many ledger rows a mailbox has (of one folder when given), counted without reading them.
+    func ledgerCount(mailbox: String, folder: String?) throws(StateError) -> Int
+
     /// The ledger rows of some source messages of one folder (those that exist).
     func ledger(mailbox: String, folder: String, uidValidity: UInt32, uids: [MessageKey]) throws(StateError) -> [LedgerEntry]
 
