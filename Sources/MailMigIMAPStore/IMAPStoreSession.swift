@@ -162,8 +162,13 @@ struct IMAPStoreSession: MailStoreSession {
     }
 
     /// EXAMINE, UID SEARCH and the metadata FETCH sent together (`IMAPClient.read`).
-    func read(_ path: String, listing filter: MessageFilter, withMetadata: Bool) async throws -> FolderReading {
-        try await reading(path, search: Self.criteria(filter), metadataOf: withMetadata ? .all : nil, close: false)
+    func read(_ path: String, listing filter: MessageFilter, metadata: ReadingMetadata) async throws -> FolderReading {
+        switch metadata {
+        case .none: try await reading(path, search: Self.criteria(filter), metadataOf: nil, close: false)
+        case .all: try await reading(path, search: Self.criteria(filter), metadataOf: .all, close: false)
+        case .changedSince(let modSeq):
+            try await reading(path, search: Self.criteria(filter), metadataOf: .all, changedSince: modSeq, close: false)
+        }
     }
 
     /// EXAMINE, the metadata FETCH and UNSELECT sent together (`IMAPClient.read`).
@@ -172,9 +177,12 @@ struct IMAPStoreSession: MailStoreSession {
         return try await reading(path, search: nil, metadataOf: uids.isEmpty ? nil : uids, close: true)
     }
 
-    private func reading(_ path: String, search: SearchCriteria?, metadataOf: UIDSet?, close: Bool) async throws -> FolderReading {
+    private func reading(_ path: String, search: SearchCriteria?, metadataOf: UIDSet?, changedSince: UInt64? = nil,
+                         close: Bool) async throws -> FolderReading {
         let name = try await serverName(path)
-        let found = try await Self.opening { try await client.read(name, search: search, metadataOf: metadataOf, close: close) }
+        let found = try await Self.opening {
+            try await client.read(name, search: search, metadataOf: metadataOf, changedSince: changedSince, close: close)
+        }
         return FolderReading(snapshot: Self.snapshot(found.mailbox), keys: found.uids.map(MessageKey.uid), metadata: found.metadata.map(Self.metadata))
     }
 

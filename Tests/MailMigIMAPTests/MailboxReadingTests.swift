@@ -35,6 +35,24 @@ struct MailboxReadingTests {
         #expect(await server.client.selected == nil, "UNSELECT was answered: nothing stays selected")
     }
 
+    @Test("with a mod-sequence, the pipelined FETCH asks only for what changed since (CHANGEDSINCE), and the answer describes just that")
+    func changedSinceInTheSameExchange() async throws {
+        let server = try await ScriptedServer.start()
+        try await server.login(capabilities: "IMAP4rev1 CONDSTORE")
+        async let reading = server.client.read("Work", search: .all, metadataOf: .all, changedSince: 310, close: false)
+        let sent = try await Self.commands(server, 3)
+        #expect(sent == ["M2 EXAMINE \"Work\" (CONDSTORE)", "M3 UID SEARCH ALL",
+                         "M4 UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE MODSEQ) (CHANGEDSINCE 310)"])
+        try await server.send("* 3 EXISTS", "* OK [UIDVALIDITY 9] ok", "* OK [UIDNEXT 13] ok", "* OK [HIGHESTMODSEQ 344] ok",
+                              "M2 OK [READ-ONLY] done", "* SEARCH 4 11 12", "M3 OK done",
+                              "* 3 FETCH (UID 12 FLAGS () INTERNALDATE \"02-Jan-2024 10:00:00 +0100\" RFC822.SIZE 512 MODSEQ (344))",
+                              "M4 OK done")
+        let found = try await reading
+        #expect(found.uids == [4, 11, 12])
+        #expect(found.metadata.map(\.uid) == [12])
+        #expect(found.metadata.map(\.size) == [512])
+    }
+
     @Test("a folder that cannot be opened fails with EXAMINE's own answer, after the commands sent with it are answered too")
     func aFailedExamineIsTheErrorAndTheConnectionStaysUsable() async throws {
         let server = try await ScriptedServer.start()

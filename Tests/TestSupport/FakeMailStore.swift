@@ -28,6 +28,8 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     /// Whether folders are labels of one message store, as Gmail's are (X-GM-EXT-1): `labels` says which
     /// folders show a message (those holding the same bytes), and `addLabel` shows it in one more.
     public let hasLabels: Bool
+    /// Whether STATUS gives a folder's size (RFC 8438 STATUS=SIZE), as Dovecot does.
+    public let reportsSize: Bool
 
     /// Guards everything below: sessions of concurrent tasks and the test all reach the same server.
     private let lock = NSLock()
@@ -45,8 +47,9 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     /// A server with no mailboxes; UIDVALIDITY values start at `firstUIDValidity` so the two sides never share one.
     public init(side: MailSide, server: String? = nil, tracksChanges: Bool = true, acceptsNUL: Bool = true, returnsUIDs: Bool = true,
                 delimiter: Character? = "/", firstUIDValidity: UInt32? = nil, namesMessages: Bool = false,
-                inboxSpelling: InboxSpelling = .anyCase, hasLabels: Bool = false) {
+                inboxSpelling: InboxSpelling = .anyCase, hasLabels: Bool = false, reportsSize: Bool = false) {
         self.hasLabels = hasLabels
+        self.reportsSize = reportsSize
         self.namesMessages = namesMessages
         self.inboxSpelling = inboxSpelling
         self.side = side

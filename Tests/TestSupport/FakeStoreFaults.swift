@@ -37,6 +37,9 @@ public struct FakeStoreFaults: Sendable {
     /// Flag changes keep the mod-sequences they had (the message's and HIGHESTMODSEQ), as a server whose
     /// CONDSTORE state misses a change does: STATUS and CHANGEDSINCE then say nothing changed. Lasts until cleared.
     public var frozenModSeq = false
+    /// Keywords APPEND accepts but does not keep, as a server whose folder takes no more keywords
+    /// does; lasts until cleared.
+    public var unkeptKeywords: Set<String> = []
     /// Folders (plan-form paths) whose SELECT and EXAMINE the server refuses with `NO`, as one with a
     /// damaged index does; lasts until cleared.
     public var refusedFolders: Set<String> = []

@@ -39,7 +39,8 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         store.folders(of: address).map { folder in
             ListedFolder(listing: folder.listing(store.inboxSpelling), status: status ? FolderStatus(messages: folder.messages.count, uidNext: folder.uidNext,
                                                                                 uidValidity: folder.uidValidity,
-                                                                                highestModSeq: modSeq(folder)) : nil)
+                                                                                highestModSeq: modSeq(folder),
+                                                                                size: store.reportsSize ? folder.messages.reduce(0) { $0 + Int64($1.body.count) } : nil) : nil)
         }
     }
 
@@ -164,13 +165,14 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
             throw MailStoreError(fault.kind, "connection lost while sending APPEND")
         }
         let limit = store.faults.refuseLargerThan
+        let unkept = store.faults.unkeptKeywords
         let outcomes: [AppendOutcome]
         do {
             outcomes = try store.withFolder(address, path) { folder in
                 messages.map { message -> AppendOutcome in
                     if let limit, message.body.count > limit { return .refused("NO [TOOBIG] Message too large (\(message.body.count) bytes)") }
                     let date = message.internalDate ?? MessageDate(Self.now())
-                    let uid = folder.add(message.body.loaded, flags: Set(message.flags), internalDate: date)
+                    let uid = folder.add(message.body.loaded, flags: Set(message.flags).subtracting(unkept), internalDate: date)
                     return .stored(uidValidity: store.returnsUIDs ? folder.uidValidity : nil, uid: store.returnsUIDs ? uid : nil)
                 }
             }

@@ -148,6 +148,30 @@ struct MailPlanner: Sendable {
         return (messages, bytes)
     }
 
+    /// What a folder's STATUS says is to copy when all of it was copied by the last pass and only new
+    /// mail arrived since: the same UIDVALIDITY, and as many more messages as UIDNEXT moved on, so no
+    /// message left and every UID given out since is there (RFC 3501 §2.3.1.1: UIDs only grow); the
+    /// bytes are STATUS=SIZE's growth over the recorded size. Nil when that cannot be told without
+    /// opening the folder: no size recorded or given, a cutoff now or then, verify's findings to put
+    /// right, All Mail, a backup, new mail over the size limit, or new mail a broken-off pass copied.
+    func arrivedSince(_ status: FolderStatus?, folder: FolderMapping, mailbox: String, settings: MailPassSettings,
+                      backup: Bool) throws -> (messages: Int, bytes: Int64)? {
+        guard let status, let messages = status.messages, let uidNext = status.uidNext, let bytes = status.size,
+              settings.cutoff == nil, !backup, folder.rule != .allMail,
+              let recorded = try store.resource(FolderRecord.address(mailbox: mailbox, folder: folder.source)).map({ try $0.decode(FolderRecord.self) }),
+              recorded.uidValidity == status.uidValidity, recorded.cutoff == nil, recorded.verifyFindings == nil,
+              let recordedNext = recorded.uidNext, let recordedMessages = recorded.messages, let recordedBytes = recorded.size,
+              uidNext >= recordedNext, messages - recordedMessages == Int(uidNext - recordedNext), bytes >= recordedBytes else { return nil }
+        // A pass that broke off after copying some of the new mail left rows the record does not cover.
+        let decided = try store.ledgerUIDs(mailbox: mailbox, folder: folder.source, uidValidity: recorded.uidValidity)
+            .union(try store.skippedUIDs(mailbox: mailbox, folder: folder.source, uidValidity: recorded.uidValidity))
+        guard !decided.contains(where: { ($0.uid ?? 0) >= recordedNext }) else { return nil }
+        let arrived = (messages: messages - recordedMessages, bytes: bytes - recordedBytes)
+        // Under a size limit the new messages can all be taken when all of them together are within it.
+        guard settings.maxMessageSize.map({ arrived.bytes <= $0 }) ?? true else { return nil }
+        return arrived
+    }
+
     /// `sync: 1,234 messages (310 MiB) to copy in 12 folders; 3 over the size limit`.
     static func describe(stage: Stage, estimate: MailEstimate?, reached: Stage?) -> String {
         var text = reached == nil || reached.map({ $0 < stage }) == true ? "\(stage.rawValue)" : "\(stage.rawValue) (incremental)"
@@ -286,11 +310,18 @@ struct MailPlanner: Sendable {
                     estimate.bytes += whole.bytes
                     continue
                 }
+                if let arrived = try arrivedSince(status, folder: folder, mailbox: id, settings: settings, backup: backupKey != nil) {
+                    // Only new mail since the last pass, counted by STATUS against the record: no round trip.
+                    if arrived.messages > 0 { estimate.folders += 1 }
+                    estimate.messages += arrived.messages
+                    estimate.bytes += arrived.bytes
+                    continue
+                }
                 let filter: MessageFilter = settings.cutoff.flatMap { MailPlanner.searchDay($0) }.map { .before($0) } ?? .all
                 let reading: FolderReading
                 do {
                     // Opened and listed in one exchange.
-                    reading = try await src.read(folder.source, listing: filter, withMetadata: false)
+                    reading = try await src.read(folder.source, listing: filter, metadata: .none)
                 } catch let error as MailStoreError where error.kind != .transient {
                     // A folder the source refuses to open holds back that folder only: the pass copies the
                     // others and reports it.

@@ -57,6 +57,9 @@ public struct FolderRecord: Sendable, Equatable, Codable {
     public var highestModSeq: UInt64?
     /// Messages in the source folder at the last pass.
     public var messages: Int?
+    /// Bytes of those messages (RFC 8438 STATUS=SIZE), when the store said and the folder did not
+    /// change between its STATUS and its opening; a later plan counts new mail by the difference.
+    public var size: Int64?
     /// The stage of the last complete pass.
     public var stage: Stage
     /// The presync cutoff day of that pass, when it was a presync.

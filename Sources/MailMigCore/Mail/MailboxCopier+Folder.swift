@@ -4,9 +4,13 @@ import MailMigConcurrency
 extension MailboxCopier {
     /// Copies what one folder holds and the ledger does not, then carries changed flags; returns the
     /// messages the source would not deliver (the folder then stays pending).
+    ///
+    /// The last read-back of what the target stored, and the folder's record after it, are left in
+    /// `tail` for the next folder to finish while the source opens that folder: over a WAN, the two
+    /// round trips then overlap. The caller finishes the last tail.
     @discardableResult
     func copyFolder(_ mapping: FolderMapping, status: FolderStatus?, labels: LabelPlan, src: any MailStoreSession, dst: any MailStoreSession,
-                    result: inout MailPassResult) async throws -> [MessageKey] {
+                    tail: inout FolderTail?, result: inout MailPassResult) async throws -> [MessageKey] {
         let address = FolderRecord.address(mailbox: ledgerKey, folder: mapping.source)
         let recorded = try store.resource(address).map { try $0.decode(FolderRecord.self) }
         if let recorded, recorded.target == mapping.target, recorded.isCurrent(with: status, for: settings), !labels.changedElsewhere {
@@ -18,11 +22,28 @@ extension MailboxCopier {
             return []
         }
         let filter: MessageFilter = cutoffDay.map { .before($0) } ?? .all
-        // Opened, listed and, for a folder never copied (all of it is to copy), described in one
-        // exchange: over a WAN, round trips are what a folder costs.
+        // Opened, listed and described in one exchange: over a WAN, round trips are what a folder costs.
+        // A folder never copied is described whole (all of it is to copy); one copied before, where
+        // the source tracks changes, by what changed since the last pass: the new mail and the flags
+        // the sync below carries.
+        let describing: ReadingMetadata
+        if recorded == nil {
+            describing = .all
+        } else if src.tracksChanges, let modSeq = recorded?.highestModSeq {
+            describing = .changedSince(modSeq)
+        } else {
+            describing = .none
+        }
+        // The previous folder's tail goes to the target while the source opens this one; both are
+        // awaited before anything is thrown, so neither is cancelled halfway.
+        let previous = tail
+        tail = nil
+        async let finished = Self.outcome { try await previous?.finish(self, dst: dst) }
+        let opened = await Self.outcome { try await src.read(mapping.source, listing: filter, metadata: describing) }
+        try await finished.get()
         let reading: FolderReading
         do {
-            reading = try await src.read(mapping.source, listing: filter, withMetadata: recorded == nil)
+            reading = try opened.get()
         } catch {
             let failure = MailError(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
             // A folder the source refuses to open stops that folder only; a dropped connection stops the pass.
@@ -43,6 +64,14 @@ extension MailboxCopier {
         let skipped = try store.skippedUIDs(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity)
         let found = reading.keys
         var candidates = found.filter { !copied.contains($0) && !skipped.contains($0) }.sorted()
+        // What changed since the recorded mod-sequence, valid while the UIDs still name the same messages.
+        var changes: [MessageMetadata]?
+        if case .changedSince = describing, recorded?.uidValidity == uidValidity { changes = reading.metadata }
+        let described: FolderDescription? = recorded == nil ? FolderDescription(metadata: reading.metadata, complete: true)
+            : changes.map { FolderDescription(metadata: $0, complete: false) }
+        // Messages without a ledger row when the folder was opened: whatever this pass records of them is
+        // newer than the changes read with the opening, which the flag sync must not carry over it.
+        let unrecorded = Set(candidates)
         var decidedBelow: UInt32?
         if mapping.rule == .allMail {
             let earlier = recorded?.uidValidity == uidValidity ? recorded?.decidedBelow : nil
@@ -63,9 +92,10 @@ extension MailboxCopier {
             candidates.removeAll { matched.contains($0) }
         }
         var unreturned: [MessageKey] = []
+        var unread: [LedgerEntry] = []
         if !candidates.isEmpty {
-            unreturned = try await copyMessages(candidates, described: recorded == nil ? reading.metadata : nil, mapping: mapping,
-                                                uidValidity: uidValidity, src: src, dst: dst, result: &result)
+            (unreturned, unread) = try await copyMessages(candidates, described: described, mapping: mapping,
+                                                          uidValidity: uidValidity, src: src, dst: dst, result: &result)
         }
         if let findings, findings.flagsDiffer > 0, !copied.isEmpty {
             // Neither the ledger nor CONDSTORE saw these changes: compare with what the target holds.
@@ -75,26 +105,46 @@ extension MailboxCopier {
         } else if settings.stage >= .sync, !copied.isEmpty {
             var dropped: [String] = []
             // Label keywords change with other folders, which this folder's mod-sequences do not show: all are compared then.
-            result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: labels.changedElsewhere ? nil : recorded,
+            let since = labels.changedElsewhere ? nil : recorded
+            result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: since,
+                                                      changes: since == nil ? nil : changes.map { $0.filter { !unrecorded.contains($0.uid) } },
                                                       src: src, dst: dst, dropped: &dropped)
             result.dropped(dropped, in: mapping.source)
         }
         // A folder the source did not fully deliver is not current: the next pass asks for the rest.
-        guard unreturned.isEmpty else { return unreturned }
-        var done = record(of: mapping, selected: selected, status: status, recorded: recorded)
-        done.decidedBelow = decidedBelow
-        try store.commit([try .put(address, kind: FolderRecord.kind, done)])
-        return []
+        var done: FolderRecord?
+        if unreturned.isEmpty {
+            done = record(of: mapping, selected: selected, status: status, recorded: recorded)
+            done?.decidedBelow = decidedBelow
+        }
+        let rest = FolderTail(mapping: mapping, unread: unread, record: done)
+        if unread.isEmpty {
+            try await rest.finish(self, dst: dst)
+        } else {
+            tail = rest
+        }
+        return unreturned
+    }
+
+    /// The outcome of `body`, as a value: to await two things at once and throw only after both ended.
+    static func outcome<T: Sendable>(_ body: () async throws -> T) async -> Result<T, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
     }
 
     /// The folder's state after a complete pass over it.
     private func record(of mapping: FolderMapping, selected: FolderSnapshot, status: FolderStatus?, recorded: FolderRecord?) -> FolderRecord {
-        FolderRecord(source: mapping.source, target: mapping.target, uidValidity: selected.uidValidity,
-                     uidNext: selected.uidNext ?? status?.uidNext, highestModSeq: selected.highestModSeq ?? status?.highestModSeq,
-                     messages: selected.exists,
-                     stage: max(settings.stage, recorded?.stage ?? settings.stage),
-                     cutoff: settings.stage == .presync ? cutoffText : recorded?.cutoff, at: Date(),
-                     verifyFindings: recorded?.verifyFindings?.afterPass)
+        var record = FolderRecord(source: mapping.source, target: mapping.target, uidValidity: selected.uidValidity,
+                                  uidNext: selected.uidNext ?? status?.uidNext, highestModSeq: selected.highestModSeq ?? status?.highestModSeq,
+                                  messages: selected.exists,
+                                  stage: max(settings.stage, recorded?.stage ?? settings.stage),
+                                  cutoff: settings.stage == .presync ? cutoffText : recorded?.cutoff, at: Date(),
+                                  verifyFindings: recorded?.verifyFindings?.afterPass)
+        // STATUS's size describes the opened folder only when nothing arrived or left in between.
+        if let status, let uidNext = selected.uidNext, status.uidValidity == selected.uidValidity, status.uidNext == uidNext,
+           status.messages == selected.exists {
+            record.size = status.size
+        }
+        return record
     }
 
     /// What opening the folder would tell, when STATUS already shows it empty under the UIDVALIDITY the
@@ -107,19 +157,28 @@ extension MailboxCopier {
     }
 
     /// Streams the candidates from the source and appends them to the target in recorded chunks;
-    /// returns those the source did not deliver even when asked twice. `described` is the metadata of
-    /// every message of the folder when it was read with the folder; else it is asked for.
-    private func copyMessages(_ candidates: [MessageKey], described folderMetadata: [MessageMetadata]?, mapping: FolderMapping, uidValidity: UInt32,
-                              src: any MailStoreSession, dst: any MailStoreSession, result: inout MailPassResult) async throws -> [MessageKey] {
-        let metadata: [MessageMetadata]
-        if let folderMetadata {
-            let wanted = Set(candidates)
-            metadata = folderMetadata.filter { wanted.contains($0.uid) }
-        } else {
-            metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(candidates)) }
+    /// returns those the source did not deliver even when asked twice, and the appended messages not
+    /// read back from the target yet (fewer than `readBackBatch`). `described` is the metadata read
+    /// with the folder; what it does not describe is asked for.
+    private func copyMessages(_ candidates: [MessageKey], described: FolderDescription?, mapping: FolderMapping, uidValidity: UInt32,
+                              src: any MailStoreSession, dst: any MailStoreSession,
+                              result: inout MailPassResult) async throws -> (missing: [MessageKey], unread: [LedgerEntry]) {
+        var metadata: [MessageMetadata] = []
+        var undescribed = candidates
+        if let described {
+            let byUID = Dictionary(described.metadata.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
+            metadata = candidates.compactMap { byUID[$0] }
+            // Left out of a description of the whole folder, a message is missing; left out of the
+            // changes since the last pass, it is older (left behind by a presync's cutoff, say) and is asked for.
+            undescribed = described.complete ? [] : candidates.filter { byUID[$0] == nil }
+        }
+        if !undescribed.isEmpty {
+            metadata += try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(undescribed)) }
+            metadata.sort { $0.uid < $1.uid }
         }
         var oversize: [SkippedMessage] = []
         var wanted: [MessageKey] = []
+        var unread: [LedgerEntry] = []
         for message in metadata {
             if let limit = settings.maxMessageSize, let size = message.size, Int64(size) > limit {
                 oversize.append(tooLarge(message.uid, size: size, internalDate: message.internalDate, folder: mapping.source, uidValidity: uidValidity))
@@ -146,15 +205,15 @@ extension MailboxCopier {
             var unsent = wanted
             for _ in 1...2 where !unsent.isEmpty {
                 let delivered = try await transfer(unsent, mapping: mapping, uidValidity: uidValidity, binary: binary, globalIDs: globalIDs,
-                                                   copies: &copies, src: src, dst: dst, result: &result)
+                                                   copies: &copies, unread: &unread, src: src, dst: dst, result: &result)
                 unsent.removeAll { delivered.contains($0) }
             }
             missing += unsent
         }
-        guard !missing.isEmpty else { return [] }
+        guard !missing.isEmpty else { return ([], unread) }
         // A message deleted on the source meanwhile is no longer listed: nothing to copy, nothing lost.
         let listed = Set(try await wrap(folder: mapping.source, side: .source) { try await src.messageUIDs(.all) })
-        return missing.filter { listed.contains($0) }
+        return (missing.filter { listed.contains($0) }, unread)
     }
 
     /// A message skipped for exceeding `filters.max_message_size`, by the size its metadata or its
@@ -181,8 +240,10 @@ extension MailboxCopier {
     }
 
     /// One stream of `keys` from the source, appended in recorded chunks; returns the keys delivered.
+    /// The messages appended are read back from the target `readBackBatch` at a time; fewer are left
+    /// in `unread` for the caller.
     private func transfer(_ keys: [MessageKey], mapping: FolderMapping, uidValidity: UInt32, binary: Bool, globalIDs: [MessageKey: String],
-                          copies: inout TargetCopies?, src: any MailStoreSession, dst: any MailStoreSession,
+                          copies: inout TargetCopies?, unread appended: inout [LedgerEntry], src: any MailStoreSession, dst: any MailStoreSession,
                           result: inout MailPassResult) async throws -> Set<MessageKey> {
         // Only messages asked for pass, each once: a server sending another message, or one twice,
         // must not make it appended. A body larger than the size limit is never read, whatever the
@@ -193,7 +254,6 @@ extension MailboxCopier {
         // Reading the next chunk from the source overlaps with appending the current one to the target.
         let queue = BoundedQueue<[FetchedMessage]>(capacity: 2)
         let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
-        var appended: [LedgerEntry] = []
         do {
             while let chunk = try await queue.next() {
                 appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, globalIDs: globalIDs, copies: &copies, dst: dst,
@@ -204,7 +264,6 @@ extension MailboxCopier {
                     appended.removeAll(keepingCapacity: true)
                 }
             }
-            try await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
         } catch {
             await queue.abandon()
             _ = try? await reader.value
@@ -213,6 +272,7 @@ extension MailboxCopier {
             // failed is not asked again.
             if let mail = error as? MailError, mail.side == .source {
                 try? await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
+                appended.removeAll()
             }
             if let mail = error as? MailError { throw mail }
             throw MailError.wrapping(error, side: .source, server: source.server, mailbox: mailboxID, folder: mapping.source)
@@ -278,7 +338,7 @@ extension MailboxCopier {
 
     /// Reads back what the target stored for the messages just appended and records every attribute
     /// it changed (a date it cannot represent, keywords it drops): one EXAMINE and one FETCH per folder.
-    private func recordRewrites(of appended: [LedgerEntry], in targetFolder: String, folder: String, dst: any MailStoreSession) async throws {
+    func recordRewrites(of appended: [LedgerEntry], in targetFolder: String, folder: String, dst: any MailStoreSession) async throws {
         let located = appended.filter { $0.targetUID != nil && $0.targetUIDValidity != nil }
         guard !located.isEmpty else { return }
         // Opened, read and closed in one exchange; copies of another UIDVALIDITY (renumbered meanwhile) are left out.
@@ -389,6 +449,15 @@ extension MailboxCopier {
         if let fatal { throw fatal }
         return confirmed
     }
+}
+
+/// The metadata read with a folder's opening (`MailStoreSession.read`): of every message when
+/// `complete`, else of those changed since the last pass.
+struct FolderDescription: Sendable {
+    /// Size, internal date and flags, by message.
+    var metadata: [MessageMetadata]
+    /// Whether every message of the folder is described.
+    var complete: Bool
 }
 
 /// A message read from the source, with what the copier learned of its bytes on the way.

@@ -114,15 +114,20 @@ extension MailboxCopier {
 
     /// Carries flags changed on the source since the last pass to the target copies (source wins).
     ///
-    /// With CONDSTORE only the messages changed since the recorded HIGHESTMODSEQ are fetched, and only
-    /// their ledger rows are read; without it, the flags of every copied message are compared.
-    func syncFlags(mapping: FolderMapping, uidValidity: UInt32, since recorded: FolderRecord?, src: any MailStoreSession,
-                   dst: any MailStoreSession, dropped: inout [String]) async throws -> Int {
+    /// With CONDSTORE only the messages changed since the recorded HIGHESTMODSEQ are fetched (or taken
+    /// from `changes`, when the folder's opening already read them), and only their ledger rows are
+    /// read; without it, the flags of every copied message are compared.
+    func syncFlags(mapping: FolderMapping, uidValidity: UInt32, since recorded: FolderRecord?, changes: [MessageMetadata]? = nil,
+                   src: any MailStoreSession, dst: any MailStoreSession, dropped: inout [String]) async throws -> Int {
         let changedSince = src.tracksChanges && recorded?.uidValidity == uidValidity ? recorded?.highestModSeq : nil
         let metadata: [MessageMetadata]
         let ledger: [LedgerEntry]
         if let changedSince {
-            metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.all, changedSince: changedSince) }
+            if let changes {
+                metadata = changes
+            } else {
+                metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.all, changedSince: changedSince) }
+            }
             guard !metadata.isEmpty else { return 0 }
             ledger = try store.ledger(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, uids: metadata.map(\.uid))
         } else {

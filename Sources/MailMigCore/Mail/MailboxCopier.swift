@@ -95,23 +95,16 @@ struct MailboxCopier: Sendable {
             let reader: any MailStoreSession = labels.mode == .keywords ? LabelKeywordsSession(base: src, plan: labels) : src
             var undelivered: [(folder: String, keys: [MessageKey])] = []
             var unreadable: [MailError] = []
-            for mapping in folderPlan.mappings {
-                result.folders += 1
-                let droppedBefore = result.droppedKeywords[mapping.source]
-                defer {
-                    if let dropped = result.droppedKeywords[mapping.source], dropped != droppedBefore {
-                        progress?.keywordsDropped(mailbox: mailboxID, folder: mapping.source, keywords: dropped)
-                    }
-                }
-                // All Mail is decided against what the other folders copied: not after one of them failed.
-                if mapping.rule == .allMail, !unreadable.isEmpty || !undelivered.isEmpty { continue }
-                do {
-                    let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, labels: labels, src: reader, dst: dst,
-                                                       result: &result)
-                    if !missing.isEmpty { undelivered.append((mapping.source, missing)) }
-                } catch let failure as UnreadableFolder {
-                    unreadable.append(failure.error)
-                }
+            // The last folder's read-back, finished while the next folder is opened (`copyFolder`).
+            var tail: FolderTail?
+            do {
+                try await copyFolders(folderPlan.mappings, statuses: statuses, labels: labels, src: reader, dst: dst, tail: &tail,
+                                      undelivered: &undelivered, unreadable: &unreadable, result: &result)
+                try await tail?.finish(self, dst: dst)
+            } catch {
+                // What was appended stays copied; what the target changed of it is recorded if the target still answers.
+                try? await tail?.finish(self, dst: dst)
+                throw error
             }
             // The other folders went on; the pass still fails, so nothing calls this mailbox done.
             if let first = unreadable.first {
@@ -125,6 +118,31 @@ struct MailboxCopier: Sendable {
                                 reason: Self.undeliveredReason(first.keys, moreFolders: undelivered.count - 1))
             }
             return result
+        }
+    }
+
+    /// Copies each folder in turn; a folder the source refuses to open or does not fully deliver is
+    /// noted, and the others go on. The last folder's read-back is left in `tail`.
+    func copyFolders(_ mappings: [FolderMapping], statuses: [String: FolderStatus?], labels: LabelPlan, src: any MailStoreSession,
+                     dst: any MailStoreSession, tail: inout FolderTail?, undelivered: inout [(folder: String, keys: [MessageKey])],
+                     unreadable: inout [MailError], result: inout MailPassResult) async throws {
+        for mapping in mappings {
+            result.folders += 1
+            let droppedBefore = result.droppedKeywords[mapping.source]
+            defer {
+                if let dropped = result.droppedKeywords[mapping.source], dropped != droppedBefore {
+                    progress?.keywordsDropped(mailbox: mailboxID, folder: mapping.source, keywords: dropped)
+                }
+            }
+            // All Mail is decided against what the other folders copied: not after one of them failed.
+            if mapping.rule == .allMail, !unreadable.isEmpty || !undelivered.isEmpty { continue }
+            do {
+                let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, labels: labels, src: src, dst: dst,
+                                                   tail: &tail, result: &result)
+                if !missing.isEmpty { undelivered.append((mapping.source, missing)) }
+            } catch let failure as UnreadableFolder {
+                unreadable.append(failure.error)
+            }
         }
     }
 

@@ -1,5 +1,5 @@
 /// What one look into a folder returned: what opening it tells, the messages a filter found, and
-/// metadata of messages (`MailStoreSession.read(_:listing:withMetadata:)`, `readMetadata(_:in:)`).
+/// metadata of messages (`MailStoreSession.read(_:listing:metadata:)`, `readMetadata(_:in:)`).
 public struct FolderReading: Sendable, Equatable {
     /// What opening the folder told.
     public var snapshot: FolderSnapshot
@@ -16,12 +16,30 @@ public struct FolderReading: Sendable, Equatable {
     }
 }
 
+/// Which messages a folder read describes along with its listing (`MailStoreSession.read(_:listing:metadata:)`).
+public enum ReadingMetadata: Sendable, Equatable {
+    /// None.
+    case none
+    /// Every message of the folder.
+    case all
+    /// The messages whose mod-sequence is above this one (RFC 7162 §3.1.4 CHANGEDSINCE): those whose
+    /// flags changed since, and those that arrived since, which always get a higher one.
+    case changedSince(UInt64)
+}
+
 extension MailStoreSession {
-    /// One step after the other: `openFolder`, `messageUIDs`, `metadata(.all)`.
-    public func read(_ path: String, listing filter: MessageFilter, withMetadata: Bool) async throws -> FolderReading {
+    /// One step after the other: `openFolder`, `messageUIDs`, `metadata`.
+    public func read(_ path: String, listing filter: MessageFilter, metadata wanted: ReadingMetadata) async throws -> FolderReading {
         let snapshot = try await openFolder(path, forWriting: false)
         let keys = try await messageUIDs(filter)
-        let metadata = withMetadata && snapshot.exists > 0 ? try await metadata(.all, changedSince: nil) : []
+        var metadata: [MessageMetadata] = []
+        if snapshot.exists > 0 {
+            switch wanted {
+            case .none: break
+            case .all: metadata = try await self.metadata(.all, changedSince: nil)
+            case .changedSince(let modSeq): metadata = try await self.metadata(.all, changedSince: modSeq)
+            }
+        }
         return FolderReading(snapshot: snapshot, keys: keys, metadata: metadata)
     }
 

@@ -69,10 +69,10 @@ public protocol MailStoreSession: Sendable {
     /// The unique identifiers of the open folder's messages that match `filter`.
     func messageUIDs(_ filter: MessageFilter) async throws -> [MessageKey]
     /// Opens a folder for reading and lists its messages that match `filter`, with the metadata of
-    /// every message of the folder when `withMetadata`: `openFolder(_:forWriting: false)`,
-    /// `messageUIDs(_:)` and `metadata(.all)` in one exchange where the store can (IMAP pipelining).
+    /// the messages `metadata` names: `openFolder(_:forWriting: false)`, `messageUIDs(_:)` and
+    /// `metadata(.all, changedSince:)` in one exchange where the store can (IMAP pipelining).
     /// Errors as `openFolder`'s.
-    func read(_ path: String, listing filter: MessageFilter, withMetadata: Bool) async throws -> FolderReading
+    func read(_ path: String, listing filter: MessageFilter, metadata: ReadingMetadata) async throws -> FolderReading
     /// The metadata of `selection` in the folder at `path`, which is opened for reading and closed
     /// again, in one exchange where the store can.
     func readMetadata(_ selection: MessageSelection, in path: String) async throws -> FolderReading

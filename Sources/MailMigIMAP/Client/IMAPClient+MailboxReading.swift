@@ -1,6 +1,6 @@
 import MailMigConcurrency
 
-/// What one look into a mailbox returned (`IMAPClient.read(_:search:metadataOf:close:)`).
+/// What one look into a mailbox returned (`IMAPClient.read(_:search:metadataOf:changedSince:close:)`).
 public struct MailboxReading: Sendable {
     /// The mailbox as EXAMINE opened it.
     public var mailbox: SelectedMailbox
@@ -12,8 +12,9 @@ public struct MailboxReading: Sendable {
 
 extension IMAPClient {
     /// EXAMINE of `mailbox`, followed without waiting by UID SEARCH of `search`, UID FETCH of the
-    /// flags, internal dates and sizes of `metadataOf`, and UNSELECT when `close`: one round trip
-    /// instead of up to four, which over a WAN is most of what opening a folder costs.
+    /// flags, internal dates and sizes of `metadataOf` (with `changedSince`, only of the messages whose
+    /// mod-sequence is above it: RFC 7162 §3.1.4), and UNSELECT when `close`: one round trip instead of
+    /// up to four, which over a WAN is most of what opening a folder costs.
     ///
     /// RFC 3501 §5.5 lets a client send commands without waiting when their results do not depend on
     /// each other's; the server runs them in order, so the search and fetch act on the mailbox just
@@ -21,7 +22,8 @@ extension IMAPClient {
     /// thrown. A server that ran a search or fetch before the EXAMINE had completed (and answered NO
     /// or BAD although the mailbox opened) is asked it again on its own. A search or UID set too long
     /// for one command is sent the usual way, one after the other.
-    public func read(_ name: some MailboxNameConvertible, search: SearchCriteria?, metadataOf: UIDSet?, close: Bool) async throws -> MailboxReading {
+    public func read(_ name: some MailboxNameConvertible, search: SearchCriteria?, metadataOf: UIDSet?, changedSince: UInt64? = nil,
+                     close: Bool) async throws -> MailboxReading {
         let mailbox = name.mailboxName
         let searchParts = search?.splittingUIDSets().count ?? 1
         let fetchParts = metadataOf.map { $0.parts().count } ?? 0
@@ -30,7 +32,7 @@ extension IMAPClient {
             var uids: [UInt32] = []
             if let search { uids = try await self.search(search) }
             var metadata: [FetchedMessage] = []
-            if let metadataOf { metadata = try await fetchMetadata(metadataOf) }
+            if let metadataOf { metadata = try await fetchMetadata(metadataOf, changedSince: changedSince) }
             if close { try await unselect() }
             return MailboxReading(mailbox: opened, uids: uids, metadata: metadata)
         }
@@ -39,7 +41,7 @@ extension IMAPClient {
         var searching: Result<PendingCommand, any Error>?
         if let search { searching = await outcome { try await send(searchCommand(search)) } }
         var fetching: Result<BoundedQueue<FetchResponse>, any Error>?
-        if let metadataOf { fetching = await outcome { try await sendFetch(metadataOf, body: false, binary: false, changedSince: nil) } }
+        if let metadataOf { fetching = await outcome { try await sendFetch(metadataOf, body: false, binary: false, changedSince: changedSince) } }
         var closing: Result<PendingCommand, any Error>?
         if close, capabilities.contains("UNSELECT") { closing = await outcome { try await send(Command("UNSELECT")) } }
 
@@ -79,7 +81,7 @@ extension IMAPClient {
         if searchAgain || fetchAgain {
             if selected == nil { state = try await examine(mailbox) }
             if searchAgain, let search { uids = try await self.search(search) }
-            if fetchAgain, let metadataOf { metadata = try await fetchMetadata(metadataOf) }
+            if fetchAgain, let metadataOf { metadata = try await fetchMetadata(metadataOf, changedSince: changedSince) }
         }
         if close { try await unselect() }
         return MailboxReading(mailbox: state, uids: uids, metadata: metadata)

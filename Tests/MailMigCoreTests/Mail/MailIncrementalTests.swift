@@ -67,6 +67,84 @@ struct MailIncrementalTests {
         #expect(harness.target.counters.appendedMessages == 20)
     }
 
+    @Test("mail that arrived since the last pass is counted from STATUS when planning, and read with the folder's opening when copying, with the flag changes")
+    func newMailSinceLastPass() async throws {
+        let source = FakeMailStore(side: .source, reportsSize: true)
+        let harness = try MailHarness(source: source)
+        source.seed(SampleMessages.make(20), into: "INBOX", of: alice)
+        let archived = source.seed(SampleMessages.make(10, tag: "arc"), into: "Archive", of: alice)
+        source.seed(SampleMessages.make(5, tag: "drf"), into: "Drafts", of: alice)
+        #expect(try await harness.apply().report.succeeded)
+
+        let arrived = [
+            "INBOX": source.seed((1...3).map { SampleMessages.message(id: "new-\($0)", bodyBytes: 300 * $0) }, into: "INBOX", of: alice),
+            "Archive": source.seed([SampleMessages.message(id: "new-archived", bodyBytes: 1_000)], into: "Archive", of: alice),
+        ]
+        try source.setFlags(["\\Seen", "\\Flagged"], uid: archived[2], in: "Archive", of: alice)
+        let newBytes = arrived.reduce(Int64(0)) { total, folder in
+            total + source.messages(in: folder.key, of: alice).filter { folder.value.contains($0.key) }.reduce(Int64(0)) { $0 + Int64($1.body.count) }
+        }
+        let opened = source.counters.folderOpens
+        let estimate = try #require(try await harness.plan().steps.first?.work.mailPass?.estimate)
+        #expect(estimate.messages == 4)
+        #expect(estimate.bytes == newBytes)
+        #expect(estimate.folders == 2)
+        #expect(source.counters.folderOpens == opened, "the plan opens no folder")
+
+        let described = source.counters.metadataCalls
+        #expect(try await harness.apply().report.succeeded)
+        #expect(source.counters.metadataCalls - described == 2,
+                "one read per changed folder: its new mail and its flag changes come with its opening")
+        let result = try harness.record()?.lastResult
+        #expect(result?.copied == 4)
+        #expect(result?.flagUpdates == 1)
+        #expect(harness.targetMatchesSource("INBOX", "INBOX"))
+        #expect(harness.targetMatchesSource("Archive", "Archive"))
+        #expect(try await harness.plan().steps.isEmpty)
+        #expect(try await harness.verify().passed)
+    }
+
+    @Test("after a pass that broke off in the middle of new mail, the plan counts what is left by opening the folder")
+    func newMailAfterBrokenPass() async throws {
+        let source = FakeMailStore(side: .source, reportsSize: true)
+        let harness = try MailHarness(source: source)
+        source.seed(SampleMessages.make(20), into: "INBOX", of: alice)
+        #expect(try await harness.apply().report.succeeded)
+        source.seed(SampleMessages.make(70, tag: "late"), into: "INBOX", of: alice)
+        // The second body stream breaks after 66 messages, for good: the first chunk (64) is appended.
+        source.faults.stream = (call: 2, after: 66, kind: .failed)
+        #expect(try await harness.apply().report.succeeded == false)
+        let copied = try harness.ledger().rows.count - 20
+        #expect(copied >= 64 && copied < 70)
+
+        let estimate = try #require(try await harness.plan().steps.first?.work.mailPass?.estimate)
+        #expect(estimate.messages == 70 - copied, "not the 70 that STATUS shows arrived since the folder's record")
+        #expect(try await harness.apply().report.succeeded)
+        #expect(harness.targetMatchesSource("INBOX", "INBOX"))
+        #expect(harness.target.counters.appendedMessages == 90)
+    }
+
+    @Test("what the target changed of the messages is recorded for every folder, the last one and one before a folder the source refuses included")
+    func readBackOfEveryFolder() async throws {
+        let harness = try MailHarness()
+        // Message 1 of every five carries $Label1 (SampleMessages), which this target does not keep.
+        harness.target.faults.unkeptKeywords = ["$Label1"]
+        for (index, folder) in ["INBOX", "Archive", "Broken", "Projects"].enumerated() {
+            harness.source.seed(SampleMessages.make(20, tag: "f\(index)"), into: folder, of: alice)
+        }
+        harness.source.faults.refusedFolders = ["Broken"]
+        #expect(try await harness.apply().report.succeeded == false, "the refused folder fails the pass")
+        let rewritten = try harness.state().targetRewrites(mailbox: alice, folder: nil)
+        #expect(Set(rewritten.map(\.folder)) == ["INBOX", "Archive", "Projects"])
+        #expect(rewritten.count == 3 * 4, "four messages of twenty carry the keyword in each folder")
+        #expect(rewritten.allSatisfy { $0.attribute == .flags })
+
+        harness.source.faults.refusedFolders = []
+        #expect(try await harness.apply().report.succeeded)
+        #expect(try harness.state().targetRewrites(mailbox: alice, folder: nil).count == 4 * 4)
+        #expect(try await harness.plan().steps.isEmpty, "every folder is recorded")
+    }
+
     @Test("flags changed on the source reach a target without UIDPLUS on the next pass")
     func flagSyncWithoutAppendUID() async throws {
         let harness = try MailHarness(target: FakeMailStore(side: .target, returnsUIDs: false))
