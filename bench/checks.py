@@ -10,11 +10,14 @@ Planning: `mailmig plan --no-refresh` of a 10,000-mailbox plan against an empty 
 Folders: `mailmig plan` of one mailbox holding 1,000, 5,000 and 20,000 folders (see folders.py),
 against the target of under 20 s for 20,000; with --baseline, another build in the same run.
 
+Refresh planning: `mailmig plan` with live refresh of 1,000 mailboxes of 12 folders each, before and
+after an apply and with new mail in 1 % of them (see refresh.py): measured, no target.
+
 Local copy: the profile's corpus copied from the bench source into local Maildir trees by mailmig (a
 `maildir` target, the store `backup:` writes), mbsync and doveadm backup, in one run; then mailmig's
 IMAP-to-IMAP migration of the same users without and with `backup:` (see localcopy.py).
 
-Usage: checks.py --binary PATH [--baseline PATH] [--quick] [--only memory|planning|folders|localcopy]
+Usage: checks.py --binary PATH [--baseline PATH] [--quick] [--only memory|planning|folders|localcopy|refresh]
 Writes .bench/checks-<profile>-<time>.json and prints a summary.
 """
 import argparse
@@ -31,6 +34,7 @@ import corpus  # noqa: E402
 import bench  # noqa: E402
 import folders  # noqa: E402
 import localcopy  # noqa: E402
+import refresh  # noqa: E402
 import servers  # noqa: E402
 import tools  # noqa: E402
 
@@ -149,6 +153,8 @@ def render(results):
                      " -> %s%s" % (planning["mailboxes"], planning["median_seconds"], planning["runs"], planning["tool"],
                                    planning["peak_rss_kib"] / 1024, "holds" if planning["holds"] else "MISSED",
                                    "" if not planning["error"] else " (%s)" % planning["error"]))
+    if results.get("refresh"):
+        lines.append(refresh.render(results["refresh"]))
     if results.get("folders"):
         lines.append(folders.render(results["folders"]))
     return "\n".join(lines)
@@ -159,13 +165,15 @@ def main():
     parser.add_argument("--binary", required=True)
     parser.add_argument("--quick", action="store_true", help="2,000 messages in the memory check")
     parser.add_argument("--baseline", help="another mailmig build measured in the folder-count check too")
-    parser.add_argument("--only", choices=["memory", "planning", "folders", "localcopy"])
+    parser.add_argument("--only", choices=["memory", "planning", "folders", "localcopy", "refresh"])
     args = parser.parse_args()
     args.binary = os.path.abspath(args.binary)
     servers.snapshot_scripts()
     results = {}
     if args.only in (None, "planning"):
         results["planning"] = planning_check(args.binary)
+    if args.only in (None, "refresh"):
+        results["refresh"] = refresh.refresh_check(args.binary)
     if args.only in (None, "folders"):
         results["folders"] = folders.folder_check(args.binary, os.path.abspath(args.baseline) if args.baseline else None)
     if args.only in (None, "memory"):

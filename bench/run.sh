@@ -5,7 +5,7 @@
 #
 # Usage: bench/run.sh [--quick | --many-folders] [--runs N] [--tools mailmig,mbsync,doveadm] [--binary MAILMIG-BINARY]
 #                     [--baseline MAILMIG-BINARY] [--skip-checks] [--skip-copy]
-#                     [--only memory|planning|folders|localcopy]
+#                     [--only memory|planning|folders|localcopy|refresh]
 #                     [--wan RTT-MS[,RTT-MS…] [--jitter-ms MS] [--rate-mbit R]]
 #        bench/run.sh --workers-bench [--mailboxes N] [--messages N] [--binary MAILMIG-BINARY]
 #        bench/run.sh --stop
@@ -61,7 +61,7 @@ while (($# > 0)); do
         --skip-checks) checks=0 ;;
         --skip-copy) copy=0 ;;
         --checks) checks_asked=1 ;;
-        --only) only=(--only "${2:?--only needs memory, planning, folders or localcopy}"); shift ;;
+        --only) only=(--only "${2:?--only needs memory, planning, folders, localcopy or refresh}"); shift ;;
         --wan) wan=${2:?--wan needs round-trip times in ms, e.g. 0,10,50}; shift ;;
         --jitter-ms) link+=(--jitter-ms "${2:?--jitter-ms needs a number}"); shift ;;
         --rate-mbit) link+=(--rate-mbit "${2:?--rate-mbit needs a number}"); shift ;;

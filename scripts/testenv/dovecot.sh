@@ -5,6 +5,8 @@
 #        dovecot.sh doveadm source|target ARGS...
 #        dovecot.sh add-user source|target NAME PASSWORD [QUOTA] (idempotent; survives restarts;
 #                                                     QUOTA e.g. 100K needs MAILMIG_DOVECOT_QUOTA=1 at start)
+#        dovecot.sh add-users source|target FILE             (many at once: FILE holds "NAME PASSWORD" lines;
+#                                                     those missing are added with one reread of the file)
 #        dovecot.sh remove-user source|target NAME           (the user and all its mail)
 #        dovecot.sh has-user source|target NAME              (exit 0 when the login exists)
 #        dovecot.sh load source|target NAME DIR [FOLDER-PREFIX] (a generated or real corpus, by APPEND)
@@ -604,6 +606,35 @@ cmd_add_user() {
     ) 9>"$dir/users.lock"
 }
 
+# Adds the users of FILE ("NAME PASSWORD" per line) that are missing, in one change of the passwd file:
+# add-user waits for Dovecot's next look at the file once per user, which for thousands of users takes
+# as many seconds. A user that exists is left as it is, whatever its password.
+cmd_add_users() {
+    local name=${1:-} list=${2:-} dir
+    if ! valid_instance "$name" || [[ ! -f $list ]]; then die "usage: $0 add-users source|target FILE"; fi
+    dir="$ROOT/$name"
+    [[ -f $dir/users ]] || die "$name has never been started; run: $0 start"
+    (
+        flock 9
+        local user password lines=() before
+        local -A present=()
+        while IFS=: read -r user _; do present[$user]=1; done <"$dir/users"
+        while read -r user password _; do
+            [[ -n $user ]] || continue
+            [[ $user =~ ^[A-Za-z0-9._@+-]+$ ]] || die "add-users: '$user' in $list is not a valid user name (letters, digits, . _ @ + -)"
+            [[ -n $password && $password != *:* ]] || die "add-users: $user in $list has no password, or one with ':'"
+            [[ -z ${present[$user]:-} ]] || continue
+            present[$user]=1
+            lines+=("$user:{PLAIN}$password::::::")
+        done <"$list"
+        ((${#lines[@]} > 0)) || exit 0
+        before="$(stat -c %Y "$dir/users")"
+        printf '%s\n' "${lines[@]}" >>"$dir/users.added"
+        printf '%s\n' "${lines[@]}" >>"$dir/users"
+        bump_mtime "$dir/users" "$before"
+    ) 9>"$dir/users.lock"
+}
+
 # Removes a user added with add-user, and its mail. The built-in users cannot be removed.
 cmd_remove_user() {
     local name=${1:-} user=${2:-} dir file builtin before
@@ -658,10 +689,11 @@ main() {
         reset-user) cmd_reset_user "$@" ;;
         doveadm) cmd_doveadm "$@" ;;
         add-user) cmd_add_user "$@" ;;
+        add-users) cmd_add_users "$@" ;;
         remove-user) cmd_remove_user "$@" ;;
         has-user) cmd_has_user "$@" ;;
         load) cmd_load "$@" ;;
-        *) die "usage: $0 install|start|stop|status|reset|reset-user NAME|doveadm source|target ARGS...|add-user source|target NAME PASSWORD [QUOTA]|remove-user source|target NAME|has-user source|target NAME|load source|target NAME DIR [PREFIX]" ;;
+        *) die "usage: $0 install|start|stop|status|reset|reset-user NAME|doveadm source|target ARGS...|add-user source|target NAME PASSWORD [QUOTA]|add-users source|target FILE|remove-user source|target NAME|has-user source|target NAME|load source|target NAME DIR [PREFIX]" ;;
     esac
 }
 
