@@ -49,8 +49,12 @@ struct MailboxCopier: Sendable {
             async let sourceListing = wrap(folder: nil, side: .source) { (try await src.folders(status: true), try await src.subscribedFolders()) }
             result.reconciled = try await reconcilePending(dst)
             if result.reconciled > 0 { progress?.recovered(mailbox: mailboxID, count: result.reconciled) }
+            // The target's STATUS serves only the check below for mail in folders the state knows nothing
+            // of: asked of every folder before a first pass; once the mailbox has copies, a folder new
+            // since is opened alone instead of every folder being asked on every pass.
+            let targetStatus = try settings.dedupeChosen != true && store.ledgerCount(mailbox: ledgerKey, folder: nil) == 0
             let (targetFolders, targetSubscribed) = try await wrap(folder: nil, side: .target) {
-                (try await dst.folders(status: settings.dedupeChosen != true), try await dst.subscribedFolders())
+                (try await dst.folders(status: targetStatus), try await dst.subscribedFolders())
             }
             let (sourceFolders, subscribed) = try await sourceListing
             let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),

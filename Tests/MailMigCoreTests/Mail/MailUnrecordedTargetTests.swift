@@ -48,6 +48,22 @@ struct MailUnrecordedTargetTests {
         #expect(harness.target.counters.appendedMessages == 12, "nothing is appended")
     }
 
+    @Test("a folder new on the source since the last pass, whose target folder already holds mail, is held back by the pass")
+    func newFolderAfterFirstPass() async throws {
+        let harness = try MailHarness()
+        harness.source.seed(SampleMessages.make(12), into: "INBOX", of: alice)
+        #expect(try await harness.apply().report.succeeded)
+        harness.source.seed(SampleMessages.make(5, tag: "new"), into: "Projects", of: alice)
+        let plan = try await harness.plan()
+        #expect(plan.steps.contains { $0.work.mailPass != nil })
+        // Another tool fills the target folder after the plan was made.
+        harness.target.seed(SampleMessages.make(3, tag: "other"), into: "Projects", of: alice)
+        let report = await (try harness.engine()).apply(plan, parallelism: 1)
+        #expect(!report.succeeded)
+        #expect(report.failed.contains { "\($0.outcome)".contains("Projects (3 messages)") }, "\(report.failed.map(\.outcome))")
+        #expect(harness.target.counters.appendedMessages == 12, "nothing more is appended")
+    }
+
     @Test("with dedupe: target, the plan warns and the pass records the copies already there instead of copying them")
     func dedupeTarget() async throws {
         let harness = try await copiedThenStateLost(extra: "dedupe: target")
