@@ -40,6 +40,13 @@ public struct FakeStoreFaults: Sendable {
     /// Keywords APPEND accepts but does not keep, as a server whose folder takes no more keywords
     /// does; lasts until cleared.
     public var unkeptKeywords: Set<String> = []
+    /// Folders (plan-form paths) without mod-sequences (RFC 7162 §3.1.2.2, NOMODSEQ): their STATUS says
+    /// HIGHESTMODSEQ 0, their opening none, and a FETCH with CHANGEDSINCE in them is answered `BAD`;
+    /// lasts until cleared.
+    public var noModSeqFolders: Set<String> = []
+    /// STORE (flag changes) fails with this kind, as on a target that lost its connection or refuses
+    /// the change; lasts until cleared.
+    public var failedFlagStores: MailStoreError.Kind?
     /// Folders (plan-form paths) whose SELECT and EXAMINE the server refuses with `NO`, as one with a
     /// damaged index does; lasts until cleared.
     public var refusedFolders: Set<String> = []

@@ -36,10 +36,11 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
 
     /// LIST, with STATUS of every folder when asked.
     func folders(status: Bool) async throws -> [ListedFolder] {
-        store.folders(of: address).map { folder in
+        let noModSeq = store.faults.noModSeqFolders
+        return store.folders(of: address).map { folder in
             ListedFolder(listing: folder.listing(store.inboxSpelling), status: status ? FolderStatus(messages: folder.messages.count, uidNext: folder.uidNext,
                                                                                 uidValidity: folder.uidValidity,
-                                                                                highestModSeq: modSeq(folder),
+                                                                                highestModSeq: noModSeq.contains(folder.path) && store.tracksChanges ? 0 : modSeq(folder),
                                                                                 size: store.reportsSize ? folder.messages.reduce(0) { $0 + Int64($1.body.count) } : nil) : nil)
         }
     }
@@ -66,9 +67,12 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         store.count { $0.folderOpens += 1 }
         // A failed SELECT leaves no folder open, as in IMAP.
         setOpen(nil)
-        if store.faults.refusedFolders.contains(path) { throw MailStoreError(.failed, "NO Mailbox can't be opened: \(path)") }
+        let faults = store.faults
+        if faults.refusedFolders.contains(path) { throw MailStoreError(.failed, "NO Mailbox can't be opened: \(path)") }
+        let noModSeq = faults.noModSeqFolders.contains(path)
         let snapshot = try store.withFolder(address, path) { folder in
-            FolderSnapshot(uidValidity: folder.uidValidity, uidNext: folder.uidNext, highestModSeq: modSeq(folder), exists: folder.messages.count)
+            FolderSnapshot(uidValidity: folder.uidValidity, uidNext: folder.uidNext, highestModSeq: noModSeq ? nil : modSeq(folder),
+                           exists: folder.messages.count)
         }
         setOpen((path, forWriting))
         return snapshot
@@ -97,6 +101,9 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
         store.count { $0.metadataCalls += 1 }
         if changedSince != nil, !store.tracksChanges {
             throw MailStoreError(.failed, "BAD CHANGEDSINCE needs CONDSTORE, which this server does not offer")
+        }
+        if changedSince != nil, let path = try? openPath().path, store.faults.noModSeqFolders.contains(path) {
+            throw MailStoreError(.failed, "BAD Mailbox doesn't support mod-sequences")
         }
         let claimed = store.faults.claimedSizes
         let undescribed = store.faults.undescribed
@@ -191,6 +198,7 @@ final class FakeStoreSession: MailStoreSession, @unchecked Sendable {
     /// UID STORE FLAGS, which needs the folder opened for writing.
     func replaceFlags(of uids: [MessageKey], with flags: [String]) async throws {
         store.count { $0.flagStores += 1 }
+        if let kind = store.faults.failedFlagStores { throw MailStoreError(kind, "NO STORE failed") }
         let (path, writable) = try openPath()
         guard writable else { throw MailStoreError(.failed, "NO [READ-ONLY] Mailbox is open read-only") }
         if flags.contains(where: { !Self.isAtom($0) }) { throw MailStoreError(.failed, "BAD Invalid characters in keyword") }

@@ -29,7 +29,8 @@ extension MailboxCopier {
         let describing: ReadingMetadata
         if recorded == nil {
             describing = .all
-        } else if src.tracksChanges, let modSeq = recorded?.highestModSeq {
+        } else if src.tracksChanges, let modSeq = recorded?.highestModSeq, modSeq > 0 {
+            // 0 is what STATUS says of a folder without mod-sequences (RFC 7162 §3.1.2.2), where CHANGEDSINCE is refused.
             describing = .changedSince(modSeq)
         } else {
             describing = .none
@@ -92,36 +93,40 @@ extension MailboxCopier {
             candidates.removeAll { matched.contains($0) }
         }
         var unreturned: [MessageKey] = []
-        var unread: [LedgerEntry] = []
-        if !candidates.isEmpty {
-            (unreturned, unread) = try await copyMessages(candidates, described: described, mapping: mapping,
-                                                          uidValidity: uidValidity, src: src, dst: dst, result: &result)
-        }
-        if let findings, findings.flagsDiffer > 0, !copied.isEmpty {
-            // Neither the ledger nor CONDSTORE saw these changes: compare with what the target holds.
-            var dropped: [String] = []
-            result.flagUpdates += try await repairFlags(mapping: mapping, uidValidity: uidValidity, src: src, dst: dst, dropped: &dropped)
-            result.dropped(dropped, in: mapping.source)
-        } else if settings.stage >= .sync, !copied.isEmpty {
-            var dropped: [String] = []
-            // Label keywords change with other folders, which this folder's mod-sequences do not show: all are compared then.
-            let since = labels.changedElsewhere ? nil : recorded
-            result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: since,
-                                                      changes: since == nil ? nil : changes.map { $0.filter { !unrecorded.contains($0.uid) } },
-                                                      src: src, dst: dst, dropped: &dropped)
-            result.dropped(dropped, in: mapping.source)
+        // What is appended and not read back yet; it goes to `tail` on every way out, so an error after
+        // the copy still leaves the read-back to the caller.
+        var current = FolderTail(mapping: mapping, unread: [], record: nil)
+        do {
+            if !candidates.isEmpty {
+                unreturned = try await copyMessages(candidates, described: described, mapping: mapping, uidValidity: uidValidity,
+                                                    src: src, dst: dst, unread: &current.unread, result: &result)
+            }
+            if let findings, findings.flagsDiffer > 0, !copied.isEmpty {
+                // Neither the ledger nor CONDSTORE saw these changes: compare with what the target holds.
+                var dropped: [String] = []
+                result.flagUpdates += try await repairFlags(mapping: mapping, uidValidity: uidValidity, src: src, dst: dst, dropped: &dropped)
+                result.dropped(dropped, in: mapping.source)
+            } else if settings.stage >= .sync, !copied.isEmpty {
+                var dropped: [String] = []
+                // Label keywords change with other folders, which this folder's mod-sequences do not show: all are compared then.
+                let since = labels.changedElsewhere ? nil : recorded
+                result.flagUpdates += try await syncFlags(mapping: mapping, uidValidity: uidValidity, since: since, changes: since == nil ? nil : changes,
+                                                          excluding: unrecorded, src: src, dst: dst, dropped: &dropped)
+                result.dropped(dropped, in: mapping.source)
+            }
+        } catch {
+            if !current.unread.isEmpty { tail = current }
+            throw error
         }
         // A folder the source did not fully deliver is not current: the next pass asks for the rest.
-        var done: FolderRecord?
         if unreturned.isEmpty {
-            done = record(of: mapping, selected: selected, status: status, recorded: recorded)
-            done?.decidedBelow = decidedBelow
+            current.record = record(of: mapping, selected: selected, status: status, recorded: recorded)
+            current.record?.decidedBelow = decidedBelow
         }
-        let rest = FolderTail(mapping: mapping, unread: unread, record: done)
-        if unread.isEmpty {
-            try await rest.finish(self, dst: dst)
+        if current.unread.isEmpty {
+            try await current.finish(self, dst: dst)
         } else {
-            tail = rest
+            tail = current
         }
         return unreturned
     }
@@ -157,12 +162,12 @@ extension MailboxCopier {
     }
 
     /// Streams the candidates from the source and appends them to the target in recorded chunks;
-    /// returns those the source did not deliver even when asked twice, and the appended messages not
-    /// read back from the target yet (fewer than `readBackBatch`). `described` is the metadata read
-    /// with the folder; what it does not describe is asked for.
+    /// returns those the source did not deliver even when asked twice. The appended messages not read
+    /// back from the target yet (fewer than `readBackBatch`) are added to `unread`, also when it throws.
+    /// `described` is the metadata read with the folder; what it does not describe is asked for.
     private func copyMessages(_ candidates: [MessageKey], described: FolderDescription?, mapping: FolderMapping, uidValidity: UInt32,
-                              src: any MailStoreSession, dst: any MailStoreSession,
-                              result: inout MailPassResult) async throws -> (missing: [MessageKey], unread: [LedgerEntry]) {
+                              src: any MailStoreSession, dst: any MailStoreSession, unread: inout [LedgerEntry],
+                              result: inout MailPassResult) async throws -> [MessageKey] {
         var metadata: [MessageMetadata] = []
         var undescribed = candidates
         if let described {
@@ -178,7 +183,6 @@ extension MailboxCopier {
         }
         var oversize: [SkippedMessage] = []
         var wanted: [MessageKey] = []
-        var unread: [LedgerEntry] = []
         for message in metadata {
             if let limit = settings.maxMessageSize, let size = message.size, Int64(size) > limit {
                 oversize.append(tooLarge(message.uid, size: size, internalDate: message.internalDate, folder: mapping.source, uidValidity: uidValidity))
@@ -210,10 +214,10 @@ extension MailboxCopier {
             }
             missing += unsent
         }
-        guard !missing.isEmpty else { return ([], unread) }
+        guard !missing.isEmpty else { return [] }
         // A message deleted on the source meanwhile is no longer listed: nothing to copy, nothing lost.
         let listed = Set(try await wrap(folder: mapping.source, side: .source) { try await src.messageUIDs(.all) })
-        return (missing.filter { listed.contains($0) }, unread)
+        return missing.filter { listed.contains($0) }
     }
 
     /// A message skipped for exceeding `filters.max_message_size`, by the size its metadata or its

@@ -116,10 +116,14 @@ extension MailboxCopier {
     ///
     /// With CONDSTORE only the messages changed since the recorded HIGHESTMODSEQ are fetched (or taken
     /// from `changes`, when the folder's opening already read them), and only their ledger rows are
-    /// read; without it, the flags of every copied message are compared.
+    /// read; without it, the flags of every copied message are compared. Messages in `excluding` (copied
+    /// by this pass, their flags just sent and not read back yet) are left to the next pass, which sees
+    /// any later change by its mod-sequence or by comparing.
     func syncFlags(mapping: FolderMapping, uidValidity: UInt32, since recorded: FolderRecord?, changes: [MessageMetadata]? = nil,
-                   src: any MailStoreSession, dst: any MailStoreSession, dropped: inout [String]) async throws -> Int {
-        let changedSince = src.tracksChanges && recorded?.uidValidity == uidValidity ? recorded?.highestModSeq : nil
+                   excluding: Set<MessageKey> = [], src: any MailStoreSession, dst: any MailStoreSession,
+                   dropped: inout [String]) async throws -> Int {
+        // A folder without mod-sequences shows HIGHESTMODSEQ 0 in STATUS; CHANGEDSINCE is refused there.
+        let changedSince = src.tracksChanges && recorded?.uidValidity == uidValidity ? recorded?.highestModSeq.flatMap { $0 > 0 ? $0 : nil } : nil
         let metadata: [MessageMetadata]
         let ledger: [LedgerEntry]
         if let changedSince {
@@ -135,7 +139,8 @@ extension MailboxCopier {
             guard !ledger.isEmpty else { return 0 }
             metadata = try await wrap(folder: mapping.source, side: .source) { try await src.metadata(.uids(ledger.map(\.uid))) }
         }
-        let byUID = Dictionary(ledger.filter { $0.targetUID != nil }.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
+        let byUID = Dictionary(ledger.filter { $0.targetUID != nil && !excluding.contains($0.uid) }.map { ($0.uid, $0) },
+                               uniquingKeysWith: { first, _ in first })
         guard !byUID.isEmpty else { return 0 }
         var groups: [[String]: [LedgerEntry]] = [:]
         for message in metadata {

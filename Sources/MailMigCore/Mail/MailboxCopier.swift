@@ -104,12 +104,12 @@ struct MailboxCopier: Sendable {
             do {
                 try await copyFolders(folderPlan.mappings, statuses: statuses, labels: labels, src: reader, dst: dst, tail: &tail,
                                       undelivered: &undelivered, unreadable: &unreadable, result: &result)
-                try await tail?.finish(self, dst: dst)
             } catch {
                 // What was appended stays copied; what the target changed of it is recorded if the target still answers.
                 try? await tail?.finish(self, dst: dst)
                 throw error
             }
+            try await tail?.finish(self, dst: dst)
             // The other folders went on; the pass still fails, so nothing calls this mailbox done.
             if let first = unreadable.first {
                 let others = unreadable.count > 1 ? " (and \(unreadable.count - 1) more folder\(unreadable.count == 2 ? "" : "s"))" : ""

@@ -145,6 +145,38 @@ struct MailIncrementalTests {
         #expect(try await harness.plan().steps.isEmpty, "every folder is recorded")
     }
 
+    @Test("what the target changed of the new mail is recorded even when the flag sync after the copy fails")
+    func readBackAfterFailedFlagSync() async throws {
+        let harness = try MailHarness()
+        harness.target.faults.unkeptKeywords = ["$Label1"]
+        let uids = harness.source.seed(SampleMessages.make(5), into: "INBOX", of: alice)
+        #expect(try await harness.apply().report.succeeded)
+        #expect(try harness.state().targetRewrites(mailbox: alice, folder: nil).count == 1)
+        // New mail (one of five carries $Label1) and a flag change on a message copied before.
+        harness.source.seed(SampleMessages.make(5, tag: "new"), into: "INBOX", of: alice)
+        try harness.source.setFlags(["\\Flagged"], uid: uids[0], in: "INBOX", of: alice)
+        harness.target.faults.failedFlagStores = .failed
+        #expect(try await harness.apply().report.succeeded == false, "the flag sync fails the pass")
+        #expect(harness.target.messages(in: "INBOX", of: alice).count == 10, "the new mail was copied")
+        #expect(try harness.state().targetRewrites(mailbox: alice, folder: nil).count == 2, "and what the target dropped of it is recorded")
+        harness.target.faults.failedFlagStores = nil
+        #expect(try await harness.apply().report.succeeded)
+        #expect(try harness.state().targetRewrites(mailbox: alice, folder: nil).count == 2)
+    }
+
+    @Test("a folder without mod-sequences (STATUS HIGHESTMODSEQ 0, CHANGEDSINCE refused) gets its new mail and flag changes")
+    func folderWithoutModSeq() async throws {
+        let harness = try MailHarness()
+        harness.source.faults.noModSeqFolders = ["Archive"]
+        let uids = harness.source.seed(SampleMessages.make(5), into: "Archive", of: alice)
+        #expect(try await harness.apply().report.succeeded)
+        harness.source.seed(SampleMessages.make(3, tag: "new"), into: "Archive", of: alice)
+        try harness.source.setFlags(["\\Flagged"], uid: uids[0], in: "Archive", of: alice)
+        let result = try await harness.apply()
+        #expect(result.report.succeeded, "\(result.report.failed.map(\.outcome))")
+        #expect(harness.targetMatchesSource("Archive", "Archive"))
+    }
+
     @Test("flags changed on the source reach a target without UIDPLUS on the next pass")
     func flagSyncWithoutAppendUID() async throws {
         let harness = try MailHarness(target: FakeMailStore(side: .target, returnsUIDs: false))
