@@ -132,9 +132,11 @@ struct PostgresServer: Sendable, CustomStringConvertible {
         configuration.options.connectTimeout = .seconds(Int64(connectTimeout))
         // Sent with the login, so no query is needed to set them. The keepalives make the server notice
         // within about two minutes a client whose machine vanished without closing its connection, and
-        // so end its session and release the plan lock it held.
+        // so end its session and release the plan lock it held. The application name carries the
+        // schema so that an administrator (or a test) can tell in pg_stat_activity which plan's state a
+        // session serves; the server cuts it at 63 bytes.
         configuration.options.additionalStartupParameters = [
-            ("application_name", "mailmig"),
+            ("application_name", "mailmig \(schema)"),
             ("search_path", PostgresSchema.quoted(schema)),
             ("tcp_keepalives_idle", "60"),
             ("tcp_keepalives_interval", "10"),

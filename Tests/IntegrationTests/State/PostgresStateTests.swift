@@ -113,7 +113,7 @@ struct PostgresStateTests {
         try store.commit([.put(address: "a", kind: "note", attributes: Data("{}".utf8))])
         let ended = try schema.psql("""
             SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-            WHERE application_name = 'mailmig' AND datname = current_database() AND pid <> pg_backend_pid()
+            WHERE application_name = 'mailmig \(schema.name)' AND datname = current_database() AND pid <> pg_backend_pid()
             """)
         #expect(ended != "0", "no session of the store was found to end")
         Thread.sleep(forTimeInterval: 0.2)
