@@ -137,9 +137,16 @@ extension MailboxCopier {
     }
 
     /// The folder's state after a complete pass over it.
+    ///
+    /// A pass below sync carries no flags, so it keeps the HIGHESTMODSEQ recorded before it: the flag
+    /// changes since then are still to carry, and the sync's CHANGEDSINCE must read them.
     private func record(of mapping: FolderMapping, selected: FolderSnapshot, status: FolderStatus?, recorded: FolderRecord?) -> FolderRecord {
+        var highestModSeq = selected.highestModSeq ?? status?.highestModSeq
+        if settings.stage < .sync, let recorded, recorded.uidValidity == selected.uidValidity {
+            highestModSeq = recorded.highestModSeq
+        }
         var record = FolderRecord(source: mapping.source, target: mapping.target, uidValidity: selected.uidValidity,
-                                  uidNext: selected.uidNext ?? status?.uidNext, highestModSeq: selected.highestModSeq ?? status?.highestModSeq,
+                                  uidNext: selected.uidNext ?? status?.uidNext, highestModSeq: highestModSeq,
                                   messages: selected.exists,
                                   stage: max(settings.stage, recorded?.stage ?? settings.stage),
                                   cutoff: settings.stage == .presync ? cutoffText : recorded?.cutoff, at: Date(),

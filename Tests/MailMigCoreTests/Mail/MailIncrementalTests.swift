@@ -177,6 +177,33 @@ struct MailIncrementalTests {
         #expect(harness.targetMatchesSource("Archive", "Archive"))
     }
 
+    @Test("flags changed between two presync passes reach the target at sync, and a presync pass after a flag change converges")
+    func flagsChangedDuringPresync() async throws {
+        let presync = "batches:\n  - { name: wave, mailboxes: [\(alice)], stage: presync }\nstages:\n  presync: { older_than: 365d }\n"
+        let harness = try MailHarness(extra: presync)
+        let old = harness.source.seed(SampleMessages.make(6), into: "INBOX", of: alice)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "dd-MMM-yyyy HH:mm:ss Z"
+        harness.source.seed([SampleMessages.message(id: "recent", date: MessageDate(formatter.string(from: Date())))], into: "INBOX", of: alice)
+        #expect(try await harness.apply().report.succeeded)
+        #expect(harness.target.counters.appendedMessages == 6, "presync copies only the old mail")
+
+        // Presync carries no flags, so this change waits for sync, however many presyncs run first.
+        try harness.source.setFlags(["\\Seen", "\\Flagged"], uid: old[0], in: "INBOX", of: alice)
+        #expect(try await harness.apply().report.succeeded)
+        #expect(try await harness.plan().steps.isEmpty, "a presync has nothing to do for a flag change")
+
+        harness.extra = presync.replacingOccurrences(of: "stage: presync", with: "stage: sync")
+        let report = try await harness.apply().report
+        #expect(report.succeeded, "\(report.failed.map(\.outcome))")
+        #expect(harness.targetMatchesSource("INBOX", "INBOX"))
+        #expect(try harness.record()?.lastResult?.flagUpdates == 1)
+        #expect(try harness.record()?.lastResult?.copied == 1)
+        #expect(try await harness.plan().steps.isEmpty)
+    }
+
     @Test("flags changed on the source reach a target without UIDPLUS on the next pass")
     func flagSyncWithoutAppendUID() async throws {
         let harness = try MailHarness(target: FakeMailStore(side: .target, returnsUIDs: false))
