@@ -35,7 +35,7 @@ extension MailMig {
         @Flag(help: "Let a cutover go ahead although a safety gate holds it back.")
         var force = false
 
-        @Option(help: "Steps run at the same time, at most (DNS changes always run one at a time); with --workers, per worker. Default: the plan's connections (the smaller of source and target, 8 unless set), since over a WAN the round trips, not the servers, are the limit.")
+        @Option(help: "Steps run at the same time, at most (DNS changes always run one at a time); with --workers, per worker. Default: the plan's connections (the smaller of source and target, 8 unless set), since over a WAN the round trips, not the servers, are the limit. Once no mailbox is left to start, passes still running copy several folders at once on the idle ones.")
         var parallelism: Int?
 
         @Option(help: ArgumentHelp("Copy mail in N worker processes on this machine, joined by any `mailmig worker` on other machines (0: only those); needs state: postgres.", valueName: "N"))

@@ -41,6 +41,8 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     private var armed = FakeStoreFaults()
     /// Work done so far.
     private var counted = FakeStoreCounters()
+    /// Sessions open now, by address.
+    private var openSessions: [String: Int] = [:]
     /// Bodies longer than this are handed out spooled, as the IMAP store hands out large literals.
     private var spoolAbove: Int?
 
@@ -81,14 +83,24 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     /// IMAP refuses a login, and errors leave as `MailError`s like the IMAP store's.
     public func withSession<T: Sendable>(for mailbox: MailboxMapping, _ body: (any MailStoreSession) async throws -> T) async throws -> T {
         let address = side == .source ? mailbox.source.description : mailbox.target.description
-        let known = locked { () -> Bool in
+        let (known, admitted) = locked { () -> (Bool, Bool) in
             counted.sessions += 1
-            return mailboxes[address] != nil
+            guard mailboxes[address] != nil else { return (false, false) }
+            let open = openSessions[address, default: 0]
+            if let limit = armed.sessionsPerMailbox, open >= limit { return (true, false) }
+            openSessions[address] = open + 1
+            counted.peakSessions = max(counted.peakSessions, open + 1)
+            return (true, true)
         }
         guard known else {
             throw MailError(side: side, server: server, mailbox: mailbox.source.description, kind: .loginRefused,
                             reason: "NO [AUTHENTICATIONFAILED] Authentication failed for \(address)")
         }
+        guard admitted else {
+            throw MailError(side: side, server: server, mailbox: mailbox.source.description, kind: .transient,
+                            reason: "NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded (mail_max_userip_connections)")
+        }
+        defer { locked { openSessions[address, default: 1] -= 1 } }
         if faults.brokenMailboxes.contains(address) {
             throw MailError(side: side, server: server, mailbox: mailbox.source.description, kind: .failed,
                             reason: "NO [SERVERBUG] Internal error occurred. Refer to server log for more information.")

@@ -50,6 +50,9 @@ public struct FakeStoreFaults: Sendable {
     /// Folders (plan-form paths) whose SELECT and EXAMINE the server refuses with `NO`, as one with a
     /// damaged index does; lasts until cleared.
     public var refusedFolders: Set<String> = []
+    /// Sessions one mailbox may have open at once; a login beyond is refused as Dovecot refuses it
+    /// (`NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded`). Nil: no limit.
+    public var sessionsPerMailbox: Int?
     /// Mailboxes (addresses on this side) whose every login succeeds and whose first command then fails
     /// with `NO [SERVERBUG]`, as a server with a damaged account does; lasts until cleared.
     public var brokenMailboxes: Set<String> = []
@@ -62,6 +65,8 @@ public struct FakeStoreFaults: Sendable {
 public struct FakeStoreCounters: Sendable, Equatable {
     /// Sessions opened (logins).
     public var sessions = 0
+    /// The most sessions one mailbox had open at once.
+    public var peakSessions = 0
     /// APPEND calls, failed ones included.
     public var appendCalls = 0
     /// Messages stored by APPEND.

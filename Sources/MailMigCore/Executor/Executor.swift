@@ -80,6 +80,12 @@ public struct Executor: Sendable {
                         group.addTask { (step.id, await execute(step, applyID: applyID)) }
                     }
                 }
+                // Workers of a shared apply run passes of their own: lanes are lent only by a local apply,
+                // and never beyond the servers' connections, which a lane would otherwise wait for.
+                if let mail {
+                    let capacity = remote == nil ? min(parallelism, mail.plan.source.connections, mail.plan.target.connections) : 0
+                    await mail.lanes.update(capacity: capacity, running: inFlight, waiting: remaining.contains { $0.work.mailbox != nil })
+                }
                 guard inFlight > 0, let (id, outcome) = await group.next() else { break }
                 inFlight -= 1
                 outcomes[id] = outcome
@@ -88,6 +94,7 @@ public struct Executor: Sendable {
                 if case .failed = outcome { ledger.charge(step) }
             }
         }
+        await mail?.lanes.update(capacity: 0, running: 0, waiting: false)
         let entries = plan.steps.map { ApplyReport.Entry(step: $0, outcome: outcomes[$0.id] ?? .notStarted) }
         var report = ApplyReport(applyID: applyID, entries: entries, interrupted: cancellation.isCancelled)
         report.exhaustedBudgets = ledger.exhaustions

@@ -16,6 +16,8 @@ public struct MailContext: Sendable {
     public let targetCollections: (any CollectionStore)?
     /// The environment secrets and commands are resolved in.
     public let environment: [String: String]
+    /// The passes the running apply has no mailbox for, lent to mailbox passes still running.
+    public let lanes = SpareLanes()
     private let mailboxesBySource: [String: MailboxMapping]
 
     /// Creates the context of a plan, with the stores `registry` makes for its two sides.

@@ -159,6 +159,26 @@ public struct MailPassResult: Sendable, Equatable, Codable {
         side == .source ? sourceThrottledSeconds : targetThrottledSeconds
     }
 
+    /// Adds the counts of another part of the same pass (a lane that copied other folders).
+    mutating func add(_ other: MailPassResult) {
+        copied += other.copied
+        bytes += other.bytes
+        skipped += other.skipped
+        flagUpdates += other.flagUpdates
+        folders += other.folders
+        unchangedFolders += other.unchangedFolders
+        createdFolders += other.createdFolders
+        reconciled += other.reconciled
+        rekeyed += other.rekeyed
+        deduplicated += other.deduplicated
+        restored += other.restored
+        inOtherFolders += other.inOtherFolders
+        labelled += other.labelled
+        for (folder, keywords) in other.droppedKeywords { dropped(keywords, in: folder) }
+        sourceThrottledSeconds += other.sourceThrottledSeconds
+        targetThrottledSeconds += other.targetThrottledSeconds
+    }
+
     /// Notes a folder's keywords that were left out, once per keyword.
     mutating func dropped(_ keywords: [String], in folder: String) {
         guard !keywords.isEmpty else { return }

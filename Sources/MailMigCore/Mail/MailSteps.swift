@@ -36,6 +36,7 @@ struct MailSteps: Sendable {
         var copier = MailboxCopier(mailbox: mailbox, batch: work.batch, settings: work.settings, store: store, source: context.source,
                                    target: context.target, faults: faults, progress: progress)
         copier.lease = lease
+        copier.lanes = context.lanes
         // Skips of attempts that failed count too: they are recorded for good.
         let skippedBefore = try store.skipped(mailbox: work.source).count
         var result: MailPassResult

@@ -20,6 +20,8 @@ struct MailboxCopier: Sendable {
     var ledgerScope: String? = nil
     /// The worker's leases in a shared apply: a chunk is appended only while they can be trusted.
     var lease: LeaseGuard? = nil
+    /// The apply's spare passes, which this pass borrows to copy several folders at once.
+    var lanes: SpareLanes? = nil
 
     /// Messages per APPEND chunk, and the bytes after which a chunk is sent early.
     static let chunkMessages = 64
@@ -102,7 +104,7 @@ struct MailboxCopier: Sendable {
             // The last folder's read-back, finished while the next folder is opened (`copyFolder`).
             var tail: FolderTail?
             do {
-                try await copyFolders(folderPlan.mappings, statuses: statuses, labels: labels, src: reader, dst: dst, tail: &tail,
+                try await copyFoldersInLanes(folderPlan.mappings, statuses: statuses, labels: labels, src: reader, dst: dst, tail: &tail,
                                       undelivered: &undelivered, unreadable: &unreadable, result: &result)
             } catch {
                 // What was appended stays copied; what the target changed of it is recorded if the target still answers.

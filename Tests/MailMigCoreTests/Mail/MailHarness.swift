@@ -15,6 +15,8 @@ final class MailHarness: @unchecked Sendable {
     let target: FakeMailStore
     /// Top-level YAML appended to the plan (folders, filters, batches).
     var extra: String
+    /// Mail steps the apply runs at once; above the mailboxes' count, the rest is lent to them as lanes.
+    var parallelism = 1
     /// The store the plan's `backup:` is served by, when a test gives one.
     var backup: FakeMailStore?
     /// Mailboxes listed after alice, in this order (each exists on both servers).
@@ -87,7 +89,7 @@ final class MailHarness: @unchecked Sendable {
     func apply() async throws -> (plan: ExecutionPlan, report: ApplyReport) {
         let engine = try engine()
         let plan = try await engine.plan()
-        return (plan, await engine.apply(plan, parallelism: 1))
+        return (plan, await engine.apply(plan, parallelism: parallelism))
     }
 
     /// What `mailmig verify` reports (`--backup`: of the backup).
