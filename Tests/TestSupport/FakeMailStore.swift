@@ -45,6 +45,9 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     private var openSessions: [String: Int] = [:]
     /// Bodies longer than this are handed out spooled, as the IMAP store hands out large literals.
     private var spoolAbove: Int?
+    /// The store whose session for the same mailbox each login here waits for (up to 2 s), to show
+    /// that a caller logs in to both at once.
+    private var overlapWith: FakeMailStore?
 
     /// A server with no mailboxes; UIDVALIDITY values start at `firstUIDValidity` so the two sides never share one.
     public init(side: MailSide, server: String? = nil, tracksChanges: Bool = true, acceptsNUL: Bool = true, returnsUIDs: Bool = true,
@@ -79,6 +82,17 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     /// Work asked of the store so far.
     public var counters: FakeStoreCounters { locked { counted } }
 
+    /// Makes every login here wait (up to 2 s) until `other` has a session open for the same mailbox;
+    /// a login that waited in vain counts in `counters.loginsAlone`.
+    public func expectsLogins(alongside other: FakeMailStore?) {
+        locked { overlapWith = other }
+    }
+
+    /// Whether a session for `address` is open now.
+    public func hasSession(for address: String) -> Bool {
+        locked { openSessions[address, default: 0] > 0 }
+    }
+
     /// Logs in as the mailbox's address on this side; a mailbox the server does not have is refused as
     /// IMAP refuses a login, and errors leave as `MailError`s like the IMAP store's.
     public func withSession<T: Sendable>(for mailbox: MailboxMapping, _ body: (any MailStoreSession) async throws -> T) async throws -> T {
@@ -101,6 +115,15 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
                             reason: "NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded (mail_max_userip_connections)")
         }
         defer { locked { openSessions[address, default: 1] -= 1 } }
+        if let other = locked({ overlapWith }) {
+            let otherAddress = other.side == .source ? mailbox.source.description : mailbox.target.description
+            var waited = 0
+            while !other.hasSession(for: otherAddress), waited < 200 {
+                try? await Task.sleep(nanoseconds: 10_000_000)
+                waited += 1
+            }
+            if waited == 200 { locked { counted.loginsAlone += 1 } }
+        }
         if faults.brokenMailboxes.contains(address) {
             throw MailError(side: side, server: server, mailbox: mailbox.source.description, kind: .failed,
                             reason: "NO [SERVERBUG] Internal error occurred. Refer to server log for more information.")
@@ -176,6 +199,11 @@ public final class FakeMailStore: MailStore, @unchecked Sendable {
     /// Creates an empty mailbox holding only INBOX (subscribed), as a server does for a new account.
     public func addMailbox(_ address: String) {
         insertFolder(address, "INBOX", specialUse: nil, subscribed: true)
+    }
+
+    /// Removes a mailbox and everything in it, as a deleted account.
+    public func removeMailbox(_ address: String) {
+        locked { mailboxes[address] = nil }
     }
 
     /// A UIDVALIDITY never given before by this store; call under the lock.

@@ -67,6 +67,8 @@ public struct FakeStoreCounters: Sendable, Equatable {
     public var sessions = 0
     /// The most sessions one mailbox had open at once.
     public var peakSessions = 0
+    /// Logins that waited in vain for a session of the store given to `expectsLogins(alongside:)`.
+    public var loginsAlone = 0
     /// APPEND calls, failed ones included.
     public var appendCalls = 0
     /// Messages stored by APPEND.

@@ -56,14 +56,24 @@ struct MailPlanner: Sendable {
             blocked.append(BlockedItem(address: address, reason: "the final pass of \(source) (batch '\(batch.name)') waits for the cutover of \(mailbox.source.domain)", earliest: nil))
             return ([], blocked)
         }
+        var settings = context.settings(for: batch.stage, now: now)
+        settings.maxSkipped = batch.maxSkipped
         var provisionID: String?
         // What the login that proves the target mailbox exists saw of it: the unrecorded-mail check reuses
         // it instead of logging in again.
         var targetView: TargetView?
+        // That login and the source's are made at once (over a WAN each is several round trips): the
+        // source is read while the target is checked, and its estimate waits for the target's listing.
+        var early: Task<(MailEstimate, collision: String?), any Error>?
+        defer { early?.cancel() }
         if refresh, record?.reached == nil, record?.provisioned != true {
+            let check = Task { try await self.targetExists(mailbox) }
+            if plan.target.provision?.check == nil {
+                early = Task { [settings] in try await self.estimate(mailbox, settings: settings, targetNaming: targetNaming, after: check) }
+            }
             let exists: Bool
             do {
-                (exists, targetView) = try await targetExists(mailbox)
+                (exists, targetView) = try await check.value
             } catch let error as MailError {
                 // A target that cannot be opened for this mailbox (its token refused, its server failing)
                 // holds back this mailbox only.
@@ -86,19 +96,18 @@ struct MailPlanner: Sendable {
                 }
             }
         }
-        var settings = context.settings(for: batch.stage, now: now)
-        settings.maxSkipped = batch.maxSkipped
         let reached = record?.reached
         var estimate: MailEstimate?
         if refresh, provisionID == nil {
             do {
-                let seen = targetView
-                let naming = await targetNaming.value {
-                    if let seen { return seen.naming }
-                    return try await context.target.withSession(for: mailbox) { TargetNaming($0) }
-                }
-                let (found, collision) = try await TransientRetry.run {
-                    try await self.estimate(mailbox, settings: settings, target: naming, targetView: seen)
+                let found: MailEstimate, collision: String?
+                if let early {
+                    (found, collision) = try await early.value
+                } else {
+                    let seen = targetView
+                    (found, collision) = try await TransientRetry.run {
+                        try await self.estimate(mailbox, settings: settings) { (await self.naming(of: mailbox, seen: seen, cache: targetNaming), seen) }
+                    }
                 }
                 if let collision {
                     blocked.append(BlockedItem(address: address, reason: "\(source) cannot be copied as planned: \(collision)", earliest: nil, isError: true))
@@ -255,14 +264,39 @@ struct MailPlanner: Sendable {
         }
     }
 
+    /// The target server's naming: from the plan's first lookup (`cache`), which is this mailbox's
+    /// `seen` listing when it had one, else a login of its own.
+    private func naming(of mailbox: MailboxMapping, seen: TargetView?, cache: TargetNamingCache) async -> TargetNaming? {
+        await cache.value {
+            if let seen { return seen.naming }
+            return try await context.target.withSession(for: mailbox) { TargetNaming($0) }
+        }
+    }
+
+    /// The estimate of a first plan, read from the source while `check` logs in to the target; the
+    /// target's listing comes from that login. When the check fails or finds no mailbox, it ends with
+    /// `TargetCheckFailed`, which is not retried: the check's outcome is what the plan reports.
+    private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings, targetNaming: TargetNamingCache,
+                          after check: Task<(Bool, TargetView?), any Error>) async throws -> (MailEstimate, collision: String?) {
+        try await TransientRetry.run {
+            try await self.estimate(mailbox, settings: settings) {
+                guard case .success((true, let seen)) = await check.result else { throw TargetCheckFailed() }
+                return (await self.naming(of: mailbox, seen: seen, cache: targetNaming), seen)
+            }
+        }
+    }
+
     /// Counts what a pass would copy, folder by folder, skipping folders whose STATUS did not change;
     /// or, when two source folders would merge into one target folder, the sentence that says so.
+    /// `target` gives the target's naming and, when a login saw it, its listing; it is asked once the
+    /// source's folders are listed.
     private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings,
-                          target: TargetNaming?, targetView: TargetView?) async throws -> (MailEstimate, collision: String?) {
+                          target targetInfo: @Sendable () async throws -> (naming: TargetNaming?, view: TargetView?)) async throws -> (MailEstimate, collision: String?) {
         let id = mailbox.source.description
         return try await context.source.withSession(for: mailbox) { src in
             var estimate = MailEstimate()
             let folders = try await src.folders(status: true)
+            let (target, targetView) = try await targetInfo()
             // Without the target's naming, `Inbox` is taken as the INBOX, which flags more collisions, never fewer.
             let mapping = FolderMapper.map(source: folders.map(\.listing), target: [], rules: settings.folders,
                                            targetDelimiter: target?.delimiter, targetInbox: target?.inbox ?? .anyCase)
@@ -464,6 +498,9 @@ struct TargetView: Sendable {
         TargetView(folders: try await session.folders(status: true), naming: TargetNaming(session))
     }
 }
+
+/// The target check of a first plan failed or found no mailbox: the estimate made meanwhile is not wanted.
+struct TargetCheckFailed: Error {}
 
 /// The target server's naming, learned once per plan (it belongs to the server, not to a mailbox)
 /// from the first mailbox that asks.

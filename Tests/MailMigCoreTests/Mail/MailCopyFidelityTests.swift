@@ -136,4 +136,18 @@ extension MailCopyFidelityTests {
         #expect(harness.target.counters.sessions == 1)
         #expect(harness.source.counters.sessions == 1)
     }
+
+    @Test("a first plan logs in to the target while it reads the source, and a mailbox the target lacks is still held back")
+    func firstPlanLogsInToBothAtOnce() async throws {
+        let harness = try MailHarness()
+        harness.others = ["bob@acme.test"]
+        seed(harness)
+        harness.target.removeMailbox("bob@acme.test")
+        harness.target.expectsLogins(alongside: harness.source)
+        let plan = try await harness.plan()
+        #expect(harness.target.counters.loginsAlone == 0, "the target's login waited for the source's to end")
+        #expect(plan.steps.map(\.address) == ["mailbox.\(MailHarness.alice)"])
+        #expect(plan.blocked.contains { $0.reason.contains("the target mailbox bob@acme.test does not exist") }, "\(plan.blocked)")
+        #expect(harness.target.counters.sessions == 2)
+    }
 }
