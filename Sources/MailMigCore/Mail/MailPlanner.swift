@@ -33,14 +33,17 @@ struct MailPlanner: Sendable {
             }
         }
         let targetNaming = TargetNamingCache()
+        let logins = TargetLoginTally()
         let results = try await BoundedConcurrency.map(work, limit: min(plan.source.connections, 8)) { mailbox, batch, record in
-            try await planMailbox(mailbox, batch: batch, record: record, targetNaming: targetNaming)
+            try await planMailbox(mailbox, batch: batch, record: record, targetNaming: targetNaming, logins: logins)
         }
-        return (results.flatMap(\.0), results.flatMap(\.1))
+        var (steps, blocked) = (results.flatMap(\.0), results.flatMap(\.1))
+        logins.holdBackUnproven(steps: &steps, blocked: &blocked)
+        return (steps, blocked)
     }
 
     private func planMailbox(_ mailbox: MailboxMapping, batch: Batch, record: MailboxRecord?,
-                             targetNaming: TargetNamingCache) async throws -> ([PlannedStep], [BlockedItem]) {
+                             targetNaming: TargetNamingCache, logins: TargetLoginTally) async throws -> ([PlannedStep], [BlockedItem]) {
         let source = mailbox.source.description
         let address = MailboxRecord.address(source)
         var steps: [PlannedStep] = []
@@ -80,6 +83,11 @@ struct MailPlanner: Sendable {
                 blocked.append(BlockedItem(address: address, reason: "\(source) could not be planned: its target mailbox \(mailbox.target) cannot be opened: \(error)",
                                            earliest: nil, isError: true))
                 return ([], blocked)
+            }
+            if plan.target.provision?.check == nil {
+                // Only a login that succeeded proves the admin's credentials; until one does, a refused
+                // login may be a wrong password rather than a missing mailbox (`TargetLoginTally`).
+                logins.record(address: address, refused: !exists)
             }
             if !exists {
                 if let create = plan.target.provision?.create {

@@ -15,6 +15,8 @@ final class MailHarness: @unchecked Sendable {
     let target: FakeMailStore
     /// Top-level YAML appended to the plan (folders, filters, batches).
     var extra: String
+    /// Lines added to the plan's `target:` (each indented by two spaces and ending in a newline).
+    var targetExtra = ""
     /// Mail steps the apply runs at once; above the mailboxes' count, the rest is lent to them as lanes.
     var parallelism = 1
     /// The store the plan's `backup:` is served by, when a test gives one.
@@ -53,7 +55,7 @@ final class MailHarness: @unchecked Sendable {
         target:
           imap: { host: imap.newmail.test, port: 993, tls: implicit }
           login: { admin: { user: admin, password: env:MAIL_TEST_PASSWORD }, style: master-user }
-        mailboxes:
+        \(targetExtra)mailboxes:
           - \(Self.alice)
         \(others.map { "  - \($0)\n" }.joined())\(extra)
         """
