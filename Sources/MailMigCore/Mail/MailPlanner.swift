@@ -71,7 +71,8 @@ struct MailPlanner: Sendable {
         defer { early?.cancel() }
         if refresh, record?.reached == nil, record?.provisioned != true {
             let check = Task { try await self.targetExists(mailbox) }
-            if plan.target.provision?.check == nil {
+            let byLogin = plan.target.provision?.check == nil
+            if byLogin {
                 early = Task { [settings] in try await self.estimate(mailbox, settings: settings, targetNaming: targetNaming, after: check) }
             }
             let exists: Bool
@@ -84,7 +85,7 @@ struct MailPlanner: Sendable {
                                            earliest: nil, isError: true))
                 return ([], blocked)
             }
-            if plan.target.provision?.check == nil {
+            if byLogin {
                 // Only a login that succeeded proves the admin's credentials; until one does, a refused
                 // login may be a wrong password rather than a missing mailbox (`TargetLoginTally`).
                 logins.record(address: address, refused: !exists)
