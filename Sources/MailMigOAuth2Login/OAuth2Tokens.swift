@@ -82,7 +82,7 @@ public final class OAuth2Tokens: Sendable {
             do {
                 outcome = try await CommandRunner.run(command, in: baseDirectory, environment: environment, timeout: commandTimeout)
             } catch {
-                throw OAuth2Error(source: source, reason: "it cannot be started (\(error.localizedDescription))", isTransient: false)
+                throw OAuth2Error(source: source, reason: "it cannot be started: \(error.reason)", isTransient: false)
             }
             // Its standard error may be quoted; its output is the token, and never is.
             guard outcome.succeeded else {

@@ -40,7 +40,7 @@ public enum SourceEnumerator {
         do {
             outcome = try await CommandRunner.run(command, in: directory, environment: environment, timeout: timeout)
         } catch {
-            throw Failure(command: command, reason: "\(error)")
+            throw Failure(command: command, reason: "it cannot be started: \(error.reason)")
         }
         guard outcome.succeeded else {
             throw Failure(command: command, reason: outcome.failure(timeout: timeout, errorsOnly: true))

@@ -75,9 +75,14 @@ struct MailPlanner: Sendable {
             if byLogin {
                 early = Task { [settings] in try await self.estimate(mailbox, settings: settings, targetNaming: targetNaming, after: check) }
             }
-            let exists: Bool
+            let presence: TargetPresence
             do {
-                (exists, targetView) = try await check.value
+                presence = try await check.value
+                targetView = presence.view
+            } catch let error as ProvisionCheckFailed {
+                // A check that could not give an answer proves nothing either way: this mailbox waits for it.
+                blocked.append(BlockedItem(address: address, reason: "\(source) could not be planned: \(error)", earliest: nil, isError: true))
+                return ([], blocked)
             } catch let error as MailError {
                 // A target that cannot be opened for this mailbox (its token refused, its server failing)
                 // holds back this mailbox only.
@@ -88,14 +93,14 @@ struct MailPlanner: Sendable {
             if byLogin {
                 // Only a login that succeeded proves the admin's credentials; until one does, a refused
                 // login may be a wrong password rather than a missing mailbox (`TargetLoginTally`).
-                logins.record(address: address, refused: !exists)
+                logins.record(address: address, refused: !presence.exists)
             }
-            if !exists {
+            if !presence.exists {
                 if let create = plan.target.provision?.create {
                     let command = ProvisionCommand.fill(create, mailbox: mailbox)
                     let id = "provision:\(address)"
                     steps.append(PlannedStep(id: id, address: "\(address)/provision", action: .create,
-                                             reason: "create the target mailbox \(mailbox.target) (\(command.joined(separator: " ")))",
+                                             reason: "create the target mailbox \(mailbox.target): \(presence.missingBecause)",
                                              work: .provision(ProvisionWork(source: source, target: mailbox.target.description, command: command)),
                                              dependsOn: []))
                     provisionID = id
@@ -254,22 +259,23 @@ struct MailPlanner: Sendable {
         return domain.route == .target && keys.allSatisfy { dnsStates[$0.address]?.phase == .cutover }
     }
 
-    /// Whether the target mailbox exists: the plan's check command, or else a login attempt.
-    /// Whether the target mailbox exists, and, when that was found by logging in, its folders with
-    /// STATUS and its naming as that session saw them.
-    private func targetExists(_ mailbox: MailboxMapping) async throws -> (Bool, TargetView?) {
+    /// Whether the target mailbox exists, by the plan's check command or else a login attempt; when a
+    /// login found it, its folders with STATUS and its naming as that session saw them.
+    ///
+    /// - Throws: `ProvisionCheckFailed` when the check command cannot be started or does not exit by
+    ///   itself; `MailError` when the target cannot be opened for another reason than a refused login.
+    private func targetExists(_ mailbox: MailboxMapping) async throws -> TargetPresence {
         if let check = plan.target.provision?.check {
-            let outcome = try await ProvisionCommand.run(ProvisionCommand.fill(check, mailbox: mailbox), in: plan.baseDirectory,
-                                                         environment: context.environment)
-            return (outcome.succeeded, nil)
+            return try await ProvisionCommand.check(ProvisionCommand.fill(check, mailbox: mailbox), in: plan.baseDirectory,
+                                                    environment: context.environment)
         }
         do {
             let view = try await context.target.withSession(for: mailbox) { try await TargetView.read($0) }
-            return (true, view)
+            return TargetPresence(exists: true, view: view)
         } catch let error as MailError where error.kind == .loginRefused {
             // A master user acting for a missing account is refused like a wrong password is: the
             // store cannot tell them apart, and the admin login was already proven by other mailboxes.
-            return (false, nil)
+            return TargetPresence(exists: false, missingBecause: "its login was refused")
         }
     }
 
@@ -286,11 +292,11 @@ struct MailPlanner: Sendable {
     /// target's listing comes from that login. When the check fails or finds no mailbox, it ends with
     /// `TargetCheckFailed`, which is not retried: the check's outcome is what the plan reports.
     private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings, targetNaming: TargetNamingCache,
-                          after check: Task<(Bool, TargetView?), any Error>) async throws -> (MailEstimate, collision: String?) {
+                          after check: Task<TargetPresence, any Error>) async throws -> (MailEstimate, collision: String?) {
         try await TransientRetry.run {
             try await self.estimate(mailbox, settings: settings) {
-                guard case .success((true, let seen)) = await check.result else { throw TargetCheckFailed() }
-                return (await self.naming(of: mailbox, seen: seen, cache: targetNaming), seen)
+                guard case .success(let presence) = await check.result, presence.exists else { throw TargetCheckFailed() }
+                return (await self.naming(of: mailbox, seen: presence.view, cache: targetNaming), presence.view)
             }
         }
     }

@@ -11,12 +11,16 @@ struct MailSteps: Sendable {
 
     /// Creates a target mailbox with the plan's command.
     func provision(_ work: ProvisionWork) async throws -> [ResourceChange] {
-        let outcome = try await ProvisionCommand.run(work.command, in: context.plan.baseDirectory,
-                                                     environment: context.environment)
-        guard outcome.succeeded else {
+        let failure: String?
+        do {
+            let outcome = try await ProvisionCommand.run(work.command, in: context.plan.baseDirectory, environment: context.environment)
+            failure = outcome.succeeded ? nil : "`\(work.command.joined(separator: " "))` " + ProvisionCommand.lastLine(of: outcome, timeout: ProvisionCommand.timeout)
+        } catch {
+            failure = error.description
+        }
+        if let failure {
             throw MailError(side: .target, server: context.target.server, mailbox: work.source,
-                            reason: "creating the mailbox \(work.target) failed: `\(work.command.joined(separator: " "))` "
-                                + outcome.failure(timeout: ProvisionCommand.timeout))
+                            reason: "creating the mailbox \(work.target) with target.provision.create failed: \(failure)")
         }
         var record = try existingRecord(work.source) ?? MailboxRecord(source: work.source, target: work.target, batch: batchName(work.source),
                                                                         reached: nil, provisioned: false)

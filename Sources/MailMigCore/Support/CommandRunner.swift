@@ -35,7 +35,64 @@ public enum CommandRunner {
         }
     }
 
-    /// Runs `command` in `directory`; throws only when it cannot be started.
+    /// A command that could not be started: its program is missing, not executable, or not on the PATH.
+    public struct CannotStart: Error, Sendable, CustomStringConvertible {
+        /// The program as the plan names it (`./scripts/create-user.sh`, `doveadm`).
+        public var program: String
+        /// Why: `there is no such file (/srv/plan/scripts/create-user.sh)`, `it is not on the PATH (/usr/bin:/bin)`.
+        public var reason: String
+
+        /// `` `./scripts/create-user.sh` cannot be started: there is no such file (/srv/plan/scripts/create-user.sh)``.
+        public var description: String { "`\(program)` cannot be started: \(reason)" }
+    }
+
+    /// The program a command names: a path (relative ones against `directory`) or a bare name looked
+    /// up on the command's PATH, the way a shell would.
+    ///
+    /// - Throws: `CannotStart` when it does not exist, is a folder, or cannot be executed.
+    public static func program(_ name: String, in directory: URL, environment: [String: String]) throws(CannotStart) -> URL {
+        let files = FileManager.default
+        var isFolder: ObjCBool = false
+        if name.contains("/") {
+            let url = directory.resolvingPlanPath(name)
+            guard files.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+                throw CannotStart(program: name, reason: "there is no such file (\(url.path))")
+            }
+            guard !isFolder.boolValue, isExecutable(url.path) else {
+                throw CannotStart(program: name, reason: isFolder.boolValue ? "it is a folder (\(url.path))" : "the file is not executable (\(url.path); chmod +x)")
+            }
+            if let interpreter = interpreter(of: url), !isExecutable(interpreter) {
+                throw CannotStart(program: name, reason: "its first line names the interpreter \(interpreter), which is missing or not executable")
+            }
+            return url
+        }
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for folder in path.split(separator: ":", omittingEmptySubsequences: true) {
+            let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
+            if files.fileExists(atPath: candidate.path, isDirectory: &isFolder), !isFolder.boolValue, isExecutable(candidate.path) {
+                return candidate
+            }
+        }
+        throw CannotStart(program: name, reason: "it is not on the PATH (\(path))")
+    }
+
+    /// The program a script's `#!` line names, when it starts with one.
+    static func interpreter(of url: URL) -> String? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 256), head.starts(with: Array("#!".utf8)) else { return nil }
+        let line = head.dropFirst(2).prefix { $0 != UInt8(ascii: "\n") }
+        return String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init)
+    }
+
+    /// Whether `path` has an execute permission bit this process may use (`access(2)`; for root, any
+    /// execute bit, which Foundation's `isExecutableFile` does not look at).
+    static func isExecutable(_ path: String) -> Bool {
+        var info = stat()
+        return access(path, X_OK) == 0 && stat(path, &info) == 0 && info.st_mode & 0o111 != 0
+    }
+
+    /// Runs `command` in `directory`; throws only when it cannot be started (`CannotStart`).
     ///
     /// The command runs in a process group of its own (Foundation's `Process` makes each child the
     /// leader of a new group), so that stopping it stops what it started too: at the time limit the
@@ -43,16 +100,11 @@ public enum CommandRunner {
     /// blocking read must not hold a thread of Swift's cooperative pool); when it has exited but
     /// something it left running in the background still holds its output open after 2 s, that group
     /// is killed, so a finished command never keeps its caller waiting.
-    public static func run(_ command: [String], in directory: URL, environment: [String: String], timeout: TimeInterval) async throws -> Outcome {
+    public static func run(_ command: [String], in directory: URL, environment: [String: String], timeout: TimeInterval) async throws(CannotStart) -> Outcome {
         guard let program = command.first else { return Outcome(status: 127, exited: true, output: Data(), errors: Data("empty command".utf8)) }
         let process = Process()
-        if program.contains("/") {
-            process.executableURL = directory.resolvingPlanPath(program)
-            process.arguments = Array(command.dropFirst())
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = command
-        }
+        process.executableURL = try Self.program(program, in: directory, environment: environment)
+        process.arguments = Array(command.dropFirst())
         process.currentDirectoryURL = directory
         process.environment = environment
         let output = Pipe()
@@ -60,7 +112,12 @@ public enum CommandRunner {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        do {
+            try process.run()
+        } catch {
+            // Checked above; what is left is the system refusing it (a bad interpreter line, no memory).
+            throw CannotStart(program: program, reason: "the system refused to run it (\((error as NSError).localizedFailureReason ?? error.localizedDescription))")
+        }
         let pid = process.processIdentifier
         let grouped = getpgid(pid) == pid
         func signalAll(_ signal: Int32) {
