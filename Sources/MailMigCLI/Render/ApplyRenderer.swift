@@ -2,22 +2,25 @@ import Foundation
 import MailMigCore
 /// Text for the end of an apply (also when it stops half-way).
 public enum ApplyRenderer {
-    /// The summary line, then one line per failed or not-started step, and warnings.
+    /// Warnings, one line per failed or not-started step under a heading, then the summary line.
     public static func human(_ report: ApplyReport, palette: Palette = Palette(enabled: false)) -> String {
         var out = ""
         if report.interrupted { out += palette.yellow("Interrupted:") + " finished the steps in flight, started nothing new.\n" }
+        var notDone = ""
         for entry in report.entries {
             switch entry.outcome {
             case .done(let warnings):
                 for warning in warnings { out += "  \(palette.yellow("!")) \(entry.step.address): \(warning)\n" }
             case .failed(let message):
-                out += "  \(palette.red("✗")) \(entry.step.address): \(message)\n"
+                notDone += "  \(palette.red("✗")) \(entry.step.address): \(message)\n"
             case .notStarted:
-                out += "  \(palette.dim("○")) \(entry.step.address): not started\n"
+                notDone += "  \(palette.dim("○")) \(entry.step.address): not started\n"
             case .waiting:
                 break
             }
         }
+        // Failures were printed as they happened too; gathered here so that a long apply's end shows them all.
+        if !notDone.isEmpty { out += "Steps not done:\n" + notDone }
         out += ChecklistRenderer.human(report.checklist, palette: palette)
         for spent in report.exhaustedBudgets {
             out += "  \(palette.red("✗")) batch \(spent.batch) started nothing more: \(spent.failedMailboxes.joined(separator: ", ")) failed "

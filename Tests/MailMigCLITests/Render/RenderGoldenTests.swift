@@ -80,6 +80,7 @@ struct RenderGoldenTests {
 
     static let applyHuman = #"""
           ! domain.acme.test/dns/_dmarc/TXT: the change of acme.test TXT was accepted but not yet answered by every checked server
+        Steps not done:
           ✗ domain.acme.test/dns/@/MX: DNS provider primary for acme.test MX: the record changed since it was planned: now ttl 60: 10 other.test.; run `mailmig plan` again
           ○ domain.beta.test/dns/autodiscover/CNAME: not started
         Applied 1/3: ✓ 1 done, ✗ 1 failed, ○ 1 not started; target outlook.office365.com throttled 12 times, paused 1m 34s at its request, connections 8 → 2 → 8
