@@ -131,7 +131,7 @@ public struct FolderPlan: Sendable, Equatable, Codable {
         let each = found.map { collision in
             "\(collision.sources.map { Self.quoted($0, among: collision.sources) }.joined(separator: " and ")) would all go to the target folder '\(collision.target)'"
         }
-        var text = "source folders " + each.joined(separator: "; ") + ", merging them: give all but one a folders.map entry (or exclude them)"
+        var text = "source folders " + each.joined(separator: "; ") + ", merging them: map all but one of them elsewhere with folders.map, exclude them, or, to merge them on purpose, give every one of them a folders.map entry to that target folder"
         if found.contains(where: { Self.differOnlyInNormalization($0.sources) }) {
             text += "; names that differ only in Unicode normalization cannot be told apart in a plan: rename one on the source"
         }
