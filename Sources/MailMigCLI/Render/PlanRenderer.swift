@@ -98,12 +98,19 @@ public enum PlanRenderer {
     }
 
     /// `Plan: 2 to add, 1 to change, 0 to destroy; 41 mailboxes to sync (12,304 messages, 3.1 GiB); 3 contact and
-    /// calendar passes (1,020 items).`
+    /// calendar passes (1,020 items).` With passes of several stages: `43 mailbox passes (2 presync, 41 sync)`.
     public static func summary(_ plan: ExecutionPlan) -> String {
         var line = "Plan: \(plan.count(.create)) to add, \(plan.count(.update)) to change, \(plan.count(.delete)) to destroy"
         let passes = plan.steps.compactMap(\.work.mailPass)
         if !passes.isEmpty {
-            line += "; \(Formatting.count(passes.count)) mailbox\(passes.count == 1 ? "" : "es") to sync"
+            // Named by stage, so that a presync plan does not read as if it synced everything.
+            let stages = Dictionary(grouping: passes, by: \.settings.stage)
+            if stages.count == 1, let stage = stages.keys.first {
+                line += "; \(Formatting.count(passes.count)) mailbox\(passes.count == 1 ? "" : "es") \(stage == .final ? "for the final pass" : "to \(stage.rawValue)")"
+            } else {
+                let each = stages.keys.sorted().map { "\(Formatting.count(stages[$0]?.count ?? 0)) \($0.rawValue)" }
+                line += "; \(Formatting.count(passes.count)) mailbox passes (\(each.joined(separator: ", ")))"
+            }
             let estimates = passes.compactMap(\.estimate)
             if estimates.count == passes.count {
                 let messages = estimates.reduce(0) { $0 + $1.messages }
