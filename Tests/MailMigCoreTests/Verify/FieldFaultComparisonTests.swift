@@ -86,6 +86,8 @@ struct FolderCollisionTests {
         rules.map = ["Old Sent": "Sent"]
         let mapped = FolderMapper.map(source: [Self.listing("Sent"), Self.listing("Old Sent")], target: [], rules: rules, targetDelimiter: "/")
         #expect(mapped.collisions.map(\.target) == ["Sent"])
+        // Mapping the other one too is the deliberate merge `deliberateMerge` allows: the hint says so.
+        #expect(mapped.collisionError?.contains("to merge them on purpose, give every one of them a folders.map entry") == true, "\(mapped.collisionError ?? "")")
         let ontoRole = FolderMapper.map(source: [Self.listing("Sent", role: "\\Sent"), Self.listing("Old Sent")],
                                         target: [Self.listing("Sent", role: "\\Sent")], rules: rules, targetDelimiter: "/")
         #expect(ontoRole.collisions.map(\.target) == ["Sent"])
