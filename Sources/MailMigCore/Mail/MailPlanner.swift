@@ -275,7 +275,7 @@ struct MailPlanner: Sendable {
         } catch let error as MailError where error.kind == .loginRefused {
             // A master user acting for a missing account is refused like a wrong password is: the
             // store cannot tell them apart, and the admin login was already proven by other mailboxes.
-            return TargetPresence(exists: false, missingBecause: "its login was refused")
+            return TargetPresence(exists: false, missingBecause: "the target refused its login and accepted other logins of this plan")
         }
     }
 

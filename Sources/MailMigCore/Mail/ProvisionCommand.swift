@@ -52,7 +52,7 @@ struct TargetPresence: Sendable {
     var exists: Bool
     /// What the login that found it saw; nil when a check command answered.
     var view: TargetView?
-    /// Why it counts as missing, for the step that creates it: `its login was refused`.
+    /// Why it counts as missing, for the step that creates it: `` `doveadm user bob@acme.test` exited with 67: …``.
     var missingBecause = ""
 }
 

@@ -17,6 +17,8 @@ struct MailProvisionProbeTests {
         harness.target.removeMailbox("bob@acme.test")
         let plan = try await harness.plan()
         #expect(plan.steps.map(\.address).sorted() == ["mailbox.alice@acme.test", "mailbox.bob@acme.test", "mailbox.bob@acme.test/provision"])
+        let provision = plan.steps.first { $0.address.hasSuffix("/provision") }
+        #expect(provision?.reason == "create the target mailbox bob@acme.test: the target refused its login and accepted other logins of this plan")
         #expect(plan.blocked.isEmpty, "\(plan.blocked)")
     }
 
