@@ -10,6 +10,8 @@ public final class PacedFeed: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
     private var exhausted = false
+    private var lastDelivery = DispatchTime.now().uptimeNanoseconds
+    private var longestGap: UInt64 = 0
     private let done = DispatchSemaphore(value: 0)
 
     /// Sends `chunk(n)` for n = 0, 1, 2… every `interval` seconds until it returns nil or `stop()`.
@@ -20,6 +22,7 @@ public final class PacedFeed: @unchecked Sendable {
                 channel.testingEventLoop.execute {
                     channel.pipeline.fireChannelRead(ByteBuffer(bytes: bytes))
                     channel.pipeline.fireChannelReadComplete()
+                    self.noteDelivery()
                 }
                 index += 1
                 Thread.sleep(forTimeInterval: interval)
@@ -31,6 +34,24 @@ public final class PacedFeed: @unchecked Sendable {
     }
 
     private var isStopped: Bool { lock.withLock { stopped } }
+
+    private func noteDelivery() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        lock.withLock {
+            longestGap = max(longestGap, now - lastDelivery)
+            lastDelivery = now
+        }
+    }
+
+    /// The longest time, in seconds, in which the client was handed no byte, up to now.
+    ///
+    /// A machine busy enough can hold the feeding thread or the channel's loop back for longer than
+    /// a read timeout; then the server really fell silent, and a test of what chatter does learned
+    /// nothing from that attempt.
+    public var longestSilence: Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return lock.withLock { Double(max(longestGap, exhausted || stopped ? 0 : now - lastDelivery)) / 1e9 }
+    }
 
     /// Whether the feed ran to its end without being stopped.
     public var ranOut: Bool { lock.withLock { exhausted } }

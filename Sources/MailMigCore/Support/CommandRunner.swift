@@ -115,7 +115,7 @@ public enum CommandRunner {
         do {
             try process.run()
         } catch {
-            // Checked above; what is left is the system refusing it (a bad interpreter line, no memory).
+            // Checked above; what is left is the system refusing it (an unsupported binary format, no memory).
             throw CannotStart(program: program, reason: "the system refused to run it (\((error as NSError).localizedFailureReason ?? error.localizedDescription))")
         }
         let pid = process.processIdentifier
