@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "MailMigConcurrency",
                 "MailMigSpool",
+                "MailMigDateTime",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -177,6 +178,9 @@ let package = Package(
         // A message's bytes in memory or, when too large to hold, in an unlinked temporary file: what the
         // engine and the mail protocol libraries hand each other, knowing nothing of mail.
         .target(name: "MailMigSpool"),
+        // The date-time text of RFC 3501 §9 (`dd-Mon-yyyy hh:mm:ss ±hhmm`): IMAP's INTERNALDATE, and the
+        // form the state keeps a message's internal date in; read without Foundation's formatters.
+        .target(name: "MailMigDateTime"),
         // The client side of TLS both mail protocol libraries share: trust settings, the handler with its
         // SNI rule, readable handshake failures, the guard against data injected before STARTTLS/STLS.
         .target(
@@ -192,6 +196,7 @@ let package = Package(
             dependencies: [
                 "MailMigConcurrency",
                 "MailMigSpool",
+                "MailMigDateTime",
                 "MailMigTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -282,6 +287,7 @@ let package = Package(
         ),
         .testTarget(name: "MailMigConcurrencyTests", dependencies: ["MailMigConcurrency"]),
         .testTarget(name: "MailMigSpoolTests", dependencies: ["MailMigSpool"]),
+        .testTarget(name: "MailMigDateTimeTests", dependencies: ["MailMigDateTime"]),
         .testTarget(name: "MailMigStateSQLiteTests", dependencies: ["MailMigStateSQLite", "MailMigCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MailMigDNSTests", dependencies: ["MailMigDNS", "FuzzSupport"]),
         .testTarget(name: "MailMigDAVTests", dependencies: ["MailMigDAV", "FuzzSupport", .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MailMigCore
+import MailMigSpool
 
 /// Puts a mailbox's Maildir right after a run that stopped anywhere, so the manifest describes every
 /// message file again. Runs when a session opens a Maildir of this store, under its lock.
@@ -90,12 +91,7 @@ enum MaildirRecovery {
 /// SHA-256 digests as the manifest writes them.
 enum Digest {
     /// Lower-case hex of a digest.
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
-    }
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 { MessageBytes.hex(digest) }
 
     /// Lower-case hex SHA-256 of bytes.
     static func sha256(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }

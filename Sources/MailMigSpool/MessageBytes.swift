@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The bytes of a message: in memory, or, when too large to hold, in a `SpoolFile`.
 ///
 /// Whoever reads a message either takes it whole (`bytes()`) or walks it in chunks
@@ -92,7 +100,12 @@ public struct MessageBytes: Sendable, Hashable, ExpressibleByArrayLiteral, Custo
     public func contains(_ byte: UInt8) throws -> Bool {
         var found = false
         try forEachChunk { chunk in
-            found = chunk.contains(byte)
+            // memchr, not a loop over the elements: every message copied is scanned for NUL, and the
+            // element loop took a twentieth of the copy's CPU time.
+            found = chunk.withUnsafeBytes { raw in
+                guard let start = raw.baseAddress else { return false }
+                return memchr(start, Int32(byte), raw.count) != nil
+            }
             return !found
         }
         return found

@@ -20,14 +20,15 @@ extension SQLiteStateStore {
     public func recordItems(_ entries: [ItemLedgerEntry]) throws(StateError) {
         guard !entries.isEmpty else { return }
         try write { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO item_ledger (mailbox, collection, href, kind, uid, source_etag, target_collection, target_href,
+                    target_etag, pending, conflict, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for entry in entries {
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO item_ledger (mailbox, collection, href, kind, uid, source_etag, target_collection, target_href,
-                        target_etag, pending, conflict, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [entry.mailbox, entry.collection, entry.href, entry.kind.rawValue, entry.uid, entry.sourceETag,
-                                     entry.targetCollection, entry.targetHref, entry.targetETag, entry.pending ? 1 : 0, entry.conflict,
-                                     entry.updatedAt])
+                try insert.execute(arguments: [entry.mailbox, entry.collection, entry.href, entry.kind.rawValue, entry.uid, entry.sourceETag,
+                                              entry.targetCollection, entry.targetHref, entry.targetETag, entry.pending ? 1 : 0, entry.conflict,
+                                              entry.updatedAt])
             }
         }
     }

@@ -68,14 +68,16 @@ extension SQLiteStateStore {
     public func recordPendingCopies(_ entries: [LedgerEntry]) throws(StateError) {
         guard !entries.isEmpty else { return }
         try write { db in
-            let now = Date()
+            // Encoded once: GRDB formats a Date through a DateFormatter each time it is bound.
+            let now = Date().databaseValue
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO copy_pending (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256,
+                    flags, target_folder, started_at, global_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for entry in entries {
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO copy_pending (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256,
-                        flags, target_folder, started_at, global_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText, entry.messageID,
-                                     entry.size, entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder, now,
-                                     entry.globalID])
+                try insert.execute(arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText, entry.messageID,
+                                              entry.size, entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder, now,
+                                              entry.globalID])
             }
         }
     }
@@ -84,16 +86,18 @@ extension SQLiteStateStore {
     public func commitCopies(_ entries: [LedgerEntry]) throws(StateError) {
         guard !entries.isEmpty else { return }
         try write { db in
-            let now = Date()
+            // Encoded once: GRDB formats a Date through a DateFormatter each time it is bound.
+            let now = Date().databaseValue
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO ledger (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags,
+                    target_folder, target_uidvalidity, target_uid, copied_at, global_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let deletePending = try db.cachedStatement(sql: "DELETE FROM copy_pending WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?")
             for entry in entries {
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO ledger (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags,
-                        target_folder, target_uidvalidity, target_uid, copied_at, global_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText, entry.messageID,
-                                     entry.size, entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder,
-                                     entry.targetUIDValidity.map { Int64($0) }, entry.targetUID?.storageText, now, entry.globalID])
-                try db.execute(sql: "DELETE FROM copy_pending WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
-                               arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText])
+                try insert.execute(arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText, entry.messageID,
+                                              entry.size, entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder,
+                                              entry.targetUIDValidity.map { Int64($0) }, entry.targetUID?.storageText, now, entry.globalID])
+                try deletePending.execute(arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText])
             }
         }
     }
@@ -110,9 +114,9 @@ extension SQLiteStateStore {
     /// Forgets pending entries that reconciliation found were never appended.
     public func dropPendingCopies(_ entries: [LedgerEntry]) throws(StateError) {
         try write { db in
+            let deletePending = try db.cachedStatement(sql: "DELETE FROM copy_pending WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?")
             for entry in entries {
-                try db.execute(sql: "DELETE FROM copy_pending WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
-                               arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText])
+                try deletePending.execute(arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText])
             }
         }
     }
@@ -121,9 +125,9 @@ extension SQLiteStateStore {
     public func forgetCopies(_ entries: [LedgerEntry]) throws(StateError) {
         guard !entries.isEmpty else { return }
         try write { db in
+            let delete = try db.cachedStatement(sql: "DELETE FROM ledger WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?")
             for entry in entries {
-                try db.execute(sql: "DELETE FROM ledger WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
-                               arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText])
+                try delete.execute(arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText])
             }
         }
     }
@@ -132,9 +136,9 @@ extension SQLiteStateStore {
     public func rekey(mailbox: String, folder: String, from oldValidity: UInt32, to newValidity: UInt32,
                       uids: [(old: MessageKey, new: MessageKey)]) throws(StateError) {
         try write { db in
+            let rekey = try db.cachedStatement(sql: "UPDATE ledger SET uidvalidity = ?, uid = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?")
             for pair in uids {
-                try db.execute(sql: "UPDATE ledger SET uidvalidity = ?, uid = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
-                               arguments: [Int64(newValidity), pair.new.storageText, mailbox, folder, Int64(oldValidity), pair.old.storageText])
+                try rekey.execute(arguments: [Int64(newValidity), pair.new.storageText, mailbox, folder, Int64(oldValidity), pair.old.storageText])
             }
         }
     }
@@ -142,9 +146,9 @@ extension SQLiteStateStore {
     /// Records the flags now carried to the target.
     public func updateLedgerFlags(mailbox: String, folder: String, uidValidity: UInt32, flags: [MessageKey: [String]]) throws(StateError) {
         try write { db in
+            let update = try db.cachedStatement(sql: "UPDATE ledger SET flags = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?")
             for (uid, value) in flags {
-                try db.execute(sql: "UPDATE ledger SET flags = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?",
-                               arguments: [Self.encodeFlags(value), mailbox, folder, Int64(uidValidity), uid.storageText])
+                try update.execute(arguments: [Self.encodeFlags(value), mailbox, folder, Int64(uidValidity), uid.storageText])
             }
         }
     }
@@ -153,13 +157,15 @@ extension SQLiteStateStore {
     public func recordSkipped(_ messages: [SkippedMessage]) throws(StateError) {
         guard !messages.isEmpty else { return }
         try write { db in
-            let now = Date()
+            // Encoded once: GRDB formats a Date through a DateFormatter each time it is bound.
+            let now = Date().databaseValue
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO skipped (mailbox, folder, uidvalidity, uid, size, internal_date, message_id, reason, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for message in messages {
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO skipped (mailbox, folder, uidvalidity, uid, size, internal_date, message_id, reason, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [message.mailbox, message.folder, Int64(message.uidValidity), message.uid.storageText, message.size,
-                                     message.internalDate, message.messageID, message.reason, now])
+                try insert.execute(arguments: [message.mailbox, message.folder, Int64(message.uidValidity), message.uid.storageText, message.size,
+                                              message.internalDate, message.messageID, message.reason, now])
             }
         }
     }

@@ -7,13 +7,15 @@ extension SQLiteStateStore {
     public func recordTargetRewrites(_ rewrites: [TargetRewrite]) throws(StateError) {
         guard !rewrites.isEmpty else { return }
         try write { db in
-            let now = Date()
+            // Encoded once: GRDB formats a Date through a DateFormatter each time it is bound.
+            let now = Date().databaseValue
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO target_rewrite (mailbox, folder, uidvalidity, uid, attribute, sent, stored, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for rewrite in rewrites {
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO target_rewrite (mailbox, folder, uidvalidity, uid, attribute, sent, stored, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [rewrite.mailbox, rewrite.folder, Int64(rewrite.uidValidity), rewrite.uid.storageText,
-                                     rewrite.attribute.rawValue, rewrite.sent, rewrite.stored, now])
+                try insert.execute(arguments: [rewrite.mailbox, rewrite.folder, Int64(rewrite.uidValidity), rewrite.uid.storageText,
+                                              rewrite.attribute.rawValue, rewrite.sent, rewrite.stored, now])
             }
         }
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MailMigSpool
 
 /// A plan written by `mailmig plan -out FILE`, applied later by `mailmig apply FILE` exactly as reviewed.
 ///
@@ -48,7 +49,7 @@ public struct SavedPlan: Sendable, Equatable, Codable {
     func computeChecksum() throws -> String {
         var copy = self
         copy.checksum = ""
-        return SHA256.hash(data: try StateCoding.encoder.encode(copy)).map { String(format: "%02x", $0) }.joined()
+        return MessageBytes.hex(SHA256.hash(data: try StateCoding.encoder.encode(copy)))
     }
 
     /// The file's bytes.
@@ -87,7 +88,7 @@ public struct SavedPlan: Sendable, Equatable, Codable {
 
     /// SHA-256 of bytes, hex.
     public static func digest(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        MessageBytes.hex(SHA256.hash(data: bytes))
     }
 }
 

@@ -16,11 +16,18 @@ extension MessageBytes {
         return Self.hex(hasher.finalize())
     }
 
-    /// Lower-case hex of a digest.
-    static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
+    /// Lower-case hex of a digest (or of any bytes), as the ledger, the backup's manifest and saved plans
+    /// write it: two characters per byte.
+    public static func hex<Bytes: Sequence>(_ digest: Bytes) -> String where Bytes.Element == UInt8 {
+        // One string built from bytes, not one per byte joined: this runs for every message copied.
+        var text: [UInt8] = []
+        text.reserveCapacity(digest.underestimatedCount * 2)
+        for byte in digest {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigDateTime
 
 /// A message's internal date (when it arrived), in the text form the state keeps:
 /// `dd-Mon-yyyy hh:mm:ss +zzzz`, the date-time of RFC 3501 §9, which keeps the zone it was given in.
@@ -30,23 +31,6 @@ public struct MessageDate: Sendable, Hashable, CustomStringConvertible {
 
     /// The instant of a date text; nil when it is not `d-Mon-yyyy hh:mm:ss ±hhmm` (day may be space-padded).
     public static func parse(_ text: String) -> Date? {
-        let parts = text.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 3 else { return nil }
-        let date = parts[0].split(separator: "-"), time = parts[1].split(separator: ":"), zone = parts[2]
-        guard date.count == 3, time.count == 3, date[0].count <= 2, date[2].count == 4, time.allSatisfy({ $0.count == 2 }),
-              let day = Int(date[0]), let year = Int(date[2]),
-              let month = monthNames.firstIndex(where: { $0.caseInsensitiveCompare(date[1]) == .orderedSame }),
-              let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]),
-              zone.count == 5, let sign = zone.first, sign == "+" || sign == "-", let offset = Int(zone.dropFirst()), offset % 100 < 60,
-              (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
-        else { return nil }
-        var components = DateComponents(year: year, month: month + 1, day: day, hour: hour, minute: minute, second: second)
-        let seconds = ((offset / 100) * 60 + offset % 100) * 60 * (sign == "-" ? -1 : 1)
-        components.timeZone = TimeZone(secondsFromGMT: seconds)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = components.timeZone ?? calendar.timeZone
-        return calendar.date(from: components)
+        DateTimeFields(text).map { Date(timeIntervalSince1970: TimeInterval($0.secondsSince1970)) }
     }
-
-    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 }

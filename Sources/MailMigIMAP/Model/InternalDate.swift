@@ -1,4 +1,5 @@
 import Foundation
+import MailMigDateTime
 
 /// An IMAP INTERNALDATE such as `17-Jul-1996 02:44:25 -0700`, keeping its time-zone offset exactly.
 ///
@@ -20,7 +21,7 @@ public struct InternalDate: Sendable, Hashable, CustomStringConvertible {
     /// Offset from UTC in minutes, e.g. -420 for `-0700`.
     public let zoneMinutes: Int
 
-    static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    static let monthNames = DateTimeFields.monthNames
 
     /// A date from its fields; nil if a field is out of range.
     public init?(day: Int, month: Int, year: Int, hour: Int, minute: Int, second: Int, zoneMinutes: Int) {
@@ -37,27 +38,12 @@ public struct InternalDate: Sendable, Hashable, CustomStringConvertible {
         self.zoneMinutes = zoneMinutes
     }
 
-    /// Parses the wire form `dd-Mon-yyyy hh:mm:ss +zzzz` (day may be space-padded or one digit).
+    /// Parses the wire form `dd-Mon-yyyy hh:mm:ss +zzzz` (day may be space-padded or one digit, the month
+    /// name in any case).
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let halves = trimmed.split(separator: " ", omittingEmptySubsequences: true)
-        guard halves.count == 3 else { return nil }
-        let dateParts = halves[0].split(separator: "-")
-        let timeParts = halves[1].split(separator: ":")
-        let zone = Array(halves[2].utf8)
-        guard dateParts.count == 3, timeParts.count == 3, zone.count == 5,
-              let day = Int(dateParts[0]), dateParts[0].count <= 2,
-              let monthIndex = Self.monthNames.firstIndex(where: { $0.caseInsensitiveCompare(dateParts[1]) == .orderedSame }),
-              dateParts[2].count == 4, let year = Int(dateParts[2]),
-              timeParts.allSatisfy({ $0.count == 2 }),
-              let hour = Int(timeParts[0]), let minute = Int(timeParts[1]), let second = Int(timeParts[2]),
-              zone[0] == UInt8(ascii: "+") || zone[0] == UInt8(ascii: "-"),
-              let zoneValue = Int(String(decoding: zone[1...], as: UTF8.self))
-        else { return nil }
-        let magnitude = (zoneValue / 100) * 60 + zoneValue % 100
-        guard zoneValue % 100 < 60 else { return nil }
-        self.init(day: day, month: monthIndex + 1, year: year, hour: hour, minute: minute, second: second,
-                  zoneMinutes: zone[0] == UInt8(ascii: "-") ? -magnitude : magnitude)
+        guard let fields = DateTimeFields(text) else { return nil }
+        self.init(day: fields.day, month: fields.month, year: fields.year, hour: fields.hour, minute: fields.minute,
+                  second: fields.second, zoneMinutes: fields.zoneMinutes)
     }
 
     /// The instant this date names.
