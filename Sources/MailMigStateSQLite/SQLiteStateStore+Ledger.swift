@@ -113,6 +113,7 @@ extension SQLiteStateStore {
 
     /// Forgets pending entries that reconciliation found were never appended.
     public func dropPendingCopies(_ entries: [LedgerEntry]) throws(StateError) {
+        guard !entries.isEmpty else { return }
         try write { db in
             let deletePending = try db.cachedStatement(sql: "DELETE FROM copy_pending WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?")
             for entry in entries {
@@ -135,6 +136,7 @@ extension SQLiteStateStore {
     /// Moves ledger rows to a folder's new UIDVALIDITY, one old identifier to one new, instead of copying again.
     public func rekey(mailbox: String, folder: String, from oldValidity: UInt32, to newValidity: UInt32,
                       uids: [(old: MessageKey, new: MessageKey)]) throws(StateError) {
+        guard !uids.isEmpty else { return }
         try write { db in
             let rekey = try db.cachedStatement(sql: "UPDATE ledger SET uidvalidity = ?, uid = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?")
             for pair in uids {
@@ -145,6 +147,7 @@ extension SQLiteStateStore {
 
     /// Records the flags now carried to the target.
     public func updateLedgerFlags(mailbox: String, folder: String, uidValidity: UInt32, flags: [MessageKey: [String]]) throws(StateError) {
+        guard !flags.isEmpty else { return }
         try write { db in
             let update = try db.cachedStatement(sql: "UPDATE ledger SET flags = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?")
             for (uid, value) in flags {

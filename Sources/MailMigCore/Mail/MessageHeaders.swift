@@ -14,7 +14,7 @@ enum MessageHeaders {
                 let line = bytes[lineStart..<index]
                 let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
                 if trimmed.isEmpty { return nil }  // end of the header section
-                if let value = value(ofHeader: "message-id", in: trimmed) {
+                if let value = value(ofHeader: messageIDName, in: trimmed) {
                     var text = value
                     // Unfold continuation lines.
                     var next = index + 1
@@ -34,10 +34,17 @@ enum MessageHeaders {
         return nil
     }
 
-    private static func value(ofHeader name: String, in line: ArraySlice<UInt8>) -> String? {
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let field = String(decoding: line[line.startIndex..<colon], as: UTF8.self)
-        guard field.lowercased() == name else { return nil }
+    /// `message-id`, the header name looked for, lower-case.
+    private static let messageIDName = Array("message-id".utf8)
+
+    /// The value of a header line if its field name is `name` (lower-case ASCII) in any case.
+    private static func value(ofHeader name: [UInt8], in line: ArraySlice<UInt8>) -> String? {
+        // Compared as bytes: every header line of every message copied passes here.
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon - line.startIndex == name.count,
+              zip(line[line.startIndex..<colon], name).allSatisfy({ byte, expected in
+                  (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 == expected : byte == expected
+              })
+        else { return nil }
         return String(decoding: line[(colon + 1)...], as: UTF8.self)
     }
 
