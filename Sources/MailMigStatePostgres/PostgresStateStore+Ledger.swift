@@ -72,7 +72,7 @@ extension PostgresStateStore {
                 INSERT INTO copy_pending (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags,
                     target_folder, started_at, global_id)
                 VALUES (\(entry.mailbox), \(entry.folder), \(Int64(entry.uidValidity)), \(entry.uid.storageText), \(entry.messageID),
-                    \(entry.size), \(entry.internalDate), \(entry.sha256), \(Self.encodeFlags(entry.flags)), \(entry.targetFolder), \(now),
+                    \(entry.size), \(entry.internalDate), \(entry.sha256), \(LedgerFlagsText.encode(entry.flags)), \(entry.targetFolder), \(now),
                     \(entry.globalID))
                 ON CONFLICT (mailbox, folder, uidvalidity, uid) DO UPDATE SET message_id = excluded.message_id, size = excluded.size,
                     internal_date = excluded.internal_date, sha256 = excluded.sha256, flags = excluded.flags,
@@ -93,7 +93,7 @@ extension PostgresStateStore {
                     INSERT INTO ledger (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags,
                         target_folder, target_uidvalidity, target_uid, copied_at, global_id)
                     VALUES (\(entry.mailbox), \(entry.folder), \(Int64(entry.uidValidity)), \(entry.uid.storageText), \(entry.messageID),
-                        \(entry.size), \(entry.internalDate), \(entry.sha256), \(Self.encodeFlags(entry.flags)), \(entry.targetFolder),
+                        \(entry.size), \(entry.internalDate), \(entry.sha256), \(LedgerFlagsText.encode(entry.flags)), \(entry.targetFolder),
                         \(entry.targetUIDValidity.map { Int64($0) }), \(entry.targetUID?.storageText), \(now), \(entry.globalID))
                     ON CONFLICT (mailbox, folder, uidvalidity, uid) DO UPDATE SET message_id = excluded.message_id, size = excluded.size,
                         internal_date = excluded.internal_date, sha256 = excluded.sha256, flags = excluded.flags,
@@ -169,7 +169,7 @@ extension PostgresStateStore {
         try write { session in
             try session.run(flags.map { uid, value in
                 """
-                UPDATE ledger SET flags = \(Self.encodeFlags(value))
+                UPDATE ledger SET flags = \(LedgerFlagsText.encode(value))
                 WHERE mailbox = \(mailbox) AND folder = \(folder) AND uidvalidity = \(Int64(uidValidity)) AND uid = \(uid.storageText)
                 """
             })
@@ -187,11 +187,6 @@ extension PostgresStateStore {
         }
     }
 
-    /// Flags as stored: sorted, as a JSON array (the SQLite state's text, so both read alike).
-    static func encodeFlags(_ flags: [String]) -> String {
-        (try? String(decoding: JSONEncoder().encode(flags.sorted()), as: UTF8.self)) ?? "[]"
-    }
-
     /// The message keys of one text column; a text no release writes is left out, not misread.
     static func keys(_ rows: PostgresQueryResult) throws -> Set<MessageKey> {
         Set(try rows.compactMap { MessageKey(storageText: try $0.decode(String.self)) })
@@ -207,7 +202,7 @@ extension PostgresStateStore {
         let (mailbox, folder, validity, uid, messageID, size, internalDate, sha256, flagsText, targetFolder, targetValidity, targetKey, globalID)
             = try row.decode((String, String, Int64, String, String?, Int, String, String, String, String, Int64?, String?, String?).self)
         guard let key = MessageKey(storageText: uid) else { return nil }
-        let flags = (try? JSONDecoder().decode([String].self, from: Data(flagsText.utf8))) ?? []
+        let flags = LedgerFlagsText.decode(flagsText)
         return LedgerEntry(mailbox: mailbox, folder: folder, uidValidity: UInt32(truncatingIfNeeded: validity), uid: key, messageID: messageID,
                            size: size, internalDate: internalDate, sha256: sha256, flags: flags, targetFolder: targetFolder,
                            targetUIDValidity: targetValidity.map { UInt32(truncatingIfNeeded: $0) },

@@ -76,7 +76,7 @@ extension SQLiteStateStore {
                 """)
             for entry in entries {
                 try insert.execute(arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText, entry.messageID,
-                                              entry.size, entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder, now,
+                                              entry.size, entry.internalDate, entry.sha256, LedgerFlagsText.encode(entry.flags), entry.targetFolder, now,
                                               entry.globalID])
             }
         }
@@ -95,7 +95,7 @@ extension SQLiteStateStore {
             let deletePending = try db.cachedStatement(sql: "DELETE FROM copy_pending WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?")
             for entry in entries {
                 try insert.execute(arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText, entry.messageID,
-                                              entry.size, entry.internalDate, entry.sha256, Self.encodeFlags(entry.flags), entry.targetFolder,
+                                              entry.size, entry.internalDate, entry.sha256, LedgerFlagsText.encode(entry.flags), entry.targetFolder,
                                               entry.targetUIDValidity.map { Int64($0) }, entry.targetUID?.storageText, now, entry.globalID])
                 try deletePending.execute(arguments: [entry.mailbox, entry.folder, Int64(entry.uidValidity), entry.uid.storageText])
             }
@@ -151,7 +151,7 @@ extension SQLiteStateStore {
         try write { db in
             let update = try db.cachedStatement(sql: "UPDATE ledger SET flags = ? WHERE mailbox = ? AND folder = ? AND uidvalidity = ? AND uid = ?")
             for (uid, value) in flags {
-                try update.execute(arguments: [Self.encodeFlags(value), mailbox, folder, Int64(uidValidity), uid.storageText])
+                try update.execute(arguments: [LedgerFlagsText.encode(value), mailbox, folder, Int64(uidValidity), uid.storageText])
             }
         }
     }
@@ -206,15 +206,11 @@ extension SQLiteStateStore {
         }
     }
 
-    static func encodeFlags(_ flags: [String]) -> String {
-        (try? String(decoding: JSONEncoder().encode(flags.sorted()), as: UTF8.self)) ?? "[]"
-    }
-
     /// A ledger or pending row; nil for a key no release writes (the row is left alone, not misread).
     static func ledgerEntry(from row: Row) -> LedgerEntry? {
         guard let key = MessageKey(storageText: row["uid"]) else { return nil }
         let flagsText: String = row["flags"]
-        let flags = (try? JSONDecoder().decode([String].self, from: Data(flagsText.utf8))) ?? []
+        let flags = LedgerFlagsText.decode(flagsText)
         let targetValidity: Int64? = row["target_uidvalidity"]
         let targetKey: String? = row["target_uid"]
         return LedgerEntry(
