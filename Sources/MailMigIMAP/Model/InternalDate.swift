@@ -6,20 +6,9 @@ import MailMigDateTime
 /// Two dates are equal only when every field, including the offset, is equal: the same instant in
 /// another zone is a different INTERNALDATE for a byte-faithful copy.
 public struct InternalDate: Sendable, Hashable, CustomStringConvertible {
-    /// Day of the month, 1...31.
-    public let day: Int
-    /// Month, 1...12.
-    public let month: Int
-    /// Four-digit year.
-    public let year: Int
-    /// Hour, 0...23.
-    public let hour: Int
-    /// Minute, 0...59.
-    public let minute: Int
-    /// Second, 0...60.
-    public let second: Int
-    /// Offset from UTC in minutes, e.g. -420 for `-0700`.
-    public let zoneMinutes: Int
+    /// The date's fields, in the ranges `DateTimeFields` reads: day 1...31, month 1...12, year 1...9999,
+    /// hour 0...23, minute 0...59, second 0...60, and the offset from UTC in minutes (-420 for `-0700`).
+    public let day: Int, month: Int, year: Int, hour: Int, minute: Int, second: Int, zoneMinutes: Int
 
     static let monthNames = DateTimeFields.monthNames
 
