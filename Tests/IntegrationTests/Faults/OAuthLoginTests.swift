@@ -47,7 +47,8 @@ struct OAuthLoginTests {
 
     @Test("app token on the source, a JWT-bearer token per mailbox on the target: a run outliving several token lifetimes is exact, a failing token endpoint is retried")
     func copyAcrossTokenLifetimes() throws {
-        let oauth = try OAuthTestServer(clients: ["mailmig-app:\(Self.clientSecret)"], expiresIn: 3, options: ["--fail-every", "4"])
+        // Tokens live 5 s: the apply outlives several, and a loaded machine still presents a fresh one in time.
+        let oauth = try OAuthTestServer(clients: ["mailmig-app:\(Self.clientSecret)"], expiresIn: 5, options: ["--fail-every", "4"])
         defer { oauth.stop() }
         let servers = try PrivateDovecot(oauth2IntrospectionURL: oauth.introspectionURL)
         defer { servers.remove() }
@@ -57,7 +58,7 @@ struct OAuthLoginTests {
         let apply = try plan.mailmig(["apply", "--auto-approve", "--parallelism", "1", "--log-file", "apply.log"], environment: Self.environment)
         #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
         // Every token of the apply has expired: verify logs in again with new ones.
-        sleep(4)
+        sleep(6)
         let verify = try plan.mailmig(["verify"], environment: Self.environment)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         for (source, target) in plan.mailboxes {
@@ -69,8 +70,10 @@ struct OAuthLoginTests {
         #expect(again.stdout.contains("No changes."), "\(again.stdout)\(again.stderr)")
 
         let stats = try oauth.stats()
-        // One application token and one per target mailbox at least, in each of the three runs.
-        #expect(Self.count(stats, "tokens_issued") >= 3 * (1 + plan.mailboxes.count), "\(stats)")
+        // Tokens live in memory only, so each run asks anew: apply and verify an application token and one per
+        // target mailbox at least, plan the application token (it asks the target only about mailboxes the
+        // state does not know yet).
+        #expect(Self.count(stats, "tokens_issued") >= 2 * (1 + plan.mailboxes.count) + 1, "\(stats)")
         #expect(Self.count(stats, "failures_injected") >= 1, "\(stats)")
         // The secret and the tokens stay out of the state and the log.
         let state = try Data(contentsOf: plan.folder.appendingPathComponent(".mailmig/state.sqlite"))
