@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MailMigCore
+import MailMigSpool
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -72,7 +73,7 @@ final class MaildirBodyReader: Sendable {
     /// a damaged backup file to a target as if it were the message.
     static func check(_ body: [UInt8], against recorded: MaildirManifestEntry?, path: String) throws {
         guard let recorded else { return }
-        let found = Digest.hex(SHA256.hash(data: body))
+        let found = MessageBytes.hex(SHA256.hash(data: body))
         guard found == recorded.sha256, body.count == recorded.size else {
             throw MailStoreError(.failed, "the file \(path) is not the message its manifest recorded (SHA-256 \(found.prefix(16))…, "
                 + "\(body.count) bytes; recorded \(recorded.sha256.prefix(16))…, \(recorded.size) bytes): it changed after it was written; "

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MailMigCore
+import MailMigSpool
 
 /// Checks a mailbox's Maildir against its manifest, for `mailmig verify --backup`: every message file
 /// is hashed again and compared with its newest manifest line. Reads only; changes nothing.
@@ -63,7 +64,7 @@ public enum MaildirManifestAudit {
                 do {
                     var hash = SHA256()
                     let size = try Posix.forEachChunk(of: folder.absolute(file)) { hash.update(bufferPointer: $0) }
-                    let found = Digest.hex(hash.finalize())
+                    let found = MessageBytes.hex(hash.finalize())
                     if found != recorded.sha256 || size != recorded.size {
                         findings.append(.changed(folder: folder.path, key: name.unique, file: relative, recordedSHA256: recorded.sha256,
                                                  foundSHA256: found))

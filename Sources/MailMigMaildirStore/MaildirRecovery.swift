@@ -84,17 +84,12 @@ enum MaildirRecovery {
         return MaildirManifestEntry(folder: folder.path, key: name.unique, file: folder.relative(file), size: size,
                                     internalDate: MaildirDates.messageDate(attributes.modified).text,
                                     flags: MaildirFlags.flags(fromLetters: name.letters, keywords: folder.dovecotKeywords).sorted(),
-                                    sha256: Digest.hex(hash.finalize()))
+                                    sha256: MessageBytes.hex(hash.finalize()))
     }
 }
 
 /// SHA-256 digests as the manifest writes them.
 enum Digest {
-    /// Lower-case hex of a digest.
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 { MessageBytes.hex(digest) }
-
     /// Lower-case hex SHA-256 of bytes.
-    static func sha256(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
-
-
+    static func sha256(_ bytes: [UInt8]) -> String { MessageBytes.hex(SHA256.hash(data: bytes)) }
 }

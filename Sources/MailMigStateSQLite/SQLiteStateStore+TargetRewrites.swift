@@ -7,8 +7,7 @@ extension SQLiteStateStore {
     public func recordTargetRewrites(_ rewrites: [TargetRewrite]) throws(StateError) {
         guard !rewrites.isEmpty else { return }
         try write { db in
-            // Encoded once: GRDB formats a Date through a DateFormatter each time it is bound.
-            let now = Date().databaseValue
+            let now = Self.transactionTime()
             let insert = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO target_rewrite (mailbox, folder, uidvalidity, uid, attribute, sent, stored, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
