@@ -241,6 +241,7 @@ let package = Package(
                 "IMAPTestSupport",
                 "FuzzSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -255,7 +256,8 @@ let package = Package(
         .testTarget(name: "MailMigTLSTests", dependencies: ["MailMigTLS", .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .testTarget(name: "MailMigCLITests", dependencies: ["MailMigCLI", "MailMigCore", "MailMigPlanFile", "TestSupport"]),
         // A scripted IMAP server on an in-memory channel, for the IMAP library's tests and the IMAP store's.
-        .target(name: "IMAPTestSupport", dependencies: ["MailMigIMAP", .product(name: "NIOEmbedded", package: "swift-nio")],
+        .target(name: "IMAPTestSupport", dependencies: ["MailMigIMAP", .product(name: "NIOEmbedded", package: "swift-nio"),
+                                                   .product(name: "Logging", package: "swift-log")],
                 path: "Tests/IMAPTestSupport"),
         .testTarget(name: "MailMigIMAPStoreTests", dependencies: ["MailMigIMAPStore", "MailMigOAuth2Login", "MailMigCore", "MailMigIMAP", "IMAPTestSupport"]),
         .testTarget(name: "MailMigOAuth2Tests", dependencies: ["MailMigOAuth2", .product(name: "_CryptoExtras", package: "swift-crypto")]),

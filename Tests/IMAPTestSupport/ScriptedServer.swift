@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOEmbedded
 @testable import MailMigIMAP
@@ -8,6 +9,9 @@ public struct ScriptedServer: Sendable {
     public let channel: NIOAsyncTestingChannel
     /// The client under test.
     public let client: IMAPClient
+
+    /// The client's end of the in-memory connection, as a real one would have an ephemeral port.
+    public static let localPort = 50143
 
     /// The greeting sent when the test gives none.
     public static let defaultGreeting = "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN AUTH=XOAUTH2 ENABLE] ready"
@@ -22,10 +26,12 @@ public struct ScriptedServer: Sendable {
         maximumResponseSize: Int = IMAPConfiguration.defaultMaximumResponseSize,
         minimumTransferRate: Int = IMAPConfiguration.defaultMinimumTransferRate,
         spoolThreshold: Int? = IMAPConfiguration.defaultSpoolThreshold,
-        spoolDirectory: String? = nil
+        spoolDirectory: String? = nil,
+        logger: Logger = Logger(label: "mailmig.imap")
     ) async throws -> ScriptedServer {
         let channel = NIOAsyncTestingChannel()
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 143))
+        channel.localAddress = try SocketAddress(ipAddress: "127.0.0.1", port: localPort)
         let configuration = IMAPConfiguration(host: "127.0.0.1", port: 143, tls: .none, readTimeout: readTimeout,
                                               label: "scripted", fetchBufferDepth: fetchBufferDepth,
                                               maximumResponseSize: maximumResponseSize, minimumTransferRate: minimumTransferRate,
@@ -39,7 +45,7 @@ public struct ScriptedServer: Sendable {
         } else {
             try await channel.writeInbound(ByteBuffer(string: greeting + "\r\n"))
         }
-        let client = try await IMAPClient.attach(asyncChannel, configuration: configuration, shared: shared)
+        let client = try await IMAPClient.attach(asyncChannel, configuration: configuration, shared: shared, logger: logger)
         return ScriptedServer(channel: channel, client: client)
     }
 

@@ -34,6 +34,9 @@ extension IMAPClient {
                     await queue.finish(throwing: IMAPError.no(server: server, command: entry.name, text: line.text, code: line.code))
                 }
             }
+            logger.trace("command completed", metadata: [
+                "server": "\(server)", "connection": "\(connection)", "tag": "\(tag)", "status": "\(line.status.rawValue)",
+                "ms": "\(Double((NIODeadline.now() - entry.sentAt).nanoseconds / 10_000) / 100)"])
             entry.complete(.success(CommandResult(line: line, untagged: entry.untagged)))
             if continuationOwner === entry, let waiter = continuationWaiter {
                 continuationWaiter = nil

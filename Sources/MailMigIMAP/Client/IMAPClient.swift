@@ -24,6 +24,8 @@ public actor IMAPClient {
 
     let logger: Logger
     let channel: Channel
+    /// The connection's local port, which names it in the trace log as it does in the server's own logs.
+    let connection: Int
     /// What the handlers reading the connection share with the client: byte counts, the body limit.
     let shared: InboundShared
     var writer: NIOAsyncChannelOutboundWriter<ByteBuffer>?
@@ -55,6 +57,7 @@ public actor IMAPClient {
     init(configuration: IMAPConfiguration, channel: Channel, logger: Logger, shared: InboundShared) {
         self.configuration = configuration
         self.channel = channel
+        self.connection = channel.localAddress?.port ?? 0
         self.logger = logger
         self.shared = shared
     }
@@ -65,6 +68,7 @@ public actor IMAPClient {
     }
 
     var server: String { configuration.label }
+
 
     var startTLSGuard: StartTLSGuard? { shared.startTLSGuard }
 
@@ -217,7 +221,7 @@ public actor IMAPClient {
         pending.append(entry)
         updateBodyLimit()
         lastActivity = .now()
-        logger.trace("sending command", metadata: ["server": "\(server)", "tag": "\(tag)", "command": "\(command.name)"])
+        logger.trace("sending command", metadata: ["server": "\(server)", "connection": "\(connection)", "tag": "\(tag)", "command": "\(command.name)"])
         var buffer = channel.allocator.buffer(capacity: 256)
         buffer.writeString(tag)
         buffer.writeString(" ")

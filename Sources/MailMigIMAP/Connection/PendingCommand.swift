@@ -27,6 +27,8 @@ final class PendingCommand {
     var heldBytes = 0
     var waiter: CheckedContinuation<CommandResult, any Error>?
     var outcome: Result<CommandResult, any Error>?
+    /// When it was written: its round trip, in the trace log, is counted from here.
+    let sentAt = NIODeadline.now()
 
     init(tag: String, name: String, kind: CommandKind, fetchQueue: BoundedQueue<FetchResponse>?, maxBodySize: Int? = nil) {
         self.tag = tag
