@@ -6,7 +6,7 @@ extension SQLiteStateStore {
     /// The source messages of a folder already in the ledger, by unique identifier.
     public func ledgerUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<MessageKey> {
         try read { db in
-            let keys = try String.fetchAll(db, sql: "SELECT uid FROM ledger WHERE mailbox = ? AND folder = ? AND uidvalidity = ?",
+            let keys = try String.fetchAll(db.cachedStatement(sql: "SELECT uid FROM ledger WHERE mailbox = ? AND folder = ? AND uidvalidity = ?"),
                                            arguments: [mailbox, folder, Int64(uidValidity)])
             return Set(keys.compactMap(MessageKey.init(storageText:)))
         }
@@ -173,7 +173,7 @@ extension SQLiteStateStore {
     /// The messages of a folder skipped on purpose, so later passes do not try them again.
     public func skippedUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<MessageKey> {
         try read { db in
-            let keys = try String.fetchAll(db, sql: "SELECT uid FROM skipped WHERE mailbox = ? AND folder = ? AND uidvalidity = ?",
+            let keys = try String.fetchAll(db.cachedStatement(sql: "SELECT uid FROM skipped WHERE mailbox = ? AND folder = ? AND uidvalidity = ?"),
                                            arguments: [mailbox, folder, Int64(uidValidity)])
             return Set(keys.compactMap(MessageKey.init(storageText:)))
         }

@@ -20,7 +20,8 @@ extension SQLiteStateStore {
     /// One resource by address.
     public func resource(_ address: String) throws(StateError) -> ResourceRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM resources WHERE address = ?", arguments: [address]).map(Self.resource(from:))
+            // Asked once per folder per pass: compiled once.
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM resources WHERE address = ?"), arguments: [address]).map(Self.resource(from:))
         }
     }
 
@@ -32,25 +33,26 @@ extension SQLiteStateStore {
 
     /// Commits inside an open transaction (so journal and resources change together).
     static func commit(_ changes: [ResourceChange], applyID: String?, in db: Database) throws -> Int {
-        let current = try Int(String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'serial'") ?? "0") ?? 0
+        // A pass commits once per folder: the statements are compiled once.
+        let current = try Int(String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'serial'")) ?? "0") ?? 0
         guard !changes.isEmpty else { return current }
         let serial = current + 1
         let now = Date()
         var changed = false
         for change in changes {
-            let before = try Row.fetchOne(db, sql: "SELECT kind, attributes FROM resources WHERE address = ?", arguments: [change.address])
+            let before = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, attributes FROM resources WHERE address = ?"), arguments: [change.address])
             let beforeData: Data? = before?["attributes"]
             switch change {
             case .put(let address, let kind, let attributes):
                 if beforeData == attributes { continue }
                 changed = true
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO resources (address, kind, attributes, serial, updated_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(address) DO UPDATE SET kind = excluded.kind, attributes = excluded.attributes,
                         serial = excluded.serial, updated_at = excluded.updated_at
-                    """, arguments: [address, kind, attributes, serial, now])
-                try db.execute(sql: "INSERT INTO history (serial, address, kind, action, before, after, apply_id, at) VALUES (?, ?, ?, 'put', ?, ?, ?, ?)",
-                               arguments: [serial, address, kind, beforeData, attributes, applyID, now])
+                    """).execute(arguments: [address, kind, attributes, serial, now])
+                try db.cachedStatement(sql: "INSERT INTO history (serial, address, kind, action, before, after, apply_id, at) VALUES (?, ?, ?, 'put', ?, ?, ?, ?)")
+                    .execute(arguments: [serial, address, kind, beforeData, attributes, applyID, now])
             case .remove(let address):
                 guard let before else { continue }
                 changed = true
@@ -61,7 +63,7 @@ extension SQLiteStateStore {
         }
         // A write that changes nothing is not a change: the serial (and saved plans made from it) stay valid.
         guard changed else { return current }
-        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'serial'", arguments: ["\(serial)"])
+        try db.cachedStatement(sql: "UPDATE meta SET value = ? WHERE key = 'serial'").execute(arguments: ["\(serial)"])
         return serial
     }
 
