@@ -5,7 +5,7 @@ import MailMigCore
 extension SQLiteStateStore {
     /// The source messages of a folder already in the ledger, by unique identifier.
     public func ledgerUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<MessageKey> {
-        try read { db in
+        try readStatement { db in
             let keys = try String.fetchAll(db.cachedStatement(sql: "SELECT uid FROM ledger WHERE mailbox = ? AND folder = ? AND uidvalidity = ?"),
                                            arguments: [mailbox, folder, Int64(uidValidity)])
             return Set(keys.compactMap(MessageKey.init(storageText:)))
@@ -28,7 +28,7 @@ extension SQLiteStateStore {
 
     /// How many ledger rows a mailbox has (of one folder when given), counted without reading them.
     public func ledgerCount(mailbox: String, folder: String?) throws(StateError) -> Int {
-        try read { db in
+        try readStatement { db in
             if let folder {
                 return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger WHERE mailbox = ? AND folder = ?", arguments: [mailbox, folder]) ?? 0
             }
@@ -172,7 +172,7 @@ extension SQLiteStateStore {
 
     /// The messages of a folder skipped on purpose, so later passes do not try them again.
     public func skippedUIDs(mailbox: String, folder: String, uidValidity: UInt32) throws(StateError) -> Set<MessageKey> {
-        try read { db in
+        try readStatement { db in
             let keys = try String.fetchAll(db.cachedStatement(sql: "SELECT uid FROM skipped WHERE mailbox = ? AND folder = ? AND uidvalidity = ?"),
                                            arguments: [mailbox, folder, Int64(uidValidity)])
             return Set(keys.compactMap(MessageKey.init(storageText:)))
@@ -181,7 +181,7 @@ extension SQLiteStateStore {
 
     /// Messages of a target folder that the ledger already accounts for, by unique identifier.
     public func targetUIDs(mailbox: String, targetFolder: String, targetUIDValidity: UInt32) throws(StateError) -> Set<MessageKey> {
-        try read { db in
+        try readStatement { db in
             let keys = try String.fetchAll(db, sql: """
                 SELECT target_uid FROM ledger WHERE mailbox = ? AND target_folder = ? AND target_uidvalidity = ? AND target_uid IS NOT NULL
                 """, arguments: [mailbox, targetFolder, Int64(targetUIDValidity)])

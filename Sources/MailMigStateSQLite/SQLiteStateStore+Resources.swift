@@ -5,11 +5,17 @@ import MailMigCore
 extension SQLiteStateStore {
     /// Every resource, ordered by address; only those under `prefix` when given.
     public func resources(prefix: String?) throws(StateError) -> [ResourceRecord] {
-        try read { db in
+        try readStatement { db in
             let rows: [Row]
-            if let prefix {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM resources WHERE substr(address, 1, ?) = ? ORDER BY address",
-                                        arguments: [prefix.count, prefix])
+            if let prefix, let end = Self.end(ofPrefix: prefix) {
+                // A range of the primary key: read from its index, where a test of every address would
+                // scan the whole table once per mailbox planned.
+                rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM resources WHERE address >= ? AND address < ? ORDER BY address"),
+                                        arguments: [prefix, end])
+            } else if let prefix {
+                // SQLite counts characters, not Swift's grapheme clusters: the prefix's length is its own.
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM resources WHERE substr(address, 1, length(?1)) = ?1 ORDER BY address",
+                                        arguments: [prefix])
             } else {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM resources ORDER BY address")
             }
@@ -17,9 +23,18 @@ extension SQLiteStateStore {
         }
     }
 
+    /// The first text after every text that starts with `prefix`, in SQLite's byte order: the prefix
+    /// with its last byte one higher. Nil when that byte is not ASCII (one higher would not be UTF-8).
+    static func end(ofPrefix prefix: String) -> String? {
+        var bytes = Array(prefix.utf8)
+        guard let last = bytes.last, last < 0x7F else { return nil }
+        bytes[bytes.count - 1] = last + 1
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// One resource by address.
     public func resource(_ address: String) throws(StateError) -> ResourceRecord? {
-        try read { db in
+        try readStatement { db in
             // Asked once per folder per pass: compiled once.
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM resources WHERE address = ?"), arguments: [address]).map(Self.resource(from:))
         }

@@ -118,6 +118,17 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
+    /// Runs a read of one statement, which SQLite reads consistently on its own: no transaction around
+    /// it, whose BEGIN and COMMIT would be compiled again for each of the thousands of such reads a
+    /// pass over many folders makes. Still read-only (`PRAGMA query_only`).
+    func readStatement<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do {
+            return try queue.inDatabase { db in try db.readOnly { try body(db) } }
+        } catch {
+            throw .unreadable(path: path, reason: "\(error)")
+        }
+    }
+
     /// Runs a write transaction, turning database errors into `StateError`.
     func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
         do {

@@ -142,11 +142,16 @@ public enum StateBackendConformance: String, CaseIterable, Sendable, CustomTestS
     }
 
     private static func resourceOrderAndBytes(_ store: any StateStore) throws {
-        let addresses = ["b.test/x", "a.test/Z", "a.test/a", "a.test/é", "A.test/a", "a.test/_"]
+        // "a.test0" is where the range of "a.test/" ends; "e\u{301}" is an e and a combining accent, two
+        // characters to SQLite and one to Swift.
+        let addresses = ["b.test/x", "a.test/Z", "a.test/a", "a.test/é", "A.test/a", "a.test/_", "a.test0", "a.test/e\u{301}x"]
         let bytes = Data([0, 1, 2, 0xFF, 0xFE, 0x80, 0x7F, 10, 13])
         try store.commit(addresses.map { .put(address: $0, kind: "raw", attributes: bytes) })
         #expect(try store.resources().map(\.address) == addresses.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
-        #expect(try store.resources(prefix: "a.test/").map(\.address) == ["a.test/Z", "a.test/_", "a.test/a", "a.test/é"])
+        #expect(try store.resources(prefix: "a.test/").map(\.address) == ["a.test/Z", "a.test/_", "a.test/a", "a.test/e\u{301}x", "a.test/é"])
+        #expect(try store.resources(prefix: "a.test").map(\.address).last == "a.test0")
+        #expect(try store.resources(prefix: "a.test/e\u{301}").map { Array($0.address.utf8) } == [Array("a.test/e\u{301}x".utf8)],
+                "a prefix that ends in a character beyond ASCII, counted as the backend counts it")
         #expect(try store.resources(prefix: "a.test/%").isEmpty, "a prefix is text, not a pattern")
         #expect(try store.resource("a.test/é")?.attributes == bytes)
         let updated = try #require(try store.resource("b.test/x")?.updatedAt)

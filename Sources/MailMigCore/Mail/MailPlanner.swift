@@ -177,11 +177,10 @@ struct MailPlanner: Sendable {
     /// bytes are STATUS=SIZE's growth over the recorded size. Nil when that cannot be told without
     /// opening the folder: no size recorded or given, a cutoff now or then, verify's findings to put
     /// right, All Mail, a backup, new mail over the size limit, or new mail a broken-off pass copied.
-    func arrivedSince(_ status: FolderStatus?, folder: FolderMapping, mailbox: String, settings: MailPassSettings,
+    func arrivedSince(_ status: FolderStatus?, folder: FolderMapping, recorded: FolderRecord?, mailbox: String, settings: MailPassSettings,
                       backup: Bool) throws -> (messages: Int, bytes: Int64)? {
         guard let status, let messages = status.messages, let uidNext = status.uidNext, let bytes = status.size,
-              settings.cutoff == nil, !backup, folder.rule != .allMail,
-              let recorded = try store.resource(FolderRecord.address(mailbox: mailbox, folder: folder.source)).map({ try $0.decode(FolderRecord.self) }),
+              settings.cutoff == nil, !backup, folder.rule != .allMail, let recorded,
               recorded.uidValidity == status.uidValidity, recorded.cutoff == nil, recorded.verifyFindings == nil,
               let recordedNext = recorded.uidNext, let recordedMessages = recorded.messages, let recordedBytes = recorded.size,
               uidNext >= recordedNext, messages - recordedMessages == Int(uidNext - recordedNext), bytes >= recordedBytes else { return nil }
@@ -340,12 +339,12 @@ struct MailPlanner: Sendable {
             let backupKey = context.backup == nil ? nil : MailboxCopier.ledgerKey(id, scope: MailboxCopier.backupScope)
             let backupSettings = context.backupSettings(for: settings)
             if backupKey != nil { estimate.backupMessages = 0 }
+            // Every folder's record is looked at: read in one query per copy, not one per folder.
+            let records = try FolderRecords.read(mailbox: id, from: store)
+            let copies = try [(records, settings)] + (backupKey.map { [(try FolderRecords.read(mailbox: $0, from: store), backupSettings)] } ?? [])
             for folder in mapping.mappings {
                 let status = statuses[folder.source] ?? nil
-                let current = try [(id, settings), backupKey.map { ($0, backupSettings) }].compactMap { $0 }.allSatisfy { key, passSettings in
-                    let recorded = try store.resource(FolderRecord.address(mailbox: key, folder: folder.source)).map { try $0.decode(FolderRecord.self) }
-                    return recorded?.isCurrent(with: status, for: passSettings) == true
-                }
+                let current = copies.allSatisfy { copy, passSettings in copy[folder.source]?.isCurrent(with: status, for: passSettings) == true }
                 if current { continue }
                 estimate.changedFolders += 1
                 guard settings.stage > .prepare else { continue }
@@ -359,7 +358,8 @@ struct MailPlanner: Sendable {
                     estimate.bytes += whole.bytes
                     continue
                 }
-                if let arrived = try arrivedSince(status, folder: folder, mailbox: id, settings: settings, backup: backupKey != nil) {
+                if let arrived = try arrivedSince(status, folder: folder, recorded: records[folder.source], mailbox: id, settings: settings,
+                                                  backup: backupKey != nil) {
                     // Only new mail since the last pass, counted by STATUS against the record: no round trip.
                     if arrived.messages > 0 { estimate.folders += 1 }
                     estimate.messages += arrived.messages
@@ -383,7 +383,7 @@ struct MailPlanner: Sendable {
                 var candidates = listed.filter { !copied.contains($0) && !skipped.contains($0) }
                 if folder.rule == .allMail {
                     // Most of All Mail is in the label folders: what is left is counted by the pass, not here.
-                    let recorded = try store.resource(FolderRecord.address(mailbox: id, folder: folder.source)).map { try $0.decode(FolderRecord.self) }
+                    let recorded = records[folder.source]
                     let decidedBelow = recorded?.uidValidity == selected.uidValidity ? recorded?.decidedBelow ?? 0 : 0
                     let undecided = candidates.filter { ($0.uid ?? 0) >= decidedBelow }.count
                     if undecided > 0 { estimate.allMailUndecided = (estimate.allMailUndecided ?? 0) + undecided }

@@ -9,10 +9,9 @@ extension MailboxCopier {
     /// `tail` for the next folder to finish while the source opens that folder: over a WAN, the two
     /// round trips then overlap. The caller finishes the last tail.
     @discardableResult
-    func copyFolder(_ mapping: FolderMapping, status: FolderStatus?, labels: LabelPlan, src: any MailStoreSession, dst: any MailStoreSession,
-                    tail: inout FolderTail?, result: inout MailPassResult) async throws -> [MessageKey] {
+    func copyFolder(_ mapping: FolderMapping, status: FolderStatus?, recorded: FolderRecord?, labels: LabelPlan, src: any MailStoreSession,
+                    dst: any MailStoreSession, tail: inout FolderTail?, result: inout MailPassResult) async throws -> [MessageKey] {
         let address = FolderRecord.address(mailbox: ledgerKey, folder: mapping.source)
-        let recorded = try store.resource(address).map { try $0.decode(FolderRecord.self) }
         if let recorded, recorded.target == mapping.target, recorded.isCurrent(with: status, for: settings), !labels.changedElsewhere {
             result.unchangedFolders += 1
             return []

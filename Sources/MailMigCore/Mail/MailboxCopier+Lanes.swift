@@ -19,15 +19,15 @@ extension MailboxCopier {
     /// that fails stops every lane from starting another folder, and the first failure is thrown once
     /// all have ended. Folders whose copy depends on the others' (All Mail, `folders.labels: keywords`)
     /// are copied in this pass's lane alone.
-    func copyFoldersInLanes(_ mappings: [FolderMapping], statuses: [String: FolderStatus?], labels: LabelPlan, src: any MailStoreSession,
+    func copyFoldersInLanes(_ mappings: [FolderMapping], statuses: [String: FolderStatus?], records: FolderRecords, labels: LabelPlan, src: any MailStoreSession,
                             dst: any MailStoreSession, tail: inout FolderTail?, undelivered: inout [(folder: String, keys: [MessageKey])],
                             unreadable: inout [MailError], result: inout MailPassResult) async throws {
         guard let lanes, labels.mode != .keywords, !mappings.contains(where: { $0.rule == .allMail }) else {
-            try await copyFolders(mappings, statuses: statuses, labels: labels, src: src, dst: dst, tail: &tail,
+            try await copyFolders(mappings, statuses: statuses, records: records, labels: labels, src: src, dst: dst, tail: &tail,
                                   undelivered: &undelivered, unreadable: &unreadable, result: &result)
             return
         }
-        let queue = FolderQueue(try FolderQueue.grouped(mappings) { try messagesToCopy($0, status: statuses[$0.source] ?? nil) })
+        let queue = FolderQueue(FolderQueue.grouped(mappings) { messagesToCopy($0, status: statuses[$0.source] ?? nil, recorded: records[$0.source]) })
         try await withThrowingTaskGroup(of: LaneOutcome.self) { lanesGroup in
             var borrowed = 0
             var failure: (any Error)?
@@ -35,10 +35,10 @@ extension MailboxCopier {
                 let left = queue.remaining
                 if borrowed < Self.extraLanes, left.groups > 0, left.messages >= Self.messagesWorthALane, await lanes.take() {
                     borrowed += 1
-                    lanesGroup.addTask { try await self.borrowedLane(queue, statuses: statuses, labels: labels, lanes: lanes) }
+                    lanesGroup.addTask { try await self.borrowedLane(queue, statuses: statuses, records: records, labels: labels, lanes: lanes) }
                 }
                 do {
-                    try await copyFolders(group.mappings, statuses: statuses, labels: labels, src: src, dst: dst, tail: &tail,
+                    try await copyFolders(group.mappings, statuses: statuses, records: records, labels: labels, src: src, dst: dst, tail: &tail,
                                           undelivered: &undelivered, unreadable: &unreadable, result: &result)
                 } catch {
                     queue.stop()
@@ -61,7 +61,8 @@ extension MailboxCopier {
     }
 
     /// One borrowed lane: its own sessions, copying groups from `queue` until none is left.
-    private func borrowedLane(_ queue: FolderQueue, statuses: [String: FolderStatus?], labels: LabelPlan, lanes: SpareLanes) async throws -> LaneOutcome {
+    private func borrowedLane(_ queue: FolderQueue, statuses: [String: FolderStatus?], records: FolderRecords, labels: LabelPlan,
+                              lanes: SpareLanes) async throws -> LaneOutcome {
         var loggedIn = false
         do {
             let outcome = try await source.withSessions(and: target, for: mailbox) { src, dst in
@@ -70,7 +71,7 @@ extension MailboxCopier {
                 var tail: FolderTail?
                 do {
                     while let group = queue.next() {
-                        try await copyFolders(group.mappings, statuses: statuses, labels: labels, src: src, dst: dst, tail: &tail,
+                        try await copyFolders(group.mappings, statuses: statuses, records: records, labels: labels, src: src, dst: dst, tail: &tail,
                                               undelivered: &outcome.undelivered, unreadable: &outcome.unreadable, result: &outcome.result)
                     }
                 } catch {
@@ -102,11 +103,9 @@ extension MailboxCopier {
 
     /// The messages STATUS shows still to copy in a folder: all of them in a folder not copied before,
     /// those beyond the recorded count in one copied before, none in one unchanged since.
-    private func messagesToCopy(_ mapping: FolderMapping, status: FolderStatus?) throws -> Int {
+    private func messagesToCopy(_ mapping: FolderMapping, status: FolderStatus?, recorded: FolderRecord?) -> Int {
         guard let status, let messages = status.messages else { return 0 }
-        let address = FolderRecord.address(mailbox: ledgerKey, folder: mapping.source)
-        guard let recorded = try store.resource(address).map({ try $0.decode(FolderRecord.self) }),
-              recorded.uidValidity == status.uidValidity else { return messages }
+        guard let recorded, recorded.uidValidity == status.uidValidity else { return messages }
         if recorded.isCurrent(with: status, for: settings) { return 0 }
         return max(0, messages - (recorded.messages ?? 0))
     }

@@ -96,7 +96,8 @@ struct MailboxCopier: Sendable {
                 }
             }
             let statuses = Dictionary(sourceFolders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
-            let labels = try labelPlan(folderPlan, statuses: statuses, src: src)
+            let records = try FolderRecords.read(mailbox: ledgerKey, from: store)
+            let labels = try labelPlan(folderPlan, statuses: statuses, records: records, src: src)
             // Under folders.labels: keywords each message is read in its home folder only, its other labels as keywords.
             let reader: any MailStoreSession = labels.mode == .keywords ? LabelKeywordsSession(base: src, plan: labels) : src
             var undelivered: [(folder: String, keys: [MessageKey])] = []
@@ -104,7 +105,7 @@ struct MailboxCopier: Sendable {
             // The last folder's read-back, finished while the next folder is opened (`copyFolder`).
             var tail: FolderTail?
             do {
-                try await copyFoldersInLanes(folderPlan.mappings, statuses: statuses, labels: labels, src: reader, dst: dst, tail: &tail,
+                try await copyFoldersInLanes(folderPlan.mappings, statuses: statuses, records: records, labels: labels, src: reader, dst: dst, tail: &tail,
                                       undelivered: &undelivered, unreadable: &unreadable, result: &result)
             } catch {
                 // What was appended stays copied; what the target changed of it is recorded if the target still answers.
@@ -129,7 +130,7 @@ struct MailboxCopier: Sendable {
 
     /// Copies each folder in turn; a folder the source refuses to open or does not fully deliver is
     /// noted, and the others go on. The last folder's read-back is left in `tail`.
-    func copyFolders(_ mappings: [FolderMapping], statuses: [String: FolderStatus?], labels: LabelPlan, src: any MailStoreSession,
+    func copyFolders(_ mappings: [FolderMapping], statuses: [String: FolderStatus?], records: FolderRecords, labels: LabelPlan, src: any MailStoreSession,
                      dst: any MailStoreSession, tail: inout FolderTail?, undelivered: inout [(folder: String, keys: [MessageKey])],
                      unreadable: inout [MailError], result: inout MailPassResult) async throws {
         for mapping in mappings {
@@ -143,7 +144,8 @@ struct MailboxCopier: Sendable {
             // All Mail is decided against what the other folders copied: not after one of them failed.
             if mapping.rule == .allMail, !unreadable.isEmpty || !undelivered.isEmpty { continue }
             do {
-                let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, labels: labels, src: src, dst: dst,
+                let missing = try await copyFolder(mapping, status: statuses[mapping.source] ?? nil, recorded: records[mapping.source],
+                                                   labels: labels, src: src, dst: dst,
                                                    tail: &tail, result: &result)
                 if !missing.isEmpty { undelivered.append((mapping.source, missing)) }
             } catch let failure as UnreadableFolder {
@@ -154,14 +156,13 @@ struct MailboxCopier: Sendable {
 
     /// The pass's label plan: `folders.labels: keywords` only where the source has labels (Gmail's
     /// X-GM-EXT-1), with where each message was copied from and whether any copied folder changed.
-    func labelPlan(_ folderPlan: FolderPlan, statuses: [String: FolderStatus?], src: any MailStoreSession) throws -> LabelPlan {
+    func labelPlan(_ folderPlan: FolderPlan, statuses: [String: FolderStatus?], records: FolderRecords, src: any MailStoreSession) throws -> LabelPlan {
         var labels = try LabelPlan.reading(folderPlan, requested: settings.folders.labels, source: src) {
             try store.ledger(mailbox: ledgerKey, folder: nil)
         }
         guard labels.mode == .keywords else { return labels }
-        labels.changedElsewhere = try folderPlan.mappings.contains { mapping in
-            let recorded = try store.resource(FolderRecord.address(mailbox: ledgerKey, folder: mapping.source)).map { try $0.decode(FolderRecord.self) }
-            return recorded.map { !$0.isCurrent(with: statuses[mapping.source] ?? nil, for: settings) } ?? true
+        labels.changedElsewhere = folderPlan.mappings.contains { mapping in
+            records[mapping.source].map { !$0.isCurrent(with: statuses[mapping.source] ?? nil, for: settings) } ?? true
         }
         return labels
     }

@@ -1,0 +1,25 @@
+import Foundation
+
+/// The folder records of one copy of a mailbox (resources `mailbox.KEY/folder/PATH`), read in one
+/// query when a pass or an estimate starts, by source folder path.
+///
+/// A pass looks at every folder's record two or three times (to plan its lanes, to skip it when
+/// STATUS shows it unchanged, to copy it): one read instead of one per folder and look. Only the pass
+/// over a folder writes that folder's record, and it reads it before, so the snapshot stays true for
+/// every folder not copied yet.
+struct FolderRecords: Sendable {
+    private let byFolder: [String: FolderRecord]
+
+    /// The records of the mailbox copy `ledgerKey` (`alice@acme.test`, `backup:alice@acme.test`).
+    static func read(mailbox ledgerKey: String, from store: StateStore) throws -> FolderRecords {
+        let prefix = FolderRecord.address(mailbox: ledgerKey, folder: "")
+        var byFolder: [String: FolderRecord] = [:]
+        for resource in try store.resources(prefix: prefix) where resource.kind == FolderRecord.kind {
+            byFolder[String(resource.address.dropFirst(prefix.count))] = try resource.decode(FolderRecord.self)
+        }
+        return FolderRecords(byFolder: byFolder)
+    }
+
+    /// The record of the source folder `path`, if the state has one.
+    subscript(path: String) -> FolderRecord? { byFolder[path] }
+}
