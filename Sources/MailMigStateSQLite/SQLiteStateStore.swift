@@ -120,10 +120,12 @@ public final class SQLiteStateStore: StateStore {
 
     /// Runs a read of one statement, which SQLite reads consistently on its own: no transaction around
     /// it, whose BEGIN and COMMIT would be compiled again for each of the thousands of such reads a
-    /// pass over many folders makes. Still read-only (`PRAGMA query_only`).
+    /// pass over many folders or a plan of many mailboxes makes. Not wrapped in `PRAGMA query_only`
+    /// either: switching it expires every prepared statement, so each cached one would be compiled
+    /// again. The bodies given here are single SELECTs.
     func readStatement<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
         do {
-            return try queue.inDatabase { db in try db.readOnly { try body(db) } }
+            return try queue.inDatabase { db in try body(db) }
         } catch {
             throw .unreadable(path: path, reason: "\(error)")
         }

@@ -7,19 +7,22 @@ import Foundation
 /// STATUS shows it unchanged, to copy it): one read instead of one per folder and look. Only the pass
 /// over a folder writes that folder's record, and it reads it before, so the snapshot stays true for
 /// every folder not copied yet.
+///
+/// Paths are told apart by their bytes, as the state's addresses are: Swift's `String` equality would
+/// take an NFC and an NFD spelling of the same name, which a server may list as two folders, for one.
 struct FolderRecords: Sendable {
-    private let byFolder: [String: FolderRecord]
+    private let byFolder: [[UInt8]: FolderRecord]
 
     /// The records of the mailbox copy `ledgerKey` (`alice@acme.test`, `backup:alice@acme.test`).
     static func read(mailbox ledgerKey: String, from store: StateStore) throws -> FolderRecords {
-        let prefix = FolderRecord.address(mailbox: ledgerKey, folder: "")
-        var byFolder: [String: FolderRecord] = [:]
-        for resource in try store.resources(prefix: prefix) where resource.kind == FolderRecord.kind {
-            byFolder[String(resource.address.dropFirst(prefix.count))] = try resource.decode(FolderRecord.self)
+        let prefix = FolderRecord.address(mailbox: ledgerKey, folder: "").utf8.count
+        var byFolder: [[UInt8]: FolderRecord] = [:]
+        for resource in try store.resources(prefix: FolderRecord.address(mailbox: ledgerKey, folder: "")) where resource.kind == FolderRecord.kind {
+            byFolder[Array(resource.address.utf8.dropFirst(prefix))] = try resource.decode(FolderRecord.self)
         }
         return FolderRecords(byFolder: byFolder)
     }
 
     /// The record of the source folder `path`, if the state has one.
-    subscript(path: String) -> FolderRecord? { byFolder[path] }
+    subscript(path: String) -> FolderRecord? { byFolder[Array(path.utf8)] }
 }
