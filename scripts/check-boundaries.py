@@ -191,11 +191,11 @@ RULES = {
     },
     # A scripted IMAP server for the IMAP library's tests and the IMAP store's: the protocol library only.
     "IMAPTestSupport": {
-        "allowed": ["MailMigIMAP", "NIOCore", "NIOEmbedded"],
+        "allowed": ["MailMigIMAP", "NIOCore", "NIOEmbedded", "Logging"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
     },
     "MailMigIMAPTests": {
-        "allowed": ["MailMigIMAP", "MailMigTLS", "FuzzSupport", "IMAPTestSupport", "NIOCore", "NIOPosix", "NIOEmbedded"],
+        "allowed": ["MailMigIMAP", "MailMigTLS", "FuzzSupport", "IMAPTestSupport", "NIOCore", "NIOPosix", "NIOEmbedded", "Logging"],
         "forbidden": {m: WHY_PROTOCOL for m in ["MailMigCore"] + ADAPTERS},
     },
     "MailMigPOP3Tests": {
