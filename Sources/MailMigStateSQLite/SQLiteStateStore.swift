@@ -109,10 +109,21 @@ public final class SQLiteStateStore: StateStore {
         }
     }
 
-    /// Runs a read, turning database errors into `StateError`.
+    /// Runs a read in one transaction, so its statements see one state; turns database errors into
+    /// `StateError`. Not GRDB's `read`, which switches `PRAGMA query_only` on and off around it:
+    /// switching that flag expires every prepared statement of the connection, so each cached
+    /// statement (the ledger's writes, the per-folder reads) would be compiled again after every read.
     func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
         do {
-            return try queue.read(body)
+            return try queue.inDatabase { db in
+                var result: T?
+                try db.inTransaction(.deferred) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw DatabaseError(message: "the read transaction ended without a result") }
+                return result
+            }
         } catch {
             throw .unreadable(path: path, reason: "\(error)")
         }
@@ -120,9 +131,7 @@ public final class SQLiteStateStore: StateStore {
 
     /// Runs a read of one statement, which SQLite reads consistently on its own: no transaction around
     /// it, whose BEGIN and COMMIT would be compiled again for each of the thousands of such reads a
-    /// pass over many folders or a plan of many mailboxes makes. Not wrapped in `PRAGMA query_only`
-    /// either: switching it expires every prepared statement, so each cached one would be compiled
-    /// again. The bodies given here are single SELECTs.
+    /// pass over many folders or a plan of many mailboxes makes. The bodies given here are single SELECTs.
     func readStatement<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
         do {
             return try queue.inDatabase { db in try body(db) }

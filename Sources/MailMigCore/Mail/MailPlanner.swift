@@ -48,7 +48,9 @@ struct MailPlanner: Sendable {
         let address = MailboxRecord.address(source)
         var steps: [PlannedStep] = []
         var blocked: [BlockedItem] = []
-        let findings = try verifyFindings(source)
+        // Read once for verify's findings here and for the estimate below.
+        let records = try FolderRecords.read(mailbox: source, from: store)
+        let findings = Self.verifyFindings(records)
         for (folder, found) in findings {
             if let hand = found.handPhrase(folder: folder) { blocked.append(BlockedItem(address: address, reason: hand, earliest: nil)) }
         }
@@ -73,7 +75,9 @@ struct MailPlanner: Sendable {
             let check = Task { try await self.targetExists(mailbox) }
             let byLogin = plan.target.provision?.check == nil
             if byLogin {
-                early = Task { [settings] in try await self.estimate(mailbox, settings: settings, targetNaming: targetNaming, after: check) }
+                early = Task { [settings] in
+                    try await self.estimate(mailbox, settings: settings, records: records, targetNaming: targetNaming, after: check)
+                }
             }
             let presence: TargetPresence
             do {
@@ -120,7 +124,9 @@ struct MailPlanner: Sendable {
                 } else {
                     let seen = targetView
                     (found, collision) = try await TransientRetry.run {
-                        try await self.estimate(mailbox, settings: settings) { (await self.naming(of: mailbox, seen: seen, cache: targetNaming), seen) }
+                        try await self.estimate(mailbox, settings: settings, records: records) {
+                            (await self.naming(of: mailbox, seen: seen, cache: targetNaming), seen)
+                        }
                     }
                 }
                 if let collision {
@@ -243,12 +249,8 @@ struct MailPlanner: Sendable {
     }
 
     /// What the last verification found per folder of a mailbox, as recorded on the folder records, by source folder.
-    private func verifyFindings(_ source: String) throws -> [(folder: String, findings: VerifyFindings)] {
-        try store.resources(prefix: "mailbox.\(source)/folder/").compactMap { resource in
-            guard resource.kind == FolderRecord.kind else { return nil }
-            let record = try resource.decode(FolderRecord.self)
-            return record.verifyFindings.map { (folder: record.source, findings: $0) }
-        }
+    private static func verifyFindings(_ records: FolderRecords) -> [(folder: String, findings: VerifyFindings)] {
+        records.inAddressOrder.compactMap { record in record.verifyFindings.map { (folder: record.source, findings: $0) } }
     }
 
     /// Whether every cutover record of the mailbox's domain has been switched (or the plan does not manage it).
@@ -290,10 +292,10 @@ struct MailPlanner: Sendable {
     /// The estimate of a first plan, read from the source while `check` logs in to the target; the
     /// target's listing comes from that login. When the check fails or finds no mailbox, it ends with
     /// `TargetCheckFailed`, which is not retried: the check's outcome is what the plan reports.
-    private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings, targetNaming: TargetNamingCache,
+    private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings, records: FolderRecords, targetNaming: TargetNamingCache,
                           after check: Task<TargetPresence, any Error>) async throws -> (MailEstimate, collision: String?) {
         try await TransientRetry.run {
-            try await self.estimate(mailbox, settings: settings) {
+            try await self.estimate(mailbox, settings: settings, records: records) {
                 guard case .success(let presence) = await check.result, presence.exists else { throw TargetCheckFailed() }
                 return (await self.naming(of: mailbox, seen: presence.view, cache: targetNaming), presence.view)
             }
@@ -303,8 +305,8 @@ struct MailPlanner: Sendable {
     /// Counts what a pass would copy, folder by folder, skipping folders whose STATUS did not change;
     /// or, when two source folders would merge into one target folder, the sentence that says so.
     /// `target` gives the target's naming and, when a login saw it, its listing; it is asked once the
-    /// source's folders are listed.
-    private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings,
+    /// source's folders are listed. `records` are the mailbox's folder records, read with the plan of it.
+    private func estimate(_ mailbox: MailboxMapping, settings: MailPassSettings, records: FolderRecords,
                           target targetInfo: @Sendable () async throws -> (naming: TargetNaming?, view: TargetView?)) async throws -> (MailEstimate, collision: String?) {
         let id = mailbox.source.description
         return try await context.source.withSession(for: mailbox) { src in
@@ -340,7 +342,6 @@ struct MailPlanner: Sendable {
             let backupSettings = context.backupSettings(for: settings)
             if backupKey != nil { estimate.backupMessages = 0 }
             // Every folder's record is looked at: read in one query per copy, not one per folder.
-            let records = try FolderRecords.read(mailbox: id, from: store)
             let copies = try [(records, settings)] + (backupKey.map { [(try FolderRecords.read(mailbox: $0, from: store), backupSettings)] } ?? [])
             for folder in mapping.mappings {
                 let status = statuses[folder.source] ?? nil

@@ -69,7 +69,6 @@ public actor IMAPClient {
 
     var server: String { configuration.label }
 
-
     var startTLSGuard: StartTLSGuard? { shared.startTLSGuard }
 
     /// Bytes read from the server so far (after TLS decryption).
