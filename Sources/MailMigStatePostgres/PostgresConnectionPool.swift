@@ -53,6 +53,14 @@ final class PostgresConnectionPool: @unchecked Sendable {
     func close() {
         condition.lock()
         closed = true
+        condition.unlock()
+        discardIdle()
+    }
+
+    /// Closes every idle connection and keeps the pool open: once one turns out closed by the server
+    /// (a restart, a broken network), the others opened before the same outage are closed too.
+    func discardIdle() {
+        condition.lock()
         let sessions = idle
         idle = []
         opened -= sessions.count

@@ -52,8 +52,10 @@ public final class PostgresStateStore: StateStore {
                     try run(begin: begin, body, in: session, reused: reused)
                 }
             } catch let error as StaleConnection where attempt == 1 {
-                // A pooled connection the server closed meanwhile: once more on a new one.
+                // A pooled connection the server closed meanwhile: the other idle ones were opened
+                // before the same outage, so once more on a new connection, not on the next stale one.
                 _ = error
+                pool.discardIdle()
                 continue
             } catch {
                 if let state = PostgresFailure.sqlState(error), PostgresFailure.retryableStates.contains(state),

@@ -75,8 +75,15 @@ struct StateOutageTests {
         try Self.awaitPendingChunk(in: schema, while: first, by: "the apply")
         try server.stop()
         try server.start()
-        // The lock's keeper looks every 2 s.
-        sleep(3)
+        // The lock's keeper looks every 2 s: it holds the lock again within a few ticks, however busy
+        // the machine, before any second apply is started.
+        let deadline = Date().addingTimeInterval(20)
+        var held = false
+        while !held, Date() < deadline, first.isRunning {
+            held = (try? schema.psql("SELECT count(*) FROM pg_locks WHERE \(schema.planLockCondition)")) == "1"
+            if !held { usleep(200_000) }
+        }
+        try #require(held, "the apply did not take the plan lock again within 20 s of the restart:\n\(first.currentErrors())")
         let second = try fixture.workspace.mailmig(["apply", "--auto-approve"])
         #expect(second.status == 1, "a second apply ran beside the first:\n\(second.stdout)\(second.stderr)")
         #expect(second.stderr.contains("state is locked by apply"), "\(second.stderr)")
