@@ -51,10 +51,9 @@ public final class PostgresStateStore: StateStore {
                 return try pool.withSession { session, reused in
                     try run(begin: begin, body, in: session, reused: reused)
                 }
-            } catch let error as StaleConnection where attempt == 1 {
+            } catch is StaleConnection where attempt == 1 {
                 // A pooled connection the server closed meanwhile: the other idle ones were opened
                 // before the same outage, so once more on a new connection, not on the next stale one.
-                _ = error
                 pool.discardIdle()
                 continue
             } catch {
