@@ -8,7 +8,7 @@ extension SQLiteStateStore {
         try write { db in
             let serial = try Int(String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'serial'") ?? "0") ?? 0
             try db.execute(sql: "INSERT INTO applies (id, operation, status, started_at, serial_before) VALUES (?, ?, 'running', ?, ?)",
-                           arguments: [id, operation, Date(), serial])
+                           arguments: [id, operation, SQLiteTimestamp.now(), serial])
         }
     }
 
@@ -17,7 +17,7 @@ extension SQLiteStateStore {
         try write { db in
             let serial = try Int(String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'serial'") ?? "0") ?? 0
             try db.execute(sql: "UPDATE applies SET status = ?, finished_at = ?, serial_after = ?, summary = ? WHERE id = ?",
-                           arguments: [status, Date(), serial, summary, id])
+                           arguments: [status, SQLiteTimestamp.now(), serial, summary, id])
         }
     }
 
@@ -27,7 +27,7 @@ extension SQLiteStateStore {
             try db.execute(sql: """
                 INSERT INTO journal (apply_id, step_id, address, status, step, started_at) VALUES (?, ?, ?, 'pending', ?, ?)
                 ON CONFLICT(apply_id, step_id) DO UPDATE SET status = 'pending', step = excluded.step, error = NULL
-                """, arguments: [applyID, stepID, address, step, Date()])
+                """, arguments: [applyID, stepID, address, step, SQLiteTimestamp.now()])
         }
     }
 
@@ -37,7 +37,7 @@ extension SQLiteStateStore {
         try write { db in
             let serial = try Self.commit(changes, applyID: applyID, in: db)
             try db.execute(sql: "UPDATE journal SET status = 'done', finished_at = ? WHERE apply_id = ? AND step_id = ?",
-                           arguments: [Date(), applyID, stepID])
+                           arguments: [SQLiteTimestamp.now(), applyID, stepID])
             return serial
         }
     }
@@ -46,7 +46,7 @@ extension SQLiteStateStore {
     public func journalFinish(applyID: String, stepID: String, status: StepStatus, error: String?) throws(StateError) {
         try write { db in
             try db.execute(sql: "UPDATE journal SET status = ?, error = ?, finished_at = ? WHERE apply_id = ? AND step_id = ?",
-                           arguments: [status.rawValue, error, Date(), applyID, stepID])
+                           arguments: [status.rawValue, error, SQLiteTimestamp.now(), applyID, stepID])
         }
     }
 
@@ -85,7 +85,7 @@ extension SQLiteStateStore {
             // Its steps may have committed changes: record the serial it reached, so rollback can undo them.
             let serial = try Int(String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'serial'") ?? "0") ?? 0
             try db.execute(sql: "UPDATE applies SET status = 'interrupted', finished_at = ?, serial_after = ? WHERE status = 'running'",
-                           arguments: [Date(), serial])
+                           arguments: [SQLiteTimestamp.now(), serial])
         }
     }
 }

@@ -68,7 +68,7 @@ extension SQLiteStateStore {
     public func recordPendingCopies(_ entries: [LedgerEntry]) throws(StateError) {
         guard !entries.isEmpty else { return }
         try write { db in
-            let now = Self.transactionTime()
+            let now = SQLiteTimestamp.now()
             let insert = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO copy_pending (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256,
                     flags, target_folder, started_at, global_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -85,7 +85,7 @@ extension SQLiteStateStore {
     public func commitCopies(_ entries: [LedgerEntry]) throws(StateError) {
         guard !entries.isEmpty else { return }
         try write { db in
-            let now = Self.transactionTime()
+            let now = SQLiteTimestamp.now()
             let insert = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO ledger (mailbox, folder, uidvalidity, uid, message_id, size, internal_date, sha256, flags,
                     target_folder, target_uidvalidity, target_uid, copied_at, global_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -158,7 +158,7 @@ extension SQLiteStateStore {
     public func recordSkipped(_ messages: [SkippedMessage]) throws(StateError) {
         guard !messages.isEmpty else { return }
         try write { db in
-            let now = Self.transactionTime()
+            let now = SQLiteTimestamp.now()
             let insert = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO skipped (mailbox, folder, uidvalidity, uid, size, internal_date, message_id, reason, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -202,10 +202,6 @@ extension SQLiteStateStore {
             }.sorted { ($0.mailbox, $0.folder, $0.uid) < ($1.mailbox, $1.folder, $1.uid) }
         }
     }
-
-    /// The current time as a bound value, for the rows of one transaction: encoded once, because GRDB
-    /// formats a `Date` through a `DateFormatter` each time it is bound.
-    static func transactionTime() -> DatabaseValue { Date().databaseValue }
 
     /// A ledger or pending row; nil for a key no release writes (the row is left alone, not misread).
     static func ledgerEntry(from row: Row) -> LedgerEntry? {

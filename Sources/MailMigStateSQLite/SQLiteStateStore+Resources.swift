@@ -52,7 +52,7 @@ extension SQLiteStateStore {
         let current = try Int(String.fetchOne(db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'serial'")) ?? "0") ?? 0
         guard !changes.isEmpty else { return current }
         let serial = current + 1
-        let now = Date()
+        let now = SQLiteTimestamp.now()
         var changed = false
         for change in changes {
             let before = try Row.fetchOne(db.cachedStatement(sql: "SELECT kind, attributes FROM resources WHERE address = ?"), arguments: [change.address])

@@ -7,7 +7,7 @@ extension SQLiteStateStore {
     public func recordTargetRewrites(_ rewrites: [TargetRewrite]) throws(StateError) {
         guard !rewrites.isEmpty else { return }
         try write { db in
-            let now = Self.transactionTime()
+            let now = SQLiteTimestamp.now()
             let insert = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO target_rewrite (mailbox, folder, uidvalidity, uid, attribute, sent, stored, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -456,21 +456,22 @@ struct MailPlanner: Sendable {
 
 /// Numbers as reports print them.
 public enum Formatting {
-    /// `12,304`.
+    /// `12,304`: groups of three digits whatever the locale, as in every report (no `NumberFormatter`,
+    /// which would load ICU's locale data for a fixed format).
     public static func count(_ value: Int) -> String {
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.groupingSeparator = ","
-        formatter.usesGroupingSeparator = true
-        return formatter.string(from: NSNumber(value: value)) ?? "\(value)"
+        let digits = Array(String(value.magnitude))
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return value < 0 ? "-" + grouped : grouped
     }
 
-    /// ISO 8601 in UTC, as every machine-readable time mailmig prints.
-    public static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    /// ISO 8601 in UTC (`2026-12-06T20:30:00Z`), as every machine-readable time mailmig prints.
+    /// The format style is Foundation's own code; `ISO8601DateFormatter` would load ICU's locale and
+    /// calendar data (several MB of resident memory) for the same text.
+    public static func timestamp(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle()) }
 
     /// `310 MiB`, `3.1 GiB`.
     public static func bytes(_ value: Int64) -> String {

@@ -69,9 +69,5 @@ enum CutoverGate {
         return blocked
     }
 
-    static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    static func format(_ date: Date) -> String { Formatting.timestamp(date) }
 }

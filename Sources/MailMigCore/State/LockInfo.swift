@@ -41,9 +41,5 @@ public struct LockInfo: Sendable, Codable, Equatable {
         return String(cString: name)
     }
 
-    static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
-    }
+    static func format(_ date: Date) -> String { Formatting.timestamp(date) }
 }
