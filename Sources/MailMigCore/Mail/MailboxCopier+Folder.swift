@@ -262,11 +262,11 @@ extension MailboxCopier {
             try await src.messages(keys, maxBodySize: settings.maxMessageSize)
         }.restricted(to: keys)
         // Reading the next chunk from the source overlaps with appending the current one to the target.
-        let queue = BoundedQueue<[FetchedMessage]>(capacity: 2)
+        let queue = BoundedQueue<FetchedChunk>(capacity: 2)
         let reader = Task { try await readChunks(stream, into: queue, folder: mapping.source, uidValidity: uidValidity, binary: binary) }
         do {
             while let chunk = try await queue.next() {
-                appended += try await appendChunk(chunk, mapping: mapping, uidValidity: uidValidity, globalIDs: globalIDs, copies: &copies, dst: dst,
+                appended += try await appendChunk(chunk.messages, mapping: mapping, uidValidity: uidValidity, globalIDs: globalIDs, copies: &copies, dst: dst,
                                                   result: &result)
                 // Read back in batches, so what a folder's copy keeps in memory does not grow with the folder.
                 if appended.count >= Self.readBackBatch {
@@ -298,13 +298,13 @@ extension MailboxCopier {
     /// Returns how many it skipped, the messages that turned out too large (to record once the stream
     /// is done), and which messages arrived; when the stream breaks, what arrived is still handed over,
     /// then the failure.
-    private func readChunks(_ stream: MessageStream, into queue: BoundedQueue<[FetchedMessage]>, folder: String,
+    private func readChunks(_ stream: MessageStream, into queue: BoundedQueue<FetchedChunk>, folder: String,
                             uidValidity: UInt32, binary: Bool)
         async throws -> (skipped: Int, oversize: [SkippedMessage], delivered: Set<MessageKey>) {
         var skipped = 0
         var oversize: [SkippedMessage] = []
         var delivered = Set<MessageKey>()
-        var chunk: [FetchedMessage] = []
+        var chunk = FetchedChunk()
         var chunkBytes = 0
         do {
             for try await message in stream {
@@ -324,21 +324,27 @@ extension MailboxCopier {
                     skipped += 1
                     continue
                 }
-                chunk.append(FetchedMessage(message: message, containsNUL: containsNUL))
+                // The pass's lanes share one budget for the bodies they hold in memory. A chunk reserves
+                // its greatest size before its first message, so no lane ever waits with a partial chunk
+                // that others would wait for in turn; once sent, it keeps only what it holds.
+                if chunk.claim == nil { chunk.claim = try await bodies.claim(Self.chunkBytes) }
+                chunk.messages.append(FetchedMessage(message: message, containsNUL: containsNUL))
                 chunkBytes += body.count
-                if chunk.count >= Self.chunkMessages || chunkBytes >= Self.chunkBytes {
-                    guard await queue.send(chunk) else { return (skipped, oversize, delivered) }
-                    chunk.removeAll(keepingCapacity: true)
+                // A spooled body is a file: it costs no memory.
+                chunk.inMemoryBytes += body.inMemory?.count ?? 0
+                if chunk.messages.count >= Self.chunkMessages || chunkBytes >= Self.chunkBytes {
+                    guard await queue.send(chunk.sealed()) else { return (skipped, oversize, delivered) }
+                    chunk = FetchedChunk()
                     chunkBytes = 0
                 }
             }
-            if !chunk.isEmpty { _ = await queue.send(chunk) }
+            if !chunk.messages.isEmpty { _ = await queue.send(chunk.sealed()) }
             await queue.finish()
         } catch {
             // The messages fully received before the stream broke are appended and recorded before the
             // failure is passed on: a source that drops the connection every few messages still lets
             // every attempt make progress instead of throwing the chunk away each time.
-            if !chunk.isEmpty { _ = await queue.send(chunk) }
+            if !chunk.messages.isEmpty { _ = await queue.send(chunk.sealed()) }
             let wrapped = MailError.wrapping(error, side: .source, server: source.server, mailbox: mailboxID, folder: folder)
             await queue.finish(throwing: wrapped)
             throw wrapped
@@ -476,6 +482,22 @@ struct FetchedMessage: Sendable {
     var message: StoredMessage
     /// Whether its bytes contain NUL.
     var containsNUL: Bool
+}
+
+/// Messages read for one APPEND, with the share of the pass's body budget they hold: given back when
+/// the chunk is let go, appended or dropped.
+struct FetchedChunk: Sendable {
+    var messages: [FetchedMessage] = []
+    /// The bytes of its bodies held in memory.
+    var inMemoryBytes = 0
+    /// The budget reserved for it; nil before its first message.
+    var claim: ByteBudget.Claim?
+
+    /// The chunk as it is handed to the appender: holding only what its messages take.
+    func sealed() -> FetchedChunk {
+        claim?.keep(inMemoryBytes)
+        return self
+    }
 }
 
 /// A source folder the server refused to open (`NO` to SELECT or EXAMINE): the pass goes on with the

@@ -1,4 +1,5 @@
 import Foundation
+import MailMigConcurrency
 
 /// One pass over one mailbox: folders mapped and created, new mail copied exactly once, flags carried.
 ///
@@ -23,9 +24,15 @@ struct MailboxCopier: Sendable {
     /// The apply's spare passes, which this pass borrows to copy several folders at once.
     var lanes: SpareLanes? = nil
 
-    /// Messages per APPEND chunk, and the bytes after which a chunk is sent early.
+    /// The bytes of message bodies one pass holds in memory at most, across all its lanes: read and
+    /// waiting for their chunk, queued, or being appended (bodies spooled to a file do not count).
+    static let bodyBudgetBytes = 4 << 20
+    /// Messages per APPEND chunk, and the bytes after which a chunk is sent early: half the budget, so
+    /// a lane alone still reads its next chunk while one is appended.
     static let chunkMessages = 64
-    static let chunkBytes = 8 << 20
+    static let chunkBytes = bodyBudgetBytes / 2
+    /// The budget of this pass's message bodies, shared by its lanes (and its retries).
+    let bodies = ByteBudget(bytes: MailboxCopier.bodyBudgetBytes)
     /// Appended messages read back from the target at a time (one exchange each): bounds the ledger
     /// rows a folder's copy holds for the read-back, whatever the folder's size.
     static let readBackBatch = 1_000
