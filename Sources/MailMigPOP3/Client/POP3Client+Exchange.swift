@@ -65,8 +65,11 @@ extension POP3Client {
             do {
                 try await writer.write(buffer)
             } catch {
-                let reason = failure ?? .connectionLost(server: server, command: name, detail: "\(error)")
-                finish(exchange, .failure(reason))
+                // A write fails because the connection is gone. Why it went (a TLS handshake that refused
+                // the server's certificate after STLS, say) is what the reader learns as the inbound side
+                // ends, and says more than "I/O on closed channel": once the channel is closed, the
+                // reader's end finishes this exchange with it (and the watchdog bounds the wait).
+                if let failure { finish(exchange, .failure(failure)) } else { channel.close(promise: nil) }
             }
         }
         let pending = early
