@@ -7,9 +7,9 @@ import GRDB
 /// Formatted here instead of by GRDB, whose `DateFormatter` loads ICU's locale, calendar and time zone
 /// data (several MB of resident memory, and its start-up time) for one fixed format.
 enum SQLiteTimestamp {
-    /// The text of `date`, to the nearest millisecond (as GRDB's formatter rounds).
+    /// The text of `date`, to the nearest millisecond, a half rounded up (as GRDB's formatter does).
     static func text(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000 + 0.5).rounded(.down))
         let (quotient, remainder) = milliseconds.quotientAndRemainder(dividingBy: 1000)
         // Floored, so a moment before 1970 keeps a positive fraction of its second.
         let seconds = remainder < 0 ? quotient - 1 : quotient

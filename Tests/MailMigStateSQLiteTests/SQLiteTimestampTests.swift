@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Timestamps as the SQLite state stores them")
 struct SQLiteTimestampTests {
-    static let moments: [Double] = [0, 1_764_967_815.123_9, 1_764_967_815.999_8, 951_782_400.5, 4_102_444_799.25, 1_700_000_000.000_4, -86_400.25]
+    static let moments: [Double] = [0, 1_764_967_815.123_9, 1_764_967_815.999_8, 951_782_400.5, 4_102_444_799.25, 1_700_000_000.000_4, -86_400.25, -0.0625]
 
     @Test(arguments: moments)
     func sameTextAsGRDBWrites(seconds: Double) throws {
@@ -24,5 +24,8 @@ struct SQLiteTimestampTests {
         // Rounded up into the next second, as GRDB does.
         #expect(SQLiteTimestamp.text(Date(timeIntervalSince1970: 1_764_967_815.999_8)) == "2025-12-05 20:50:16.000")
         #expect(SQLiteTimestamp.text(Date(timeIntervalSince1970: -0.25)) == "1969-12-31 23:59:59.750")
+        // A half millisecond goes up on both sides of 1970.
+        #expect(SQLiteTimestamp.text(Date(timeIntervalSince1970: -0.0625)) == "1969-12-31 23:59:59.938")
+        #expect(SQLiteTimestamp.text(Date(timeIntervalSince1970: 0.0625)) == "1970-01-01 00:00:00.063")
     }
 }

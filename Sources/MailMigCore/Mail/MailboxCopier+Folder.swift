@@ -268,6 +268,8 @@ extension MailboxCopier {
             while let chunk = try await queue.next() {
                 appended += try await appendChunk(chunk.messages, mapping: mapping, uidValidity: uidValidity, globalIDs: globalIDs, copies: &copies, dst: dst,
                                                   result: &result)
+                // Its bodies are let go now, and so is its share of the budget (said, not left to when the value dies).
+                chunk.release()
                 // Read back in batches, so what a folder's copy keeps in memory does not grow with the folder.
                 if appended.count >= Self.readBackBatch {
                     try await recordRewrites(of: appended, in: mapping.target, folder: mapping.source, dst: dst)
@@ -324,14 +326,21 @@ extension MailboxCopier {
                     skipped += 1
                     continue
                 }
-                // The pass's lanes share one budget for the bodies they hold in memory. A chunk reserves
-                // its greatest size before its first message, so no lane ever waits with a partial chunk
-                // that others would wait for in turn; once sent, it keeps only what it holds.
+                // The pass's lanes share one budget for the bodies they hold in memory (a spooled body is
+                // a file and costs none). A chunk reserves its greatest size before its first message, so
+                // no lane ever waits with a partial chunk that others would wait for in turn; a message
+                // that would take it past its reservation starts the next chunk; once sent, a chunk keeps
+                // only what it holds.
+                let cost = body.inMemory?.count ?? 0
+                if !chunk.messages.isEmpty, chunk.inMemoryBytes + cost > Self.chunkBytes {
+                    guard await queue.send(chunk.sealed()) else { return (skipped, oversize, delivered) }
+                    chunk = FetchedChunk()
+                    chunkBytes = 0
+                }
                 if chunk.claim == nil { chunk.claim = try await bodies.claim(Self.chunkBytes) }
                 chunk.messages.append(FetchedMessage(message: message, containsNUL: containsNUL))
                 chunkBytes += body.count
-                // A spooled body is a file: it costs no memory.
-                chunk.inMemoryBytes += body.inMemory?.count ?? 0
+                chunk.inMemoryBytes += cost
                 if chunk.messages.count >= Self.chunkMessages || chunkBytes >= Self.chunkBytes {
                     guard await queue.send(chunk.sealed()) else { return (skipped, oversize, delivered) }
                     chunk = FetchedChunk()
@@ -497,6 +506,11 @@ struct FetchedChunk: Sendable {
     func sealed() -> FetchedChunk {
         claim?.keep(inMemoryBytes)
         return self
+    }
+
+    /// Gives its share of the budget back once its messages are appended.
+    func release() {
+        claim?.keep(0)
     }
 }
 
