@@ -307,7 +307,6 @@ extension MailboxCopier {
         var oversize: [SkippedMessage] = []
         var delivered = Set<MessageKey>()
         var chunk = FetchedChunk()
-        var chunkBytes = 0
         do {
             for try await message in stream {
                 delivered.insert(message.uid)
@@ -335,16 +334,14 @@ extension MailboxCopier {
                 if !chunk.messages.isEmpty, chunk.inMemoryBytes + cost > Self.chunkBytes {
                     guard await queue.send(chunk.sealed()) else { return (skipped, oversize, delivered) }
                     chunk = FetchedChunk()
-                    chunkBytes = 0
                 }
                 if chunk.claim == nil { chunk.claim = try await bodies.claim(Self.chunkBytes) }
                 chunk.messages.append(FetchedMessage(message: message, containsNUL: containsNUL))
-                chunkBytes += body.count
+                chunk.bytes += body.count
                 chunk.inMemoryBytes += cost
-                if chunk.messages.count >= Self.chunkMessages || chunkBytes >= Self.chunkBytes {
+                if chunk.messages.count >= Self.chunkMessages || chunk.bytes >= Self.chunkBytes {
                     guard await queue.send(chunk.sealed()) else { return (skipped, oversize, delivered) }
                     chunk = FetchedChunk()
-                    chunkBytes = 0
                 }
             }
             if !chunk.messages.isEmpty { _ = await queue.send(chunk.sealed()) }
@@ -497,8 +494,8 @@ struct FetchedMessage: Sendable {
 /// the chunk is let go, appended or dropped.
 struct FetchedChunk: Sendable {
     var messages: [FetchedMessage] = []
-    /// The bytes of its bodies held in memory.
-    var inMemoryBytes = 0
+    /// The bytes of its bodies, and of those held in memory (a spooled body is a file).
+    var bytes = 0, inMemoryBytes = 0
     /// The budget reserved for it; nil before its first message.
     var claim: ByteBudget.Claim?
 

@@ -36,7 +36,7 @@ enum CutoverGate {
                 let names = waiting.map(\.key.description).joined(separator: ", ")
                 blocked.append(BlockedItem(
                     address: address,
-                    reason: "the cutover of \(domain.name) waits for the old TTL: \(names) lowered to \(last.lowering.ttl)s at \(format(last.lowering.at)); resolvers may keep \(last.lowering.fromTTL)s answers until \(format(last.lowering.oldTTLExpires))",
+                    reason: "the cutover of \(domain.name) waits for the old TTL: \(names) lowered to \(last.lowering.ttl)s at \(Formatting.timestamp(last.lowering.at)); resolvers may keep \(last.lowering.fromTTL)s answers until \(Formatting.timestamp(last.lowering.oldTTLExpires))",
                     earliest: last.lowering.oldTTLExpires))
             }
             if let longest = notLowered.max(by: { $0.ttl < $1.ttl }) {
@@ -68,6 +68,4 @@ enum CutoverGate {
         }
         return blocked
     }
-
-    static func format(_ date: Date) -> String { Formatting.timestamp(date) }
 }

@@ -24,7 +24,7 @@ public struct LockInfo: Sendable, Codable, Equatable {
 
     /// `apply (id …, user@host, pid N, since …)`.
     public var summary: String {
-        "\(operation) (id \(id), \(who), pid \(pid), since \(Self.format(since)))"
+        "\(operation) (id \(id), \(who), pid \(pid), since \(Formatting.timestamp(since)))"
     }
 
     /// `user@host` of this process: the account database's name for its user id, else the login name
@@ -40,6 +40,4 @@ public struct LockInfo: Sendable, Codable, Equatable {
         guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
         return String(cString: name)
     }
-
-    static func format(_ date: Date) -> String { Formatting.timestamp(date) }
 }
