@@ -26,7 +26,7 @@ extension MailMig {
         @OptionGroup var log: LogOptions
         @OptionGroup var filter: FilterOptions
 
-        @Flag(name: .customLong("auto-approve"), help: "Do not ask for confirmation.")
+        @Flag(name: .customLong("auto-approve"), help: "Do not ask for confirmation. Without --workers, a mailbox already at its batch's stage is then asked what is new by its pass, which copies it in the same session (one source login instead of two) or ends there when nothing is.")
         var autoApprove = false
 
         @Flag(inversion: .prefixedNo, help: "Ask the mail servers what changed (--no-refresh plans mail from the recorded state alone, fast for very large plans).")
@@ -80,7 +80,9 @@ extension MailMig {
                     plan = saved.plan
                     if !json { print(PlanRenderer.human(plan, palette: palette), terminator: "") }
                 } else {
-                    plan = try await engine.plan(force: force, filter: filter.filter, refresh: refresh)
+                    // Run at once, a mailbox brought to its stage is asked what changed by its pass, in the
+                    // session that copies: asking while planning too would log in to the source twice.
+                    plan = try await engine.plan(force: force, filter: filter.filter, refresh: refresh, checkInPass: autoApprove && workers == nil)
                     if !json { print(PlanRenderer.human(plan, palette: palette), terminator: "") }
                     if plan.hasChanges, !autoApprove {
                         // JSON output shows no plan to confirm: like terraform apply -json, it needs an explicit approval.

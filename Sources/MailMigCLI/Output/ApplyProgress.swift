@@ -29,6 +29,10 @@ package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked S
     /// Source folders per mailbox whose keywords that are not IMAP atoms were left out.
     private var keywordFoldersPerMailbox: [String: Set<String>] = [:]
     private var recoveredPerMailbox: [String: Int] = [:]
+    /// Mailboxes whose pass asked the source and found nothing new.
+    private var unchanged: Set<String> = []
+    /// Why the totals are not known ahead: the passes count what they copy as they run.
+    private let noTotalReason: String
     private var total: (count: Int, bytes: Int64) = (0, 0)
     private var inFlight: [InFlight] = []
     private let planned: (messages: Int, bytes: Int64)?
@@ -48,6 +52,7 @@ package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked S
         // Totals are known only when planning looked at every mailbox (not with --no-refresh).
         planned = !mailSteps.isEmpty && estimates.count == mailSteps.count
             ? (estimates.reduce(0) { $0 + $1.messages }, estimates.reduce(0) { $0 + $1.bytes }) : nil
+        noTotalReason = mailSteps.contains { $0.checksFirst == true } ? "new mail is counted as each pass finds it" : "planned with --no-refresh"
         if live, !quiet, LiveProgressView.isAvailable {
             self.live = LiveProgressView { [weak self] width, height in self?.frame(width: width, height: height) ?? [] }
         }
@@ -80,6 +85,7 @@ package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked S
             if let skipped = skippedPerMailbox[work.source], skipped > 0 {
                 detail += (detail.isEmpty ? ": " : "; ") + "\(Formatting.count(skipped)) skipped on purpose (mailmig status says why)"
             }
+            if unchanged.contains(work.source), detail.isEmpty { detail = ": nothing new since the last pass" }
             if let folders = keywordFoldersPerMailbox[work.source], !folders.isEmpty {
                 detail += (detail.isEmpty ? ": " : "; ")
                     + "keywords that are not IMAP atoms left out in \(folders.count) folder\(folders.count == 1 ? "" : "s") (mailmig status says which)"
@@ -110,6 +116,12 @@ package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked S
     package func heldElsewhere(mailbox: String, by holder: StepHolder) {
         notice("\(mailbox) waits: \(holder.worker) still copies it for an earlier apply "
                + "(its lease runs \(Int(holder.leaseLeft.rounded())) s more unless it renews it); it starts once that worker lets go")
+    }
+
+    package func nothingNew(mailbox: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        unchanged.insert(mailbox)
     }
 
     package func recovered(mailbox: String, count: Int) {
@@ -202,7 +214,7 @@ package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked S
         } else {
             lines.append(ConsoleText(fragments: [ConsoleTextFragment(string:
                 "\(Formatting.count(total.count)) messages, \(Formatting.bytes(total.bytes)) copied  "
-                + "\(String(format: "%.0f", messageRate)) msg/s, \(Formatting.bytes(Int64(byteRate)))/s  (no total: planned with --no-refresh)")]))
+                + "\(String(format: "%.0f", messageRate)) msg/s, \(Formatting.bytes(Int64(byteRate)))/s  (no total: \(noTotalReason))")]))
         }
         let room = max(1, height - 4)
         for (index, mailbox) in inFlight.enumerated() {
@@ -238,10 +250,16 @@ package final class ApplyProgress: ExecutionObserver, MailProgress, @unchecked S
         defer { lock.unlock() }
         let skipped = skippedPerMailbox.values.reduce(0, +)
         let skippedText = skipped > 0 ? "; \(Formatting.count(skipped)) message\(skipped == 1 ? "" : "s") skipped on purpose (mailmig status says why)" : ""
-        guard total.count > 0 else { return skipped > 0 ? "0 messages copied" + skippedText : nil }
+        let quietMailboxes = unchanged.count
+        let nothingNew = "nothing new since the last pass in \(Formatting.count(quietMailboxes)) mailbox\(quietMailboxes == 1 ? "" : "es")"
+        let nothingNewText = quietMailboxes > 0 ? "; " + nothingNew : ""
+        guard total.count > 0 else {
+            if skipped > 0 { return "0 messages copied" + skippedText + nothingNewText }
+            return quietMailboxes > 0 ? nothingNew.prefix(1).uppercased() + nothingNew.dropFirst() : nil
+        }
         let seconds = max(0.001, Date().timeIntervalSince(started))
         return "\(Formatting.count(total.count)) message\(total.count == 1 ? "" : "s") (\(Formatting.bytes(total.bytes))) copied in \(String(format: "%.1f", seconds)) s "
-            + "(\(String(format: "%.0f", Double(total.count) / seconds)) msg/s, \(Formatting.bytes(Int64(Double(total.bytes) / seconds)))/s)" + skippedText
+            + "(\(String(format: "%.0f", Double(total.count) / seconds)) msg/s, \(Formatting.bytes(Int64(Double(total.bytes) / seconds)))/s)" + skippedText + nothingNewText
     }
 }
 

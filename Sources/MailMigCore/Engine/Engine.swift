@@ -23,8 +23,13 @@ public struct Engine: Sendable {
     /// Reads the live systems and compares them with the plan and the state.
     ///
     /// With `refresh` false, mail is planned from the state alone (no server is asked about mailboxes).
-    public func plan(force: Bool = false, filter: ResourceFilter = ResourceFilter(), refresh: Bool = true) async throws -> ExecutionPlan {
-        let context = PlanningContext(workspace: workspace, store: store, force: force, filter: filter, refresh: refresh, now: now())
+    /// With `checkInPass`, a mailbox already brought to its stage gets a pass that checks for new mail
+    /// itself and ends without copying when nothing arrived (`PlanningContext.checkInPass`): for an
+    /// apply that runs the plan at once.
+    public func plan(force: Bool = false, filter: ResourceFilter = ResourceFilter(), refresh: Bool = true,
+                     checkInPass: Bool = false) async throws -> ExecutionPlan {
+        var context = PlanningContext(workspace: workspace, store: store, force: force, filter: filter, refresh: refresh, now: now())
+        context.checkInPass = checkInPass
         var result = ExecutionPlan.empty
         for planner in ResourcePlanners.all {
             let part = try await planner.plan(context)

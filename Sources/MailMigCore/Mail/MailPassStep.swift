@@ -31,6 +31,7 @@ public enum MailPassStep: StepKind {
 
     public static func jsonFields(_ work: MailboxWork) -> [String: any Sendable] {
         var object: [String: any Sendable] = ["mailbox": work.source, "stage": work.settings.stage.rawValue]
+        if work.checksFirst == true { object["checks_first"] = true }
         if let estimate = work.estimate {
             object["messages"] = estimate.messages
             object["bytes"] = estimate.bytes
@@ -69,6 +70,10 @@ public struct MailboxWork: Sendable, Equatable, Codable {
     public var settings: MailPassSettings
     /// What planning found to copy, when it looked.
     public var estimate: MailEstimate?
+    /// Whether the pass first asks the source what changed since the last pass and ends, without
+    /// logging in to the target, when nothing did (planned so by an apply that runs at once, which does
+    /// not ask the source while planning); nil: no.
+    public var checksFirst: Bool? = nil
 }
 
 /// What planning found a pass will copy.

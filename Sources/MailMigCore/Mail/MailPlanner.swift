@@ -12,6 +12,8 @@ struct MailPlanner: Sendable {
     let store: StateStore
     let dnsStates: [String: DNSRecordState]
     let refresh: Bool
+    /// Whether a mailbox already brought to its stage is left for its pass to check (`PlanningContext.checkInPass`).
+    var checkInPass = false
     let now: Date
 
     var plan: Plan { context.plan }
@@ -115,6 +117,17 @@ struct MailPlanner: Sendable {
             }
         }
         let reached = record?.reached
+        if refresh, checkInPass, provisionID == nil, repairs.isEmpty, context.backup == nil,
+           let reached, reached >= batch.stage, batch.stage >= .presync, batch.stage != .final {
+            // The pass asks the source what changed in the session it copies with, and ends there when
+            // nothing did: asked here as well, every mailbox would cost the source a second login.
+            steps.append(PlannedStep(id: "mail:\(address)", address: address, action: .copy,
+                                     reason: "\(batch.stage.rawValue) (incremental): " + Self.checkedInPass,
+                                     work: .mailbox(MailboxWork(source: source, target: mailbox.target.description, batch: batch.name,
+                                                                settings: settings, estimate: nil, checksFirst: true)),
+                                     dependsOn: []))
+            return (steps, blocked)
+        }
         var estimate: MailEstimate?
         if refresh, provisionID == nil {
             do {
@@ -199,6 +212,9 @@ struct MailPlanner: Sendable {
         guard settings.maxMessageSize.map({ arrived.bytes <= $0 }) ?? true else { return nil }
         return arrived
     }
+
+    /// What a pass that checks for new mail itself says it does.
+    static let checkedInPass = "copies what arrived since the last pass; the pass asks the source and ends there when nothing did"
 
     /// `sync: 1,234 messages (310 MiB) to copy in 12 folders; 3 over the size limit`.
     static func describe(stage: Stage, estimate: MailEstimate?, reached: Stage?) -> String {

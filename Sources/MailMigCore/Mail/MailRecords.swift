@@ -234,6 +234,8 @@ public protocol MailProgress: Sendable {
     func keywordsDropped(mailbox: String, folder: String, keywords: [String])
     /// The pass over `mailbox` waits: `holder`, a worker of an earlier shared apply, still copies it.
     func heldElsewhere(mailbox: String, by holder: StepHolder)
+    /// The pass over `mailbox` asked the source and found nothing changed since the last pass, so it copied nothing.
+    func nothingNew(mailbox: String)
 }
 
 extension MailProgress {
@@ -247,4 +249,6 @@ extension MailProgress {
     public func keywordsDropped(mailbox: String, folder: String, keywords: [String]) {}
     /// Observers that show only what was copied need not say why a pass waits.
     public func heldElsewhere(mailbox: String, by holder: StepHolder) {}
+    /// Observers that show only what was copied need not say that nothing was.
+    public func nothingNew(mailbox: String) {}
 }

@@ -54,7 +54,18 @@ struct MailSteps: Sendable {
                 record.lastBackup = try await Self.retried(backupCopier, store: store, plan: context.plan)
             }
             let meter = ThrottleMeter()
-            result = try await ThrottleMeter.$current.withValue(meter) { try await Self.retried(copier, store: store, plan: context.plan) }
+            // A backup is brought up to date above whatever changed: its pass already asked the source.
+            let checksFirst = work.checksFirst == true && context.backup == nil
+            let copied = try await ThrottleMeter.$current.withValue(meter) {
+                checksFirst ? try await Self.retriedIfChanged(copier, store: store, plan: context.plan)
+                    : try await Self.retried(copier, store: store, plan: context.plan)
+            }
+            guard let copied else {
+                // Nothing changed since the last pass: the mailbox's record stays as that pass left it.
+                progress?.nothingNew(mailbox: work.source)
+                return StepResult(changes: [])
+            }
+            result = copied
             result.sourceThrottledSeconds = meter.total(.source)
             result.targetThrottledSeconds = meter.total(.target)
         } catch {
@@ -94,11 +105,23 @@ struct MailSteps: Sendable {
     /// copied twice; one that recorded more messages than the last earns the pass further attempts.
     /// A server that throttles is waited for, up to its side's `throttling.give_up_after` in a row without progress.
     static func retried(_ copier: MailboxCopier, store: StateStore, plan: Plan) async throws -> MailPassResult {
+        try await retrying(copier, store: store, plan: plan) { try await copier.run() }
+    }
+
+    /// Runs a copier that first asks the source whether anything changed (`MailboxCopier.runIfChanged`),
+    /// retried as `retried`; nil when nothing did.
+    ///
+    /// A retry asks again: an attempt that failed after copying has left some folder's record behind
+    /// the source (records are written once a folder is done, and nothing after the last one can
+    /// fail transiently), so the retry still finds that something changed.
+    static func retriedIfChanged(_ copier: MailboxCopier, store: StateStore, plan: Plan) async throws -> MailPassResult? {
+        try await retrying(copier, store: store, plan: plan) { try await copier.runIfChanged() }
+    }
+
+    private static func retrying<T: Sendable>(_ copier: MailboxCopier, store: StateStore, plan: Plan, _ attempt: () async throws -> T) async throws -> T {
         let key = copier.ledgerKey
         return try await TransientRetry.run(progress: { try store.ledgerCount(mailbox: key, folder: nil) + store.skipped(mailbox: key).count },
-                                            giveUpAfter: { Double(($0 == .source ? plan.source : plan.target).throttling.giveUpAfter) }) {
-            try await copier.run()
-        }
+                                            giveUpAfter: { Double(($0 == .source ? plan.source : plan.target).throttling.giveUpAfter) }, attempt)
     }
 
     /// `2 messages were skipped on purpose and not copied (mailmig status and mailmig report list them with the reason)`.

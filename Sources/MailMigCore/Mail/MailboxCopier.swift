@@ -53,86 +53,112 @@ struct MailboxCopier: Sendable {
     /// Runs the pass; throws a `MailError` naming server, mailbox and folder.
     func run() async throws -> MailPassResult {
         // Both sides log in at once, and list at once: over a WAN each is several round trips.
-        try await source.withSessions(and: target, for: mailbox) { src, dst in
-            var result = MailPassResult()
-            async let sourceListing = wrap(folder: nil, side: .source) { (try await src.folders(status: true), try await src.subscribedFolders()) }
-            result.reconciled = try await reconcilePending(dst)
-            if result.reconciled > 0 { progress?.recovered(mailbox: mailboxID, count: result.reconciled) }
-            // The target's STATUS serves only the check below for mail in folders the state knows nothing
-            // of: asked of every folder before a first pass; once the mailbox has copies, a folder new
-            // since is opened alone instead of every folder being asked on every pass.
-            let targetStatus = try settings.dedupeChosen != true && store.ledgerCount(mailbox: ledgerKey, folder: nil) == 0
-            let (targetFolders, targetSubscribed) = try await wrap(folder: nil, side: .target) {
-                (try await dst.folders(status: targetStatus), try await dst.subscribedFolders())
-            }
-            let (sourceFolders, subscribed) = try await sourceListing
-            let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
-                                              rules: settings.folders, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
-            if let collision = folderPlan.collisionError {
-                throw MailError(side: .target, server: target.server, mailbox: mailboxID, reason: collision)
-            }
-            var existing = Set(targetFolders.map(\.listing.path))
-            var subscribing = targetSubscribed
-            var setups: [(mapping: FolderMapping, setup: FolderSetup)] = []
-            for mapping in folderPlan.mappings {
-                // The INBOX always exists, however a folders.map entry spells it.
-                let create = !existing.contains(mapping.target) && !mapping.targetIsInbox
-                let subscribe = subscribed.contains(mapping.source) && !subscribing.contains(mapping.target)
-                existing.insert(mapping.target)
-                if subscribe { subscribing.insert(mapping.target) }
-                if create || subscribe { setups.append((mapping, FolderSetup(path: mapping.target, create: create, subscribe: subscribe))) }
-            }
-            // All in one go: over a WAN two round trips per folder add up.
-            let outcomes = try await wrap(folder: nil, side: .target) { try await dst.setUp(setups.map(\.setup)) }
-            for ((mapping, setup), outcome) in zip(setups, outcomes) {
-                if case .failure(let error) = outcome {
-                    throw MailError.wrapping(error, side: .target, server: target.server, mailbox: mailboxID, folder: mapping.source)
-                }
-                if setup.create { result.createdFolders += 1 }
-            }
-            guard settings.stage > .prepare else { return result }
-            if settings.dedupeChosen != true {
-                // Checked again here, not only when planning: the state may have been lost since.
-                let unrecorded = try await UnrecordedTargetMail.find(folderPlan.mappings, mailbox: ledgerKey,
-                                                                     targetFolders: targetFolders, store: store) { path in
-                    try await wrap(folder: path, side: .target) { try await dst.openFolder(path, forWriting: false).exists }
-                }
-                if !unrecorded.isEmpty {
-                    throw MailError(side: .target, server: target.server, mailbox: mailboxID,
-                                    reason: UnrecordedTargetMail.holdReason(unrecorded, mailbox: mailboxID))
-                }
-            }
-            let statuses = Dictionary(sourceFolders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
-            let records = try FolderRecords.read(mailbox: ledgerKey, from: store)
-            let labels = try labelPlan(folderPlan, statuses: statuses, records: records, src: src)
-            // Under folders.labels: keywords each message is read in its home folder only, its other labels as keywords.
-            let reader: any MailStoreSession = labels.mode == .keywords ? LabelKeywordsSession(base: src, plan: labels) : src
-            var undelivered: [(folder: String, keys: [MessageKey])] = []
-            var unreadable: [MailError] = []
-            // The last folder's read-back, finished while the next folder is opened (`copyFolder`).
-            var tail: FolderTail?
-            do {
-                try await copyFoldersInLanes(folderPlan.mappings, statuses: statuses, records: records, labels: labels, src: reader, dst: dst, tail: &tail,
-                                      undelivered: &undelivered, unreadable: &unreadable, result: &result)
-            } catch {
-                // What was appended stays copied; what the target changed of it is recorded if the target still answers.
-                try? await tail?.finish(self, dst: dst)
-                throw error
-            }
-            try await tail?.finish(self, dst: dst)
-            // The other folders went on; the pass still fails, so nothing calls this mailbox done.
-            if let first = unreadable.first {
-                let others = unreadable.count > 1 ? " (and \(unreadable.count - 1) more folder\(unreadable.count == 2 ? "" : "s"))" : ""
-                throw MailError(side: .source, server: source.server, mailbox: mailboxID, folder: first.folder, kind: first.kind,
-                                reason: "the server refused to open it\(others): \(first.reason); the other folders were copied, "
-                                    + "the next apply tries again (folders.exclude leaves it behind)")
-            }
-            if let first = undelivered.first {
-                throw MailError(side: .source, server: source.server, mailbox: mailboxID, folder: first.folder,
-                                reason: Self.undeliveredReason(first.keys, moreFolders: undelivered.count - 1))
-            }
-            return result
+        try await source.withSessions(and: target, for: mailbox) { src, dst in try await copy(src: src, dst: dst, listed: nil) }
+    }
+
+    /// Runs the pass when a folder changed since the last one, in the session that asked the source;
+    /// nil, without logging in to the target, when none did. Folders are compared as planning compares
+    /// them (`FolderRecord.isCurrent`). Throws as `run()`.
+    func runIfChanged() async throws -> MailPassResult? {
+        try await source.withSession(for: mailbox) { src in
+            let listed = try await wrap(folder: nil, side: .source) { try await src.folders(status: true) }
+            guard try changedFolders(listed) > 0 else { return nil }
+            return try await target.withSession(for: mailbox) { dst in try await copy(src: src, dst: dst, listed: listed) }
         }
+    }
+
+    /// The folders to copy whose STATUS differs from what the last pass recorded of them, or that it did not copy.
+    func changedFolders(_ listed: [ListedFolder]) throws -> Int {
+        // The target's naming changes where folders go, never which ones go.
+        let mappings = FolderMapper.map(source: listed.map(\.listing), target: [], rules: settings.folders, targetDelimiter: nil).mappings
+        let statuses = Dictionary(listed.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
+        let records = try FolderRecords.read(mailbox: ledgerKey, from: store)
+        return mappings.filter { records[$0.source]?.isCurrent(with: statuses[$0.source] ?? nil, for: settings) != true }.count
+    }
+
+    /// The pass over open sessions; `listed`, the source's folders with their status when the caller listed them already.
+    private func copy(src: any MailStoreSession, dst: any MailStoreSession, listed: [ListedFolder]?) async throws -> MailPassResult {
+        var result = MailPassResult()
+        async let sourceListing = wrap(folder: nil, side: .source) { () async throws -> ([ListedFolder], Set<String>) in
+            let folders = if let listed { listed } else { try await src.folders(status: true) }
+            return (folders, try await src.subscribedFolders())
+        }
+        result.reconciled = try await reconcilePending(dst)
+        if result.reconciled > 0 { progress?.recovered(mailbox: mailboxID, count: result.reconciled) }
+        // The target's STATUS serves only the check below for mail in folders the state knows nothing
+        // of: asked of every folder before a first pass; once the mailbox has copies, a folder new
+        // since is opened alone instead of every folder being asked on every pass.
+        let targetStatus = try settings.dedupeChosen != true && store.ledgerCount(mailbox: ledgerKey, folder: nil) == 0
+        let (targetFolders, targetSubscribed) = try await wrap(folder: nil, side: .target) {
+            (try await dst.folders(status: targetStatus), try await dst.subscribedFolders())
+        }
+        let (sourceFolders, subscribed) = try await sourceListing
+        let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),
+                                          rules: settings.folders, targetDelimiter: dst.delimiter, targetInbox: dst.inboxSpelling)
+        if let collision = folderPlan.collisionError {
+            throw MailError(side: .target, server: target.server, mailbox: mailboxID, reason: collision)
+        }
+        var existing = Set(targetFolders.map(\.listing.path))
+        var subscribing = targetSubscribed
+        var setups: [(mapping: FolderMapping, setup: FolderSetup)] = []
+        for mapping in folderPlan.mappings {
+            // The INBOX always exists, however a folders.map entry spells it.
+            let create = !existing.contains(mapping.target) && !mapping.targetIsInbox
+            let subscribe = subscribed.contains(mapping.source) && !subscribing.contains(mapping.target)
+            existing.insert(mapping.target)
+            if subscribe { subscribing.insert(mapping.target) }
+            if create || subscribe { setups.append((mapping, FolderSetup(path: mapping.target, create: create, subscribe: subscribe))) }
+        }
+        // All in one go: over a WAN two round trips per folder add up.
+        let outcomes = try await wrap(folder: nil, side: .target) { try await dst.setUp(setups.map(\.setup)) }
+        for ((mapping, setup), outcome) in zip(setups, outcomes) {
+            if case .failure(let error) = outcome {
+                throw MailError.wrapping(error, side: .target, server: target.server, mailbox: mailboxID, folder: mapping.source)
+            }
+            if setup.create { result.createdFolders += 1 }
+        }
+        guard settings.stage > .prepare else { return result }
+        if settings.dedupeChosen != true {
+            // Checked again here, not only when planning: the state may have been lost since.
+            let unrecorded = try await UnrecordedTargetMail.find(folderPlan.mappings, mailbox: ledgerKey,
+                                                                 targetFolders: targetFolders, store: store) { path in
+                try await wrap(folder: path, side: .target) { try await dst.openFolder(path, forWriting: false).exists }
+            }
+            if !unrecorded.isEmpty {
+                throw MailError(side: .target, server: target.server, mailbox: mailboxID,
+                                reason: UnrecordedTargetMail.holdReason(unrecorded, mailbox: mailboxID))
+            }
+        }
+        let statuses = Dictionary(sourceFolders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
+        let records = try FolderRecords.read(mailbox: ledgerKey, from: store)
+        let labels = try labelPlan(folderPlan, statuses: statuses, records: records, src: src)
+        // Under folders.labels: keywords each message is read in its home folder only, its other labels as keywords.
+        let reader: any MailStoreSession = labels.mode == .keywords ? LabelKeywordsSession(base: src, plan: labels) : src
+        var undelivered: [(folder: String, keys: [MessageKey])] = []
+        var unreadable: [MailError] = []
+        // The last folder's read-back, finished while the next folder is opened (`copyFolder`).
+        var tail: FolderTail?
+        do {
+            try await copyFoldersInLanes(folderPlan.mappings, statuses: statuses, records: records, labels: labels, src: reader, dst: dst, tail: &tail,
+                                  undelivered: &undelivered, unreadable: &unreadable, result: &result)
+        } catch {
+            // What was appended stays copied; what the target changed of it is recorded if the target still answers.
+            try? await tail?.finish(self, dst: dst)
+            throw error
+        }
+        try await tail?.finish(self, dst: dst)
+        // The other folders went on; the pass still fails, so nothing calls this mailbox done.
+        if let first = unreadable.first {
+            let others = unreadable.count > 1 ? " (and \(unreadable.count - 1) more folder\(unreadable.count == 2 ? "" : "s"))" : ""
+            throw MailError(side: .source, server: source.server, mailbox: mailboxID, folder: first.folder, kind: first.kind,
+                            reason: "the server refused to open it\(others): \(first.reason); the other folders were copied, "
+                                + "the next apply tries again (folders.exclude leaves it behind)")
+        }
+        if let first = undelivered.first {
+            throw MailError(side: .source, server: source.server, mailbox: mailboxID, folder: first.folder,
+                            reason: Self.undeliveredReason(first.keys, moreFolders: undelivered.count - 1))
+        }
+        return result
     }
 
     /// Copies each folder in turn; a folder the source refuses to open or does not fully deliver is

@@ -20,6 +20,10 @@ public struct PlanningContext: Sendable {
     public let filter: ResourceFilter
     /// Whether to look at the live systems (false: plan from the state alone, where a kind can).
     public let refresh: Bool
+    /// Whether a mailbox already brought to its stage is left for its pass to check for new mail, in the
+    /// session that copies it, instead of being asked while planning: for an apply that runs what it
+    /// plans without showing it for approval, where asking twice would log in to the source twice.
+    public var checkInPass = false
     /// The time of planning.
     public let now: Date
 }

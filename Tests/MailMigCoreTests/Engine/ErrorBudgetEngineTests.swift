@@ -73,7 +73,8 @@ struct ErrorBudgetEngineTests {
 
         // The next apply resumes: the mailboxes not started are copied, the broken ones fail again.
         harness.source.faults.brokenMailboxes = []
-        let (_, again) = try await harness.apply()
+        // As an apply approved after reading its plan: only what is left is planned.
+        let (_, again) = try await harness.apply(checkInPass: false)
         #expect(again.succeeded)
         #expect(again.done.count == 11)
     }

@@ -45,8 +45,13 @@ struct MailCopyFidelityTests {
         let targetWork = harness.target.counters
         let again = try await harness.plan()
         #expect(again.steps.isEmpty, "plan after a complete pass: \(again.steps.map(\.reason))")
+        let logins = (source: harness.source.counters.sessions, target: harness.target.counters.sessions)
         let (_, second) = try await harness.apply()
-        #expect(second.entries.isEmpty)
+        // Run at once, the apply leaves the question to the pass, which asks the source and stops there.
+        #expect(second.entries.count == 1 && second.done.count == 1)
+        #expect(harness.source.counters.sessions == logins.source + 1)
+        #expect(harness.target.counters.sessions == logins.target, "the target is not logged in to")
+        #expect(try harness.record()?.lastResult?.copied == 48, "the record is the last pass's")
         #expect(harness.target.counters.appendCalls == targetWork.appendCalls)
         #expect(harness.source.counters.fetchCalls == sourceWork.fetchCalls, "no message body is read again")
         #expect(harness.source.counters.folderOpens == sourceWork.folderOpens, "unchanged folders are not even opened")

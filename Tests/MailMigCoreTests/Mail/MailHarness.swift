@@ -86,12 +86,13 @@ final class MailHarness: @unchecked Sendable {
         try await engine().plan()
     }
 
-    /// Plans and applies, as `mailmig apply --auto-approve`.
+    /// Plans and applies, as `mailmig apply --auto-approve` (with `checkInPass`) or as an apply the
+    /// operator approved after reading the plan (without).
     @discardableResult
-    func apply() async throws -> (plan: ExecutionPlan, report: ApplyReport) {
+    func apply(checkInPass: Bool = true, progress: (any MailProgress)? = nil) async throws -> (plan: ExecutionPlan, report: ApplyReport) {
         let engine = try engine()
-        let plan = try await engine.plan()
-        return (plan, await engine.apply(plan, parallelism: parallelism))
+        let plan = try await engine.plan(checkInPass: checkInPass)
+        return (plan, await engine.apply(plan, parallelism: parallelism, mailProgress: progress))
     }
 
     /// What `mailmig verify` reports (`--backup`: of the backup).
