@@ -55,7 +55,9 @@ struct MailSteps: Sendable {
             }
             let meter = ThrottleMeter()
             // A backup is brought up to date above whatever changed: its pass already asked the source.
-            let checksFirst = work.checksFirst == true && context.backup == nil
+            // A mailbox whose last pass failed gets a whole pass, so that its record says how it stands
+            // now (a login refused then may work now) instead of keeping that failure next to a ✓.
+            let checksFirst = work.checksFirst == true && context.backup == nil && record.lastError == nil
             let copied = try await ThrottleMeter.$current.withValue(meter) {
                 checksFirst ? try await Self.retriedIfChanged(copier, store: store, plan: context.plan)
                     : try await Self.retried(copier, store: store, plan: context.plan)

@@ -67,6 +67,23 @@ struct MailCheckInPassTests {
         #expect(try harness.record() == recordBefore)
     }
 
+    @Test("a mailbox whose last pass failed gets a whole pass, which clears the failure although nothing is new")
+    func lastPassFailed() async throws {
+        let harness = try await copiedOnce()
+        harness.source.faults.brokenMailboxes = [alice]
+        let failed = try await harness.apply()
+        #expect(failed.report.failed.count == 1)
+        #expect(try harness.record()?.lastError?.contains("SERVERBUG") == true)
+        harness.source.faults.brokenMailboxes = []
+        let target = harness.target.counters
+
+        let (_, report) = try await harness.apply()
+        #expect(report.succeeded)
+        #expect(harness.target.counters.sessions == target.sessions + 1, "the whole pass logs in to the target")
+        #expect(try harness.record()?.lastError == nil, "status no longer shows the old failure")
+        #expect(harness.target.counters.appendedMessages == target.appendedMessages)
+    }
+
     @Test("a folder new on the source since the last pass is new mail, even empty: the pass creates it on the target")
     func newFolder() async throws {
         let harness = try await copiedOnce()
