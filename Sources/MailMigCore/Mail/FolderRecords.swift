@@ -30,4 +30,10 @@ struct FolderRecords: Sendable {
 
     /// The record of the source folder `path`, if the state has one.
     subscript(path: String) -> FolderRecord? { byFolder[Array(path.utf8)] }
+
+    /// Whether the source folder `path`, whose STATUS is `status`, has changed for a pass with
+    /// `settings` since the pass that recorded it, or has no record (`FolderRecord.isCurrent`).
+    func changed(_ path: String, status: FolderStatus?, for settings: MailPassSettings) -> Bool {
+        self[path]?.isCurrent(with: status, for: settings) != true
+    }
 }

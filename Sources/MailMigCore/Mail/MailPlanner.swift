@@ -352,7 +352,7 @@ struct MailPlanner: Sendable {
                                                                 seen: targetView)
                 estimate.unrecordedTarget = unrecorded.isEmpty ? nil : unrecorded
             }
-            let statuses = Dictionary(folders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
+            let statuses = folders.statusByPath
             // With `backup:`, every pass first brings the backup up to date: a folder is current only when both copies are.
             let backupKey = context.backup == nil ? nil : MailboxCopier.ledgerKey(id, scope: MailboxCopier.backupScope)
             let backupSettings = context.backupSettings(for: settings)
@@ -361,8 +361,8 @@ struct MailPlanner: Sendable {
             let copies = try [(records, settings)] + (backupKey.map { [(try FolderRecords.read(mailbox: $0, from: store), backupSettings)] } ?? [])
             for folder in mapping.mappings {
                 let status = statuses[folder.source] ?? nil
-                let current = copies.allSatisfy { copy, passSettings in copy[folder.source]?.isCurrent(with: status, for: passSettings) == true }
-                if current { continue }
+                let changed = copies.contains { copy, passSettings in copy.changed(folder.source, status: status, for: passSettings) }
+                guard changed else { continue }
                 estimate.changedFolders += 1
                 guard settings.stage > .prepare else { continue }
                 // STATUS already says there is nothing to copy: opening the folder would cost two round

@@ -53,7 +53,7 @@ struct MailboxCopier: Sendable {
     /// Runs the pass; throws a `MailError` naming server, mailbox and folder.
     func run() async throws -> MailPassResult {
         // Both sides log in at once, and list at once: over a WAN each is several round trips.
-        try await source.withSessions(and: target, for: mailbox) { src, dst in try await copy(src: src, dst: dst, listed: nil) }
+        try await source.withSessions(and: target, for: mailbox) { src, dst in try await copy(src: src, dst: dst, asked: nil) }
     }
 
     /// Runs the pass when a folder changed since the last one, in the session that asked the source;
@@ -62,25 +62,23 @@ struct MailboxCopier: Sendable {
     func runIfChanged() async throws -> MailPassResult? {
         try await source.withSession(for: mailbox) { src in
             let listed = try await wrap(folder: nil, side: .source) { try await src.folders(status: true) }
-            guard try changedFolders(listed) > 0 else { return nil }
-            return try await target.withSession(for: mailbox) { dst in try await copy(src: src, dst: dst, listed: listed) }
+            // Only the pass over a folder writes its record, so these stay true for the copy below.
+            let records = try FolderRecords.read(mailbox: ledgerKey, from: store)
+            // The target's naming changes where folders go, never which ones go.
+            let mappings = FolderMapper.map(source: listed.map(\.listing), target: [], rules: settings.folders, targetDelimiter: nil).mappings
+            let statuses = listed.statusByPath
+            guard mappings.contains(where: { records.changed($0.source, status: statuses[$0.source] ?? nil, for: settings) }) else { return nil }
+            return try await target.withSession(for: mailbox) { dst in try await copy(src: src, dst: dst, asked: (listed, records)) }
         }
     }
 
-    /// The folders to copy whose STATUS differs from what the last pass recorded of them, or that it did not copy.
-    func changedFolders(_ listed: [ListedFolder]) throws -> Int {
-        // The target's naming changes where folders go, never which ones go.
-        let mappings = FolderMapper.map(source: listed.map(\.listing), target: [], rules: settings.folders, targetDelimiter: nil).mappings
-        let statuses = Dictionary(listed.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
-        let records = try FolderRecords.read(mailbox: ledgerKey, from: store)
-        return mappings.filter { records[$0.source]?.isCurrent(with: statuses[$0.source] ?? nil, for: settings) != true }.count
-    }
-
-    /// The pass over open sessions; `listed`, the source's folders with their status when the caller listed them already.
-    private func copy(src: any MailStoreSession, dst: any MailStoreSession, listed: [ListedFolder]?) async throws -> MailPassResult {
+    /// The pass over open sessions; `asked`, the source's folders with their status and the folder
+    /// records, when the caller read them already.
+    private func copy(src: any MailStoreSession, dst: any MailStoreSession,
+                      asked: (listed: [ListedFolder], records: FolderRecords)?) async throws -> MailPassResult {
         var result = MailPassResult()
         async let sourceListing = wrap(folder: nil, side: .source) { () async throws -> ([ListedFolder], Set<String>) in
-            let folders = if let listed { listed } else { try await src.folders(status: true) }
+            let folders = if let asked { asked.listed } else { try await src.folders(status: true) }
             return (folders, try await src.subscribedFolders())
         }
         result.reconciled = try await reconcilePending(dst)
@@ -129,8 +127,8 @@ struct MailboxCopier: Sendable {
                                 reason: UnrecordedTargetMail.holdReason(unrecorded, mailbox: mailboxID))
             }
         }
-        let statuses = Dictionary(sourceFolders.map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
-        let records = try FolderRecords.read(mailbox: ledgerKey, from: store)
+        let statuses = sourceFolders.statusByPath
+        let records = try asked?.records ?? FolderRecords.read(mailbox: ledgerKey, from: store)
         let labels = try labelPlan(folderPlan, statuses: statuses, records: records, src: src)
         // Under folders.labels: keywords each message is read in its home folder only, its other labels as keywords.
         let reader: any MailStoreSession = labels.mode == .keywords ? LabelKeywordsSession(base: src, plan: labels) : src
@@ -194,9 +192,7 @@ struct MailboxCopier: Sendable {
             try store.ledger(mailbox: ledgerKey, folder: nil)
         }
         guard labels.mode == .keywords else { return labels }
-        labels.changedElsewhere = folderPlan.mappings.contains { mapping in
-            records[mapping.source].map { !$0.isCurrent(with: statuses[mapping.source] ?? nil, for: settings) } ?? true
-        }
+        labels.changedElsewhere = folderPlan.mappings.contains { records.changed($0.source, status: statuses[$0.source] ?? nil, for: settings) }
         return labels
     }
 

@@ -12,6 +12,13 @@ public struct ListedFolder: Sendable, Equatable {
     }
 }
 
+extension [ListedFolder] {
+    /// Each folder's status by its path; a path listed twice keeps its first.
+    public var statusByPath: [String: FolderStatus?] {
+        Dictionary(map { ($0.listing.path, $0.status) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
 /// What a folder's status says without opening it (RFC 3501 §6.3.10 STATUS, RFC 7162 HIGHESTMODSEQ).
 public struct FolderStatus: Sendable, Equatable, Codable {
     /// Messages in the folder.
