@@ -267,6 +267,7 @@ let package = Package(
             dependencies: [
                 "MailMigMaildirStore",
                 "MailMigCore",
+                "MailMigSpool",
                 "MailMigPlanFile",
                 "MailMigStateSQLite",
                 "TestSupport",

@@ -74,7 +74,7 @@ extension MaildirStoreSession {
         let name = MaildirFileName(unique: key, letters: MaildirFlags.letters(for: flags))
         try Posix.createFile(folder.absolute("tmp/" + key), content: message.body, modified: date.instant, action: "write the message file")
         return MaildirManifestEntry(folder: folder.path, key: key, file: folder.relative("cur/" + name.name), size: message.body.count,
-                                    internalDate: date.text, flags: flags, sha256: try message.body.sha256(),
+                                    internalDate: date.text, flags: flags, sha256: try message.sha256 ?? message.body.sha256(),
                                     source: message.sourceIdentity)
     }
 

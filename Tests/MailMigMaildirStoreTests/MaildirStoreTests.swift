@@ -1,6 +1,7 @@
 import Foundation
 import MailMigCore
 import MailMigMaildirStore
+import MailMigSpool
 import Testing
 
 /// The store: roots created and refused, permissions, the lock, errors that name the store and path.
@@ -74,6 +75,22 @@ struct MaildirStoreTests {
         }
         #expect(try fixture.files(in: ".Broken").isEmpty)
         #expect(try MaildirManifest.read(root: fixture.root()).lineCount == 0)
+    }
+
+    @Test("the manifest records the digest a message comes with, as the copier hashed it, and hashes the bytes itself otherwise")
+    func givenDigest() async throws {
+        let fixture = try MaildirFixture()
+        let given = String(repeating: "ab", count: 32)
+        let keys = try await fixture.session { session in
+            try await session.append([OutgoingMessage(content: MessageBytes(Samples.message("given")), flags: [], internalDate: nil, containsNUL: false,
+                                                      sha256: given),
+                                      OutgoingMessage(body: Samples.message("hashed"), flags: [], internalDate: nil)], to: "INBOX").compactMap(Samples.key)
+        }
+        #expect(keys.count == 2)
+        let manifest = try MaildirManifest.read(root: fixture.root())
+        // The store takes the caller's word (it is the ledger's digest of the same bytes), so the body is read once.
+        #expect(manifest.entry(folder: "INBOX", key: keys[0].value)?.sha256 == given)
+        #expect(manifest.entry(folder: "INBOX", key: keys[1].value)?.sha256 == SHA256Hex.of(Samples.message("hashed")))
     }
 
     @Test("the store never deletes: replacing flags and storing again keeps every file")

@@ -404,9 +404,10 @@ extension MailboxCopier {
             let message = fetched.message
             let body = message.body
             let flags = Self.storable(message.flags)
+            let digest = try MessageHeaders.sha256(body)
             entries.append(LedgerEntry(mailbox: ledgerKey, folder: mapping.source, uidValidity: uidValidity, uid: message.uid,
                                        messageID: try MessageHeaders.messageID(in: body), size: body.count,
-                                       internalDate: message.internalDate?.description ?? "", sha256: try MessageHeaders.sha256(body),
+                                       internalDate: message.internalDate?.description ?? "", sha256: digest,
                                        flags: flags, targetFolder: mapping.target, targetUIDValidity: nil, targetUID: nil,
                                        globalID: globalIDs[message.uid]))
             // The ledger keeps every flag, so flag sync sees no change; the target is sent only what it can take.
@@ -415,7 +416,7 @@ extension MailboxCopier {
             // A store that records where a message came from (a backup's manifest) learns it in the ledger's own terms.
             let identity = "\(mapping.source) \(uidValidity) \(message.uid.storageText)"
             messages.append(OutgoingMessage(content: body, flags: sendable.kept, internalDate: message.internalDate, containsNUL: fetched.containsNUL,
-                                            sourceIdentity: identity))
+                                            sourceIdentity: identity, sha256: digest))
         }
         try lease?.check(mailbox: mailboxID)
         try store.recordPendingCopies(entries)

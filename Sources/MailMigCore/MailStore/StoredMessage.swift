@@ -65,6 +65,10 @@ public struct OutgoingMessage: Sendable, Equatable {
     /// Maildir backup's manifest); nil when the caller gives none. Stores that keep no such record
     /// ignore it.
     public var sourceIdentity: String?
+    /// SHA-256 of `body`, lower-case hex, when the caller has already read the bytes for it (the copier
+    /// hashes every body for its ledger): a store that records digests (the Maildir backup's manifest)
+    /// uses it instead of reading the bytes a second time; nil when the caller gives none.
+    public var sha256: String?
 
     /// Creates a message; `containsNUL` is computed from `body` when not given.
     public init(body: [UInt8], flags: [String], internalDate: MessageDate?, containsNUL: Bool? = nil, sourceIdentity: String? = nil) {
@@ -72,13 +76,16 @@ public struct OutgoingMessage: Sendable, Equatable {
                   sourceIdentity: sourceIdentity)
     }
 
-    /// Creates a message whose bytes may be spooled; `containsNUL` as the caller found it.
-    public init(content: MessageBytes, flags: [String], internalDate: MessageDate?, containsNUL: Bool, sourceIdentity: String? = nil) {
+    /// Creates a message whose bytes may be spooled; `containsNUL`, and `sha256` when given, as the
+    /// caller found them.
+    public init(content: MessageBytes, flags: [String], internalDate: MessageDate?, containsNUL: Bool, sourceIdentity: String? = nil,
+                sha256: String? = nil) {
         self.body = content
         self.flags = flags
         self.internalDate = internalDate
         self.containsNUL = containsNUL
         self.sourceIdentity = sourceIdentity
+        self.sha256 = sha256
     }
 }
 
