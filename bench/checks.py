@@ -14,8 +14,9 @@ Refresh planning: `mailmig plan` with live refresh of 1,000 mailboxes of 12 fold
 after an apply and with new mail in 1 % of them (see refresh.py): measured, no target.
 
 Local copy: the profile's corpus copied from the bench source into local Maildir trees by mailmig (a
-`maildir` target, the store `backup:` writes), mbsync and doveadm backup, in one run; then mailmig's
-IMAP-to-IMAP migration of the same users without and with `backup:` (see localcopy.py).
+`maildir` target, the store `backup:` writes), mbsync and doveadm backup, in one run; mailmig's copy
+restored into the IMAP target (the target server's cost alone); then mailmig's IMAP-to-IMAP
+migration of the same users without and with `backup:` (see localcopy.py).
 
 Usage: checks.py --binary PATH [--baseline PATH] [--quick] [--only memory|planning|folders|localcopy|refresh]
 Writes .bench/checks-<profile>-<time>.json and prints a summary.

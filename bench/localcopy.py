@@ -9,10 +9,14 @@ preparation) into an empty local folder, one after the other, in one run:
 - mbsync: one channel per user from the IMAP store to a MaildirStore (`SubFolders Maildir++`),
   `Create Near`, `CopyArrivalDate yes`, 4 channels in parallel;
 - doveadm backup: Dovecot's imapc migration with the target's mail location overridden to a Maildir
-  under the same folder (`-o mail_location=maildir:<dir>/%u`), 4 users in parallel.
+  under the same folder (`-o mail_location=maildir:<dir>/%u`) and Dovecot's default
+  `mail_fsync = optimized` (the bench servers skip fsync), 4 users in parallel.
 
 Every copy is then counted (message files under cur/ and new/) against the source's message count.
-Then mailmig migrates the same users IMAP to IMAP twice, without and with `backup:`, to show what
+Right after its own copy, mailmig restores that Maildir copy into the emptied IMAP target: the
+target's half of a migration with no IMAP source, whose time and target-server CPU bound what any
+IMAP client can reach on this machine. Every step records the CPU both Dovecot instances spent on
+it. Then mailmig migrates the same users IMAP to IMAP twice, without and with `backup:`, to show what
 the backup costs a pass. Last, the users' INBOXes are read over POP3 (STLS, master user) into the
 IMAP target by mailmig (`source: { pop3: … }`) and by doveadm backup with Dovecot's pop3c storage;
 mbsync has no POP3.
@@ -57,6 +61,34 @@ def run_mailmig(binary, folder, plan):
     return seconds, rss, cpu, failures
 
 
+def with_server_cpu(run):
+    """run()'s (seconds, rss, cpu, failures) with the CPU seconds both Dovecot instances spent meanwhile."""
+    before = {instance: servers.server_cpu_seconds(instance) for instance in ("source", "target")}
+    seconds, rss, cpu, failures = run()
+    time.sleep(0.5)   # the servers' imap processes end after the tool logs out
+    server_cpu = {instance: servers.server_cpu_seconds(instance) - before[instance] for instance in before}
+    return seconds, rss, cpu, server_cpu, failures
+
+
+def restore(binary, users, tree, base, results):
+    """mailmig writing the Maildir copy `tree` into the emptied IMAP target: the target's side of a
+    migration with no IMAP source, so its time and the target server's CPU bound what any IMAP client
+    can reach on this machine."""
+    for user in users:
+        servers.empty_user("target", user)
+    target = tools.plan_text(users).split("\ntarget:")[1].split("\nmailboxes:")[0].strip("\n").splitlines()
+    plan = ["mailmig: 1", "name: bench-restore", "", "source:", "  maildir: { path: \"%s/{source}\" }" % tree, "",
+            "target:", *target, "", "mailboxes:", *["  - %s@acme.test" % user for user in users], "",
+            "batches:", "  - { name: all, select: rest, stage: sync }", ""]
+    seconds, rss, cpu, server_cpu, failures = with_server_cpu(lambda: run_mailmig(binary, os.path.join(base, "restore"), "\n".join(plan)))
+    found = sum(servers.message_count("target", user) for user in users)
+    if found != count_files(tree):
+        failures.append("the target holds %d messages after the restore, not %d" % (found, count_files(tree)))
+    results["restore"] = {"seconds": seconds, "peak_rss_kib": rss, "cpu_seconds": cpu, "server_cpu_seconds": server_cpu,
+                          "messages": found, "failures": failures}
+    print("localcopy: restore %.1f s, %d messages%s" % (seconds, found, "; " + "; ".join(failures) if failures else ""), flush=True)
+
+
 def mbsync_config(users, out, folder):
     blocks = []
     for user in users:
@@ -75,7 +107,9 @@ def mbsync_config(users, out, folder):
 
 
 def doveadm_command(user, out):
-    return tools.DoveadmBackup.command(user, mail_location="maildir:%s/%s" % (out, user))
+    # The bench servers skip fsync (`mail_fsync = never`, their data is disposable); a local copy is
+    # compared at Dovecot's default instead, since mailmig and mbsync sync every message file they write.
+    return tools.DoveadmBackup.command(user, mail_location="maildir:%s/%s" % (out, user), mail_fsync="optimized")
 
 
 def local_copy_check(binary, users, expected, work):
@@ -86,16 +120,18 @@ def local_copy_check(binary, users, expected, work):
 
     def measure(name, run, out):
         os.makedirs(out, exist_ok=True)
-        seconds, rss, cpu, failures = run()
+        seconds, rss, cpu, server_cpu, failures = with_server_cpu(run)
         found = count_files(out)
         if found != expected:
             failures.append("%s holds %d message files after the copy, not %d" % (out, found, expected))
-        results[name] = {"seconds": seconds, "peak_rss_kib": rss, "cpu_seconds": cpu, "messages": found, "failures": failures}
+        results[name] = {"seconds": seconds, "peak_rss_kib": rss, "cpu_seconds": cpu, "server_cpu_seconds": server_cpu,
+                         "messages": found, "failures": failures}
         print("localcopy: %s %.1f s, %d messages%s" % (name, seconds, found, "; " + "; ".join(failures) if failures else ""), flush=True)
 
     out = os.path.join(base, "mailmig-out")
     plan = mailmig_plan(users, ["  maildir: { path: \"%s/{source}\" }" % out])
     measure("mailmig", lambda: run_mailmig(binary, os.path.join(base, "mailmig"), plan), out)
+    restore(binary, users, out, base, results)
 
     out = os.path.join(base, "mbsync-out")
     folder = os.path.join(base, "mbsync")
@@ -119,8 +155,8 @@ def local_copy_check(binary, users, expected, work):
             servers.empty_user("target", user)
         folder = os.path.join(base, name)
         started = time.monotonic()
-        seconds, rss, cpu, failures = run_mailmig(binary, folder, mailmig_plan(users, target, extra))
-        results[name] = {"seconds": seconds, "peak_rss_kib": rss, "cpu_seconds": cpu, "failures": failures,
+        seconds, rss, cpu, server_cpu, failures = with_server_cpu(lambda: run_mailmig(binary, folder, mailmig_plan(users, target, extra)))
+        results[name] = {"seconds": seconds, "peak_rss_kib": rss, "cpu_seconds": cpu, "server_cpu_seconds": server_cpu, "failures": failures,
                          "messages": sum(servers.message_count("target", user) for user in users)}
         if extra:
             results[name]["backup_messages"] = count_files(os.path.join(folder, "backups"))
@@ -185,17 +221,25 @@ def pop3_check(binary, users, base, results):
         print("localcopy: %s %.1f s, %d messages%s" % (name, seconds, found, "; " + "; ".join(failures) if failures else ""), flush=True)
 
 
+def cpu_text(entry):
+    return "source %.1f + target %.1f CPU s" % (entry["server_cpu_seconds"]["source"], entry["server_cpu_seconds"]["target"])
+
+
 def render(result, expected):
     lines = ["Local copy (IMAP to Maildir), %d messages:" % expected, "",
-             "| tool | seconds | msg/s | peak RSS | vs mailmig |", "|---|---|---|---|---|"]
+             "| tool | seconds | msg/s | peak RSS | CPU s | source server CPU s | vs mailmig |", "|---|---|---|---|---|---|---|"]
     base = result["mailmig"]["seconds"]
     for name in ("mailmig", "mbsync", "doveadm"):
         entry = result[name]
-        lines.append("| %s | %.1f | %.0f | %.0f MB | %.2f× |" % (name, entry["seconds"], expected / max(entry["seconds"], 0.001),
-                                                                entry["peak_rss_kib"] / 1024, entry["seconds"] / base))
-    plain, backed = result["migration"], result["migration+backup"]
-    lines += ["", "mailmig IMAP to IMAP: %.1f s; with backup: %.1f s (%.2f×), %d messages backed up"
-              % (plain["seconds"], backed["seconds"], backed["seconds"] / max(plain["seconds"], 0.001), backed.get("backup_messages", 0))]
+        lines.append("| %s | %.1f | %.0f | %.0f MB | %.1f | %.1f | %.2f× |" % (
+            name, entry["seconds"], expected / max(entry["seconds"], 0.001), entry["peak_rss_kib"] / 1024,
+            entry["cpu_seconds"], entry["server_cpu_seconds"]["source"], entry["seconds"] / base))
+    plain, backed, restored = result["migration"], result["migration+backup"], result["restore"]
+    lines += ["", "mailmig IMAP to IMAP: %.1f s (CPU %.1f s, servers %s); with backup: %.1f s (%.2f×), %d messages backed up"
+              % (plain["seconds"], plain["cpu_seconds"], cpu_text(plain), backed["seconds"],
+                 backed["seconds"] / max(plain["seconds"], 0.001), backed.get("backup_messages", 0)),
+              "mailmig Maildir to IMAP (restore of its local copy): %.1f s, %d messages (CPU %.1f s, servers %s)"
+              % (restored["seconds"], restored["messages"], restored["cpu_seconds"], cpu_text(restored))]
     pop3, dove = result.get("pop3-mailmig"), result.get("pop3-doveadm")
     if pop3 and dove and dove["failures"]:
         lines += ["", "POP3 to IMAP, %d INBOX messages: mailmig %.1f s; doveadm (pop3c) did not finish: %d messages in %.1f s (%s)"
