@@ -113,10 +113,7 @@ def run_tool(tool, users, profile, totals, extra_totals, work, check):
 
     def timed_pass(name, expected_messages):
         log("%s: %s" % (tool.name, name))
-        before = {instance: servers.server_cpu_seconds(instance) for instance in ("source", "target")}
-        seconds, rss, cpu, failures = tool.run_pass()
-        time.sleep(0.5)   # the servers' imap processes end after the tool logs out
-        server_cpu = {instance: servers.server_cpu_seconds(instance) - before[instance] for instance in before}
+        (seconds, rss, cpu, failures), server_cpu = servers.cpu_during(tool.run_pass)
         found = count_target(users)
         entry = {"seconds": seconds, "peak_rss_kib": rss, "cpu_seconds": cpu, "server_cpu_seconds": server_cpu,
                  "target_messages": found,

@@ -63,11 +63,21 @@ def run_mailmig(binary, folder, plan):
 
 def with_server_cpu(run):
     """run()'s (seconds, rss, cpu, failures) with the CPU seconds both Dovecot instances spent meanwhile."""
-    before = {instance: servers.server_cpu_seconds(instance) for instance in ("source", "target")}
-    seconds, rss, cpu, failures = run()
-    time.sleep(0.5)   # the servers' imap processes end after the tool logs out
-    server_cpu = {instance: servers.server_cpu_seconds(instance) - before[instance] for instance in before}
+    (seconds, rss, cpu, failures), server_cpu = servers.cpu_during(run)
     return seconds, rss, cpu, server_cpu, failures
+
+
+def target_lines(users):
+    """The bench target's lines of a plan (tools.plan_text's), without the `target:` key."""
+    return tools.plan_text(users).split("\ntarget:")[1].split("\nmailboxes:")[0].strip("\n").splitlines()
+
+
+def plan_from(name, source, users):
+    """A plan named `name` copying `users` from the `source:` lines given to the bench target."""
+    lines = ["mailmig: 1", "name: %s" % name, "", *source, "", "target:", *target_lines(users), "", "mailboxes:"]
+    lines += ["  - %s@acme.test" % user for user in users]
+    lines += ["", "batches:", "  - { name: all, select: rest, stage: sync }", ""]
+    return "\n".join(lines)
 
 
 def restore(binary, users, tree, base, results):
@@ -76,14 +86,11 @@ def restore(binary, users, tree, base, results):
     can reach on this machine."""
     for user in users:
         servers.empty_user("target", user)
-    target = tools.plan_text(users).split("\ntarget:")[1].split("\nmailboxes:")[0].strip("\n").splitlines()
-    plan = ["mailmig: 1", "name: bench-restore", "", "source:", "  maildir: { path: \"%s/{source}\" }" % tree, "",
-            "target:", *target, "", "mailboxes:", *["  - %s@acme.test" % user for user in users], "",
-            "batches:", "  - { name: all, select: rest, stage: sync }", ""]
-    seconds, rss, cpu, server_cpu, failures = with_server_cpu(lambda: run_mailmig(binary, os.path.join(base, "restore"), "\n".join(plan)))
-    found = sum(servers.message_count("target", user) for user in users)
-    if found != count_files(tree):
-        failures.append("the target holds %d messages after the restore, not %d" % (found, count_files(tree)))
+    plan = plan_from("bench-restore", ["source:", "  maildir: { path: \"%s/{source}\" }" % tree], users)
+    seconds, rss, cpu, server_cpu, failures = with_server_cpu(lambda: run_mailmig(binary, os.path.join(base, "restore"), plan))
+    found, expected = sum(servers.message_count("target", user) for user in users), count_files(tree)
+    if found != expected:
+        failures.append("the target holds %d messages after the restore, not %d" % (found, expected))
     results["restore"] = {"seconds": seconds, "peak_rss_kib": rss, "cpu_seconds": cpu, "server_cpu_seconds": server_cpu,
                           "messages": found, "failures": failures}
     print("localcopy: restore %.1f s, %d messages%s" % (seconds, found, "; " + "; ".join(failures) if failures else ""), flush=True)
@@ -149,7 +156,7 @@ def local_copy_check(binary, users, expected, work):
     measure("doveadm", lambda: tools.parallel([doveadm_command(user, out) for user in users]), out)
 
     # What backup: adds to an IMAP-to-IMAP migration.
-    target = tools.plan_text(users).split("\ntarget:")[1].split("\nmailboxes:")[0].strip("\n").splitlines()
+    target = target_lines(users)
     for name, extra in (("migration", ""), ("migration+backup", "backup: { path: backups/ }\n")):
         for user in users:
             servers.empty_user("target", user)
@@ -179,11 +186,7 @@ def pop3_plan(users):
               "    style: master-user",
               "    admin: { user: %s, password: \"env:BENCH_ADMIN_PASSWORD\" }" % servers.ADMIN,
               "    user_format: \"{localpart}\""]
-    target = tools.plan_text(users).split("\ntarget:")[1].split("\nmailboxes:")[0].strip("\n").splitlines()
-    lines = ["mailmig: 1", "name: bench-pop3", "", *source, "", "target:", *target, "", "mailboxes:"]
-    lines += ["  - %s@acme.test" % user for user in users]
-    lines += ["", "batches:", "  - { name: all, select: rest, stage: sync }", ""]
-    return "\n".join(lines)
+    return plan_from("bench-pop3", source, users)
 
 
 def doveadm_pop3_command(user):

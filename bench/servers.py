@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_DIR = os.path.join(REPO, ".bench")
@@ -189,3 +190,11 @@ def server_cpu_seconds(instance, resident=False):
     with open(os.path.join(SERVERS_DIR, "dovecot", instance, "run", "master.pid"), encoding="utf-8") as handle:
         pid = int(handle.read().strip())
     return process_cpu_seconds(pid, children=resident)
+
+
+def cpu_during(run):
+    """run()'s result, and the CPU seconds each instance spent meanwhile ({"source": …, "target": …})."""
+    before = {instance: server_cpu_seconds(instance) for instance in ("source", "target")}
+    result = run()
+    time.sleep(0.5)   # the servers' imap processes end after the tool logs out
+    return result, {instance: server_cpu_seconds(instance) - before[instance] for instance in before}
