@@ -76,9 +76,10 @@ public struct IMAPMailStore: MailStore {
     public func loginName(for mailbox: MailboxMapping) -> String { resolver.loginName(for: mailbox) }
 
     /// The credentials of a mailbox in IMAP's terms; reads the secrets now. An `oauth2` login gets its
-    /// token from the token endpoint (or the cache): `capabilities` choose its mechanism, `renew`
-    /// replaces a token the server refused.
-    public func credentials(for mailbox: MailboxMapping, capabilities: Set<String> = [], renew: Bool = false) async throws -> IMAPCredentials {
+    /// token from the token endpoint (or the cache): `capabilities` (asked only then) choose its
+    /// mechanism, `renew` replaces a token the server refused.
+    public func credentials(for mailbox: MailboxMapping, capabilities: () async throws -> Set<String> = { [] },
+                            renew: Bool = false) async throws -> IMAPCredentials {
         switch try resolver.credentials(for: mailbox) {
         case .password(let user, let password): return .login(user: user, password: password)
         case .authorizationIdentity(let admin, let password, let mailbox): return .plain(user: admin, password: password, authorizationIdentity: mailbox)
@@ -87,7 +88,7 @@ public struct IMAPMailStore: MailStore {
             guard let tokens else { throw MailStoreError(.failed, "the plan gives no login.oauth2 settings") }
             let endpoint = configuration
             do {
-                return try await tokens.credentials(user: user, values: values, capabilities: capabilities, host: endpoint.host, port: endpoint.port,
+                return try await tokens.credentials(user: user, values: values, capabilities: try await capabilities(), host: endpoint.host, port: endpoint.port,
                                                     renew: renew)
             } catch let error as OAuth2Error {
                 // The token endpoint has had its own retries: trying the login again would only spend
@@ -119,7 +120,8 @@ public struct IMAPMailStore: MailStore {
     func login(_ client: IMAPClient, as mailbox: MailboxMapping) async throws {
         var renew = false
         while true {
-            let credentials = try await credentials(for: mailbox, capabilities: await client.capabilities, renew: renew)
+            // A password LOGIN goes out behind the connection's unanswered CAPABILITY (`IMAPClient.login`).
+            let credentials = try await credentials(for: mailbox, capabilities: { try await client.settledCapabilities() }, renew: renew)
             // A server quoting the LOGIN or AUTHENTICATE line back sends the secret in these forms.
             credentials.wireForms.forEach(SecretRedaction.register)
             do {
@@ -140,7 +142,7 @@ public struct IMAPMailStore: MailStore {
         var lastError: MailError?
         for attempt in 1...3 {
             do {
-                let client = try await IMAPClient.connect(configuration)
+                let client = try await IMAPClient.connect(configuration, awaitingCapabilities: false)
                 do {
                     try await login(client, as: mailbox)
                     return try await IMAPStoreSession.start(client: client, side: side, mailbox: mailbox.source.description)

@@ -17,9 +17,11 @@ public struct ScriptedServer: Sendable {
     public static let defaultGreeting = "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN AUTH=XOAUTH2 ENABLE] ready"
 
     /// A client connected to the test; with `instead`, the server side is that feed from the first
-    /// byte and no greeting is sent.
+    /// byte and no greeting is sent. `tls` is what the client's configuration says; the in-memory
+    /// channel itself has no TLS.
     public static func start(
         greeting: String = defaultGreeting,
+        tls: IMAPConfiguration.TLSMode = .none,
         instead feed: (@Sendable (NIOAsyncTestingChannel) -> PacedFeed)? = nil,
         readTimeout: Double = 30,
         fetchBufferDepth: Int = 2,
@@ -32,7 +34,7 @@ public struct ScriptedServer: Sendable {
         let channel = NIOAsyncTestingChannel()
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 143))
         channel.localAddress = try SocketAddress(ipAddress: "127.0.0.1", port: localPort)
-        let configuration = IMAPConfiguration(host: "127.0.0.1", port: 143, tls: .none, readTimeout: readTimeout,
+        let configuration = IMAPConfiguration(host: "127.0.0.1", port: 143, tls: tls, readTimeout: readTimeout,
                                               label: "scripted", fetchBufferDepth: fetchBufferDepth,
                                               maximumResponseSize: maximumResponseSize, minimumTransferRate: minimumTransferRate,
                                               spoolThreshold: spoolThreshold, spoolDirectory: spoolDirectory)

@@ -77,9 +77,11 @@ struct MailboxCopier: Sendable {
     private func copy(src: any MailStoreSession, dst: any MailStoreSession,
                       asked: (listed: [ListedFolder], records: FolderRecords)?) async throws -> MailPassResult {
         var result = MailPassResult()
+        // Each side's folders and subscriptions are asked at once: one round trip, not two.
         async let sourceListing = wrap(folder: nil, side: .source) { () async throws -> ([ListedFolder], Set<String>) in
+            async let subscribed = src.subscribedFolders()
             let folders = if let asked { asked.listed } else { try await src.folders(status: true) }
-            return (folders, try await src.subscribedFolders())
+            return (folders, try await subscribed)
         }
         result.reconciled = try await reconcilePending(dst)
         if result.reconciled > 0 { progress?.recovered(mailbox: mailboxID, count: result.reconciled) }
@@ -88,7 +90,8 @@ struct MailboxCopier: Sendable {
         // since is opened alone instead of every folder being asked on every pass.
         let targetStatus = try settings.dedupeChosen != true && store.ledgerCount(mailbox: ledgerKey, folder: nil) == 0
         let (targetFolders, targetSubscribed) = try await wrap(folder: nil, side: .target) {
-            (try await dst.folders(status: targetStatus), try await dst.subscribedFolders())
+            async let subscribed = dst.subscribedFolders()
+            return (try await dst.folders(status: targetStatus), try await subscribed)
         }
         let (sourceFolders, subscribed) = try await sourceListing
         let folderPlan = FolderMapper.map(source: sourceFolders.map(\.listing), target: targetFolders.map(\.listing),

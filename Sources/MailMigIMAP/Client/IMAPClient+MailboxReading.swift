@@ -96,7 +96,7 @@ extension IMAPClient {
     }
 
     /// The outcome of `body`, as a value.
-    private func outcome<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
+    func outcome<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
         do { return .success(try await body()) } catch { return .failure(error) }
     }
 

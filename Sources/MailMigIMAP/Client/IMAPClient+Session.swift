@@ -3,19 +3,38 @@ import Foundation
 extension IMAPClient {
     /// Logs in with the given credentials and refreshes the capabilities.
     ///
-    /// `LOGIN` is refused by the client when the server announces `LOGINDISABLED`.
+    /// `LOGIN` is refused by the client when the server announces `LOGINDISABLED`. On a TLS
+    /// connection whose CAPABILITY is still unanswered, `LOGIN` is sent behind it rather than after
+    /// its answer, one round trip less per connection: the password travels encrypted either way,
+    /// and a server that announces `LOGINDISABLED` refuses it, which is then reported as that
+    /// refusal. Without TLS the answer is awaited first, so a password never goes out in clear text
+    /// to a server that asks for none. The other mechanisms wait for the capabilities, which choose
+    /// how they are sent.
     public func login(_ credentials: IMAPCredentials) async throws {
         switch credentials {
         case .login(let user, let password):
-            if capabilities.contains("LOGINDISABLED") {
-                throw IMAPError.unsupported(server: server, capability: "LOGIN (LOGINDISABLED is announced)", operation: "logging in as \(user)")
-            }
+            let refused = IMAPError.unsupported(server: server, capability: "LOGIN (LOGINDISABLED is announced)", operation: "logging in as \(user)")
+            if configuration.tls == .none { _ = try await settledCapabilities() }
+            if capabilities.contains("LOGINDISABLED") { throw refused }
             var command = Command("LOGIN ", name: "LOGIN as \(user)")
             command.string(user, utf8Allowed: true)
             command.space()
             command.string(password, utf8Allowed: true)
-            let result = try await execute(command)
-            try await afterLogin(result)
+            let entry: PendingCommand
+            do {
+                entry = try await send(command)
+            } catch {
+                // A TLS handshake that failed ended the connection before LOGIN could go: its
+                // description comes with the CAPABILITY that was waiting behind it.
+                _ = try await settledCapabilities()
+                throw error
+            }
+            let asked = await outcome { try await settledCapabilities() }
+            let answer = await outcome { try await wait(entry) }
+            // Both answers are in before either failure is thrown, so the connection stays in step.
+            _ = try asked.get()
+            if case .failure(let error) = answer, capabilities.contains("LOGINDISABLED"), Self.refusesPlainLogin(error) { throw refused }
+            try await afterLogin(answer.get())
         case .plain(let user, let password, let authzid):
             let who = authzid.map { "\(user) for \($0)" } ?? user
             let response = IMAPCredentials.plainInitialResponse(user: user, password: password, authorizationIdentity: authzid)
@@ -31,7 +50,22 @@ extension IMAPClient {
         }
     }
 
+    /// Whether a failed LOGIN reads as a refusal of LOGIN itself (a NO or BAD with no code, or with
+    /// one about the credentials or privacy) rather than a busy or throttling server, which keeps
+    /// its own answer.
+    static func refusesPlainLogin(_ error: any Error) -> Bool {
+        let code: ResponseCode?
+        switch error {
+        case IMAPError.no(_, _, _, let given), IMAPError.bad(_, _, _, let given): code = given
+        default: return false
+        }
+        guard let code else { return true }
+        if case .other(let name, _) = code { return ["PRIVACYREQUIRED", "AUTHENTICATIONFAILED", "CANNOT"].contains(name.uppercased()) }
+        return false
+    }
+
     private func authenticate(mechanism: String, initialResponse: String, name: String, failureAcknowledgement: String = "") async throws {
+        _ = try await settledCapabilities()
         if !capabilities.isEmpty, !capabilities.contains("AUTH=\(mechanism)") {
             throw IMAPError.unsupported(server: server, capability: "AUTH=\(mechanism)", operation: name)
         }
@@ -71,6 +105,33 @@ extension IMAPClient {
         } else {
             _ = try await refreshCapabilities()
         }
+    }
+
+    /// Sends CAPABILITY without waiting for its answer, forgetting the capabilities known so far;
+    /// `settledCapabilities()` waits for it. The answer's untagged CAPABILITY sets `capabilities`
+    /// as it arrives (`updateState`), before any later command's OK can.
+    func askCapabilities() async throws {
+        capabilities = []
+        let entry = try await send(Command("CAPABILITY", kind: .capability))
+        capabilityQuery = Task { _ = try await self.wait(entry) }
+    }
+
+    /// The capabilities, once a CAPABILITY sent by `askCapabilities()` is answered (at once when none is waiting).
+    ///
+    /// After STARTTLS this is where a failed TLS handshake shows: it is thrown as `connect` throws it,
+    /// with the certificate described (once: a later call throws the same error).
+    public func settledCapabilities() async throws -> Set<String> {
+        if let query = capabilityQuery {
+            do {
+                try await query.value
+            } catch {
+                let described = await Self.described(error, configuration: configuration)
+                capabilityQuery = Task { throw described }
+                throw described
+            }
+            capabilityQuery = nil
+        }
+        return capabilities
     }
 
     /// Asks for CAPABILITY and returns the upper-cased set.
@@ -148,20 +209,41 @@ extension IMAPClient {
     /// LOGOUT, then closes the connection; waits at most `seconds` for the server's answer.
     ///
     /// The session's work is done by then, so a server that never answers LOGOUT must not hold the
-    /// caller for a command timeout: after `seconds` the connection is closed as if it had answered.
+    /// caller for a command timeout: after `seconds` (sending included) the connection is closed as
+    /// if it had answered. Whatever the server answers, the connection ends closed; nothing is thrown.
     public func logout(waitingAtMost seconds: Double = 5) async throws {
-        let deadline = Task { [weak self] in
+        let deadline = closing(after: seconds)
+        defer { deadline.cancel() }
+        if let entry = try? await send(Command("LOGOUT")) { _ = try? await wait(entry) }
+        await close()
+    }
+
+    /// Sends LOGOUT and returns; its answer is awaited and the connection closed in the background,
+    /// within `seconds` of the call whatever happens.
+    ///
+    /// For a session whose work is done, so that what waits for it to end (the next login in its
+    /// connection slot, a mailbox's plan) does not wait a round trip for the server's goodbye. The
+    /// server ends the session on reading LOGOUT, normally before a connection opened after this one
+    /// gets as far as its login.
+    public func startLogout(waitingAtMost seconds: Double = 5) async {
+        let deadline = closing(after: seconds)
+        guard let entry = try? await send(Command("LOGOUT")) else {
+            deadline.cancel()
+            await close()
+            return
+        }
+        Task {
+            _ = try? await self.wait(entry)
+            deadline.cancel()
+            await self.close()
+        }
+    }
+
+    /// Closes the connection after `seconds` unless cancelled first.
+    private func closing(after seconds: Double) -> Task<Void, any Error> {
+        Task { [weak self] in
             try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
             await self?.close()
         }
-        defer { deadline.cancel() }
-        do {
-            _ = try await execute(Command("LOGOUT"))
-        } catch IMAPError.bye {
-            // Some servers close before the tagged OK; that is a completed logout.
-        } catch IMAPError.connectionLost {
-            // Closed by the server, or by the deadline above.
-        }
-        await close()
     }
 }

@@ -14,6 +14,9 @@ public actor IMAPClient {
     /// The configuration this client was created with.
     public nonisolated let configuration: IMAPConfiguration
     /// Capabilities (upper-cased) as last announced; refreshed after STARTTLS and login.
+    ///
+    /// Empty until a CAPABILITY sent by a `connect(_:awaitingCapabilities:)` with `false` is
+    /// answered: `settledCapabilities()` waits for it, and `login` does.
     public internal(set) var capabilities: Set<String> = []
     /// Extensions the server confirmed in ENABLED.
     public internal(set) var enabled: Set<String> = []
@@ -50,6 +53,8 @@ public actor IMAPClient {
     var lastWatchdogLook = NIODeadline.now()
     var readerWaitsForConsumer = false
     var byeText: String?
+    /// The CAPABILITY sent after TLS (or after a greeting that listed none) and not yet awaited.
+    var capabilityQuery: Task<Void, any Error>?
 
     /// Whether mailbox names travel as UTF-8 (UTF8=ACCEPT enabled) instead of modified UTF-7.
     public var utf8Enabled: Bool { enabled.contains("UTF8=ACCEPT") }
@@ -79,17 +84,40 @@ public actor IMAPClient {
     // MARK: Connecting
 
     /// Connects, reads the greeting and, for `starttls`, upgrades the connection; no login yet.
+    ///
+    /// With `awaitingCapabilities` false, the CAPABILITY the connection needs (after STARTTLS, or
+    /// after a greeting that lists none) is sent and not waited for: on a TLS connection a password
+    /// `login` goes out behind it, which saves a round trip per connection. `capabilities` is empty
+    /// until the answer arrives; `settledCapabilities()` waits for it.
     public static func connect(
         _ configuration: IMAPConfiguration,
+        awaitingCapabilities: Bool = true,
         logger: Logger = Logger(label: "mailmig.imap")
     ) async throws -> IMAPClient {
+        let client: IMAPClient
         do {
-            return try await connectOnce(configuration, logger: logger)
-        } catch IMAPError.tls(let server, nil, let reason) where configuration.trust != .doNotVerify {
-            let (subject, names) = await TLSCertificateProbe.describe(configuration)
-            throw IMAPError.tls(server: server, subject: subject,
-                                reason: TLSFailure.reason(reason, host: configuration.host, certificateNames: names))
+            client = try await connectOnce(configuration, logger: logger)
+        } catch {
+            throw await described(error, configuration: configuration)
         }
+        if awaitingCapabilities {
+            do {
+                // After STARTTLS, a failed handshake shows here, described already.
+                _ = try await client.settledCapabilities()
+            } catch {
+                await client.close()
+                throw error
+            }
+        }
+        return client
+    }
+
+    /// A TLS failure with the certificate the server showed and the names it holds (a second,
+    /// unverified handshake asks); other errors as they are.
+    static func described(_ error: any Error, configuration: IMAPConfiguration) async -> any Error {
+        guard case IMAPError.tls(let server, nil, let reason) = error, configuration.trust != .doNotVerify else { return error }
+        let (subject, names) = await TLSCertificateProbe.describe(configuration)
+        return IMAPError.tls(server: server, subject: subject, reason: TLSFailure.reason(reason, host: configuration.host, certificateNames: names))
     }
 
     static func connectOnce(_ configuration: IMAPConfiguration, logger: Logger) async throws -> IMAPClient {
@@ -109,7 +137,7 @@ public actor IMAPClient {
                 try await client.startTLS()
             } else if await client.capabilities.isEmpty {
                 // Literal and login choices depend on capabilities; not every greeting lists them.
-                try await client.refreshCapabilities()
+                try await client.askCapabilities()
             }
         } catch {
             // A refused certificate or a bad greeting must not leave the socket open.
@@ -195,8 +223,7 @@ public actor IMAPClient {
             throw reason
         }
         // Capabilities may change once the connection is protected (RFC 3501 §6.2.1).
-        capabilities = []
-        _ = try await refreshCapabilities()
+        try await askCapabilities()
     }
 
     // MARK: Sending

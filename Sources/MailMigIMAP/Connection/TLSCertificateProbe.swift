@@ -19,6 +19,8 @@ enum TLSCertificateProbe {
         guard let client = try? await IMAPClient.connectOnce(probe, logger: Logger(label: "mailmig.imap.probe")) else {
             return nil
         }
+        // After STARTTLS the handshake ends with the first answer over TLS: the certificate is known then.
+        _ = try? await client.settledCapabilities()
         let certificate = try? await client.channel.nioSSL_peerCertificate().get()
         await client.close()
         return certificate

@@ -18,8 +18,9 @@ struct CommandRunnerTests {
                                                   in: Self.folder, environment: Self.environment, timeout: 1)
         let took = Date().timeIntervalSince(started)
         #expect(!outcome.exited && !outcome.succeeded)
-        // Without the group kill it would take the 60 s of the sleeps; the margin is for a loaded machine.
-        #expect(took < 25, "took \(took) s")
+        // Without the group kill it would take the 60 s of the sleeps; the margin is for a loaded
+        // machine (the whole unit suite at once on two cores has taken this test 25 s).
+        #expect(took < 45, "took \(took) s")
         let child = try #require(Int32(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         try await Task.sleep(for: .milliseconds(200))
         #expect(CommandRunner.hasExited(child), "the background child \(child) outlived the command")
