@@ -32,7 +32,7 @@ struct LogoutTests {
 }
 
 /// A session whose work is done ends without waiting for the server's goodbye.
-@Suite("LOGOUT in the background")
+@Suite("LOGOUT in the background", .timeLimit(.minutes(1)))
 struct BackgroundLogoutTests {
     @Test("startLogout returns once LOGOUT is sent; the answer is read and the connection closed afterwards")
     func returnsOnceSent() async throws {

@@ -5,14 +5,30 @@ import Testing
 
 /// A new connection's CAPABILITY (after STARTTLS, or after a greeting that lists none) is sent
 /// without waiting for its answer; a password LOGIN goes out behind it.
-@Suite("Login behind an unanswered CAPABILITY")
+@Suite("Login behind an unanswered CAPABILITY", .timeLimit(.minutes(1)))
 struct PipelinedLoginTests {
+    /// A client whose connection has sent CAPABILITY (tag M1) and not had its answer, as after STARTTLS.
+    private func askingCapabilities(tls: IMAPConfiguration.TLSMode = .implicit) async throws -> ScriptedServer {
+        let server = try await ScriptedServer.start(greeting: "* OK ready", tls: tls)
+        try await server.client.askCapabilities()
+        #expect(try await server.received() == "M1 CAPABILITY\r\n")
+        return server
+    }
+
+    /// Expects `login` to fail as the client's refusal of LOGIN under LOGINDISABLED.
+    private func expectLoginDisabled(_ login: Task<Void, any Error>) async {
+        let error = await #expect(throws: IMAPError.self) { try await login.value }
+        guard case .unsupported(_, let capability, _)? = error else {
+            Issue.record("expected the LOGINDISABLED refusal, got \(String(describing: error))")
+            return
+        }
+        #expect(capability.contains("LOGINDISABLED"))
+    }
+
     @Test("LOGIN leaves before CAPABILITY is answered; the login's own capabilities are the ones kept")
     func loginGoesOutBehindCapability() async throws {
-        let server = try await ScriptedServer.start(greeting: "* OK ready", tls: .implicit)
+        let server = try await askingCapabilities()
         let client = server.client
-        try await client.askCapabilities()
-        #expect(try await server.received() == "M1 CAPABILITY\r\n")
         #expect(await client.capabilities.isEmpty, "nothing is known until the answer comes")
         let login = Task { try await client.login(.login(user: "alice", password: "pw")) }
         // The test has not answered CAPABILITY yet: the LOGIN arriving now is the round trip saved.
@@ -25,37 +41,24 @@ struct PipelinedLoginTests {
 
     @Test("a LOGIN refused by a server that announces LOGINDISABLED after TLS says so, not that the password is wrong")
     func loginDisabledAfterTLS() async throws {
-        let server = try await ScriptedServer.start(greeting: "* OK ready", tls: .implicit)
+        let server = try await askingCapabilities()
         let client = server.client
-        try await client.askCapabilities()
-        _ = try await server.received()
         let login = Task { try await client.login(.login(user: "alice", password: "pw")) }
         _ = try await server.received()
         try await server.send("* CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=PLAIN", "M1 OK done", "M2 NO [PRIVACYREQUIRED] not allowed")
-        let error = await #expect(throws: IMAPError.self) { try await login.value }
-        guard case .unsupported(_, let capability, _)? = error else {
-            Issue.record("expected the LOGINDISABLED refusal, got \(String(describing: error))")
-            return
-        }
-        #expect(capability.contains("LOGINDISABLED"))
+        await expectLoginDisabled(login)
         #expect(await !client.isAuthenticated)
     }
 
     @Test("without TLS the password waits for the capabilities, and LOGINDISABLED stops it before it is sent")
     func noClearTextPassword() async throws {
-        let server = try await ScriptedServer.start(greeting: "* OK ready")
+        let server = try await askingCapabilities(tls: .none)
         let client = server.client
-        try await client.askCapabilities()
-        _ = try await server.received()
         let login = Task { try await client.login(.login(user: "alice", password: "pw")) }
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await server.channel.readOutbound(as: ByteBuffer.self) == nil, "the password went out before the capabilities were known")
         try await server.send("* CAPABILITY IMAP4rev1 LOGINDISABLED STARTTLS", "M1 OK done")
-        let error = await #expect(throws: IMAPError.self) { try await login.value }
-        guard case .unsupported? = error else {
-            Issue.record("expected the LOGINDISABLED refusal, got \(String(describing: error))")
-            return
-        }
+        await expectLoginDisabled(login)
         #expect(try await server.channel.readOutbound(as: ByteBuffer.self) == nil, "LOGIN was sent")
     }
 
@@ -70,10 +73,8 @@ struct PipelinedLoginTests {
 
     @Test("a wrong password is the server's NO, as before")
     func wrongPassword() async throws {
-        let server = try await ScriptedServer.start(greeting: "* OK ready", tls: .implicit)
+        let server = try await askingCapabilities()
         let client = server.client
-        try await client.askCapabilities()
-        _ = try await server.received()
         let login = Task { try await client.login(.login(user: "alice", password: "wrong")) }
         _ = try await server.received()
         try await server.send("* CAPABILITY IMAP4rev1 AUTH=PLAIN", "M1 OK done", "M2 NO [AUTHENTICATIONFAILED] Authentication failed.")
@@ -87,10 +88,8 @@ struct PipelinedLoginTests {
 
     @Test("AUTHENTICATE waits for the capabilities, which decide how it is sent (SASL-IR)")
     func authenticateWaits() async throws {
-        let server = try await ScriptedServer.start(greeting: "* OK ready", tls: .implicit)
+        let server = try await askingCapabilities()
         let client = server.client
-        try await client.askCapabilities()
-        _ = try await server.received()
         let login = Task { try await client.login(.plain(user: "admin", password: "pw", authorizationIdentity: "alice")) }
         // Given time to go out, AUTHENTICATE still waits for the answer.
         try await Task.sleep(for: .milliseconds(300))
